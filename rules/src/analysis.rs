@@ -1,0 +1,225 @@
+//! The entry point: one file in, diagnostics out.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
+
+use tree_sitter::Tree;
+
+use crate::diagnostic::Diagnostic;
+use crate::facts::FileFacts;
+use crate::knowledge::Knowledge;
+use crate::rules::{self, Context, Rule};
+use crate::settings::Settings;
+use crate::suppress;
+use crate::syntax::{Language, LineIndex, parse};
+
+/// A parsed file to analyse.
+#[derive(Clone, Copy)]
+pub struct SourceFile<'a> {
+    /// Path for messages and path-dependent rules; need not exist on disk.
+    pub path: &'a Path,
+    pub source: &'a str,
+    pub tree: &'a Tree,
+    pub language: Language,
+}
+
+/// A rule (or the fact extraction) that panicked. The other rules still report.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Failure {
+    /// The rule's code, or `facts`.
+    pub stage: &'static str,
+    pub message: String,
+}
+
+/// The outcome of analysing one file.
+#[derive(Clone, Debug, Default)]
+pub struct Analysis {
+    /// Sorted by position, then code; suppressed findings removed.
+    pub diagnostics: Vec<Diagnostic>,
+    pub failures: Vec<Failure>,
+}
+
+/// Analyses a file with every enabled rule.
+pub fn analyse(file: SourceFile<'_>, settings: &Settings, knowledge: &Knowledge) -> Analysis {
+    analyse_with_rules(rules::all(), file, settings, knowledge)
+}
+
+/// Parses and analyses text.
+pub fn analyse_text(
+    path: &Path,
+    source: &str,
+    language: Language,
+    settings: &Settings,
+    knowledge: &Knowledge,
+) -> Analysis {
+    let tree = parse(source, language);
+    analyse(
+        SourceFile {
+            path,
+            source,
+            tree: &tree,
+            language,
+        },
+        settings,
+        knowledge,
+    )
+}
+
+/// Analyses a file with the given rules (those the settings enable). Each rule runs under
+/// `catch_unwind`: a rule bug loses that rule's findings for this file, never the others'.
+pub fn analyse_with_rules(
+    rules: &[&dyn Rule],
+    file: SourceFile<'_>,
+    settings: &Settings,
+    knowledge: &Knowledge,
+) -> Analysis {
+    let mut analysis = Analysis::default();
+    let enabled: Vec<&dyn Rule> = rules
+        .iter()
+        .copied()
+        .filter(|r| settings.is_enabled(r.meta()))
+        .collect();
+    if enabled.is_empty() {
+        return analysis;
+    }
+    let facts = match catch_unwind(AssertUnwindSafe(|| {
+        FileFacts::extract(file.source, file.tree, file.language)
+    })) {
+        Ok(facts) => facts,
+        Err(panic) => {
+            analysis.failures.push(Failure {
+                stage: "facts",
+                message: panic_message(&panic),
+            });
+            return analysis;
+        }
+    };
+    let ctx = Context {
+        path: file.path,
+        source: file.source,
+        tree: file.tree,
+        language: file.language,
+        facts: &facts,
+        knowledge,
+    };
+    for rule in enabled {
+        let mut found = Vec::new();
+        match catch_unwind(AssertUnwindSafe(|| rule.check(&ctx, &mut found))) {
+            Ok(()) => analysis.diagnostics.extend(found),
+            Err(panic) => analysis.failures.push(Failure {
+                stage: rule.meta().code,
+                message: panic_message(&panic),
+            }),
+        }
+    }
+    for diagnostic in &mut analysis.diagnostics {
+        diagnostic.severity = settings.severity_of(diagnostic.rule, diagnostic.severity);
+    }
+    if !analysis.diagnostics.is_empty() {
+        let index = LineIndex::new(file.source);
+        let suppressions = suppress::collect(file.source, file.tree, &index);
+        suppress::filter(
+            &mut analysis.diagnostics,
+            &suppressions,
+            file.source,
+            file.tree,
+            &index,
+        );
+    }
+    analysis.diagnostics.sort_by(|a, b| {
+        (a.range.start, a.range.end, a.rule.code).cmp(&(b.range.start, b.range.end, b.rule.code))
+    });
+    analysis
+}
+
+fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Severity;
+    use crate::rules::{RuleMeta, execution::DynamicCodeExecution};
+    use crate::settings::Selector;
+
+    struct Panics;
+    static PANICS: RuleMeta = RuleMeta {
+        code: "AL100",
+        name: "missing-tool-description",
+        summary: "test rule that panics",
+        default_severity: Severity::Error,
+        raw_doc: "",
+    };
+    impl Rule for Panics {
+        fn meta(&self) -> &'static RuleMeta {
+            &PANICS
+        }
+        fn check(&self, _: &Context<'_>, _: &mut Vec<Diagnostic>) {
+            panic!("rule bug");
+        }
+    }
+
+    fn run(rules: &[&dyn Rule], source: &str, settings: &Settings) -> Analysis {
+        let tree = parse(source, Language::Python);
+        analyse_with_rules(
+            rules,
+            SourceFile {
+                path: Path::new("t.py"),
+                source,
+                tree: &tree,
+                language: Language::Python,
+            },
+            settings,
+            Knowledge::builtin(),
+        )
+    }
+
+    #[test]
+    fn a_panicking_rule_does_not_stop_the_others() {
+        let analysis = run(
+            &[&Panics, &DynamicCodeExecution],
+            "eval(x)\n",
+            &Settings::default(),
+        );
+        assert_eq!(analysis.diagnostics.len(), 1);
+        assert_eq!(analysis.diagnostics[0].code(), "AL203");
+        assert_eq!(
+            analysis.failures,
+            vec![Failure {
+                stage: "AL100",
+                message: "rule bug".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn settings_select_ignore_and_override_severity() {
+        let source = "eval(x)\n";
+        let mut settings = Settings {
+            ignore: vec![Selector::parse("AL203").unwrap_or(Selector::All)],
+            ..Settings::default()
+        };
+        assert!(
+            run(&[&DynamicCodeExecution], source, &settings)
+                .diagnostics
+                .is_empty()
+        );
+        settings.ignore.clear();
+        settings.severity.insert("AL203".into(), Severity::Error);
+        let analysis = run(&[&DynamicCodeExecution], source, &settings);
+        assert_eq!(analysis.diagnostics[0].severity, Severity::Error);
+    }
+
+    #[test]
+    fn suppressions_remove_only_what_they_name() {
+        let source = "eval(a)  # agentlint: ignore[AL203] trusted\neval(b)  # agentlint: ignore[AL201]\n# agentlint: ignore[dynamic-code-execution]\neval(c)\n";
+        let analysis = run(&[&DynamicCodeExecution], source, &Settings::default());
+        let starts: Vec<_> = analysis.diagnostics.iter().map(|d| d.range.start).collect();
+        assert_eq!(starts, vec![source.find("eval(b)").unwrap_or_default()]);
+    }
+}

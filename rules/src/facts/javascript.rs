@@ -1,0 +1,406 @@
+//! Fact extraction for TypeScript, TSX, JavaScript and JSX (one grammar family).
+
+use tree_sitter::{Node, Tree};
+
+use super::{
+    Binding, Builder, CONSTNESS_BUDGET, Constness, FunctionDef, PendingArgument, PendingCall,
+};
+use crate::syntax::{node_range, node_text, preorder};
+
+pub(super) fn extract(source: &str, tree: &Tree, out: &mut Builder) {
+    for node in preorder(tree.root_node()) {
+        match node.kind() {
+            "import_statement" => import_statement(node, source, out),
+            "import_require_clause" => {
+                // TypeScript `import vm = require("vm")`.
+                let module = node
+                    .child_by_field_name("source")
+                    .map(|s| module_name(s, source));
+                let mut cursor = node.walk();
+                let name = node
+                    .named_children(&mut cursor)
+                    .find(|c| c.kind() == "identifier");
+                if let (Some(module), Some(name)) = (module, name) {
+                    out.bindings
+                        .add(node_text(name, source), Binding::Import(module));
+                }
+            }
+            "variable_declarator" => variable_declarator(node, source, out),
+            "function_declaration"
+            | "generator_function_declaration"
+            | "function_expression"
+            | "method_definition" => {
+                if let Some(name) = node.child_by_field_name("name") {
+                    if node.kind() != "method_definition" {
+                        out.bindings.add(node_text(name, source), Binding::Local);
+                    }
+                    out.functions.push(FunctionDef {
+                        name: node_text(name, source).to_string(),
+                        range: node_range(node),
+                    });
+                }
+            }
+            "class_declaration" | "class" => {
+                if let Some(name) = node.child_by_field_name("name") {
+                    out.bindings.add(node_text(name, source), Binding::Local);
+                }
+            }
+            "formal_parameters" => bind_pattern(node, source, out),
+            "arrow_function" => {
+                if let Some(param) = node.child_by_field_name("parameter") {
+                    out.bindings.add(node_text(param, source), Binding::Local);
+                }
+            }
+            "assignment_expression" | "augmented_assignment_expression" => {
+                if let Some(left) = node.child_by_field_name("left") {
+                    if left.kind() == "identifier" {
+                        out.bindings.add(node_text(left, source), Binding::Local);
+                    } else if matches!(left.kind(), "object_pattern" | "array_pattern") {
+                        bind_pattern(left, source, out);
+                    }
+                }
+            }
+            "for_in_statement" => {
+                if let Some(left) = node.child_by_field_name("left") {
+                    bind_pattern(left, source, out);
+                }
+            }
+            "catch_clause" => {
+                if let Some(param) = node.child_by_field_name("parameter") {
+                    bind_pattern(param, source, out);
+                }
+            }
+            "call_expression" => call(
+                node,
+                node.child_by_field_name("function"),
+                false,
+                source,
+                out,
+            ),
+            "new_expression" => call(
+                node,
+                node.child_by_field_name("constructor"),
+                true,
+                source,
+                out,
+            ),
+            _ => {}
+        }
+    }
+}
+
+/// The module a string literal names, without quotes and without Node's `node:` scheme.
+fn module_name(string: Node<'_>, source: &str) -> String {
+    let text = node_text(string, source).trim_matches(|c| c == '"' || c == '\'' || c == '`');
+    text.strip_prefix("node:").unwrap_or(text).to_string()
+}
+
+fn import_statement(node: Node<'_>, source: &str, out: &mut Builder) {
+    let Some(module) = node
+        .child_by_field_name("source")
+        .map(|s| module_name(s, source))
+    else {
+        return;
+    };
+    let mut cursor = node.walk();
+    let Some(clause) = node
+        .named_children(&mut cursor)
+        .find(|c| c.kind() == "import_clause")
+    else {
+        return;
+    };
+    let mut cursor = clause.walk();
+    for part in clause.named_children(&mut cursor) {
+        match part.kind() {
+            // `import vm from "vm"`: the default export; for Node's modules, the module itself.
+            "identifier" => out
+                .bindings
+                .add(node_text(part, source), Binding::Import(module.clone())),
+            "namespace_import" => {
+                let mut c = part.walk();
+                if let Some(name) = part
+                    .named_children(&mut c)
+                    .find(|n| n.kind() == "identifier")
+                {
+                    out.bindings
+                        .add(node_text(name, source), Binding::Import(module.clone()));
+                }
+            }
+            "named_imports" => {
+                let mut c = part.walk();
+                for spec in part
+                    .named_children(&mut c)
+                    .filter(|n| n.kind() == "import_specifier")
+                {
+                    let Some(name) = spec.child_by_field_name("name") else {
+                        continue;
+                    };
+                    let imported = node_text(name, source).trim_matches(|c| c == '"' || c == '\'');
+                    let local = spec
+                        .child_by_field_name("alias")
+                        .map_or(imported, |alias| node_text(alias, source));
+                    out.bindings
+                        .add(local, Binding::Import(format!("{module}.{imported}")));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `require("m")`, `require("m").a.b`, `await import("m")`: the qualified name, if the expression
+/// is one of those.
+fn required_module(node: Node<'_>, source: &str) -> Option<String> {
+    let mut members = Vec::new();
+    let mut current = node;
+    loop {
+        match current.kind() {
+            "await_expression" | "parenthesized_expression" => current = current.named_child(0)?,
+            "member_expression" => {
+                members.push(node_text(current.child_by_field_name("property")?, source));
+                current = current.child_by_field_name("object")?;
+            }
+            "call_expression" => {
+                let function = current.child_by_field_name("function")?;
+                let is_require = match function.kind() {
+                    "identifier" => node_text(function, source) == "require",
+                    "import" => true,
+                    _ => false,
+                };
+                if !is_require {
+                    return None;
+                }
+                let args = current.child_by_field_name("arguments")?;
+                let first = args.named_child(0)?;
+                if first.kind() != "string" || args.named_child_count() != 1 {
+                    return None;
+                }
+                let mut name = module_name(first, source);
+                for member in members.iter().rev() {
+                    name.push('.');
+                    name.push_str(member);
+                }
+                return Some(name);
+            }
+            _ => return None,
+        }
+    }
+}
+
+fn variable_declarator(node: Node<'_>, source: &str, out: &mut Builder) {
+    let Some(name) = node.child_by_field_name("name") else {
+        return;
+    };
+    let value = node.child_by_field_name("value");
+    let module = value.and_then(|v| required_module(v, source));
+    match name.kind() {
+        "identifier" => {
+            let binding = match (&module, value) {
+                (Some(module), _) => Binding::Import(module.clone()),
+                (None, Some(v)) if constness(v, source) == Constness::Constant => Binding::Constant,
+                _ => Binding::Local,
+            };
+            out.bindings.add(node_text(name, source), binding);
+        }
+        "object_pattern" if module.is_some() => {
+            let module = module.unwrap_or_default();
+            let mut cursor = name.walk();
+            for prop in name.named_children(&mut cursor) {
+                match prop.kind() {
+                    // `const { exec } = require("child_process")`
+                    "shorthand_property_identifier_pattern" => {
+                        let local = node_text(prop, source);
+                        out.bindings
+                            .add(local, Binding::Import(format!("{module}.{local}")));
+                    }
+                    // `const { exec: run } = require("child_process")`
+                    "pair_pattern" => {
+                        let key = prop.child_by_field_name("key");
+                        let value = prop.child_by_field_name("value");
+                        match (key, value) {
+                            (Some(key), Some(value)) if value.kind() == "identifier" => {
+                                let key =
+                                    node_text(key, source).trim_matches(|c| c == '"' || c == '\'');
+                                out.bindings.add(
+                                    node_text(value, source),
+                                    Binding::Import(format!("{module}.{key}")),
+                                );
+                            }
+                            (_, Some(value)) => bind_pattern(value, source, out),
+                            _ => {}
+                        }
+                    }
+                    _ => bind_pattern(prop, source, out),
+                }
+            }
+        }
+        _ => bind_pattern(name, source, out),
+    }
+}
+
+/// Binds every identifier a pattern (or parameter list) introduces as local, skipping default
+/// values, type annotations and object keys.
+fn bind_pattern(node: Node<'_>, source: &str, out: &mut Builder) {
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        match n.kind() {
+            "identifier" | "shorthand_property_identifier_pattern" => {
+                out.bindings.add(node_text(n, source), Binding::Local);
+            }
+            "type_annotation" | "member_expression" | "subscript_expression" | "decorator" => {}
+            "pair_pattern" => stack.extend(n.child_by_field_name("value")),
+            "assignment_pattern" | "object_assignment_pattern" => {
+                stack.extend(n.child_by_field_name("left"));
+            }
+            "required_parameter" | "optional_parameter" => {
+                stack.extend(n.child_by_field_name("pattern"));
+            }
+            _ => {
+                let mut cursor = n.walk();
+                stack.extend(n.named_children(&mut cursor));
+            }
+        }
+    }
+}
+
+fn call(node: Node<'_>, callee: Option<Node<'_>>, is_new: bool, source: &str, out: &mut Builder) {
+    let Some(callee) = callee else {
+        return;
+    };
+    let mut arguments = Vec::new();
+    if let Some(args) = node.child_by_field_name("arguments") {
+        if args.kind() == "template_string" {
+            // A tagged template: the tag receives the pieces and the values.
+            arguments.push(PendingArgument {
+                keyword: None,
+                range: node_range(args),
+                spread: false,
+                constness: constness(args, source),
+            });
+        } else {
+            let mut cursor = args.walk();
+            for arg in args.named_children(&mut cursor) {
+                match arg.kind() {
+                    "comment" => {}
+                    "spread_element" => arguments.push(PendingArgument {
+                        keyword: None,
+                        range: node_range(arg),
+                        spread: true,
+                        constness: Constness::Dynamic,
+                    }),
+                    _ => arguments.push(PendingArgument {
+                        keyword: None,
+                        range: node_range(arg),
+                        spread: false,
+                        constness: constness(arg, source),
+                    }),
+                }
+            }
+        }
+    }
+    // `new Function(...)` points at `new Function`.
+    let callee_range = if is_new {
+        node.start_byte()..callee.end_byte()
+    } else {
+        node_range(callee)
+    };
+    out.calls.push(PendingCall {
+        range: node_range(node),
+        callee_range,
+        path: callee_path(callee, source),
+        arguments,
+    });
+}
+
+/// `a.b.c` or `a["b"]` → (`a`, [`b`, ...]); `(0, eval)` → (`eval`, []); otherwise `None`.
+fn callee_path(node: Node<'_>, source: &str) -> Option<(String, Vec<String>)> {
+    let mut members = Vec::new();
+    let mut current = node;
+    loop {
+        match current.kind() {
+            "identifier" => {
+                members.reverse();
+                return Some((node_text(current, source).to_string(), members));
+            }
+            "member_expression" => {
+                let property = current.child_by_field_name("property")?;
+                if property.kind() != "property_identifier" {
+                    return None;
+                }
+                members.push(node_text(property, source).to_string());
+                current = current.child_by_field_name("object")?;
+            }
+            "subscript_expression" => {
+                let index = current.child_by_field_name("index")?;
+                if index.kind() != "string" {
+                    return None;
+                }
+                members.push(
+                    node_text(index, source)
+                        .trim_matches(|c| c == '"' || c == '\'')
+                        .to_string(),
+                );
+                current = current.child_by_field_name("object")?;
+            }
+            "parenthesized_expression" | "non_null_expression" => {
+                current = current.named_child(0)?;
+            }
+            // `(0, eval)(code)`: an indirect call of the last expression.
+            "sequence_expression" => {
+                let count = current.named_child_count();
+                current = current.named_child(u32::try_from(count.checked_sub(1)?).ok()?)?;
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// Whether an expression's value is known when the code is written.
+fn constness(node: Node<'_>, source: &str) -> Constness {
+    let mut names = Vec::new();
+    let mut stack = vec![node];
+    let mut budget = CONSTNESS_BUDGET;
+    while let Some(n) = stack.pop() {
+        budget = match budget.checked_sub(1) {
+            Some(b) => b,
+            None => return Constness::Dynamic,
+        };
+        match n.kind() {
+            "string" | "number" | "true" | "false" | "null" => {}
+            "template_string" => {
+                let mut cursor = n.walk();
+                if n.named_children(&mut cursor)
+                    .any(|c| c.kind() == "template_substitution")
+                {
+                    return Constness::Dynamic;
+                }
+            }
+            "parenthesized_expression" | "as_expression" | "satisfies_expression" => {
+                stack.extend(n.named_child(0));
+            }
+            "binary_expression" => {
+                let is_plus = n
+                    .child_by_field_name("operator")
+                    .is_some_and(|op| op.kind() == "+");
+                match (
+                    is_plus,
+                    n.child_by_field_name("left"),
+                    n.child_by_field_name("right"),
+                ) {
+                    (true, Some(l), Some(r)) => {
+                        stack.push(l);
+                        stack.push(r);
+                    }
+                    _ => return Constness::Dynamic,
+                }
+            }
+            "identifier" => names.push(node_text(n, source).to_string()),
+            _ => return Constness::Dynamic,
+        }
+    }
+    if names.is_empty() {
+        Constness::Constant
+    } else {
+        Constness::IfConstant(names)
+    }
+}

@@ -1,0 +1,266 @@
+//! Fixes: text edits with an applicability, and applying them.
+
+use std::ops::Range;
+
+use tree_sitter::Tree;
+
+use crate::facts::FileFacts;
+use crate::syntax::node_range;
+
+/// Whether a fix can be applied without looking.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Applicability {
+    /// Keeps the program's meaning; applied by `--fix` and `source.fixAll`.
+    Safe,
+    /// Changes behaviour (usually the point of the fix); applied only on request.
+    Unsafe,
+    /// Shown to the user, never applied automatically (for example, adding a suppression).
+    DisplayOnly,
+}
+
+impl Applicability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+            Applicability::DisplayOnly => "display-only",
+        }
+    }
+}
+
+/// Replace a byte range of the file with new text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    pub range: Range<usize>,
+    pub new_text: String,
+}
+
+impl Edit {
+    pub fn replace(range: Range<usize>, new_text: impl Into<String>) -> Self {
+        Self {
+            range,
+            new_text: new_text.into(),
+        }
+    }
+
+    pub fn insert(at: usize, new_text: impl Into<String>) -> Self {
+        Self::replace(at..at, new_text)
+    }
+}
+
+/// A set of edits that fixes one finding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    /// Imperative, names the change: "Replace `eval` with `ast.literal_eval`".
+    pub title: String,
+    pub applicability: Applicability,
+    /// Non-overlapping edits, sorted by position.
+    pub edits: Vec<Edit>,
+}
+
+impl Fix {
+    pub fn new(
+        title: impl Into<String>,
+        applicability: Applicability,
+        mut edits: Vec<Edit>,
+    ) -> Self {
+        edits.sort_by_key(|e| (e.range.start, e.range.end));
+        Self {
+            title: title.into(),
+            applicability,
+            edits,
+        }
+    }
+}
+
+/// The result of applying fixes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Applied {
+    pub text: String,
+    /// Fixes applied.
+    pub applied: usize,
+    /// Fixes left out because they overlapped one applied before them.
+    pub conflicts: usize,
+}
+
+/// Applies every fix whose edits do not overlap an earlier fix's. Fixes are considered in order of
+/// their first edit; a fix is applied whole or not at all.
+pub fn apply_fixes<'a>(source: &str, fixes: impl IntoIterator<Item = &'a Fix>) -> Applied {
+    let mut fixes: Vec<&Fix> = fixes.into_iter().filter(|f| !f.edits.is_empty()).collect();
+    fixes.sort_by_key(|f| f.edits.first().map(|e| (e.range.start, e.range.end)));
+    let mut accepted: Vec<&Edit> = Vec::new();
+    let mut applied = 0;
+    let mut conflicts = 0;
+    for fix in fixes {
+        let valid = fix.edits.iter().all(|e| {
+            e.range.start <= e.range.end
+                && e.range.end <= source.len()
+                && source.is_char_boundary(e.range.start)
+                && source.is_char_boundary(e.range.end)
+        });
+        let overlaps = fix
+            .edits
+            .iter()
+            .any(|e| accepted.iter().any(|a| overlap(&a.range, &e.range)));
+        if !valid || overlaps {
+            conflicts += 1;
+            continue;
+        }
+        accepted.extend(fix.edits.iter());
+        applied += 1;
+    }
+    accepted.sort_by_key(|e| (e.range.start, e.range.end));
+    let mut text = String::with_capacity(source.len());
+    let mut last = 0;
+    for edit in accepted {
+        text.push_str(&source[last..edit.range.start]);
+        text.push_str(&edit.new_text);
+        last = edit.range.end;
+    }
+    text.push_str(&source[last..]);
+    Applied {
+        text,
+        applied,
+        conflicts,
+    }
+}
+
+/// Two edits conflict when their ranges intersect, or when both insert at the same offset (the
+/// order of the insertions would be arbitrary).
+fn overlap(a: &Range<usize>, b: &Range<usize>) -> bool {
+    (a.start < b.end && b.start < a.end) || a.start == b.start
+}
+
+/// How to refer to `module.name` in a Python file, and the edit that imports it if needed:
+/// reuses `import module` / `import module as m` / `from module import name` when present,
+/// otherwise adds `import module` after the file's leading docstring, `__future__` imports and
+/// top-level imports.
+pub fn python_qualified_reference(
+    source: &str,
+    tree: &Tree,
+    facts: &FileFacts,
+    module: &str,
+    name: &str,
+) -> (String, Option<Edit>) {
+    let full = format!("{module}.{name}");
+    if let Some(local) = facts.bindings.names_importing(&full).next() {
+        return (local.to_string(), None);
+    }
+    if let Some(local) = facts.bindings.names_importing(module).min() {
+        return (format!("{local}.{name}"), None);
+    }
+    let (offset, newline_first) = python_import_offset(source, tree);
+    let text = if newline_first {
+        format!("\nimport {module}\n")
+    } else {
+        format!("import {module}\n")
+    };
+    (full, Some(Edit::insert(offset, text)))
+}
+
+/// Where a new top-level import goes: at the start of the line after the file's leading block of
+/// comments (shebang, encoding, licence), docstring and imports. The flag is set when that block
+/// ends the file without a newline.
+fn python_import_offset(source: &str, tree: &Tree) -> (usize, bool) {
+    let root = tree.root_node();
+    let mut cursor = root.walk();
+    let mut offset = 0;
+    // Comments extend the block only before the first docstring or import: a comment after the
+    // imports usually introduces the code below it.
+    let mut in_header = true;
+    let mut first_statement = true;
+    for child in root.named_children(&mut cursor) {
+        let is_docstring = first_statement
+            && child.kind() == "expression_statement"
+            && child.named_child(0).is_some_and(|n| n.kind() == "string");
+        if child.kind() != "comment" {
+            first_statement = false;
+        }
+        match child.kind() {
+            "import_statement" | "import_from_statement" | "future_import_statement" => {
+                offset = node_range(child).end;
+                in_header = false;
+            }
+            "comment" if in_header => offset = node_range(child).end,
+            "comment" => {}
+            _ if is_docstring => {
+                offset = node_range(child).end;
+                in_header = false;
+            }
+            _ => break,
+        }
+    }
+    if offset == 0 {
+        return (0, false);
+    }
+    match source[offset..].find('\n') {
+        Some(nl) => (offset + nl + 1, false),
+        None => (source.len(), true),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::{Language, parse};
+
+    #[test]
+    fn applies_non_overlapping_fixes_and_counts_conflicts() {
+        let source = "abcdef";
+        let a = Fix::new("a", Applicability::Safe, vec![Edit::replace(0..2, "X")]);
+        let b = Fix::new("b", Applicability::Safe, vec![Edit::replace(1..3, "Y")]);
+        let c = Fix::new(
+            "c",
+            Applicability::Safe,
+            vec![Edit::insert(6, "!"), Edit::replace(4..5, "")],
+        );
+        let applied = apply_fixes(source, [&c, &b, &a]);
+        assert_eq!(applied.text, "Xcdf!");
+        assert_eq!((applied.applied, applied.conflicts), (2, 1));
+    }
+
+    #[test]
+    fn out_of_range_edits_are_refused_not_panicked_on() {
+        let fix = Fix::new("x", Applicability::Safe, vec![Edit::replace(3..99, "")]);
+        let applied = apply_fixes("abc", [&fix]);
+        assert_eq!((applied.text.as_str(), applied.conflicts), ("abc", 1));
+        let split = Fix::new("x", Applicability::Safe, vec![Edit::replace(1..2, "")]);
+        assert_eq!(apply_fixes("é", [&split]).text, "é");
+    }
+
+    fn reference(source: &str) -> (String, String) {
+        let tree = parse(source, Language::Python);
+        let facts = FileFacts::extract(source, &tree, Language::Python);
+        let (name, edit) = python_qualified_reference(source, &tree, &facts, "ast", "literal_eval");
+        let fixed = match edit {
+            Some(edit) => {
+                apply_fixes(source, [&Fix::new("t", Applicability::Safe, vec![edit])]).text
+            }
+            None => source.to_string(),
+        };
+        (name, fixed)
+    }
+
+    #[test]
+    fn python_imports_are_reused_or_added_in_the_right_place() {
+        assert_eq!(reference("import ast as a\n").0, "a.literal_eval");
+        assert_eq!(reference("from ast import literal_eval as le\n").0, "le");
+        assert_eq!(
+            reference("\"\"\"Doc.\"\"\"\nfrom __future__ import annotations\nimport os\n\nx = 1\n"),
+            (
+                "ast.literal_eval".to_string(),
+                "\"\"\"Doc.\"\"\"\nfrom __future__ import annotations\nimport os\nimport ast\n\nx = 1\n"
+                    .to_string()
+            )
+        );
+        assert_eq!(reference("x = 1\n").1, "import ast\nx = 1\n");
+        assert_eq!(
+            reference("#!/usr/bin/env python\nimport os").1,
+            "#!/usr/bin/env python\nimport os\nimport ast\n"
+        );
+        assert_eq!(
+            reference("#!/usr/bin/env python\n# licence\n\nx = eval(y)\n").1,
+            "#!/usr/bin/env python\n# licence\nimport ast\n\nx = eval(y)\n"
+        );
+    }
+}

@@ -1,0 +1,241 @@
+//! Knowledge as data: the tables in `rules/data/*.toml`, embedded at build time and extensible by
+//! users with files of the same format (config key `extend`).
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use crate::syntax::Family;
+
+const BUILTIN_SINKS: (&str, &str) = ("rules/data/sinks.toml", include_str!("../data/sinks.toml"));
+
+/// What a call does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Effect {
+    /// Runs a string as code in this process.
+    CodeEval,
+}
+
+impl Effect {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Effect::CodeEval => "code-eval",
+        }
+    }
+}
+
+/// Which argument of a call carries the payload.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum ArgumentSpec {
+    /// The argument at this position (0 = first).
+    Position(usize),
+    /// Every argument is payload (`argument = "any"`).
+    Any(AnyMarker),
+}
+
+/// The word `"any"` in `argument = "any"`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AnyMarker {
+    Any,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+enum LanguageName {
+    Python,
+    Javascript,
+}
+
+impl From<LanguageName> for Family {
+    fn from(value: LanguageName) -> Self {
+        match value {
+            LanguageName::Python => Family::Python,
+            LanguageName::Javascript => Family::JavaScript,
+        }
+    }
+}
+
+/// A call with an effect.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sink {
+    pub family: Family,
+    pub call: String,
+    pub effect: Effect,
+    pub argument: ArgumentSpec,
+    pub keyword: Option<String>,
+    pub runs: String,
+    pub advice: String,
+    pub safer: Option<SaferCall>,
+}
+
+/// A drop-in replacement for a sink, offered as a quick fix.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SaferCall {
+    pub call: String,
+    #[serde(default)]
+    pub import: Option<String>,
+    pub title: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct SinkRecord {
+    language: LanguageName,
+    call: String,
+    effect: Effect,
+    argument: ArgumentSpec,
+    #[serde(default)]
+    keyword: Option<String>,
+    runs: String,
+    advice: String,
+    #[serde(default)]
+    safer: Option<SaferCall>,
+}
+
+/// The format of a data file.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DataFile {
+    #[serde(default)]
+    sink: Vec<SinkRecord>,
+}
+
+/// A data file that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{origin}: {message}")]
+pub struct KnowledgeError {
+    pub origin: String,
+    pub message: String,
+}
+
+/// Everything agentlint knows about libraries, indexed for the rules.
+#[derive(Clone, Debug, Default)]
+pub struct Knowledge {
+    sinks: Vec<Sink>,
+    by_call: HashMap<(Family, String), Vec<usize>>,
+}
+
+impl Knowledge {
+    /// The tables shipped with agentlint.
+    pub fn builtin() -> &'static Knowledge {
+        static BUILTIN: OnceLock<Knowledge> = OnceLock::new();
+        BUILTIN.get_or_init(|| {
+            let mut knowledge = Knowledge::default();
+            // The embedded tables are checked by `builtin_tables_parse` below; a failure here is a
+            // build defect, not something a user can cause.
+            #[allow(clippy::expect_used)]
+            knowledge
+                .add_file(BUILTIN_SINKS.0, BUILTIN_SINKS.1)
+                .expect("embedded data tables are valid");
+            knowledge
+        })
+    }
+
+    /// The built-in tables plus user files, given as (origin for messages, TOML text).
+    pub fn with_extensions<'a>(
+        files: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<Knowledge, KnowledgeError> {
+        let mut knowledge = Knowledge::builtin().clone();
+        for (origin, text) in files {
+            knowledge.add_file(origin, text)?;
+        }
+        Ok(knowledge)
+    }
+
+    fn add_file(&mut self, origin: &str, text: &str) -> Result<(), KnowledgeError> {
+        let file: DataFile = toml::from_str(text).map_err(|e| KnowledgeError {
+            origin: origin.to_string(),
+            message: e.to_string(),
+        })?;
+        for record in file.sink {
+            let sink = Sink {
+                family: record.language.into(),
+                call: record.call,
+                effect: record.effect,
+                argument: record.argument,
+                keyword: record.keyword,
+                runs: record.runs,
+                advice: record.advice,
+                safer: record.safer,
+            };
+            let key = (sink.family, sink.call.clone());
+            self.by_call.entry(key).or_default().push(self.sinks.len());
+            self.sinks.push(sink);
+        }
+        Ok(())
+    }
+
+    /// Sinks for a resolved call name.
+    pub fn sinks_for<'k>(&'k self, family: Family, call: &str) -> impl Iterator<Item = &'k Sink> {
+        self.by_call
+            .get(&(family, call.to_string()))
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.sinks[i])
+    }
+
+    pub fn sinks(&self) -> &[Sink] {
+        &self.sinks
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_tables_parse() {
+        let mut knowledge = Knowledge::default();
+        knowledge
+            .add_file(BUILTIN_SINKS.0, BUILTIN_SINKS.1)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(knowledge.sinks().len() >= 9);
+        let eval: Vec<_> = knowledge
+            .sinks_for(Family::Python, "builtins.eval")
+            .collect();
+        assert_eq!(eval.len(), 1);
+        assert_eq!(eval[0].effect, Effect::CodeEval);
+        assert_eq!(eval[0].argument, ArgumentSpec::Position(0));
+        let function: Vec<_> = knowledge
+            .sinks_for(Family::JavaScript, "globalThis.Function")
+            .collect();
+        assert_eq!(function[0].argument, ArgumentSpec::Any(AnyMarker::Any));
+    }
+
+    #[test]
+    fn user_files_extend_and_errors_name_the_file() {
+        let extra = r#"
+[[sink]]
+language = "python"
+call = "mylib.run_code"
+effect = "code-eval"
+argument = 0
+runs = "Python code"
+advice = "Don't."
+"#;
+        let knowledge =
+            Knowledge::with_extensions([("extra.toml", extra)]).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            knowledge
+                .sinks_for(Family::Python, "mylib.run_code")
+                .count(),
+            1
+        );
+        assert_eq!(
+            knowledge.sinks_for(Family::Python, "builtins.eval").count(),
+            1
+        );
+
+        let err = Knowledge::with_extensions([("bad.toml", "[[sink]]\nlanguage = \"cobol\"\n")])
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.starts_with("bad.toml: "), "{err}");
+        assert!(err.contains("cobol"), "{err}");
+    }
+}

@@ -1,0 +1,22 @@
+//! agentlint's analysis: parsing, per-file facts, knowledge tables and rules.
+//!
+//! This crate is a pure library: text in, diagnostics out. It knows nothing of LSP, JSON-RPC or
+//! the file system (files are read by the binary), so everything here is testable in-process.
+
+pub mod analysis;
+pub mod diagnostic;
+pub mod facts;
+pub mod fix;
+pub mod knowledge;
+pub mod rules;
+pub mod settings;
+pub mod suppress;
+pub mod syntax;
+
+pub use analysis::{Analysis, Failure, SourceFile, analyse, analyse_text, analyse_with_rules};
+pub use diagnostic::{Diagnostic, Related, Severity};
+pub use fix::{Applicability, Applied, Edit, Fix, apply_fixes};
+pub use knowledge::Knowledge;
+pub use rules::{Rule, RuleMeta};
+pub use settings::{Selector, Settings};
+pub use syntax::{Document, Language, LineIndex, Position, PositionEncoding};

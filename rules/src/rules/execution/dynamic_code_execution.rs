@@ -1,0 +1,169 @@
+use crate::diagnostic::Diagnostic;
+use crate::facts::{Argument, Call, ValueKind};
+use crate::fix::{Applicability, Edit, Fix, python_qualified_reference};
+use crate::knowledge::{ArgumentSpec, Effect, Sink};
+use crate::rules::{Context, Rule, RuleMeta, declare_rule};
+use crate::syntax::{Family, floor_char_boundary};
+
+declare_rule! {
+    /// ## What it does
+    /// Finds code that runs a string as code when the string is not a constant: Python's `eval`,
+    /// `exec` and `compile`; JavaScript's and TypeScript's `eval`, `Function` / `new Function` and
+    /// Node's `vm` module (`runInNewContext`, `runInThisContext`, `runInContext`, `Script`,
+    /// `compileFunction`). Imports and aliases are followed (`from builtins import eval as e`,
+    /// `import { runInNewContext as run } from "node:vm"`, `(0, eval)(code)`).
+    ///
+    /// Calls whose code is a literal, a concatenation of literals or a name bound only to such
+    /// constants are not reported, nor are look-alikes such as `ast.literal_eval` or `re.compile`,
+    /// nor functions the file defines under these names.
+    ///
+    /// ## Why is this bad?
+    /// In an agent, the text that reaches `eval` very often comes from the model or from a tool
+    /// argument the model chose, and the model's output is controlled by whoever wrote the prompt,
+    /// the web page it read or the document it summarised (prompt injection). Running that text
+    /// gives them everything this process can do: read keys from the environment, delete files,
+    /// open connections. Node's `vm` module is explicitly not a security boundary.
+    ///
+    /// ## Example
+    /// ```python
+    /// @tool
+    /// def calculate(expression: str) -> str:
+    ///     """Evaluate an arithmetic expression."""
+    ///     return str(eval(expression))
+    /// ```
+    ///
+    /// ## Use instead
+    /// Parse data instead of running it (`ast.literal_eval` for Python literals, `json.loads` or
+    /// `JSON.parse` for JSON, a small expression parser for arithmetic), map the model's choice to
+    /// functions you wrote, or run generated code in a real sandbox (a separate process or
+    /// container, e2b, Modal).
+    /// ```python
+    /// import ast
+    ///
+    /// @tool
+    /// def calculate(expression: str) -> str:
+    ///     """Evaluate an arithmetic expression."""
+    ///     return str(safe_arithmetic(ast.parse(expression, mode="eval")))
+    /// ```
+    ///
+    /// ## Fix safety
+    /// Where a drop-in replacement exists (`eval` with one argument: `ast.literal_eval` in Python,
+    /// `JSON.parse` in JavaScript), agentlint offers it as an **unsafe** fix: it changes what the
+    /// program accepts, which is the point, but code that relied on evaluating expressions will
+    /// raise instead. Review it. A suppression (`# agentlint: ignore[AL203] reason`) is offered for
+    /// every finding.
+    ///
+    /// ## References
+    /// - CWE-95: Improper Neutralization of Directives in Dynamically Evaluated Code ('Eval Injection')
+    /// - OWASP Top 10 for LLM Applications: LLM05 Improper Output Handling, LLM01 Prompt Injection
+    /// - Node.js documentation: "The node:vm module is not a security mechanism."
+    pub struct DynamicCodeExecution {
+        code: "AL203",
+        name: "dynamic-code-execution",
+        summary: "A string that is not a constant is run as code (eval, exec, new Function, vm)",
+        severity: Warning,
+    }
+}
+
+impl Rule for DynamicCodeExecution {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let family = ctx.language.family();
+        for call in &ctx.facts.calls {
+            let Some(resolved) = call.resolved.as_deref() else {
+                continue;
+            };
+            for sink in ctx.knowledge.sinks_for(family, resolved) {
+                if sink.effect != Effect::CodeEval {
+                    continue;
+                }
+                let Some(payload) = dynamic_payload(call, sink) else {
+                    continue;
+                };
+                out.push(diagnostic(ctx, call, sink, payload));
+            }
+        }
+    }
+}
+
+/// The first argument carrying code that is not a constant, if any.
+fn dynamic_payload<'c>(call: &'c Call, sink: &Sink) -> Option<&'c Argument> {
+    let dynamic = |arg: &&Argument| arg.value != ValueKind::Constant;
+    match sink.argument {
+        ArgumentSpec::Any(_) => call.arguments.iter().find(dynamic),
+        ArgumentSpec::Position(index) => {
+            let positional = call.arguments.iter().filter(|a| a.keyword.is_none());
+            // A spread before the position could put anything there.
+            for (i, arg) in positional.enumerate() {
+                if arg.value == ValueKind::Spread || i == index {
+                    return Some(arg).filter(dynamic);
+                }
+            }
+            let keyword = sink.keyword.as_deref()?;
+            call.arguments
+                .iter()
+                .find(|a| a.keyword.as_deref() == Some(keyword))
+                .filter(dynamic)
+        }
+    }
+}
+
+fn diagnostic(ctx: &Context<'_>, call: &Call, sink: &Sink, payload: &Argument) -> Diagnostic {
+    let callee = &ctx.source[call.callee_range.clone()];
+    let message = format!(
+        "`{callee}` runs {runs} built from `{arg}`, which is not a constant: whoever controls that \
+         value (the model, a tool argument, a user) can run arbitrary code with this process's \
+         permissions. {advice}",
+        runs = sink.runs,
+        arg = excerpt(&ctx.source[payload.range.clone()]),
+        advice = sink.advice,
+    );
+    Diagnostic::new(
+        &DynamicCodeExecution::META,
+        call.callee_range.clone(),
+        message,
+    )
+    .with_fix(safer_call_fix(ctx, call, sink))
+}
+
+/// A short, single-line rendering of an expression for messages.
+fn excerpt(text: &str) -> String {
+    const MAX: usize = 40;
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.len() <= MAX {
+        flat
+    } else {
+        format!("{}…", &flat[..floor_char_boundary(&flat, MAX)])
+    }
+}
+
+/// Replaces the callee with the sink's safer drop-in, when the call has exactly one plain argument.
+fn safer_call_fix(ctx: &Context<'_>, call: &Call, sink: &Sink) -> Option<Fix> {
+    let safer = sink.safer.as_ref()?;
+    let [only] = call.arguments.as_slice() else {
+        return None;
+    };
+    if only.keyword.is_some() || only.value == ValueKind::Spread {
+        return None;
+    }
+    // `new X(...)` has no drop-in: the replacement is a plain call.
+    if ctx.source[call.callee_range.clone()].starts_with("new") {
+        return None;
+    }
+    let mut edits = Vec::new();
+    let replacement = match (ctx.language.family(), safer.import.as_deref()) {
+        (Family::Python, Some(module)) => {
+            let name = safer.call.strip_prefix(module)?.strip_prefix('.')?;
+            let (reference, import) =
+                python_qualified_reference(ctx.source, ctx.tree, ctx.facts, module, name);
+            edits.extend(import);
+            reference
+        }
+        _ => safer.call.clone(),
+    };
+    edits.push(Edit::replace(call.callee_range.clone(), replacement));
+    Some(Fix::new(safer.title.clone(), Applicability::Unsafe, edits))
+}

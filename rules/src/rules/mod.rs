@@ -1,0 +1,163 @@
+//! The rules: one file per rule, grouped by family. A rule's doc comment is its documentation
+//! (`agentlint rule CODE`, `docs/rules/CODE.md`).
+
+pub mod execution;
+
+use std::path::Path;
+
+use tree_sitter::Tree;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::facts::FileFacts;
+use crate::knowledge::Knowledge;
+use crate::syntax::Language;
+
+/// Static facts about a rule.
+#[derive(Debug, PartialEq, Eq)]
+pub struct RuleMeta {
+    /// Stable code: `AL203`.
+    pub code: &'static str,
+    /// Stable kebab-case name: `dynamic-code-execution`.
+    pub name: &'static str,
+    /// One line for listings.
+    pub summary: &'static str,
+    pub default_severity: Severity,
+    /// The rule's doc comment, as written (each line keeps the space after `///`).
+    pub raw_doc: &'static str,
+}
+
+impl RuleMeta {
+    /// The documentation as Markdown.
+    pub fn documentation(&self) -> String {
+        let mut doc = String::with_capacity(self.raw_doc.len());
+        for line in self.raw_doc.lines() {
+            doc.push_str(line.strip_prefix(' ').unwrap_or(line));
+            doc.push('\n');
+        }
+        doc
+    }
+}
+
+/// Everything a rule may look at for one file.
+pub struct Context<'a> {
+    pub path: &'a Path,
+    pub source: &'a str,
+    pub tree: &'a Tree,
+    pub language: Language,
+    pub facts: &'a FileFacts,
+    pub knowledge: &'a Knowledge,
+}
+
+pub trait Rule: Send + Sync {
+    fn meta(&self) -> &'static RuleMeta;
+    /// Appends this rule's findings in `ctx` to `out`.
+    fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>);
+}
+
+/// Declares a rule struct whose doc comment becomes its documentation.
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])*
+        $vis:vis struct $name:ident {
+            code: $code:literal,
+            name: $rule_name:literal,
+            summary: $summary:literal,
+            severity: $severity:ident $(,)?
+        }
+    ) => {
+        $(#[doc = $doc])*
+        $vis struct $name;
+
+        impl $name {
+            pub const META: $crate::rules::RuleMeta = $crate::rules::RuleMeta {
+                code: $code,
+                name: $rule_name,
+                summary: $summary,
+                default_severity: $crate::diagnostic::Severity::$severity,
+                raw_doc: concat!($($doc, "\n"),*),
+            };
+        }
+    };
+}
+pub(crate) use declare_rule;
+
+/// Every implemented rule, in code order.
+pub fn all() -> &'static [&'static dyn Rule] {
+    &[&execution::DynamicCodeExecution]
+}
+
+/// An implemented rule by code (`AL203`) or name (`dynamic-code-execution`), any case.
+pub fn find(code_or_name: &str) -> Option<&'static dyn Rule> {
+    all()
+        .iter()
+        .copied()
+        .find(|r| r.meta().code.eq_ignore_ascii_case(code_or_name) || r.meta().name == code_or_name)
+}
+
+/// The full catalogue of rule codes and names, including rules not implemented yet, so that
+/// configuration naming them stays valid as they arrive.
+pub const CATALOGUE: &[(&str, &str)] = &[
+    ("AL100", "missing-tool-description"),
+    ("AL101", "undisclosed-network-egress"),
+    ("AL102", "undisclosed-file-mutation"),
+    ("AL103", "undisclosed-process-execution"),
+    ("AL104", "undisclosed-credential-access"),
+    ("AL105", "contradicted-description-claim"),
+    ("AL106", "description-parameter-drift"),
+    ("AL110", "instructions-in-tool-description"),
+    ("AL111", "sensitive-resource-in-description"),
+    ("AL112", "tool-shadowing"),
+    ("AL113", "hidden-text-in-description"),
+    ("AL114", "unauditable-description"),
+    ("AL115", "covert-tool-parameter"),
+    ("AL201", "shell-command-injection"),
+    ("AL202", "unsandboxed-process-in-tool"),
+    ("AL203", "dynamic-code-execution"),
+    ("AL301", "hardcoded-provider-key"),
+    ("AL302", "hardcoded-secret"),
+    ("AL303", "private-key-material"),
+    ("AL304", "credentials-in-url"),
+    ("AL305", "secret-sent-to-model-or-log"),
+    ("AL401", "missing-privacy-notice"),
+    ("AL402", "privacy-notice-missing-recipient"),
+    ("AL403", "undisclosed-conversation-storage"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rule_is_in_the_catalogue_and_documented() {
+        for rule in all() {
+            let meta = rule.meta();
+            assert!(
+                CATALOGUE.contains(&(meta.code, meta.name)),
+                "{} {} is not in the catalogue",
+                meta.code,
+                meta.name
+            );
+            let doc = meta.documentation();
+            for heading in [
+                "## What it does",
+                "## Why is this bad?",
+                "## Example",
+                "## Use instead",
+                "## Fix safety",
+                "## References",
+            ] {
+                assert!(doc.contains(heading), "{} lacks {heading}", meta.code);
+            }
+        }
+    }
+
+    #[test]
+    fn rules_are_found_by_code_or_name() {
+        assert_eq!(find("al203").map(|r| r.meta().code), Some("AL203"));
+        assert_eq!(
+            find("dynamic-code-execution").map(|r| r.meta().code),
+            Some("AL203")
+        );
+        assert!(find("AL999").is_none());
+    }
+}

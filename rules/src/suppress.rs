@@ -1,0 +1,304 @@
+//! Inline suppressions.
+//!
+//! ```text
+//! result = eval(expr)  # agentlint: ignore[AL203] expr is validated by the grammar above
+//! // agentlint: ignore[AL203, AL201] reason       (own line: applies to the next line)
+//! # agentlint: ignore-file[AL203] generated code  (anywhere: applies to the whole file)
+//! ```
+//!
+//! A suppression names codes, code prefixes or rule names; a bare `agentlint: ignore` without
+//! codes suppresses nothing (blanket suppressions hide the findings you did not mean to hide).
+//! A finding is matched on its *anchor line*: the line it starts on, or, when that line ends
+//! inside a multi-line string, the line where the string ends (where a comment can go).
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+use tree_sitter::{Node, Tree};
+
+use crate::diagnostic::Diagnostic;
+use crate::fix::{Applicability, Edit, Fix};
+use crate::rules::RuleMeta;
+use crate::syntax::{Family, Language, LineIndex, ancestors, node_text, preorder};
+
+/// Where a suppression applies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// A comment at the end of a line: that line.
+    Line(usize),
+    /// A comment alone on its line: the next line.
+    NextLine(usize),
+    File,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suppression {
+    pub scope: Scope,
+    /// Codes, prefixes or names as written.
+    pub codes: Vec<String>,
+    /// Whatever follows the codes.
+    pub reason: String,
+}
+
+impl Suppression {
+    fn covers(&self, rule: &RuleMeta, anchor_line: usize) -> bool {
+        let in_scope = match self.scope {
+            Scope::Line(line) => line == anchor_line,
+            Scope::NextLine(line) => line + 1 == anchor_line,
+            Scope::File => true,
+        };
+        in_scope
+            && self.codes.iter().any(|code| {
+                rule.code.starts_with(&code.to_ascii_uppercase()) && code.len() >= 2
+                    || rule.name == code
+            })
+    }
+}
+
+fn pattern() -> &'static Regex {
+    static PATTERN: OnceLock<Regex> = OnceLock::new();
+    PATTERN.get_or_init(|| {
+        #[allow(clippy::expect_used)]
+        Regex::new(r"agentlint:\s*ignore(-file)?\[([^\]]*)\]([^\r\n]*)")
+            .expect("suppression pattern is valid")
+    })
+}
+
+/// Every suppression comment in a file.
+pub fn collect(source: &str, tree: &Tree, index: &LineIndex) -> Vec<Suppression> {
+    if !source.contains("agentlint:") {
+        return Vec::new();
+    }
+    let mut found = Vec::new();
+    for node in preorder(tree.root_node()).filter(|n| n.kind() == "comment") {
+        let text = node_text(node, source);
+        for captures in pattern().captures_iter(text) {
+            let codes: Vec<String> = captures[2]
+                .split(|c: char| c == ',' || c.is_whitespace())
+                .filter(|c| !c.is_empty())
+                .map(str::to_string)
+                .collect();
+            if codes.is_empty() {
+                continue;
+            }
+            let reason = captures[3].trim().trim_end_matches("*/").trim().to_string();
+            let line = index.line_of(node.start_byte());
+            let scope = if captures.get(1).is_some() {
+                Scope::File
+            } else if is_alone_on_line(source, index, node) {
+                Scope::NextLine(line)
+            } else {
+                Scope::Line(line)
+            };
+            found.push(Suppression {
+                scope,
+                codes,
+                reason,
+            });
+        }
+    }
+    found
+}
+
+fn is_alone_on_line(source: &str, index: &LineIndex, node: Node<'_>) -> bool {
+    let line = index.line_of(node.start_byte());
+    let start = index.line_start(line).unwrap_or(0);
+    source[start..node.start_byte()].trim().is_empty()
+}
+
+/// Drops the diagnostics that a suppression covers.
+pub fn filter(
+    diagnostics: &mut Vec<Diagnostic>,
+    suppressions: &[Suppression],
+    source: &str,
+    tree: &Tree,
+    index: &LineIndex,
+) {
+    if suppressions.is_empty() {
+        return;
+    }
+    diagnostics.retain(|d| {
+        let anchor = anchor_line(source, tree, index, d.range.start);
+        !suppressions.iter().any(|s| s.covers(d.rule, anchor))
+    });
+}
+
+/// The line a suppression comment for a finding starting at `offset` goes on.
+pub fn anchor_line(source: &str, tree: &Tree, index: &LineIndex, offset: usize) -> usize {
+    let mut line = index.line_of(offset);
+    // Each step moves strictly down; the bound only guards against a malformed tree.
+    for _ in 0..64 {
+        let Some(range) = index.line_range(source, line) else {
+            break;
+        };
+        let end = range.end;
+        let enclosing = tree
+            .root_node()
+            .descendant_for_byte_range(end, end)
+            .and_then(|n| {
+                std::iter::once(n)
+                    .chain(ancestors(n))
+                    .filter(|a| {
+                        is_string_like(a.kind()) && a.start_byte() < end && a.end_byte() > end
+                    })
+                    .last()
+            });
+        match enclosing {
+            Some(string) => {
+                let next = index.line_of(string.end_byte());
+                if next <= line {
+                    break;
+                }
+                line = next;
+            }
+            None => break,
+        }
+    }
+    line
+}
+
+fn is_string_like(kind: &str) -> bool {
+    matches!(kind, "string" | "template_string" | "concatenated_string")
+}
+
+/// A fix that adds `rule` to a suppression comment on the finding's anchor line, creating the
+/// comment when there is none.
+pub fn suppression_fix(
+    source: &str,
+    tree: &Tree,
+    language: Language,
+    index: &LineIndex,
+    diagnostic: &Diagnostic,
+) -> Option<Fix> {
+    let code = diagnostic.rule.code;
+    let title = format!("Suppress {code} on this line");
+    let line = anchor_line(source, tree, index, diagnostic.range.start);
+    let range = index.line_range(source, line)?;
+    let line_text = &source[range.clone()];
+
+    // Extend a suppression comment already at the end of the line.
+    if let Some(m) = pattern().captures_iter(line_text).last() {
+        let codes = m.get(2)?;
+        let insert_at = range.start + codes.end();
+        let separator = if codes.as_str().trim().is_empty() {
+            ""
+        } else {
+            ", "
+        };
+        return Some(Fix::new(
+            title,
+            Applicability::DisplayOnly,
+            vec![Edit::insert(insert_at, format!("{separator}{code}"))],
+        ));
+    }
+
+    let comment = format!("agentlint: ignore[{code}]");
+    // A Python line continued with a backslash cannot take a comment: put it on its own line above.
+    if language.family() == Family::Python && line_text.trim_end().ends_with('\\') {
+        let indent: String = line_text
+            .chars()
+            .take_while(|c| c.is_whitespace())
+            .collect();
+        return Some(Fix::new(
+            title,
+            Applicability::DisplayOnly,
+            vec![Edit::insert(range.start, format!("{indent}# {comment}\n"))],
+        ));
+    }
+    let text_end = range.start + line_text.trim_end().len();
+    let trailing = match language.family() {
+        Family::Python => format!("  # {comment}"),
+        Family::JavaScript if in_jsx_children(tree, text_end) => format!(" {{/* {comment} */}}"),
+        Family::JavaScript => format!(" // {comment}"),
+    };
+    Some(Fix::new(
+        title,
+        Applicability::DisplayOnly,
+        vec![Edit::insert(text_end, trailing)],
+    ))
+}
+
+/// Whether `offset` is between the children of a JSX element, where `//` would be text.
+fn in_jsx_children(tree: &Tree, offset: usize) -> bool {
+    let Some(mut node) = tree.root_node().descendant_for_byte_range(offset, offset) else {
+        return false;
+    };
+    // The innermost node that strictly contains the offset.
+    while !(node.start_byte() < offset && offset < node.end_byte()) {
+        match node.parent() {
+            Some(parent) => node = parent,
+            None => return false,
+        }
+    }
+    matches!(node.kind(), "jsx_element" | "jsx_fragment" | "jsx_text")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::parse;
+
+    fn suppressions(source: &str, language: Language) -> Vec<Suppression> {
+        let tree = parse(source, language);
+        collect(source, &tree, &LineIndex::new(source))
+    }
+
+    #[test]
+    fn comments_are_parsed_with_scope_codes_and_reason() {
+        let found = suppressions(
+            "x = eval(a)  # agentlint: ignore[AL203] validated above\n\
+             # agentlint: ignore[AL2, dynamic-code-execution]\n\
+             y = 1\n\
+             s = '# agentlint: ignore[AL203]'\n\
+             # agentlint: ignore\n\
+             # agentlint: ignore-file[AL203] generated code\n",
+            Language::Python,
+        );
+        assert_eq!(
+            found,
+            vec![
+                Suppression {
+                    scope: Scope::Line(0),
+                    codes: vec!["AL203".into()],
+                    reason: "validated above".into()
+                },
+                Suppression {
+                    scope: Scope::NextLine(1),
+                    codes: vec!["AL2".into(), "dynamic-code-execution".into()],
+                    reason: String::new()
+                },
+                Suppression {
+                    scope: Scope::File,
+                    codes: vec!["AL203".into()],
+                    reason: "generated code".into()
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn javascript_line_and_block_comments() {
+        let found = suppressions(
+            "eval(a); // agentlint: ignore[AL203]\n/* agentlint: ignore[AL203] why */\neval(b);\n",
+            Language::TypeScript,
+        );
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[1].scope, Scope::NextLine(1));
+        assert_eq!(found[1].reason, "why");
+    }
+
+    #[test]
+    fn anchor_moves_past_multiline_strings() {
+        let source = "x = f('''a\nb''', eval(y))\nz = `${eval(\nq)}`\n";
+        let tree = parse(source, Language::Python);
+        let index = LineIndex::new(source);
+        assert_eq!(anchor_line(source, &tree, &index, 0), 1);
+        let js = "const z = `${eval(\nq)}`;\n";
+        let tree = parse(js, Language::JavaScript);
+        let index = LineIndex::new(js);
+        assert_eq!(
+            anchor_line(js, &tree, &index, js.find("eval").unwrap_or(0)),
+            1
+        );
+    }
+}

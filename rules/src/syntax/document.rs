@@ -1,0 +1,236 @@
+//! An open document: its text as a rope and its syntax tree, edited incrementally.
+
+use ropey::Rope;
+use tree_sitter::{InputEdit, Point, Tree};
+
+use super::position::{Position, PositionEncoding, rope_offset};
+use super::{Language, parse_or_empty, with_parser};
+
+/// One change from the editor: replace `range` (or the whole text when `None`) with `text`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TextChange {
+    pub range: Option<(Position, Position)>,
+    pub text: String,
+}
+
+/// A change that could not be applied exactly.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum EditError {
+    /// A range whose end is before its start: nothing was changed.
+    #[error("range end {end:?} is before its start {start:?}; change ignored")]
+    ReversedRange { start: Position, end: Position },
+}
+
+/// A document with an up-to-date tree. Cloning is cheap (the rope and tree are shared).
+#[derive(Clone)]
+pub struct Document {
+    rope: Rope,
+    tree: Tree,
+    language: Language,
+}
+
+/// What applying a batch of changes did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ApplyReport {
+    /// Positions that were outside the document and were clamped into it.
+    pub clamped: usize,
+    /// Changes that were rejected.
+    pub errors: Vec<EditError>,
+}
+
+impl Document {
+    pub fn new(text: &str, language: Language) -> Self {
+        Self {
+            rope: Rope::from_str(text),
+            tree: super::parse(text, language),
+            language,
+        }
+    }
+
+    pub fn language(&self) -> Language {
+        self.language
+    }
+
+    pub fn rope(&self) -> &Rope {
+        &self.rope
+    }
+
+    pub fn tree(&self) -> &Tree {
+        &self.tree
+    }
+
+    pub fn text(&self) -> String {
+        self.rope.to_string()
+    }
+
+    pub fn len_bytes(&self) -> usize {
+        self.rope.len_bytes()
+    }
+
+    /// Applies the changes in order (each one's positions refer to the text left by the previous
+    /// ones), editing the tree with each, then reparses once, reusing the old tree.
+    pub fn apply_changes(
+        &mut self,
+        changes: &[TextChange],
+        encoding: PositionEncoding,
+    ) -> ApplyReport {
+        let mut report = ApplyReport::default();
+        let mut full_text = false;
+        for change in changes {
+            match change.range {
+                None => {
+                    self.rope = Rope::from_str(&change.text);
+                    full_text = true;
+                }
+                Some((start, end)) => {
+                    if end < start {
+                        report.errors.push(EditError::ReversedRange { start, end });
+                        continue;
+                    }
+                    let start_off = rope_offset(&self.rope, start, encoding);
+                    let end_off = rope_offset(&self.rope, end, encoding);
+                    report.clamped += usize::from(start_off.clamped) + usize::from(end_off.clamped);
+                    self.replace(
+                        start_off.char_idx,
+                        end_off.char_idx,
+                        &change.text,
+                        !full_text,
+                    );
+                }
+            }
+        }
+        self.reparse(!full_text);
+        report
+    }
+
+    /// Replaces chars `start..end` with `text`, editing the tree to match when `edit_tree`.
+    fn replace(&mut self, start: usize, end: usize, text: &str, edit_tree: bool) {
+        let end = end.max(start);
+        let start_byte = self.rope.char_to_byte(start);
+        let old_end_byte = self.rope.char_to_byte(end);
+        let start_position = self.point(start_byte);
+        let old_end_position = self.point(old_end_byte);
+        self.rope.remove(start..end);
+        self.rope.insert(start, text);
+        if edit_tree {
+            let new_end_byte = start_byte + text.len();
+            self.tree.edit(&InputEdit {
+                start_byte,
+                old_end_byte,
+                new_end_byte,
+                start_position,
+                old_end_position,
+                new_end_position: advance(start_position, text),
+            });
+        }
+    }
+
+    /// Tree-sitter point (row counted in `\n`, column in bytes) of a byte offset.
+    fn point(&self, byte: usize) -> Point {
+        // With `cr_lines`, ropey's lines agree with tree-sitter's rows except for lone `\r`,
+        // which tree-sitter does not count as a line break. Points only position nodes; all of
+        // agentlint's ranges are byte offsets, so this cannot misplace a diagnostic.
+        let row = self.rope.byte_to_line(byte);
+        Point::new(row, byte - self.rope.line_to_byte(row))
+    }
+
+    fn reparse(&mut self, incremental: bool) {
+        let rope = &self.rope;
+        let old = incremental.then_some(&self.tree);
+        let tree = with_parser(self.language, |parser| {
+            parser.reset();
+            parse_or_empty(parser, |parser| {
+                parser.parse_with_options(
+                    &mut |byte, _| {
+                        if byte >= rope.len_bytes() {
+                            return &b""[..];
+                        }
+                        let (chunk, chunk_start, _, _) = rope.chunk_at_byte(byte);
+                        &chunk.as_bytes()[byte - chunk_start..]
+                    },
+                    old,
+                    None,
+                )
+            })
+        });
+        self.tree = tree;
+    }
+}
+
+/// The point reached after inserting `text` at `start`.
+fn advance(start: Point, text: &str) -> Point {
+    match text.rfind('\n') {
+        None => Point::new(start.row, start.column + text.len()),
+        Some(last) => Point::new(
+            start.row + text.bytes().filter(|&b| b == b'\n').count(),
+            text.len() - last - 1,
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::{parse, walk::structure};
+
+    fn change(sl: u32, sc: u32, el: u32, ec: u32, text: &str) -> TextChange {
+        TextChange {
+            range: Some((Position::new(sl, sc), Position::new(el, ec))),
+            text: text.to_string(),
+        }
+    }
+
+    #[test]
+    fn incremental_edits_match_a_fresh_parse() {
+        let mut doc = Document::new("def f(x):\n    return x\n", Language::Python);
+        doc.apply_changes(
+            &[change(1, 11, 1, 12, "eval(x)"), change(0, 4, 0, 5, "g😀")],
+            PositionEncoding::Utf16,
+        );
+        let text = doc.text();
+        assert_eq!(text, "def g😀(x):\n    return eval(x)\n");
+        assert_eq!(
+            structure(doc.tree()),
+            structure(&parse(&text, Language::Python))
+        );
+    }
+
+    #[test]
+    fn utf16_columns_after_emoji_and_cjk() {
+        let mut doc = Document::new("s = '😀中'\n", Language::Python);
+        // `s = '` is 5 units, the emoji 2, 中 1: column 8.
+        doc.apply_changes(&[change(0, 8, 0, 8, "文")], PositionEncoding::Utf16);
+        assert_eq!(doc.text(), "s = '😀中文'\n");
+    }
+
+    #[test]
+    fn out_of_range_positions_are_clamped_and_reported() {
+        let mut doc = Document::new("a\n", Language::Python);
+        let report = doc.apply_changes(&[change(0, 99, 7, 0, "b")], PositionEncoding::Utf16);
+        assert_eq!(report.clamped, 2);
+        assert_eq!(doc.text(), "ab");
+        let report = doc.apply_changes(&[change(0, 2, 0, 1, "z")], PositionEncoding::Utf16);
+        assert_eq!(report.errors.len(), 1);
+        assert_eq!(doc.text(), "ab");
+    }
+
+    #[test]
+    fn full_replacement_then_range_change() {
+        let mut doc = Document::new("x = 1\n", Language::TypeScript);
+        doc.apply_changes(
+            &[
+                TextChange {
+                    range: None,
+                    text: "let a = 1;\n".into(),
+                },
+                change(0, 4, 0, 5, "bb"),
+            ],
+            PositionEncoding::Utf8,
+        );
+        assert_eq!(doc.text(), "let bb = 1;\n");
+        assert_eq!(
+            structure(doc.tree()),
+            structure(&parse(&doc.text(), Language::TypeScript))
+        );
+    }
+}

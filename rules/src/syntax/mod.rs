@@ -1,0 +1,227 @@
+//! Languages, parsing, incremental documents and position conversions.
+//!
+//! Invariant: parsing never fails. Tree-sitter always returns a tree (with `ERROR` nodes where the
+//! text does not parse); rules analyse whatever parsed.
+
+mod document;
+mod input;
+mod position;
+mod walk;
+
+use std::cell::RefCell;
+use std::path::Path;
+
+pub use document::{Document, EditError, TextChange};
+pub use input::{MAX_FILE_BYTES, SkipReason, check_input};
+pub use position::{
+    LineIndex, Position, PositionEncoding, RopeOffset, floor_char_boundary, rope_offset,
+};
+pub use walk::{Preorder, ancestors, preorder, structure};
+
+/// A language agentlint analyses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Language {
+    Python,
+    TypeScript,
+    Tsx,
+    /// JavaScript and JSX, parsed with the TSX grammar (a superset that also accepts JSX).
+    JavaScript,
+}
+
+/// Languages that share syntax and library names, and so share facts and knowledge tables.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Family {
+    Python,
+    /// TypeScript, TSX, JavaScript and JSX.
+    JavaScript,
+}
+
+impl Language {
+    /// Language of a file by its extension.
+    pub fn from_path(path: &Path) -> Option<Self> {
+        let ext = path.extension()?.to_str()?;
+        Self::from_extension(ext)
+    }
+
+    pub fn from_extension(ext: &str) -> Option<Self> {
+        Some(match ext.to_ascii_lowercase().as_str() {
+            "py" | "pyi" => Language::Python,
+            "ts" | "mts" | "cts" => Language::TypeScript,
+            "tsx" => Language::Tsx,
+            "js" | "mjs" | "cjs" | "jsx" => Language::JavaScript,
+            _ => return None,
+        })
+    }
+
+    /// Language from an LSP `languageId`.
+    pub fn from_language_id(id: &str) -> Option<Self> {
+        Some(match id {
+            "python" => Language::Python,
+            "typescript" => Language::TypeScript,
+            "typescriptreact" => Language::Tsx,
+            "javascript" | "javascriptreact" => Language::JavaScript,
+            _ => return None,
+        })
+    }
+
+    pub fn family(self) -> Family {
+        match self {
+            Language::Python => Family::Python,
+            Language::TypeScript | Language::Tsx | Language::JavaScript => Family::JavaScript,
+        }
+    }
+
+    /// The line-comment marker.
+    pub fn comment_prefix(self) -> &'static str {
+        match self.family() {
+            Family::Python => "#",
+            Family::JavaScript => "//",
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Language::Python => "Python",
+            Language::TypeScript => "TypeScript",
+            Language::Tsx => "TSX",
+            Language::JavaScript => "JavaScript",
+        }
+    }
+
+    fn grammar(self) -> tree_sitter::Language {
+        match self {
+            Language::Python => tree_sitter_python::LANGUAGE.into(),
+            Language::TypeScript => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
+            Language::Tsx | Language::JavaScript => tree_sitter_typescript::LANGUAGE_TSX.into(),
+        }
+    }
+
+    fn parser_slot(self) -> usize {
+        match self {
+            Language::Python => 0,
+            Language::TypeScript => 1,
+            Language::Tsx | Language::JavaScript => 2,
+        }
+    }
+}
+
+impl Family {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Family::Python => "python",
+            Family::JavaScript => "javascript",
+        }
+    }
+}
+
+thread_local! {
+    /// One parser per grammar per thread: parsers are cheap to keep and not `Sync`.
+    static PARSERS: RefCell<[Option<tree_sitter::Parser>; 3]> = const { RefCell::new([None, None, None]) };
+}
+
+/// Runs `f` with this thread's parser for `language`.
+pub(crate) fn with_parser<R>(
+    language: Language,
+    f: impl FnOnce(&mut tree_sitter::Parser) -> R,
+) -> R {
+    PARSERS.with(|parsers| {
+        let mut parsers = parsers.borrow_mut();
+        let slot = &mut parsers[language.parser_slot()];
+        let parser = slot.get_or_insert_with(|| {
+            let mut parser = tree_sitter::Parser::new();
+            // The grammars are compiled in and ABI-compatible (checked by the tests), so this
+            // cannot fail at run time.
+            #[allow(clippy::expect_used)]
+            parser
+                .set_language(&language.grammar())
+                .expect("bundled grammar is compatible with the tree-sitter runtime");
+            parser
+        });
+        f(parser)
+    })
+}
+
+/// Parses `source` from scratch.
+pub fn parse(source: &str, language: Language) -> tree_sitter::Tree {
+    with_parser(language, |parser| {
+        parser.reset();
+        parse_or_empty(parser, |parser| parser.parse(source, None))
+    })
+}
+
+/// A parser only returns `None` without a language or when a parse is cancelled, neither of which
+/// agentlint does; should it happen anyway, the empty document's tree keeps "parsing never fails".
+pub(crate) fn parse_or_empty(
+    parser: &mut tree_sitter::Parser,
+    parse: impl FnOnce(&mut tree_sitter::Parser) -> Option<tree_sitter::Tree>,
+) -> tree_sitter::Tree {
+    if let Some(tree) = parse(parser) {
+        return tree;
+    }
+    parser.reset();
+    #[allow(clippy::expect_used)]
+    parser
+        .parse("", None)
+        .expect("a parser with a language parses the empty string")
+}
+
+/// Byte range of a node.
+pub fn node_range(node: tree_sitter::Node<'_>) -> std::ops::Range<usize> {
+    node.start_byte()..node.end_byte()
+}
+
+/// Source text of a node (empty if the range is not on char boundaries, which tree-sitter never
+/// produces for valid UTF-8).
+pub fn node_text<'s>(node: tree_sitter::Node<'_>, source: &'s str) -> &'s str {
+    source.get(node.start_byte()..node.end_byte()).unwrap_or("")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_extension_maps_to_a_language() {
+        for (ext, lang) in [
+            ("py", Language::Python),
+            ("pyi", Language::Python),
+            ("ts", Language::TypeScript),
+            ("mts", Language::TypeScript),
+            ("cts", Language::TypeScript),
+            ("tsx", Language::Tsx),
+            ("js", Language::JavaScript),
+            ("mjs", Language::JavaScript),
+            ("cjs", Language::JavaScript),
+            ("jsx", Language::JavaScript),
+        ] {
+            assert_eq!(Language::from_extension(ext), Some(lang), "{ext}");
+        }
+        assert_eq!(Language::from_extension("rs"), None);
+    }
+
+    #[test]
+    fn grammars_load_and_parse() {
+        for (lang, src) in [
+            (Language::Python, "def f(x):\n    return eval(x)\n"),
+            (
+                Language::TypeScript,
+                "const f = (x: string): number => eval(x);",
+            ),
+            (Language::Tsx, "const a = <div>{eval(x)}</div>;"),
+            (Language::JavaScript, "const a = <b/>; eval(x);"),
+        ] {
+            let tree = parse(src, lang);
+            assert!(
+                !tree.root_node().has_error(),
+                "{lang:?}: {}",
+                tree.root_node().to_sexp()
+            );
+        }
+    }
+
+    #[test]
+    fn broken_syntax_still_parses() {
+        let tree = parse("def f(:\n  eval(x)\n", Language::Python);
+        assert!(tree.root_node().has_error());
+    }
+}

@@ -1,0 +1,90 @@
+//! Iterative tree traversal. Syntax trees are walked with a cursor, never by recursion, so that
+//! pathologically nested input cannot overflow the stack.
+
+use tree_sitter::{Node, Tree, TreeCursor};
+
+/// Pre-order iterator over every node of a tree (named and anonymous).
+pub struct Preorder<'t> {
+    cursor: TreeCursor<'t>,
+    done: bool,
+}
+
+/// Walks every node under (and including) `node` in source order.
+pub fn preorder(node: Node<'_>) -> Preorder<'_> {
+    Preorder {
+        cursor: node.walk(),
+        done: false,
+    }
+}
+
+impl<'t> Iterator for Preorder<'t> {
+    type Item = Node<'t>;
+
+    fn next(&mut self) -> Option<Node<'t>> {
+        if self.done {
+            return None;
+        }
+        let node = self.cursor.node();
+        if self.cursor.goto_first_child() {
+            return Some(node);
+        }
+        loop {
+            if self.cursor.goto_next_sibling() {
+                return Some(node);
+            }
+            // `goto_parent` stops at the node the cursor was created on.
+            if !self.cursor.goto_parent() {
+                self.done = true;
+                return Some(node);
+            }
+        }
+    }
+}
+
+/// The ancestors of `node`, nearest first.
+pub fn ancestors(node: Node<'_>) -> impl Iterator<Item = Node<'_>> {
+    std::iter::successors(node.parent(), Node::parent)
+}
+
+/// Compact structural description of a tree: kinds and byte ranges of every node. Two trees with
+/// the same structure compare equal; used to check incremental parsing against a fresh parse.
+pub fn structure(tree: &Tree) -> Vec<(u16, usize, usize, bool)> {
+    preorder(tree.root_node())
+        .map(|n| (n.kind_id(), n.start_byte(), n.end_byte(), n.is_missing()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::{Language, parse};
+
+    #[test]
+    fn preorder_visits_every_node_once_in_order() {
+        let tree = parse("a(b, c)\nd = 1\n", Language::Python);
+        let mut count = 0;
+        let mut last = 0;
+        for node in preorder(tree.root_node()) {
+            assert!(node.start_byte() >= last);
+            last = node.start_byte();
+            count += 1;
+        }
+        assert_eq!(count, tree.root_node().descendant_count());
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow() {
+        let depth = 20_000;
+        let src = format!("x = {}1{}\n", "(".repeat(depth), ")".repeat(depth));
+        let tree = parse(&src, Language::Python);
+        assert!(preorder(tree.root_node()).count() > depth);
+    }
+
+    #[test]
+    fn subtree_walk_stays_inside() {
+        let tree = parse("f(a)\ng(b)\n", Language::Python);
+        let first = tree.root_node().child(0).unwrap();
+        let texts: Vec<_> = preorder(first).map(|n| n.end_byte()).collect();
+        assert!(texts.iter().all(|&end| end <= 5));
+    }
+}

@@ -14,7 +14,10 @@ pub(super) fn extract(source: &str, tree: &Tree, out: &mut Builder) {
             "import_from_statement" => import_from_statement(node, source, out),
             "function_definition" => {
                 if let Some(name) = node.child_by_field_name("name") {
-                    out.bindings.add(node_text(name, source), Binding::Local);
+                    // A method binds an attribute of its class, not a name of the module.
+                    if !is_method(node) {
+                        out.bindings.add(node_text(name, source), Binding::Local);
+                    }
                     out.functions.push(FunctionDef {
                         name: node_text(name, source).to_string(),
                         range: node_range(node),
@@ -47,12 +50,22 @@ pub(super) fn extract(source: &str, tree: &Tree, out: &mut Builder) {
     }
 }
 
+fn is_method(function: Node<'_>) -> bool {
+    let mut parent = function.parent();
+    if parent.is_some_and(|p| p.kind() == "decorated_definition") {
+        parent = parent.and_then(|p| p.parent());
+    }
+    parent
+        .filter(|p| p.kind() == "block")
+        .and_then(|block| block.parent())
+        .is_some_and(|p| p.kind() == "class_definition")
+}
+
 fn bind_field(node: Node<'_>, field: &str, source: &str, out: &mut Builder) {
-    if let Some(name) = node.child_by_field_name(field) {
-        if name.kind() == "identifier" {
+    if let Some(name) = node.child_by_field_name(field)
+        && name.kind() == "identifier" {
             out.bindings.add(node_text(name, source), Binding::Local);
         }
-    }
 }
 
 /// Binds every identifier under `node` as local, except names that are only looked up there:

@@ -89,11 +89,12 @@ impl Rule for DynamicCodeExecution {
     }
 }
 
-/// The first argument carrying code that is not a constant, if any.
+/// The argument carrying code that is not a constant, if any. When every argument is code (as in
+/// `new Function(params..., body)`), the last dynamic one: the body is last.
 fn dynamic_payload<'c>(call: &'c Call, sink: &Sink) -> Option<&'c Argument> {
     let dynamic = |arg: &&Argument| arg.value != ValueKind::Constant;
     match sink.argument {
-        ArgumentSpec::Any(_) => call.arguments.iter().find(dynamic),
+        ArgumentSpec::Any(_) => call.arguments.iter().rfind(dynamic),
         ArgumentSpec::Position(index) => {
             let positional = call.arguments.iter().filter(|a| a.keyword.is_none());
             // A spread before the position could put anything there.
@@ -114,8 +115,8 @@ fn dynamic_payload<'c>(call: &'c Call, sink: &Sink) -> Option<&'c Argument> {
 fn diagnostic(ctx: &Context<'_>, call: &Call, sink: &Sink, payload: &Argument) -> Diagnostic {
     let callee = &ctx.source[call.callee_range.clone()];
     let message = format!(
-        "`{callee}` runs {runs} built from `{arg}`, which is not a constant: whoever controls that \
-         value (the model, a tool argument, a user) can run arbitrary code with this process's \
+        "`{callee}` treats `{arg}` as {runs}, and that value is not a constant: whoever controls \
+         it (the model, a tool argument, a user) can run arbitrary code with this process's \
          permissions. {advice}",
         runs = sink.runs,
         arg = excerpt(&ctx.source[payload.range.clone()]),

@@ -83,13 +83,17 @@ pub struct Applied {
     pub conflicts: usize,
 }
 
-/// Applies every fix whose edits do not overlap an earlier fix's. Fixes are considered in order of
-/// their first edit; a fix is applied whole or not at all.
-pub fn apply_fixes<'a>(source: &str, fixes: impl IntoIterator<Item = &'a Fix>) -> Applied {
+/// Chooses the fixes that can be applied together: every fix whose edits do not overlap an earlier
+/// fix's, considered in order of their first edit; a fix is taken whole or not at all. Returns the
+/// chosen fixes and the number left out.
+pub fn compatible_fixes<'a>(
+    source: &str,
+    fixes: impl IntoIterator<Item = &'a Fix>,
+) -> (Vec<&'a Fix>, usize) {
     let mut fixes: Vec<&Fix> = fixes.into_iter().filter(|f| !f.edits.is_empty()).collect();
     fixes.sort_by_key(|f| f.edits.first().map(|e| (e.range.start, e.range.end)));
-    let mut accepted: Vec<&Edit> = Vec::new();
-    let mut applied = 0;
+    let mut accepted_edits: Vec<&Edit> = Vec::new();
+    let mut accepted = Vec::new();
     let mut conflicts = 0;
     for fix in fixes {
         let valid = fix.edits.iter().all(|e| {
@@ -101,18 +105,25 @@ pub fn apply_fixes<'a>(source: &str, fixes: impl IntoIterator<Item = &'a Fix>) -
         let overlaps = fix
             .edits
             .iter()
-            .any(|e| accepted.iter().any(|a| overlap(&a.range, &e.range)));
+            .any(|e| accepted_edits.iter().any(|a| overlap(&a.range, &e.range)));
         if !valid || overlaps {
             conflicts += 1;
             continue;
         }
-        accepted.extend(fix.edits.iter());
-        applied += 1;
+        accepted_edits.extend(fix.edits.iter());
+        accepted.push(fix);
     }
-    accepted.sort_by_key(|e| (e.range.start, e.range.end));
+    (accepted, conflicts)
+}
+
+/// Applies the fixes [`compatible_fixes`] chooses.
+pub fn apply_fixes<'a>(source: &str, fixes: impl IntoIterator<Item = &'a Fix>) -> Applied {
+    let (accepted, conflicts) = compatible_fixes(source, fixes);
+    let mut edits: Vec<&Edit> = accepted.iter().flat_map(|f| f.edits.iter()).collect();
+    edits.sort_by_key(|e| (e.range.start, e.range.end));
     let mut text = String::with_capacity(source.len());
     let mut last = 0;
-    for edit in accepted {
+    for edit in edits {
         text.push_str(&source[last..edit.range.start]);
         text.push_str(&edit.new_text);
         last = edit.range.end;
@@ -120,7 +131,7 @@ pub fn apply_fixes<'a>(source: &str, fixes: impl IntoIterator<Item = &'a Fix>) -
     text.push_str(&source[last..]);
     Applied {
         text,
-        applied,
+        applied: accepted.len(),
         conflicts,
     }
 }

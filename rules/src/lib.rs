@@ -10,13 +10,15 @@ pub mod fix;
 pub mod knowledge;
 pub mod rules;
 pub mod settings;
+pub mod summary;
 pub mod suppress;
 pub mod syntax;
 
 pub use analysis::{Analysis, Failure, SourceFile, analyse, analyse_text, analyse_with_rules};
 pub use diagnostic::{Diagnostic, Related, Severity};
-pub use fix::{Applicability, Applied, Edit, Fix, apply_fixes};
+pub use fix::{Applicability, Applied, Edit, Fix, apply_fixes, compatible_fixes};
 pub use knowledge::Knowledge;
 pub use rules::{Rule, RuleMeta};
 pub use settings::{Selector, Settings};
+pub use summary::FileSummary;
 pub use syntax::{Document, Language, LineIndex, Position, PositionEncoding};

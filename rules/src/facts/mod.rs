@@ -129,12 +129,14 @@ impl FileFacts {
         builder.finish(language.family())
     }
 
-    /// The innermost function containing `offset`.
-    pub fn enclosing_function(&self, offset: usize) -> Option<&FunctionDef> {
+    /// Index in `functions` of the innermost function containing `offset`.
+    pub fn enclosing_function(&self, offset: usize) -> Option<usize> {
         self.functions
             .iter()
-            .filter(|f| f.range.contains(&offset))
-            .min_by_key(|f| f.range.len())
+            .enumerate()
+            .filter(|(_, f)| f.range.contains(&offset))
+            .min_by_key(|(_, f)| f.range.len())
+            .map(|(i, _)| i)
     }
 }
 

@@ -63,9 +63,10 @@ fn is_method(function: Node<'_>) -> bool {
 
 fn bind_field(node: Node<'_>, field: &str, source: &str, out: &mut Builder) {
     if let Some(name) = node.child_by_field_name(field)
-        && name.kind() == "identifier" {
-            out.bindings.add(node_text(name, source), Binding::Local);
-        }
+        && name.kind() == "identifier"
+    {
+        out.bindings.add(node_text(name, source), Binding::Local);
+    }
 }
 
 /// Binds every identifier under `node` as local, except names that are only looked up there:

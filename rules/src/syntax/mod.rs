@@ -11,7 +11,7 @@ mod walk;
 use std::cell::RefCell;
 use std::path::Path;
 
-pub use document::{Document, EditError, TextChange};
+pub use document::{ApplyReport, Document, EditError, TextChange};
 pub use input::{MAX_FILE_BYTES, SkipReason, check_input};
 pub use position::{
     LineIndex, Position, PositionEncoding, RopeOffset, floor_char_boundary, rope_offset,

@@ -1,0 +1,383 @@
+//! Configuration: `agentlint.toml` (or `.agentlint.toml`), or `[tool.agentlint]` in
+//! `pyproject.toml`, found in a project root or its nearest ancestor that has one.
+//!
+//! ```toml
+//! select = ["ALL"]                 # codes, prefixes (AL2) or names
+//! ignore = ["AL106"]
+//! exclude = ["tests/fixtures/**"]  # gitignore-like globs, relative to the config file
+//! extend = ["agentlint/sinks.toml"] # extra knowledge tables in the format of rules/data
+//! [severity]
+//! AL203 = "error"
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+use agentlint_rules::{Knowledge, Selector, Settings, Severity};
+use anyhow::{Context as _, Result, bail};
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::Deserialize;
+
+/// Config file names, in order of precedence within one directory.
+pub const CONFIG_FILES: &[&str] = &["agentlint.toml", ".agentlint.toml", "pyproject.toml"];
+
+/// Directories never analysed (in addition to whatever `.gitignore` excludes).
+pub const DEFAULT_EXCLUDES: &[&str] = &[
+    ".git",
+    ".hg",
+    ".svn",
+    "node_modules",
+    ".venv",
+    "venv",
+    "__pycache__",
+    "site-packages",
+    ".tox",
+    ".nox",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+];
+
+/// The options as written in a file (all optional).
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Options {
+    pub select: Option<Vec<String>>,
+    pub ignore: Option<Vec<String>>,
+    pub exclude: Option<Vec<String>>,
+    pub extend: Option<Vec<String>>,
+    pub severity: Option<BTreeMap<String, String>>,
+}
+
+#[derive(Deserialize)]
+struct Pyproject {
+    tool: Option<PyprojectTool>,
+}
+
+#[derive(Deserialize)]
+struct PyprojectTool {
+    agentlint: Option<toml::Value>,
+}
+
+/// Resolved configuration for one project root.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Directory that relative paths in the config (exclude, extend) are resolved from.
+    pub root: PathBuf,
+    /// The file it came from, if any.
+    pub file: Option<PathBuf>,
+    pub settings: Settings,
+    exclude: Exclude,
+    pub knowledge: Arc<Knowledge>,
+}
+
+impl Config {
+    /// Defaults for a root with no config file.
+    pub fn default_for(root: &Path) -> Config {
+        Config {
+            root: root.to_path_buf(),
+            file: None,
+            settings: Settings::default(),
+            exclude: Exclude::new(&[]).unwrap_or_default(),
+            knowledge: Arc::new(Knowledge::builtin().clone()),
+        }
+    }
+
+    /// The configuration that applies to `start` (a directory or file): the nearest config file in
+    /// it or its ancestors, or defaults rooted at `start`.
+    pub fn discover(start: &Path) -> Result<Config> {
+        let start_dir = if start.is_file() {
+            start.parent().unwrap_or(start)
+        } else {
+            start
+        };
+        for dir in start_dir.ancestors() {
+            if let Some((file, options)) = find_in_dir(dir)? {
+                return Config::from_options(dir, Some(file), options);
+            }
+        }
+        Ok(Config::default_for(start_dir))
+    }
+
+    /// Loads a given config file.
+    pub fn load_file(path: &Path) -> Result<Config> {
+        let options = read_options(path)?
+            .with_context(|| format!("{}: no [tool.agentlint] table", path.display()))?;
+        let root = path.parent().unwrap_or(Path::new("."));
+        Config::from_options(root, Some(path.to_path_buf()), options)
+    }
+
+    pub fn from_options(root: &Path, file: Option<PathBuf>, options: Options) -> Result<Config> {
+        let origin = file
+            .as_deref()
+            .map_or_else(|| "configuration".to_string(), |f| f.display().to_string());
+        let settings = settings_from(&options).with_context(|| origin.clone())?;
+        let exclude = Exclude::new(options.exclude.as_deref().unwrap_or_default())
+            .with_context(|| origin.clone())?;
+        let mut extensions = Vec::new();
+        for extra in options.extend.iter().flatten() {
+            let path = root.join(extra);
+            let text = std::fs::read_to_string(&path).with_context(|| {
+                format!("{origin}: cannot read `extend` file {}", path.display())
+            })?;
+            extensions.push((path.display().to_string(), text));
+        }
+        let knowledge = if extensions.is_empty() {
+            Knowledge::builtin().clone()
+        } else {
+            Knowledge::with_extensions(extensions.iter().map(|(o, t)| (o.as_str(), t.as_str())))?
+        };
+        Ok(Config {
+            root: root.to_path_buf(),
+            file,
+            settings,
+            exclude,
+            knowledge: Arc::new(knowledge),
+        })
+    }
+
+    /// Whether `path` is excluded by the defaults or the `exclude` option.
+    pub fn is_excluded(&self, path: &Path) -> bool {
+        let relative = path.strip_prefix(&self.root).unwrap_or(path);
+        self.exclude.matches(relative)
+    }
+}
+
+fn find_in_dir(dir: &Path) -> Result<Option<(PathBuf, Options)>> {
+    for name in CONFIG_FILES {
+        let path = dir.join(name);
+        if path.is_file()
+            && let Some(options) = read_options(&path)?
+        {
+            return Ok(Some((path, options)));
+        }
+    }
+    Ok(None)
+}
+
+/// Options from a config file; `None` for a `pyproject.toml` without `[tool.agentlint]`.
+fn read_options(path: &Path) -> Result<Option<Options>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let is_pyproject = path.file_name().is_some_and(|n| n == "pyproject.toml");
+    if is_pyproject {
+        let pyproject: Pyproject =
+            toml::from_str(&text).with_context(|| format!("{}: invalid TOML", path.display()))?;
+        let Some(table) = pyproject.tool.and_then(|t| t.agentlint) else {
+            return Ok(None);
+        };
+        let options = Options::deserialize(table)
+            .with_context(|| format!("{}: invalid [tool.agentlint]", path.display()))?;
+        return Ok(Some(options));
+    }
+    let options: Options = toml::from_str(&text)
+        .with_context(|| format!("{}: invalid configuration", path.display()))?;
+    Ok(Some(options))
+}
+
+/// Rule selection and severities from options.
+pub fn settings_from(options: &Options) -> Result<Settings> {
+    let mut settings = Settings::default();
+    if let Some(select) = &options.select {
+        settings.select = parse_selectors(select)?;
+    }
+    if let Some(ignore) = &options.ignore {
+        settings.ignore = parse_selectors(ignore)?;
+    }
+    for (rule, severity) in options.severity.iter().flatten() {
+        let Some(sev) = Severity::parse(severity) else {
+            bail!("severity of {rule}: `{severity}` is not one of error, warning, info, hint");
+        };
+        // Validate the key names a rule (a code or a name, not a prefix).
+        let known = agentlint_rules::rules::CATALOGUE
+            .iter()
+            .any(|(code, name)| code.eq_ignore_ascii_case(rule) || name == rule);
+        if !known {
+            bail!("severity: `{rule}` is not a rule code or name");
+        }
+        let key = if rule.starts_with("AL") || rule.starts_with("al") {
+            rule.to_ascii_uppercase()
+        } else {
+            rule.clone()
+        };
+        settings.severity.insert(key, sev);
+    }
+    Ok(settings)
+}
+
+pub fn parse_selectors(list: &[String]) -> Result<Vec<Selector>> {
+    list.iter()
+        .map(|s| Selector::parse(s).map_err(anyhow::Error::from))
+        .collect()
+}
+
+/// Exclusion globs. A pattern without `/` matches any path component (`generated`, `*.gen.py`);
+/// a pattern with `/` matches the path relative to the root, or any of its parent directories
+/// (`tests/fixtures` excludes everything under it).
+#[derive(Clone, Debug, Default)]
+struct Exclude {
+    component: GlobSet,
+    relative: GlobSet,
+}
+
+impl Exclude {
+    fn new(patterns: &[String]) -> Result<Exclude> {
+        let mut component = GlobSetBuilder::new();
+        let mut relative = GlobSetBuilder::new();
+        for default in DEFAULT_EXCLUDES {
+            component.add(Glob::new(default)?);
+        }
+        for pattern in patterns {
+            let trimmed = pattern.trim_start_matches("./").trim_end_matches('/');
+            let glob = globset::GlobBuilder::new(trimmed)
+                .literal_separator(true)
+                .build()
+                .with_context(|| format!("exclude: invalid pattern `{pattern}`"))?;
+            if trimmed.contains('/') {
+                relative.add(glob);
+            } else {
+                component.add(glob);
+            }
+        }
+        Ok(Exclude {
+            component: component.build()?,
+            relative: relative.build()?,
+        })
+    }
+
+    fn matches(&self, relative: &Path) -> bool {
+        let mut prefix = PathBuf::new();
+        for part in relative.components() {
+            let Component::Normal(name) = part else {
+                continue;
+            };
+            if self.component.is_match(Path::new(name)) {
+                return true;
+            }
+            prefix.push(name);
+            if self.relative.is_match(&prefix) {
+                return true;
+            }
+        }
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, name: &str, text: &str) {
+        let path = dir.join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).unwrap();
+        }
+        std::fs::write(path, text).unwrap();
+    }
+
+    #[test]
+    fn agentlint_toml_wins_over_pyproject_and_is_found_from_subdirectories() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "pyproject.toml",
+            "[tool.agentlint]\nignore = [\"AL2\"]\n",
+        );
+        write(
+            dir.path(),
+            "agentlint.toml",
+            "ignore = [\"AL203\"]\n[severity]\nAL203 = \"error\"\n",
+        );
+        write(dir.path(), "src/pkg/a.py", "");
+        let config = Config::discover(&dir.path().join("src/pkg")).unwrap();
+        assert_eq!(config.file, Some(dir.path().join("agentlint.toml")));
+        assert_eq!(
+            config.settings.ignore,
+            vec![Selector::Prefix("AL203".into())]
+        );
+        assert_eq!(
+            config.settings.severity.get("AL203"),
+            Some(&Severity::Error)
+        );
+        assert_eq!(config.root, dir.path());
+    }
+
+    #[test]
+    fn pyproject_without_table_is_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "pyproject.toml",
+            "[tool.ruff]\nline-length = 100\n",
+        );
+        let config = Config::discover(dir.path()).unwrap();
+        assert!(config.file.is_none() || config.file != Some(dir.path().join("pyproject.toml")));
+    }
+
+    #[test]
+    fn errors_name_the_file_and_the_problem() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "agentlint.toml", "selct = [\"AL2\"]\n");
+        let err = format!("{:#}", Config::discover(dir.path()).unwrap_err());
+        assert!(
+            err.contains("agentlint.toml") && err.contains("selct"),
+            "{err}"
+        );
+
+        write(dir.path(), "agentlint.toml", "select = [\"E501\"]\n");
+        let err = format!("{:#}", Config::discover(dir.path()).unwrap_err());
+        assert!(err.contains("unknown rule selector `E501`"), "{err}");
+
+        write(
+            dir.path(),
+            "agentlint.toml",
+            "[severity]\nAL203 = \"fatal\"\n",
+        );
+        let err = format!("{:#}", Config::discover(dir.path()).unwrap_err());
+        assert!(err.contains("`fatal`"), "{err}");
+    }
+
+    #[test]
+    fn excludes_match_components_and_relative_paths() {
+        let root = Path::new("/p");
+        let options = Options {
+            exclude: Some(vec![
+                "tests/fixtures".into(),
+                "*.gen.py".into(),
+                "legacy/**/old_*.ts".into(),
+            ]),
+            ..Options::default()
+        };
+        let config = Config::from_options(root, None, options).unwrap();
+        assert!(config.is_excluded(Path::new("/p/tests/fixtures/a/b.py")));
+        assert!(config.is_excluded(Path::new("/p/src/x.gen.py")));
+        assert!(config.is_excluded(Path::new("/p/legacy/a/b/old_x.ts")));
+        assert!(config.is_excluded(Path::new("/p/web/node_modules/x/index.js")));
+        assert!(!config.is_excluded(Path::new("/p/tests/test_a.py")));
+        assert!(!config.is_excluded(Path::new("/p/src/fixtures.py")));
+    }
+
+    #[test]
+    fn extend_loads_extra_knowledge_relative_to_the_config() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "rules/extra.toml",
+            "[[sink]]\nlanguage = \"python\"\ncall = \"mylib.run\"\neffect = \"code-eval\"\nargument = 0\nruns = \"code\"\nadvice = \"no\"\n",
+        );
+        write(
+            dir.path(),
+            "agentlint.toml",
+            "extend = [\"rules/extra.toml\"]\n",
+        );
+        let config = Config::discover(dir.path()).unwrap();
+        assert_eq!(
+            config
+                .knowledge
+                .sinks_for(agentlint_rules::syntax::Family::Python, "mylib.run")
+                .count(),
+            1
+        );
+    }
+}

@@ -1,0 +1,141 @@
+//! Conversions between agentlint's byte ranges and LSP types.
+
+use std::ops::Range;
+
+use agentlint_rules::syntax::Language;
+use agentlint_rules::{
+    Applicability, Diagnostic, Fix, LineIndex, PositionEncoding, Severity, suppress,
+};
+use serde::{Deserialize, Serialize};
+use tower_lsp_server::ls_types::{
+    self as lsp, CodeDescription, DiagnosticRelatedInformation, DiagnosticSeverity, Location,
+    NumberOrString, PositionEncodingKind, TextEdit, Uri,
+};
+use tree_sitter::Tree;
+
+/// `source` of every diagnostic agentlint publishes.
+pub const SOURCE: &str = "agentlint";
+
+/// Where a rule's documentation lives on the web.
+pub fn rule_doc_url(code: &str) -> Option<Uri> {
+    format!("https://github.com/agentlint/agentlint/blob/main/docs/rules/{code}.md")
+        .parse()
+        .ok()
+}
+
+pub fn encoding_kind(encoding: PositionEncoding) -> PositionEncodingKind {
+    match encoding {
+        PositionEncoding::Utf8 => PositionEncodingKind::UTF8,
+        PositionEncoding::Utf16 => PositionEncodingKind::UTF16,
+        PositionEncoding::Utf32 => PositionEncodingKind::UTF32,
+    }
+}
+
+/// A text and its line index, for converting offsets.
+pub struct Text<'a> {
+    pub source: &'a str,
+    pub index: &'a LineIndex,
+    pub encoding: PositionEncoding,
+}
+
+impl Text<'_> {
+    pub fn position(&self, offset: usize) -> lsp::Position {
+        let p = self.index.position(self.source, offset, self.encoding);
+        lsp::Position::new(p.line, p.column)
+    }
+
+    pub fn range(&self, range: &Range<usize>) -> lsp::Range {
+        lsp::Range::new(self.position(range.start), self.position(range.end))
+    }
+
+    pub fn edits(&self, fix: &Fix) -> Vec<TextEdit> {
+        fix.edits
+            .iter()
+            .map(|e| TextEdit::new(self.range(&e.range), e.new_text.clone()))
+            .collect()
+    }
+}
+
+fn severity(severity: Severity) -> DiagnosticSeverity {
+    match severity {
+        Severity::Error => DiagnosticSeverity::ERROR,
+        Severity::Warning => DiagnosticSeverity::WARNING,
+        Severity::Info => DiagnosticSeverity::INFORMATION,
+        Severity::Hint => DiagnosticSeverity::HINT,
+    }
+}
+
+/// A fix in LSP terms, as stored in `Diagnostic.data`.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct LspFix {
+    pub title: String,
+    pub applicability: String,
+    pub edits: Vec<TextEdit>,
+}
+
+/// What `Diagnostic.data` carries: the fixes, ready to apply to the version they were computed
+/// for. Code actions read them back instead of re-analysing.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct DiagnosticData {
+    pub version: i32,
+    pub fix: Option<LspFix>,
+    pub suppress: Option<LspFix>,
+}
+
+fn lsp_fix(text: &Text<'_>, fix: &Fix) -> LspFix {
+    LspFix {
+        title: fix.title.clone(),
+        applicability: fix.applicability.as_str().to_string(),
+        edits: text.edits(fix),
+    }
+}
+
+/// Everything needed to turn one file's findings into LSP diagnostics.
+pub struct Conversion<'a> {
+    pub uri: &'a Uri,
+    pub text: Text<'a>,
+    pub tree: &'a Tree,
+    pub language: Language,
+    pub version: i32,
+}
+
+impl Conversion<'_> {
+    pub fn diagnostic(&self, d: &Diagnostic) -> lsp::Diagnostic {
+        let suppress = suppress::suppression_fix(
+            self.text.source,
+            self.tree,
+            self.language,
+            self.text.index,
+            d,
+        );
+        let data = DiagnosticData {
+            version: self.version,
+            fix: d.fix.as_ref().map(|f| lsp_fix(&self.text, f)),
+            suppress: suppress.as_ref().map(|f| lsp_fix(&self.text, f)),
+        };
+        lsp::Diagnostic {
+            range: self.text.range(&d.range),
+            severity: Some(severity(d.severity)),
+            code: Some(NumberOrString::String(d.rule.code.to_string())),
+            code_description: rule_doc_url(d.rule.code).map(|href| CodeDescription { href }),
+            source: Some(SOURCE.to_string()),
+            message: d.message.clone(),
+            related_information: (!d.related.is_empty()).then(|| {
+                d.related
+                    .iter()
+                    .map(|r| DiagnosticRelatedInformation {
+                        location: Location::new(self.uri.clone(), self.text.range(&r.range)),
+                        message: r.message.clone(),
+                    })
+                    .collect()
+            }),
+            tags: None,
+            data: serde_json::to_value(data).ok(),
+        }
+    }
+}
+
+/// Whether a stored fix is safe to apply without review.
+pub fn is_safe(fix: &LspFix) -> bool {
+    fix.applicability == Applicability::Safe.as_str()
+}

@@ -1,0 +1,118 @@
+//! Open documents and the last diagnostics published for each.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use agentlint_rules::syntax::{ApplyReport, Document, TextChange};
+use agentlint_rules::{Diagnostic, LineIndex, PositionEncoding};
+use tower_lsp_server::ls_types::{self as lsp, Uri};
+
+/// What was published for one version: the LSP diagnostics and the analysis behind them, kept so
+/// that "fix all" can combine fixes without re-analysing.
+pub struct Published {
+    pub version: i32,
+    pub encoding: PositionEncoding,
+    pub lsp_diagnostics: Vec<lsp::Diagnostic>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub source: String,
+    pub index: LineIndex,
+}
+
+struct Current {
+    document: Document,
+    version: i32,
+}
+
+pub struct DocEntry {
+    pub uri: Uri,
+    pub path: Option<PathBuf>,
+    current: Mutex<Current>,
+    /// The newest version applied; analysis results for any other version are stale.
+    latest: AtomicI32,
+    closed: AtomicBool,
+    /// Held while publishing, so results are published in version order.
+    pub publish_lock: tokio::sync::Mutex<()>,
+    published: Mutex<Option<Arc<Published>>>,
+}
+
+/// Locks a mutex, recovering the data if a panic poisoned it (the data is still consistent: every
+/// critical section either completes its update or does not start it).
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl DocEntry {
+    pub fn new(uri: Uri, path: Option<PathBuf>, document: Document, version: i32) -> Self {
+        Self {
+            uri,
+            path,
+            current: Mutex::new(Current { document, version }),
+            latest: AtomicI32::new(version),
+            closed: AtomicBool::new(false),
+            publish_lock: tokio::sync::Mutex::new(()),
+            published: Mutex::new(None),
+        }
+    }
+
+    pub fn latest(&self) -> i32 {
+        self.latest.load(Ordering::SeqCst)
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.closed.load(Ordering::SeqCst)
+    }
+
+    pub fn close(&self) {
+        self.closed.store(true, Ordering::SeqCst);
+    }
+
+    /// The current document and version (cheap: the rope and tree are shared), unless closed.
+    pub fn snapshot(&self) -> Option<(Document, i32)> {
+        if self.is_closed() {
+            return None;
+        }
+        let current = lock(&self.current);
+        Some((current.document.clone(), current.version))
+    }
+
+    /// Applies a `didChange`. Versions must increase; an older or repeated version is refused.
+    pub fn apply(
+        &self,
+        version: i32,
+        changes: &[TextChange],
+        encoding: PositionEncoding,
+    ) -> Result<ApplyReport, String> {
+        let mut current = lock(&self.current);
+        if version <= current.version {
+            return Err(format!(
+                "change to version {version} ignored: the document is already at version {}",
+                current.version
+            ));
+        }
+        let mut document = current.document.clone();
+        let report = catch_unwind(AssertUnwindSafe(|| {
+            document.apply_changes(changes, encoding)
+        }))
+        .map_err(|_| {
+            format!("internal error applying the change to version {version}; change ignored")
+        })?;
+        current.document = document;
+        current.version = version;
+        self.latest.store(version, Ordering::SeqCst);
+        Ok(report)
+    }
+
+    pub fn set_published(&self, published: Published) {
+        *lock(&self.published) = Some(Arc::new(published));
+    }
+
+    /// What was last published, if it is for the current version.
+    pub fn published_current(&self) -> Option<Arc<Published>> {
+        let published = lock(&self.published).clone()?;
+        (published.version == self.latest()).then_some(published)
+    }
+}

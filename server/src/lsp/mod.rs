@@ -1,0 +1,650 @@
+//! The language server. The only module that knows LSP types.
+//!
+//! Invariants:
+//! - A change is applied to the document synchronously in its handler, before any `.await`
+//!   (tower-lsp-server runs handlers concurrently; the next change must see this one).
+//! - Analysis runs on the blocking pool, never on the protocol tasks. A result is published only if
+//!   its version is still the document's latest; older results are dropped.
+//! - Nothing a client sends can panic the server: bad positions are clamped and logged, unknown
+//!   documents and stale versions are logged and ignored, and analysis runs under `catch_unwind`.
+
+mod actions;
+mod convert;
+mod documents;
+pub mod workspace;
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::PathBuf;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, RwLock};
+use std::time::Instant;
+
+use agentlint_rules::syntax::{Document, TextChange, check_input};
+use agentlint_rules::{Language, LineIndex, Position, PositionEncoding, SourceFile, analyse};
+use tower_lsp_server::jsonrpc::Result as RpcResult;
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Client, LanguageServer, LspService, Server};
+
+use self::convert::{Conversion, Text, encoding_kind};
+use self::documents::{DocEntry, Published};
+use self::workspace::{EditorSettings, Workspace};
+
+/// The code action kind of "fix all safe problems".
+pub const FIX_ALL_KIND: &str = "source.fixAll.agentlint";
+
+/// Serves LSP over stdin/stdout until the client exits.
+pub async fn run_stdio() {
+    let (service, socket) = LspService::new(Backend::new);
+    Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+        .serve(service)
+        .await;
+}
+
+pub struct Backend {
+    client: Client,
+    state: Arc<State>,
+}
+
+struct State {
+    encoding: RwLock<PositionEncoding>,
+    documents: dashmap::DashMap<Uri, Arc<DocEntry>>,
+    workspace: Workspace,
+    supports_progress: std::sync::atomic::AtomicBool,
+    supports_watch_registration: std::sync::atomic::AtomicBool,
+}
+
+impl Backend {
+    pub fn new(client: Client) -> Self {
+        Self {
+            client,
+            state: Arc::new(State {
+                encoding: RwLock::new(PositionEncoding::Utf16),
+                documents: dashmap::DashMap::new(),
+                workspace: Workspace::default(),
+                supports_progress: false.into(),
+                supports_watch_registration: false.into(),
+            }),
+        }
+    }
+
+    fn encoding(&self) -> PositionEncoding {
+        self.state.encoding.read().map(|e| *e).unwrap_or_default()
+    }
+
+    async fn log(&self, typ: MessageType, message: impl std::fmt::Display) {
+        self.client.log_message(typ, message).await;
+    }
+
+    async fn log_all(&self, typ: MessageType, messages: Vec<String>) {
+        for message in messages {
+            self.log(typ, message).await;
+        }
+    }
+
+    /// Analyses the document's current version off the protocol thread and publishes the result
+    /// if it is still current when done.
+    fn schedule(&self, entry: Arc<DocEntry>) {
+        let client = self.client.clone();
+        let state = self.state.clone();
+        let encoding = self.encoding();
+        tokio::spawn(async move {
+            let task_entry = entry.clone();
+            let task_state = state.clone();
+            let result = tokio::task::spawn_blocking(move || {
+                analyse_entry(&task_state, &task_entry, encoding)
+            })
+            .await;
+            let (published, messages) = match result {
+                Ok(Some(outcome)) => outcome,
+                Ok(None) => return, // stale or closed before it started
+                Err(e) => {
+                    client
+                        .log_message(
+                            MessageType::ERROR,
+                            format!("agentlint: analysis task failed: {e}"),
+                        )
+                        .await;
+                    return;
+                }
+            };
+            for message in messages {
+                client.log_message(MessageType::WARNING, message).await;
+            }
+            // Serialise publishing per document so an older result can never land after a newer.
+            let _guard = entry.publish_lock.lock().await;
+            if entry.is_closed() || entry.latest() != published.version {
+                return;
+            }
+            client
+                .publish_diagnostics(
+                    entry.uri.clone(),
+                    published.lsp_diagnostics.clone(),
+                    Some(published.version),
+                )
+                .await;
+            entry.set_published(published);
+        });
+    }
+
+    fn reanalyse_all(&self) {
+        let entries: Vec<_> = self
+            .state
+            .documents
+            .iter()
+            .map(|e| e.value().clone())
+            .collect();
+        for entry in entries {
+            self.schedule(entry);
+        }
+    }
+
+    /// Indexes the workspace in the background, reporting `$/progress` when the client allows.
+    fn start_indexing(&self) {
+        let client = self.client.clone();
+        let state = self.state.clone();
+        tokio::spawn(async move {
+            let started = Instant::now();
+            let token = NumberOrString::String("agentlint/index".to_string());
+            let progress = if state.supports_progress.load(Ordering::Relaxed)
+                && client
+                    .create_work_done_progress(token.clone())
+                    .await
+                    .is_ok()
+            {
+                Some(
+                    client
+                        .progress(token, "agentlint: indexing")
+                        .with_percentage(0)
+                        .begin()
+                        .await,
+                )
+            } else {
+                None
+            };
+            let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(usize, usize)>();
+            let scan_state = state.clone();
+            let scan = tokio::task::spawn_blocking(move || {
+                let mut warnings = Vec::new();
+                let files = scan_state.workspace.files(&mut warnings);
+                let total = files.len();
+                let _ = tx.send((0, total));
+                let problems = scan_state.workspace.index_files(&files, &|done| {
+                    let _ = tx.send((done, total));
+                });
+                warnings.extend(problems);
+                (total, warnings)
+            });
+            while let Some((done, total)) = rx.recv().await {
+                if let Some(progress) = &progress {
+                    let percent = (done * 100).checked_div(total).map_or(100, |p| p as u32);
+                    progress
+                        .report_with_message(format!("{done}/{total} files"), percent)
+                        .await;
+                }
+            }
+            let (total, warnings) = scan
+                .await
+                .unwrap_or_else(|e| (0, vec![format!("indexing failed: {e}")]));
+            for warning in warnings {
+                client.log_message(MessageType::WARNING, warning).await;
+            }
+            let message = format!(
+                "indexed {total} files in {} ms",
+                started.elapsed().as_millis()
+            );
+            client
+                .log_message(MessageType::INFO, format!("agentlint: {message}"))
+                .await;
+            if let Some(progress) = progress {
+                progress.finish_with_message(message).await;
+            }
+        });
+    }
+
+    async fn register_watchers(&self) {
+        if !self
+            .state
+            .supports_watch_registration
+            .load(Ordering::Relaxed)
+        {
+            return;
+        }
+        let patterns = [
+            "**/*.{py,pyi,ts,mts,cts,tsx,js,mjs,cjs,jsx}",
+            "**/agentlint.toml",
+            "**/.agentlint.toml",
+            "**/pyproject.toml",
+            "**/.gitignore",
+        ];
+        let options = DidChangeWatchedFilesRegistrationOptions {
+            watchers: patterns
+                .iter()
+                .map(|p| FileSystemWatcher {
+                    glob_pattern: GlobPattern::String((*p).to_string()),
+                    kind: None,
+                })
+                .collect(),
+        };
+        let registration = Registration {
+            id: "agentlint-watched-files".to_string(),
+            method: "workspace/didChangeWatchedFiles".to_string(),
+            register_options: serde_json::to_value(options).ok(),
+        };
+        if let Err(e) = self.client.register_capability(vec![registration]).await {
+            self.log(
+                MessageType::WARNING,
+                format!("agentlint: could not watch files: {e}"),
+            )
+            .await;
+        }
+    }
+}
+
+/// Runs the analysis for an entry's current version. `None` when the version went stale or the
+/// document closed before the work started.
+fn analyse_entry(
+    state: &State,
+    entry: &DocEntry,
+    encoding: PositionEncoding,
+) -> Option<(Published, Vec<String>)> {
+    let (document, version) = entry.snapshot()?;
+    if entry.latest() != version {
+        return None;
+    }
+    let mut messages = Vec::new();
+    let resolved = state
+        .workspace
+        .resolve(entry.path.as_deref(), &mut messages);
+    let source = document.text();
+    let index = LineIndex::new(&source);
+    let path = entry
+        .path
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(entry.uri.path().as_str()));
+    let analysis = if resolved.excluded || !resolved.enabled {
+        agentlint_rules::Analysis::default()
+    } else {
+        match catch_unwind(AssertUnwindSafe(|| {
+            analyse(
+                SourceFile {
+                    path: &path,
+                    source: &source,
+                    tree: document.tree(),
+                    language: document.language(),
+                },
+                &resolved.settings,
+                &resolved.knowledge,
+            )
+        })) {
+            Ok(analysis) => analysis,
+            Err(_) => {
+                messages.push(format!(
+                    "agentlint: internal error analysing {}; please report this",
+                    entry.uri.as_str()
+                ));
+                agentlint_rules::Analysis::default()
+            }
+        }
+    };
+    for failure in &analysis.failures {
+        messages.push(format!(
+            "agentlint: internal error in {} on {}: {} (other rules still ran; please report this)",
+            failure.stage,
+            entry.uri.as_str(),
+            failure.message
+        ));
+    }
+    let conversion = Conversion {
+        uri: &entry.uri,
+        text: Text {
+            source: &source,
+            index: &index,
+            encoding,
+        },
+        tree: document.tree(),
+        language: document.language(),
+        version,
+    };
+    let lsp_diagnostics = analysis
+        .diagnostics
+        .iter()
+        .map(|d| conversion.diagnostic(d))
+        .collect();
+    Some((
+        Published {
+            version,
+            encoding,
+            lsp_diagnostics,
+            diagnostics: analysis.diagnostics,
+            source,
+            index,
+        },
+        messages,
+    ))
+}
+
+fn lsp_change(change: TextDocumentContentChangeEvent) -> TextChange {
+    TextChange {
+        range: change.range.map(|r| {
+            (
+                Position::new(r.start.line, r.start.character),
+                Position::new(r.end.line, r.end.character),
+            )
+        }),
+        text: change.text,
+    }
+}
+
+fn negotiate_encoding(params: &InitializeParams) -> PositionEncoding {
+    let offered = params
+        .capabilities
+        .general
+        .as_ref()
+        .and_then(|g| g.position_encodings.as_ref());
+    match offered {
+        Some(list) if list.contains(&PositionEncodingKind::UTF8) => PositionEncoding::Utf8,
+        _ => PositionEncoding::Utf16,
+    }
+}
+
+fn workspace_roots(params: &InitializeParams) -> Vec<PathBuf> {
+    let mut roots: Vec<PathBuf> = params
+        .workspace_folders
+        .iter()
+        .flatten()
+        .filter_map(|f| f.uri.to_file_path().map(|p| p.into_owned()))
+        .collect();
+    #[allow(deprecated)]
+    if roots.is_empty()
+        && let Some(path) = params.root_uri.as_ref().and_then(|u| u.to_file_path())
+    {
+        roots.push(path.into_owned());
+    }
+    roots
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> RpcResult<InitializeResult> {
+        let encoding = negotiate_encoding(&params);
+        if let Ok(mut e) = self.state.encoding.write() {
+            *e = encoding;
+        }
+        let window_progress = params
+            .capabilities
+            .window
+            .as_ref()
+            .and_then(|w| w.work_done_progress)
+            .unwrap_or(false);
+        self.state
+            .supports_progress
+            .store(window_progress, Ordering::Relaxed);
+        let watch = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|d| d.dynamic_registration)
+            .unwrap_or(false);
+        self.state
+            .supports_watch_registration
+            .store(watch, Ordering::Relaxed);
+        if let Some(options) = &params.initialization_options {
+            match EditorSettings::from_json(options) {
+                Ok(settings) => self.state.workspace.set_editor_settings(settings),
+                Err(e) => {
+                    self.client
+                        .show_message(MessageType::WARNING, format!("agentlint: {e}"))
+                        .await;
+                }
+            }
+        }
+        self.state.workspace.set_roots(workspace_roots(&params));
+        Ok(InitializeResult {
+            server_info: Some(ServerInfo {
+                name: "agentlint".to_string(),
+                version: Some(env!("CARGO_PKG_VERSION").to_string()),
+            }),
+            capabilities: ServerCapabilities {
+                position_encoding: Some(encoding_kind(encoding)),
+                text_document_sync: Some(TextDocumentSyncCapability::Options(
+                    TextDocumentSyncOptions {
+                        open_close: Some(true),
+                        change: Some(TextDocumentSyncKind::INCREMENTAL),
+                        save: Some(TextDocumentSyncSaveOptions::Supported(true)),
+                        ..TextDocumentSyncOptions::default()
+                    },
+                )),
+                code_action_provider: Some(CodeActionProviderCapability::Options(
+                    CodeActionOptions {
+                        code_action_kinds: Some(vec![
+                            CodeActionKind::QUICKFIX,
+                            CodeActionKind::new(FIX_ALL_KIND),
+                        ]),
+                        resolve_provider: Some(false),
+                        work_done_progress_options: WorkDoneProgressOptions::default(),
+                    },
+                )),
+                workspace: Some(WorkspaceServerCapabilities {
+                    workspace_folders: Some(WorkspaceFoldersServerCapabilities {
+                        supported: Some(true),
+                        change_notifications: Some(OneOf::Left(true)),
+                    }),
+                    file_operations: None,
+                }),
+                ..ServerCapabilities::default()
+            },
+            ..InitializeResult::default()
+        })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        self.log(
+            MessageType::INFO,
+            format!(
+                "agentlint {} started ({} positions)",
+                env!("CARGO_PKG_VERSION"),
+                match self.encoding() {
+                    PositionEncoding::Utf8 => "UTF-8",
+                    PositionEncoding::Utf16 => "UTF-16",
+                    PositionEncoding::Utf32 => "UTF-32",
+                }
+            ),
+        )
+        .await;
+        self.register_watchers().await;
+        self.start_indexing();
+    }
+
+    async fn shutdown(&self) -> RpcResult<()> {
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let item = params.text_document;
+        let path = item.uri.to_file_path().map(|p| p.into_owned());
+        let language = Language::from_language_id(&item.language_id)
+            .or_else(|| path.as_deref().and_then(Language::from_path));
+        let Some(language) = language else {
+            return; // not a language agentlint analyses
+        };
+        if let Err(reason) = check_input(item.text.as_bytes()) {
+            self.log(
+                MessageType::WARNING,
+                format!("agentlint: {}: {reason}", item.uri.as_str()),
+            )
+            .await;
+            return;
+        }
+        let opened = catch_unwind(AssertUnwindSafe(|| Document::new(&item.text, language)));
+        let Ok(document) = opened else {
+            self.log(
+                MessageType::ERROR,
+                format!("agentlint: internal error opening {}", item.uri.as_str()),
+            )
+            .await;
+            return;
+        };
+        let entry = Arc::new(DocEntry::new(
+            item.uri.clone(),
+            path,
+            document,
+            item.version,
+        ));
+        if let Some(old) = self.state.documents.insert(item.uri, entry.clone()) {
+            old.close();
+        }
+        self.schedule(entry);
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        let uri = params.text_document.uri;
+        let version = params.text_document.version;
+        let Some(entry) = self.state.documents.get(&uri).map(|e| e.value().clone()) else {
+            self.log(
+                MessageType::WARNING,
+                format!(
+                    "agentlint: change for a document that is not open: {}",
+                    uri.as_str()
+                ),
+            )
+            .await;
+            return;
+        };
+        let changes: Vec<TextChange> = params.content_changes.into_iter().map(lsp_change).collect();
+        // Applied before any await: the next change must see this one.
+        let outcome = entry.apply(version, &changes, self.encoding());
+        match outcome {
+            Ok(report) => {
+                if report.clamped > 0 || !report.errors.is_empty() {
+                    let mut problems: Vec<String> =
+                        report.errors.iter().map(ToString::to_string).collect();
+                    if report.clamped > 0 {
+                        problems.push(format!(
+                            "{} position(s) outside the document were clamped",
+                            report.clamped
+                        ));
+                    }
+                    self.log(
+                        MessageType::WARNING,
+                        format!(
+                            "agentlint: {} v{version}: {}",
+                            uri.as_str(),
+                            problems.join("; ")
+                        ),
+                    )
+                    .await;
+                }
+                self.schedule(entry);
+            }
+            Err(message) => {
+                self.log(
+                    MessageType::WARNING,
+                    format!("agentlint: {}: {message}", uri.as_str()),
+                )
+                .await;
+            }
+        }
+    }
+
+    async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        if let Some(path) = params.text_document.uri.to_file_path() {
+            let path = path.into_owned();
+            let state = self.state.clone();
+            let _ = tokio::task::spawn_blocking(move || state.workspace.index_file(&path)).await;
+        }
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        if let Some((_, entry)) = self.state.documents.remove(&uri) {
+            entry.close();
+            let _guard = entry.publish_lock.lock().await;
+            self.client.publish_diagnostics(uri, Vec::new(), None).await;
+        }
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        match EditorSettings::from_json(&params.settings) {
+            Ok(settings) => {
+                self.state.workspace.set_editor_settings(settings);
+                self.reanalyse_all();
+            }
+            Err(e) => {
+                self.client
+                    .show_message(MessageType::WARNING, format!("agentlint: {e}"))
+                    .await;
+            }
+        }
+    }
+
+    async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
+        let mut roots = self.state.workspace.roots();
+        for removed in params.event.removed {
+            if let Some(path) = removed.uri.to_file_path() {
+                roots.retain(|r| r.as_path() != path.as_ref());
+            }
+        }
+        for added in params.event.added {
+            if let Some(path) = added.uri.to_file_path() {
+                roots.push(path.into_owned());
+            }
+        }
+        self.state.workspace.set_roots(roots);
+        self.start_indexing();
+        self.reanalyse_all();
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        let mut config_changed = false;
+        let mut changed_sources = Vec::new();
+        for change in params.changes {
+            let Some(path) = change.uri.to_file_path().map(|p| p.into_owned()) else {
+                continue;
+            };
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
+            if crate::config::CONFIG_FILES.contains(&name) || name == ".gitignore" {
+                config_changed = true;
+            } else if Language::from_path(&path).is_some() {
+                changed_sources.push(path);
+            }
+        }
+        if config_changed {
+            self.state.workspace.reload_configs();
+            self.log(
+                MessageType::INFO,
+                "agentlint: configuration changed; re-analysing",
+            )
+            .await;
+            self.reanalyse_all();
+        }
+        if !changed_sources.is_empty() {
+            let state = self.state.clone();
+            let problems = tokio::task::spawn_blocking(move || {
+                changed_sources
+                    .iter()
+                    .filter_map(|p| state.workspace.index_file(p).err())
+                    .collect::<Vec<_>>()
+            })
+            .await
+            .unwrap_or_default();
+            self.log_all(MessageType::WARNING, problems).await;
+        }
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> RpcResult<Option<CodeActionResponse>> {
+        let Some(entry) = self
+            .state
+            .documents
+            .get(&params.text_document.uri)
+            .map(|e| e.value().clone())
+        else {
+            return Ok(None);
+        };
+        let actions = catch_unwind(AssertUnwindSafe(|| actions::code_actions(&entry, &params)))
+            .unwrap_or_default();
+        Ok((!actions.is_empty()).then_some(actions))
+    }
+}

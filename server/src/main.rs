@@ -20,6 +20,8 @@ fn main() -> ExitCode {
             {
                 Ok(runtime) => {
                     runtime.block_on(agentlint::lsp::run_stdio());
+                    // A blocking read of stdin may still be pending; do not wait for it.
+                    runtime.shutdown_timeout(std::time::Duration::from_millis(100));
                     ExitCode::SUCCESS
                 }
                 Err(e) => {

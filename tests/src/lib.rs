@@ -1,1 +1,308 @@
-//! e2e helpers
+//! Helpers for agentlint's end-to-end tests and benchmarks: the built binary, and a minimal LSP
+//! client that speaks JSON-RPC over the binary's stdio.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::PathBuf;
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+/// The `agentlint` binary of this build (`target/<profile>/agentlint`), or `$AGENTLINT_BIN`.
+///
+/// `cargo test --workspace` builds it, because the `agentlint` package has integration tests.
+pub fn agentlint_bin() -> PathBuf {
+    if let Some(path) = std::env::var_os("AGENTLINT_BIN") {
+        return PathBuf::from(path);
+    }
+    let exe = std::env::current_exe().unwrap_or_default();
+    // target/<profile>/deps/<test> or target/<profile>/<bench>
+    let mut dir = exe.parent().map(PathBuf::from).unwrap_or_default();
+    if dir.ends_with("deps") {
+        dir.pop();
+    }
+    let bin = dir.join(format!("agentlint{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        bin.exists(),
+        "{} does not exist: build it first (`cargo build -p agentlint`) or set AGENTLINT_BIN",
+        bin.display()
+    );
+    bin
+}
+
+/// The repository root.
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(PathBuf::from)
+        .unwrap_or_default()
+}
+
+/// `file://` URI of a path.
+pub fn file_uri(path: &std::path::Path) -> String {
+    let mut uri = String::from("file://");
+    for byte in path.to_string_lossy().bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                uri.push(byte as char)
+            }
+            _ => uri.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    uri
+}
+
+/// A language client driving `agentlint server` over stdio.
+pub struct LspClient {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    incoming: Receiver<Value>,
+    next_id: i64,
+    /// Messages received and not yet consumed by a `wait_*` call.
+    pending: Vec<Value>,
+    /// Every notification and server request seen, in order.
+    pub seen: Vec<Value>,
+    /// Everything the server wrote to stderr is collected here by a thread; read it with
+    /// [`LspClient::stderr`] after exit.
+    stderr: std::sync::Arc<std::sync::Mutex<String>>,
+}
+
+/// Reads one `Content-Length` framed message.
+fn read_message(reader: &mut impl BufRead) -> Option<Value> {
+    let mut length = None;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(value) = line.strip_prefix("Content-Length:") {
+            length = value.trim().parse::<usize>().ok();
+        }
+    }
+    let mut body = vec![0; length?];
+    reader.read_exact(&mut body).ok()?;
+    serde_json::from_slice(&body).ok()
+}
+
+impl LspClient {
+    /// Starts the server and completes `initialize`/`initialized` with the given client
+    /// capabilities, workspace folder and initialization options.
+    pub fn start(
+        capabilities: Value,
+        root: Option<&std::path::Path>,
+        options: Value,
+    ) -> (Self, Value) {
+        let mut child = Command::new(agentlint_bin())
+            .args(["server", "--stdio"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start agentlint server");
+        let stdout = child.stdout.take().expect("stdout");
+        let stderr_pipe = child.stderr.take().expect("stderr");
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            while let Some(message) = read_message(&mut reader) {
+                if tx.send(message).is_err() {
+                    break;
+                }
+            }
+        });
+        let stderr = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let sink = stderr.clone();
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = BufReader::new(stderr_pipe).read_to_string(&mut text);
+            if let Ok(mut s) = sink.lock() {
+                s.push_str(&text);
+            }
+        });
+        let mut client = LspClient {
+            stdin: child.stdin.take(),
+            child,
+            incoming: rx,
+            next_id: 1,
+            pending: Vec::new(),
+            seen: Vec::new(),
+            stderr,
+        };
+        let folders = root.map(|r| json!([{ "uri": file_uri(r), "name": "root" }]));
+        let init = client.request(
+            "initialize",
+            json!({
+                "processId": std::process::id(),
+                "rootUri": root.map(file_uri),
+                "workspaceFolders": folders,
+                "capabilities": capabilities,
+                "initializationOptions": options,
+            }),
+        );
+        client.notify("initialized", json!({}));
+        (client, init)
+    }
+
+    pub fn send_raw(&mut self, bytes: &[u8]) {
+        if let Some(stdin) = self.stdin.as_mut() {
+            let _ = stdin.write_all(bytes);
+            let _ = stdin.flush();
+        }
+    }
+
+    fn send(&mut self, message: &Value) {
+        let body = message.to_string();
+        let framed = format!("Content-Length: {}\r\n\r\n{body}", body.len());
+        self.send_raw(framed.as_bytes());
+    }
+
+    pub fn notify(&mut self, method: &str, params: Value) {
+        self.send(&json!({ "jsonrpc": "2.0", "method": method, "params": params }));
+    }
+
+    /// Sends a request and returns the whole response (with `result` or `error`).
+    pub fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(&json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
+        self.wait_for(Duration::from_secs(20), |m| {
+            m.get("id") == Some(&json!(id)) && m.get("method").is_none()
+        })
+        .unwrap_or_else(|| panic!("no response to {method}"))
+    }
+
+    /// Receives one message, answering server requests (with `null`) on the way.
+    fn receive(&mut self, deadline: Instant) -> Option<Value> {
+        let timeout = deadline.saturating_duration_since(Instant::now());
+        match self.incoming.recv_timeout(timeout) {
+            Ok(message) => {
+                if message.get("method").is_some() {
+                    self.seen.push(message.clone());
+                    if let Some(id) = message.get("id") {
+                        let reply = json!({ "jsonrpc": "2.0", "id": id, "result": null });
+                        self.send(&reply);
+                    }
+                }
+                Some(message)
+            }
+            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => None,
+        }
+    }
+
+    /// The first message (already received or arriving before `timeout`) matching `pred`.
+    pub fn wait_for(&mut self, timeout: Duration, pred: impl Fn(&Value) -> bool) -> Option<Value> {
+        if let Some(i) = self.pending.iter().position(&pred) {
+            return Some(self.pending.remove(i));
+        }
+        let deadline = Instant::now() + timeout;
+        while let Some(message) = self.receive(deadline) {
+            if pred(&message) {
+                return Some(message);
+            }
+            self.pending.push(message);
+        }
+        None
+    }
+
+    /// The diagnostics published for `uri` at `version` (skipping older publications).
+    pub fn diagnostics(&mut self, uri: &str, version: Option<i64>) -> Vec<Value> {
+        let message = self
+            .wait_for(Duration::from_secs(20), |m| {
+                m["method"] == "textDocument/publishDiagnostics"
+                    && m["params"]["uri"] == uri
+                    && match version {
+                        Some(v) => m["params"]["version"] == json!(v),
+                        None => true,
+                    }
+            })
+            .unwrap_or_else(|| panic!("no diagnostics for {uri} version {version:?}"));
+        message["params"]["diagnostics"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    pub fn open(&mut self, uri: &str, language_id: &str, version: i64, text: &str) {
+        self.notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": {
+                "uri": uri, "languageId": language_id, "version": version, "text": text
+            }}),
+        );
+    }
+
+    /// Sends one incremental change replacing `[start, end)` (line, character) with `text`.
+    pub fn change(
+        &mut self,
+        uri: &str,
+        version: i64,
+        start: (u32, u32),
+        end: (u32, u32),
+        text: &str,
+    ) {
+        self.notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": { "uri": uri, "version": version },
+                "contentChanges": [{
+                    "range": {
+                        "start": { "line": start.0, "character": start.1 },
+                        "end": { "line": end.0, "character": end.1 },
+                    },
+                    "text": text,
+                }],
+            }),
+        );
+    }
+
+    /// A log message containing `needle`.
+    pub fn wait_log(&mut self, needle: &str) -> Option<String> {
+        self.wait_for(Duration::from_secs(20), |m| {
+            m["method"] == "window/logMessage"
+                && m["params"]["message"]
+                    .as_str()
+                    .is_some_and(|s| s.contains(needle))
+        })
+        .and_then(|m| m["params"]["message"].as_str().map(str::to_string))
+    }
+
+    /// `shutdown`, `exit`, and the process's exit status.
+    pub fn shutdown(mut self) -> ExitStatus {
+        let response = self.request("shutdown", Value::Null);
+        assert!(response.get("error").is_none(), "{response}");
+        self.notify("exit", Value::Null);
+        self.stdin.take();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "server did not exit after `exit`"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Whether the server process is still running.
+    pub fn is_running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
+    pub fn stderr(&self) -> String {
+        self.stderr.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+}
+
+impl Drop for LspClient {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

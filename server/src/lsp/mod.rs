@@ -11,6 +11,7 @@
 mod actions;
 mod convert;
 mod documents;
+mod transport;
 pub mod workspace;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -34,10 +35,13 @@ pub const FIX_ALL_KIND: &str = "source.fixAll.agentlint";
 
 /// Serves LSP over stdin/stdout until the client exits.
 pub async fn run_stdio() {
+    let guarded = transport::guard(tokio::io::stdin(), tokio::io::stdout());
     let (service, socket) = LspService::new(Backend::new);
-    Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+    Server::new(guarded.input, guarded.output, socket)
         .serve(service)
         .await;
+    // The server's output stream is closed now; let the last frames reach the editor.
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(2), guarded.forward_output).await;
 }
 
 pub struct Backend {
@@ -192,12 +196,12 @@ impl Backend {
                 "indexed {total} files in {} ms",
                 started.elapsed().as_millis()
             );
+            if let Some(progress) = progress {
+                progress.finish_with_message(message.clone()).await;
+            }
             client
                 .log_message(MessageType::INFO, format!("agentlint: {message}"))
                 .await;
-            if let Some(progress) = progress {
-                progress.finish_with_message(message).await;
-            }
         });
     }
 

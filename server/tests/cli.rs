@@ -1,0 +1,254 @@
+//! `agentlint check` and `agentlint rule` end to end: golden outputs (insta) for every format,
+//! exit codes, configuration, fixing, and bad input.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_agentlint"));
+    command.env("NO_COLOR", "1").env_remove("AGENTLINT_LOG");
+    command
+}
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+fn run(args: &[&str], cwd: &Path) -> Output {
+    bin()
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("run agentlint")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).replace(env!("CARGO_PKG_VERSION"), "[VERSION]")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn json_output_golden() {
+    let output = run(&["check", "--format", "json", "project"], &fixtures());
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    insta::assert_snapshot!(stdout(&output));
+}
+
+#[test]
+fn sarif_output_golden() {
+    let output = run(&["check", "--format", "sarif", "project"], &fixtures());
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let text = stdout(&output);
+    let sarif: serde_json::Value = serde_json::from_str(&text).expect("SARIF is JSON");
+    // What GitHub code scanning requires of an upload.
+    assert_eq!(sarif["version"], "2.1.0");
+    let run = &sarif["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "agentlint");
+    for result in run["results"].as_array().expect("results") {
+        assert!(result["message"]["text"].is_string());
+        let location = &result["locations"][0]["physicalLocation"];
+        assert!(location["artifactLocation"]["uri"].is_string());
+        assert!(location["region"]["startLine"].as_u64().expect("startLine") >= 1);
+        let index = result["ruleIndex"].as_u64().expect("ruleIndex") as usize;
+        assert_eq!(
+            run["tool"]["driver"]["rules"][index]["id"],
+            result["ruleId"]
+        );
+    }
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn text_output_golden() {
+    let output = run(&["check", "project"], &fixtures());
+    assert_eq!(output.status.code(), Some(1));
+    insta::assert_snapshot!(stdout(&output));
+}
+
+#[test]
+fn exit_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("clean.py"), "print('hello')\n").unwrap();
+    std::fs::write(dir.path().join("bad.py"), "eval(x)\n").unwrap();
+    let clean = run(&["check", "clean.py"], dir.path());
+    assert_eq!(clean.status.code(), Some(0));
+    assert!(stdout(&clean).contains("No problems found in 1 file."));
+    assert_eq!(run(&["check", "bad.py"], dir.path()).status.code(), Some(1));
+    let missing = run(&["check", "nope.py"], dir.path());
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains("no such file or directory: nope.py"));
+    let usage = run(&["check", "--frobnicate"], dir.path());
+    assert_eq!(usage.status.code(), Some(2));
+    let bad_select = run(&["check", "--select", "E501", "bad.py"], dir.path());
+    assert_eq!(bad_select.status.code(), Some(2));
+    assert!(stderr(&bad_select).contains("unknown rule selector `E501`"));
+    std::fs::write(dir.path().join("agentlint.toml"), "selectt = []\n").unwrap();
+    let bad_config = run(&["check", "."], dir.path());
+    assert_eq!(bad_config.status.code(), Some(2));
+    assert!(
+        stderr(&bad_config).contains("agentlint.toml"),
+        "{}",
+        stderr(&bad_config)
+    );
+}
+
+#[test]
+fn select_ignore_and_default_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("bad.py"), "eval(x)\n").unwrap();
+    assert_eq!(
+        run(&["check", "--ignore", "AL203"], dir.path())
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        run(&["check", "--select", "AL1"], dir.path()).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        run(&["check", "--select", "dynamic-code-execution"], dir.path())
+            .status
+            .code(),
+        Some(1)
+    );
+}
+
+#[test]
+fn fix_applies_safe_then_unsafe_fixes() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("calc.py");
+    let original = "import os\n\n\ndef calc(expr):\n    return eval(expr) + eval(expr)\n";
+    std::fs::write(&file, original).unwrap();
+    // AL203's fix is unsafe: --fix alone leaves the file alone.
+    let output = run(&["check", "--fix", "calc.py"], dir.path());
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), original);
+    // With --unsafe-fixes both calls are fixed (the import is added once) and nothing is left.
+    let output = run(&["check", "--fix", "--unsafe-fixes", "calc.py"], dir.path());
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("Fixed 2 problems."),
+        "{}",
+        stdout(&output)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "import os\nimport ast\n\n\ndef calc(expr):\n    return ast.literal_eval(expr) + ast.literal_eval(expr)\n"
+    );
+    // --unsafe-fixes without --fix is a usage error.
+    assert_eq!(
+        run(&["check", "--unsafe-fixes", "calc.py"], dir.path())
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn bad_files_are_skipped_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("binary.py"), b"\x00\x01\x02eval(x)").unwrap();
+    std::fs::write(dir.path().join("latin1.py"), b"s = '\xe9'\neval(x)\n").unwrap();
+    let big = "x = 1\n".repeat(1_000_000);
+    std::fs::write(dir.path().join("big.py"), big).unwrap();
+    std::fs::write(dir.path().join("broken.py"), "def f(:\n    eval(x)\n").unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "eval(x)").unwrap();
+    let output = run(&["check", ".", "notes.txt"], dir.path());
+    let err = stderr(&output);
+    assert!(
+        err.contains("warning: binary.py: skipped: binary file"),
+        "{err}"
+    );
+    assert!(
+        err.contains("warning: latin1.py: skipped: not valid UTF-8"),
+        "{err}"
+    );
+    assert!(
+        err.contains("warning: big.py: skipped: 5.7 MB is over the 5 MB limit"),
+        "{err}"
+    );
+    assert!(
+        err.contains("notes.txt: skipped: not a Python, TypeScript or JavaScript file"),
+        "{err}"
+    );
+    // The broken file is still analysed: what parses is checked.
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).contains("broken.py:2:5"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn gitignore_is_respected_without_a_repository() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(".gitignore"), "vendored/\n").unwrap();
+    std::fs::create_dir(dir.path().join("vendored")).unwrap();
+    std::fs::write(dir.path().join("vendored/lib.py"), "eval(x)\n").unwrap();
+    assert_eq!(run(&["check"], dir.path()).status.code(), Some(0));
+}
+
+#[test]
+fn rule_lists_and_documents() {
+    let list = run(&["rule"], &fixtures());
+    assert_eq!(list.status.code(), Some(0));
+    assert!(stdout(&list).contains("AL203  dynamic-code-execution"));
+    let doc = run(&["rule", "AL203"], &fixtures());
+    assert_eq!(doc.status.code(), Some(0));
+    assert!(stdout(&doc).starts_with("# AL203 dynamic-code-execution\n"));
+    assert!(stdout(&doc).contains("## Why is this bad?"));
+    let planned = run(&["rule", "AL301"], &fixtures());
+    assert_eq!(planned.status.code(), Some(2));
+    assert!(stderr(&planned).contains("not implemented"));
+    assert_eq!(run(&["rule", "AL999"], &fixtures()).status.code(), Some(2));
+}
+
+/// `docs/rules/*.md` is generated from the rules' doc comments; this keeps it in sync. Run with
+/// `AGENTLINT_UPDATE_DOCS=1` to regenerate.
+#[test]
+fn rule_docs_are_up_to_date() {
+    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/rules");
+    let update = std::env::var_os("AGENTLINT_UPDATE_DOCS").is_some();
+    let mut index = String::from(
+        "# Rules\n\nGenerated from the rules' doc comments (`agentlint rule CODE` prints the same).\n\n| code | name | default | summary |\n|---|---|---|---|\n",
+    );
+    for rule in agentlint_rules::rules::all() {
+        let meta = rule.meta();
+        index.push_str(&format!(
+            "| [{code}]({code}.md) | {} | {} | {} |\n",
+            meta.name,
+            meta.default_severity,
+            meta.summary,
+            code = meta.code
+        ));
+        let path = docs.join(format!("{}.md", meta.code));
+        let expected = agentlint::cli::rule::rule_markdown(meta);
+        if update {
+            std::fs::create_dir_all(&docs).unwrap();
+            std::fs::write(&path, &expected).unwrap();
+        } else {
+            let actual = std::fs::read_to_string(&path).unwrap_or_default();
+            assert_eq!(
+                actual,
+                expected,
+                "{} is stale: run AGENTLINT_UPDATE_DOCS=1 cargo test",
+                path.display()
+            );
+        }
+    }
+    let path = docs.join("README.md");
+    if update {
+        std::fs::write(&path, &index).unwrap();
+    } else {
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap_or_default(),
+            index,
+            "docs/rules/README.md is stale"
+        );
+    }
+}

@@ -1,0 +1,456 @@
+//! The language server end to end: the real binary over stdio, driven by a JSON-RPC client.
+
+use std::process::Command;
+use std::time::Duration;
+
+use agentlint_e2e::{LspClient, agentlint_bin, file_uri};
+use serde_json::{Value, json};
+
+fn utf16_client() -> Value {
+    json!({
+        "general": { "positionEncodings": ["utf-16"] },
+        "window": { "workDoneProgress": true },
+        "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } },
+        "textDocument": { "publishDiagnostics": { "versionSupport": true } },
+    })
+}
+
+/// (code, start line, start char, end line, end char) of each diagnostic.
+fn ranges(diagnostics: &[Value]) -> Vec<(String, u64, u64, u64, u64)> {
+    diagnostics
+        .iter()
+        .map(|d| {
+            let r = &d["range"];
+            (
+                d["code"].as_str().unwrap_or_default().to_string(),
+                r["start"]["line"].as_u64().unwrap_or(u64::MAX),
+                r["start"]["character"].as_u64().unwrap_or(u64::MAX),
+                r["end"]["line"].as_u64().unwrap_or(u64::MAX),
+                r["end"]["character"].as_u64().unwrap_or(u64::MAX),
+            )
+        })
+        .collect()
+}
+
+fn al203(line: u64, start: u64, end: u64) -> (String, u64, u64, u64, u64) {
+    ("AL203".to_string(), line, start, line, end)
+}
+
+const CALC: &str = "# 计算器 🤖 agent\ndef calc(expr):\n    return eval(expr)\n";
+
+#[test]
+fn incremental_edits_with_emoji_and_cjk_move_diagnostics_utf16() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut client, init) = LspClient::start(utf16_client(), Some(dir.path()), json!({}));
+    assert_eq!(init["result"]["capabilities"]["positionEncoding"], "utf-16");
+    assert_eq!(
+        init["result"]["capabilities"]["textDocumentSync"]["change"],
+        2
+    );
+
+    let path = dir.path().join("calc.py");
+    let uri = file_uri(&path);
+    client.open(&uri, "python", 1, CALC);
+    let d = client.diagnostics(&uri, Some(1));
+    assert_eq!(ranges(&d), vec![al203(2, 11, 15)]);
+    assert_eq!(d[0]["severity"], 2);
+    assert_eq!(d[0]["source"], "agentlint");
+    assert!(
+        d[0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("`eval` treats `expr`")
+    );
+
+    // Emoji (2 UTF-16 units) and CJK (1 unit) inserted before the call on the same line.
+    client.change(&uri, 2, (2, 11), (2, 11), "\"😀中\" and ");
+    assert_eq!(
+        ranges(&client.diagnostics(&uri, Some(2))),
+        vec![al203(2, 21, 25)]
+    );
+
+    // A new line above moves the finding down.
+    client.change(&uri, 3, (0, 16), (0, 16), "\nimport os");
+    assert_eq!(
+        ranges(&client.diagnostics(&uri, Some(3))),
+        vec![al203(3, 21, 25)]
+    );
+
+    // Delete the CJK character that sits after the emoji: columns after it shift by one unit.
+    client.change(&uri, 4, (3, 14), (3, 15), "");
+    assert_eq!(
+        ranges(&client.diagnostics(&uri, Some(4))),
+        vec![al203(3, 20, 24)]
+    );
+
+    // Renaming the call away clears the finding; renaming it back restores it.
+    client.change(&uri, 5, (3, 20), (3, 24), "evaluate");
+    assert_eq!(ranges(&client.diagnostics(&uri, Some(5))), vec![]);
+    client.change(&uri, 6, (3, 20), (3, 28), "eval");
+    assert_eq!(
+        ranges(&client.diagnostics(&uri, Some(6))),
+        vec![al203(3, 20, 24)]
+    );
+
+    // Several changes in one notification, applied in order.
+    client.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": { "uri": uri, "version": 7 },
+            "contentChanges": [
+                { "range": { "start": { "line": 3, "character": 4 }, "end": { "line": 3, "character": 4 } }, "text": "x = 1\n    " },
+                { "range": { "start": { "line": 4, "character": 25 }, "end": { "line": 4, "character": 29 } }, "text": "payload" },
+            ],
+        }),
+    );
+    let d = client.diagnostics(&uri, Some(7));
+    assert_eq!(ranges(&d), vec![al203(4, 20, 24)]);
+    assert!(
+        d[0]["message"].as_str().unwrap().contains("`payload`"),
+        "{}",
+        d[0]["message"]
+    );
+
+    assert!(client.shutdown().success());
+}
+
+#[test]
+fn utf8_is_negotiated_when_offered() {
+    let (mut client, init) = LspClient::start(
+        json!({ "general": { "positionEncodings": ["utf-8", "utf-16"] } }),
+        None,
+        json!(null),
+    );
+    assert_eq!(init["result"]["capabilities"]["positionEncoding"], "utf-8");
+    let uri = "file:///tmp/agentlint-utf8/calc.py";
+    client.open(uri, "python", 1, "x = '😀'; eval(s)\n");
+    // Bytes: `s = '` 5 + emoji 4 + `'; ` 3 = 12.
+    assert_eq!(
+        ranges(&client.diagnostics(uri, Some(1))),
+        vec![al203(0, 12, 16)]
+    );
+    client.change(uri, 2, (0, 5), (0, 9), "中");
+    assert_eq!(
+        ranges(&client.diagnostics(uri, Some(2))),
+        vec![al203(0, 11, 15)]
+    );
+    assert!(client.shutdown().success());
+}
+
+#[test]
+fn typescript_and_javascript_by_language_id() {
+    let (mut client, _) = LspClient::start(utf16_client(), None, json!({}));
+    let ts = "file:///tmp/agentlint-ts/tool.ts";
+    client.open(
+        ts,
+        "typescript",
+        1,
+        "const 名前 = `😀`;\nconst f = new Function(\"a\", body);\n",
+    );
+    assert_eq!(
+        ranges(&client.diagnostics(ts, Some(1))),
+        vec![al203(1, 10, 22)]
+    );
+    let jsx = "file:///tmp/agentlint-ts/view.jsx";
+    client.open(
+        jsx,
+        "javascriptreact",
+        1,
+        "export const V = ({ f }) => <b>{eval(f)}</b>;\n",
+    );
+    assert_eq!(
+        ranges(&client.diagnostics(jsx, Some(1))),
+        vec![al203(0, 32, 36)]
+    );
+    // Not a language agentlint analyses: no diagnostics are ever published for it.
+    client.open(
+        "file:///tmp/agentlint-ts/notes.md",
+        "markdown",
+        1,
+        "eval(x)\n",
+    );
+    assert!(
+        client
+            .wait_for(Duration::from_millis(300), |m| m["params"]["uri"]
+                == "file:///tmp/agentlint-ts/notes.md")
+            .is_none()
+    );
+    assert!(client.shutdown().success());
+}
+
+/// Quick fixes come from `Diagnostic.data`; applying the suppression clears the finding.
+#[test]
+fn quick_fixes_and_suppression_round_trip() {
+    let (mut client, _) = LspClient::start(utf16_client(), None, json!({}));
+    let uri = "file:///tmp/agentlint-actions/calc.py";
+    client.open(uri, "python", 1, CALC);
+    let diagnostics = client.diagnostics(uri, Some(1));
+    let response = client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": uri },
+            "range": diagnostics[0]["range"],
+            "context": { "diagnostics": diagnostics },
+        }),
+    );
+    let actions = response["result"].as_array().cloned().unwrap_or_default();
+    let titles: Vec<_> = actions
+        .iter()
+        .map(|a| a["title"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        titles,
+        vec![
+            "Replace `eval` with `ast.literal_eval` (evaluates literals only)",
+            "Suppress AL203 on this line",
+        ]
+    );
+    assert_eq!(actions[0]["kind"], "quickfix");
+    assert_eq!(
+        actions[0]["isPreferred"], false,
+        "unsafe fixes are not preferred"
+    );
+    let edit = &actions[0]["edit"]["documentChanges"][0];
+    assert_eq!(edit["textDocument"]["version"], 1);
+    // The import goes after the leading comment; the call is renamed in place.
+    assert_eq!(
+        edit["edits"],
+        json!([
+            { "range": { "start": { "line": 1, "character": 0 }, "end": { "line": 1, "character": 0 } }, "newText": "import ast\n" },
+            { "range": { "start": { "line": 2, "character": 11 }, "end": { "line": 2, "character": 15 } }, "newText": "ast.literal_eval" },
+        ])
+    );
+
+    // Apply the suppression as the editor would, then the finding is gone.
+    let suppress = &actions[1]["edit"]["documentChanges"][0]["edits"][0];
+    assert_eq!(suppress["newText"], "  # agentlint: ignore[AL203]");
+    client.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": { "uri": uri, "version": 2 },
+            "contentChanges": [{ "range": suppress["range"], "text": suppress["newText"] }],
+        }),
+    );
+    assert!(client.diagnostics(uri, Some(2)).is_empty());
+
+    // Stale data (from version 1) yields no actions for version 2.
+    let response = client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": uri },
+            "range": diagnostics[0]["range"],
+            "context": { "diagnostics": diagnostics, "only": ["quickfix"] },
+        }),
+    );
+    assert_eq!(response["result"], Value::Null);
+    assert!(client.shutdown().success());
+}
+
+/// `source.fixAll.agentlint` applies safe fixes only; AL203's fixes are unsafe, so it offers none.
+#[test]
+fn fix_all_never_applies_unsafe_fixes() {
+    let (mut client, _) = LspClient::start(utf16_client(), None, json!({}));
+    let uri = "file:///tmp/agentlint-fixall/calc.py";
+    client.open(uri, "python", 1, CALC);
+    assert_eq!(client.diagnostics(uri, Some(1)).len(), 1);
+    let response = client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": uri },
+            "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } },
+            "context": { "diagnostics": [], "only": ["source.fixAll"] },
+        }),
+    );
+    assert_eq!(response["result"], Value::Null, "{response}");
+    assert!(client.shutdown().success());
+}
+
+#[test]
+fn close_clears_diagnostics() {
+    let (mut client, _) = LspClient::start(utf16_client(), None, json!({}));
+    let uri = "file:///tmp/agentlint-close/calc.py";
+    client.open(uri, "python", 1, CALC);
+    assert_eq!(client.diagnostics(uri, Some(1)).len(), 1);
+    client.notify(
+        "textDocument/didClose",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    assert!(client.diagnostics(uri, None).is_empty());
+    assert!(client.shutdown().success());
+}
+
+/// Malformed input never takes the server down: each gets an error response or a logged warning.
+#[test]
+fn bad_input_is_answered_and_the_server_keeps_serving() {
+    let (mut client, _) = LspClient::start(utf16_client(), None, json!({}));
+    let uri = "file:///tmp/agentlint-bad/calc.py";
+
+    // Not JSON at all, JSON that is not JSON-RPC, and a header without a length.
+    client.send_raw(b"Content-Length: 12\r\n\r\n{not json!!}");
+    let parse_error = client
+        .wait_for(Duration::from_secs(10), |m| m["error"]["code"] == -32700)
+        .unwrap();
+    assert_eq!(parse_error["id"], Value::Null);
+    client.send_raw(b"Content-Length: 15\r\n\r\n{\"id\":9,\"x\":[]}");
+    let invalid = client
+        .wait_for(Duration::from_secs(10), |m| m["error"]["code"] == -32600)
+        .unwrap();
+    assert_eq!(invalid["id"], 9);
+    client.send_raw(b"Content-Type: text/plain\r\n\r\n");
+    assert!(
+        client
+            .wait_for(Duration::from_secs(10), |m| m["error"]["code"] == -32700)
+            .is_some()
+    );
+    // A request with parameters of the wrong shape.
+    let response = client.request("textDocument/codeAction", json!({ "textDocument": 42 }));
+    assert!(response["error"]["code"].is_i64(), "{response}");
+    // An unknown method.
+    let response = client.request("agentlint/noSuchThing", json!({}));
+    assert_eq!(response["error"]["code"], -32601, "{response}");
+
+    // A change for a document that is not open.
+    client.change(uri, 2, (0, 0), (0, 0), "x");
+    assert!(client.wait_log("not open").is_some());
+
+    client.open(uri, "python", 5, CALC);
+    assert_eq!(client.diagnostics(uri, Some(5)).len(), 1);
+    // An older version is refused and the text is unchanged.
+    client.change(uri, 3, (2, 11), (2, 15), "print");
+    assert!(client.wait_log("already at version 5").is_some());
+    // Positions far outside the document are clamped, not a crash.
+    client.change(uri, 6, (99, 0), (120, 7), "\nexec(payload)\n");
+    assert!(client.wait_log("clamped").is_some());
+    let d = client.diagnostics(uri, Some(6));
+    assert_eq!(ranges(&d), vec![al203(2, 11, 15), al203(4, 0, 4)]);
+    // A reversed range is refused.
+    client.change(uri, 7, (2, 5), (1, 0), "");
+    assert!(client.wait_log("before its start").is_some());
+    // A document over the size limit is skipped with a notice.
+    let huge = "x = 1\n".repeat(1_000_000);
+    client.open("file:///tmp/agentlint-bad/huge.py", "python", 1, &huge);
+    assert!(client.wait_log("over the 5 MB limit").is_some());
+
+    assert!(client.is_running());
+    assert!(client.shutdown().success());
+}
+
+#[test]
+fn workspace_is_indexed_in_the_background_with_progress() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..30 {
+        std::fs::write(
+            dir.path().join(format!("m{i}.py")),
+            "def f(x):\n    return eval(x)\n",
+        )
+        .unwrap();
+    }
+    std::fs::write(dir.path().join("readme.md"), "not indexed").unwrap();
+    let (mut client, _) = LspClient::start(utf16_client(), Some(dir.path()), json!({}));
+    let log = client.wait_log("indexed").unwrap();
+    assert!(log.contains("indexed 30 files"), "{log}");
+    let progress = |kind: &str| {
+        client
+            .seen
+            .iter()
+            .any(|m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == kind)
+    };
+    assert!(progress("begin") && progress("end"));
+    assert!(
+        client
+            .seen
+            .iter()
+            .any(|m| m["method"] == "window/workDoneProgress/create")
+    );
+    assert!(
+        client
+            .seen
+            .iter()
+            .any(|m| m["method"] == "client/registerCapability")
+    );
+    assert!(client.shutdown().success());
+}
+
+/// Configuration from `agentlint.toml` and from the editor both apply.
+#[test]
+fn project_and_editor_settings_apply() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("agentlint.toml"),
+        "[severity]\nAL203 = \"error\"\n",
+    )
+    .unwrap();
+    let (mut client, _) = LspClient::start(utf16_client(), Some(dir.path()), json!({}));
+    let uri = file_uri(&dir.path().join("calc.py"));
+    client.open(&uri, "python", 1, CALC);
+    assert_eq!(client.diagnostics(&uri, Some(1))[0]["severity"], 1);
+    client.notify(
+        "workspace/didChangeConfiguration",
+        json!({ "settings": { "agentlint": { "ignore": ["AL203"] } } }),
+    );
+    assert!(client.diagnostics(&uri, Some(1)).is_empty());
+    assert!(client.shutdown().success());
+}
+
+/// The CLI and the editor report the same findings at the same places.
+#[test]
+fn cli_and_editor_agree() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "# 日本語 😀\nimport vm_helpers\n\ndef run(code, ctx):\n    x = '🤖'; exec(code)\n    return eval(ctx)\n";
+    let path = dir.path().join("agent.py");
+    std::fs::write(&path, text).unwrap();
+    let (mut client, _) = LspClient::start(utf16_client(), Some(dir.path()), json!({}));
+    let uri = file_uri(&path);
+    client.open(&uri, "python", 1, text);
+    let editor = client.diagnostics(&uri, Some(1));
+    assert!(client.shutdown().success());
+
+    let output = Command::new(agentlint_bin())
+        .args(["check", "--format", "json", "agent.py"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let cli: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let cli = cli["diagnostics"].as_array().cloned().unwrap_or_default();
+    assert_eq!(cli.len(), editor.len());
+    assert_eq!(editor.len(), 2);
+
+    let lines: Vec<&str> = text.lines().collect();
+    // UTF-16 column → 1-based character column.
+    let to_chars = |line: u64, utf16: u64| -> u64 {
+        let mut units = 0;
+        let mut chars = 0;
+        for c in lines[line as usize].chars() {
+            if units >= utf16 {
+                break;
+            }
+            units += c.len_utf16() as u64;
+            chars += 1;
+        }
+        chars + 1
+    };
+    for (e, c) in editor.iter().zip(&cli) {
+        assert_eq!(e["code"], c["code"]);
+        assert_eq!(e["message"], c["message"]);
+        let er = &e["range"];
+        assert_eq!(
+            er["start"]["line"].as_u64().unwrap() + 1,
+            c["range"]["start"]["line"].as_u64().unwrap()
+        );
+        assert_eq!(
+            to_chars(
+                er["start"]["line"].as_u64().unwrap(),
+                er["start"]["character"].as_u64().unwrap()
+            ),
+            c["range"]["start"]["column"].as_u64().unwrap()
+        );
+        assert_eq!(
+            to_chars(
+                er["end"]["line"].as_u64().unwrap(),
+                er["end"]["character"].as_u64().unwrap()
+            ),
+            c["range"]["end"]["column"].as_u64().unwrap()
+        );
+    }
+}

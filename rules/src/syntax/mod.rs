@@ -16,6 +16,7 @@ pub use input::{MAX_FILE_BYTES, SkipReason, check_input};
 pub use position::{
     LineIndex, Position, PositionEncoding, RopeOffset, floor_char_boundary, rope_offset,
 };
+pub use tree_sitter::Tree;
 pub use walk::{Preorder, ancestors, preorder, structure};
 
 /// A language agentlint analyses.

@@ -1,1 +1,198 @@
-fn main() {}
+//! Keystroke → publishDiagnostics latency of `agentlint server`, measured from a client over stdio.
+//! Run by hand, never in CI (timings depend on the machine):
+//!
+//! ```sh
+//! cargo build --release -p agentlint
+//! cargo run --release -p agentlint-e2e --bin bench-keystroke -- --lines 5000
+//! ```
+//!
+//! Opens a generated agent module of `--lines` lines (Python, or TypeScript with `--typescript`),
+//! types `--keys` characters one at a time in the middle of it, and for each records the time from
+//! sending `didChange` to receiving the `publishDiagnostics` for that version. Then a burst: 50
+//! changes sent without waiting, timed until the last version's diagnostics arrive.
+
+use std::time::{Duration, Instant};
+
+use agentlint_e2e::{LspClient, agentlint_bin};
+use serde_json::json;
+
+struct Options {
+    lines: usize,
+    keys: usize,
+    typescript: bool,
+}
+
+fn parse_args() -> Options {
+    let mut options = Options {
+        lines: 5000,
+        keys: 200,
+        typescript: false,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--lines" => options.lines = args.next().and_then(|v| v.parse().ok()).unwrap_or(5000),
+            "--keys" => options.keys = args.next().and_then(|v| v.parse().ok()).unwrap_or(200),
+            "--typescript" => options.typescript = true,
+            other => {
+                eprintln!("unknown argument {other}; use --lines N, --keys N, --typescript");
+                std::process::exit(2);
+            }
+        }
+    }
+    options
+}
+
+/// A realistic agent module: tools with docstrings, helpers, model calls, a few findings.
+fn python_module(lines: usize) -> String {
+    let mut out = String::from(
+        "\"\"\"Generated agent module for the latency benchmark.\"\"\"\nimport json\nimport os\n\nimport httpx\nfrom mcp.server.fastmcp import FastMCP\nfrom openai import OpenAI\n\nmcp = FastMCP(\"bench\")\nclient = OpenAI(api_key=os.environ[\"OPENAI_API_KEY\"])\n\n",
+    );
+    let mut i = 0;
+    let mut count = out.lines().count();
+    while count < lines {
+        // One tool in fifty evaluates the model's reply: a handful of findings, as in real code.
+        let finding = if i % 50 == 0 {
+            "eval(summary)"
+        } else {
+            "summary"
+        };
+        let tool = format!(
+            "@mcp.tool()\ndef tool_{i}(query: str, limit: int = 10) -> str:\n    \"\"\"Search the notes for `query` and return at most `limit` matches.\"\"\"\n    notes = json.loads(open(f\"notes_{i}.json\").read())\n    hits = [n for n in notes if query.lower() in n[\"text\"].lower()]\n    reply = client.chat.completions.create(\n        model=\"gpt-4o-mini\",\n        messages=[{{\"role\": \"user\", \"content\": query}}],\n    )\n    summary = reply.choices[0].message.content\n    return json.dumps({{\"hits\": hits[:limit], \"summary\": {finding}}})\n\n\n"
+        );
+        count += tool.lines().count();
+        out.push_str(&tool);
+        i += 1;
+    }
+    out
+}
+
+fn typescript_module(lines: usize) -> String {
+    let mut out = String::from(
+        "import { tool } from \"ai\";\nimport { z } from \"zod\";\nimport vm from \"node:vm\";\n\n",
+    );
+    let mut i = 0;
+    let mut count = out.lines().count();
+    while count < lines {
+        let finding = if i % 50 == 0 {
+            "vm.runInNewContext(query)"
+        } else {
+            "query"
+        };
+        let tool = format!(
+            "export const tool{i} = tool({{\n  description: \"Search the notes for a query\",\n  parameters: z.object({{ query: z.string(), limit: z.number().default(10) }}),\n  execute: async ({{ query, limit }}) => {{\n    const notes: {{ text: string }}[] = JSON.parse(await readNotes({i}));\n    const hits = notes.filter((n) => n.text.toLowerCase().includes(query.toLowerCase()));\n    return {{ hits: hits.slice(0, limit), echo: {finding} }};\n  }},\n}});\n\n"
+        );
+        count += tool.lines().count();
+        out.push_str(&tool);
+        i += 1;
+    }
+    out
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let rank = ((p / 100.0) * (sorted.len() - 1) as f64).round() as usize;
+    sorted[rank.min(sorted.len() - 1)]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn main() {
+    let options = parse_args();
+    let (text, language, name) = if options.typescript {
+        (typescript_module(options.lines), "typescript", "bench.ts")
+    } else {
+        (python_module(options.lines), "python", "bench.py")
+    };
+    let line_count = text.lines().count();
+    let bin = agentlint_bin();
+    println!(
+        "agentlint keystroke benchmark\n  binary: {}\n  file:   {name}, {line_count} lines, {} KB\n  keys:   {}",
+        bin.display(),
+        text.len() / 1024,
+        options.keys
+    );
+    let (mut client, _) = LspClient::start(
+        json!({ "general": { "positionEncodings": ["utf-16"] } }),
+        None,
+        json!({}),
+    );
+    let uri = format!("file:///tmp/agentlint-bench/{name}");
+    let opened = Instant::now();
+    client.open(&uri, language, 1, &text);
+    let initial = client.diagnostics(&uri, Some(1));
+    println!(
+        "  open:   {} to first diagnostics ({} findings)",
+        ms(opened.elapsed()),
+        initial.len()
+    );
+
+    // Type in the middle of the file, at the end of a line inside a function body.
+    let lines: Vec<&str> = text.lines().collect();
+    let target = (line_count / 2..line_count)
+        .find(|&l| lines[l].trim_start().starts_with("hits"))
+        .unwrap_or(line_count / 2);
+    let mut column = lines[target].encode_utf16().count() as u32;
+    let typed = "  # keep the best matches first, then the rest in order ".repeat(8);
+    let mut version = 1;
+    let mut samples = Vec::with_capacity(options.keys);
+    for c in typed.chars().take(options.keys) {
+        version += 1;
+        let sent = Instant::now();
+        client.change(
+            &uri,
+            version,
+            (target as u32, column),
+            (target as u32, column),
+            &c.to_string(),
+        );
+        let _ = client.diagnostics(&uri, Some(version));
+        samples.push(sent.elapsed());
+        column += c.len_utf16() as u32;
+    }
+    samples.sort();
+    println!(
+        "  keystroke → publishDiagnostics: p50 {} · p90 {} · p99 {} · max {}",
+        ms(percentile(&samples, 50.0)),
+        ms(percentile(&samples, 90.0)),
+        ms(percentile(&samples, 99.0)),
+        ms(samples.last().copied().unwrap_or_default())
+    );
+
+    // Burst: 50 keystrokes without waiting; stale versions must be dropped, not queued.
+    let burst = Instant::now();
+    let first = version + 1;
+    for c in "abcdefghij".repeat(5).chars() {
+        version += 1;
+        client.change(
+            &uri,
+            version,
+            (target as u32, column),
+            (target as u32, column),
+            &c.to_string(),
+        );
+        column += 1;
+    }
+    let _ = client.diagnostics(&uri, Some(version));
+    let burst_time = burst.elapsed();
+    let published_stale = client
+        .seen
+        .iter()
+        .filter(|m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["version"]
+                    .as_i64()
+                    .is_some_and(|v| v >= first && v < version)
+        })
+        .count();
+    println!(
+        "  burst of 50 changes → final diagnostics: {} ({} of 49 intermediate versions published)",
+        ms(burst_time),
+        published_stale
+    );
+    let _ = client.shutdown();
+}

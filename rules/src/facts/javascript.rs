@@ -1,14 +1,53 @@
 //! Fact extraction for TypeScript, TSX, JavaScript and JSX (one grammar family).
 
+use std::sync::OnceLock;
+
 use tree_sitter::{Node, Tree};
 
 use super::{
     Binding, Builder, CONSTNESS_BUDGET, Constness, FunctionDef, PendingArgument, PendingCall,
 };
-use crate::syntax::{node_range, node_text, preorder};
+use crate::syntax::{KindSet, Language, node_range, node_text, preorder};
 
-pub(super) fn extract(source: &str, tree: &Tree, out: &mut Builder) {
+/// The node kinds `extract` handles; every other node is skipped with one lookup.
+const KINDS: &[&str] = &[
+    "import_statement",
+    "import_require_clause",
+    "variable_declarator",
+    "function_declaration",
+    "generator_function_declaration",
+    "function_expression",
+    "method_definition",
+    "class_declaration",
+    "class",
+    "formal_parameters",
+    "arrow_function",
+    "assignment_expression",
+    "augmented_assignment_expression",
+    "for_in_statement",
+    "catch_clause",
+    "call_expression",
+    "new_expression",
+];
+
+/// Kind ids differ between the TypeScript and TSX grammars.
+fn kinds(language: Language) -> &'static KindSet {
+    static TYPESCRIPT: OnceLock<KindSet> = OnceLock::new();
+    static TSX: OnceLock<KindSet> = OnceLock::new();
+    let cell = if language == Language::TypeScript {
+        &TYPESCRIPT
+    } else {
+        &TSX
+    };
+    cell.get_or_init(|| KindSet::new(&language.grammar(), KINDS))
+}
+
+pub(super) fn extract(source: &str, tree: &Tree, language: Language, out: &mut Builder) {
+    let kinds = kinds(language);
     for node in preorder(tree.root_node()) {
+        if !kinds.contains(node) {
+            continue;
+        }
         match node.kind() {
             "import_statement" => import_statement(node, source, out),
             "import_require_clause" => {

@@ -124,7 +124,7 @@ impl FileFacts {
         let mut builder = Builder::default();
         match language.family() {
             Family::Python => python::extract(source, tree, &mut builder),
-            Family::JavaScript => javascript::extract(source, tree, &mut builder),
+            Family::JavaScript => javascript::extract(source, tree, language, &mut builder),
         }
         builder.finish(language.family())
     }

@@ -1,14 +1,43 @@
 //! Fact extraction for Python.
 
+use std::sync::OnceLock;
+
 use tree_sitter::{Node, Tree};
 
 use super::{
     Binding, Builder, CONSTNESS_BUDGET, Constness, FunctionDef, PendingArgument, PendingCall,
 };
-use crate::syntax::{node_range, node_text, preorder};
+use crate::syntax::{KindSet, Language, node_range, node_text, preorder};
+
+/// The node kinds `extract` handles; every other node is skipped with one lookup.
+const KINDS: &[&str] = &[
+    "import_statement",
+    "import_from_statement",
+    "function_definition",
+    "class_definition",
+    "parameters",
+    "lambda_parameters",
+    "assignment",
+    "augmented_assignment",
+    "for_statement",
+    "for_in_clause",
+    "named_expression",
+    "as_pattern",
+    "except_clause",
+    "call",
+];
+
+fn kinds() -> &'static KindSet {
+    static KIND_SET: OnceLock<KindSet> = OnceLock::new();
+    KIND_SET.get_or_init(|| KindSet::new(&Language::Python.grammar(), KINDS))
+}
 
 pub(super) fn extract(source: &str, tree: &Tree, out: &mut Builder) {
+    let kinds = kinds();
     for node in preorder(tree.root_node()) {
+        if !kinds.contains(node) {
+            continue;
+        }
         match node.kind() {
             "import_statement" => import_statement(node, source, out),
             "import_from_statement" => import_from_statement(node, source, out),
@@ -43,7 +72,6 @@ pub(super) fn extract(source: &str, tree: &Tree, out: &mut Builder) {
                     bind_all_identifiers(alias, source, out);
                 }
             }
-            "global_statement" | "nonlocal_statement" => {}
             "call" => call(node, source, out),
             _ => {}
         }

@@ -17,7 +17,7 @@ pub use position::{
     LineIndex, Position, PositionEncoding, RopeOffset, floor_char_boundary, rope_offset,
 };
 pub use tree_sitter::Tree;
-pub use walk::{Preorder, ancestors, preorder, structure};
+pub use walk::{KindSet, Preorder, ancestors, preorder, structure};
 
 /// A language agentlint analyses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -89,7 +89,7 @@ impl Language {
         }
     }
 
-    fn grammar(self) -> tree_sitter::Language {
+    pub(crate) fn grammar(self) -> tree_sitter::Language {
         match self {
             Language::Python => tree_sitter_python::LANGUAGE.into(),
             Language::TypeScript => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),

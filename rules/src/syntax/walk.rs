@@ -88,3 +88,35 @@ mod tests {
         assert!(texts.iter().all(|&end| end <= 5));
     }
 }
+
+/// A set of node kinds, looked up by kind id: one indexed load per node instead of string
+/// comparisons, for the hot loops that visit every node of a file.
+#[derive(Clone, Debug)]
+pub struct KindSet {
+    member: Vec<bool>,
+}
+
+impl KindSet {
+    /// The named kinds called `names` in `language` (every symbol id with that name: grammars
+    /// alias several symbols to one kind).
+    pub fn new(language: &tree_sitter::Language, names: &[&str]) -> Self {
+        let count = language.node_kind_count();
+        let member = (0..count)
+            .map(|id| {
+                let id = u16::try_from(id).unwrap_or(u16::MAX);
+                language.node_kind_is_named(id)
+                    && language
+                        .node_kind_for_id(id)
+                        .is_some_and(|kind| names.contains(&kind))
+            })
+            .collect();
+        Self { member }
+    }
+
+    pub fn contains(&self, node: tree_sitter::Node<'_>) -> bool {
+        self.member
+            .get(usize::from(node.kind_id()))
+            .copied()
+            .unwrap_or(false)
+    }
+}

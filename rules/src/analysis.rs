@@ -6,7 +6,7 @@ use std::path::Path;
 use tree_sitter::Tree;
 
 use crate::diagnostic::Diagnostic;
-use crate::facts::FileFacts;
+use crate::facts::{FactsCache, FileFacts};
 use crate::knowledge::Knowledge;
 use crate::rules::{self, Context, Rule};
 use crate::settings::Settings;
@@ -41,7 +41,18 @@ pub struct Analysis {
 
 /// Analyses a file with every enabled rule.
 pub fn analyse(file: SourceFile<'_>, settings: &Settings, knowledge: &Knowledge) -> Analysis {
-    analyse_with_rules(rules::all(), file, settings, knowledge)
+    analyse_with_rules(rules::all(), file, settings, knowledge, None)
+}
+
+/// Analyses a new version of a document, reusing the facts of its unchanged top-level statements
+/// from `cache` (see [`FileFacts::extract_cached`]). Same result as [`analyse`].
+pub fn analyse_cached(
+    file: SourceFile<'_>,
+    settings: &Settings,
+    knowledge: &Knowledge,
+    cache: &mut FactsCache,
+) -> Analysis {
+    analyse_with_rules(rules::all(), file, settings, knowledge, Some(cache))
 }
 
 /// Parses and analyses text.
@@ -72,6 +83,7 @@ pub fn analyse_with_rules(
     file: SourceFile<'_>,
     settings: &Settings,
     knowledge: &Knowledge,
+    cache: Option<&mut FactsCache>,
 ) -> Analysis {
     let mut analysis = Analysis::default();
     let enabled: Vec<&dyn Rule> = rules
@@ -82,8 +94,9 @@ pub fn analyse_with_rules(
     if enabled.is_empty() {
         return analysis;
     }
-    let facts = match catch_unwind(AssertUnwindSafe(|| {
-        FileFacts::extract(file.source, file.tree, file.language)
+    let facts = match catch_unwind(AssertUnwindSafe(|| match cache {
+        Some(cache) => FileFacts::extract_cached(file.source, file.tree, file.language, cache),
+        None => FileFacts::extract(file.source, file.tree, file.language),
     })) {
         Ok(facts) => facts,
         Err(panic) => {
@@ -176,6 +189,7 @@ mod tests {
             },
             settings,
             Knowledge::builtin(),
+            None,
         )
     }
 

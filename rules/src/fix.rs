@@ -154,7 +154,7 @@ pub fn python_qualified_reference(
     name: &str,
 ) -> (String, Option<Edit>) {
     let full = format!("{module}.{name}");
-    if let Some(local) = facts.bindings.names_importing(&full).next() {
+    if let Some(local) = facts.bindings.names_importing(&full).min() {
         return (local.to_string(), None);
     }
     if let Some(local) = facts.bindings.names_importing(module).min() {

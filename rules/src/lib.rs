@@ -14,8 +14,11 @@ pub mod summary;
 pub mod suppress;
 pub mod syntax;
 
-pub use analysis::{Analysis, Failure, SourceFile, analyse, analyse_text, analyse_with_rules};
+pub use analysis::{
+    Analysis, Failure, SourceFile, analyse, analyse_cached, analyse_text, analyse_with_rules,
+};
 pub use diagnostic::{Diagnostic, Related, Severity};
+pub use facts::FactsCache;
 pub use fix::{Applicability, Applied, Edit, Fix, apply_fixes, compatible_fixes};
 pub use knowledge::Knowledge;
 pub use rules::{Rule, RuleMeta};

@@ -4,9 +4,11 @@
 
 use std::path::Path;
 
+use agentlint_rules::facts::FileFacts;
 use agentlint_rules::syntax::{Document, TextChange, Tree, parse, structure};
 use agentlint_rules::{
-    Diagnostic, Knowledge, Language, Position, PositionEncoding, Settings, SourceFile, analyse,
+    Diagnostic, FactsCache, Knowledge, Language, Position, PositionEncoding, Settings, SourceFile,
+    analyse, analyse_cached,
 };
 use proptest::prelude::*;
 
@@ -122,14 +124,18 @@ fn snap(chars: &[char], idx: usize) -> usize {
     }
 }
 
+fn source<'a>(text: &'a str, tree: &'a Tree, language: Language) -> SourceFile<'a> {
+    SourceFile {
+        path: Path::new("prop"),
+        source: text,
+        tree,
+        language,
+    }
+}
+
 fn diagnostics_of(text: &str, tree: &Tree, language: Language) -> Vec<Diagnostic> {
     analyse(
-        SourceFile {
-            path: Path::new("prop"),
-            source: text,
-            tree,
-            language,
-        },
+        source(text, tree, language),
         &Settings::default(),
         Knowledge::builtin(),
     )
@@ -148,6 +154,17 @@ proptest! {
         let (initial, language) = SEEDS[seed];
         let mut reference = initial.to_string();
         let mut document = Document::new(initial, language);
+        // The server's path: facts of unchanged statements come from the previous version. One
+        // cache follows the facts, the other the whole analysis, from version to version.
+        let mut facts_cache = FactsCache::default();
+        let _ = FileFacts::extract_cached(initial, document.tree(), language, &mut facts_cache);
+        let mut analysis_cache = FactsCache::default();
+        let _ = analyse_cached(
+            source(initial, document.tree(), language),
+            &Settings::default(),
+            Knowledge::builtin(),
+            &mut analysis_cache,
+        );
         for batch in batches {
             let mut changes = Vec::new();
             for edit in batch {
@@ -173,10 +190,17 @@ proptest! {
             prop_assert_eq!(&text, &reference);
             let fresh = parse(&text, language);
             prop_assert_eq!(structure(document.tree()), structure(&fresh), "tree differs for {:?}", text);
-            prop_assert_eq!(
-                diagnostics_of(&text, document.tree(), language),
-                diagnostics_of(&text, &fresh, language)
+            let fresh_diagnostics = diagnostics_of(&text, &fresh, language);
+            prop_assert_eq!(diagnostics_of(&text, document.tree(), language), fresh_diagnostics.clone());
+            let cached_facts = FileFacts::extract_cached(&text, document.tree(), language, &mut facts_cache);
+            prop_assert_eq!(cached_facts, FileFacts::extract(&text, &fresh, language));
+            let cached = analyse_cached(
+                source(&text, document.tree(), language),
+                &Settings::default(),
+                Knowledge::builtin(),
+                &mut analysis_cache,
             );
+            prop_assert_eq!(cached.diagnostics, fresh_diagnostics);
         }
     }
 }

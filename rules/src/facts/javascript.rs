@@ -2,7 +2,7 @@
 
 use std::sync::OnceLock;
 
-use tree_sitter::{Node, Tree};
+use tree_sitter::Node;
 
 use super::{
     Binding, Builder, CONSTNESS_BUDGET, Constness, FunctionDef, PendingArgument, PendingCall,
@@ -42,9 +42,9 @@ fn kinds(language: Language) -> &'static KindSet {
     cell.get_or_init(|| KindSet::new(&language.grammar(), KINDS))
 }
 
-pub(super) fn extract(source: &str, tree: &Tree, language: Language, out: &mut Builder) {
+pub(super) fn extract(source: &str, root: Node<'_>, language: Language, out: &mut Builder) {
     let kinds = kinds(language);
-    for node in preorder(tree.root_node()) {
+    for node in preorder(root) {
         if !kinds.contains(node) {
             continue;
         }
@@ -60,8 +60,7 @@ pub(super) fn extract(source: &str, tree: &Tree, language: Language, out: &mut B
                     .named_children(&mut cursor)
                     .find(|c| c.kind() == "identifier");
                 if let (Some(module), Some(name)) = (module, name) {
-                    out.bindings
-                        .add(node_text(name, source), Binding::Import(module));
+                    out.bind(node_text(name, source), Binding::Import(module));
                 }
             }
             "variable_declarator" => variable_declarator(node, source, out),
@@ -71,7 +70,7 @@ pub(super) fn extract(source: &str, tree: &Tree, language: Language, out: &mut B
             | "method_definition" => {
                 if let Some(name) = node.child_by_field_name("name") {
                     if node.kind() != "method_definition" {
-                        out.bindings.add(node_text(name, source), Binding::Local);
+                        out.bind(node_text(name, source), Binding::Local);
                     }
                     out.functions.push(FunctionDef {
                         name: node_text(name, source).to_string(),
@@ -81,19 +80,19 @@ pub(super) fn extract(source: &str, tree: &Tree, language: Language, out: &mut B
             }
             "class_declaration" | "class" => {
                 if let Some(name) = node.child_by_field_name("name") {
-                    out.bindings.add(node_text(name, source), Binding::Local);
+                    out.bind(node_text(name, source), Binding::Local);
                 }
             }
             "formal_parameters" => bind_pattern(node, source, out),
             "arrow_function" => {
                 if let Some(param) = node.child_by_field_name("parameter") {
-                    out.bindings.add(node_text(param, source), Binding::Local);
+                    out.bind(node_text(param, source), Binding::Local);
                 }
             }
             "assignment_expression" | "augmented_assignment_expression" => {
                 if let Some(left) = node.child_by_field_name("left") {
                     if left.kind() == "identifier" {
-                        out.bindings.add(node_text(left, source), Binding::Local);
+                        out.bind(node_text(left, source), Binding::Local);
                     } else if matches!(left.kind(), "object_pattern" | "array_pattern") {
                         bind_pattern(left, source, out);
                     }
@@ -152,17 +151,14 @@ fn import_statement(node: Node<'_>, source: &str, out: &mut Builder) {
     for part in clause.named_children(&mut cursor) {
         match part.kind() {
             // `import vm from "vm"`: the default export; for Node's modules, the module itself.
-            "identifier" => out
-                .bindings
-                .add(node_text(part, source), Binding::Import(module.clone())),
+            "identifier" => out.bind(node_text(part, source), Binding::Import(module.clone())),
             "namespace_import" => {
                 let mut c = part.walk();
                 if let Some(name) = part
                     .named_children(&mut c)
                     .find(|n| n.kind() == "identifier")
                 {
-                    out.bindings
-                        .add(node_text(name, source), Binding::Import(module.clone()));
+                    out.bind(node_text(name, source), Binding::Import(module.clone()));
                 }
             }
             "named_imports" => {
@@ -178,8 +174,7 @@ fn import_statement(node: Node<'_>, source: &str, out: &mut Builder) {
                     let local = spec
                         .child_by_field_name("alias")
                         .map_or(imported, |alias| node_text(alias, source));
-                    out.bindings
-                        .add(local, Binding::Import(format!("{module}.{imported}")));
+                    out.bind(local, Binding::Import(format!("{module}.{imported}")));
                 }
             }
             _ => {}
@@ -239,7 +234,7 @@ fn variable_declarator(node: Node<'_>, source: &str, out: &mut Builder) {
                 (None, Some(v)) if constness(v, source) == Constness::Constant => Binding::Constant,
                 _ => Binding::Local,
             };
-            out.bindings.add(node_text(name, source), binding);
+            out.bind(node_text(name, source), binding);
         }
         "object_pattern" if module.is_some() => {
             let module = module.unwrap_or_default();
@@ -249,8 +244,7 @@ fn variable_declarator(node: Node<'_>, source: &str, out: &mut Builder) {
                     // `const { exec } = require("child_process")`
                     "shorthand_property_identifier_pattern" => {
                         let local = node_text(prop, source);
-                        out.bindings
-                            .add(local, Binding::Import(format!("{module}.{local}")));
+                        out.bind(local, Binding::Import(format!("{module}.{local}")));
                     }
                     // `const { exec: run } = require("child_process")`
                     "pair_pattern" => {
@@ -260,7 +254,7 @@ fn variable_declarator(node: Node<'_>, source: &str, out: &mut Builder) {
                             (Some(key), Some(value)) if value.kind() == "identifier" => {
                                 let key =
                                     node_text(key, source).trim_matches(|c| c == '"' || c == '\'');
-                                out.bindings.add(
+                                out.bind(
                                     node_text(value, source),
                                     Binding::Import(format!("{module}.{key}")),
                                 );
@@ -284,7 +278,7 @@ fn bind_pattern(node: Node<'_>, source: &str, out: &mut Builder) {
     while let Some(n) = stack.pop() {
         match n.kind() {
             "identifier" | "shorthand_property_identifier_pattern" => {
-                out.bindings.add(node_text(n, source), Binding::Local);
+                out.bind(node_text(n, source), Binding::Local);
             }
             "type_annotation" | "member_expression" | "subscript_expression" | "decorator" => {}
             "pair_pattern" => stack.extend(n.child_by_field_name("value")),

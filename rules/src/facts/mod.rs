@@ -29,14 +29,14 @@ pub enum Binding {
 }
 
 /// Every binding of every name in a file.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Bindings {
     map: HashMap<String, Vec<Binding>>,
 }
 
 impl Bindings {
-    pub(crate) fn add(&mut self, name: &str, binding: Binding) {
-        self.map.entry(name.to_string()).or_default().push(binding);
+    fn add(&mut self, name: String, binding: Binding) {
+        self.map.entry(name).or_default().push(binding);
     }
 
     pub fn of(&self, name: &str) -> &[Binding] {
@@ -112,7 +112,7 @@ pub struct FunctionDef {
 }
 
 /// Everything rules need to know about one file.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FileFacts {
     pub bindings: Bindings,
     pub calls: Vec<Call>,
@@ -120,13 +120,56 @@ pub struct FileFacts {
 }
 
 impl FileFacts {
+    /// Extracts the facts of a file in one pass over its tree.
     pub fn extract(source: &str, tree: &tree_sitter::Tree, language: Language) -> FileFacts {
         let mut builder = Builder::default();
-        match language.family() {
-            Family::Python => python::extract(source, tree, &mut builder),
-            Family::JavaScript => javascript::extract(source, tree, language, &mut builder),
-        }
+        extract_subtree(source, tree.root_node(), language, &mut builder);
         builder.finish(language.family())
+    }
+
+    /// Extracts the facts of a file, reusing the facts of every top-level statement whose text is
+    /// unchanged since the last call with the same cache. A keystroke re-reads one statement, not
+    /// the file. The result is identical to [`FileFacts::extract`].
+    pub fn extract_cached(
+        source: &str,
+        tree: &tree_sitter::Tree,
+        language: Language,
+        cache: &mut FactsCache,
+    ) -> FileFacts {
+        if cache.language != Some(language) {
+            cache.items.clear();
+            cache.language = Some(language);
+        }
+        let mut previous = std::mem::take(&mut cache.items);
+        let root = tree.root_node();
+        let mut cursor = root.walk();
+        let mut order = Vec::new();
+        for item in root.children(&mut cursor) {
+            let start = item.start_byte();
+            let text = source.get(start..item.end_byte()).unwrap_or_default();
+            let key = (content_hash(text), item.kind_id());
+            let reused = previous.get_mut(&key).and_then(|items| {
+                let i = items.iter().position(|cached| &*cached.text == text)?;
+                Some(items.swap_remove(i))
+            });
+            let cached = reused.unwrap_or_else(|| {
+                let mut fragment = Builder::default();
+                extract_subtree(source, item, language, &mut fragment);
+                fragment.make_relative(start);
+                CachedItem {
+                    text: text.into(),
+                    fragment,
+                }
+            });
+            let slot = cache.items.entry(key).or_default();
+            order.push((key, slot.len(), start));
+            slot.push(cached);
+        }
+        let fragments: Vec<(&Builder, usize)> = order
+            .iter()
+            .map(|&(key, i, start)| (&cache.items[&key][i].fragment, start))
+            .collect();
+        finish(&fragments, language.family())
     }
 
     /// Index in `functions` of the innermost function containing `offset`.
@@ -140,6 +183,59 @@ impl FileFacts {
     }
 }
 
+fn extract_subtree(
+    source: &str,
+    node: tree_sitter::Node<'_>,
+    language: Language,
+    out: &mut Builder,
+) {
+    match language.family() {
+        Family::Python => python::extract(source, node, out),
+        Family::JavaScript => javascript::extract(source, node, language, out),
+    }
+}
+
+/// Facts of the top-level statements of the last version of one document, by content.
+#[derive(Default)]
+pub struct FactsCache {
+    language: Option<Language>,
+    items: HashMap<(u64, u16), Vec<CachedItem>>,
+}
+
+impl FactsCache {
+    /// Number of top-level statements cached.
+    pub fn len(&self) -> usize {
+        self.items.values().map(Vec::len).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// A statement's text and its facts, with offsets relative to the statement's start.
+struct CachedItem {
+    text: Box<str>,
+    fragment: Builder,
+}
+
+/// A fast, non-cryptographic hash (FxHash's mixing, eight bytes at a time). Equality of the text is
+/// always checked after a hash match, so collisions cost time, never correctness.
+fn content_hash(text: &str) -> u64 {
+    const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+    let mut hash = text.len() as u64;
+    let mut chunks = text.as_bytes().chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        hash = (hash.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
+    }
+    for &byte in chunks.remainder() {
+        hash = (hash.rotate_left(5) ^ u64::from(byte)).wrapping_mul(K);
+    }
+    hash
+}
+
 /// Whether an expression is constant, possibly depending on names resolved at the end of the
 /// pass (a name is constant when all its bindings are).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -151,6 +247,7 @@ pub(crate) enum Constness {
 }
 
 /// A call seen during the pass, before names are resolved.
+#[derive(Clone)]
 pub(crate) struct PendingCall {
     pub range: Range<usize>,
     pub callee_range: Range<usize>,
@@ -159,6 +256,7 @@ pub(crate) struct PendingCall {
     pub arguments: Vec<PendingArgument>,
 }
 
+#[derive(Clone)]
 pub(crate) struct PendingArgument {
     pub keyword: Option<String>,
     pub range: Range<usize>,
@@ -166,73 +264,113 @@ pub(crate) struct PendingArgument {
     pub constness: Constness,
 }
 
-#[derive(Default)]
+/// Facts as extracted, before names are resolved against the whole file's bindings.
+#[derive(Clone, Default)]
 pub(crate) struct Builder {
-    pub bindings: Bindings,
+    /// In the order they appear.
+    pub bindings: Vec<(String, Binding)>,
     pub calls: Vec<PendingCall>,
     pub functions: Vec<FunctionDef>,
+}
+
+fn relative(range: &mut Range<usize>, origin: usize) {
+    range.start -= origin;
+    range.end -= origin;
 }
 
 /// Upper bound on the nodes inspected to decide whether one expression is constant.
 pub(crate) const CONSTNESS_BUDGET: usize = 64;
 
 impl Builder {
+    pub fn bind(&mut self, name: &str, binding: Binding) {
+        self.bindings.push((name.to_string(), binding));
+    }
+
+    /// Makes every range relative to `origin` (the start of the statement the facts are from).
+    fn make_relative(&mut self, origin: usize) {
+        for call in &mut self.calls {
+            relative(&mut call.range, origin);
+            relative(&mut call.callee_range, origin);
+            for arg in &mut call.arguments {
+                relative(&mut arg.range, origin);
+            }
+        }
+        for function in &mut self.functions {
+            relative(&mut function.range, origin);
+        }
+    }
+
     fn finish(self, family: Family) -> FileFacts {
-        let Builder {
-            bindings,
-            calls,
-            functions,
-        } = self;
-        let calls = calls
-            .into_iter()
-            .map(|call| {
-                let resolved = call
-                    .path
-                    .as_ref()
-                    .and_then(|(root, members)| resolve(&bindings, family, root, members));
-                let callee = call.path.as_ref().map(|(root, members)| {
-                    std::iter::once(root.as_str())
-                        .chain(members.iter().map(String::as_str))
-                        .collect::<Vec<_>>()
-                        .join(".")
-                });
-                let arguments = call
-                    .arguments
-                    .into_iter()
-                    .map(|arg| Argument {
-                        keyword: arg.keyword,
-                        range: arg.range,
-                        value: if arg.spread {
-                            ValueKind::Spread
-                        } else {
-                            match arg.constness {
-                                Constness::Constant => ValueKind::Constant,
-                                Constness::Dynamic => ValueKind::Dynamic,
-                                Constness::IfConstant(names) => {
-                                    if names.iter().all(|n| bindings.is_constant(n)) {
-                                        ValueKind::Constant
-                                    } else {
-                                        ValueKind::Dynamic
-                                    }
+        finish(&[(&self, 0)], family)
+    }
+}
+
+/// Resolves the fragments of a file (each with the offset its ranges are relative to) against the
+/// bindings of all of them. Reads the fragments by reference: cached fragments are not copied.
+fn finish(fragments: &[(&Builder, usize)], family: Family) -> FileFacts {
+    let mut bindings = Bindings::default();
+    for (fragment, _) in fragments {
+        for (name, binding) in &fragment.bindings {
+            bindings.add(name.clone(), binding.clone());
+        }
+    }
+    let at = |range: &Range<usize>, offset: usize| range.start + offset..range.end + offset;
+    let mut calls = Vec::with_capacity(fragments.iter().map(|(f, _)| f.calls.len()).sum());
+    let mut functions = Vec::new();
+    for &(fragment, offset) in fragments {
+        functions.extend(fragment.functions.iter().map(|f| FunctionDef {
+            name: f.name.clone(),
+            range: at(&f.range, offset),
+        }));
+        for call in &fragment.calls {
+            let resolved = call
+                .path
+                .as_ref()
+                .and_then(|(root, members)| resolve(&bindings, family, root, members));
+            let callee = call.path.as_ref().map(|(root, members)| {
+                let mut name = root.clone();
+                for member in members {
+                    name.push('.');
+                    name.push_str(member);
+                }
+                name
+            });
+            let arguments = call
+                .arguments
+                .iter()
+                .map(|arg| Argument {
+                    keyword: arg.keyword.clone(),
+                    range: at(&arg.range, offset),
+                    value: if arg.spread {
+                        ValueKind::Spread
+                    } else {
+                        match &arg.constness {
+                            Constness::Constant => ValueKind::Constant,
+                            Constness::Dynamic => ValueKind::Dynamic,
+                            Constness::IfConstant(names) => {
+                                if names.iter().all(|n| bindings.is_constant(n)) {
+                                    ValueKind::Constant
+                                } else {
+                                    ValueKind::Dynamic
                                 }
                             }
-                        },
-                    })
-                    .collect();
-                Call {
-                    range: call.range,
-                    callee_range: call.callee_range,
-                    callee,
-                    resolved,
-                    arguments,
-                }
-            })
-            .collect();
-        FileFacts {
-            bindings,
-            calls,
-            functions,
+                        }
+                    },
+                })
+                .collect();
+            calls.push(Call {
+                range: at(&call.range, offset),
+                callee_range: at(&call.callee_range, offset),
+                callee,
+                resolved,
+                arguments,
+            });
         }
+    }
+    FileFacts {
+        bindings,
+        calls,
+        functions,
     }
 }
 

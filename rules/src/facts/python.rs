@@ -2,7 +2,7 @@
 
 use std::sync::OnceLock;
 
-use tree_sitter::{Node, Tree};
+use tree_sitter::Node;
 
 use super::{
     Binding, Builder, CONSTNESS_BUDGET, Constness, FunctionDef, PendingArgument, PendingCall,
@@ -32,9 +32,9 @@ fn kinds() -> &'static KindSet {
     KIND_SET.get_or_init(|| KindSet::new(&Language::Python.grammar(), KINDS))
 }
 
-pub(super) fn extract(source: &str, tree: &Tree, out: &mut Builder) {
+pub(super) fn extract(source: &str, root: Node<'_>, out: &mut Builder) {
     let kinds = kinds();
-    for node in preorder(tree.root_node()) {
+    for node in preorder(root) {
         if !kinds.contains(node) {
             continue;
         }
@@ -45,7 +45,7 @@ pub(super) fn extract(source: &str, tree: &Tree, out: &mut Builder) {
                 if let Some(name) = node.child_by_field_name("name") {
                     // A method binds an attribute of its class, not a name of the module.
                     if !is_method(node) {
-                        out.bindings.add(node_text(name, source), Binding::Local);
+                        out.bind(node_text(name, source), Binding::Local);
                     }
                     out.functions.push(FunctionDef {
                         name: node_text(name, source).to_string(),
@@ -93,7 +93,7 @@ fn bind_field(node: Node<'_>, field: &str, source: &str, out: &mut Builder) {
     if let Some(name) = node.child_by_field_name(field)
         && name.kind() == "identifier"
     {
-        out.bindings.add(node_text(name, source), Binding::Local);
+        out.bind(node_text(name, source), Binding::Local);
     }
 }
 
@@ -103,7 +103,7 @@ fn bind_all_identifiers(node: Node<'_>, source: &str, out: &mut Builder) {
     let mut stack = vec![node];
     while let Some(n) = stack.pop() {
         match n.kind() {
-            "identifier" => out.bindings.add(node_text(n, source), Binding::Local),
+            "identifier" => out.bind(node_text(n, source), Binding::Local),
             "attribute" | "subscript" | "type" => {}
             "default_parameter" | "typed_default_parameter" => {
                 if let Some(name) = n.child_by_field_name("name") {
@@ -126,7 +126,7 @@ fn import_statement(node: Node<'_>, source: &str, out: &mut Builder) {
             "dotted_name" => {
                 let dotted = dotted(name, source);
                 let root = dotted.split('.').next().unwrap_or(&dotted);
-                out.bindings.add(root, Binding::Import(root.to_string()));
+                out.bind(root, Binding::Import(root.to_string()));
             }
             // `import a.b as x` binds `x` to `a.b`.
             "aliased_import" => {
@@ -134,7 +134,7 @@ fn import_statement(node: Node<'_>, source: &str, out: &mut Builder) {
                     name.child_by_field_name("name"),
                     name.child_by_field_name("alias"),
                 ) {
-                    out.bindings.add(
+                    out.bind(
                         node_text(alias, source),
                         Binding::Import(dotted(target, source)),
                     );
@@ -173,7 +173,7 @@ fn import_from_statement(node: Node<'_>, source: &str, out: &mut Builder) {
         } else {
             format!("{module}.{target}")
         };
-        out.bindings.add(&bound, Binding::Import(qualified));
+        out.bind(&bound, Binding::Import(qualified));
     }
 }
 
@@ -198,7 +198,7 @@ fn assignment(node: Node<'_>, source: &str, out: &mut Builder) {
             _ if right.is_none() => return, // `x: int` declares, it does not bind
             _ => Binding::Local,
         };
-        out.bindings.add(node_text(left, source), binding);
+        out.bind(node_text(left, source), binding);
     } else {
         bind_all_identifiers(left, source, out);
     }

@@ -65,19 +65,24 @@ impl LineIndex {
         let bytes = text.as_bytes();
         let mut line_starts = Vec::with_capacity(bytes.len() / 32 + 1);
         line_starts.push(0);
-        let mut i = 0;
-        while i < bytes.len() {
-            match bytes[i] {
-                b'\n' => line_starts.push(i + 1),
-                b'\r' => {
-                    if bytes.get(i + 1) == Some(&b'\n') {
-                        i += 1;
+        if memchr::memchr(b'\r', bytes).is_none() {
+            // The common case, with SIMD: only `\n` ends lines.
+            line_starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
+        } else {
+            let mut i = 0;
+            while i < bytes.len() {
+                match bytes[i] {
+                    b'\n' => line_starts.push(i + 1),
+                    b'\r' => {
+                        if bytes.get(i + 1) == Some(&b'\n') {
+                            i += 1;
+                        }
+                        line_starts.push(i + 1);
                     }
-                    line_starts.push(i + 1);
+                    _ => {}
                 }
-                _ => {}
+                i += 1;
             }
-            i += 1;
         }
         Self {
             line_starts,

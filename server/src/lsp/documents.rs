@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use agentlint_rules::syntax::{ApplyReport, Document, TextChange};
-use agentlint_rules::{Diagnostic, LineIndex, PositionEncoding};
+use agentlint_rules::{Diagnostic, FactsCache, LineIndex, PositionEncoding};
 use tower_lsp_server::ls_types::{self as lsp, Uri};
 
 /// What was published for one version: the LSP diagnostics and the analysis behind them, kept so
@@ -35,6 +35,8 @@ pub struct DocEntry {
     /// Held while publishing, so results are published in version order.
     pub publish_lock: tokio::sync::Mutex<()>,
     published: Mutex<Option<Arc<Published>>>,
+    /// Facts of the statements of the last analysed version, reused for unchanged ones.
+    facts_cache: Mutex<FactsCache>,
 }
 
 /// Locks a mutex, recovering the data if a panic poisoned it (the data is still consistent: every
@@ -55,6 +57,7 @@ impl DocEntry {
             closed: AtomicBool::new(false),
             publish_lock: tokio::sync::Mutex::new(()),
             published: Mutex::new(None),
+            facts_cache: Mutex::new(FactsCache::default()),
         }
     }
 
@@ -104,6 +107,11 @@ impl DocEntry {
         current.version = version;
         self.latest.store(version, Ordering::SeqCst);
         Ok(report)
+    }
+
+    /// Runs `f` with the document's facts cache (analyses of one document take turns).
+    pub fn with_facts_cache<R>(&self, f: impl FnOnce(&mut FactsCache) -> R) -> R {
+        f(&mut lock(&self.facts_cache))
     }
 
     pub fn set_published(&self, published: Published) {

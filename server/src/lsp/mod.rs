@@ -21,7 +21,9 @@ use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
 use agentlint_rules::syntax::{Document, TextChange, check_input};
-use agentlint_rules::{Language, LineIndex, Position, PositionEncoding, SourceFile, analyse};
+use agentlint_rules::{
+    Language, LineIndex, Position, PositionEncoding, SourceFile, analyse_cached,
+};
 use tower_lsp_server::jsonrpc::Result as RpcResult;
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
@@ -269,16 +271,19 @@ fn analyse_entry(
         agentlint_rules::Analysis::default()
     } else {
         match catch_unwind(AssertUnwindSafe(|| {
-            analyse(
-                SourceFile {
-                    path: &path,
-                    source: &source,
-                    tree: document.tree(),
-                    language: document.language(),
-                },
-                &resolved.settings,
-                &resolved.knowledge,
-            )
+            entry.with_facts_cache(|cache| {
+                analyse_cached(
+                    SourceFile {
+                        path: &path,
+                        source: &source,
+                        tree: document.tree(),
+                        language: document.language(),
+                    },
+                    &resolved.settings,
+                    &resolved.knowledge,
+                    cache,
+                )
+            })
         })) {
             Ok(analysis) => analysis,
             Err(_) => {

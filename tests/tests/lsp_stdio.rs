@@ -392,6 +392,42 @@ fn project_and_editor_settings_apply() {
     assert!(client.shutdown().success());
 }
 
+/// Creating or editing `agentlint.toml` re-analyses open documents; `exclude` silences a file.
+#[test]
+fn config_file_changes_apply_to_open_documents() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut client, _) = LspClient::start(utf16_client(), Some(dir.path()), json!({}));
+    let uri = file_uri(&dir.path().join("calc.py"));
+    let generated = file_uri(&dir.path().join("gen/out.py"));
+    client.open(&uri, "python", 1, CALC);
+    client.open(&generated, "python", 1, CALC);
+    assert_eq!(client.diagnostics(&uri, Some(1))[0]["severity"], 2);
+    assert_eq!(client.diagnostics(&generated, Some(1)).len(), 1);
+
+    let config = dir.path().join("agentlint.toml");
+    std::fs::write(
+        &config,
+        "exclude = [\"gen\"]\n[severity]\nAL203 = \"error\"\n",
+    )
+    .unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": file_uri(&config), "type": 1 }] }),
+    );
+    assert_eq!(client.diagnostics(&uri, Some(1))[0]["severity"], 1);
+    assert!(client.diagnostics(&generated, Some(1)).is_empty());
+
+    // A broken configuration falls back to the defaults and says why.
+    std::fs::write(&config, "select = [\"E501\"]\n").unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": file_uri(&config), "type": 2 }] }),
+    );
+    assert!(client.wait_log("unknown rule selector `E501`").is_some());
+    assert_eq!(client.diagnostics(&uri, Some(1))[0]["severity"], 2);
+    assert!(client.shutdown().success());
+}
+
 /// The CLI and the editor report the same findings at the same places.
 #[test]
 fn cli_and_editor_agree() {

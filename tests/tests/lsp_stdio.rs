@@ -330,6 +330,16 @@ fn bad_input_is_answered_and_the_server_keeps_serving() {
     let huge = "x = 1\n".repeat(1_000_000);
     client.open("file:///tmp/agentlint-bad/huge.py", "python", 1, &huge);
     assert!(client.wait_log("over the 5 MB limit").is_some());
+    // Its changes are ignored quietly (no warning per keystroke).
+    client.change("file:///tmp/agentlint-bad/huge.py", 2, (0, 0), (0, 0), "y");
+    client.change(uri, 8, (0, 0), (0, 0), "");
+    assert_eq!(client.diagnostics(uri, Some(8)).len(), 2);
+    let noisy = client.seen.iter().any(|m| {
+        m["params"]["message"]
+            .as_str()
+            .is_some_and(|t| t.contains("huge.py") && t.contains("not open"))
+    });
+    assert!(!noisy, "changes to a skipped document were reported");
 
     assert!(client.is_running());
     assert!(client.shutdown().success());

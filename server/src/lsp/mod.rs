@@ -54,6 +54,9 @@ pub struct Backend {
 struct State {
     encoding: RwLock<PositionEncoding>,
     documents: dashmap::DashMap<Uri, Arc<DocEntry>>,
+    /// Open documents agentlint does not analyse (other languages, too large, binary): their
+    /// changes are ignored quietly.
+    ignored: dashmap::DashSet<Uri>,
     workspace: Workspace,
     supports_progress: std::sync::atomic::AtomicBool,
     supports_watch_registration: std::sync::atomic::AtomicBool,
@@ -66,6 +69,7 @@ impl Backend {
             state: Arc::new(State {
                 encoding: RwLock::new(PositionEncoding::Utf16),
                 documents: dashmap::DashMap::new(),
+                ignored: dashmap::DashSet::new(),
                 workspace: Workspace::default(),
                 supports_progress: false.into(),
                 supports_watch_registration: false.into(),
@@ -474,6 +478,7 @@ impl LanguageServer for Backend {
         let language = Language::from_language_id(&item.language_id)
             .or_else(|| path.as_deref().and_then(Language::from_path));
         let Some(language) = language else {
+            self.state.ignored.insert(item.uri);
             return; // not a language agentlint analyses
         };
         if let Err(reason) = check_input(item.text.as_bytes()) {
@@ -482,8 +487,10 @@ impl LanguageServer for Backend {
                 format!("agentlint: {}: {reason}", item.uri.as_str()),
             )
             .await;
+            self.state.ignored.insert(item.uri);
             return;
         }
+        self.state.ignored.remove(&item.uri);
         let opened = catch_unwind(AssertUnwindSafe(|| Document::new(&item.text, language)));
         let Ok(document) = opened else {
             self.log(
@@ -509,6 +516,9 @@ impl LanguageServer for Backend {
         let uri = params.text_document.uri;
         let version = params.text_document.version;
         let Some(entry) = self.state.documents.get(&uri).map(|e| e.value().clone()) else {
+            if self.state.ignored.contains(&uri) {
+                return;
+            }
             self.log(
                 MessageType::WARNING,
                 format!(
@@ -565,6 +575,7 @@ impl LanguageServer for Backend {
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
+        self.state.ignored.remove(&uri);
         if let Some((_, entry)) = self.state.documents.remove(&uri) {
             entry.close();
             let _guard = entry.publish_lock.lock().await;

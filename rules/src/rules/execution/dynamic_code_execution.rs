@@ -115,11 +115,12 @@ fn dynamic_payload<'c>(call: &'c Call, sink: &Sink) -> Option<&'c Argument> {
 fn diagnostic(ctx: &Context<'_>, call: &Call, sink: &Sink, payload: &Argument) -> Diagnostic {
     let callee = &ctx.source[call.callee_range.clone()];
     let message = format!(
-        "`{callee}` treats `{arg}` as {runs}, and that value is not a constant: whoever controls \
+        "{callee} treats {arg} as {runs}, and that value is not a constant: whoever controls \
          it (the model, a tool argument, a user) can run arbitrary code with this process's \
          permissions. {advice}",
+        callee = code_span(callee),
         runs = sink.runs,
-        arg = excerpt(&ctx.source[payload.range.clone()]),
+        arg = code_span(&excerpt(&ctx.source[payload.range.clone()])),
         advice = sink.advice,
     );
     Diagnostic::new(
@@ -128,6 +129,15 @@ fn diagnostic(ctx: &Context<'_>, call: &Call, sink: &Sink, payload: &Argument) -
         message,
     )
     .with_fix(safer_call_fix(ctx, call, sink))
+}
+
+/// Markdown code span for `text`, which may itself contain backticks (template literals).
+fn code_span(text: &str) -> String {
+    if text.contains('`') {
+        format!("`` {text} ``")
+    } else {
+        format!("`{text}`")
+    }
 }
 
 /// A short, single-line rendering of an expression for messages.

@@ -5,9 +5,20 @@ use std::sync::OnceLock;
 use tree_sitter::Node;
 
 use super::{
-    Binding, Builder, CONSTNESS_BUDGET, Constness, FunctionDef, PendingArgument, PendingCall,
+    Binding, Builder, ConstantSyntax, Constness, FunctionDef, PendingArgument, PendingCall,
+    constness,
 };
 use crate::syntax::{KindSet, Language, node_range, node_text, preorder};
+
+/// What a constant expression is made of in JavaScript and TypeScript.
+const JAVASCRIPT_CONSTANTS: ConstantSyntax = ConstantSyntax {
+    leaves: &["string", "number", "true", "false", "null"],
+    interpolated: ("template_string", "template_substitution"),
+    all_children: &["parenthesized_expression"],
+    // `x as string`, `x satisfies T`: the first child is the value, the second a type.
+    first_child: &["as_expression", "satisfies_expression"],
+    concatenation: "binary_expression",
+};
 
 /// The node kinds `extract` handles; every other node is skipped with one lookup.
 const KINDS: &[&str] = &[
@@ -231,7 +242,11 @@ fn variable_declarator(node: Node<'_>, source: &str, out: &mut Builder) {
         "identifier" => {
             let binding = match (&module, value) {
                 (Some(module), _) => Binding::Import(module.clone()),
-                (None, Some(v)) if constness(v, source) == Constness::Constant => Binding::Constant,
+                (None, Some(v))
+                    if constness(v, source, &JAVASCRIPT_CONSTANTS) == Constness::Constant =>
+                {
+                    Binding::Constant
+                }
                 _ => Binding::Local,
             };
             out.bind(node_text(name, source), binding);
@@ -308,7 +323,7 @@ fn call(node: Node<'_>, callee: Option<Node<'_>>, is_new: bool, source: &str, ou
                 keyword: None,
                 range: node_range(args),
                 spread: false,
-                constness: constness(args, source),
+                constness: constness(args, source, &JAVASCRIPT_CONSTANTS),
             });
         } else {
             let mut cursor = args.walk();
@@ -325,7 +340,7 @@ fn call(node: Node<'_>, callee: Option<Node<'_>>, is_new: bool, source: &str, ou
                         keyword: None,
                         range: node_range(arg),
                         spread: false,
-                        constness: constness(arg, source),
+                        constness: constness(arg, source, &JAVASCRIPT_CONSTANTS),
                     }),
                 }
             }
@@ -385,55 +400,5 @@ fn callee_path(node: Node<'_>, source: &str) -> Option<(String, Vec<String>)> {
             }
             _ => return None,
         }
-    }
-}
-
-/// Whether an expression's value is known when the code is written.
-fn constness(node: Node<'_>, source: &str) -> Constness {
-    let mut names = Vec::new();
-    let mut stack = vec![node];
-    let mut budget = CONSTNESS_BUDGET;
-    while let Some(n) = stack.pop() {
-        budget = match budget.checked_sub(1) {
-            Some(b) => b,
-            None => return Constness::Dynamic,
-        };
-        match n.kind() {
-            "string" | "number" | "true" | "false" | "null" => {}
-            "template_string" => {
-                let mut cursor = n.walk();
-                if n.named_children(&mut cursor)
-                    .any(|c| c.kind() == "template_substitution")
-                {
-                    return Constness::Dynamic;
-                }
-            }
-            "parenthesized_expression" | "as_expression" | "satisfies_expression" => {
-                stack.extend(n.named_child(0));
-            }
-            "binary_expression" => {
-                let is_plus = n
-                    .child_by_field_name("operator")
-                    .is_some_and(|op| op.kind() == "+");
-                match (
-                    is_plus,
-                    n.child_by_field_name("left"),
-                    n.child_by_field_name("right"),
-                ) {
-                    (true, Some(l), Some(r)) => {
-                        stack.push(l);
-                        stack.push(r);
-                    }
-                    _ => return Constness::Dynamic,
-                }
-            }
-            "identifier" => names.push(node_text(n, source).to_string()),
-            _ => return Constness::Dynamic,
-        }
-    }
-    if names.is_empty() {
-        Constness::Constant
-    } else {
-        Constness::IfConstant(names)
     }
 }

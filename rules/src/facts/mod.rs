@@ -279,7 +279,83 @@ fn relative(range: &mut Range<usize>, origin: usize) {
 }
 
 /// Upper bound on the nodes inspected to decide whether one expression is constant.
-pub(crate) const CONSTNESS_BUDGET: usize = 64;
+const CONSTNESS_BUDGET: usize = 64;
+
+/// The node kinds a language builds constant expressions from.
+pub(crate) struct ConstantSyntax {
+    /// Literals that are always constant.
+    pub leaves: &'static [&'static str],
+    /// A string kind that is constant unless it has a child of the second kind (f-strings,
+    /// template literals).
+    pub interpolated: (&'static str, &'static str),
+    /// Wrappers that are constant when all their named children (comments aside) are.
+    pub all_children: &'static [&'static str],
+    /// Wrappers whose value is their first named child.
+    pub first_child: &'static [&'static str],
+    /// The binary operator kind; constant when the operator is `+` and both sides are.
+    pub concatenation: &'static str,
+}
+
+/// Whether an expression's value is known when the code is written: literals, concatenations of
+/// literals, and names (constant if every binding of theirs is, decided once the file is read).
+pub(crate) fn constness(
+    node: tree_sitter::Node<'_>,
+    source: &str,
+    syntax: &ConstantSyntax,
+) -> Constness {
+    let mut names = Vec::new();
+    let mut stack = vec![node];
+    let mut budget = CONSTNESS_BUDGET;
+    while let Some(n) = stack.pop() {
+        budget = match budget.checked_sub(1) {
+            Some(b) => b,
+            None => return Constness::Dynamic,
+        };
+        let kind = n.kind();
+        if syntax.leaves.contains(&kind) {
+            continue;
+        }
+        let mut cursor = n.walk();
+        if kind == syntax.interpolated.0 {
+            if n.named_children(&mut cursor)
+                .any(|c| c.kind() == syntax.interpolated.1)
+            {
+                return Constness::Dynamic;
+            }
+        } else if syntax.all_children.contains(&kind) {
+            stack.extend(
+                n.named_children(&mut cursor)
+                    .filter(|c| c.kind() != "comment"),
+            );
+        } else if syntax.first_child.contains(&kind) {
+            stack.extend(n.named_child(0));
+        } else if kind == syntax.concatenation {
+            let is_plus = n
+                .child_by_field_name("operator")
+                .is_some_and(|op| op.kind() == "+");
+            match (
+                is_plus,
+                n.child_by_field_name("left"),
+                n.child_by_field_name("right"),
+            ) {
+                (true, Some(l), Some(r)) => {
+                    stack.push(l);
+                    stack.push(r);
+                }
+                _ => return Constness::Dynamic,
+            }
+        } else if kind == "identifier" {
+            names.push(crate::syntax::node_text(n, source).to_string());
+        } else {
+            return Constness::Dynamic;
+        }
+    }
+    if names.is_empty() {
+        Constness::Constant
+    } else {
+        Constness::IfConstant(names)
+    }
+}
 
 impl Builder {
     pub fn bind(&mut self, name: &str, binding: Binding) {

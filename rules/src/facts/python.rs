@@ -5,9 +5,19 @@ use std::sync::OnceLock;
 use tree_sitter::Node;
 
 use super::{
-    Binding, Builder, CONSTNESS_BUDGET, Constness, FunctionDef, PendingArgument, PendingCall,
+    Binding, Builder, ConstantSyntax, Constness, FunctionDef, PendingArgument, PendingCall,
+    constness,
 };
 use crate::syntax::{KindSet, Language, node_range, node_text, preorder};
+
+/// What a constant expression is made of in Python.
+const PYTHON_CONSTANTS: ConstantSyntax = ConstantSyntax {
+    leaves: &["integer", "float", "true", "false", "none"],
+    interpolated: ("string", "interpolation"),
+    all_children: &["concatenated_string", "parenthesized_expression"],
+    first_child: &[],
+    concatenation: "binary_operator",
+};
 
 /// The node kinds `extract` handles; every other node is skipped with one lookup.
 const KINDS: &[&str] = &[
@@ -191,7 +201,7 @@ fn assignment(node: Node<'_>, source: &str, out: &mut Builder) {
     };
     let right = node.child_by_field_name("right");
     if left.kind() == "identifier" {
-        let binding = match right.map(|r| constness(r, source)) {
+        let binding = match right.map(|r| constness(r, source, &PYTHON_CONSTANTS)) {
             Some(Constness::Constant) => Binding::Constant,
             // A name bound to another name: constant only if that one is, which the file-level
             // model cannot chain without risk; treat as local.
@@ -233,7 +243,7 @@ fn call(node: Node<'_>, source: &str, out: &mut Builder) {
                             keyword: Some(node_text(name, source).to_string()),
                             range: node_range(value),
                             spread: false,
-                            constness: constness(value, source),
+                            constness: constness(value, source, &PYTHON_CONSTANTS),
                         });
                     }
                     "list_splat" | "dictionary_splat" => arguments.push(PendingArgument {
@@ -246,7 +256,7 @@ fn call(node: Node<'_>, source: &str, out: &mut Builder) {
                         keyword: None,
                         range: node_range(arg),
                         spread: false,
-                        constness: constness(arg, source),
+                        constness: constness(arg, source, &PYTHON_CONSTANTS),
                     }),
                 }
             }
@@ -278,59 +288,5 @@ fn callee_path(node: Node<'_>, source: &str) -> Option<(String, Vec<String>)> {
             "parenthesized_expression" => current = current.named_child(0)?,
             _ => return None,
         }
-    }
-}
-
-/// Whether an expression's value is known when the code is written.
-pub(super) fn constness(node: Node<'_>, source: &str) -> Constness {
-    let mut names = Vec::new();
-    let mut stack = vec![node];
-    let mut budget = CONSTNESS_BUDGET;
-    while let Some(n) = stack.pop() {
-        budget = match budget.checked_sub(1) {
-            Some(b) => b,
-            None => return Constness::Dynamic,
-        };
-        match n.kind() {
-            "string" => {
-                let mut cursor = n.walk();
-                if n.named_children(&mut cursor)
-                    .any(|c| c.kind() == "interpolation")
-                {
-                    return Constness::Dynamic;
-                }
-            }
-            "integer" | "float" | "true" | "false" | "none" => {}
-            "concatenated_string" | "parenthesized_expression" => {
-                let mut cursor = n.walk();
-                stack.extend(
-                    n.named_children(&mut cursor)
-                        .filter(|c| c.kind() != "comment"),
-                );
-            }
-            "binary_operator" => {
-                let is_plus = n
-                    .child_by_field_name("operator")
-                    .is_some_and(|op| op.kind() == "+");
-                match (
-                    is_plus,
-                    n.child_by_field_name("left"),
-                    n.child_by_field_name("right"),
-                ) {
-                    (true, Some(l), Some(r)) => {
-                        stack.push(l);
-                        stack.push(r);
-                    }
-                    _ => return Constness::Dynamic,
-                }
-            }
-            "identifier" => names.push(node_text(n, source).to_string()),
-            _ => return Constness::Dynamic,
-        }
-    }
-    if names.is_empty() {
-        Constness::Constant
-    } else {
-        Constness::IfConstant(names)
     }
 }

@@ -394,6 +394,23 @@ fn project_and_editor_settings_apply() {
     let uri = file_uri(&dir.path().join("calc.py"));
     client.open(&uri, "python", 1, CALC);
     assert_eq!(client.diagnostics(&uri, Some(1))[0]["severity"], 1);
+    // Invalid settings are refused with a message, and the previous ones stay.
+    client.notify(
+        "workspace/didChangeConfiguration",
+        json!({ "settings": { "agentlint": { "select": ["nope"] } } }),
+    );
+    let message = client
+        .wait_for(Duration::from_secs(10), |m| {
+            m["method"] == "window/showMessage"
+        })
+        .unwrap();
+    assert!(
+        message["params"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("`nope`"),
+        "{message}"
+    );
     client.notify(
         "workspace/didChangeConfiguration",
         json!({ "settings": { "agentlint": { "ignore": ["AL203"] } } }),

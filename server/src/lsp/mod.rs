@@ -402,13 +402,12 @@ impl LanguageServer for Backend {
             .supports_watch_registration
             .store(watch, Ordering::Relaxed);
         if let Some(options) = &params.initialization_options {
-            match EditorSettings::from_json(options) {
-                Ok(settings) => self.state.workspace.set_editor_settings(settings),
-                Err(e) => {
-                    self.client
-                        .show_message(MessageType::WARNING, format!("agentlint: {e}"))
-                        .await;
-                }
+            let accepted = EditorSettings::from_json(options)
+                .and_then(|settings| self.state.workspace.set_editor_settings(settings));
+            if let Err(e) = accepted {
+                self.client
+                    .show_message(MessageType::WARNING, format!("agentlint: {e}"))
+                    .await;
             }
         }
         self.state.workspace.set_roots(workspace_roots(&params));
@@ -584,14 +583,16 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
-        match EditorSettings::from_json(&params.settings) {
-            Ok(settings) => {
-                self.state.workspace.set_editor_settings(settings);
-                self.reanalyse_all();
-            }
+        let accepted = EditorSettings::from_json(&params.settings)
+            .and_then(|settings| self.state.workspace.set_editor_settings(settings));
+        match accepted {
+            Ok(()) => self.reanalyse_all(),
             Err(e) => {
                 self.client
-                    .show_message(MessageType::WARNING, format!("agentlint: {e}"))
+                    .show_message(
+                        MessageType::WARNING,
+                        format!("agentlint: {e}; keeping the previous settings"),
+                    )
                     .await;
             }
         }

@@ -98,10 +98,14 @@ impl Workspace {
         self.roots.read().map(|r| r.clone()).unwrap_or_default()
     }
 
-    pub fn set_editor_settings(&self, settings: EditorSettings) {
+    /// Takes new editor settings if they are valid; otherwise keeps the current ones and says
+    /// why (once, here, rather than on every analysis).
+    pub fn set_editor_settings(&self, settings: EditorSettings) -> Result<(), String> {
+        settings.apply(&Settings::default())?;
         if let Ok(mut e) = self.editor.write() {
             *e = settings;
         }
+        Ok(())
     }
 
     /// Forgets loaded configuration; it is read again when next needed.
@@ -156,10 +160,8 @@ impl Workspace {
                 false,
             ),
         };
-        let settings = editor.apply(&settings).unwrap_or_else(|e| {
-            warnings.push(e);
-            settings
-        });
+        // Editor settings were validated when they arrived.
+        let settings = editor.apply(&settings).unwrap_or(settings);
         Resolved {
             settings,
             knowledge,

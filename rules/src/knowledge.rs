@@ -117,7 +117,8 @@ pub struct KnowledgeError {
 #[derive(Clone, Debug, Default)]
 pub struct Knowledge {
     sinks: Vec<Sink>,
-    by_call: HashMap<(Family, String), Vec<usize>>,
+    /// Sink indexes by family, then by resolved call name.
+    by_call: HashMap<Family, HashMap<String, Vec<usize>>>,
 }
 
 impl Knowledge {
@@ -163,8 +164,12 @@ impl Knowledge {
                 advice: record.advice,
                 safer: record.safer,
             };
-            let key = (sink.family, sink.call.clone());
-            self.by_call.entry(key).or_default().push(self.sinks.len());
+            self.by_call
+                .entry(sink.family)
+                .or_default()
+                .entry(sink.call.clone())
+                .or_default()
+                .push(self.sinks.len());
             self.sinks.push(sink);
         }
         Ok(())
@@ -173,7 +178,8 @@ impl Knowledge {
     /// Sinks for a resolved call name.
     pub fn sinks_for<'k>(&'k self, family: Family, call: &str) -> impl Iterator<Item = &'k Sink> {
         self.by_call
-            .get(&(family, call.to_string()))
+            .get(&family)
+            .and_then(|calls| calls.get(call))
             .into_iter()
             .flatten()
             .map(|&i| &self.sinks[i])

@@ -10,7 +10,7 @@
 mod javascript;
 mod python;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::ops::Range;
 
 use crate::syntax::{Family, Language};
@@ -31,7 +31,7 @@ pub enum Binding {
 /// Every binding of every name in a file.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Bindings {
-    map: HashMap<String, Vec<Binding>>,
+    map: FxHashMap<String, Vec<Binding>>,
 }
 
 impl Bindings {
@@ -199,7 +199,7 @@ fn extract_subtree(
 #[derive(Default)]
 pub struct FactsCache {
     language: Option<Language>,
-    items: HashMap<(u64, u16), Vec<CachedItem>>,
+    items: FxHashMap<(u64, u16), Vec<CachedItem>>,
 }
 
 impl FactsCache {

@@ -148,24 +148,29 @@ proptest! {
     #[test]
     fn incremental_matches_fresh(
         seed in 0..SEEDS.len(),
-        batches in proptest::collection::vec(proptest::collection::vec(edit_strategy(), 1..4), 1..12),
+        batches in proptest::collection::vec(
+            (proptest::collection::vec(edit_strategy(), 1..4), proptest::bool::weighted(0.6)),
+            1..12,
+        ),
         encoding in encoding_strategy(),
     ) {
         let (initial, language) = SEEDS[seed];
         let mut reference = initial.to_string();
         let mut document = Document::new(initial, language);
+        let initial_tree = document.parse_tree();
         // The server's path: facts of unchanged statements come from the previous version. One
         // cache follows the facts, the other the whole analysis, from version to version.
         let mut facts_cache = FactsCache::default();
-        let _ = FileFacts::extract_cached(initial, document.tree(), language, &mut facts_cache);
+        let _ = FileFacts::extract_cached(initial, &initial_tree, language, &mut facts_cache);
         let mut analysis_cache = FactsCache::default();
         let _ = analyse_cached(
-            source(initial, document.tree(), language),
+            source(initial, &initial_tree, language),
             &Settings::default(),
             Knowledge::builtin(),
             &mut analysis_cache,
         );
-        for batch in batches {
+        let last = batches.len() - 1;
+        for (i, (batch, parse_now)) in batches.into_iter().enumerate() {
             let mut changes = Vec::new();
             for edit in batch {
                 // Each change in a batch refers to the text after the previous ones.
@@ -183,19 +188,27 @@ proptest! {
                 reference = next;
                 changes.push(TextChange { range: Some(range), text: edit.text });
             }
-            let report = document.apply_changes(&changes, encoding);
+            // As the server does: edit on every change, parse only for the analysis that runs
+            // (a burst of changes is parsed once).
+            let report = document.edit(&changes, encoding);
             prop_assert_eq!(report.clamped, 0);
             prop_assert!(report.errors.is_empty());
             let text = document.text();
             prop_assert_eq!(&text, &reference);
+            if !parse_now && i != last {
+                continue;
+            }
+            let tree = document.parse_tree();
+            document.set_tree(tree);
+            let tree = document.tree().expect("parsed");
             let fresh = parse(&text, language);
-            prop_assert_eq!(structure(document.tree()), structure(&fresh), "tree differs for {:?}", text);
+            prop_assert_eq!(structure(tree), structure(&fresh), "tree differs for {:?}", text);
             let fresh_diagnostics = diagnostics_of(&text, &fresh, language);
-            prop_assert_eq!(diagnostics_of(&text, document.tree(), language), fresh_diagnostics.clone());
-            let cached_facts = FileFacts::extract_cached(&text, document.tree(), language, &mut facts_cache);
+            prop_assert_eq!(diagnostics_of(&text, tree, language), fresh_diagnostics.clone());
+            let cached_facts = FileFacts::extract_cached(&text, tree, language, &mut facts_cache);
             prop_assert_eq!(cached_facts, FileFacts::extract(&text, &fresh, language));
             let cached = analyse_cached(
-                source(&text, document.tree(), language),
+                source(&text, tree, language),
                 &Settings::default(),
                 Knowledge::builtin(),
                 &mut analysis_cache,

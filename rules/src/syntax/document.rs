@@ -21,11 +21,29 @@ pub enum EditError {
     ReversedRange { start: Position, end: Position },
 }
 
-/// A document with an up-to-date tree. Cloning is cheap (the rope and tree are shared).
+/// How the document's tree relates to its text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum TreeState {
+    /// Parsed from the current text.
+    Parsed,
+    /// Parsed from an earlier text, with every change since applied by `Tree::edit`: ready for an
+    /// incremental reparse.
+    Edited,
+    /// The whole text was replaced: only a fresh parse will do.
+    Replaced,
+}
+
+/// An open document: its text and syntax tree. Cloning is cheap (the rope and tree are shared).
+///
+/// Changes can be applied and parsed at once ([`Document::apply_changes`]) or split, as the
+/// language server does: [`Document::edit`] on the protocol thread (cheap: rope and `Tree::edit`
+/// only), [`Document::parse_tree`] on a worker, and [`Document::set_tree`] to keep the result.
+/// A burst of keystrokes then costs one parse, not one per keystroke.
 #[derive(Clone)]
 pub struct Document {
     rope: Rope,
     tree: Tree,
+    state: TreeState,
     language: Language,
 }
 
@@ -43,6 +61,7 @@ impl Document {
         Self {
             rope: Rope::from_str(text),
             tree: super::parse(text, language),
+            state: TreeState::Parsed,
             language,
         }
     }
@@ -55,8 +74,25 @@ impl Document {
         &self.rope
     }
 
-    pub fn tree(&self) -> &Tree {
-        &self.tree
+    /// The tree of the current text, if it has been parsed since the last [`Document::edit`].
+    pub fn tree(&self) -> Option<&Tree> {
+        (self.state == TreeState::Parsed).then_some(&self.tree)
+    }
+
+    /// The tree of the current text: the parsed tree, or a reparse (incremental when possible).
+    /// Does not change the document; see [`Document::set_tree`].
+    pub fn parse_tree(&self) -> Tree {
+        match self.state {
+            TreeState::Parsed => self.tree.clone(),
+            TreeState::Edited => self.reparse(Some(&self.tree)),
+            TreeState::Replaced => self.reparse(None),
+        }
+    }
+
+    /// Keeps a tree that [`Document::parse_tree`] returned for the current text.
+    pub fn set_tree(&mut self, tree: Tree) {
+        self.tree = tree;
+        self.state = TreeState::Parsed;
     }
 
     pub fn text(&self) -> String {
@@ -74,13 +110,20 @@ impl Document {
         changes: &[TextChange],
         encoding: PositionEncoding,
     ) -> ApplyReport {
+        let report = self.edit(changes, encoding);
+        let tree = self.parse_tree();
+        self.set_tree(tree);
+        report
+    }
+
+    /// Applies the changes to the text and edits the tree to match, without reparsing.
+    pub fn edit(&mut self, changes: &[TextChange], encoding: PositionEncoding) -> ApplyReport {
         let mut report = ApplyReport::default();
-        let mut full_text = false;
         for change in changes {
             match change.range {
                 None => {
                     self.rope = Rope::from_str(&change.text);
-                    full_text = true;
+                    self.state = TreeState::Replaced;
                 }
                 Some((start, end)) => {
                     if end < start {
@@ -90,21 +133,16 @@ impl Document {
                     let start_off = rope_offset(&self.rope, start, encoding);
                     let end_off = rope_offset(&self.rope, end, encoding);
                     report.clamped += usize::from(start_off.clamped) + usize::from(end_off.clamped);
-                    self.replace(
-                        start_off.char_idx,
-                        end_off.char_idx,
-                        &change.text,
-                        !full_text,
-                    );
+                    self.replace(start_off.char_idx, end_off.char_idx, &change.text);
                 }
             }
         }
-        self.reparse(!full_text);
         report
     }
 
-    /// Replaces chars `start..end` with `text`, editing the tree to match when `edit_tree`.
-    fn replace(&mut self, start: usize, end: usize, text: &str, edit_tree: bool) {
+    /// Replaces chars `start..end` with `text`, editing the tree to match (unless the whole text
+    /// was replaced, when the tree is of no use).
+    fn replace(&mut self, start: usize, end: usize, text: &str) {
         let end = end.max(start);
         let start_byte = self.rope.char_to_byte(start);
         let old_end_byte = self.rope.char_to_byte(end);
@@ -112,7 +150,8 @@ impl Document {
         let old_end_position = self.point(old_end_byte);
         self.rope.remove(start..end);
         self.rope.insert(start, text);
-        if edit_tree {
+        if self.state != TreeState::Replaced {
+            self.state = TreeState::Edited;
             let new_end_byte = start_byte + text.len();
             self.tree.edit(&InputEdit {
                 start_byte,
@@ -134,10 +173,9 @@ impl Document {
         Point::new(row, byte - self.rope.line_to_byte(row))
     }
 
-    fn reparse(&mut self, incremental: bool) {
+    fn reparse(&self, old: Option<&Tree>) -> Tree {
         let rope = &self.rope;
-        let old = incremental.then_some(&self.tree);
-        let tree = with_parser(self.language, |parser| {
+        with_parser(self.language, |parser| {
             parser.reset();
             parse_or_empty(parser, |parser| {
                 parser.parse_with_options(
@@ -152,8 +190,7 @@ impl Document {
                     None,
                 )
             })
-        });
-        self.tree = tree;
+        })
     }
 }
 
@@ -190,7 +227,7 @@ mod tests {
         let text = doc.text();
         assert_eq!(text, "def g😀(x):\n    return eval(x)\n");
         assert_eq!(
-            structure(doc.tree()),
+            structure(doc.tree().unwrap()),
             structure(&parse(&text, Language::Python))
         );
     }
@@ -215,6 +252,31 @@ mod tests {
     }
 
     #[test]
+    fn edits_without_parsing_then_one_parse() {
+        let mut doc = Document::new("def f(x):\n    return x\n", Language::Python);
+        for (i, c) in "eval(".chars().enumerate() {
+            let at = 11 + i as u32;
+            doc.edit(
+                &[change(1, at, 1, at, &c.to_string())],
+                PositionEncoding::Utf16,
+            );
+            assert!(
+                doc.tree().is_none(),
+                "an edited document has no current tree"
+            );
+        }
+        doc.edit(&[change(1, 17, 1, 17, ")")], PositionEncoding::Utf16);
+        let tree = doc.parse_tree();
+        doc.set_tree(tree);
+        let text = doc.text();
+        assert_eq!(text, "def f(x):\n    return eval(x)\n");
+        assert_eq!(
+            structure(doc.tree().unwrap()),
+            structure(&parse(&text, Language::Python))
+        );
+    }
+
+    #[test]
     fn full_replacement_then_range_change() {
         let mut doc = Document::new("x = 1\n", Language::TypeScript);
         doc.apply_changes(
@@ -229,7 +291,7 @@ mod tests {
         );
         assert_eq!(doc.text(), "let bb = 1;\n");
         assert_eq!(
-            structure(doc.tree()),
+            structure(doc.tree().unwrap()),
             structure(&parse(&doc.text(), Language::TypeScript))
         );
     }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use agentlint_rules::syntax::{ApplyReport, Document, TextChange};
+use agentlint_rules::syntax::{ApplyReport, Document, TextChange, Tree};
 use agentlint_rules::{Diagnostic, FactsCache, LineIndex, PositionEncoding};
 use tower_lsp_server::ls_types::{self as lsp, Uri};
 
@@ -96,13 +96,12 @@ impl DocEntry {
                 current.version
             ));
         }
+        // Edit only: parsing happens on a worker, once per analysed version (see `parsed`).
         let mut document = current.document.clone();
-        let report = catch_unwind(AssertUnwindSafe(|| {
-            document.apply_changes(changes, encoding)
-        }))
-        .map_err(|_| {
-            format!("internal error applying the change to version {version}; change ignored")
-        })?;
+        let report =
+            catch_unwind(AssertUnwindSafe(|| document.edit(changes, encoding))).map_err(|_| {
+                format!("internal error applying the change to version {version}; change ignored")
+            })?;
         current.document = document;
         current.version = version;
         self.latest.store(version, Ordering::SeqCst);
@@ -112,6 +111,20 @@ impl DocEntry {
     /// Runs `f` with the document's facts cache (analyses of one document take turns).
     pub fn with_facts_cache<R>(&self, f: impl FnOnce(&mut FactsCache) -> R) -> R {
         f(&mut lock(&self.facts_cache))
+    }
+
+    /// The syntax tree of `document` (a snapshot of `version`), parsing it if needed, and keeping
+    /// the parse for the next incremental reparse if the document is still at that version.
+    pub fn parsed(&self, document: &Document, version: i32) -> Tree {
+        if let Some(tree) = document.tree() {
+            return tree.clone();
+        }
+        let tree = document.parse_tree();
+        let mut current = lock(&self.current);
+        if current.version == version {
+            current.document.set_tree(tree.clone());
+        }
+        tree
     }
 
     pub fn set_published(&self, published: Published) {

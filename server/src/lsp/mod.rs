@@ -265,6 +265,7 @@ fn analyse_entry(
     let resolved = state
         .workspace
         .resolve(entry.path.as_deref(), &mut messages);
+    let tree = entry.parsed(&document, version);
     let source = document.text();
     let index = LineIndex::new(&source);
     let path = entry
@@ -280,7 +281,7 @@ fn analyse_entry(
                     SourceFile {
                         path: &path,
                         source: &source,
-                        tree: document.tree(),
+                        tree: &tree,
                         language: document.language(),
                     },
                     &resolved.settings,
@@ -314,7 +315,7 @@ fn analyse_entry(
             index: &index,
             encoding,
         },
-        tree: document.tree(),
+        tree: &tree,
         language: document.language(),
         version,
     };

@@ -4,9 +4,11 @@ use std::sync::OnceLock;
 
 use tree_sitter::Node;
 
+use rustc_hash::FxHashMap;
+
 use super::{
-    Binding, Builder, ConstantSyntax, Constness, FunctionDef, PendingArgument, PendingCall,
-    constness,
+    Attribute, Builder, ConstantSyntax, Constness, Parameter, PendingArgument, PendingBase,
+    PendingBinding as Binding, PendingCall, PendingClass, PendingFunction, constness,
 };
 use crate::syntax::{KindSet, Language, node_range, node_text, preorder};
 
@@ -30,6 +32,7 @@ const KINDS: &[&str] = &[
     "function_expression",
     "method_definition",
     "class_declaration",
+    "abstract_class_declaration",
     "class",
     "formal_parameters",
     "arrow_function",
@@ -55,6 +58,8 @@ fn kinds(language: Language) -> &'static KindSet {
 
 pub(super) fn extract(source: &str, root: Node<'_>, language: Language, out: &mut Builder) {
     let kinds = kinds(language);
+    // Classes seen so far, by node id, to attach methods to them.
+    let mut classes: FxHashMap<usize, usize> = FxHashMap::default();
     for node in preorder(root) {
         if !kinds.contains(node) {
             continue;
@@ -80,18 +85,19 @@ pub(super) fn extract(source: &str, root: Node<'_>, language: Language, out: &mu
             | "function_expression"
             | "method_definition" => {
                 if let Some(name) = node.child_by_field_name("name") {
+                    let class = (node.kind() == "method_definition")
+                        .then(|| enclosing_class(node))
+                        .flatten()
+                        .and_then(|c| classes.get(&c.id()).copied());
                     if node.kind() != "method_definition" {
                         out.bind(node_text(name, source), Binding::Local);
                     }
-                    out.functions.push(FunctionDef {
-                        name: node_text(name, source).to_string(),
-                        range: node_range(node),
-                    });
+                    function(node, name, class, source, out);
                 }
             }
-            "class_declaration" | "class" => {
-                if let Some(name) = node.child_by_field_name("name") {
-                    out.bind(node_text(name, source), Binding::Local);
+            "class_declaration" | "abstract_class_declaration" | "class" => {
+                if let Some(index) = class_definition(node, source, out) {
+                    classes.insert(node.id(), index);
                 }
             }
             "formal_parameters" => bind_pattern(node, source, out),
@@ -232,6 +238,187 @@ fn required_module(node: Node<'_>, source: &str) -> Option<String> {
     }
 }
 
+/// The class whose body a method definition sits in.
+fn enclosing_class(method: Node<'_>) -> Option<Node<'_>> {
+    method
+        .parent()
+        .filter(|p| p.kind() == "class_body")
+        .and_then(|body| body.parent())
+        .filter(|c| {
+            matches!(
+                c.kind(),
+                "class_declaration" | "class" | "abstract_class_declaration"
+            )
+        })
+}
+
+/// Records a function (declaration, method, or a function value bound to `name`).
+fn function(node: Node<'_>, name: Node<'_>, class: Option<usize>, source: &str, out: &mut Builder) {
+    let body = node.child_by_field_name("body");
+    let mut parameters = Vec::new();
+    if let Some(list) = node.child_by_field_name("parameters") {
+        let mut cursor = list.walk();
+        for param in list.named_children(&mut cursor) {
+            parameter(param, source, &mut parameters);
+        }
+    } else if let Some(single) = node.child_by_field_name("parameter") {
+        parameter(single, source, &mut parameters);
+    }
+    out.functions.push(PendingFunction {
+        name: node_text(name, source).to_string(),
+        range: node_range(node),
+        name_range: node_range(name),
+        body_range: body.map_or(node_range(node), node_range),
+        docstring: None,
+        parameters,
+        decorators: Vec::new(),
+        class,
+    });
+}
+
+/// One parameter; a destructured object (`({ query, limit }) => ...`) gives one per key.
+fn parameter(param: Node<'_>, source: &str, out: &mut Vec<Parameter>) {
+    let (pattern, annotation, default) = match param.kind() {
+        "required_parameter" | "optional_parameter" => (
+            param.child_by_field_name("pattern"),
+            param.child_by_field_name("type"),
+            param.child_by_field_name("value"),
+        ),
+        "identifier" => (Some(param), None, None),
+        "assignment_pattern" => (
+            param.child_by_field_name("left"),
+            None,
+            param.child_by_field_name("right"),
+        ),
+        _ => (None, None, None),
+    };
+    let Some(pattern) = pattern else {
+        return;
+    };
+    let push = |out: &mut Vec<Parameter>, name: Node<'_>, range: Node<'_>| {
+        out.push(Parameter {
+            name: node_text(name, source).to_string(),
+            range: node_range(range),
+            annotation: annotation.map(node_range),
+            default: default.map(node_range),
+        });
+    };
+    match pattern.kind() {
+        "identifier" => push(out, pattern, param),
+        "rest_pattern" => {
+            if let Some(inner) = pattern.named_child(0) {
+                push(out, inner, param);
+            }
+        }
+        "object_pattern" => {
+            let mut cursor = pattern.walk();
+            for prop in pattern.named_children(&mut cursor) {
+                match prop.kind() {
+                    "shorthand_property_identifier_pattern" => push(out, prop, prop),
+                    "object_assignment_pattern" => {
+                        if let Some(left) = prop.child_by_field_name("left") {
+                            push(out, left, prop);
+                        }
+                    }
+                    "pair_pattern" => {
+                        if let Some(key) = prop.child_by_field_name("key") {
+                            push(out, key, prop);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Records a class with its base and the fields it initialises; returns its index.
+fn class_definition(node: Node<'_>, source: &str, out: &mut Builder) -> Option<usize> {
+    let name = node.child_by_field_name("name");
+    if let Some(name) = name {
+        out.bind(node_text(name, source), Binding::Local);
+    }
+    let mut bases = Vec::new();
+    let mut cursor = node.walk();
+    if let Some(heritage) = node
+        .named_children(&mut cursor)
+        .find(|c| c.kind() == "class_heritage")
+    {
+        let mut c = heritage.walk();
+        for clause in heritage
+            .named_children(&mut c)
+            .filter(|n| n.kind() == "extends_clause")
+        {
+            if let Some(value) = clause.child_by_field_name("value") {
+                bases.push(PendingBase {
+                    range: node_range(value),
+                    path: callee_path(value, source),
+                });
+            }
+        }
+        // JavaScript's grammar puts the expression directly under `class_heritage`.
+        if bases.is_empty()
+            && let Some(value) = heritage
+                .named_child(0)
+                .filter(|v| v.kind() != "implements_clause")
+        {
+            bases.push(PendingBase {
+                range: node_range(value),
+                path: callee_path(value, source),
+            });
+        }
+    }
+    let mut attributes = Vec::new();
+    if let Some(body) = node.child_by_field_name("body") {
+        let mut c = body.walk();
+        for member in body.named_children(&mut c) {
+            if !matches!(
+                member.kind(),
+                "public_field_definition" | "field_definition"
+            ) {
+                continue;
+            }
+            let key = member
+                .child_by_field_name("name")
+                .or_else(|| member.child_by_field_name("property"));
+            if let (Some(key), Some(value)) = (key, member.child_by_field_name("value")) {
+                attributes.push(Attribute {
+                    name: node_text(key, source).to_string(),
+                    range: node_range(key),
+                    value: node_range(value),
+                });
+            }
+        }
+    }
+    let name_node = name.unwrap_or(node);
+    out.classes.push(PendingClass {
+        name: name
+            .map(|n| node_text(n, source).to_string())
+            .unwrap_or_default(),
+        range: node_range(node),
+        name_range: node_range(name_node),
+        bases,
+        attributes,
+    });
+    Some(out.classes.len() - 1)
+}
+
+/// `new X(...)`, `X(...)` or `await X(...)`: the path of `X`.
+fn constructed(value: Node<'_>, source: &str) -> Option<super::Path> {
+    let value = if value.kind() == "await_expression" {
+        value.named_child(0)?
+    } else {
+        value
+    };
+    let callee = match value.kind() {
+        "new_expression" => value.child_by_field_name("constructor")?,
+        "call_expression" => value.child_by_field_name("function")?,
+        _ => return None,
+    };
+    callee_path(callee, source)
+}
+
 fn variable_declarator(node: Node<'_>, source: &str, out: &mut Builder) {
     let Some(name) = node.child_by_field_name("name") else {
         return;
@@ -245,11 +432,21 @@ fn variable_declarator(node: Node<'_>, source: &str, out: &mut Builder) {
                 (None, Some(v))
                     if constness(v, source, &JAVASCRIPT_CONSTANTS) == Constness::Constant =>
                 {
-                    Binding::Constant
+                    Binding::Constant(node_range(v))
                 }
+                (None, Some(v)) => match constructed(v, source) {
+                    Some(path) => Binding::Construct(path),
+                    None => Binding::Local,
+                },
                 _ => Binding::Local,
             };
             out.bind(node_text(name, source), binding);
+            // `const helper = async (x) => ...`: a function named by its variable.
+            if let Some(v) =
+                value.filter(|v| matches!(v.kind(), "arrow_function" | "function_expression"))
+            {
+                function(v, name, None, source, out);
+            }
         }
         "object_pattern" if module.is_some() => {
             let module = module.unwrap_or_default();
@@ -361,7 +558,7 @@ fn call(node: Node<'_>, callee: Option<Node<'_>>, is_new: bool, source: &str, ou
 }
 
 /// `a.b.c` or `a["b"]` → (`a`, [`b`, ...]); `(0, eval)` → (`eval`, []); otherwise `None`.
-fn callee_path(node: Node<'_>, source: &str) -> Option<(String, Vec<String>)> {
+fn callee_path(node: Node<'_>, source: &str) -> Option<super::Path> {
     let mut members = Vec::new();
     let mut current = node;
     loop {

@@ -22,8 +22,13 @@ pub enum Binding {
     /// `subprocess`; `const { exec } = require("child_process")` binds `exec` to
     /// `child_process.exec`).
     Import(String),
-    /// Assigned a constant (a string or number literal, or a concatenation of them).
-    Constant,
+    /// Assigned a constant (a string or number literal, or a concatenation of them); the range of
+    /// the value.
+    Constant(Range<usize>),
+    /// Assigned an object made by a known class or factory (`mcp = FastMCP(...)`,
+    /// `const server = new McpServer(...)`): the qualified name of what made it. Attributes of
+    /// the name resolve as `Class#attribute` (`mcp.server.fastmcp.FastMCP#tool`).
+    Instance(String),
     /// Anything else: a definition, a parameter, a non-constant assignment.
     Local,
 }
@@ -54,7 +59,25 @@ impl Bindings {
     /// True when every binding of `name` assigns a constant.
     pub fn is_constant(&self, name: &str) -> bool {
         let bindings = self.of(name);
-        !bindings.is_empty() && bindings.iter().all(|b| *b == Binding::Constant)
+        !bindings.is_empty() && bindings.iter().all(|b| matches!(b, Binding::Constant(_)))
+    }
+
+    /// The value of `name` when it is bound exactly once, to a constant.
+    pub fn constant_value(&self, name: &str) -> Option<Range<usize>> {
+        match self.of(name) {
+            [Binding::Constant(range)] => Some(range.clone()),
+            _ => None,
+        }
+    }
+
+    /// The class or factory that made `name`, when every binding of it agrees.
+    pub fn instance_of(&self, name: &str) -> Option<&str> {
+        let mut classes = self.of(name).iter().map(|b| match b {
+            Binding::Instance(class) => Some(class.as_str()),
+            _ => None,
+        });
+        let first = classes.next()??;
+        classes.all(|c| c == Some(first)).then_some(first)
     }
 
     /// Names bound to `qualified` by an import.
@@ -104,11 +127,69 @@ pub struct Call {
     pub arguments: Vec<Argument>,
 }
 
+/// A parameter of a function.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Parameter {
+    /// Without `*`/`**`/`...`.
+    pub name: String,
+    /// The whole parameter (name, annotation, default).
+    pub range: Range<usize>,
+    pub annotation: Option<Range<usize>>,
+    pub default: Option<Range<usize>>,
+}
+
+/// A decorator of a Python function (`@tool`, `@mcp.tool(name="x")`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Decorator {
+    pub range: Range<usize>,
+    /// The decorator (or, when it is a call, the called expression) as written.
+    pub callee: Option<String>,
+    pub resolved: Option<String>,
+    /// The arguments when the decorator is a call (`@tool("name")`), `None` for a bare `@tool`.
+    pub arguments: Option<Vec<Argument>>,
+}
+
 /// A function or method definition.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FunctionDef {
     pub name: String,
+    /// The definition, decorators excluded.
     pub range: Range<usize>,
+    pub name_range: Range<usize>,
+    pub body_range: Range<usize>,
+    /// A Python docstring: the string literal that is the body's first statement.
+    pub docstring: Option<Range<usize>>,
+    pub parameters: Vec<Parameter>,
+    pub decorators: Vec<Decorator>,
+    /// Index in [`FileFacts::classes`] of the class this is a method of.
+    pub class: Option<usize>,
+}
+
+/// A base class as written and resolved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Base {
+    pub range: Range<usize>,
+    pub callee: Option<String>,
+    pub resolved: Option<String>,
+}
+
+/// A class attribute with a value (`description = "..."`, `name: str = "x"`; in TypeScript a
+/// field `description = "..."`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Attribute {
+    pub name: String,
+    pub range: Range<usize>,
+    pub value: Range<usize>,
+}
+
+/// A class definition.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClassDef {
+    pub name: String,
+    pub range: Range<usize>,
+    pub name_range: Range<usize>,
+    pub bases: Vec<Base>,
+    pub attributes: Vec<Attribute>,
 }
 
 /// Everything rules need to know about one file.
@@ -117,6 +198,7 @@ pub struct FileFacts {
     pub bindings: Bindings,
     pub calls: Vec<Call>,
     pub functions: Vec<FunctionDef>,
+    pub classes: Vec<ClassDef>,
 }
 
 impl FileFacts {
@@ -170,6 +252,13 @@ impl FileFacts {
             .map(|&(key, i, start)| (&cache.items[&key][i].fragment, start))
             .collect();
         finish(&fragments, language.family())
+    }
+
+    /// The methods of a class.
+    pub fn methods(&self, class: usize) -> impl Iterator<Item = &FunctionDef> {
+        self.functions
+            .iter()
+            .filter(move |f| f.class == Some(class))
     }
 
     /// Index in `functions` of the innermost function containing `offset`.
@@ -246,13 +335,15 @@ pub(crate) enum Constness {
     IfConstant(Vec<String>),
 }
 
+/// A dotted name as written: root name and member names (`a.b.c` → `a`, `[b, c]`).
+pub(crate) type Path = (String, Vec<String>);
+
 /// A call seen during the pass, before names are resolved.
 #[derive(Clone)]
 pub(crate) struct PendingCall {
     pub range: Range<usize>,
     pub callee_range: Range<usize>,
-    /// Root name and member names of the callee (`a.b.c` → `a`, `[b, c]`).
-    pub path: Option<(String, Vec<String>)>,
+    pub path: Option<Path>,
     pub arguments: Vec<PendingArgument>,
 }
 
@@ -264,18 +355,116 @@ pub(crate) struct PendingArgument {
     pub constness: Constness,
 }
 
+/// A binding before names are resolved.
+#[derive(Clone)]
+pub(crate) enum PendingBinding {
+    Import(String),
+    Constant(Range<usize>),
+    /// Made by calling or constructing `path`: an instance if `path` resolves.
+    Construct(Path),
+    Local,
+}
+
+#[derive(Clone)]
+pub(crate) struct PendingDecorator {
+    pub range: Range<usize>,
+    pub path: Option<Path>,
+    pub arguments: Option<Vec<PendingArgument>>,
+}
+
+#[derive(Clone)]
+pub(crate) struct PendingFunction {
+    pub name: String,
+    pub range: Range<usize>,
+    pub name_range: Range<usize>,
+    pub body_range: Range<usize>,
+    pub docstring: Option<Range<usize>>,
+    pub parameters: Vec<Parameter>,
+    pub decorators: Vec<PendingDecorator>,
+    /// Index of the class in the same fragment.
+    pub class: Option<usize>,
+}
+
+#[derive(Clone)]
+pub(crate) struct PendingBase {
+    pub range: Range<usize>,
+    pub path: Option<Path>,
+}
+
+#[derive(Clone)]
+pub(crate) struct PendingClass {
+    pub name: String,
+    pub range: Range<usize>,
+    pub name_range: Range<usize>,
+    pub bases: Vec<PendingBase>,
+    pub attributes: Vec<Attribute>,
+}
+
 /// Facts as extracted, before names are resolved against the whole file's bindings.
 #[derive(Clone, Default)]
 pub(crate) struct Builder {
     /// In the order they appear.
-    pub bindings: Vec<(String, Binding)>,
+    pub bindings: Vec<(String, PendingBinding)>,
     pub calls: Vec<PendingCall>,
-    pub functions: Vec<FunctionDef>,
+    pub functions: Vec<PendingFunction>,
+    pub classes: Vec<PendingClass>,
 }
 
-fn relative(range: &mut Range<usize>, origin: usize) {
-    range.start -= origin;
-    range.end -= origin;
+/// Moves a range back by `origin` (making it relative) or forward (making it absolute again).
+fn shift(range: &mut Range<usize>, origin: usize, forward: bool) {
+    if forward {
+        range.start += origin;
+        range.end += origin;
+    } else {
+        range.start -= origin;
+        range.end -= origin;
+    }
+}
+
+fn shift_opt(range: &mut Option<Range<usize>>, origin: usize, forward: bool) {
+    if let Some(range) = range {
+        shift(range, origin, forward);
+    }
+}
+
+fn shift_arguments(arguments: &mut [PendingArgument], origin: usize, forward: bool) {
+    for arg in arguments {
+        shift(&mut arg.range, origin, forward);
+    }
+}
+
+impl PendingFunction {
+    fn shift(&mut self, origin: usize, forward: bool) {
+        shift(&mut self.range, origin, forward);
+        shift(&mut self.name_range, origin, forward);
+        shift(&mut self.body_range, origin, forward);
+        shift_opt(&mut self.docstring, origin, forward);
+        for p in &mut self.parameters {
+            shift(&mut p.range, origin, forward);
+            shift_opt(&mut p.annotation, origin, forward);
+            shift_opt(&mut p.default, origin, forward);
+        }
+        for d in &mut self.decorators {
+            shift(&mut d.range, origin, forward);
+            if let Some(args) = &mut d.arguments {
+                shift_arguments(args, origin, forward);
+            }
+        }
+    }
+}
+
+impl PendingClass {
+    fn shift(&mut self, origin: usize, forward: bool) {
+        shift(&mut self.range, origin, forward);
+        shift(&mut self.name_range, origin, forward);
+        for b in &mut self.bases {
+            shift(&mut b.range, origin, forward);
+        }
+        for a in &mut self.attributes {
+            shift(&mut a.range, origin, forward);
+            shift(&mut a.value, origin, forward);
+        }
+    }
 }
 
 /// Upper bound on the nodes inspected to decide whether one expression is constant.
@@ -358,21 +547,27 @@ pub(crate) fn constness(
 }
 
 impl Builder {
-    pub fn bind(&mut self, name: &str, binding: Binding) {
+    pub fn bind(&mut self, name: &str, binding: PendingBinding) {
         self.bindings.push((name.to_string(), binding));
     }
 
     /// Makes every range relative to `origin` (the start of the statement the facts are from).
     fn make_relative(&mut self, origin: usize) {
-        for call in &mut self.calls {
-            relative(&mut call.range, origin);
-            relative(&mut call.callee_range, origin);
-            for arg in &mut call.arguments {
-                relative(&mut arg.range, origin);
+        for (_, binding) in &mut self.bindings {
+            if let PendingBinding::Constant(range) = binding {
+                shift(range, origin, false);
             }
         }
+        for call in &mut self.calls {
+            shift(&mut call.range, origin, false);
+            shift(&mut call.callee_range, origin, false);
+            shift_arguments(&mut call.arguments, origin, false);
+        }
         for function in &mut self.functions {
-            relative(&mut function.range, origin);
+            function.shift(origin, false);
+        }
+        for class in &mut self.classes {
+            class.shift(origin, false);
         }
     }
 
@@ -381,65 +576,152 @@ impl Builder {
     }
 }
 
+fn joined((root, members): &Path) -> String {
+    let mut name = root.clone();
+    for member in members {
+        name.push('.');
+        name.push_str(member);
+    }
+    name
+}
+
 /// Resolves the fragments of a file (each with the offset its ranges are relative to) against the
 /// bindings of all of them. Reads the fragments by reference: cached fragments are not copied.
 fn finish(fragments: &[(&Builder, usize)], family: Family) -> FileFacts {
+    let at = |range: &Range<usize>, offset: usize| range.start + offset..range.end + offset;
+    // Imports and constants first: instances resolve their class through them.
     let mut bindings = Bindings::default();
-    for (fragment, _) in fragments {
+    for &(fragment, offset) in fragments {
         for (name, binding) in &fragment.bindings {
-            bindings.add(name.clone(), binding.clone());
+            let binding = match binding {
+                PendingBinding::Import(q) => Binding::Import(q.clone()),
+                PendingBinding::Constant(range) => Binding::Constant(at(range, offset)),
+                PendingBinding::Construct(_) | PendingBinding::Local => Binding::Local,
+            };
+            bindings.add(name.clone(), binding);
         }
     }
-    let at = |range: &Range<usize>, offset: usize| range.start + offset..range.end + offset;
+    let mut instances = Vec::new();
+    for (fragment, _) in fragments {
+        for (name, binding) in &fragment.bindings {
+            if let PendingBinding::Construct((root, members)) = binding {
+                instances.push((name, resolve(&bindings, family, root, members)));
+            }
+        }
+    }
+    if !instances.is_empty() {
+        // Rebuild: each Construct becomes an Instance (if its class resolved) in its place.
+        let mut resolved = instances.into_iter();
+        let mut rebuilt = Bindings::default();
+        for &(fragment, offset) in fragments {
+            for (name, binding) in &fragment.bindings {
+                let binding = match binding {
+                    PendingBinding::Import(q) => Binding::Import(q.clone()),
+                    PendingBinding::Constant(range) => Binding::Constant(at(range, offset)),
+                    PendingBinding::Construct(_) => match resolved.next() {
+                        Some((_, Some(class))) => Binding::Instance(class),
+                        _ => Binding::Local,
+                    },
+                    PendingBinding::Local => Binding::Local,
+                };
+                rebuilt.add(name.clone(), binding);
+            }
+        }
+        bindings = rebuilt;
+    }
+
+    let argument = |arg: &PendingArgument, offset: usize, bindings: &Bindings| Argument {
+        keyword: arg.keyword.clone(),
+        range: at(&arg.range, offset),
+        value: if arg.spread {
+            ValueKind::Spread
+        } else {
+            match &arg.constness {
+                Constness::Constant => ValueKind::Constant,
+                Constness::Dynamic => ValueKind::Dynamic,
+                Constness::IfConstant(names) => {
+                    if names.iter().all(|n| bindings.is_constant(n)) {
+                        ValueKind::Constant
+                    } else {
+                        ValueKind::Dynamic
+                    }
+                }
+            }
+        },
+    };
+    let resolve_path = |path: &Option<Path>| {
+        path.as_ref()
+            .and_then(|(root, members)| resolve(&bindings, family, root, members))
+    };
+
     let mut calls = Vec::with_capacity(fragments.iter().map(|(f, _)| f.calls.len()).sum());
     let mut functions = Vec::new();
+    let mut classes = Vec::new();
     for &(fragment, offset) in fragments {
-        functions.extend(fragment.functions.iter().map(|f| FunctionDef {
-            name: f.name.clone(),
-            range: at(&f.range, offset),
-        }));
-        for call in &fragment.calls {
-            let resolved = call
-                .path
-                .as_ref()
-                .and_then(|(root, members)| resolve(&bindings, family, root, members));
-            let callee = call.path.as_ref().map(|(root, members)| {
-                let mut name = root.clone();
-                for member in members {
-                    name.push('.');
-                    name.push_str(member);
-                }
-                name
+        let class_base = classes.len();
+        for class in &fragment.classes {
+            classes.push(ClassDef {
+                name: class.name.clone(),
+                range: at(&class.range, offset),
+                name_range: at(&class.name_range, offset),
+                bases: class
+                    .bases
+                    .iter()
+                    .map(|b| Base {
+                        range: at(&b.range, offset),
+                        callee: b.path.as_ref().map(joined),
+                        resolved: resolve_path(&b.path),
+                    })
+                    .collect(),
+                attributes: class
+                    .attributes
+                    .iter()
+                    .map(|a| Attribute {
+                        name: a.name.clone(),
+                        range: at(&a.range, offset),
+                        value: at(&a.value, offset),
+                    })
+                    .collect(),
             });
-            let arguments = call
-                .arguments
-                .iter()
-                .map(|arg| Argument {
-                    keyword: arg.keyword.clone(),
-                    range: at(&arg.range, offset),
-                    value: if arg.spread {
-                        ValueKind::Spread
-                    } else {
-                        match &arg.constness {
-                            Constness::Constant => ValueKind::Constant,
-                            Constness::Dynamic => ValueKind::Dynamic,
-                            Constness::IfConstant(names) => {
-                                if names.iter().all(|n| bindings.is_constant(n)) {
-                                    ValueKind::Constant
-                                } else {
-                                    ValueKind::Dynamic
-                                }
-                            }
-                        }
-                    },
-                })
-                .collect();
+        }
+        for function in &fragment.functions {
+            let mut f = function.clone();
+            f.shift(offset, true);
+            functions.push(FunctionDef {
+                name: f.name,
+                range: f.range,
+                name_range: f.name_range,
+                body_range: f.body_range,
+                docstring: f.docstring,
+                parameters: f.parameters,
+                decorators: function
+                    .decorators
+                    .iter()
+                    .map(|d| Decorator {
+                        range: at(&d.range, offset),
+                        callee: d.path.as_ref().map(joined),
+                        resolved: resolve_path(&d.path),
+                        arguments: d.arguments.as_ref().map(|args| {
+                            args.iter()
+                                .map(|a| argument(a, offset, &bindings))
+                                .collect()
+                        }),
+                    })
+                    .collect(),
+                class: f.class.map(|c| c + class_base),
+            });
+        }
+        for call in &fragment.calls {
             calls.push(Call {
                 range: at(&call.range, offset),
                 callee_range: at(&call.callee_range, offset),
-                callee,
-                resolved,
-                arguments,
+                callee: call.path.as_ref().map(joined),
+                resolved: resolve_path(&call.path),
+                arguments: call
+                    .arguments
+                    .iter()
+                    .map(|a| argument(a, offset, &bindings))
+                    .collect(),
             });
         }
     }
@@ -447,17 +729,24 @@ fn finish(fragments: &[(&Builder, usize)], family: Family) -> FileFacts {
         bindings,
         calls,
         functions,
+        classes,
     }
 }
 
 /// Globals that name the global object in JavaScript.
 const JS_GLOBAL_OBJECTS: &[&str] = &["globalThis", "window", "global", "self"];
 
-/// The qualified name of `root.members...`, following imports; unbound names are builtins
-/// (Python) or globals (JavaScript).
+/// The qualified name of `root.members...`, following imports (`sp.run` → `subprocess.run`) and
+/// instances (`mcp.tool` → `mcp.server.fastmcp.FastMCP#tool`); unbound names are builtins (Python)
+/// or globals (JavaScript).
 fn resolve(bindings: &Bindings, family: Family, root: &str, members: &[String]) -> Option<String> {
     let base = if let Some(imported) = bindings.import_of(root) {
         imported.to_string()
+    } else if let Some(class) = bindings.instance_of(root) {
+        if members.is_empty() {
+            return None;
+        }
+        return Some(format!("{class}#{}", members.join(".")));
     } else if !bindings.of(root).is_empty() {
         // Defined, assigned or a parameter in this file: not what a table names.
         return None;

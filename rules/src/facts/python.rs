@@ -4,8 +4,11 @@ use std::sync::OnceLock;
 
 use tree_sitter::Node;
 
+use rustc_hash::FxHashMap;
+
 use super::{
-    Binding, Builder, ConstantSyntax, Constness, FunctionDef, PendingArgument, PendingCall,
+    Attribute, Builder, ConstantSyntax, Constness, Parameter, PendingArgument, PendingBase,
+    PendingBinding as Binding, PendingCall, PendingClass, PendingDecorator, PendingFunction,
     constness,
 };
 use crate::syntax::{KindSet, Language, node_range, node_text, preorder};
@@ -44,6 +47,8 @@ fn kinds() -> &'static KindSet {
 
 pub(super) fn extract(source: &str, root: Node<'_>, out: &mut Builder) {
     let kinds = kinds();
+    // Class definitions seen so far, by node id, to attach methods to them.
+    let mut classes: FxHashMap<usize, usize> = FxHashMap::default();
     for node in preorder(root) {
         if !kinds.contains(node) {
             continue;
@@ -51,19 +56,12 @@ pub(super) fn extract(source: &str, root: Node<'_>, out: &mut Builder) {
         match node.kind() {
             "import_statement" => import_statement(node, source, out),
             "import_from_statement" => import_from_statement(node, source, out),
-            "function_definition" => {
-                if let Some(name) = node.child_by_field_name("name") {
-                    // A method binds an attribute of its class, not a name of the module.
-                    if !is_method(node) {
-                        out.bind(node_text(name, source), Binding::Local);
-                    }
-                    out.functions.push(FunctionDef {
-                        name: node_text(name, source).to_string(),
-                        range: node_range(node),
-                    });
+            "function_definition" => function_definition(node, source, out, &classes),
+            "class_definition" => {
+                if let Some(index) = class_definition(node, source, out) {
+                    classes.insert(node.id(), index);
                 }
             }
-            "class_definition" => bind_field(node, "name", source, out),
             "parameters" | "lambda_parameters" => bind_all_identifiers(node, source, out),
             "assignment" => assignment(node, source, out),
             "augmented_assignment" => {
@@ -88,7 +86,8 @@ pub(super) fn extract(source: &str, root: Node<'_>, out: &mut Builder) {
     }
 }
 
-fn is_method(function: Node<'_>) -> bool {
+/// The class a function is a method of (its definition sits directly in the class body).
+fn enclosing_class(function: Node<'_>) -> Option<Node<'_>> {
     let mut parent = function.parent();
     if parent.is_some_and(|p| p.kind() == "decorated_definition") {
         parent = parent.and_then(|p| p.parent());
@@ -96,7 +95,176 @@ fn is_method(function: Node<'_>) -> bool {
     parent
         .filter(|p| p.kind() == "block")
         .and_then(|block| block.parent())
-        .is_some_and(|p| p.kind() == "class_definition")
+        .filter(|p| p.kind() == "class_definition")
+}
+
+fn function_definition(
+    node: Node<'_>,
+    source: &str,
+    out: &mut Builder,
+    classes: &FxHashMap<usize, usize>,
+) {
+    let Some(name) = node.child_by_field_name("name") else {
+        return;
+    };
+    let class = enclosing_class(node).and_then(|c| classes.get(&c.id()).copied());
+    // A method binds an attribute of its class, not a name of the module.
+    if enclosing_class(node).is_none() {
+        out.bind(node_text(name, source), Binding::Local);
+    }
+    let body = node.child_by_field_name("body");
+    let docstring = body
+        .and_then(|b| b.named_child(0))
+        .filter(|s| s.kind() == "expression_statement")
+        .and_then(|s| s.named_child(0))
+        .filter(|s| matches!(s.kind(), "string" | "concatenated_string"))
+        .map(node_range);
+    let parameters = node
+        .child_by_field_name("parameters")
+        .map(|p| parameters(p, source))
+        .unwrap_or_default();
+    let mut decorators = Vec::new();
+    if let Some(decorated) = node.parent().filter(|p| p.kind() == "decorated_definition") {
+        let mut cursor = decorated.walk();
+        for decorator in decorated
+            .named_children(&mut cursor)
+            .filter(|d| d.kind() == "decorator")
+        {
+            let Some(expression) = decorator.named_child(0) else {
+                continue;
+            };
+            let (callee, arguments) = if expression.kind() == "call" {
+                (
+                    expression.child_by_field_name("function"),
+                    Some(
+                        expression
+                            .child_by_field_name("arguments")
+                            .map(|a| call_arguments(a, source))
+                            .unwrap_or_default(),
+                    ),
+                )
+            } else {
+                (Some(expression), None)
+            };
+            decorators.push(PendingDecorator {
+                range: node_range(decorator),
+                path: callee.and_then(|c| callee_path(c, source)),
+                arguments,
+            });
+        }
+    }
+    out.functions.push(PendingFunction {
+        name: node_text(name, source).to_string(),
+        range: node_range(node),
+        name_range: node_range(name),
+        body_range: body.map_or(node_range(node), node_range),
+        docstring,
+        parameters,
+        decorators,
+        class,
+    });
+}
+
+fn parameters(node: Node<'_>, source: &str) -> Vec<Parameter> {
+    let mut out = Vec::new();
+    let mut cursor = node.walk();
+    for param in node.named_children(&mut cursor) {
+        let (name, annotation, default) = match param.kind() {
+            "identifier" => (Some(param), None, None),
+            "typed_parameter" => {
+                let mut c = param.walk();
+                let name = param.named_children(&mut c).find(|n| {
+                    matches!(
+                        n.kind(),
+                        "identifier" | "list_splat_pattern" | "dictionary_splat_pattern"
+                    )
+                });
+                (name, param.child_by_field_name("type"), None)
+            }
+            "default_parameter" => (
+                param.child_by_field_name("name"),
+                None,
+                param.child_by_field_name("value"),
+            ),
+            "typed_default_parameter" => (
+                param.child_by_field_name("name"),
+                param.child_by_field_name("type"),
+                param.child_by_field_name("value"),
+            ),
+            "list_splat_pattern" | "dictionary_splat_pattern" => (Some(param), None, None),
+            _ => continue,
+        };
+        let Some(mut name) = name else {
+            continue;
+        };
+        // `*args` / `**kwargs`: the name inside.
+        if matches!(
+            name.kind(),
+            "list_splat_pattern" | "dictionary_splat_pattern"
+        ) {
+            match name.named_child(0) {
+                Some(inner) => name = inner,
+                None => continue,
+            }
+        }
+        out.push(Parameter {
+            name: node_text(name, source).to_string(),
+            range: node_range(param),
+            annotation: annotation.map(node_range),
+            default: default.map(node_range),
+        });
+    }
+    out
+}
+
+/// Records a class with its bases and the attributes its body assigns; returns its index.
+fn class_definition(node: Node<'_>, source: &str, out: &mut Builder) -> Option<usize> {
+    let name = node.child_by_field_name("name")?;
+    out.bind(node_text(name, source), Binding::Local);
+    let mut bases = Vec::new();
+    if let Some(superclasses) = node.child_by_field_name("superclasses") {
+        let mut cursor = superclasses.walk();
+        for base in superclasses.named_children(&mut cursor) {
+            if matches!(base.kind(), "keyword_argument" | "comment") {
+                continue;
+            }
+            bases.push(PendingBase {
+                range: node_range(base),
+                path: callee_path(base, source),
+            });
+        }
+    }
+    let mut attributes = Vec::new();
+    if let Some(body) = node.child_by_field_name("body") {
+        let mut cursor = body.walk();
+        for statement in body.named_children(&mut cursor) {
+            let Some(assignment) = statement
+                .named_child(0)
+                .filter(|a| statement.kind() == "expression_statement" && a.kind() == "assignment")
+            else {
+                continue;
+            };
+            if let (Some(left), Some(right)) = (
+                assignment.child_by_field_name("left"),
+                assignment.child_by_field_name("right"),
+            ) && left.kind() == "identifier"
+            {
+                attributes.push(Attribute {
+                    name: node_text(left, source).to_string(),
+                    range: node_range(left),
+                    value: node_range(right),
+                });
+            }
+        }
+    }
+    out.classes.push(PendingClass {
+        name: node_text(name, source).to_string(),
+        range: node_range(node),
+        name_range: node_range(name),
+        bases,
+        attributes,
+    });
+    Some(out.classes.len() - 1)
 }
 
 fn bind_field(node: Node<'_>, field: &str, source: &str, out: &mut Builder) {
@@ -201,12 +369,17 @@ fn assignment(node: Node<'_>, source: &str, out: &mut Builder) {
     };
     let right = node.child_by_field_name("right");
     if left.kind() == "identifier" {
-        let binding = match right.map(|r| constness(r, source, &PYTHON_CONSTANTS)) {
-            Some(Constness::Constant) => Binding::Constant,
+        let Some(right) = right else {
+            return; // `x: int` declares, it does not bind
+        };
+        let binding = match constness(right, source, &PYTHON_CONSTANTS) {
+            Constness::Constant => Binding::Constant(node_range(right)),
             // A name bound to another name: constant only if that one is, which the file-level
             // model cannot chain without risk; treat as local.
-            _ if right.is_none() => return, // `x: int` declares, it does not bind
-            _ => Binding::Local,
+            _ => match constructed(right, source) {
+                Some(path) => Binding::Construct(path),
+                None => Binding::Local,
+            },
         };
         out.bind(node_text(left, source), binding);
     } else {
@@ -214,12 +387,39 @@ fn assignment(node: Node<'_>, source: &str, out: &mut Builder) {
     }
 }
 
+/// `X(...)` or `await X(...)`: the path of `X`, for a name bound to what it returns.
+fn constructed(value: Node<'_>, source: &str) -> Option<super::Path> {
+    let value = if value.kind() == "await" {
+        value.named_child(0)?
+    } else {
+        value
+    };
+    (value.kind() == "call")
+        .then(|| value.child_by_field_name("function"))
+        .flatten()
+        .and_then(|f| callee_path(f, source))
+}
+
 fn call(node: Node<'_>, source: &str, out: &mut Builder) {
     let Some(function) = node.child_by_field_name("function") else {
         return;
     };
+    let arguments = node
+        .child_by_field_name("arguments")
+        .map(|args| call_arguments(args, source))
+        .unwrap_or_default();
+    out.calls.push(PendingCall {
+        range: node_range(node),
+        callee_range: node_range(function),
+        path: callee_path(function, source),
+        arguments,
+    });
+}
+
+/// The arguments of a call (an `argument_list`, or the generator of `f(x for x in y)`).
+fn call_arguments(args: Node<'_>, source: &str) -> Vec<PendingArgument> {
     let mut arguments = Vec::new();
-    if let Some(args) = node.child_by_field_name("arguments") {
+    {
         if args.kind() == "generator_expression" {
             arguments.push(PendingArgument {
                 keyword: None,
@@ -262,16 +462,11 @@ fn call(node: Node<'_>, source: &str, out: &mut Builder) {
             }
         }
     }
-    out.calls.push(PendingCall {
-        range: node_range(node),
-        callee_range: node_range(function),
-        path: callee_path(function, source),
-        arguments,
-    });
+    arguments
 }
 
 /// `a.b.c` → (`a`, [`b`, `c`]); anything else (calls, subscripts in the chain) → `None`.
-fn callee_path(node: Node<'_>, source: &str) -> Option<(String, Vec<String>)> {
+fn callee_path(node: Node<'_>, source: &str) -> Option<super::Path> {
     let mut members = Vec::new();
     let mut current = node;
     loop {

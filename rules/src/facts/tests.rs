@@ -200,3 +200,146 @@ fn broken_syntax_still_yields_facts() {
             .any(|c| c.resolved.as_deref() == Some("globalThis.eval"))
     );
 }
+
+#[test]
+fn python_functions_decorators_docstrings_and_parameters() {
+    let source = r#"
+from mcp.server.fastmcp import FastMCP as F
+from langchain_core.tools import tool
+
+app = F("notes")
+
+@app.tool(name="search", description="Search notes")
+async def search(query: str, limit: int = 10, *tags, **options) -> str:
+    """Find notes."""
+    return query
+
+@tool
+def plain(x):
+    'Docstring with single quotes.'
+    return x
+"#;
+    let f = facts(source, Language::Python);
+    assert_eq!(
+        f.bindings.instance_of("app"),
+        Some("mcp.server.fastmcp.FastMCP")
+    );
+    let search = &f.functions[0];
+    assert_eq!(search.name, "search");
+    let decorator = &search.decorators[0];
+    assert_eq!(
+        decorator.resolved.as_deref(),
+        Some("mcp.server.fastmcp.FastMCP#tool")
+    );
+    let keywords: Vec<_> = decorator
+        .arguments
+        .as_ref()
+        .unwrap()
+        .iter()
+        .map(|a| a.keyword.clone().unwrap_or_default())
+        .collect();
+    assert_eq!(keywords, vec!["name", "description"]);
+    assert_eq!(
+        &source[search.docstring.clone().unwrap()],
+        "\"\"\"Find notes.\"\"\""
+    );
+    let params: Vec<_> = search.parameters.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(params, vec!["query", "limit", "tags", "options"]);
+    assert_eq!(&source[search.parameters[1].default.clone().unwrap()], "10");
+    assert_eq!(
+        &source[search.parameters[0].annotation.clone().unwrap()],
+        "str"
+    );
+    let plain = &f.functions[1];
+    assert_eq!(
+        plain.decorators[0].resolved.as_deref(),
+        Some("langchain_core.tools.tool")
+    );
+    assert!(plain.decorators[0].arguments.is_none());
+    assert!(plain.docstring.is_some());
+}
+
+#[test]
+fn python_classes_bases_attributes_and_methods() {
+    let source = r#"
+from langchain_core.tools import BaseTool
+
+DESCRIPTION = "Reads a file."
+
+class ReadFile(BaseTool):
+    name: str = "read_file"
+    description = DESCRIPTION
+
+    def _run(self, path: str) -> str:
+        return open(path).read()
+
+def helper():
+    pass
+"#;
+    let f = facts(source, Language::Python);
+    let class = &f.classes[0];
+    assert_eq!(class.name, "ReadFile");
+    assert_eq!(
+        class.bases[0].resolved.as_deref(),
+        Some("langchain_core.tools.BaseTool")
+    );
+    let attributes: Vec<_> = class
+        .attributes
+        .iter()
+        .map(|a| (a.name.as_str(), &source[a.value.clone()]))
+        .collect();
+    assert_eq!(
+        attributes,
+        vec![("name", "\"read_file\""), ("description", "DESCRIPTION")]
+    );
+    let methods: Vec<_> = f.methods(0).map(|m| m.name.as_str()).collect();
+    assert_eq!(methods, vec!["_run"]);
+    assert_eq!(
+        f.functions
+            .iter()
+            .find(|x| x.name == "helper")
+            .unwrap()
+            .class,
+        None
+    );
+    let value = f.bindings.constant_value("DESCRIPTION").unwrap();
+    assert_eq!(&source[value], "\"Reads a file.\"");
+}
+
+#[test]
+fn javascript_instances_functions_and_classes() {
+    let source = r#"
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { Tool } from "langchain/tools";
+const server = new McpServer({ name: "x", version: "1" });
+server.tool("echo", "Echo text", {}, async ({ text, count = 1 }) => ({ content: [] }));
+const helper = async (path: string) => path;
+function plain(a, ...rest) {}
+class Search extends Tool {
+  name = "search";
+  description = "Searches";
+  async _call(input: string) { return input; }
+}
+"#;
+    let f = facts(source, Language::TypeScript);
+    assert_eq!(
+        call(&f, "server.tool").resolved.as_deref(),
+        Some("@modelcontextprotocol/sdk/server/mcp.js.McpServer#tool")
+    );
+    let names: Vec<_> = f.functions.iter().map(|x| x.name.as_str()).collect();
+    assert_eq!(names, vec!["helper", "plain", "_call"]);
+    let params: Vec<_> = f.functions[1]
+        .parameters
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect();
+    assert_eq!(params, vec!["a", "rest"]);
+    let class = &f.classes[0];
+    assert_eq!(
+        class.bases[0].resolved.as_deref(),
+        Some("langchain/tools.Tool")
+    );
+    let attributes: Vec<_> = class.attributes.iter().map(|a| a.name.as_str()).collect();
+    assert_eq!(attributes, vec!["name", "description"]);
+    assert_eq!(f.functions[2].class, Some(0));
+}

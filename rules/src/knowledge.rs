@@ -8,7 +8,13 @@ use serde::Deserialize;
 
 use crate::syntax::Family;
 
-const BUILTIN_SINKS: (&str, &str) = ("rules/data/sinks.toml", include_str!("../data/sinks.toml"));
+const BUILTIN_TABLES: &[(&str, &str)] = &[
+    ("rules/data/sinks.toml", include_str!("../data/sinks.toml")),
+    (
+        "rules/data/frameworks.toml",
+        include_str!("../data/frameworks.toml"),
+    ),
+];
 
 /// What a call does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
@@ -97,12 +103,106 @@ struct SinkRecord {
     safer: Option<SaferCall>,
 }
 
+/// What makes a declaration a tool.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Trigger {
+    /// A decorator on a Python function.
+    Decorator,
+    /// A call or construction.
+    Call,
+    /// A base class.
+    Base,
+}
+
+/// Where a part of a tool (name, description, function) is found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Place {
+    /// A keyword argument of the decorator or call.
+    Keyword(String),
+    /// A positional argument; negative counts from the end.
+    Argument(isize),
+    /// A property of an object literal passed as a positional argument.
+    ArgumentProperty(isize, String),
+    /// The docstring of the tool's function.
+    Docstring,
+    /// The name of the tool's function.
+    Function,
+    /// The variable or property the call's result is assigned to.
+    Variable,
+    /// A class attribute or field.
+    Attribute(String),
+    /// A method of the class.
+    Method(String),
+}
+
+impl Place {
+    fn parse(text: &str) -> Result<Place, String> {
+        let (kind, rest) = text.split_once(':').unwrap_or((text, ""));
+        let index = |s: &str| {
+            s.parse::<isize>()
+                .map_err(|_| format!("`{text}`: `{s}` is not an argument position"))
+        };
+        Ok(match (kind, rest) {
+            ("keyword", name) if !name.is_empty() => Place::Keyword(name.to_string()),
+            ("argument", spec) => match spec.split_once('.') {
+                Some((n, key)) if !key.is_empty() => {
+                    Place::ArgumentProperty(index(n)?, key.to_string())
+                }
+                _ => Place::Argument(index(spec)?),
+            },
+            ("docstring", "") => Place::Docstring,
+            ("function", "") => Place::Function,
+            ("variable", "") => Place::Variable,
+            ("attribute", name) if !name.is_empty() => Place::Attribute(name.to_string()),
+            ("method", name) if !name.is_empty() => Place::Method(name.to_string()),
+            _ => {
+                return Err(format!(
+                    "`{text}` is not a place: use keyword:NAME, argument:N, argument:N.KEY, \
+                     docstring, function, variable, attribute:NAME or method:NAME"
+                ));
+            }
+        })
+    }
+}
+
+/// How one framework declares tools.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ToolRecogniser {
+    pub framework: String,
+    pub family: Family,
+    pub trigger: Trigger,
+    pub name: Vec<Place>,
+    pub description: Vec<Place>,
+    pub function: Vec<Place>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ToolRecord {
+    framework: String,
+    language: LanguageName,
+    #[serde(default)]
+    decorator: Vec<String>,
+    #[serde(default)]
+    call: Vec<String>,
+    #[serde(default)]
+    base: Vec<String>,
+    #[serde(default)]
+    name: Vec<String>,
+    #[serde(default)]
+    description: Vec<String>,
+    #[serde(default)]
+    function: Vec<String>,
+}
+
 /// The format of a data file.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct DataFile {
     #[serde(default)]
     sink: Vec<SinkRecord>,
+    #[serde(default)]
+    tool: Vec<ToolRecord>,
 }
 
 /// A data file that could not be read.
@@ -117,6 +217,9 @@ pub struct KnowledgeError {
 #[derive(Clone, Debug, Default)]
 pub struct Knowledge {
     sinks: Vec<Sink>,
+    tools: Vec<ToolRecogniser>,
+    /// Recogniser indexes by family, trigger and resolved name.
+    tools_by_name: HashMap<(Family, Trigger), HashMap<String, Vec<usize>>>,
     /// Sink indexes by family, then by resolved call name.
     by_call: HashMap<Family, HashMap<String, Vec<usize>>>,
 }
@@ -129,10 +232,12 @@ impl Knowledge {
             let mut knowledge = Knowledge::default();
             // The embedded tables are checked by `builtin_tables_parse` below; a failure here is a
             // build defect, not something a user can cause.
-            #[allow(clippy::expect_used)]
-            knowledge
-                .add_file(BUILTIN_SINKS.0, BUILTIN_SINKS.1)
-                .expect("embedded data tables are valid");
+            for (origin, text) in BUILTIN_TABLES {
+                #[allow(clippy::expect_used)]
+                knowledge
+                    .add_file(origin, text)
+                    .expect("embedded data tables are valid");
+            }
             knowledge
         })
     }
@@ -172,7 +277,61 @@ impl Knowledge {
                 .push(self.sinks.len());
             self.sinks.push(sink);
         }
+        for record in file.tool {
+            let error = |message: String| KnowledgeError {
+                origin: origin.to_string(),
+                message: format!("tool recogniser for {}: {message}", record.framework),
+            };
+            let triggers = [
+                (Trigger::Decorator, &record.decorator),
+                (Trigger::Call, &record.call),
+                (Trigger::Base, &record.base),
+            ];
+            let mut given = triggers.iter().filter(|(_, names)| !names.is_empty());
+            let (Some((trigger, names)), None) = (given.next(), given.next()) else {
+                return Err(error(
+                    "give exactly one of `decorator`, `call` or `base`".into(),
+                ));
+            };
+            let places = |list: &[String]| -> Result<Vec<Place>, KnowledgeError> {
+                list.iter()
+                    .map(|p| Place::parse(p).map_err(&error))
+                    .collect()
+            };
+            let recogniser = ToolRecogniser {
+                framework: record.framework.clone(),
+                family: record.language.into(),
+                trigger: *trigger,
+                name: places(&record.name)?,
+                description: places(&record.description)?,
+                function: places(&record.function)?,
+            };
+            let index = self.tools.len();
+            let by_name = self
+                .tools_by_name
+                .entry((recogniser.family, *trigger))
+                .or_default();
+            for name in names.iter() {
+                by_name.entry(name.clone()).or_default().push(index);
+            }
+            self.tools.push(recogniser);
+        }
         Ok(())
+    }
+
+    /// Recognisers triggered by a resolved name.
+    pub fn tool_recognisers<'k>(
+        &'k self,
+        family: Family,
+        trigger: Trigger,
+        name: &str,
+    ) -> impl Iterator<Item = &'k ToolRecogniser> {
+        self.tools_by_name
+            .get(&(family, trigger))
+            .and_then(|names| names.get(name))
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.tools[i])
     }
 
     /// Sinks for a resolved call name.
@@ -197,9 +356,23 @@ mod tests {
     #[test]
     fn builtin_tables_parse() {
         let mut knowledge = Knowledge::default();
-        knowledge
-            .add_file(BUILTIN_SINKS.0, BUILTIN_SINKS.1)
-            .unwrap_or_else(|e| panic!("{e}"));
+        for (origin, text) in BUILTIN_TABLES {
+            knowledge
+                .add_file(origin, text)
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        assert!(knowledge.tools.len() >= 15);
+        let fastmcp: Vec<_> = knowledge
+            .tool_recognisers(
+                Family::Python,
+                Trigger::Decorator,
+                "mcp.server.fastmcp.FastMCP#tool",
+            )
+            .collect();
+        assert_eq!(
+            fastmcp[0].description,
+            vec![Place::Keyword("description".into()), Place::Docstring]
+        );
         assert!(knowledge.sinks().len() >= 9);
         let eval: Vec<_> = knowledge
             .sinks_for(Family::Python, "builtins.eval")
@@ -243,5 +416,18 @@ advice = "Don't."
             .unwrap_or_default();
         assert!(err.starts_with("bad.toml: "), "{err}");
         assert!(err.contains("cobol"), "{err}");
+
+        let bad_place = "[[tool]]\nframework = \"X\"\nlanguage = \"python\"\ncall = [\"x.y\"]\nname = [\"argumnt:0\"]\n";
+        let err = Knowledge::with_extensions([("tools.toml", bad_place)])
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            err.contains("tool recogniser for X: `argumnt:0` is not a place"),
+            "{err}"
+        );
+        let two_triggers =
+            "[[tool]]\nframework = \"X\"\nlanguage = \"python\"\ncall = [\"a\"]\nbase = [\"b\"]\n";
+        assert!(Knowledge::with_extensions([("t.toml", two_triggers)]).is_err());
     }
 }

@@ -3,6 +3,7 @@
 //! This crate is a pure library: text in, diagnostics out. It knows nothing of LSP, JSON-RPC or
 //! the file system (files are read by the binary), so everything here is testable in-process.
 
+pub mod agent;
 pub mod analysis;
 pub mod diagnostic;
 pub mod facts;

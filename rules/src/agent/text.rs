@@ -1,0 +1,355 @@
+//! String literals as the program sees them: escapes decoded, pieces concatenated, and every piece
+//! of the text mapped back to the source it came from, so a finding inside a description can point
+//! at the exact characters (or escape sequence) in the file.
+
+use std::ops::Range;
+
+use tree_sitter::Node;
+
+use crate::facts::Bindings;
+use crate::syntax::{Family, node_range, node_text};
+
+/// A run of decoded text and where it came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Piece {
+    /// Byte range in [`DecodedText::text`].
+    pub text: Range<usize>,
+    /// Byte range in the source.
+    pub source: Range<usize>,
+    /// The text is the source, byte for byte (offsets map one to one); otherwise the piece is one
+    /// escape sequence.
+    pub verbatim: bool,
+}
+
+/// The value of a string expression.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DecodedText {
+    pub text: String,
+    pub pieces: Vec<Piece>,
+    /// Parts of the value are only known at run time (interpolations, names that are not
+    /// constants, calls); `text` holds the constant parts.
+    pub dynamic: bool,
+}
+
+impl DecodedText {
+    fn push_verbatim(&mut self, source: &str, range: Range<usize>) {
+        if range.is_empty() {
+            return;
+        }
+        let start = self.text.len();
+        self.text.push_str(&source[range.clone()]);
+        self.pieces.push(Piece {
+            text: start..self.text.len(),
+            source: range,
+            verbatim: true,
+        });
+    }
+
+    fn push_escape(&mut self, decoded: &str, range: Range<usize>) {
+        let start = self.text.len();
+        self.text.push_str(decoded);
+        self.pieces.push(Piece {
+            text: start..self.text.len(),
+            source: range,
+            verbatim: false,
+        });
+    }
+
+    /// The source range that produced `text_range` of the text: exact inside verbatim pieces,
+    /// whole escape sequences otherwise.
+    pub fn source_range(&self, text_range: Range<usize>) -> Option<Range<usize>> {
+        let map = |offset: usize, end: bool| -> Option<usize> {
+            let piece = self.pieces.iter().find(|p| {
+                if end {
+                    p.text.start < offset && offset <= p.text.end
+                } else {
+                    p.text.start <= offset && offset < p.text.end
+                }
+            })?;
+            Some(if piece.verbatim {
+                piece.source.start + (offset - piece.text.start)
+            } else if end {
+                piece.source.end
+            } else {
+                piece.source.start
+            })
+        };
+        if text_range.is_empty() {
+            let at = map(text_range.start, false).or_else(|| map(text_range.start, true))?;
+            return Some(at..at);
+        }
+        Some(map(text_range.start, false)?..map(text_range.end, true)?)
+    }
+}
+
+/// Upper bound on the nodes followed to decode one expression.
+const BUDGET: usize = 256;
+
+/// Decodes a string expression: literals (with escapes and prefixes), implicit and `+`
+/// concatenation, parentheses, and names bound once to a constant. Returns `None` for an
+/// expression that is not a string at all (a call, a number); a partly dynamic string (f-string,
+/// template literal with substitutions) decodes with `dynamic` set.
+pub fn decode(
+    node: Node<'_>,
+    source: &str,
+    family: Family,
+    bindings: &Bindings,
+) -> Option<DecodedText> {
+    let mut out = DecodedText::default();
+    let mut budget = BUDGET;
+    let root = std::iter::successors(Some(node), Node::parent)
+        .last()
+        .unwrap_or(node);
+    // Explicit stack of nodes still to append, in order: pop from the end.
+    let mut stack = vec![node];
+    let mut any_string = false;
+    while let Some(n) = stack.pop() {
+        budget = budget.checked_sub(1)?;
+        match (family, n.kind()) {
+            (Family::Python, "string") => {
+                any_string = true;
+                python_string(n, source, &mut out);
+            }
+            (Family::JavaScript, "string") => {
+                any_string = true;
+                javascript_string(n, source, &mut out);
+            }
+            (Family::JavaScript, "template_string") => {
+                any_string = true;
+                javascript_string(n, source, &mut out);
+            }
+            (Family::Python, "concatenated_string") | (_, "parenthesized_expression") => {
+                let mut cursor = n.walk();
+                let children: Vec<_> = n
+                    .named_children(&mut cursor)
+                    .filter(|c| c.kind() != "comment")
+                    .collect();
+                stack.extend(children.into_iter().rev());
+            }
+            (Family::Python, "binary_operator") | (Family::JavaScript, "binary_expression") => {
+                let plus = n
+                    .child_by_field_name("operator")
+                    .is_some_and(|op| op.kind() == "+");
+                match (
+                    plus,
+                    n.child_by_field_name("left"),
+                    n.child_by_field_name("right"),
+                ) {
+                    (true, Some(l), Some(r)) => {
+                        stack.push(r);
+                        stack.push(l);
+                    }
+                    _ => out.dynamic = true,
+                }
+            }
+            (_, "identifier") => match bindings.constant_value(node_text(n, source)) {
+                Some(range) => match root.descendant_for_byte_range(range.start, range.end) {
+                    Some(value) if node_range(value) == range => stack.push(value),
+                    _ => out.dynamic = true,
+                },
+                None => out.dynamic = true,
+            },
+            _ => {
+                if !any_string && stack.is_empty() && out.text.is_empty() {
+                    return None;
+                }
+                out.dynamic = true;
+            }
+        }
+    }
+    (any_string || out.dynamic).then_some(out)
+}
+
+/// A Python string literal: prefix, quotes, escapes (unless raw), interpolations (f-strings).
+fn python_string(node: Node<'_>, source: &str, out: &mut DecodedText) {
+    let mut cursor = node.walk();
+    let mut raw = false;
+    for child in node.children(&mut cursor) {
+        match child.kind() {
+            "string_start" => {
+                let prefix = node_text(child, source);
+                raw = prefix.chars().any(|c| c == 'r' || c == 'R');
+            }
+            "string_content" => content(child, source, raw, Family::Python, out),
+            "interpolation" => out.dynamic = true,
+            _ => {}
+        }
+    }
+}
+
+/// A JavaScript string or template literal.
+fn javascript_string(node: Node<'_>, source: &str, out: &mut DecodedText) {
+    // Content is everything between the delimiters; escape sequences and substitutions are
+    // children. Walk the gaps between children as verbatim text.
+    let start = node.start_byte() + 1;
+    let end = node.end_byte().saturating_sub(1).max(start);
+    let mut at = start;
+    let mut cursor = node.walk();
+    for child in node.named_children(&mut cursor) {
+        match child.kind() {
+            "escape_sequence" => {
+                out.push_verbatim(source, at..child.start_byte());
+                decode_escape(
+                    node_text(child, source),
+                    node_range(child),
+                    Family::JavaScript,
+                    out,
+                );
+                at = child.end_byte();
+            }
+            "template_substitution" => {
+                out.push_verbatim(source, at..child.start_byte());
+                out.dynamic = true;
+                at = child.end_byte();
+            }
+            _ => {}
+        }
+    }
+    out.push_verbatim(source, at..end);
+}
+
+/// The content node of a Python string, whose escape sequences are children.
+fn content(node: Node<'_>, source: &str, raw: bool, family: Family, out: &mut DecodedText) {
+    let mut at = node.start_byte();
+    let mut cursor = node.walk();
+    for child in node.named_children(&mut cursor) {
+        match child.kind() {
+            "escape_sequence" if !raw => {
+                out.push_verbatim(source, at..child.start_byte());
+                decode_escape(node_text(child, source), node_range(child), family, out);
+                at = child.end_byte();
+            }
+            // `{{` and `}}` in f-strings.
+            "escape_interpolation" => {
+                out.push_verbatim(source, at..child.start_byte());
+                let text = node_text(child, source);
+                out.push_escape(&text[..text.len().min(1)], node_range(child));
+                at = child.end_byte();
+            }
+            _ => {}
+        }
+    }
+    out.push_verbatim(source, at..node.end_byte());
+}
+
+/// Decodes one escape sequence; unknown ones stand for themselves.
+fn decode_escape(escape: &str, range: Range<usize>, family: Family, out: &mut DecodedText) {
+    let body = escape.strip_prefix('\\').unwrap_or(escape);
+    let decoded: Option<String> = match body.chars().next() {
+        Some('\n') | Some('\r') => Some(String::new()), // line continuation
+        Some('n') => Some("\n".into()),
+        Some('t') => Some("\t".into()),
+        Some('r') => Some("\r".into()),
+        Some('b') => Some("\u{8}".into()),
+        Some('f') => Some("\u{c}".into()),
+        Some('v') => Some("\u{b}".into()),
+        Some('a') if family == Family::Python => Some("\u{7}".into()),
+        Some('x') => hex_char(&body[1..]),
+        Some('u') => {
+            let digits = body[1..].trim_start_matches('{').trim_end_matches('}');
+            hex_char(digits)
+        }
+        Some('U') if family == Family::Python => hex_char(&body[1..]),
+        Some(c) if c.is_ascii_digit() => {
+            if family == Family::Python || body.len() > 1 {
+                u32::from_str_radix(body, 8)
+                    .ok()
+                    .and_then(char::from_u32)
+                    .map(String::from)
+            } else {
+                Some("\0".into())
+            }
+        }
+        // `\N{NAME}` needs Unicode names: keep the escape as written.
+        Some('N') if family == Family::Python => None,
+        Some(c) => Some(c.to_string()),
+        None => None,
+    };
+    match decoded {
+        Some(text) => out.push_escape(&text, range),
+        None => out.push_escape(escape, range),
+    }
+}
+
+fn hex_char(digits: &str) -> Option<String> {
+    u32::from_str_radix(digits, 16)
+        .ok()
+        .and_then(char::from_u32)
+        .map(String::from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::FileFacts;
+    use crate::syntax::{Language, parse};
+
+    /// Decodes the value assigned to `x` in `source`.
+    fn decoded(source: &str, language: Language) -> DecodedText {
+        let tree = parse(source, language);
+        let facts = FileFacts::extract(source, &tree, language);
+        let marker = source.rfind("x = ").map(|i| i + 4).unwrap_or(0);
+        let mut node = tree
+            .root_node()
+            .descendant_for_byte_range(marker, marker)
+            .unwrap();
+        while node.start_byte() == marker && node.parent().is_some_and(|p| p.start_byte() == marker)
+        {
+            node = node.parent().unwrap();
+        }
+        decode(node, source, language.family(), &facts.bindings).unwrap_or_default()
+    }
+
+    #[test]
+    fn python_escapes_prefixes_and_concatenation() {
+        let d = decoded("x = 'a\\tb' \"c\\u200bd\" r'\\n'\n", Language::Python);
+        assert_eq!(d.text, "a\tbc\u{200b}d\\n");
+        assert!(!d.dynamic);
+        let zw = d.text.find('\u{200b}').unwrap();
+        let source = "x = 'a\\tb' \"c\\u200bd\" r'\\n'\n";
+        let range = d.source_range(zw..zw + 3).unwrap();
+        assert_eq!(&source[range], "\\u200b");
+        let c = d.text.find('c').unwrap();
+        assert_eq!(&source[d.source_range(c..c + 1).unwrap()], "c");
+    }
+
+    #[test]
+    fn python_docstrings_fstrings_and_constants() {
+        let d = decoded(
+            "D = 'Reads {{files}}'\nx = D + f' for {user}'\n",
+            Language::Python,
+        );
+        assert_eq!(d.text, "Reads {{files}} for ");
+        assert!(d.dynamic);
+        let d = decoded(
+            "x = \"\"\"Line one.\n    Line two.\"\"\"\n",
+            Language::Python,
+        );
+        assert_eq!(d.text, "Line one.\n    Line two.");
+    }
+
+    #[test]
+    fn javascript_strings_templates_and_escapes() {
+        let source = "const x = 'it\\'s' + `tab\\t${y}\\u{1F600}` + \"\\x41\";\n";
+        let tree = parse(source, Language::TypeScript);
+        let facts = FileFacts::extract(source, &tree, Language::TypeScript);
+        let start = source.find("'it").unwrap();
+        let end = source.rfind(';').unwrap();
+        let node = tree
+            .root_node()
+            .descendant_for_byte_range(start, end)
+            .unwrap();
+        let d = decode(node, source, Family::JavaScript, &facts.bindings).unwrap();
+        assert_eq!(d.text, "it's".to_string() + "tab\t😀A");
+        assert!(d.dynamic);
+    }
+
+    #[test]
+    fn non_strings_are_not_decoded() {
+        let source = "x = load_description()\n";
+        let tree = parse(source, Language::Python);
+        let facts = FileFacts::extract(source, &tree, Language::Python);
+        let call = tree.root_node().descendant_for_byte_range(4, 22).unwrap();
+        assert_eq!(decode(call, source, Family::Python, &facts.bindings), None);
+    }
+}

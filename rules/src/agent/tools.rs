@@ -292,7 +292,7 @@ impl<'a> Finder<'a> {
                     .argument_expression(arguments, place)
                     .and_then(|range| {
                         let value = self.decode(&range)?;
-                        (!value.dynamic).then(|| (value.text, range))
+                        (!value.dynamic).then_some((value.text, range))
                     }),
             };
             if let Some((text, range)) = found {

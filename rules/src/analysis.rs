@@ -5,6 +5,7 @@ use std::path::Path;
 
 use tree_sitter::Tree;
 
+use crate::agent;
 use crate::diagnostic::Diagnostic;
 use crate::facts::{FactsCache, FileFacts};
 use crate::knowledge::Knowledge;
@@ -107,12 +108,25 @@ pub fn analyse_with_rules(
             return analysis;
         }
     };
+    let tools = match catch_unwind(AssertUnwindSafe(|| {
+        agent::tools(file.source, file.tree, file.language, &facts, knowledge)
+    })) {
+        Ok(tools) => tools,
+        Err(panic) => {
+            analysis.failures.push(Failure {
+                stage: "tools",
+                message: panic_message(&panic),
+            });
+            Vec::new()
+        }
+    };
     let ctx = Context {
         path: file.path,
         source: file.source,
         tree: file.tree,
         language: file.language,
         facts: &facts,
+        tools: &tools,
         knowledge,
     };
     for rule in enabled {

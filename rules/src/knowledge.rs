@@ -14,6 +14,10 @@ const BUILTIN_TABLES: &[(&str, &str)] = &[
         "rules/data/frameworks.toml",
         include_str!("../data/frameworks.toml"),
     ),
+    (
+        "rules/data/descriptions.toml",
+        include_str!("../data/descriptions.toml"),
+    ),
 ];
 
 /// What a call does.
@@ -195,6 +199,67 @@ struct ToolRecord {
     function: Vec<String>,
 }
 
+/// How sure a phrase makes a finding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Strength {
+    /// Rarely in honest descriptions: an error.
+    Strong,
+    /// Also in honest descriptions: a hint.
+    Weak,
+}
+
+/// A phrase of the description vocabulary.
+#[derive(Clone, Debug)]
+pub struct Phrase {
+    pub id: String,
+    pub strength: Strength,
+    /// What the phrase is, for messages; `{0}` is the match, `{1}` its first group.
+    pub what: String,
+    pub pattern: regex::Regex,
+}
+
+impl Phrase {
+    /// `what`, filled in from a match.
+    pub fn describe(&self, captures: &regex::Captures<'_>) -> String {
+        let group = |i: usize| captures.get(i).map_or("", |m| m.as_str());
+        let whole: String = group(0).split_whitespace().collect::<Vec<_>>().join(" ");
+        self.what.replace("{0}", &whole).replace("{1}", group(1))
+    }
+}
+
+impl PartialEq for Phrase {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id && self.pattern.as_str() == other.pattern.as_str()
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PhraseRecord {
+    id: String,
+    strength: Strength,
+    what: String,
+    pattern: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PatternRecord {
+    pattern: String,
+    #[serde(default)]
+    imperative: bool,
+}
+
+/// A pattern of a sentence that asks the model to do something.
+#[derive(Clone, Debug)]
+pub struct RequestPattern {
+    pub pattern: regex::Regex,
+    /// Matches a sentence in the imperative mood, which is also how docstrings summarise what a
+    /// function does: not applied to a description's first sentence.
+    pub imperative: bool,
+}
+
 /// The format of a data file.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -203,6 +268,33 @@ struct DataFile {
     sink: Vec<SinkRecord>,
     #[serde(default)]
     tool: Vec<ToolRecord>,
+    #[serde(default)]
+    instruction: Vec<PhraseRecord>,
+    #[serde(default)]
+    sensitive: Vec<PhraseRecord>,
+    #[serde(default)]
+    request: Vec<PatternRecord>,
+}
+
+fn compile(origin: &str, pattern: &str) -> Result<regex::Regex, KnowledgeError> {
+    regex::Regex::new(pattern).map_err(|e| KnowledgeError {
+        origin: origin.to_string(),
+        message: format!("invalid pattern `{pattern}`: {e}"),
+    })
+}
+
+fn phrases(origin: &str, records: Vec<PhraseRecord>) -> Result<Vec<Phrase>, KnowledgeError> {
+    records
+        .into_iter()
+        .map(|r| {
+            Ok(Phrase {
+                pattern: compile(origin, &r.pattern)?,
+                id: r.id,
+                strength: r.strength,
+                what: r.what,
+            })
+        })
+        .collect()
 }
 
 /// A data file that could not be read.
@@ -220,6 +312,12 @@ pub struct Knowledge {
     tools: Vec<ToolRecogniser>,
     /// Recogniser indexes by family, trigger and resolved name.
     tools_by_name: HashMap<(Family, Trigger), HashMap<String, Vec<usize>>>,
+    /// AL110: phrases that address the model.
+    pub instructions: Vec<Phrase>,
+    /// AL111: sensitive resources.
+    pub sensitive: Vec<Phrase>,
+    /// AL111: patterns of a sentence that asks the model to do something.
+    pub requests: Vec<RequestPattern>,
     /// Sink indexes by family, then by resolved call name.
     by_call: HashMap<Family, HashMap<String, Vec<usize>>>,
 }
@@ -315,6 +413,14 @@ impl Knowledge {
                 by_name.entry(name.clone()).or_default().push(index);
             }
             self.tools.push(recogniser);
+        }
+        self.instructions.extend(phrases(origin, file.instruction)?);
+        self.sensitive.extend(phrases(origin, file.sensitive)?);
+        for record in file.request {
+            self.requests.push(RequestPattern {
+                pattern: compile(origin, &record.pattern)?,
+                imperative: record.imperative,
+            });
         }
         Ok(())
     }

@@ -86,8 +86,17 @@ fn render(name: &str, source: &str, diagnostics: &[Diagnostic]) -> String {
     out
 }
 
-/// Applies `fix` and checks the result parses no worse and has one finding of `code` fewer.
-fn check_fix(path: &Path, source: &str, before: &[Diagnostic], target: &Diagnostic, fix: &Fix) {
+/// Applies `fix` and checks that the result parses no worse and that `removed` findings of the
+/// target's code are gone (one for a fix; for a suppression, every finding of that code anchored
+/// to the same line, such as several in one multi-line docstring).
+fn check_fix(
+    path: &Path,
+    source: &str,
+    before: &[Diagnostic],
+    target: &Diagnostic,
+    fix: &Fix,
+    removed: usize,
+) {
     let language = Language::from_path(path).unwrap_or(Language::Python);
     let applied = apply_fixes(source, [fix]);
     assert_eq!(
@@ -111,8 +120,16 @@ fn check_fix(path: &Path, source: &str, before: &[Diagnostic], target: &Diagnost
     let after = analyse(path, &applied.text);
     assert_eq!(
         count(&after),
-        count(before) - 1,
-        "{path:?}: fix `{}` did not remove exactly its finding:\n{}",
+        count(before) - removed,
+        "{path:?}: fix `{}` did not remove exactly its finding(s):\n{}",
+        fix.title,
+        applied.text
+    );
+    // Findings of other rules are untouched.
+    assert_eq!(
+        after.len() - count(&after),
+        before.len() - count(before),
+        "{path:?}: fix `{}` changed other rules' findings:\n{}",
         fix.title,
         applied.text
     );
@@ -153,13 +170,18 @@ fn rule_fixtures() {
         let language = Language::from_path(path).unwrap_or(Language::Python);
         let tree = parse(&source, language);
         let index = LineIndex::new(&source);
+        let anchor = |d: &Diagnostic| suppress::anchor_line(&source, &tree, &index, d.range.start);
         for d in &diagnostics {
             if let Some(fix) = &d.fix {
-                check_fix(path, &source, &diagnostics, d, fix);
+                check_fix(path, &source, &diagnostics, d, fix, 1);
             }
             let suppression = suppress::suppression_fix(&source, &tree, language, &index, d)
                 .unwrap_or_else(|| panic!("{path:?}: no suppression fix for {d:?}"));
-            check_fix(path, &source, &diagnostics, d, &suppression);
+            let same_line = diagnostics
+                .iter()
+                .filter(|other| other.rule.code == d.rule.code && anchor(other) == anchor(d))
+                .count();
+            check_fix(path, &source, &diagnostics, d, &suppression, same_line);
         }
     }
 }

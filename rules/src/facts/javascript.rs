@@ -112,6 +112,21 @@ pub(super) fn extract(source: &str, root: Node<'_>, language: Language, out: &mu
                         out.bind(node_text(left, source), Binding::Local);
                     } else if matches!(left.kind(), "object_pattern" | "array_pattern") {
                         bind_pattern(left, source, out);
+                    } else if left.kind() == "member_expression"
+                        && node.kind() == "assignment_expression"
+                        && let (Some(object), Some(property), Some(right)) = (
+                            left.child_by_field_name("object")
+                                .filter(|o| o.kind() == "identifier"),
+                            left.child_by_field_name("property"),
+                            node.child_by_field_name("right"),
+                        )
+                    {
+                        out.attribute_assignments.push(super::AttributeAssignment {
+                            object: node_text(object, source).to_string(),
+                            attribute: node_text(property, source).to_string(),
+                            range: node_range(node),
+                            value: node_range(right),
+                        });
                     }
                 }
             }

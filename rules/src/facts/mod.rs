@@ -182,6 +182,17 @@ pub struct Attribute {
     pub value: Range<usize>,
 }
 
+/// An assignment to an attribute of a name: `search.__doc__ = text`, `tool.description = text`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AttributeAssignment {
+    /// The name whose attribute is assigned.
+    pub object: String,
+    pub attribute: String,
+    /// The whole assignment.
+    pub range: Range<usize>,
+    pub value: Range<usize>,
+}
+
 /// A class definition.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ClassDef {
@@ -199,6 +210,7 @@ pub struct FileFacts {
     pub calls: Vec<Call>,
     pub functions: Vec<FunctionDef>,
     pub classes: Vec<ClassDef>,
+    pub attribute_assignments: Vec<AttributeAssignment>,
 }
 
 impl FileFacts {
@@ -230,10 +242,16 @@ impl FileFacts {
             let start = item.start_byte();
             let text = source.get(start..item.end_byte()).unwrap_or_default();
             let key = (content_hash(text), item.kind_id());
-            let reused = previous.get_mut(&key).and_then(|items| {
-                let i = items.iter().position(|cached| &*cached.text == text)?;
-                Some(items.swap_remove(i))
-            });
+            // Text that does not parse may parse differently in another context (error recovery
+            // looks around): only error-free statements are reused.
+            let reusable = !item.has_error();
+            let reused = reusable
+                .then(|| previous.get_mut(&key))
+                .flatten()
+                .and_then(|items| {
+                    let i = items.iter().position(|cached| &*cached.text == text)?;
+                    Some(items.swap_remove(i))
+                });
             let cached = reused.unwrap_or_else(|| {
                 let mut fragment = Builder::default();
                 extract_subtree(source, item, language, &mut fragment);
@@ -408,6 +426,7 @@ pub(crate) struct Builder {
     pub calls: Vec<PendingCall>,
     pub functions: Vec<PendingFunction>,
     pub classes: Vec<PendingClass>,
+    pub attribute_assignments: Vec<AttributeAssignment>,
 }
 
 /// Moves a range back by `origin` (making it relative) or forward (making it absolute again).
@@ -569,6 +588,10 @@ impl Builder {
         for class in &mut self.classes {
             class.shift(origin, false);
         }
+        for assignment in &mut self.attribute_assignments {
+            shift(&mut assignment.range, origin, false);
+            shift(&mut assignment.value, origin, false);
+        }
     }
 
     fn finish(self, family: Family) -> FileFacts {
@@ -657,7 +680,16 @@ fn finish(fragments: &[(&Builder, usize)], family: Family) -> FileFacts {
     let mut calls = Vec::with_capacity(fragments.iter().map(|(f, _)| f.calls.len()).sum());
     let mut functions = Vec::new();
     let mut classes = Vec::new();
+    let mut attribute_assignments = Vec::new();
     for &(fragment, offset) in fragments {
+        attribute_assignments.extend(fragment.attribute_assignments.iter().map(|a| {
+            AttributeAssignment {
+                object: a.object.clone(),
+                attribute: a.attribute.clone(),
+                range: at(&a.range, offset),
+                value: at(&a.value, offset),
+            }
+        }));
         let class_base = classes.len();
         for class in &fragment.classes {
             classes.push(ClassDef {
@@ -730,6 +762,7 @@ fn finish(fragments: &[(&Builder, usize)], family: Family) -> FileFacts {
         calls,
         functions,
         classes,
+        attribute_assignments,
     }
 }
 

@@ -383,6 +383,21 @@ fn assignment(node: Node<'_>, source: &str, out: &mut Builder) {
         };
         out.bind(node_text(left, source), binding);
     } else {
+        if left.kind() == "attribute"
+            && let (Some(object), Some(attribute), Some(right)) = (
+                left.child_by_field_name("object")
+                    .filter(|o| o.kind() == "identifier"),
+                left.child_by_field_name("attribute"),
+                right,
+            )
+        {
+            out.attribute_assignments.push(super::AttributeAssignment {
+                object: node_text(object, source).to_string(),
+                attribute: node_text(attribute, source).to_string(),
+                range: node_range(node),
+                value: node_range(right),
+            });
+        }
         bind_all_identifiers(left, source, out);
     }
 }

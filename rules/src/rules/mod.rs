@@ -1,12 +1,14 @@
 //! The rules: one file per rule, grouped by family. A rule's doc comment is its documentation
 //! (`agentlint rule CODE`, `docs/rules/CODE.md`).
 
+pub mod description;
 pub mod execution;
 
 use std::path::Path;
 
 use tree_sitter::Tree;
 
+use crate::agent::Tool;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::facts::FileFacts;
 use crate::knowledge::Knowledge;
@@ -45,6 +47,8 @@ pub struct Context<'a> {
     pub tree: &'a Tree,
     pub language: Language,
     pub facts: &'a FileFacts,
+    /// The tools the file declares.
+    pub tools: &'a [Tool],
     pub knowledge: &'a Knowledge,
 }
 
@@ -52,6 +56,25 @@ pub trait Rule: Send + Sync {
     fn meta(&self) -> &'static RuleMeta;
     /// Appends this rule's findings in `ctx` to `out`.
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>);
+}
+
+/// Markdown code span for `text`, which may itself contain backticks (template literals).
+pub(crate) fn code_span(text: &str) -> String {
+    if text.contains('`') {
+        format!("`` {text} ``")
+    } else {
+        format!("`{text}`")
+    }
+}
+
+/// `text` on one line, cut to `max` characters.
+pub(crate) fn excerpt(text: &str, max: usize) -> String {
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= max {
+        flat
+    } else {
+        format!("{}…", flat.chars().take(max).collect::<String>())
+    }
 }
 
 /// Declares a rule struct whose doc comment becomes its documentation.
@@ -83,7 +106,14 @@ pub(crate) use declare_rule;
 
 /// Every implemented rule, in code order.
 pub fn all() -> &'static [&'static dyn Rule] {
-    &[&execution::DynamicCodeExecution]
+    &[
+        &description::MissingToolDescription,
+        &description::InstructionsInToolDescription,
+        &description::SensitiveResourceInDescription,
+        &description::HiddenTextInDescription,
+        &description::UnauditableDescription,
+        &execution::DynamicCodeExecution,
+    ]
 }
 
 /// An implemented rule by code (`AL203`) or name (`dynamic-code-execution`), any case.

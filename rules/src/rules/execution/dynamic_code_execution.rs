@@ -2,8 +2,8 @@ use crate::diagnostic::Diagnostic;
 use crate::facts::{Argument, Call, ValueKind};
 use crate::fix::{Applicability, Edit, Fix, python_qualified_reference};
 use crate::knowledge::{ArgumentSpec, Effect, Sink};
-use crate::rules::{Context, Rule, RuleMeta, declare_rule};
-use crate::syntax::{Family, floor_char_boundary};
+use crate::rules::{Context, Rule, RuleMeta, code_span, declare_rule, excerpt};
+use crate::syntax::Family;
 
 declare_rule! {
     /// ## What it does
@@ -120,7 +120,7 @@ fn diagnostic(ctx: &Context<'_>, call: &Call, sink: &Sink, payload: &Argument) -
          permissions. {advice}",
         callee = code_span(callee),
         runs = sink.runs,
-        arg = code_span(&excerpt(&ctx.source[payload.range.clone()])),
+        arg = code_span(&excerpt(&ctx.source[payload.range.clone()], 40)),
         advice = sink.advice,
     );
     Diagnostic::new(
@@ -129,26 +129,6 @@ fn diagnostic(ctx: &Context<'_>, call: &Call, sink: &Sink, payload: &Argument) -
         message,
     )
     .with_fix(safer_call_fix(ctx, call, sink))
-}
-
-/// Markdown code span for `text`, which may itself contain backticks (template literals).
-fn code_span(text: &str) -> String {
-    if text.contains('`') {
-        format!("`` {text} ``")
-    } else {
-        format!("`{text}`")
-    }
-}
-
-/// A short, single-line rendering of an expression for messages.
-fn excerpt(text: &str) -> String {
-    const MAX: usize = 40;
-    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.len() <= MAX {
-        flat
-    } else {
-        format!("{}…", &flat[..floor_char_boundary(&flat, MAX)])
-    }
 }
 
 /// Replaces the callee with the sink's safer drop-in, when the call has exactly one plain argument.

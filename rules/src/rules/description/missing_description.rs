@@ -1,0 +1,78 @@
+use super::tool_label;
+use crate::diagnostic::Diagnostic;
+use crate::rules::{Context, Rule, RuleMeta, declare_rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Finds tools that give the model no description: a decorated function without a docstring
+    /// or `description=`, an MCP `server.tool(name, schema, handler)` without its description
+    /// argument, a tool class without a `description`, or a description that is empty.
+    ///
+    /// ## Why is this bad?
+    /// The model decides whether to call a tool, and with what, from its name and description
+    /// alone. Without a description it guesses, and the people who review the agent cannot see
+    /// what the tool is meant to do, so nothing holds the code to a stated purpose.
+    ///
+    /// ## Example
+    /// ```python
+    /// @mcp.tool()
+    /// def sync(path: str) -> str:
+    ///     return upload(path)
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```python
+    /// @mcp.tool()
+    /// def sync(path: str) -> str:
+    ///     """Upload the file at `path` to the team's storage bucket (it leaves this machine)."""
+    ///     return upload(path)
+    /// ```
+    ///
+    /// ## Fix safety
+    /// No automatic fix: only the author knows what the tool is for.
+    ///
+    /// ## References
+    /// - Model Context Protocol specification, "Tools": a tool's `description` is what clients and
+    ///   models read to understand it.
+    /// - OWASP Top 10 for LLM Applications: LLM06 Excessive Agency
+    pub struct MissingToolDescription {
+        code: "AL100",
+        name: "missing-tool-description",
+        summary: "A tool gives the model no description of what it does",
+        severity: Warning,
+    }
+}
+
+impl Rule for MissingToolDescription {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for tool in ctx.tools {
+            let empty = match &tool.description {
+                None => true,
+                Some(d) => d.is_constant() && d.text().trim().is_empty(),
+            };
+            if !empty {
+                continue;
+            }
+            let what = if tool.description.is_some() {
+                "an empty description"
+            } else {
+                "no description"
+            };
+            out.push(Diagnostic::new(
+                &Self::META,
+                tool.anchor.clone(),
+                format!(
+                    "Tool {} ({}) has {what}: the model decides when to call a tool, and with \
+                     what, from its description alone. Say what it does, what it reads or \
+                     changes, and whether anything leaves the machine.",
+                    tool_label(tool),
+                    tool.framework
+                ),
+            ));
+        }
+    }
+}

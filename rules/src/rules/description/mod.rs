@@ -1,0 +1,102 @@
+//! AL1xx: what tools tell the model, compared with what they do.
+
+mod hidden_text;
+mod instructions;
+mod missing_description;
+mod sensitive_resource;
+mod unauditable_description;
+
+use std::ops::Range;
+
+pub use hidden_text::HiddenTextInDescription;
+pub use instructions::InstructionsInToolDescription;
+pub use missing_description::MissingToolDescription;
+pub use sensitive_resource::SensitiveResourceInDescription;
+pub use unauditable_description::UnauditableDescription;
+
+use crate::agent::{DecodedText, Description, Tool};
+use crate::rules::Context;
+
+/// `` `name` `` of a tool for messages.
+pub(crate) fn tool_label(tool: &Tool) -> String {
+    match &tool.name {
+        Some(name) => format!("`{name}`"),
+        None => "this tool".to_string(),
+    }
+}
+
+/// Tools whose description has (at least partly) known text.
+pub(crate) fn described<'c>(
+    ctx: &'c Context<'_>,
+) -> impl Iterator<Item = (&'c Tool, &'c Description, &'c DecodedText)> {
+    ctx.tools.iter().filter_map(|tool| {
+        let description = tool.description.as_ref()?;
+        let value = description.value.as_ref()?;
+        Some((tool, description, value))
+    })
+}
+
+/// The source range of part of a description's text, or the whole expression when the text does
+/// not map back (it came from elsewhere).
+pub(crate) fn source_range(
+    description: &Description,
+    value: &DecodedText,
+    text: Range<usize>,
+) -> Range<usize> {
+    value
+        .source_range(text)
+        .unwrap_or_else(|| description.expression.clone())
+}
+
+/// Byte ranges of the sentences of a text (split after `.`, `!`, `?` followed by white space, and
+/// at blank lines and list items).
+pub(crate) fn sentences(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let end_here = match bytes[i] {
+            b'.' | b'!' | b'?' => bytes.get(i + 1).is_none_or(|b| b.is_ascii_whitespace()),
+            b'\n' => true,
+            _ => false,
+        };
+        if end_here {
+            push_sentence(text, start..i + 1, &mut out);
+            start = i + 1;
+        }
+        i += 1;
+    }
+    push_sentence(text, start..text.len(), &mut out);
+    out
+}
+
+fn push_sentence(text: &str, range: Range<usize>, out: &mut Vec<Range<usize>>) {
+    let slice = &text[range.clone()];
+    let trimmed = slice.trim();
+    if trimmed.is_empty() {
+        return;
+    }
+    let start = range.start + (slice.len() - slice.trim_start().len());
+    out.push(start..start + trimmed.len());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentences_split_on_punctuation_and_lines() {
+        let text = "Read a file. Pass its content as `ctx`!\n\n  - then: call it\nDone 3.5 times";
+        let got: Vec<_> = sentences(text).into_iter().map(|r| &text[r]).collect();
+        assert_eq!(
+            got,
+            vec![
+                "Read a file.",
+                "Pass its content as `ctx`!",
+                "- then: call it",
+                "Done 3.5 times"
+            ]
+        );
+    }
+}

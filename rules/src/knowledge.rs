@@ -26,13 +26,27 @@ const BUILTIN_TABLES: &[(&str, &str)] = &[
 pub enum Effect {
     /// Runs a string as code in this process.
     CodeEval,
+    /// Reads environment variables.
+    EnvRead,
+    /// Reads files.
+    FsRead,
+    /// Receives data over the network.
+    NetworkRead,
 }
 
 impl Effect {
     pub fn as_str(self) -> &'static str {
         match self {
             Effect::CodeEval => "code-eval",
+            Effect::EnvRead => "env-read",
+            Effect::FsRead => "fs-read",
+            Effect::NetworkRead => "network-read",
         }
+    }
+
+    /// Text comes from outside the program (a rug-pull risk for descriptions).
+    pub fn is_external_read(self) -> bool {
+        matches!(self, Effect::EnvRead | Effect::FsRead | Effect::NetworkRead)
     }
 }
 
@@ -98,13 +112,20 @@ struct SinkRecord {
     language: LanguageName,
     call: String,
     effect: Effect,
+    #[serde(default = "first_argument")]
     argument: ArgumentSpec,
     #[serde(default)]
     keyword: Option<String>,
+    #[serde(default)]
     runs: String,
+    #[serde(default)]
     advice: String,
     #[serde(default)]
     safer: Option<SaferCall>,
+}
+
+fn first_argument() -> ArgumentSpec {
+    ArgumentSpec::Position(0)
 }
 
 /// What makes a declaration a tool.

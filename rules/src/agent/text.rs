@@ -100,11 +100,20 @@ pub fn decode(
     let root = std::iter::successors(Some(node), Node::parent)
         .last()
         .unwrap_or(node);
-    // Explicit stack of nodes still to append, in order: pop from the end.
-    let mut stack = vec![node];
+    // Explicit stack of nodes still to append, in order: pop from the end. `None` separates the
+    // branches of a conditional with a line break.
+    let mut stack: Vec<Option<Node<'_>>> = vec![Some(node)];
     let mut any_string = false;
-    while let Some(n) = stack.pop() {
+    while let Some(next) = stack.pop() {
         budget = budget.checked_sub(1)?;
+        let Some(n) = next else {
+            let at = out
+                .pieces
+                .last()
+                .map_or(node.start_byte(), |p| p.source.end);
+            out.push_escape("\n", at..at);
+            continue;
+        };
         match (family, n.kind()) {
             (Family::Python, "string") => {
                 any_string = true;
@@ -124,7 +133,7 @@ pub fn decode(
                     .named_children(&mut cursor)
                     .filter(|c| c.kind() != "comment")
                     .collect();
-                stack.extend(children.into_iter().rev());
+                stack.extend(children.into_iter().rev().map(Some));
             }
             (Family::Python, "binary_operator") | (Family::JavaScript, "binary_expression") => {
                 let plus = n
@@ -136,15 +145,33 @@ pub fn decode(
                     n.child_by_field_name("right"),
                 ) {
                     (true, Some(l), Some(r)) => {
-                        stack.push(r);
-                        stack.push(l);
+                        stack.push(Some(r));
+                        stack.push(Some(l));
                     }
                     _ => out.dynamic = true,
                 }
             }
+            // `a if c else b`, `c ? a : b`: either may be what the model gets; read both.
+            (Family::Python, "conditional_expression") => {
+                out.dynamic = true;
+                let mut cursor = n.walk();
+                let children: Vec<_> = n.named_children(&mut cursor).collect();
+                // `body if condition else alternative`
+                if let [body, _, alternative] = children.as_slice() {
+                    stack.push(Some(*alternative));
+                    stack.push(None);
+                    stack.push(Some(*body));
+                }
+            }
+            (Family::JavaScript, "ternary_expression") => {
+                out.dynamic = true;
+                stack.push(n.child_by_field_name("alternative"));
+                stack.push(None);
+                stack.push(n.child_by_field_name("consequence"));
+            }
             (_, "identifier") => match bindings.constant_value(node_text(n, source)) {
                 Some(range) => match root.descendant_for_byte_range(range.start, range.end) {
-                    Some(value) if node_range(value) == range => stack.push(value),
+                    Some(value) if node_range(value) == range => stack.push(Some(value)),
                     _ => out.dynamic = true,
                 },
                 None => out.dynamic = true,

@@ -40,9 +40,21 @@ impl Description {
     }
 }
 
+/// How a tool is declared.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ToolKind {
+    /// A decorated function.
+    Function,
+    /// A call that makes a tool.
+    Call,
+    /// A class deriving from a tool base class (index in [`FileFacts::classes`]).
+    Class(usize),
+}
+
 /// A model-callable tool.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Tool {
+    pub kind: ToolKind,
     pub framework: String,
     pub name: Option<String>,
     /// Where findings about the tool as a whole point: its name where it is declared.
@@ -101,6 +113,7 @@ pub fn tools(
             {
                 let arguments = decorator.arguments.as_deref().unwrap_or_default();
                 tools.push(finder.tool(
+                    ToolKind::Function,
                     recogniser,
                     arguments,
                     Some(index),
@@ -122,6 +135,7 @@ pub fn tools(
         {
             let function = finder.function(recogniser, &call.arguments);
             tools.push(finder.tool(
+                ToolKind::Call,
                 recogniser,
                 &call.arguments,
                 function,
@@ -271,8 +285,10 @@ impl<'a> Finder<'a> {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn tool(
         &self,
+        kind: ToolKind,
         recogniser: &ToolRecogniser,
         arguments: &[Argument],
         function: Option<usize>,
@@ -344,6 +360,7 @@ impl<'a> Finder<'a> {
                 .find_map(|place| self.argument_expression(arguments, place))
         });
         Tool {
+            kind,
             framework: recogniser.framework.clone(),
             name,
             anchor,
@@ -354,26 +371,52 @@ impl<'a> Finder<'a> {
         }
     }
 
+    /// The value a class attribute really has: a pydantic `Field(default=...)` stands for its
+    /// default; `None` when it has none (set when the object is made).
+    fn attribute_value(&self, value: &Range<usize>) -> Option<Range<usize>> {
+        let call = self.facts.calls.iter().find(|c| {
+            c.range == *value
+                && c.callee
+                    .as_deref()
+                    .is_some_and(|n| n == "Field" || n.ends_with(".Field"))
+        });
+        match call {
+            None => Some(value.clone()),
+            Some(call) => call
+                .arguments
+                .iter()
+                .find(|a| a.keyword.as_deref() == Some("default"))
+                .or_else(|| call.arguments.iter().find(|a| a.keyword.is_none()))
+                .map(|a| a.range.clone()),
+        }
+    }
+
     fn class_tool(&self, recogniser: &ToolRecogniser, class_index: usize) -> Tool {
         let class = &self.facts.classes[class_index];
-        let attribute = |name: &str| class.attributes.iter().find(|a| a.name == name);
+        let attribute = |name: &str| {
+            class
+                .attributes
+                .iter()
+                .find(|a| a.name == name)
+                .and_then(|a| self.attribute_value(&a.value))
+        };
         let mut name = None;
         let mut anchor = class.name_range.clone();
         for place in &recogniser.name {
             if let Place::Attribute(attr) = place
-                && let Some(a) = attribute(attr)
-                && let Some(value) = self.decode(&a.value).filter(|v| !v.dynamic)
+                && let Some(range) = attribute(attr)
+                && let Some(value) = self.decode(&range).filter(|v| !v.dynamic)
             {
                 name = Some(value.text);
-                anchor = a.value.clone();
+                anchor = range;
                 break;
             }
         }
         let description = recogniser.description.iter().find_map(|place| match place {
-            Place::Attribute(attr) => attribute(attr).map(|a| Description {
+            Place::Attribute(attr) => attribute(attr).map(|range| Description {
                 source: DescriptionSource::Attribute,
-                value: self.decode(&a.value),
-                expression: a.value.clone(),
+                value: self.decode(&range),
+                expression: range,
             }),
             _ => None,
         });
@@ -386,6 +429,7 @@ impl<'a> Finder<'a> {
             _ => None,
         });
         Tool {
+            kind: ToolKind::Class(class_index),
             framework: recogniser.framework.clone(),
             name: name.or_else(|| Some(class.name.clone())),
             anchor,

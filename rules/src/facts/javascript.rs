@@ -450,8 +450,8 @@ fn variable_declarator(node: Node<'_>, source: &str, out: &mut Builder) {
                     Binding::Constant(node_range(v))
                 }
                 (None, Some(v)) => match constructed(v, source) {
-                    Some(path) => Binding::Construct(path),
-                    None => Binding::Local,
+                    Some(path) => Binding::Construct(path, node_range(v)),
+                    None => Binding::Value(node_range(v)),
                 },
                 _ => Binding::Local,
             };
@@ -573,7 +573,7 @@ fn call(node: Node<'_>, callee: Option<Node<'_>>, is_new: bool, source: &str, ou
 }
 
 /// `a.b.c` or `a["b"]` → (`a`, [`b`, ...]); `(0, eval)` → (`eval`, []); otherwise `None`.
-fn callee_path(node: Node<'_>, source: &str) -> Option<super::Path> {
+pub(super) fn callee_path(node: Node<'_>, source: &str) -> Option<super::Path> {
     let mut members = Vec::new();
     let mut current = node;
     loop {

@@ -26,10 +26,13 @@ pub enum Binding {
     /// the value.
     Constant(Range<usize>),
     /// Assigned an object made by a known class or factory (`mcp = FastMCP(...)`,
-    /// `const server = new McpServer(...)`): the qualified name of what made it. Attributes of
-    /// the name resolve as `Class#attribute` (`mcp.server.fastmcp.FastMCP#tool`).
-    Instance(String),
-    /// Anything else: a definition, a parameter, a non-constant assignment.
+    /// `const server = new McpServer(...)`): the qualified name of what made it, and the value's
+    /// range. Attributes of the name resolve as `Class#attribute`
+    /// (`mcp.server.fastmcp.FastMCP#tool`).
+    Instance { class: String, value: Range<usize> },
+    /// Assigned some other expression: its range.
+    Value(Range<usize>),
+    /// Anything else: a definition, a parameter, a loop variable.
     Local,
 }
 
@@ -70,10 +73,19 @@ impl Bindings {
         }
     }
 
+    /// The expression `name` is bound to, when it is bound exactly once by an assignment.
+    pub fn single_value(&self, name: &str) -> Option<Range<usize>> {
+        match self.of(name) {
+            [Binding::Constant(range) | Binding::Value(range)]
+            | [Binding::Instance { value: range, .. }] => Some(range.clone()),
+            _ => None,
+        }
+    }
+
     /// The class or factory that made `name`, when every binding of it agrees.
     pub fn instance_of(&self, name: &str) -> Option<&str> {
         let mut classes = self.of(name).iter().map(|b| match b {
-            Binding::Instance(class) => Some(class.as_str()),
+            Binding::Instance { class, .. } => Some(class.as_str()),
             _ => None,
         });
         let first = classes.next()??;
@@ -272,6 +284,21 @@ impl FileFacts {
         finish(&fragments, language.family())
     }
 
+    /// What a name or attribute chain (`os.environ`, `process.env`, `sp.run`) resolves to.
+    pub fn resolve_node(
+        &self,
+        node: tree_sitter::Node<'_>,
+        source: &str,
+        language: Language,
+    ) -> Option<String> {
+        let family = language.family();
+        let (root, members) = match family {
+            Family::Python => python::callee_path(node, source)?,
+            Family::JavaScript => javascript::callee_path(node, source)?,
+        };
+        resolve(&self.bindings, family, &root, &members)
+    }
+
     /// The methods of a class.
     pub fn methods(&self, class: usize) -> impl Iterator<Item = &FunctionDef> {
         self.functions
@@ -378,8 +405,10 @@ pub(crate) struct PendingArgument {
 pub(crate) enum PendingBinding {
     Import(String),
     Constant(Range<usize>),
-    /// Made by calling or constructing `path`: an instance if `path` resolves.
-    Construct(Path),
+    /// Made by calling or constructing `path` (the value's range): an instance if `path`
+    /// resolves.
+    Construct(Path, Range<usize>),
+    Value(Range<usize>),
     Local,
 }
 
@@ -573,8 +602,11 @@ impl Builder {
     /// Makes every range relative to `origin` (the start of the statement the facts are from).
     fn make_relative(&mut self, origin: usize) {
         for (_, binding) in &mut self.bindings {
-            if let PendingBinding::Constant(range) = binding {
-                shift(range, origin, false);
+            match binding {
+                PendingBinding::Constant(range)
+                | PendingBinding::Value(range)
+                | PendingBinding::Construct(_, range) => shift(range, origin, false),
+                PendingBinding::Import(_) | PendingBinding::Local => {}
             }
         }
         for call in &mut self.calls {
@@ -619,7 +651,10 @@ fn finish(fragments: &[(&Builder, usize)], family: Family) -> FileFacts {
             let binding = match binding {
                 PendingBinding::Import(q) => Binding::Import(q.clone()),
                 PendingBinding::Constant(range) => Binding::Constant(at(range, offset)),
-                PendingBinding::Construct(_) | PendingBinding::Local => Binding::Local,
+                PendingBinding::Construct(_, range) | PendingBinding::Value(range) => {
+                    Binding::Value(at(range, offset))
+                }
+                PendingBinding::Local => Binding::Local,
             };
             bindings.add(name.clone(), binding);
         }
@@ -627,7 +662,7 @@ fn finish(fragments: &[(&Builder, usize)], family: Family) -> FileFacts {
     let mut instances = Vec::new();
     for (fragment, _) in fragments {
         for (name, binding) in &fragment.bindings {
-            if let PendingBinding::Construct((root, members)) = binding {
+            if let PendingBinding::Construct((root, members), _) = binding {
                 instances.push((name, resolve(&bindings, family, root, members)));
             }
         }
@@ -641,10 +676,14 @@ fn finish(fragments: &[(&Builder, usize)], family: Family) -> FileFacts {
                 let binding = match binding {
                     PendingBinding::Import(q) => Binding::Import(q.clone()),
                     PendingBinding::Constant(range) => Binding::Constant(at(range, offset)),
-                    PendingBinding::Construct(_) => match resolved.next() {
-                        Some((_, Some(class))) => Binding::Instance(class),
-                        _ => Binding::Local,
+                    PendingBinding::Construct(_, range) => match resolved.next() {
+                        Some((_, Some(class))) => Binding::Instance {
+                            class,
+                            value: at(range, offset),
+                        },
+                        _ => Binding::Value(at(range, offset)),
                     },
+                    PendingBinding::Value(range) => Binding::Value(at(range, offset)),
                     PendingBinding::Local => Binding::Local,
                 };
                 rebuilt.add(name.clone(), binding);

@@ -377,8 +377,8 @@ fn assignment(node: Node<'_>, source: &str, out: &mut Builder) {
             // A name bound to another name: constant only if that one is, which the file-level
             // model cannot chain without risk; treat as local.
             _ => match constructed(right, source) {
-                Some(path) => Binding::Construct(path),
-                None => Binding::Local,
+                Some(path) => Binding::Construct(path, node_range(right)),
+                None => Binding::Value(node_range(right)),
             },
         };
         out.bind(node_text(left, source), binding);
@@ -481,7 +481,7 @@ fn call_arguments(args: Node<'_>, source: &str) -> Vec<PendingArgument> {
 }
 
 /// `a.b.c` → (`a`, [`b`, `c`]); anything else (calls, subscripts in the chain) → `None`.
-fn callee_path(node: Node<'_>, source: &str) -> Option<super::Path> {
+pub(super) fn callee_path(node: Node<'_>, source: &str) -> Option<super::Path> {
     let mut members = Vec::new();
     let mut current = node;
     loop {

@@ -1,4 +1,4 @@
-use super::tool_label;
+use crate::agent::ToolKind;
 use crate::diagnostic::Diagnostic;
 use crate::rules::{Context, Rule, RuleMeta, declare_rule};
 
@@ -6,7 +6,9 @@ declare_rule! {
     /// ## What it does
     /// Finds tools that give the model no description: a decorated function without a docstring
     /// or `description=`, an MCP `server.tool(name, schema, handler)` without its description
-    /// argument, a tool class without a `description`, or a description that is empty.
+    /// argument, an AI SDK `tool({...})` without `description`, or a description that is empty.
+    /// Tool classes are not checked: one without a `description` is usually a base class, or is
+    /// given its description when it is made.
     ///
     /// ## Why is this bad?
     /// The model decides whether to call a tool, and with what, from its name and description
@@ -50,6 +52,11 @@ impl Rule for MissingToolDescription {
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for tool in ctx.tools {
+            // A tool class without a description is usually a base class, or gets its
+            // description when it is constructed: no way to tell here.
+            if matches!(tool.kind, ToolKind::Class(_)) {
+                continue;
+            }
             let empty = match &tool.description {
                 None => true,
                 Some(d) => d.is_constant() && d.text().trim().is_empty(),
@@ -62,14 +69,17 @@ impl Rule for MissingToolDescription {
             } else {
                 "no description"
             };
+            let subject = match &tool.name {
+                Some(name) => format!("Tool `{name}`"),
+                None => "This tool".to_string(),
+            };
             out.push(Diagnostic::new(
                 &Self::META,
                 tool.anchor.clone(),
                 format!(
-                    "Tool {} ({}) has {what}: the model decides when to call a tool, and with \
+                    "{subject} ({}) has {what}: the model decides when to call a tool, and with \
                      what, from its description alone. Say what it does, what it reads or \
                      changes, and whether anything leaves the machine.",
-                    tool_label(tool),
                     tool.framework
                 ),
             ));

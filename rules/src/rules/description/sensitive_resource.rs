@@ -76,10 +76,16 @@ impl Rule for SensitiveResourceInDescription {
                         continue;
                     };
                     reported.push(phrase.id.clone());
-                    let start = sentence.start + found.start();
+                    // Patterns may include the character before a path (` .env`): leave it out.
+                    let lead = found.as_str().len()
+                        - found
+                            .as_str()
+                            .trim_start_matches(|c: char| c.is_whitespace() || "`'\"(".contains(c))
+                            .len();
+                    let start = sentence.start + found.start() + lead;
                     let range =
                         source_range(description, value, start..sentence.start + found.end());
-                    let resource = found.as_str().trim();
+                    let resource = found.as_str()[lead..].trim();
                     let mut diagnostic = Diagnostic::new(
                         &Self::META,
                         range,

@@ -1,12 +1,16 @@
 use super::tool_label;
+use crate::agent::external_read;
 use crate::diagnostic::{Diagnostic, Related};
+use crate::knowledge::Effect;
 use crate::rules::{Context, Rule, RuleMeta, code_span, declare_rule, excerpt};
 
 declare_rule! {
     /// ## What it does
-    /// Finds tool descriptions that are not written in the code: built from variables, read from
-    /// the environment, a file or the network, or replaced at run time (`tool.__doc__ = ...`,
-    /// `tool.description = ...`).
+    /// Finds tool descriptions that come from outside the code: read from the environment, a file
+    /// or the network (directly, through a variable, or through a function of the same file), or
+    /// replaced at run time (`tool.__doc__ = ...`, `tool.description = ...`). Descriptions built
+    /// from values of the program itself (a parameter of a tool factory, an f-string with a
+    /// counter) are not reported: they can be reviewed where they are made.
     ///
     /// ## Why is this bad?
     /// A description is instructions the model follows. If it is computed, nobody reviewing the
@@ -41,27 +45,55 @@ declare_rule! {
     }
 }
 
+fn origin(effect: Effect) -> &'static str {
+    match effect {
+        Effect::EnvRead => "the environment",
+        Effect::FsRead => "a file",
+        Effect::NetworkRead => "the network",
+        Effect::CodeEval => "code",
+    }
+}
+
 impl Rule for UnauditableDescription {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let read = |range: &std::ops::Range<usize>| {
+            external_read(
+                ctx.source,
+                ctx.tree,
+                ctx.language,
+                ctx.facts,
+                ctx.knowledge,
+                range,
+            )
+        };
         for tool in ctx.tools {
             if let Some(description) = &tool.description
                 && !description.is_constant()
+                && let Some(found) = read(&description.expression)
             {
-                out.push(Diagnostic::new(
+                let mut diagnostic = Diagnostic::new(
                     &Self::META,
                     description.expression.clone(),
                     format!(
-                        "The description of {} is computed at run time ({}): the text the model \
-                         follows cannot be reviewed in the code and can change after the tool is \
-                         approved. Write it as a literal.",
+                        "The description of {} is read from {} at run time ({}): the text the \
+                         model follows cannot be reviewed in the code and can change after the \
+                         tool is approved (a rug pull). Write it as a literal.",
                         tool_label(tool),
-                        code_span(&excerpt(&ctx.source[description.expression.clone()], 50))
+                        origin(found.effect),
+                        code_span(&excerpt(&found.what, 50))
                     ),
-                ));
+                );
+                if !description.expression.contains(&found.range.start) {
+                    diagnostic.related.push(Related {
+                        range: found.range.clone(),
+                        message: format!("read from {} here", origin(found.effect)),
+                    });
+                }
+                out.push(diagnostic);
             }
             // `search.__doc__ = ...` / `search.description = ...` replaces what was reviewed.
             let Some(function) = tool.function.map(|i| &ctx.facts.functions[i]) else {
@@ -79,7 +111,8 @@ impl Rule for UnauditableDescription {
                     assignment.range.clone(),
                     format!(
                         "`{}.{}` replaces the description of {} at run time: the model is told \
-                         something other than what the code shows.",
+                         something other than what the code shows, and can be told something \
+                         else again later (a rug pull).",
                         assignment.object,
                         assignment.attribute,
                         tool_label(tool)

@@ -1,6 +1,7 @@
 import os
 
 from agents import function_tool
+from agents.decorators import tool as agent_tool
 from crewai.tools import BaseTool as CrewBaseTool, tool as crew_tool
 from llama_index.core.tools import FunctionTool
 from mcp import types
@@ -47,3 +48,9 @@ async def list_tools() -> list[types.Tool]:
             inputSchema={"type": "object"},
         )
     ]
+
+
+@agent_tool
+async def get_weather(city: str) -> str:
+    """Get the weather for a given city."""
+    return city

@@ -199,6 +199,9 @@ pub struct ToolRecogniser {
     pub name: Vec<Place>,
     pub description: Vec<Place>,
     pub function: Vec<Place>,
+    /// Where the parameters' schema is (TypeScript); Python tools take theirs from the
+    /// function's signature.
+    pub parameters: Vec<Place>,
 }
 
 #[derive(Deserialize)]
@@ -218,6 +221,8 @@ struct ToolRecord {
     description: Vec<String>,
     #[serde(default)]
     function: Vec<String>,
+    #[serde(default)]
+    parameters: Vec<String>,
 }
 
 /// How sure a phrase makes a finding.
@@ -424,6 +429,7 @@ impl Knowledge {
                 name: places(&record.name)?,
                 description: places(&record.description)?,
                 function: places(&record.function)?,
+                parameters: places(&record.parameters)?,
             };
             let index = self.tools.len();
             let by_name = self

@@ -51,6 +51,16 @@ fn inventory(path: &Path) -> String {
                 );
             }
         }
+        for parameter in &tool.parameters {
+            match &parameter.description {
+                Some(d) => {
+                    let _ = writeln!(out, "  parameter `{}`: {:?}", parameter.name, d.text());
+                }
+                None => {
+                    let _ = writeln!(out, "  parameter `{}`", parameter.name);
+                }
+            }
+        }
         match (&tool.function, &tool.handler) {
             (Some(i), _) => {
                 let _ = writeln!(

@@ -7,4 +7,4 @@ pub mod tools;
 
 pub use external::{ExternalRead, external_read};
 pub use text::DecodedText;
-pub use tools::{Description, DescriptionSource, Tool, ToolKind, tools};
+pub use tools::{Description, DescriptionSource, Tool, ToolKind, ToolParameter, tools};

@@ -55,6 +55,34 @@ impl DecodedText {
         });
     }
 
+    /// The part of the text in `range`, with its pieces (for a section of a docstring).
+    pub fn slice(&self, range: Range<usize>) -> DecodedText {
+        let mut out = DecodedText {
+            text: self.text[range.clone()].to_string(),
+            pieces: Vec::new(),
+            dynamic: false,
+        };
+        for piece in &self.pieces {
+            let start = piece.text.start.max(range.start);
+            let end = piece.text.end.min(range.end);
+            if start >= end {
+                continue;
+            }
+            let source = if piece.verbatim {
+                piece.source.start + (start - piece.text.start)
+                    ..piece.source.start + (end - piece.text.start)
+            } else {
+                piece.source.clone()
+            };
+            out.pieces.push(Piece {
+                text: start - range.start..end - range.start,
+                source,
+                verbatim: piece.verbatim,
+            });
+        }
+        out
+    }
+
     /// The source range that produced `text_range` of the text: exact inside verbatim pieces,
     /// whole escape sequences otherwise.
     pub fn source_range(&self, text_range: Range<usize>) -> Option<Range<usize>> {

@@ -40,6 +40,15 @@ impl Description {
     }
 }
 
+/// A parameter of a tool, with what the model is told about it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ToolParameter {
+    pub name: String,
+    /// The parameter in the signature, or its key in the schema.
+    pub range: Range<usize>,
+    pub description: Option<Description>,
+}
+
 /// How a tool is declared.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ToolKind {
@@ -66,6 +75,8 @@ pub struct Tool {
     pub function: Option<usize>,
     /// The code that runs: the function's definition, or an inline function or lambda.
     pub handler: Option<Range<usize>>,
+    /// The parameters the model fills in.
+    pub parameters: Vec<ToolParameter>,
 }
 
 impl Tool {
@@ -359,6 +370,17 @@ impl<'a> Finder<'a> {
                 .iter()
                 .find_map(|place| self.argument_expression(arguments, place))
         });
+        let parameters = match (self.family, function) {
+            (Family::Python, Some(index)) => self.python_parameters(index, description.as_ref()),
+            _ => recogniser
+                .parameters
+                .iter()
+                .find_map(|place| {
+                    let range = self.argument_expression(arguments, place)?;
+                    self.schema_parameters(&range)
+                })
+                .unwrap_or_default(),
+        };
         Tool {
             kind,
             framework: recogniser.framework.clone(),
@@ -368,6 +390,7 @@ impl<'a> Finder<'a> {
             description,
             function,
             handler,
+            parameters,
         }
     }
 
@@ -437,6 +460,273 @@ impl<'a> Finder<'a> {
             description,
             function,
             handler: function.map(|i| self.facts.functions[i].range.clone()),
+            parameters: function
+                .map(|i| self.python_parameters(i, None))
+                .unwrap_or_default(),
         }
+    }
+}
+
+/// Parameters the framework fills in itself, not the model.
+const INJECTED: &[&str] = &[
+    "self",
+    "cls",
+    "ctx",
+    "context",
+    "run_manager",
+    "config",
+    "callbacks",
+];
+
+impl Finder<'_> {
+    /// A Python tool's parameters, with descriptions from `Field(description=...)`,
+    /// `Annotated[T, "..."]`, or the docstring's `Args:` section.
+    fn python_parameters(
+        &self,
+        function: usize,
+        docstring: Option<&Description>,
+    ) -> Vec<ToolParameter> {
+        let def = &self.facts.functions[function];
+        let docstring_args = docstring
+            .filter(|d| d.source == DescriptionSource::Docstring)
+            .and_then(|d| d.value.as_ref().map(|v| (d, docstring_arguments(&v.text))));
+        def.parameters
+            .iter()
+            .filter(|p| !INJECTED.contains(&p.name.as_str()))
+            .map(|p| {
+                let field = [p.annotation.as_ref(), p.default.as_ref()]
+                    .into_iter()
+                    .flatten()
+                    .find_map(|range| self.field_description(range));
+                let annotated = || {
+                    p.annotation
+                        .as_ref()
+                        .and_then(|a| self.annotated_description(a))
+                };
+                let from_docstring = || {
+                    let (description, args) = docstring_args.as_ref()?;
+                    let value = description.value.as_ref()?;
+                    let range = args.iter().find(|(name, _)| *name == p.name)?.1.clone();
+                    Some(Description {
+                        source: DescriptionSource::Docstring,
+                        expression: description.expression.clone(),
+                        value: Some(value.slice(range)),
+                    })
+                };
+                ToolParameter {
+                    name: p.name.clone(),
+                    range: p.range.clone(),
+                    description: field.or_else(annotated).or_else(from_docstring),
+                }
+            })
+            .collect()
+    }
+
+    /// `Field(description="...")` (pydantic) anywhere in an annotation or default.
+    fn field_description(&self, within: &Range<usize>) -> Option<Description> {
+        let call = self.facts.calls.iter().find(|c| {
+            within.start <= c.range.start
+                && c.range.end <= within.end
+                && c.callee
+                    .as_deref()
+                    .is_some_and(|n| n == "Field" || n.ends_with(".Field"))
+        })?;
+        let argument = call
+            .arguments
+            .iter()
+            .find(|a| a.keyword.as_deref() == Some("description"))?;
+        Some(Description {
+            source: DescriptionSource::Argument,
+            value: self.decode(&argument.range),
+            expression: argument.range.clone(),
+        })
+    }
+
+    /// `Annotated[T, "text"]`: the first string in the annotation.
+    fn annotated_description(&self, annotation: &Range<usize>) -> Option<Description> {
+        let text = self.source.get(annotation.clone())?;
+        if !text.trim_start().starts_with("Annotated[") && !text.contains(".Annotated[") {
+            return None;
+        }
+        let node = node_at(self.tree, annotation)?;
+        let string = crate::syntax::preorder(node).find(|n| n.kind() == "string")?;
+        let range = node_range(string);
+        Some(Description {
+            source: DescriptionSource::Argument,
+            value: self.decode(&range),
+            expression: range,
+        })
+    }
+
+    /// The parameters of a zod schema: `z.object({ key: z.string().describe("...") })` or the
+    /// shape object itself.
+    fn schema_parameters(&self, range: &Range<usize>) -> Option<Vec<ToolParameter>> {
+        let mut node = node_at(self.tree, range)?;
+        // `z.object({...}).strict()` and the like: find the object literal inside.
+        let mut budget = 16;
+        while node.kind() != "object" {
+            budget -= 1;
+            if budget == 0 {
+                return None;
+            }
+            node = match node.kind() {
+                "call_expression" => {
+                    let function = node.child_by_field_name("function")?;
+                    let is_object = function.kind() == "member_expression"
+                        && function
+                            .child_by_field_name("property")
+                            .is_some_and(|p| node_text(p, self.source) == "object");
+                    if is_object {
+                        node.child_by_field_name("arguments")?.named_child(0)?
+                    } else {
+                        function.child_by_field_name("object")?
+                    }
+                }
+                "member_expression" => node.child_by_field_name("object")?,
+                "parenthesized_expression" | "as_expression" | "satisfies_expression" => {
+                    node.named_child(0)?
+                }
+                _ => return None,
+            };
+        }
+        let mut parameters = Vec::new();
+        let mut cursor = node.walk();
+        for pair in node
+            .named_children(&mut cursor)
+            .filter(|p| p.kind() == "pair")
+        {
+            let (Some(key), Some(value)) = (
+                pair.child_by_field_name("key"),
+                pair.child_by_field_name("value"),
+            ) else {
+                continue;
+            };
+            parameters.push(ToolParameter {
+                name: node_text(key, self.source)
+                    .trim_matches(|c| c == '"' || c == '\'')
+                    .to_string(),
+                range: node_range(key),
+                description: self.zod_description(value),
+            });
+        }
+        Some(parameters)
+    }
+
+    /// The argument of `.describe("...")` in a zod chain.
+    fn zod_description(&self, value: Node<'_>) -> Option<Description> {
+        let mut node = value;
+        for _ in 0..16 {
+            if node.kind() != "call_expression" {
+                return None;
+            }
+            let function = node.child_by_field_name("function")?;
+            if function.kind() != "member_expression" {
+                return None;
+            }
+            let property = function.child_by_field_name("property")?;
+            if node_text(property, self.source) == "describe" {
+                let argument = node.child_by_field_name("arguments")?.named_child(0)?;
+                let range = node_range(argument);
+                return Some(Description {
+                    source: DescriptionSource::Argument,
+                    value: self.decode(&range),
+                    expression: range,
+                });
+            }
+            node = function.child_by_field_name("object")?;
+        }
+        None
+    }
+}
+
+/// The `Args:` section of a Google-style docstring (also `Arguments:`, `Parameters:`, and Sphinx
+/// `:param name: text` lines): each parameter's name and the byte range of its text.
+pub(crate) fn docstring_arguments(doc: &str) -> Vec<(&str, Range<usize>)> {
+    let mut out: Vec<(&str, Range<usize>)> = Vec::new();
+    let mut in_section = false;
+    let mut section_indent = 0;
+    let mut offset = 0;
+    for line in doc.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let content = line.trim_end_matches(['\n', '\r']);
+        let trimmed = content.trim_start();
+        let indent = content.len() - trimmed.len();
+        if let Some(rest) = trimmed.strip_prefix(":param ") {
+            // Sphinx: `:param name: text` or `:param type name: text`.
+            if let Some((name, text)) = rest.split_once(':') {
+                let name = name.split_whitespace().last().unwrap_or_default();
+                let text_start = start + indent + ":param ".len() + rest.len() - text.len();
+                out.push((
+                    name,
+                    text_start + (text.len() - text.trim_start().len())..start + content.len(),
+                ));
+            }
+            continue;
+        }
+        if matches!(trimmed, "Args:" | "Arguments:" | "Parameters:" | "Params:") {
+            in_section = true;
+            section_indent = indent;
+            continue;
+        }
+        if !in_section {
+            continue;
+        }
+        if trimmed.is_empty() {
+            continue;
+        }
+        if indent <= section_indent {
+            in_section = false;
+            continue;
+        }
+        // `name (type): text` or `name: text`; deeper lines continue the previous entry.
+        let entry = trimmed.split_once(':').and_then(|(head, text)| {
+            let name = head.split_whitespace().next()?;
+            let valid = name
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '*')
+                && head
+                    .trim_start_matches(name)
+                    .trim()
+                    .chars()
+                    .all(|c| c != ' ' || head.contains('('));
+            valid.then_some((name.trim_start_matches('*'), text))
+        });
+        let continues = out.last().is_some_and(|_| indent > section_indent + 4);
+        match entry {
+            Some((name, text)) if !continues => {
+                let text_start = start + content.len() - text.len();
+                let lead = text.len() - text.trim_start().len();
+                out.push((name, text_start + lead..start + content.len()));
+            }
+            _ => {
+                if let Some(last) = out.last_mut() {
+                    last.1.end = start + content.len();
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::docstring_arguments;
+
+    #[test]
+    fn google_and_sphinx_argument_sections() {
+        let doc = "Get the weather.\n\n    Args:\n        city (str): The city to get\n            the weather for.\n        units: Metric or imperial.\n\n    Returns:\n        The forecast.\n    :param days: How many days.\n";
+        let args: Vec<_> = docstring_arguments(doc)
+            .into_iter()
+            .map(|(n, r)| (n, &doc[r]))
+            .collect();
+        assert_eq!(
+            args,
+            vec![
+                ("city", "The city to get\n            the weather for."),
+                ("units", "Metric or imperial."),
+                ("days", "How many days."),
+            ]
+        );
     }
 }

@@ -7,7 +7,7 @@ const DESCRIPTION = `Get the weather for a city`;
 
 export const weather = tool({
   description: DESCRIPTION,
-  parameters: z.object({ city: z.string() }),
+  parameters: z.object({ city: z.string().min(1).describe("The city, e.g. Paris"), days: z.number().optional() }),
   execute: async ({ city }) => ({ city }),
 });
 

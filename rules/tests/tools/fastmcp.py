@@ -1,5 +1,8 @@
 """FastMCP servers: the decorator on an instance, with and without arguments, aliases."""
-from mcp.server.fastmcp import FastMCP
+from typing import Annotated
+
+from mcp.server.fastmcp import Context, FastMCP
+from pydantic import Field
 from mcp.server.fastmcp import FastMCP as F
 import fastmcp
 
@@ -45,3 +48,19 @@ def create_server():
 def not_a_tool(id: str) -> str:
     """A resource, not a tool."""
     return id
+
+
+@mcp.tool()
+def described(
+    query: Annotated[str, Field(description="Words to look for.")],
+    limit: int = Field(default=10, description="At most this many notes."),
+    tag: Annotated[str, "Only notes with this tag."] = "",
+    ctx: Context = None,
+    page: int = 1,
+) -> str:
+    """Search notes.
+
+    Args:
+        page: Which page of results.
+    """
+    return query

@@ -3,7 +3,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use super::{described, source_range, tool_label};
+use super::{described, source_range};
 use crate::agent::DecodedText;
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Applicability, Edit, Fix};
@@ -214,8 +214,9 @@ impl Rule for HiddenTextInDescription {
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for (tool, description, value) in described(ctx) {
-            let label = tool_label(tool);
+        for model_text in described(ctx) {
+            let (description, value) = (model_text.description, model_text.value);
+            let subject = model_text.subject();
             let text = &value.text;
             for group in hidden_characters(text) {
                 let count = group.spans.len();
@@ -260,8 +261,8 @@ impl Rule for HiddenTextInDescription {
                         &Self::META,
                         first,
                         format!(
-                            "The description of {label} contains {what} that the model reads but \
-                             editors and approval screens do not show: {why}."
+                            "{subject} contains {what} that the model reads but editors and \
+                             approval screens do not show: {why}."
                         ),
                     )
                     .with_fix(fix),
@@ -289,8 +290,8 @@ impl Rule for HiddenTextInDescription {
                         &Self::META,
                         source_range(description, value, comment.range()),
                         format!(
-                            "The description of {label} contains an HTML comment (`{}`) that \
-                             Markdown renderers hide but the model reads.",
+                            "{subject} contains an HTML comment (`{}`) that Markdown renderers \
+                             hide but the model reads.",
                             excerpt
                         ),
                     )
@@ -302,8 +303,8 @@ impl Rule for HiddenTextInDescription {
                     &Self::META,
                     source_range(description, value, range),
                     format!(
-                        "The description of {label} is padded with {amount}, which pushes the \
-                         text after it out of sight in most interfaces; the model still reads it."
+                        "{subject} is padded with {amount}, which pushes the text after it out \
+                         of sight in most interfaces; the model still reads it."
                     ),
                 ));
             }

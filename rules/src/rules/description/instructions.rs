@@ -1,4 +1,4 @@
-use super::{described, source_range, tool_label};
+use super::{described, source_range};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::knowledge::Strength;
 use crate::rules::{Context, Rule, RuleMeta, declare_rule};
@@ -57,7 +57,8 @@ impl Rule for InstructionsInToolDescription {
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for (tool, description, value) in described(ctx) {
+        for text in described(ctx) {
+            let (description, value) = (text.description, text.value);
             for phrase in &ctx.knowledge.instructions {
                 let Some(captures) = phrase.pattern.captures(&value.text) else {
                     continue;
@@ -72,20 +73,20 @@ impl Rule for InstructionsInToolDescription {
                         &Self::META,
                         range,
                         format!(
-                            "The description of {} contains {what}: the model reads tool \
-                             descriptions as instructions and users rarely see them, which is \
-                             how poisoned tools steer agents. Describe what the tool does; do not \
-                             give the model orders.",
-                            tool_label(tool)
+                            "{} contains {what}: the model reads tool descriptions as \
+                             instructions and users rarely see them, which is how poisoned tools \
+                             steer agents. Describe what the tool does; do not give the model \
+                             orders.",
+                            text.subject()
                         ),
                     ),
                     Strength::Weak => Diagnostic::new(
                         &Self::META,
                         range,
                         format!(
-                            "The description of {} contains {what}. Check that it asks the model \
-                             only for what the tool needs.",
-                            tool_label(tool)
+                            "{} contains {what}. Check that it asks the model only for what the \
+                             tool needs.",
+                            text.subject()
                         ),
                     ),
                 };

@@ -25,14 +25,57 @@ pub(crate) fn tool_label(tool: &Tool) -> String {
     }
 }
 
-/// Tools whose description has (at least partly) known text.
-pub(crate) fn described<'c>(
-    ctx: &'c Context<'_>,
-) -> impl Iterator<Item = (&'c Tool, &'c Description, &'c DecodedText)> {
-    ctx.tools.iter().filter_map(|tool| {
-        let description = tool.description.as_ref()?;
-        let value = description.value.as_ref()?;
-        Some((tool, description, value))
+/// A text the model is given about a tool: its description, or a parameter's.
+pub(crate) struct ModelText<'c> {
+    pub tool: &'c Tool,
+    /// The parameter the text describes, if it is a parameter's.
+    pub parameter: Option<&'c str>,
+    pub description: &'c Description,
+    pub value: &'c DecodedText,
+}
+
+impl ModelText<'_> {
+    /// "the description of `search`", "the description of parameter `query` of `search`".
+    pub fn label(&self) -> String {
+        match self.parameter {
+            None => format!("the description of {}", tool_label(self.tool)),
+            Some(parameter) => format!(
+                "the description of parameter `{parameter}` of {}",
+                tool_label(self.tool)
+            ),
+        }
+    }
+
+    /// The label with a capital letter, to start a sentence.
+    pub fn subject(&self) -> String {
+        let label = self.label();
+        let mut chars = label.chars();
+        chars
+            .next()
+            .map(|c| c.to_uppercase().collect::<String>() + chars.as_str())
+            .unwrap_or_default()
+    }
+}
+
+/// Every text the model is given about the file's tools whose content is (at least partly) known:
+/// descriptions and parameter descriptions.
+pub(crate) fn described<'c>(ctx: &'c Context<'_>) -> impl Iterator<Item = ModelText<'c>> {
+    ctx.tools.iter().flat_map(|tool| {
+        let own = tool.description.as_ref().map(|d| (None, d));
+        let parameters = tool
+            .parameters
+            .iter()
+            .filter_map(|p| p.description.as_ref().map(|d| (Some(p.name.as_str()), d)));
+        own.into_iter()
+            .chain(parameters)
+            .filter_map(move |(parameter, description)| {
+                Some(ModelText {
+                    tool,
+                    parameter,
+                    description,
+                    value: description.value.as_ref()?,
+                })
+            })
     })
 }
 

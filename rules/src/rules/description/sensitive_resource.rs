@@ -1,4 +1,4 @@
-use super::{described, sentences, source_range, tool_label};
+use super::{described, sentences, source_range};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::knowledge::Strength;
 use crate::rules::{Context, Rule, RuleMeta, declare_rule};
@@ -56,7 +56,8 @@ impl Rule for SensitiveResourceInDescription {
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let knowledge = ctx.knowledge;
-        for (tool, description, value) in described(ctx) {
+        for model_text in described(ctx) {
+            let (description, value) = (model_text.description, model_text.value);
             let text = &value.text;
             let mut reported = Vec::new();
             for (index, sentence) in sentences(text).into_iter().enumerate() {
@@ -90,11 +91,11 @@ impl Rule for SensitiveResourceInDescription {
                         &Self::META,
                         range,
                         format!(
-                            "The description of {} asks the model for {} (`{resource}`): a tool \
-                             description that requests secrets is how a poisoned tool gets the \
-                             model to hand them over. Remove the request; a tool that needs \
-                             credentials should read them from its own configuration.",
-                            tool_label(tool),
+                            "{} asks the model for {} (`{resource}`): a tool description that \
+                             requests secrets is how a poisoned tool gets the model to hand them \
+                             over. Remove the request; a tool that needs credentials should read \
+                             them from its own configuration.",
+                            model_text.subject(),
                             phrase.what
                         ),
                     );

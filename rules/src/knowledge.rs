@@ -202,6 +202,9 @@ pub struct ToolRecogniser {
     /// Where the parameters' schema is (TypeScript); Python tools take theirs from the
     /// function's signature.
     pub parameters: Vec<Place>,
+    /// For `*.method` triggers (an object whose class cannot be resolved, such as one returned by
+    /// a helper in another module): the file must import one of these modules.
+    pub requires_import: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -223,6 +226,8 @@ struct ToolRecord {
     function: Vec<String>,
     #[serde(default)]
     parameters: Vec<String>,
+    #[serde(default, rename = "requires-import")]
+    requires_import: Vec<String>,
 }
 
 /// How sure a phrase makes a finding.
@@ -300,6 +305,12 @@ struct DataFile {
     sensitive: Vec<PhraseRecord>,
     #[serde(default)]
     request: Vec<PatternRecord>,
+    #[serde(default)]
+    shadowing: Vec<PhraseRecord>,
+    #[serde(default)]
+    imposition: Vec<PatternRecord>,
+    #[serde(default)]
+    redirection: Vec<PatternRecord>,
 }
 
 fn compile(origin: &str, pattern: &str) -> Result<regex::Regex, KnowledgeError> {
@@ -338,12 +349,20 @@ pub struct Knowledge {
     tools: Vec<ToolRecogniser>,
     /// Recogniser indexes by family, trigger and resolved name.
     tools_by_name: HashMap<(Family, Trigger), HashMap<String, Vec<usize>>>,
+    /// `*.method` recognisers, for callees whose object cannot be resolved.
+    tools_by_suffix: HashMap<(Family, Trigger), Vec<(String, usize)>>,
     /// AL110: phrases that address the model.
     pub instructions: Vec<Phrase>,
     /// AL111: sensitive resources.
     pub sensitive: Vec<Phrase>,
     /// AL111: patterns of a sentence that asks the model to do something.
     pub requests: Vec<RequestPattern>,
+    /// AL112: references to other tools (group 1 is the tool's name).
+    pub shadowing: Vec<Phrase>,
+    /// AL112: a sentence imposes something.
+    pub impositions: Vec<regex::Regex>,
+    /// AL112: something is sent somewhere else.
+    pub redirections: Vec<regex::Regex>,
     /// Sink indexes by family, then by resolved call name.
     by_call: HashMap<Family, HashMap<String, Vec<usize>>>,
 }
@@ -430,19 +449,42 @@ impl Knowledge {
                 description: places(&record.description)?,
                 function: places(&record.function)?,
                 parameters: places(&record.parameters)?,
+                requires_import: record.requires_import.clone(),
             };
             let index = self.tools.len();
-            let by_name = self
-                .tools_by_name
-                .entry((recogniser.family, *trigger))
-                .or_default();
             for name in names.iter() {
-                by_name.entry(name.clone()).or_default().push(index);
+                match name.strip_prefix('*') {
+                    Some(suffix) => {
+                        if recogniser.requires_import.is_empty() {
+                            return Err(error(format!(
+                                "`{name}` matches any object: give `requires-import`"
+                            )));
+                        }
+                        self.tools_by_suffix
+                            .entry((recogniser.family, *trigger))
+                            .or_default()
+                            .push((suffix.to_string(), index));
+                    }
+                    None => self
+                        .tools_by_name
+                        .entry((recogniser.family, *trigger))
+                        .or_default()
+                        .entry(name.clone())
+                        .or_default()
+                        .push(index),
+                }
             }
             self.tools.push(recogniser);
         }
         self.instructions.extend(phrases(origin, file.instruction)?);
         self.sensitive.extend(phrases(origin, file.sensitive)?);
+        self.shadowing.extend(phrases(origin, file.shadowing)?);
+        for record in file.imposition {
+            self.impositions.push(compile(origin, &record.pattern)?);
+        }
+        for record in file.redirection {
+            self.redirections.push(compile(origin, &record.pattern)?);
+        }
         for record in file.request {
             self.requests.push(RequestPattern {
                 pattern: compile(origin, &record.pattern)?,
@@ -465,6 +507,24 @@ impl Knowledge {
             .into_iter()
             .flatten()
             .map(|&i| &self.tools[i])
+    }
+
+    /// Recognisers for an unresolved callee as written (`server.tool`), by `*.tool` suffix.
+    pub fn tool_recognisers_by_suffix(
+        &self,
+        family: Family,
+        trigger: Trigger,
+        written: &str,
+    ) -> Vec<&ToolRecogniser> {
+        self.tools_by_suffix
+            .get(&(family, trigger))
+            .into_iter()
+            .flatten()
+            .filter(|(suffix, _)| {
+                written.ends_with(suffix.as_str()) && written.len() > suffix.len()
+            })
+            .map(|&(_, i)| &self.tools[i])
+            .collect()
     }
 
     /// Sinks for a resolved call name.

@@ -197,7 +197,13 @@ pub fn decode(
                 stack.push(None);
                 stack.push(n.child_by_field_name("consequence"));
             }
-            (_, "identifier") => match bindings.constant_value(node_text(n, source)) {
+            (_, "identifier") => match bindings.constant_value(node_text(n, source)).or_else(|| {
+                // A name bound once to another expression: read what it can hold (marked
+                // dynamic, since it is not a constant).
+                let value = bindings.single_value(node_text(n, source))?;
+                out.dynamic = true;
+                Some(value)
+            }) {
                 Some(range) => match root.descendant_for_byte_range(range.start, range.end) {
                     Some(value) if node_range(value) == range => stack.push(Some(value)),
                     _ => out.dynamic = true,

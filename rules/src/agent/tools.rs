@@ -112,16 +112,38 @@ pub fn tools(
         family,
         facts,
     };
+    let imports_one_of = |modules: &[String]| {
+        modules.iter().any(|module| {
+            facts.bindings.imports().any(|q| {
+                q == module
+                    || q.strip_prefix(module.as_str())
+                        .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('/'))
+            })
+        })
+    };
+    // A recogniser for a resolved name, or for an unresolved `object.method` by suffix.
+    // (The object may resolve to a helper's name, `.helpers.make_server#tool`, that no
+    // recogniser lists: the suffix applies then too.)
+    let recognise = |trigger: Trigger, resolved: Option<&str>, written: Option<&str>| {
+        resolved
+            .and_then(|name| knowledge.tool_recognisers(family, trigger, name).next())
+            .or_else(|| {
+                written.and_then(|w| {
+                    knowledge
+                        .tool_recognisers_by_suffix(family, trigger, w)
+                        .into_iter()
+                        .find(|r| imports_one_of(&r.requires_import))
+                })
+            })
+    };
     let mut tools = Vec::new();
     for (index, function) in facts.functions.iter().enumerate() {
         for decorator in &function.decorators {
-            let Some(resolved) = decorator.resolved.as_deref() else {
-                continue;
-            };
-            if let Some(recogniser) = knowledge
-                .tool_recognisers(family, Trigger::Decorator, resolved)
-                .next()
-            {
+            if let Some(recogniser) = recognise(
+                Trigger::Decorator,
+                decorator.resolved.as_deref(),
+                decorator.callee.as_deref(),
+            ) {
                 let arguments = decorator.arguments.as_deref().unwrap_or_default();
                 tools.push(finder.tool(
                     ToolKind::Function,

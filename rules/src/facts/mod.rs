@@ -92,6 +92,14 @@ impl Bindings {
         classes.all(|c| c == Some(first)).then_some(first)
     }
 
+    /// Every qualified name the file imports.
+    pub fn imports(&self) -> impl Iterator<Item = &str> {
+        self.map.values().flatten().filter_map(|b| match b {
+            Binding::Import(q) => Some(q.as_str()),
+            _ => None,
+        })
+    }
+
     /// Names bound to `qualified` by an import.
     pub fn names_importing<'a>(&'a self, qualified: &'a str) -> impl Iterator<Item = &'a str> {
         self.map.iter().filter_map(move |(name, bindings)| {

@@ -110,6 +110,7 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &description::MissingToolDescription,
         &description::InstructionsInToolDescription,
         &description::SensitiveResourceInDescription,
+        &description::ToolShadowing,
         &description::HiddenTextInDescription,
         &description::UnauditableDescription,
         &execution::DynamicCodeExecution,

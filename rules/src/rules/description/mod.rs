@@ -4,6 +4,7 @@ mod hidden_text;
 mod instructions;
 mod missing_description;
 mod sensitive_resource;
+mod tool_shadowing;
 mod unauditable_description;
 
 use std::ops::Range;
@@ -12,6 +13,7 @@ pub use hidden_text::HiddenTextInDescription;
 pub use instructions::InstructionsInToolDescription;
 pub use missing_description::MissingToolDescription;
 pub use sensitive_resource::SensitiveResourceInDescription;
+pub use tool_shadowing::ToolShadowing;
 pub use unauditable_description::UnauditableDescription;
 
 use crate::agent::{DecodedText, Description, Tool};

@@ -1,7 +1,7 @@
 //! Knowledge as data: the tables in `rules/data/*.toml`, embedded at build time and extensible by
 //! users with files of the same format (config key `extend`).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::OnceLock;
 
 use serde::Deserialize;

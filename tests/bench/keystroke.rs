@@ -13,6 +13,7 @@
 
 use std::time::{Duration, Instant};
 
+use agentlint_e2e::bench::{python_module, typescript_module};
 use agentlint_e2e::{LspClient, agentlint_bin};
 use serde_json::json;
 
@@ -41,48 +42,6 @@ fn parse_args() -> Options {
         }
     }
     options
-}
-
-/// A module of at least `lines` lines: `header`, then tools made by `tool(i, finding)`, where
-/// `finding` is true for one tool in fifty (a handful of findings, as in real code).
-fn module(header: &str, lines: usize, tool: impl Fn(usize, bool) -> String) -> String {
-    let mut out = String::from(header);
-    let mut count = out.lines().count();
-    let mut i = 0;
-    while count < lines {
-        let item = tool(i, i % 50 == 0);
-        count += item.lines().count();
-        out.push_str(&item);
-        i += 1;
-    }
-    out
-}
-
-/// A realistic agent module: MCP tools with docstrings, model calls, some `eval` of the reply.
-fn python_module(lines: usize) -> String {
-    let header = "\"\"\"Generated agent module for the latency benchmark.\"\"\"\nimport json\nimport os\n\nimport httpx\nfrom mcp.server.fastmcp import FastMCP\nfrom openai import OpenAI\n\nmcp = FastMCP(\"bench\")\nclient = OpenAI(api_key=os.environ[\"OPENAI_API_KEY\"])\n\n";
-    module(header, lines, |i, finding| {
-        let summary = if finding { "eval(summary)" } else { "summary" };
-        format!(
-            "@mcp.tool()\ndef tool_{i}(query: str, limit: int = 10) -> str:\n    \"\"\"Search the notes for `query` and return at most `limit` matches.\"\"\"\n    notes = json.loads(open(f\"notes_{i}.json\").read())\n    hits = [n for n in notes if query.lower() in n[\"text\"].lower()]\n    reply = client.chat.completions.create(\n        model=\"gpt-4o-mini\",\n        messages=[{{\"role\": \"user\", \"content\": query}}],\n    )\n    summary = reply.choices[0].message.content\n    return json.dumps({{\"hits\": hits[:limit], \"summary\": {summary}}})\n\n\n"
-        )
-    })
-}
-
-/// The same in TypeScript: AI SDK tools, some running the query in `vm`.
-fn typescript_module(lines: usize) -> String {
-    let header =
-        "import { tool } from \"ai\";\nimport { z } from \"zod\";\nimport vm from \"node:vm\";\n\n";
-    module(header, lines, |i, finding| {
-        let echo = if finding {
-            "vm.runInNewContext(query)"
-        } else {
-            "query"
-        };
-        format!(
-            "export const tool{i} = tool({{\n  description: \"Search the notes for a query\",\n  parameters: z.object({{ query: z.string(), limit: z.number().default(10) }}),\n  execute: async ({{ query, limit }}) => {{\n    const notes: {{ text: string }}[] = JSON.parse(await readNotes({i}));\n    const hits = notes.filter((n) => n.text.toLowerCase().includes(query.toLowerCase()));\n    return {{ hits: hits.slice(0, limit), echo: {echo} }};\n  }},\n}});\n\n"
-        )
-    })
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {

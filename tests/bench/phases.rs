@@ -8,6 +8,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use agentlint_e2e::bench::{python_module, typescript_module};
 use agentlint_rules::syntax::{Document, TextChange};
 use agentlint_rules::{
     FactsCache, Knowledge, Language, LineIndex, Position, PositionEncoding, Settings, SourceFile,
@@ -17,23 +18,13 @@ use agentlint_rules::{
 const LINES: usize = 5000;
 const KEYS: u32 = 200;
 
-fn generated(typescript: bool) -> String {
-    let mut text = String::new();
-    let mut i = 0;
-    while text.lines().count() < LINES {
-        if typescript {
-            text.push_str(&format!("export const tool{i} = tool({{\n  description: \"Search the notes for a query\",\n  parameters: z.object({{ query: z.string(), limit: z.number().default(10) }}),\n  execute: async ({{ query, limit }}) => {{\n    const notes: {{ text: string }}[] = JSON.parse(await readNotes({i}));\n    const hits = notes.filter((n) => n.text.toLowerCase().includes(query.toLowerCase()));\n    return {{ hits: hits.slice(0, limit), echo: query }};\n  }},\n}});\n\n"));
-        } else {
-            text.push_str(&format!("@mcp.tool()\ndef tool_{i}(query: str, limit: int = 10) -> str:\n    \"\"\"Search the notes.\"\"\"\n    notes = json.loads(open(f\"notes_{i}.json\").read())\n    hits = [n for n in notes if query.lower() in n[\"text\"].lower()]\n    reply = client.chat.completions.create(\n        model=\"gpt-4o-mini\",\n        messages=[{{\"role\": \"user\", \"content\": query}}],\n    )\n    summary = reply.choices[0].message.content\n    return json.dumps({{\"hits\": hits[:limit], \"summary\": summary}})\n\n\n"));
-        }
-        i += 1;
-    }
-    text
-}
-
 fn main() {
     let typescript = std::env::args().any(|a| a == "--typescript");
-    let text = generated(typescript);
+    let text = if typescript {
+        typescript_module(LINES)
+    } else {
+        python_module(LINES)
+    };
     let language = if typescript {
         Language::TypeScript
     } else {

@@ -7,7 +7,7 @@ use std::ops::Range;
 use tree_sitter::Node;
 
 use crate::facts::Bindings;
-use crate::syntax::{Family, node_range, node_text};
+use crate::syntax::{Family, Locator, node_range, node_text};
 
 /// A run of decoded text and where it came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -119,15 +119,13 @@ const BUDGET: usize = 256;
 /// template literal with substitutions) decodes with `dynamic` set.
 pub fn decode(
     node: Node<'_>,
+    locator: &Locator<'_>,
     source: &str,
     family: Family,
     bindings: &Bindings,
 ) -> Option<DecodedText> {
     let mut out = DecodedText::default();
     let mut budget = BUDGET;
-    let root = std::iter::successors(Some(node), Node::parent)
-        .last()
-        .unwrap_or(node);
     // Explicit stack of nodes still to append, in order: pop from the end. `None` separates the
     // branches of a conditional with a line break.
     let mut stack: Vec<Option<Node<'_>>> = vec![Some(node)];
@@ -204,9 +202,9 @@ pub fn decode(
                 out.dynamic = true;
                 Some(value)
             }) {
-                Some(range) => match root.descendant_for_byte_range(range.start, range.end) {
-                    Some(value) if node_range(value) == range => stack.push(Some(value)),
-                    _ => out.dynamic = true,
+                Some(range) => match locator.node_at(&range) {
+                    Some(value) => stack.push(Some(value)),
+                    None => out.dynamic = true,
                 },
                 None => out.dynamic = true,
             },
@@ -358,7 +356,14 @@ mod tests {
         {
             node = node.parent().unwrap();
         }
-        decode(node, source, language.family(), &facts.bindings).unwrap_or_default()
+        decode(
+            node,
+            &Locator::new(&tree),
+            source,
+            language.family(),
+            &facts.bindings,
+        )
+        .unwrap_or_default()
     }
 
     #[test]
@@ -400,7 +405,14 @@ mod tests {
             .root_node()
             .descendant_for_byte_range(start, end)
             .unwrap();
-        let d = decode(node, source, Family::JavaScript, &facts.bindings).unwrap();
+        let d = decode(
+            node,
+            &Locator::new(&tree),
+            source,
+            Family::JavaScript,
+            &facts.bindings,
+        )
+        .unwrap();
         assert_eq!(d.text, "it's".to_string() + "tab\t😀A");
         assert!(d.dynamic);
     }
@@ -411,6 +423,15 @@ mod tests {
         let tree = parse(source, Language::Python);
         let facts = FileFacts::extract(source, &tree, Language::Python);
         let call = tree.root_node().descendant_for_byte_range(4, 22).unwrap();
-        assert_eq!(decode(call, source, Family::Python, &facts.bindings), None);
+        assert_eq!(
+            decode(
+                call,
+                &Locator::new(&tree),
+                source,
+                Family::Python,
+                &facts.bindings
+            ),
+            None
+        );
     }
 }

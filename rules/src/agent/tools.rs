@@ -7,7 +7,7 @@ use tree_sitter::{Node, Tree};
 use super::text::{DecodedText, decode};
 use crate::facts::{Argument, FileFacts};
 use crate::knowledge::{Knowledge, Place, ToolRecogniser, Trigger};
-use crate::syntax::{Family, Language, node_range, node_text};
+use crate::syntax::{Family, Language, Locator, node_range, node_text};
 
 /// Where a tool's description comes from, for messages.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -108,14 +108,24 @@ pub fn tools(
     let family = language.family();
     let finder = Finder {
         source,
-        tree,
+        locator: Locator::new(tree),
         family,
         facts,
+        field_calls: facts
+            .calls
+            .iter()
+            .filter(|c| {
+                c.callee
+                    .as_deref()
+                    .is_some_and(|n| n == "Field" || n.ends_with(".Field"))
+            })
+            .collect(),
     };
+    let imports: Vec<&str> = facts.bindings.imports().collect();
     let imports_one_of = |modules: &[String]| {
         modules.iter().any(|module| {
-            facts.bindings.imports().any(|q| {
-                q == module
+            imports.iter().any(|q| {
+                *q == module
                     || q.strip_prefix(module.as_str())
                         .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('/'))
             })
@@ -196,15 +206,23 @@ pub fn tools(
 
 struct Finder<'a> {
     source: &'a str,
-    tree: &'a Tree,
+    locator: Locator<'a>,
     family: Family,
     facts: &'a FileFacts,
+    /// pydantic `Field(...)` calls, looked up for every parameter and class attribute.
+    field_calls: Vec<&'a crate::facts::Call>,
 }
 
 impl<'a> Finder<'a> {
     fn decode(&self, range: &Range<usize>) -> Option<DecodedText> {
-        let node = node_at(self.tree, range)?;
-        decode(node, self.source, self.family, &self.facts.bindings)
+        let node = self.locator.node_at(range)?;
+        decode(
+            node,
+            &self.locator,
+            self.source,
+            self.family,
+            &self.facts.bindings,
+        )
     }
 
     /// The expression at a place among a call's arguments.
@@ -225,7 +243,7 @@ impl<'a> Finder<'a> {
                 .map(|a| a.range.clone()),
             Place::Argument(n) => nth(*n).map(|a| a.range.clone()),
             Place::ArgumentProperty(n, key) => {
-                let object = node_at(self.tree, &nth(*n)?.range)?;
+                let object = self.locator.node_at(&nth(*n)?.range)?;
                 self.property(object, key).map(node_range)
             }
             _ => None,
@@ -286,7 +304,7 @@ impl<'a> Finder<'a> {
 
     /// The variable or property a call's result is assigned to.
     fn variable(&self, call: &Range<usize>) -> Option<(String, Range<usize>)> {
-        let mut node = node_at(self.tree, call)?;
+        let mut node = self.locator.node_at(call)?;
         loop {
             let parent = node.parent()?;
             match parent.kind() {
@@ -419,12 +437,7 @@ impl<'a> Finder<'a> {
     /// The value a class attribute really has: a pydantic `Field(default=...)` stands for its
     /// default; `None` when it has none (set when the object is made).
     fn attribute_value(&self, value: &Range<usize>) -> Option<Range<usize>> {
-        let call = self.facts.calls.iter().find(|c| {
-            c.range == *value
-                && c.callee
-                    .as_deref()
-                    .is_some_and(|n| n == "Field" || n.ends_with(".Field"))
-        });
+        let call = self.field_calls.iter().find(|c| c.range == *value);
         match call {
             None => Some(value.clone()),
             Some(call) => call
@@ -546,13 +559,10 @@ impl Finder<'_> {
 
     /// `Field(description="...")` (pydantic) anywhere in an annotation or default.
     fn field_description(&self, within: &Range<usize>) -> Option<Description> {
-        let call = self.facts.calls.iter().find(|c| {
-            within.start <= c.range.start
-                && c.range.end <= within.end
-                && c.callee
-                    .as_deref()
-                    .is_some_and(|n| n == "Field" || n.ends_with(".Field"))
-        })?;
+        let call = self
+            .field_calls
+            .iter()
+            .find(|c| within.start <= c.range.start && c.range.end <= within.end)?;
         let argument = call
             .arguments
             .iter()
@@ -570,7 +580,7 @@ impl Finder<'_> {
         if !text.trim_start().starts_with("Annotated[") && !text.contains(".Annotated[") {
             return None;
         }
-        let node = node_at(self.tree, annotation)?;
+        let node = self.locator.node_at(annotation)?;
         let string = crate::syntax::preorder(node).find(|n| n.kind() == "string")?;
         let range = node_range(string);
         Some(Description {
@@ -583,7 +593,7 @@ impl Finder<'_> {
     /// The parameters of a zod schema: `z.object({ key: z.string().describe("...") })` or the
     /// shape object itself.
     fn schema_parameters(&self, range: &Range<usize>) -> Option<Vec<ToolParameter>> {
-        let mut node = node_at(self.tree, range)?;
+        let mut node = self.locator.node_at(range)?;
         // `z.object({...}).strict()` and the like: find the object literal inside.
         let mut budget = 16;
         while node.kind() != "object" {

@@ -652,52 +652,40 @@ fn joined((root, members): &Path) -> String {
 /// bindings of all of them. Reads the fragments by reference: cached fragments are not copied.
 fn finish(fragments: &[(&Builder, usize)], family: Family) -> FileFacts {
     let at = |range: &Range<usize>, offset: usize| range.start + offset..range.end + offset;
-    // Imports and constants first: instances resolve their class through them.
+    // Imports and constants first: instances resolve their class through them, and are patched
+    // in place afterwards.
     let mut bindings = Bindings::default();
+    let mut constructs = Vec::new();
     for &(fragment, offset) in fragments {
         for (name, binding) in &fragment.bindings {
             let binding = match binding {
                 PendingBinding::Import(q) => Binding::Import(q.clone()),
                 PendingBinding::Constant(range) => Binding::Constant(at(range, offset)),
-                PendingBinding::Construct(_, range) | PendingBinding::Value(range) => {
+                PendingBinding::Construct(path, range) => {
+                    let slot = bindings.of(name).len();
+                    constructs.push((name.as_str(), slot, path));
                     Binding::Value(at(range, offset))
                 }
+                PendingBinding::Value(range) => Binding::Value(at(range, offset)),
                 PendingBinding::Local => Binding::Local,
             };
             bindings.add(name.clone(), binding);
         }
     }
-    let mut instances = Vec::new();
-    for (fragment, _) in fragments {
-        for (name, binding) in &fragment.bindings {
-            if let PendingBinding::Construct((root, members), _) = binding {
-                instances.push((name, resolve(&bindings, family, root, members)));
-            }
+    let classes_made: Vec<_> = constructs
+        .iter()
+        .map(|(_, _, (root, members))| resolve(&bindings, family, root, members))
+        .collect();
+    for ((name, slot, _), class) in constructs.into_iter().zip(classes_made) {
+        if let (Some(class), Some(list)) = (class, bindings.map.get_mut(name))
+            && let Some(binding) = list.get_mut(slot)
+            && let Binding::Value(value) = binding
+        {
+            *binding = Binding::Instance {
+                class,
+                value: value.clone(),
+            };
         }
-    }
-    if !instances.is_empty() {
-        // Rebuild: each Construct becomes an Instance (if its class resolved) in its place.
-        let mut resolved = instances.into_iter();
-        let mut rebuilt = Bindings::default();
-        for &(fragment, offset) in fragments {
-            for (name, binding) in &fragment.bindings {
-                let binding = match binding {
-                    PendingBinding::Import(q) => Binding::Import(q.clone()),
-                    PendingBinding::Constant(range) => Binding::Constant(at(range, offset)),
-                    PendingBinding::Construct(_, range) => match resolved.next() {
-                        Some((_, Some(class))) => Binding::Instance {
-                            class,
-                            value: at(range, offset),
-                        },
-                        _ => Binding::Value(at(range, offset)),
-                    },
-                    PendingBinding::Value(range) => Binding::Value(at(range, offset)),
-                    PendingBinding::Local => Binding::Local,
-                };
-                rebuilt.add(name.clone(), binding);
-            }
-        }
-        bindings = rebuilt;
     }
 
     let argument = |arg: &PendingArgument, offset: usize, bindings: &Bindings| Argument {
@@ -719,9 +707,18 @@ fn finish(fragments: &[(&Builder, usize)], family: Family) -> FileFacts {
             }
         },
     };
+    // Many calls share a callee (`json.loads`, `client.chat.completions.create`): resolve each
+    // path once.
+    let memo: std::cell::RefCell<FxHashMap<Path, Option<String>>> = Default::default();
     let resolve_path = |path: &Option<Path>| {
-        path.as_ref()
-            .and_then(|(root, members)| resolve(&bindings, family, root, members))
+        let path = path.as_ref()?;
+        if let Some(known) = memo.borrow().get(path) {
+            return known.clone();
+        }
+        let (root, members) = path;
+        let resolved = resolve(&bindings, family, root, members);
+        memo.borrow_mut().insert(path.clone(), resolved.clone());
+        resolved
     };
 
     let mut calls = Vec::with_capacity(fragments.iter().map(|(f, _)| f.calls.len()).sum());

@@ -120,3 +120,39 @@ impl KindSet {
             .unwrap_or(false)
     }
 }
+
+/// Finds nodes by byte range quickly in a wide tree: the top-level statements are indexed once, so
+/// a lookup searches one statement instead of walking every child of the root.
+pub struct Locator<'t> {
+    root: tree_sitter::Node<'t>,
+    items: Vec<tree_sitter::Node<'t>>,
+}
+
+impl<'t> Locator<'t> {
+    pub fn new(tree: &'t Tree) -> Self {
+        let root = tree.root_node();
+        let mut cursor = root.walk();
+        let items = root.children(&mut cursor).collect();
+        Self { root, items }
+    }
+
+    /// The smallest node containing `start..end`.
+    pub fn descendant(&self, start: usize, end: usize) -> Option<tree_sitter::Node<'t>> {
+        let i = self.items.partition_point(|item| item.end_byte() < end);
+        match self.items.get(i) {
+            Some(item) if item.start_byte() <= start && end <= item.end_byte() => {
+                item.descendant_for_byte_range(start, end)
+            }
+            _ => self.root.descendant_for_byte_range(start, end),
+        }
+    }
+
+    /// The smallest node spanning exactly `range`.
+    pub fn node_at(&self, range: &std::ops::Range<usize>) -> Option<tree_sitter::Node<'t>> {
+        let mut node = self.descendant(range.start, range.end)?;
+        while node.start_byte() != range.start || node.end_byte() != range.end {
+            node = node.parent()?;
+        }
+        Some(node)
+    }
+}

@@ -38,6 +38,8 @@ pub struct Analysis {
     /// Sorted by position, then code; suppressed findings removed.
     pub diagnostics: Vec<Diagnostic>,
     pub failures: Vec<Failure>,
+    /// The tools the file declares (for hover and inventories).
+    pub tools: Vec<agent::Tool>,
 }
 
 /// Analyses a file with every enabled rule.
@@ -156,6 +158,7 @@ pub fn analyse_with_rules(
     analysis.diagnostics.sort_by(|a, b| {
         (a.range.start, a.range.end, a.rule.code).cmp(&(b.range.start, b.range.end, b.rule.code))
     });
+    analysis.tools = tools;
     analysis
 }
 

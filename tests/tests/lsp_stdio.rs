@@ -517,3 +517,65 @@ fn cli_and_editor_agree() {
         );
     }
 }
+
+/// Hover shows what the model is told; `source.fixAll.agentlint` applies the safe fix (removing
+/// hidden characters) and the finding is gone.
+#[test]
+fn hover_card_and_fix_all_with_a_safe_fix() {
+    let (mut client, init) = LspClient::start(utf16_client(), None, json!({}));
+    assert_eq!(init["result"]["capabilities"]["hoverProvider"], true);
+    let uri = "file:///tmp/agentlint-hover/server.py";
+    let text = "from mcp.server.fastmcp import FastMCP\nmcp = FastMCP(\"x\")\n\n@mcp.tool()\ndef search(query: str) -> str:\n    \"\"\"Search the notes.\\u200b\"\"\"\n    return query\n";
+    client.open(uri, "python", 1, text);
+    let diagnostics = client.diagnostics(uri, Some(1));
+    assert_eq!(
+        ranges(&diagnostics),
+        vec![("AL113".to_string(), 5, 24, 5, 30)]
+    );
+
+    let hover = client.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": uri }, "position": { "line": 4, "character": 6 } }),
+    );
+    let card = hover["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        card.starts_with("**`search`**: a model-callable tool (MCP (FastMCP))"),
+        "{card}"
+    );
+    assert!(card.contains("Search the notes.⟦U+200B⟧"), "{card}");
+    assert!(card.contains("- `query`"), "{card}");
+    // Nothing to show away from tools.
+    let nothing = client.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": uri }, "position": { "line": 1, "character": 2 } }),
+    );
+    assert_eq!(nothing["result"], Value::Null);
+
+    let response = client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": uri },
+            "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } },
+            "context": { "diagnostics": [], "only": ["source.fixAll"] },
+        }),
+    );
+    let action = &response["result"][0];
+    assert_eq!(action["kind"], "source.fixAll.agentlint");
+    let edits = action["edit"]["documentChanges"][0]["edits"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(edits.len(), 1);
+    assert_eq!(edits[0]["newText"], "");
+    client.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": { "uri": uri, "version": 2 },
+            "contentChanges": [{ "range": edits[0]["range"], "text": "" }],
+        }),
+    );
+    assert!(client.diagnostics(uri, Some(2)).is_empty());
+    assert!(client.shutdown().success());
+}

@@ -73,6 +73,8 @@ pub struct Tool {
     pub description: Option<Description>,
     /// Index in [`FileFacts::functions`] of the function that runs, when it is a named function.
     pub function: Option<usize>,
+    /// That function's name.
+    pub function_name: Option<String>,
     /// The code that runs: the function's definition, or an inline function or lambda.
     pub handler: Option<Range<usize>>,
     /// The parameters the model fills in.
@@ -429,6 +431,7 @@ impl<'a> Finder<'a> {
             declaration,
             description,
             function,
+            function_name: def.map(|f| f.name.clone()),
             handler,
             parameters,
         }
@@ -494,6 +497,7 @@ impl<'a> Finder<'a> {
             declaration: class.range.clone(),
             description,
             function,
+            function_name: function.map(|i| self.facts.functions[i].name.clone()),
             handler: function.map(|i| self.facts.functions[i].range.clone()),
             parameters: function
                 .map(|i| self.python_parameters(i, None))

@@ -7,6 +7,10 @@ use tower_lsp_server::ls_types::*;
 use super::FIX_ALL_KIND;
 use super::convert::{DiagnosticData, LspFix, SOURCE, Text, is_safe};
 use super::documents::DocEntry;
+use super::documents::Published;
+use agentlint_rules::Position as TextPosition;
+use agentlint_rules::agent::ToolKind;
+use agentlint_rules::agent::card::card;
 
 /// Whether the client asked for actions of `kind` (no `only` means every kind).
 fn wanted(params: &CodeActionParams, kind: &str) -> bool {
@@ -114,4 +118,35 @@ fn fix_all(entry: &DocEntry, uri: &Uri) -> Option<CodeActionOrCommand> {
         edit: Some(versioned_edit(uri, published.version, edits)),
         ..CodeAction::default()
     }))
+}
+
+/// The card of the tool under the cursor: on its name, its description, or its decorator.
+pub fn hover(published: &Published, position: Position) -> Option<Hover> {
+    let offset = published.index.offset(
+        &published.source,
+        TextPosition::new(position.line, position.character),
+        published.encoding,
+    )?;
+    let tool = published
+        .tools
+        .iter()
+        .filter(|tool| {
+            let on = |r: &std::ops::Range<usize>| r.start <= offset && offset <= r.end;
+            on(&tool.anchor)
+                || tool.description.as_ref().is_some_and(|d| on(&d.expression))
+                || (tool.kind == ToolKind::Function && on(&tool.declaration))
+        })
+        .min_by_key(|tool| tool.anchor.len())?;
+    let text = Text {
+        source: &published.source,
+        index: &published.index,
+        encoding: published.encoding,
+    };
+    Some(Hover {
+        contents: HoverContents::Markup(MarkupContent {
+            kind: MarkupKind::Markdown,
+            value: card(tool, &published.index),
+        }),
+        range: Some(text.range(&tool.anchor)),
+    })
 }

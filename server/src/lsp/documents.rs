@@ -18,6 +18,8 @@ pub struct Published {
     pub diagnostics: Vec<Diagnostic>,
     pub source: String,
     pub index: LineIndex,
+    /// The tools of this version, for hover cards.
+    pub tools: Vec<agentlint_rules::agent::Tool>,
 }
 
 struct Current {

@@ -330,6 +330,7 @@ fn analyse_entry(
             encoding,
             lsp_diagnostics,
             diagnostics: analysis.diagnostics,
+            tools: analysis.tools,
             source,
             index,
         },
@@ -427,6 +428,7 @@ impl LanguageServer for Backend {
                         ..TextDocumentSyncOptions::default()
                     },
                 )),
+                hover_provider: Some(HoverProviderCapability::Simple(true)),
                 code_action_provider: Some(CodeActionProviderCapability::Options(
                     CodeActionOptions {
                         code_action_kinds: Some(vec![
@@ -654,6 +656,18 @@ impl LanguageServer for Backend {
             .unwrap_or_default();
             self.log_all(MessageType::WARNING, problems).await;
         }
+    }
+
+    async fn hover(&self, params: HoverParams) -> RpcResult<Option<Hover>> {
+        let position = params.text_document_position_params.position;
+        let uri = params.text_document_position_params.text_document.uri;
+        let Some(entry) = self.state.documents.get(&uri).map(|e| e.value().clone()) else {
+            return Ok(None);
+        };
+        let Some(published) = entry.published_current() else {
+            return Ok(None);
+        };
+        Ok(catch_unwind(AssertUnwindSafe(|| actions::hover(&published, position))).unwrap_or(None))
     }
 
     async fn code_action(&self, params: CodeActionParams) -> RpcResult<Option<CodeActionResponse>> {

@@ -291,6 +291,12 @@ pub struct RequestPattern {
     pub imperative: bool,
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InjectedRecord {
+    types: Vec<String>,
+}
+
 /// The format of a data file.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -307,6 +313,8 @@ struct DataFile {
     request: Vec<PatternRecord>,
     #[serde(default)]
     shadowing: Vec<PhraseRecord>,
+    #[serde(default)]
+    injected: Vec<InjectedRecord>,
     #[serde(default)]
     imposition: Vec<PatternRecord>,
     #[serde(default)]
@@ -357,6 +365,8 @@ pub struct Knowledge {
     pub sensitive: Vec<Phrase>,
     /// AL111: patterns of a sentence that asks the model to do something.
     pub requests: Vec<RequestPattern>,
+    /// Types of parameters a framework fills in itself (`Context`, `RunnableConfig`).
+    pub injected_types: Vec<String>,
     /// AL112: references to other tools (group 1 is the tool's name).
     pub shadowing: Vec<Phrase>,
     /// AL112: a sentence imposes something.
@@ -479,6 +489,9 @@ impl Knowledge {
         self.instructions.extend(phrases(origin, file.instruction)?);
         self.sensitive.extend(phrases(origin, file.sensitive)?);
         self.shadowing.extend(phrases(origin, file.shadowing)?);
+        for record in file.injected {
+            self.injected_types.extend(record.types);
+        }
         for record in file.imposition {
             self.impositions.push(compile(origin, &record.pattern)?);
         }

@@ -11,6 +11,10 @@ fn main() -> ExitCode {
             agentlint::cli::check::run(&args)
         }
         Command::Rule(args) => agentlint::cli::rule::run(args.rule.as_deref()),
+        Command::Inventory(args) => {
+            init_logging("warn");
+            agentlint::cli::inventory::run(&args)
+        }
         Command::Server(_) => {
             // stdout is the protocol channel: logs go to stderr (editors show it as the server log).
             init_logging("info");

@@ -252,3 +252,14 @@ fn rule_docs_are_up_to_date() {
         );
     }
 }
+
+/// `agentlint inventory`: every tool of the bundled example project, with what the model is told.
+#[test]
+fn inventory_golden() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let json = run(&["inventory", "--format", "json", "examples"], &root);
+    assert_eq!(json.status.code(), Some(0), "{}", stderr(&json));
+    let tools: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
+    assert!(tools.as_array().is_some_and(|t| t.len() >= 10));
+    insta::assert_snapshot!(stdout(&run(&["inventory", "examples"], &root)));
+}

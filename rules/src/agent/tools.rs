@@ -122,6 +122,7 @@ pub fn tools(
                     .is_some_and(|n| n == "Field" || n.ends_with(".Field"))
             })
             .collect(),
+        knowledge_injected: &knowledge.injected_types,
     };
     let imports: Vec<&str> = facts.bindings.imports().collect();
     let imports_one_of = |modules: &[String]| {
@@ -213,6 +214,8 @@ struct Finder<'a> {
     facts: &'a FileFacts,
     /// pydantic `Field(...)` calls, looked up for every parameter and class attribute.
     field_calls: Vec<&'a crate::facts::Call>,
+    /// Parameter types the framework fills in.
+    knowledge_injected: &'a [String],
 }
 
 impl<'a> Finder<'a> {
@@ -506,16 +509,8 @@ impl<'a> Finder<'a> {
     }
 }
 
-/// Parameters the framework fills in itself, not the model.
-const INJECTED: &[&str] = &[
-    "self",
-    "cls",
-    "ctx",
-    "context",
-    "run_manager",
-    "config",
-    "callbacks",
-];
+/// Parameters that are the object itself, not the model's.
+const RECEIVERS: &[&str] = &["self", "cls"];
 
 impl Finder<'_> {
     /// A Python tool's parameters, with descriptions from `Field(description=...)`,
@@ -529,9 +524,24 @@ impl Finder<'_> {
         let docstring_args = docstring
             .filter(|d| d.source == DescriptionSource::Docstring)
             .and_then(|d| d.value.as_ref().map(|v| (d, docstring_arguments(&v.text))));
+        let injected = |p: &crate::facts::Parameter| {
+            p.annotation
+                .as_ref()
+                .and_then(|a| self.source.get(a.clone()))
+                .is_some_and(|annotation| {
+                    self.knowledge_injected.iter().any(|t| {
+                        annotation.match_indices(t.as_str()).any(|(i, _)| {
+                            let before = annotation[..i].chars().next_back();
+                            let after = annotation[i + t.len()..].chars().next();
+                            !before.is_some_and(|c| c.is_alphanumeric() || c == '_')
+                                && !after.is_some_and(|c| c.is_alphanumeric() || c == '_')
+                        })
+                    })
+                })
+        };
         def.parameters
             .iter()
-            .filter(|p| !INJECTED.contains(&p.name.as_str()))
+            .filter(|p| !RECEIVERS.contains(&p.name.as_str()) && !injected(p))
             .map(|p| {
                 let field = [p.annotation.as_ref(), p.default.as_ref()]
                     .into_iter()

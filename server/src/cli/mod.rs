@@ -1,6 +1,7 @@
 //! The command line: `agentlint check`, `agentlint rule`, `agentlint server`.
 
 pub mod check;
+pub mod inventory;
 pub mod rule;
 
 use std::path::PathBuf;
@@ -22,6 +23,9 @@ pub enum Command {
     Check(CheckArgs),
     /// List the rules, or print one rule's documentation.
     Rule(RuleArgs),
+    /// List the model-callable tools in files and directories, with exactly what the model is
+    /// told about each.
+    Inventory(InventoryArgs),
     /// Run the language server over standard input and output.
     Server(ServerArgs),
 }
@@ -63,6 +67,21 @@ pub struct CheckArgs {
     /// Do not print the summary line (text format).
     #[arg(long)]
     pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InventoryArgs {
+    /// Files or directories. [default: .]
+    pub paths: Vec<PathBuf>,
+    /// `text`, or `json` for tools that read it.
+    #[arg(long, value_enum, default_value_t = InventoryFormat::Text)]
+    pub format: InventoryFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum InventoryFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Args)]

@@ -1,0 +1,147 @@
+//! `agentlint inventory`: every model-callable tool, and what the model is told about it.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use agentlint_rules::agent::card::visible;
+use agentlint_rules::agent::{Tool, tools};
+use agentlint_rules::facts::FileFacts;
+use agentlint_rules::syntax::parse;
+use agentlint_rules::{Language, LineIndex, PositionEncoding};
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::{InventoryArgs, InventoryFormat};
+use crate::config::Config;
+use crate::files;
+use crate::output::display_path;
+
+#[derive(Serialize)]
+struct Entry {
+    path: String,
+    line: u32,
+    column: u32,
+    name: Option<String>,
+    framework: String,
+    /// Exactly what the model is told (`null` when there is no description).
+    description: Option<String>,
+    /// The description is computed at run time; `description` holds only its constant parts.
+    description_computed: bool,
+    parameters: Vec<Parameter>,
+    function: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Parameter {
+    name: String,
+    description: Option<String>,
+}
+
+fn entries(path: &Path, cwd: &Path, config: &Config) -> Vec<Entry> {
+    let (Some(language), Ok(source)) = (Language::from_path(path), files::read_source(path)) else {
+        return Vec::new();
+    };
+    let tree = parse(&source, language);
+    let facts = FileFacts::extract(&source, &tree, language);
+    let index = LineIndex::new(&source);
+    tools(&source, &tree, language, &facts, &config.knowledge)
+        .into_iter()
+        .map(|tool: Tool| {
+            let at = index.position(&source, tool.anchor.start, PositionEncoding::Utf32);
+            Entry {
+                path: display_path(path, cwd),
+                line: at.line + 1,
+                column: at.column + 1,
+                name: tool.name.clone(),
+                framework: tool.framework.clone(),
+                description: tool.description.as_ref().map(|d| d.text().to_string()),
+                description_computed: tool.description.as_ref().is_some_and(|d| !d.is_constant()),
+                parameters: tool
+                    .parameters
+                    .iter()
+                    .map(|p| Parameter {
+                        name: p.name.clone(),
+                        description: p.description.as_ref().map(|d| d.text().to_string()),
+                    })
+                    .collect(),
+                function: tool.function_name.clone(),
+            }
+        })
+        .collect()
+}
+
+pub fn run(args: &InventoryArgs) -> ExitCode {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let mut jobs = Vec::new();
+    for path in &paths {
+        let config = match Config::discover(path) {
+            Ok(config) => std::sync::Arc::new(config),
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                return ExitCode::from(2);
+            }
+        };
+        if path.is_dir() {
+            jobs.extend(
+                files::walk(path, &config)
+                    .into_iter()
+                    .map(|f| (f, config.clone())),
+            );
+        } else if path.exists() {
+            jobs.push((path.clone(), config));
+        } else {
+            eprintln!("error: no such file or directory: {}", path.display());
+            return ExitCode::from(2);
+        }
+    }
+    let mut all: Vec<Entry> = jobs
+        .par_iter()
+        .flat_map(|(path, config)| entries(path, &cwd, config))
+        .collect();
+    all.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+    match args.format {
+        InventoryFormat::Json => {
+            println!("{}", serde_json::to_string_pretty(&all).unwrap_or_default());
+        }
+        InventoryFormat::Text => {
+            for entry in &all {
+                println!(
+                    "{}:{}:{} {} [{}]",
+                    entry.path,
+                    entry.line,
+                    entry.column,
+                    entry.name.as_deref().unwrap_or("<unnamed>"),
+                    entry.framework
+                );
+                match &entry.description {
+                    None => println!("    (no description)"),
+                    Some(text) => {
+                        for line in visible(text.trim()).lines() {
+                            println!("    | {line}");
+                        }
+                        if entry.description_computed {
+                            println!("    (parts are computed at run time)");
+                        }
+                    }
+                }
+                for parameter in &entry.parameters {
+                    match &parameter.description {
+                        Some(d) => println!(
+                            "    - {}: {}",
+                            parameter.name,
+                            visible(d.trim()).replace('\n', " ")
+                        ),
+                        None => println!("    - {}", parameter.name),
+                    }
+                }
+            }
+            eprintln!("{} tools", all.len());
+        }
+    }
+    ExitCode::SUCCESS
+}

@@ -311,7 +311,7 @@ impl<'a> Finder<'a> {
     fn variable(&self, call: &Range<usize>) -> Option<(String, Range<usize>)> {
         let mut node = self.locator.node_at(call)?;
         loop {
-            let parent = node.parent()?;
+            let parent = self.locator.parent(node)?;
             match parent.kind() {
                 "await_expression"
                 | "parenthesized_expression"

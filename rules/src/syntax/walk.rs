@@ -151,8 +151,30 @@ impl<'t> Locator<'t> {
     pub fn node_at(&self, range: &std::ops::Range<usize>) -> Option<tree_sitter::Node<'t>> {
         let mut node = self.descendant(range.start, range.end)?;
         while node.start_byte() != range.start || node.end_byte() != range.end {
-            node = node.parent()?;
+            node = self.parent(node)?;
         }
         Some(node)
+    }
+
+    /// The parent of `node`, found from its top-level statement down (`Node::parent` searches
+    /// from the root, which is slow when the root has thousands of children).
+    pub fn parent(&self, node: tree_sitter::Node<'t>) -> Option<tree_sitter::Node<'t>> {
+        let i = self
+            .items
+            .partition_point(|item| item.end_byte() < node.end_byte());
+        let item = self.items.get(i).filter(|item| {
+            item.start_byte() <= node.start_byte() && node.end_byte() <= item.end_byte()
+        })?;
+        if *item == node {
+            return Some(self.root);
+        }
+        let mut current = *item;
+        loop {
+            let child = current.child_with_descendant(node)?;
+            if child == node {
+                return Some(current);
+            }
+            current = child;
+        }
     }
 }

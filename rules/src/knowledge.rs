@@ -26,21 +26,72 @@ const BUILTIN_TABLES: &[(&str, &str)] = &[
 pub enum Effect {
     /// Runs a string as code in this process.
     CodeEval,
-    /// Reads environment variables.
+    /// Reads one environment variable.
     EnvRead,
     /// Reads files.
     FsRead,
     /// Receives data over the network.
     NetworkRead,
+    /// Sends data over the network (POST/PUT/PATCH, sockets, email, webhooks).
+    NetworkSend,
+    /// Writes or creates files.
+    FsWrite,
+    /// Deletes files or directories.
+    FsDelete,
+    /// Starts a process.
+    Process,
+    /// Reads credentials: key files (`~/.ssh`, `~/.aws`, `.env`) or the whole environment.
+    CredentialRead,
+    /// Writes to a database.
+    DatabaseWrite,
 }
 
 impl Effect {
+    pub const ALL: [Effect; 10] = [
+        Effect::CodeEval,
+        Effect::EnvRead,
+        Effect::FsRead,
+        Effect::NetworkRead,
+        Effect::NetworkSend,
+        Effect::FsWrite,
+        Effect::FsDelete,
+        Effect::Process,
+        Effect::CredentialRead,
+        Effect::DatabaseWrite,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Effect::CodeEval => "code-eval",
             Effect::EnvRead => "env-read",
             Effect::FsRead => "fs-read",
             Effect::NetworkRead => "network-read",
+            Effect::NetworkSend => "network-send",
+            Effect::FsWrite => "fs-write",
+            Effect::FsDelete => "fs-delete",
+            Effect::Process => "process",
+            Effect::CredentialRead => "credential-read",
+            Effect::DatabaseWrite => "database-write",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Effect> {
+        Effect::ALL.into_iter().find(|e| e.as_str() == text)
+    }
+
+    /// What the effect does, for messages: "sends data over the network".
+    pub fn verb(self) -> &'static str {
+        match self {
+            Effect::CodeEval => "runs generated code",
+            Effect::EnvRead => "reads an environment variable",
+            Effect::FsRead => "reads files",
+            Effect::NetworkRead => "fetches data from the network",
+            Effect::NetworkSend => "sends data over the network",
+            Effect::FsWrite => "writes files",
+            Effect::FsDelete => "deletes files",
+            Effect::Process => "runs processes",
+            Effect::CredentialRead => "reads credentials",
+            Effect::DatabaseWrite => "writes to a database",
         }
     }
 
@@ -48,6 +99,37 @@ impl Effect {
     pub fn is_external_read(self) -> bool {
         matches!(self, Effect::EnvRead | Effect::FsRead | Effect::NetworkRead)
     }
+}
+
+/// A condition on an argument of a sink: the effect applies when the argument's constant text
+/// matches `pattern` (`open(path, "w")`, `fetch(url, { method: "POST" })`); otherwise the sink's
+/// `otherwise` effect does, if any.
+#[derive(Clone, Debug)]
+pub struct Condition {
+    /// A position (`1`), or a position and a property of an object literal (`1.method`).
+    pub argument: Option<(usize, Option<String>)>,
+    pub keyword: Option<String>,
+    pub pattern: regex::Regex,
+}
+
+impl PartialEq for Condition {
+    fn eq(&self, other: &Self) -> bool {
+        self.argument == other.argument
+            && self.keyword == other.keyword
+            && self.pattern.as_str() == other.pattern.as_str()
+    }
+}
+
+impl Eq for Condition {}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConditionRecord {
+    #[serde(default)]
+    argument: Option<String>,
+    #[serde(default)]
+    keyword: Option<String>,
+    pattern: String,
 }
 
 /// Which argument of a call carries the payload.
@@ -89,6 +171,10 @@ pub struct Sink {
     pub family: Family,
     pub call: String,
     pub effect: Effect,
+    /// The effect applies only when this holds...
+    pub when: Option<Condition>,
+    /// ...and this one applies otherwise.
+    pub otherwise: Option<Effect>,
     pub argument: ArgumentSpec,
     pub keyword: Option<String>,
     pub runs: String,
@@ -112,6 +198,10 @@ struct SinkRecord {
     language: LanguageName,
     call: String,
     effect: Effect,
+    #[serde(default)]
+    when: Option<ConditionRecord>,
+    #[serde(default)]
+    otherwise: Option<Effect>,
     #[serde(default = "first_argument")]
     argument: ArgumentSpec,
     #[serde(default)]
@@ -293,6 +383,36 @@ pub struct RequestPattern {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+struct DisclosureRecord {
+    effect: Effect,
+    pattern: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClaimRecord {
+    id: String,
+    what: String,
+    contradicts: Vec<Effect>,
+    pattern: String,
+    #[serde(default)]
+    weak: bool,
+}
+
+/// An explicit claim a description can make, and the effects that contradict it.
+#[derive(Clone, Debug)]
+pub struct Claim {
+    pub id: String,
+    /// Completes "`tool` says ...": "it is read-only".
+    pub what: String,
+    pub contradicts: Vec<Effect>,
+    pub pattern: regex::Regex,
+    /// Contradicted only by effects the description does not otherwise disclose.
+    pub weak: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct InjectedRecord {
     types: Vec<String>,
 }
@@ -315,6 +435,10 @@ struct DataFile {
     shadowing: Vec<PhraseRecord>,
     #[serde(default)]
     injected: Vec<InjectedRecord>,
+    #[serde(default)]
+    disclosure: Vec<DisclosureRecord>,
+    #[serde(default)]
+    claim: Vec<ClaimRecord>,
     #[serde(default)]
     imposition: Vec<PatternRecord>,
     #[serde(default)]
@@ -367,6 +491,10 @@ pub struct Knowledge {
     pub requests: Vec<RequestPattern>,
     /// Types of parameters a framework fills in itself (`Context`, `RunnableConfig`).
     pub injected_types: Vec<String>,
+    /// AL101–AL104: words that disclose an effect.
+    pub disclosures: Vec<(Effect, regex::Regex)>,
+    /// AL105: explicit claims.
+    pub claims: Vec<Claim>,
     /// AL112: references to other tools (group 1 is the tool's name).
     pub shadowing: Vec<Phrase>,
     /// AL112: a sentence imposes something.
@@ -412,10 +540,40 @@ impl Knowledge {
             message: e.to_string(),
         })?;
         for record in file.sink {
+            let when = match record.when {
+                None => None,
+                Some(c) => {
+                    let argument = match c.argument.as_deref() {
+                        None => None,
+                        Some(spec) => {
+                            let (position, property) = match spec.split_once('.') {
+                                Some((n, key)) => (n, Some(key.to_string())),
+                                None => (spec, None),
+                            };
+                            let position =
+                                position.parse::<usize>().map_err(|_| KnowledgeError {
+                                    origin: origin.to_string(),
+                                    message: format!(
+                                        "sink {}: `when.argument = \"{spec}\"` is not N or N.KEY",
+                                        record.call
+                                    ),
+                                })?;
+                            Some((position, property))
+                        }
+                    };
+                    Some(Condition {
+                        argument,
+                        keyword: c.keyword,
+                        pattern: compile(origin, &c.pattern)?,
+                    })
+                }
+            };
             let sink = Sink {
                 family: record.language.into(),
                 call: record.call,
                 effect: record.effect,
+                when,
+                otherwise: record.otherwise,
                 argument: record.argument,
                 keyword: record.keyword,
                 runs: record.runs,
@@ -492,6 +650,19 @@ impl Knowledge {
         for record in file.injected {
             self.injected_types.extend(record.types);
         }
+        for record in file.disclosure {
+            self.disclosures
+                .push((record.effect, compile(origin, &record.pattern)?));
+        }
+        for record in file.claim {
+            self.claims.push(Claim {
+                pattern: compile(origin, &record.pattern)?,
+                id: record.id,
+                what: record.what,
+                contradicts: record.contradicts,
+                weak: record.weak,
+            });
+        }
         for record in file.imposition {
             self.impositions.push(compile(origin, &record.pattern)?);
         }
@@ -520,6 +691,13 @@ impl Knowledge {
             .into_iter()
             .flatten()
             .map(|&i| &self.tools[i])
+    }
+
+    /// Whether a description discloses an effect.
+    pub fn discloses(&self, effect: Effect, text: &str) -> bool {
+        self.disclosures
+            .iter()
+            .any(|(e, pattern)| *e == effect && pattern.is_match(text))
     }
 
     /// Recognisers for an unresolved callee as written (`server.tool`), by `*.tool` suffix.

@@ -63,6 +63,22 @@ pub fn card(tool: &Tool, index: &LineIndex) -> String {
             }
         }
     }
+    if !tool.effects.is_empty() {
+        out.push_str("\nWhat its code does:\n");
+        for (effect, evidence) in &tool.effects {
+            let chain: Vec<String> = evidence
+                .iter()
+                .map(|hop| {
+                    format!(
+                        "`{}` (line {})",
+                        hop.callee,
+                        index.line_of(hop.range.start) + 1
+                    )
+                })
+                .collect();
+            let _ = writeln!(out, "- {}: {}", effect.verb(), chain.join(" ← "));
+        }
+    }
     if let Some(handler) = &tool.handler {
         let line = index.line_of(handler.start) + 1;
         match &tool.function_name {

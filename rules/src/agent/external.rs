@@ -6,10 +6,9 @@ use std::ops::Range;
 
 use tree_sitter::Tree;
 
-use super::tools::node_at;
 use crate::facts::FileFacts;
 use crate::knowledge::{Effect, Knowledge};
-use crate::syntax::{Language, node_range, node_text, preorder};
+use crate::syntax::{Language, Locator, node_range, node_text, preorder};
 
 /// Where outside text comes in.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -41,6 +40,8 @@ pub fn external_read(
             .find(|s| s.effect.is_external_read())
             .map(|s| s.effect)
     };
+    let locator = Locator::new(tree);
+    let locator = &locator;
     let mut pending = vec![(expression.clone(), 0usize)];
     let mut visited: Vec<Range<usize>> = Vec::new();
     let mut budget = BUDGET;
@@ -49,7 +50,7 @@ pub fn external_read(
             continue;
         }
         visited.push(range.clone());
-        let root = node_at(tree, &range)?;
+        let root = locator.node_at(&range)?;
         for node in preorder(root) {
             budget = budget.checked_sub(1)?;
             let candidate = match node.kind() {
@@ -71,7 +72,31 @@ pub fn external_read(
             if is_label {
                 continue;
             }
-            if let Some(resolved) = facts.resolve_node(candidate, source, language)
+            // Calls have their conditions evaluated (`open(p)` reads, `open(p, "w")` writes).
+            let call_effect = if matches!(node.kind(), "call" | "call_expression") {
+                let start = node.start_byte();
+                let i = facts.calls.partition_point(|c| c.range.start < start);
+                facts.calls[i..]
+                    .iter()
+                    .take_while(|c| c.range.start == start)
+                    .find(|c| c.range.end == node.end_byte())
+                    .and_then(|call| {
+                        super::capabilities::call_effects(call, source, locator, family, knowledge)
+                            .into_iter()
+                            .find(|e| e.is_external_read())
+                    })
+            } else {
+                None
+            };
+            if let Some(effect) = call_effect {
+                return Some(ExternalRead {
+                    effect,
+                    range: node_range(node),
+                    what: node_text(candidate, source).to_string(),
+                });
+            }
+            if !matches!(node.kind(), "call" | "call_expression")
+                && let Some(resolved) = facts.resolve_node(candidate, source, language)
                 && let Some(effect) = is_external(&resolved)
             {
                 return Some(ExternalRead {
@@ -105,7 +130,11 @@ pub fn external_read(
                     .iter()
                     .filter(|c| function.body_range.contains(&c.range.start))
                 {
-                    if let Some(effect) = call.resolved.as_deref().and_then(is_external) {
+                    let effect =
+                        super::capabilities::call_effects(call, source, locator, family, knowledge)
+                            .into_iter()
+                            .find(|e| e.is_external_read());
+                    if let Some(effect) = effect {
                         return Some(ExternalRead {
                             effect,
                             range: call.range.clone(),

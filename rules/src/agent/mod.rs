@@ -1,6 +1,7 @@
 //! The agent model: the tools a file declares, what the model is told about them, and (later) what
 //! their code does.
 
+pub mod capabilities;
 pub mod card;
 pub mod external;
 pub mod text;

@@ -79,6 +79,8 @@ pub struct Tool {
     pub handler: Option<Range<usize>>,
     /// The parameters the model fills in.
     pub parameters: Vec<ToolParameter>,
+    /// What the code that runs does, with evidence (filled in after the capability analysis).
+    pub effects: super::capabilities::EffectMap,
 }
 
 impl Tool {
@@ -86,17 +88,6 @@ impl Tool {
     pub fn display_name(&self) -> &str {
         self.name.as_deref().unwrap_or("this tool")
     }
-}
-
-/// The smallest node spanning exactly `range`.
-pub(crate) fn node_at<'t>(tree: &'t Tree, range: &Range<usize>) -> Option<Node<'t>> {
-    let mut node = tree
-        .root_node()
-        .descendant_for_byte_range(range.start, range.end)?;
-    while node_range(node) != *range {
-        node = node.parent()?;
-    }
-    Some(node)
 }
 
 /// Every tool declared in a file.
@@ -437,6 +428,7 @@ impl<'a> Finder<'a> {
             function_name: def.map(|f| f.name.clone()),
             handler,
             parameters,
+            effects: Default::default(),
         }
     }
 
@@ -505,6 +497,7 @@ impl<'a> Finder<'a> {
             parameters: function
                 .map(|i| self.python_parameters(i, None))
                 .unwrap_or_default(),
+            effects: Default::default(),
         }
     }
 }

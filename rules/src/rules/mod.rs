@@ -108,6 +108,11 @@ pub(crate) use declare_rule;
 pub fn all() -> &'static [&'static dyn Rule] {
     &[
         &description::MissingToolDescription,
+        &description::UndisclosedNetworkEgress,
+        &description::UndisclosedFileMutation,
+        &description::UndisclosedProcessExecution,
+        &description::UndisclosedCredentialAccess,
+        &description::ContradictedDescriptionClaim,
         &description::InstructionsInToolDescription,
         &description::SensitiveResourceInDescription,
         &description::ToolShadowing,

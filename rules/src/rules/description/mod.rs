@@ -1,5 +1,6 @@
 //! AL1xx: what tools tell the model, compared with what they do.
 
+mod capability;
 mod hidden_text;
 mod instructions;
 mod missing_description;
@@ -9,6 +10,10 @@ mod unauditable_description;
 
 use std::ops::Range;
 
+pub use capability::{
+    ContradictedDescriptionClaim, UndisclosedCredentialAccess, UndisclosedFileMutation,
+    UndisclosedNetworkEgress, UndisclosedProcessExecution,
+};
 pub use hidden_text::HiddenTextInDescription;
 pub use instructions::InstructionsInToolDescription;
 pub use missing_description::MissingToolDescription;

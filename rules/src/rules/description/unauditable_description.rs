@@ -50,7 +50,7 @@ fn origin(effect: Effect) -> &'static str {
         Effect::EnvRead => "the environment",
         Effect::FsRead => "a file",
         Effect::NetworkRead => "the network",
-        Effect::CodeEval => "code",
+        _ => "outside the program",
     }
 }
 

@@ -1,0 +1,390 @@
+//! What code really does: the effects of each function (network, files, processes, credentials,
+//! databases), from the sinks in `rules/data/sinks.toml`, propagated through the calls a file
+//! makes to its own functions and methods, to a fixpoint, with the chain of calls as evidence.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use tree_sitter::Node;
+
+use crate::facts::{Binding, Call, FileFacts};
+use crate::knowledge::{Condition, Effect, Knowledge};
+use crate::syntax::{Family, Language, Locator, node_text, preorder};
+
+/// One step of the evidence for an effect.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hop {
+    /// The call.
+    pub range: Range<usize>,
+    /// What is called, as written.
+    pub callee: String,
+}
+
+/// How a function comes to have an effect: `hops[0]` is the call that has it (`httpx.post`), each
+/// next hop the call that reaches the previous one's function, the last one made by the function
+/// itself.
+pub type Evidence = Vec<Hop>;
+
+/// Effects with their evidence.
+pub type EffectMap = BTreeMap<Effect, Evidence>;
+
+/// The constant text inside an expression: every string literal's content, joined by `/`.
+fn constant_text(node: Node<'_>, source: &str) -> String {
+    let mut parts = Vec::new();
+    for n in preorder(node).take(256) {
+        if matches!(n.kind(), "string_content" | "string_fragment") {
+            parts.push(node_text(n, source));
+        }
+    }
+    parts.join("/")
+}
+
+/// The argument a condition looks at.
+fn condition_argument<'t>(
+    call: &Call,
+    condition: &Condition,
+    locator: &Locator<'t>,
+    source: &str,
+) -> Option<Node<'t>> {
+    let by_keyword = condition.keyword.as_deref().and_then(|k| {
+        call.arguments
+            .iter()
+            .find(|a| a.keyword.as_deref() == Some(k))
+    });
+    let by_position = condition.argument.as_ref().and_then(|(n, _)| {
+        call.arguments
+            .iter()
+            .filter(|a| a.keyword.is_none())
+            .nth(*n)
+    });
+    let argument = by_keyword.or(by_position)?;
+    let node = locator.node_at(&argument.range)?;
+    match condition
+        .argument
+        .as_ref()
+        .and_then(|(_, property)| property.as_deref())
+    {
+        Some(key) if by_keyword.is_none() => {
+            if node.kind() != "object" {
+                return None;
+            }
+            let mut cursor = node.walk();
+            node.named_children(&mut cursor).find_map(|pair| {
+                let k = pair.child_by_field_name("key")?;
+                (node_text(k, source).trim_matches(|c| c == '"' || c == '\'') == key)
+                    .then(|| pair.child_by_field_name("value"))
+                    .flatten()
+            })
+        }
+        _ => Some(node),
+    }
+}
+
+/// The effects a call has by itself, conditions evaluated.
+pub fn call_effects(
+    call: &Call,
+    source: &str,
+    locator: &Locator<'_>,
+    family: Family,
+    knowledge: &Knowledge,
+) -> Vec<Effect> {
+    let Some(resolved) = call.resolved.as_deref() else {
+        return Vec::new();
+    };
+    let mut effects = Vec::new();
+    for sink in knowledge.sinks_for(family, resolved) {
+        let effect = match &sink.when {
+            None => Some(sink.effect),
+            Some(condition) => {
+                let holds = condition_argument(call, condition, locator, source)
+                    .is_some_and(|node| condition.pattern.is_match(&constant_text(node, source)));
+                if holds {
+                    Some(sink.effect)
+                } else {
+                    sink.otherwise
+                }
+            }
+        };
+        if let Some(effect) = effect
+            && !effects.contains(&effect)
+        {
+            effects.push(effect);
+        }
+    }
+    effects
+}
+
+/// What a call calls, as written (`helper`, `Git().log`).
+fn label(call: &Call, source: &str) -> String {
+    call.callee.clone().unwrap_or_else(|| {
+        crate::rules::excerpt(
+            source.get(call.callee_range.clone()).unwrap_or_default(),
+            40,
+        )
+    })
+}
+
+/// The effects of every function of a file.
+pub struct Capabilities {
+    functions: Vec<EffectMap>,
+    /// For each call: the function of this file it calls, if any.
+    targets: Vec<Option<usize>>,
+    /// For each call: its own effects.
+    direct: Vec<Vec<Effect>>,
+}
+
+/// For each call, the innermost function containing it.
+fn owners(facts: &FileFacts) -> Vec<Option<usize>> {
+    let mut order: Vec<usize> = (0..facts.functions.len()).collect();
+    order.sort_by_key(|&i| {
+        (
+            facts.functions[i].range.start,
+            std::cmp::Reverse(facts.functions[i].range.end),
+        )
+    });
+    let mut calls: Vec<usize> = (0..facts.calls.len()).collect();
+    calls.sort_by_key(|&i| facts.calls[i].range.start);
+    let mut owners = vec![None; facts.calls.len()];
+    let mut open: Vec<usize> = Vec::new();
+    let mut next = 0;
+    for call in calls {
+        let at = facts.calls[call].range.start;
+        while next < order.len() && facts.functions[order[next]].range.start <= at {
+            let f = order[next];
+            while open
+                .last()
+                .is_some_and(|&o| facts.functions[o].range.end <= facts.functions[f].range.start)
+            {
+                open.pop();
+            }
+            open.push(f);
+            next += 1;
+        }
+        while open
+            .last()
+            .is_some_and(|&o| facts.functions[o].range.end <= at)
+        {
+            open.pop();
+        }
+        owners[call] = open.last().copied();
+    }
+    owners
+}
+
+impl Capabilities {
+    pub fn compute(
+        source: &str,
+        locator: &Locator<'_>,
+        language: Language,
+        facts: &FileFacts,
+        knowledge: &Knowledge,
+    ) -> Capabilities {
+        let family = language.family();
+        let owners = owners(facts);
+        let direct: Vec<Vec<Effect>> = facts
+            .calls
+            .iter()
+            .map(|call| call_effects(call, source, locator, family, knowledge))
+            .collect();
+        let targets: Vec<Option<usize>> = facts
+            .calls
+            .iter()
+            .zip(&owners)
+            .map(|(call, owner)| local_target(call, *owner, facts, locator, source))
+            .collect();
+        let mut functions: Vec<EffectMap> = vec![EffectMap::new(); facts.functions.len()];
+        for (i, call) in facts.calls.iter().enumerate() {
+            let Some(owner) = owners[i] else {
+                continue;
+            };
+            for effect in &direct[i] {
+                functions[owner].entry(*effect).or_insert_with(|| {
+                    vec![Hop {
+                        range: call.range.clone(),
+                        callee: label(call, source),
+                    }]
+                });
+            }
+        }
+        // Propagate along calls to this file's functions until nothing changes.
+        for _ in 0..=facts.functions.len().min(64) {
+            let mut changed = false;
+            for (i, call) in facts.calls.iter().enumerate() {
+                let (Some(owner), Some(target)) = (owners[i], targets[i]) else {
+                    continue;
+                };
+                if owner == target {
+                    continue;
+                }
+                let inherited: Vec<(Effect, Evidence)> = functions[target]
+                    .iter()
+                    .filter(|(effect, _)| !functions[owner].contains_key(effect))
+                    .map(|(effect, evidence)| {
+                        let mut chain = evidence.clone();
+                        chain.push(Hop {
+                            range: call.range.clone(),
+                            callee: label(call, source),
+                        });
+                        (*effect, chain)
+                    })
+                    .collect();
+                for (effect, chain) in inherited {
+                    functions[owner].insert(effect, chain);
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        Capabilities {
+            functions,
+            targets,
+            direct,
+        }
+    }
+
+    pub fn of_function(&self, function: usize) -> &EffectMap {
+        static EMPTY: EffectMap = EffectMap::new();
+        self.functions.get(function).unwrap_or(&EMPTY)
+    }
+
+    /// The effects of code in `range` (an inline handler): its calls and what they reach.
+    pub fn of_range(&self, range: &Range<usize>, facts: &FileFacts, source: &str) -> EffectMap {
+        let mut effects = EffectMap::new();
+        for (i, call) in facts.calls.iter().enumerate() {
+            if !(range.start <= call.range.start && call.range.end <= range.end) {
+                continue;
+            }
+            let hop = || Hop {
+                range: call.range.clone(),
+                callee: label(call, source),
+            };
+            for effect in &self.direct[i] {
+                effects.entry(*effect).or_insert_with(|| vec![hop()]);
+            }
+            if let Some(target) = self.targets[i] {
+                for (effect, evidence) in &self.functions[target] {
+                    effects.entry(*effect).or_insert_with(|| {
+                        let mut chain = evidence.clone();
+                        chain.push(hop());
+                        chain
+                    });
+                }
+            }
+        }
+        effects
+    }
+}
+
+/// The function of this file a call reaches: a function by name, `self.method()` /
+/// `this.method()` in a method, `Class.method()`, or `obj.method()` on an object of a class of
+/// this file.
+fn local_target(
+    call: &Call,
+    owner: Option<usize>,
+    facts: &FileFacts,
+    locator: &Locator<'_>,
+    source: &str,
+) -> Option<usize> {
+    let Some(callee) = call.callee.as_deref() else {
+        return constructed_method(call, facts, locator, source);
+    };
+    let mut parts = callee.split('.');
+    let root = parts.next()?;
+    let rest: Vec<&str> = parts.collect();
+    let functions = &facts.functions;
+    match rest.as_slice() {
+        [] => {
+            // Imported or builtin names are not this file's functions.
+            if call.resolved.is_some()
+                && facts
+                    .bindings
+                    .of(root)
+                    .iter()
+                    .all(|b| !matches!(b, Binding::Local))
+            {
+                return None;
+            }
+            // The nearest definition: nested in the caller first, then at the top level.
+            let candidates = functions
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| f.name == root && f.class.is_none());
+            let containing = owner.map(|o| functions[o].range.clone());
+            candidates
+                .clone()
+                .filter(|(_, f)| {
+                    containing
+                        .as_ref()
+                        .is_some_and(|c| c.contains(&f.range.start))
+                })
+                .min_by_key(|(_, f)| f.range.len())
+                .or_else(|| candidates.min_by_key(|(_, f)| f.range.start))
+                .map(|(i, _)| i)
+        }
+        [method] => {
+            let class = if matches!(root, "self" | "cls" | "this") {
+                owner.and_then(|o| functions[o].class)
+            } else if let Some(index) = facts.classes.iter().position(|c| c.name == root) {
+                Some(index)
+            } else {
+                // `obj = Helper(...)`: the class of this file it was made from.
+                let value = facts.bindings.single_value(root)?;
+                let node = locator.node_at(&value)?;
+                let constructor = match node.kind() {
+                    "call" => node.child_by_field_name("function")?,
+                    "new_expression" => node.child_by_field_name("constructor")?,
+                    "call_expression" => node.child_by_field_name("function")?,
+                    _ => return None,
+                };
+                let name = node_text(constructor, source);
+                facts.classes.iter().position(|c| c.name == name)
+            }?;
+            functions
+                .iter()
+                .position(|f| f.class == Some(class) && f.name == *method)
+        }
+        _ => None,
+    }
+}
+
+/// `Helper(...).method(...)` / `new Helper().method()`: a method of a class of this file.
+fn constructed_method(
+    call: &Call,
+    facts: &FileFacts,
+    locator: &Locator<'_>,
+    source: &str,
+) -> Option<usize> {
+    let callee = locator.node_at(&call.callee_range)?;
+    let (object, method) = match callee.kind() {
+        "attribute" => (
+            callee.child_by_field_name("object")?,
+            callee.child_by_field_name("attribute")?,
+        ),
+        "member_expression" => (
+            callee.child_by_field_name("object")?,
+            callee.child_by_field_name("property")?,
+        ),
+        _ => return None,
+    };
+    let constructor = match object.kind() {
+        "call" | "call_expression" => object.child_by_field_name("function")?,
+        "new_expression" => object.child_by_field_name("constructor")?,
+        "parenthesized_expression" => {
+            let inner = object.named_child(0)?;
+            (inner.kind() == "new_expression")
+                .then(|| inner.child_by_field_name("constructor"))??
+        }
+        _ => return None,
+    };
+    let class = facts
+        .classes
+        .iter()
+        .position(|c| c.name == node_text(constructor, source))?;
+    let method = node_text(method, source);
+    facts
+        .functions
+        .iter()
+        .position(|f| f.class == Some(class) && f.name == method)
+}

@@ -111,25 +111,7 @@ pub fn analyse_with_rules(
         }
     };
     let tools = match catch_unwind(AssertUnwindSafe(|| {
-        let mut tools = agent::tools(file.source, file.tree, file.language, &facts, knowledge);
-        if !tools.is_empty() {
-            let locator = crate::syntax::Locator::new(file.tree);
-            let capabilities = agent::capabilities::Capabilities::compute(
-                file.source,
-                &locator,
-                file.language,
-                &facts,
-                knowledge,
-            );
-            for tool in &mut tools {
-                tool.effects = match (tool.function, &tool.handler) {
-                    (Some(function), _) => capabilities.of_function(function).clone(),
-                    (None, Some(handler)) => capabilities.of_range(handler, &facts, file.source),
-                    (None, None) => Default::default(),
-                };
-            }
-        }
-        tools
+        agent::tools_with_effects(file.source, file.tree, file.language, &facts, knowledge)
     })) {
         Ok(tools) => tools,
         Err(panic) => {

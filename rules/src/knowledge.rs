@@ -443,6 +443,28 @@ struct DataFile {
     imposition: Vec<PatternRecord>,
     #[serde(default)]
     redirection: Vec<PatternRecord>,
+    #[serde(default)]
+    scratch: Vec<ScratchRecord>,
+}
+
+/// Where a tool keeps files for itself: the temporary directory.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScratchRecord {
+    language: LanguageName,
+    /// Calls that make or name a temporary path (`tempfile.mkstemp`, `os.tmpdir`).
+    #[serde(default)]
+    calls: Vec<String>,
+    /// A constant path in the temporary directory.
+    #[serde(default)]
+    path: Option<String>,
+}
+
+/// Scratch space of one language family.
+#[derive(Clone, Debug, Default)]
+pub struct Scratch {
+    pub calls: rustc_hash::FxHashSet<String>,
+    pub paths: Vec<regex::Regex>,
 }
 
 fn compile(origin: &str, pattern: &str) -> Result<regex::Regex, KnowledgeError> {
@@ -501,6 +523,8 @@ pub struct Knowledge {
     pub impositions: Vec<regex::Regex>,
     /// AL112: something is sent somewhere else.
     pub redirections: Vec<regex::Regex>,
+    /// Temporary paths, whose writes and deletes are not effects a description must disclose.
+    pub scratch: HashMap<Family, Scratch>,
     /// Sink indexes by family, then by resolved call name.
     by_call: HashMap<Family, HashMap<String, Vec<usize>>>,
 }
@@ -668,6 +692,13 @@ impl Knowledge {
         }
         for record in file.redirection {
             self.redirections.push(compile(origin, &record.pattern)?);
+        }
+        for record in file.scratch {
+            let scratch = self.scratch.entry(record.language.into()).or_default();
+            scratch.calls.extend(record.calls);
+            if let Some(path) = record.path {
+                scratch.paths.push(compile(origin, &path)?);
+            }
         }
         for record in file.request {
             self.requests.push(RequestPattern {

@@ -261,5 +261,13 @@ fn inventory_golden() {
     assert_eq!(json.status.code(), Some(0), "{}", stderr(&json));
     let tools: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
     assert!(tools.as_array().is_some_and(|t| t.len() >= 10));
+    // The "offline" word counter posts the text: the inventory says so, with the call.
+    let word_count = tools
+        .as_array()
+        .and_then(|t| t.iter().find(|t| t["name"] == "word_count"))
+        .expect("word_count is listed");
+    assert_eq!(word_count["effects"][0]["effect"], "network-send");
+    assert_eq!(word_count["effects"][0]["call"], "requests.post");
+    assert_eq!(word_count["effects"][0]["line"], 30);
     insta::assert_snapshot!(stdout(&run(&["inventory", "examples"], &root)));
 }

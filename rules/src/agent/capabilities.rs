@@ -8,7 +8,7 @@ use std::ops::Range;
 use tree_sitter::Node;
 
 use crate::facts::{Binding, Call, FileFacts};
-use crate::knowledge::{Condition, Effect, Knowledge};
+use crate::knowledge::{ArgumentSpec, Condition, Effect, Knowledge, Sink};
 use crate::syntax::{Family, Language, Locator, node_text, preorder};
 
 /// One step of the evidence for an effect.
@@ -85,6 +85,7 @@ pub fn call_effects(
     call: &Call,
     source: &str,
     locator: &Locator<'_>,
+    facts: &FileFacts,
     family: Family,
     knowledge: &Knowledge,
 ) -> Vec<Effect> {
@@ -105,13 +106,145 @@ pub fn call_effects(
                 }
             }
         };
+        let scratch = || {
+            knowledge.scratch.get(&family).is_some_and(|scratch| {
+                Scratch {
+                    scratch,
+                    facts,
+                    locator,
+                    source,
+                }
+                .call(call, sink)
+            })
+        };
         if let Some(effect) = effect
             && !effects.contains(&effect)
+            && !(matches!(effect, Effect::FsWrite | Effect::FsDelete) && scratch())
         {
             effects.push(effect);
         }
     }
     effects
+}
+
+/// How many assignments deep a temporary path is followed (`p = f.name` after
+/// `with tempfile.NamedTemporaryFile() as f`).
+const SCRATCH_DEPTH: usize = 3;
+
+/// Whether a file write or delete works on a temporary path the code made itself.
+struct Scratch<'a, 't> {
+    scratch: &'a crate::knowledge::Scratch,
+    facts: &'a FileFacts,
+    locator: &'a Locator<'t>,
+    source: &'a str,
+}
+
+impl<'t> Scratch<'_, 't> {
+    fn call(&self, call: &Call, sink: &Sink) -> bool {
+        let target = if sink.call.contains('#') {
+            // A method (`Path#unlink`): the path is the object.
+            self.locator
+                .node_at(&call.callee_range)
+                .and_then(|callee| callee.child_by_field_name("object"))
+        } else {
+            let positional = match sink.argument {
+                ArgumentSpec::Position(n) => {
+                    call.arguments.iter().filter(|a| a.keyword.is_none()).nth(n)
+                }
+                ArgumentSpec::Any(_) => None,
+            };
+            positional
+                .or_else(|| {
+                    let keyword = sink.keyword.as_deref()?;
+                    call.arguments
+                        .iter()
+                        .find(|a| a.keyword.as_deref() == Some(keyword))
+                })
+                .and_then(|a| self.locator.node_at(&a.range))
+        };
+        let Some(target) = target else {
+            return false;
+        };
+        // The enclosing function (arrow functions included), whose assignments are followed.
+        let mut function = self.locator.parent(target);
+        while let Some(node) = function {
+            if matches!(
+                node.kind(),
+                "function_definition"
+                    | "function_declaration"
+                    | "function_expression"
+                    | "function"
+                    | "arrow_function"
+                    | "method_definition"
+                    | "generator_function_declaration"
+            ) {
+                break;
+            }
+            function = self.locator.parent(node);
+        }
+        self.value(target, function, SCRATCH_DEPTH)
+    }
+
+    /// Whether an expression is a temporary path: a constant one, one made by a scratch call, or
+    /// a name the enclosing function assigns one to.
+    fn value(&self, node: Node<'t>, function: Option<Node<'t>>, depth: usize) -> bool {
+        let text = constant_text(node, self.source);
+        if self.scratch.paths.iter().any(|p| p.is_match(&text)) {
+            return true;
+        }
+        let range = node.start_byte()..node.end_byte();
+        let first = self
+            .facts
+            .calls
+            .partition_point(|c| c.range.start < range.start);
+        let made = self.facts.calls[first..]
+            .iter()
+            .take_while(|c| c.range.start < range.end)
+            .any(|c| {
+                c.resolved
+                    .as_deref()
+                    .is_some_and(|r| self.scratch.calls.contains(r))
+            });
+        if made {
+            return true;
+        }
+        let Some(function) = function.filter(|_| depth > 0) else {
+            return false;
+        };
+        let names: Vec<&str> = preorder(node)
+            .take(64)
+            .filter(|n| n.kind() == "identifier")
+            .map(|n| node_text(n, self.source))
+            .collect();
+        if names.is_empty() {
+            return false;
+        }
+        for n in preorder(function).take(8192) {
+            let (target, value) = match n.kind() {
+                "assignment" | "assignment_expression" => (
+                    n.child_by_field_name("left"),
+                    n.child_by_field_name("right"),
+                ),
+                "variable_declarator" | "named_expression" => (
+                    n.child_by_field_name("name"),
+                    n.child_by_field_name("value"),
+                ),
+                // `with tempfile.TemporaryDirectory() as tmp`
+                "as_pattern" => (n.child_by_field_name("alias"), n.named_child(0)),
+                _ => continue,
+            };
+            let (Some(target), Some(value)) = (target, value) else {
+                continue;
+            };
+            let assigns = preorder(target)
+                .take(32)
+                .any(|t| t.kind() == "identifier" && names.contains(&node_text(t, self.source)));
+            if assigns && self.value(value, Some(function), depth - 1) {
+                return true;
+            }
+        }
+        false
+    }
 }
 
 /// What a call calls, as written (`helper`, `Git().log`).
@@ -184,7 +317,7 @@ impl Capabilities {
         let direct: Vec<Vec<Effect>> = facts
             .calls
             .iter()
-            .map(|call| call_effects(call, source, locator, family, knowledge))
+            .map(|call| call_effects(call, source, locator, facts, family, knowledge))
             .collect();
         let targets: Vec<Option<usize>> = facts
             .calls

@@ -81,9 +81,11 @@ pub fn external_read(
                     .take_while(|c| c.range.start == start)
                     .find(|c| c.range.end == node.end_byte())
                     .and_then(|call| {
-                        super::capabilities::call_effects(call, source, locator, family, knowledge)
-                            .into_iter()
-                            .find(|e| e.is_external_read())
+                        super::capabilities::call_effects(
+                            call, source, locator, facts, family, knowledge,
+                        )
+                        .into_iter()
+                        .find(|e| e.is_external_read())
                     })
             } else {
                 None
@@ -130,10 +132,11 @@ pub fn external_read(
                     .iter()
                     .filter(|c| function.body_range.contains(&c.range.start))
                 {
-                    let effect =
-                        super::capabilities::call_effects(call, source, locator, family, knowledge)
-                            .into_iter()
-                            .find(|e| e.is_external_read());
+                    let effect = super::capabilities::call_effects(
+                        call, source, locator, facts, family, knowledge,
+                    )
+                    .into_iter()
+                    .find(|e| e.is_external_read());
                     if let Some(effect) = effect {
                         return Some(ExternalRead {
                             effect,

@@ -469,11 +469,27 @@ impl<'a> Finder<'a> {
             }
         }
         let description = recogniser.description.iter().find_map(|place| match place {
-            Place::Attribute(attr) => attribute(attr).map(|range| Description {
-                source: DescriptionSource::Attribute,
-                value: self.decode(&range),
-                expression: range,
-            }),
+            Place::Attribute(attr) => {
+                // `self.description = ...` in a method replaces the class attribute: what the
+                // model is told is the last value assigned there.
+                let assigned = self
+                    .facts
+                    .attribute_assignments
+                    .iter()
+                    .rfind(|a| {
+                        a.object == "self"
+                            && a.attribute == *attr
+                            && class.range.contains(&a.range.start)
+                    })
+                    .map(|a| a.value.clone());
+                assigned
+                    .or_else(|| attribute(attr))
+                    .map(|range| Description {
+                        source: DescriptionSource::Attribute,
+                        value: self.decode(&range),
+                        expression: range,
+                    })
+            }
             _ => None,
         });
         let function = recogniser.function.iter().find_map(|place| match place {

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use agentlint_rules::agent::card::visible;
-use agentlint_rules::agent::{Tool, tools};
+use agentlint_rules::agent::{Tool, tools_with_effects};
 use agentlint_rules::facts::FileFacts;
 use agentlint_rules::syntax::parse;
 use agentlint_rules::{Language, LineIndex, PositionEncoding};
@@ -29,6 +29,20 @@ struct Entry {
     description_computed: bool,
     parameters: Vec<Parameter>,
     function: Option<String>,
+    /// What the tool's code does (network, files, processes...), with where.
+    effects: Vec<EffectEntry>,
+}
+
+#[derive(Serialize)]
+struct EffectEntry {
+    effect: &'static str,
+    #[serde(skip)]
+    verb: &'static str,
+    /// The call that has the effect, as written, and its line.
+    call: String,
+    line: u32,
+    /// The calls of the tool's own code that lead there, outermost last.
+    through: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -44,7 +58,7 @@ fn entries(path: &Path, cwd: &Path, config: &Config) -> Vec<Entry> {
     let tree = parse(&source, language);
     let facts = FileFacts::extract(&source, &tree, language);
     let index = LineIndex::new(&source);
-    tools(&source, &tree, language, &facts, &config.knowledge)
+    tools_with_effects(&source, &tree, language, &facts, &config.knowledge)
         .into_iter()
         .map(|tool: Tool| {
             let at = index.position(&source, tool.anchor.start, PositionEncoding::Utf32);
@@ -65,6 +79,20 @@ fn entries(path: &Path, cwd: &Path, config: &Config) -> Vec<Entry> {
                     })
                     .collect(),
                 function: tool.function_name.clone(),
+                effects: tool
+                    .effects
+                    .iter()
+                    .filter_map(|(effect, evidence)| {
+                        let first = evidence.first()?;
+                        Some(EffectEntry {
+                            effect: effect.as_str(),
+                            verb: effect.verb(),
+                            call: first.callee.clone(),
+                            line: index.line_of(first.range.start) as u32 + 1,
+                            through: evidence[1..].iter().map(|h| h.callee.clone()).collect(),
+                        })
+                    })
+                    .collect(),
             }
         })
         .collect()
@@ -128,6 +156,12 @@ pub fn run(args: &InventoryArgs) -> ExitCode {
                             println!("    (parts are computed at run time)");
                         }
                     }
+                }
+                for effect in &entry.effects {
+                    println!(
+                        "    > {}: `{}`, line {}",
+                        effect.verb, effect.call, effect.line
+                    );
                 }
                 for parameter in &entry.parameters {
                     match &parameter.description {

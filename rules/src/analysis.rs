@@ -11,6 +11,7 @@ use crate::facts::{FactsCache, FileFacts};
 use crate::knowledge::Knowledge;
 use crate::rules::{self, Context, Rule};
 use crate::settings::Settings;
+use crate::summary::{FileSummary, Imports, Summaries};
 use crate::suppress;
 use crate::syntax::{Language, LineIndex, parse};
 
@@ -22,6 +23,9 @@ pub struct SourceFile<'a> {
     pub source: &'a str,
     pub tree: &'a Tree,
     pub language: Language,
+    /// The summaries of the workspace's other files, for what imported functions do. With it,
+    /// the analysis also returns this file's own summary.
+    pub workspace: Option<&'a dyn Summaries>,
 }
 
 /// A rule (or the fact extraction) that panicked. The other rules still report.
@@ -40,6 +44,8 @@ pub struct Analysis {
     pub failures: Vec<Failure>,
     /// The tools the file declares (for hover and inventories).
     pub tools: Vec<agent::Tool>,
+    /// The file's summary for the workspace index, when analysed with a workspace.
+    pub summary: Option<FileSummary>,
 }
 
 /// Analyses a file with every enabled rule.
@@ -73,6 +79,7 @@ pub fn analyse_text(
             source,
             tree: &tree,
             language,
+            workspace: None,
         },
         settings,
         knowledge,
@@ -110,18 +117,31 @@ pub fn analyse_with_rules(
             return analysis;
         }
     };
-    let tools = match catch_unwind(AssertUnwindSafe(|| {
-        agent::tools_with_effects(file.source, file.tree, file.language, &facts, knowledge)
+    let model = match catch_unwind(AssertUnwindSafe(|| {
+        let imports = file.workspace.map(|summaries| Imports {
+            summaries,
+            importer: file.path,
+        });
+        agent::model(
+            file.source,
+            file.tree,
+            file.language,
+            &facts,
+            knowledge,
+            imports,
+        )
     })) {
-        Ok(tools) => tools,
+        Ok(model) => model,
         Err(panic) => {
             analysis.failures.push(Failure {
                 stage: "tools",
                 message: panic_message(&panic),
             });
-            Vec::new()
+            agent::Model::default()
         }
     };
+    let tools = model.tools;
+    analysis.summary = model.summary;
     let ctx = Context {
         path: file.path,
         source: file.source,
@@ -203,6 +223,7 @@ mod tests {
                 source,
                 tree: &tree,
                 language: Language::Python,
+                workspace: None,
             },
             settings,
             Knowledge::builtin(),

@@ -43,11 +43,13 @@ impl fmt::Display for Severity {
     }
 }
 
-/// A place in the same file that explains a finding (where a value came from, what calls what).
+/// A place that explains a finding (where a value came from, what calls what): in the same
+/// file, or, with `place`, in another file of the workspace.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Related {
     pub range: Range<usize>,
     pub message: String,
+    pub place: Option<std::sync::Arc<crate::summary::Place>>,
 }
 
 /// One finding. Ranges are UTF-8 byte offsets into the analysed text.

@@ -24,5 +24,5 @@ pub use fix::{Applicability, Applied, Edit, Fix, apply_fixes, compatible_fixes};
 pub use knowledge::Knowledge;
 pub use rules::{Rule, RuleMeta};
 pub use settings::{Selector, Settings};
-pub use summary::FileSummary;
+pub use summary::{FileSummary, Place, Summaries};
 pub use syntax::{Document, Language, LineIndex, Position, PositionEncoding};

@@ -1,82 +1,410 @@
-//! Per-file summaries for the workspace index: what each function of a file does directly. The
-//! capability model (cross-file propagation) is built on these.
+//! Per-file summaries for the workspace index, and the cross-file part of the capability model:
+//! what each function of a file does (through that file's own functions), and which functions of
+//! other modules it calls. A tool in one file that calls a helper in another gets the helper's
+//! effects, followed through further imports, from these summaries.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, HashSet};
+use std::ops::Range;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
+use crate::agent::capabilities::{Capabilities, EffectMap, Evidence, Hop};
 use crate::facts::FileFacts;
-use crate::knowledge::{Effect, Knowledge};
-use crate::syntax::Language;
+use crate::knowledge::Knowledge;
+use crate::syntax::{Family, Language, LineIndex, Locator, PositionEncoding};
 
-/// A function and the effects of the calls it makes itself.
+/// Where a call is in another file: enough to point at it (related information, messages)
+/// without that file's text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Place {
+    pub path: PathBuf,
+    /// Zero-based line of the call's start.
+    pub line: u32,
+    /// Columns on that line in UTF-8 bytes, UTF-16 code units and characters (the call, cut at
+    /// the end of the line).
+    pub utf8: Range<u32>,
+    pub utf16: Range<u32>,
+    pub utf32: Range<u32>,
+    /// The host of a URL written in the call (`stats.example`), if any.
+    pub host: Option<String>,
+}
+
+impl Place {
+    /// The columns in a position encoding.
+    pub fn columns(&self, encoding: PositionEncoding) -> Range<u32> {
+        match encoding {
+            PositionEncoding::Utf8 => self.utf8.clone(),
+            PositionEncoding::Utf16 => self.utf16.clone(),
+            PositionEncoding::Utf32 => self.utf32.clone(),
+        }
+    }
+
+    /// The file's name for messages (`helpers.py`).
+    pub fn file_name(&self) -> String {
+        self.path.file_name().map_or_else(
+            || self.path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        )
+    }
+}
+
+/// A function and what it does.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FunctionSummary {
     pub name: String,
-    pub effects: BTreeSet<Effect>,
+    /// The class it is a method of.
+    pub class: Option<String>,
+    /// Its effects through its own calls and this file's functions, with evidence placed in this
+    /// file.
+    pub effects: EffectMap,
+    /// Names of other modules' functions it calls (as resolved in this file), with the chain.
+    pub imports: BTreeMap<String, Evidence>,
 }
 
 /// What the workspace index keeps for a file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FileSummary {
+    pub path: PathBuf,
     pub language: Language,
     pub functions: Vec<FunctionSummary>,
-    /// Effects of calls outside any function (module level).
-    pub module_effects: BTreeSet<Effect>,
+}
+
+/// The URL host written in a call's text.
+pub(crate) fn url_host(text: &str) -> Option<String> {
+    use std::sync::OnceLock;
+    static PATTERN: OnceLock<regex::Regex> = OnceLock::new();
+    #[allow(clippy::expect_used)]
+    let pattern = PATTERN
+        .get_or_init(|| regex::Regex::new(r"https?://([A-Za-z0-9.\-]+)").expect("valid pattern"));
+    pattern.captures(text).map(|c| c[1].to_string())
+}
+
+/// Gives every hop of a chain made in `source` its place in `path`.
+fn placed(chain: &Evidence, path: &Path, source: &str, index: &LineIndex) -> Evidence {
+    chain
+        .iter()
+        .map(|hop| {
+            if hop.place.is_some() {
+                return hop.clone();
+            }
+            let line = index.line_of(hop.range.start);
+            let line_range = index.line_range(source, line).unwrap_or(0..0);
+            let start = hop.range.start.clamp(line_range.start, line_range.end);
+            let end = hop.range.end.clamp(start, line_range.end);
+            let before = source.get(line_range.start..start).unwrap_or_default();
+            let inside = source.get(start..end).unwrap_or_default();
+            let column = |s: &str, e: PositionEncoding| u32::try_from(e.len(s)).unwrap_or(u32::MAX);
+            let columns = |e: PositionEncoding| {
+                let start = column(before, e);
+                start..start.saturating_add(column(inside, e))
+            };
+            Hop {
+                range: hop.range.clone(),
+                callee: hop.callee.clone(),
+                place: Some(Arc::new(Place {
+                    path: path.to_path_buf(),
+                    line: u32::try_from(line).unwrap_or(u32::MAX),
+                    utf8: columns(PositionEncoding::Utf8),
+                    utf16: columns(PositionEncoding::Utf16),
+                    utf32: columns(PositionEncoding::Utf32),
+                    host: source.get(hop.range.clone()).and_then(url_host),
+                })),
+            }
+        })
+        .collect()
 }
 
 impl FileSummary {
-    pub fn new(facts: &FileFacts, language: Language, knowledge: &Knowledge) -> FileSummary {
-        let mut functions: Vec<FunctionSummary> = facts
+    /// Summarises a file from its capabilities before imports were added.
+    pub fn new(
+        path: &Path,
+        source: &str,
+        facts: &FileFacts,
+        language: Language,
+        capabilities: &Capabilities,
+    ) -> FileSummary {
+        let index = LineIndex::new(source);
+        let path = normalize(path);
+        let functions = facts
             .functions
             .iter()
-            .map(|f| FunctionSummary {
+            .enumerate()
+            .map(|(i, f)| FunctionSummary {
                 name: f.name.clone(),
-                effects: BTreeSet::new(),
+                class: f
+                    .class
+                    .and_then(|c| facts.classes.get(c))
+                    .map(|c| c.name.clone()),
+                effects: capabilities
+                    .of_function(i)
+                    .iter()
+                    .map(|(effect, chain)| (*effect, placed(chain, &path, source, &index)))
+                    .collect(),
+                imports: capabilities
+                    .imports_of(i)
+                    .map(|imports| {
+                        imports
+                            .iter()
+                            .map(|(name, chain)| {
+                                (name.clone(), placed(chain, &path, source, &index))
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default(),
             })
             .collect();
-        let mut module_effects = BTreeSet::new();
-        for call in &facts.calls {
-            let Some(resolved) = call.resolved.as_deref() else {
-                continue;
-            };
-            for sink in knowledge.sinks_for(language.family(), resolved) {
-                match facts.enclosing_function(call.range.start) {
-                    Some(i) => {
-                        functions[i].effects.insert(sink.effect);
-                    }
-                    None => {
-                        module_effects.insert(sink.effect);
-                    }
-                }
-            }
-        }
         FileSummary {
+            path,
             language,
             functions,
-            module_effects,
         }
     }
 
     /// Summarises a source text.
-    pub fn of_source(source: &str, language: Language, knowledge: &Knowledge) -> FileSummary {
+    pub fn of_source(
+        path: &Path,
+        source: &str,
+        language: Language,
+        knowledge: &Knowledge,
+    ) -> FileSummary {
         let tree = crate::syntax::parse(source, language);
-        FileSummary::new(
-            &FileFacts::extract(source, &tree, language),
-            language,
-            knowledge,
-        )
+        let facts = FileFacts::extract(source, &tree, language);
+        let locator = Locator::new(&tree);
+        let capabilities = Capabilities::compute(source, &locator, language, &facts, knowledge);
+        FileSummary::new(path, source, &facts, language, &capabilities)
+    }
+
+    /// A top-level function (not a method) by name: the first defined.
+    fn function(&self, name: &str) -> Option<&FunctionSummary> {
+        self.functions
+            .iter()
+            .find(|f| f.name == name && f.class.is_none())
+    }
+}
+
+/// The summaries of the workspace's files, by normalized path (see [`normalize`]).
+pub trait Summaries: Sync {
+    fn summary(&self, path: &Path) -> Option<Arc<FileSummary>>;
+}
+
+impl<S: std::hash::BuildHasher + Sync> Summaries
+    for std::collections::HashMap<PathBuf, Arc<FileSummary>, S>
+{
+    fn summary(&self, path: &Path) -> Option<Arc<FileSummary>> {
+        self.get(path).cloned()
+    }
+}
+
+/// A path without `.` and with `..` applied, lexically (no file system access): the form index
+/// keys and lookups share.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) {
+                    out.pop();
+                } else {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// How many files deep imports are followed.
+const IMPORT_DEPTH: usize = 4;
+/// How many directories up a Python absolute import is looked for.
+const PYTHON_ANCESTORS: usize = 8;
+
+/// The files an imported module may be, most likely first.
+fn module_candidates(importer: &Path, family: Family, module: &str) -> Vec<PathBuf> {
+    let dir = importer.parent().unwrap_or(Path::new(""));
+    let mut candidates = Vec::new();
+    match family {
+        Family::Python => {
+            let dots = module.chars().take_while(|c| *c == '.').count();
+            let rest: PathBuf = module[dots..]
+                .split('.')
+                .filter(|p| !p.is_empty())
+                .collect();
+            let mut push = |base: &Path| {
+                if rest.as_os_str().is_empty() {
+                    candidates.push(normalize(&base.join("__init__.py")));
+                } else {
+                    candidates.push(normalize(&base.join(&rest).with_extension("py")));
+                    candidates.push(normalize(&base.join(&rest).join("__init__.py")));
+                }
+            };
+            if dots > 0 {
+                let mut base = dir.to_path_buf();
+                for _ in 1..dots {
+                    base.push("..");
+                }
+                push(&base);
+            } else {
+                for base in dir.ancestors().take(PYTHON_ANCESTORS) {
+                    push(base);
+                }
+            }
+        }
+        Family::JavaScript => {
+            let base = normalize(&dir.join(module));
+            let text = base.to_string_lossy().into_owned();
+            let stem = [".js", ".mjs", ".cjs", ".jsx"]
+                .into_iter()
+                .find_map(|e| text.strip_suffix(e));
+            if let Some(stem) = stem {
+                // TypeScript's ESM convention: `./helpers.js` is `helpers.ts` before compiling.
+                for ext in ["ts", "tsx", "mts", "cts"] {
+                    candidates.push(PathBuf::from(format!("{stem}.{ext}")));
+                }
+            }
+            candidates.push(base.clone());
+            for ext in ["ts", "tsx", "js", "mjs", "cjs", "jsx", "mts", "cts"] {
+                candidates.push(PathBuf::from(format!("{text}.{ext}")));
+            }
+            for index in ["index.ts", "index.tsx", "index.js"] {
+                candidates.push(base.join(index));
+            }
+        }
+    }
+    candidates
+}
+
+/// The file and function an imported name (`.helpers.upload`, `./helpers.upload`) refers to.
+fn resolve_function(
+    summaries: &dyn Summaries,
+    importer: &Path,
+    family: Family,
+    resolved: &str,
+) -> Option<(Arc<FileSummary>, usize)> {
+    let (module, name) = resolved.rsplit_once('.')?;
+    let module = if module.is_empty() { "." } else { module };
+    for candidate in module_candidates(importer, family, module) {
+        if candidate == importer {
+            continue;
+        }
+        if let Some(summary) = summaries.summary(&candidate)
+            && summary.language.family() == family
+            && let Some(function) = summary.function(name)
+        {
+            let index = summary
+                .functions
+                .iter()
+                .position(|f| std::ptr::eq(f, function))?;
+            return Some((summary, index));
+        }
+    }
+    None
+}
+
+/// The effects of the function of another workspace file that `resolved` names, as imported in
+/// `importer`, following that file's own imports (a few files deep, each function once).
+pub fn imported_effects(
+    summaries: &dyn Summaries,
+    importer: &Path,
+    family: Family,
+    resolved: &str,
+) -> EffectMap {
+    let mut visited = HashSet::new();
+    effects_of(
+        summaries,
+        &normalize(importer),
+        family,
+        resolved,
+        IMPORT_DEPTH,
+        &mut visited,
+    )
+}
+
+fn effects_of(
+    summaries: &dyn Summaries,
+    importer: &Path,
+    family: Family,
+    resolved: &str,
+    depth: usize,
+    visited: &mut HashSet<(PathBuf, usize)>,
+) -> EffectMap {
+    let mut effects = EffectMap::new();
+    if depth == 0 {
+        return effects;
+    }
+    let Some((summary, index)) = resolve_function(summaries, importer, family, resolved) else {
+        return effects;
+    };
+    if !visited.insert((summary.path.clone(), index)) {
+        return effects;
+    }
+    let function = &summary.functions[index];
+    effects.extend(function.effects.iter().map(|(e, c)| (*e, c.clone())));
+    for (name, chain) in &function.imports {
+        for (effect, evidence) in
+            effects_of(summaries, &summary.path, family, name, depth - 1, visited)
+        {
+            effects.entry(effect).or_insert_with(|| {
+                let mut full = evidence;
+                full.extend(chain.iter().cloned());
+                full
+            });
+        }
+    }
+    effects
+}
+
+/// Resolves imported names for one file, remembering each answer.
+pub struct Imports<'a> {
+    pub summaries: &'a dyn Summaries,
+    pub importer: &'a Path,
+}
+
+impl Imports<'_> {
+    /// A resolver for [`Capabilities::add_imports`].
+    pub fn resolver(&self, family: Family) -> impl Fn(&str) -> EffectMap + '_ {
+        let memo = std::sync::Mutex::new(std::collections::HashMap::<String, EffectMap>::new());
+        let importer = normalize(self.importer);
+        move |resolved: &str| {
+            if let Some(known) = memo.lock().ok().and_then(|m| m.get(resolved).cloned()) {
+                return known;
+            }
+            let mut visited = HashSet::new();
+            let effects = effects_of(
+                self.summaries,
+                &importer,
+                family,
+                resolved,
+                IMPORT_DEPTH,
+                &mut visited,
+            );
+            if let Ok(mut m) = memo.lock() {
+                m.insert(resolved.to_string(), effects.clone());
+            }
+            effects
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::knowledge::Effect;
+    use std::collections::HashMap;
+
+    fn summarise(path: &str, source: &str) -> (PathBuf, Arc<FileSummary>) {
+        let language = Language::from_path(Path::new(path)).unwrap_or(Language::Python);
+        let summary =
+            FileSummary::of_source(Path::new(path), source, language, Knowledge::builtin());
+        (PathBuf::from(path), Arc::new(summary))
+    }
 
     #[test]
     fn effects_belong_to_the_innermost_function() {
-        let summary = FileSummary::of_source(
+        let (_, summary) = summarise(
+            "a.py",
             "def outer(x):\n    def inner(y):\n        return eval(y)\n    return inner\n\nexec(z)\n",
-            Language::Python,
-            Knowledge::builtin(),
         );
         let effects: Vec<_> = summary
             .functions
@@ -84,7 +412,7 @@ mod tests {
             .map(|f| {
                 (
                     f.name.as_str(),
-                    f.effects.iter().copied().collect::<Vec<_>>(),
+                    f.effects.keys().copied().collect::<Vec<_>>(),
                 )
             })
             .collect();
@@ -92,6 +420,92 @@ mod tests {
             effects,
             vec![("outer", vec![]), ("inner", vec![Effect::CodeEval])]
         );
-        assert!(summary.module_effects.contains(&Effect::CodeEval));
+    }
+
+    #[test]
+    fn python_imports_are_followed_across_files_with_places() {
+        let index: HashMap<PathBuf, Arc<FileSummary>> = [
+            summarise(
+                "proj/pkg/net.py",
+                "import httpx\n\ndef send(data):\n    httpx.post(\"https://stats.example/c\", json=data)\n",
+            ),
+            summarise(
+                "proj/pkg/helpers.py",
+                "from .net import send\n\ndef _prepare(x):\n    return send(x)\n\ndef upload(x):\n    return _prepare(x)\n",
+            ),
+        ]
+        .into_iter()
+        .collect();
+        for (importer, name) in [
+            ("proj/pkg/tools.py", ".helpers.upload"),
+            ("proj/pkg/tools.py", "pkg.helpers.upload"),
+            ("proj/main.py", "pkg.helpers.upload"),
+            ("proj/pkg/sub/t.py", "..helpers.upload"),
+        ] {
+            let effects = imported_effects(&index, Path::new(importer), Family::Python, name);
+            let chain = &effects[&Effect::NetworkSend];
+            let steps: Vec<String> = chain
+                .iter()
+                .map(|h| {
+                    let place = h.place.as_ref().unwrap();
+                    format!("{}:{}:{}", place.file_name(), place.line + 1, h.callee)
+                })
+                .collect();
+            assert_eq!(
+                steps,
+                [
+                    "net.py:4:httpx.post",
+                    "helpers.py:4:send",
+                    "helpers.py:7:_prepare"
+                ],
+                "{importer} {name}"
+            );
+            let first = chain[0].place.as_ref().unwrap();
+            assert_eq!(first.host.as_deref(), Some("stats.example"));
+            assert_eq!(first.utf8, 4..first.utf8.end);
+        }
+        assert!(
+            imported_effects(
+                &index,
+                Path::new("proj/x.py"),
+                Family::Python,
+                "other.upload"
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn typescript_relative_imports_resolve_with_extensions_and_cycles_end() {
+        let index: HashMap<PathBuf, Arc<FileSummary>> = [
+            summarise(
+                "src/lib/upload.ts",
+                "import { again } from \"./cycle\";\nexport async function upload(d: string) {\n  await fetch(\"https://x.example\", { method: \"POST\", body: d });\n  again();\n}\n",
+            ),
+            summarise(
+                "src/lib/cycle.ts",
+                "import { upload } from \"./upload.js\";\nexport function again() { upload(\"\"); }\n",
+            ),
+        ]
+        .into_iter()
+        .collect();
+        for name in [
+            "./lib/upload.upload",
+            "./lib/upload.js.upload",
+            "./lib/cycle.again",
+        ] {
+            let effects =
+                imported_effects(&index, Path::new("src/tools.ts"), Family::JavaScript, name);
+            assert!(effects.contains_key(&Effect::NetworkSend), "{name}");
+        }
+    }
+
+    #[test]
+    fn normalize_is_lexical() {
+        assert_eq!(
+            normalize(Path::new("./a/b/../c.py")),
+            PathBuf::from("a/c.py")
+        );
+        assert_eq!(normalize(Path::new("../x")), PathBuf::from("../x"));
     }
 }

@@ -271,3 +271,35 @@ fn inventory_golden() {
     assert_eq!(word_count["effects"][0]["line"], 30);
     insta::assert_snapshot!(stdout(&run(&["inventory", "examples"], &root)));
 }
+
+/// A tool calling a helper of another module that uploads is caught whether the whole project
+/// or only the tool's file is checked (as a pre-commit hook does), from any working directory.
+#[test]
+fn helpers_in_other_files_are_followed() {
+    let projects = Path::new(env!("CARGO_MANIFEST_DIR")).join("../rules/tests/projects");
+    let expected = "sends data to telemetry.example (`requests.post`, line 7 of net.py, reached \
+                    through `post_event` at line 9 of helpers.py, reached through `clean_name` at \
+                    line 13)";
+    for (args, cwd) in [
+        (vec!["check", "python"], projects.clone()),
+        (vec!["check", "python/agent/tools.py"], projects.clone()),
+        (vec!["check", "tools.py"], projects.join("python/agent")),
+    ] {
+        let output = run(&args, &cwd);
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        let text = stdout(&output);
+        assert!(text.contains("error[AL105]"), "{args:?}: {text}");
+        assert!(text.contains(expected), "{args:?}: {text}");
+    }
+    let output = run(&["check", "--format", "json", "typescript"], &projects);
+    let text = stdout(&output);
+    assert!(
+        text.contains("line 2 of upload.ts, reached through `upload` at line 4 of format.ts"),
+        "{text}"
+    );
+}

@@ -62,6 +62,7 @@ fn main() {
             source: &source,
             tree: &tree,
             language,
+            workspace: None,
         };
         std::hint::black_box(analyse_cached(file, &settings, knowledge, &mut cache));
         phases[2] += started.elapsed();

@@ -227,6 +227,29 @@ impl LspClient {
             .unwrap_or_default()
     }
 
+    /// The first diagnostics published for `uri` at `version` that satisfy `accept`: for
+    /// changes that re-publish an unchanged version (configuration, other files), where earlier
+    /// publications of the same version may still be in flight.
+    pub fn diagnostics_where(
+        &mut self,
+        uri: &str,
+        version: i64,
+        accept: impl Fn(&[Value]) -> bool,
+    ) -> Vec<Value> {
+        let message = self
+            .wait_for(Duration::from_secs(20), |m| {
+                m["method"] == "textDocument/publishDiagnostics"
+                    && m["params"]["uri"] == uri
+                    && m["params"]["version"] == json!(version)
+                    && accept(m["params"]["diagnostics"].as_array().map_or(&[], |a| a))
+            })
+            .unwrap_or_else(|| panic!("no matching diagnostics for {uri} version {version}"));
+        message["params"]["diagnostics"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
     pub fn open(&mut self, uri: &str, language_id: &str, version: i64, text: &str) {
         self.notify(
             "textDocument/didOpen",

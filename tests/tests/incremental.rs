@@ -130,6 +130,7 @@ fn source<'a>(text: &'a str, tree: &'a Tree, language: Language) -> SourceFile<'
         source: text,
         tree,
         language,
+        workspace: None,
     }
 }
 

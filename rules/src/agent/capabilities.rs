@@ -4,11 +4,13 @@
 
 use std::collections::BTreeMap;
 use std::ops::Range;
+use std::sync::Arc;
 
 use tree_sitter::Node;
 
 use crate::facts::{Binding, Call, FileFacts};
 use crate::knowledge::{ArgumentSpec, Condition, Effect, Knowledge, Sink};
+use crate::summary::Place;
 use crate::syntax::{Family, Language, Locator, node_text, preorder};
 
 /// One step of the evidence for an effect.
@@ -18,6 +20,19 @@ pub struct Hop {
     pub range: Range<usize>,
     /// What is called, as written.
     pub callee: String,
+    /// Where the call is when it is in another file of the workspace (then `range` is an offset
+    /// into that file's text, not this one's).
+    pub place: Option<Arc<Place>>,
+}
+
+impl Hop {
+    fn local(call: &Call, source: &str) -> Hop {
+        Hop {
+            range: call.range.clone(),
+            callee: label(call, source),
+            place: None,
+        }
+    }
 }
 
 /// How a function comes to have an effect: `hops[0]` is the call that has it (`httpx.post`), each
@@ -260,10 +275,35 @@ fn label(call: &Call, source: &str) -> String {
 /// The effects of every function of a file.
 pub struct Capabilities {
     functions: Vec<EffectMap>,
+    /// For each function: the calls to other modules' functions it makes or reaches through this
+    /// file's functions (what they resolve to), with the chain that reaches each.
+    imports: Vec<BTreeMap<String, Evidence>>,
     /// For each call: the function of this file it calls, if any.
     targets: Vec<Option<usize>>,
+    /// For each call: the innermost function containing it.
+    owners: Vec<Option<usize>>,
     /// For each call: its own effects.
     direct: Vec<Vec<Effect>>,
+    /// For each call: the effects of the function of another file it calls (see
+    /// [`Capabilities::add_imports`]).
+    imported: Vec<EffectMap>,
+}
+
+/// How many imported names one function keeps (a bound on summaries of huge functions).
+const IMPORTS_PER_FUNCTION: usize = 64;
+
+/// Whether a resolved name may be a function of another file of the workspace: a relative
+/// module in TypeScript/JavaScript, any dotted name in Python.
+fn may_be_workspace_function(family: Family, resolved: &str) -> bool {
+    match family {
+        Family::Python => resolved.contains('.'),
+        Family::JavaScript => {
+            (resolved.starts_with("./") || resolved.starts_with("../"))
+                && resolved
+                    .rsplit_once('.')
+                    .is_some_and(|(_, name)| !name.contains('/'))
+        }
+    }
 }
 
 /// For each call, the innermost function containing it.
@@ -326,43 +366,78 @@ impl Capabilities {
             .map(|(call, owner)| local_target(call, *owner, facts, locator, source))
             .collect();
         let mut functions: Vec<EffectMap> = vec![EffectMap::new(); facts.functions.len()];
+        let mut imports: Vec<BTreeMap<String, Evidence>> =
+            vec![BTreeMap::new(); facts.functions.len()];
         for (i, call) in facts.calls.iter().enumerate() {
             let Some(owner) = owners[i] else {
                 continue;
             };
             for effect in &direct[i] {
-                functions[owner].entry(*effect).or_insert_with(|| {
-                    vec![Hop {
-                        range: call.range.clone(),
-                        callee: label(call, source),
-                    }]
-                });
+                functions[owner]
+                    .entry(*effect)
+                    .or_insert_with(|| vec![Hop::local(call, source)]);
+            }
+            if let Some(resolved) = call.resolved.as_deref()
+                && targets[i].is_none()
+                && direct[i].is_empty()
+                && may_be_workspace_function(family, resolved)
+                && imports[owner].len() < IMPORTS_PER_FUNCTION
+            {
+                imports[owner]
+                    .entry(resolved.to_string())
+                    .or_insert_with(|| vec![Hop::local(call, source)]);
             }
         }
-        // Propagate along calls to this file's functions until nothing changes.
+        let mut capabilities = Capabilities {
+            functions,
+            imports,
+            targets,
+            owners,
+            direct,
+            imported: vec![EffectMap::new(); facts.calls.len()],
+        };
+        capabilities.propagate(facts, source, true);
+        capabilities
+    }
+
+    /// Spreads effects (and, with `imports`, imported names) from called functions to their
+    /// callers until nothing changes.
+    fn propagate(&mut self, facts: &FileFacts, source: &str, imports: bool) {
         for _ in 0..=facts.functions.len().min(64) {
             let mut changed = false;
             for (i, call) in facts.calls.iter().enumerate() {
-                let (Some(owner), Some(target)) = (owners[i], targets[i]) else {
+                let (Some(owner), Some(target)) = (self.owners[i], self.targets[i]) else {
                     continue;
                 };
                 if owner == target {
                     continue;
                 }
-                let inherited: Vec<(Effect, Evidence)> = functions[target]
+                let chain = |evidence: &Evidence| {
+                    let mut chain = evidence.clone();
+                    chain.push(Hop::local(call, source));
+                    chain
+                };
+                let inherited: Vec<(Effect, Evidence)> = self.functions[target]
                     .iter()
-                    .filter(|(effect, _)| !functions[owner].contains_key(effect))
-                    .map(|(effect, evidence)| {
-                        let mut chain = evidence.clone();
-                        chain.push(Hop {
-                            range: call.range.clone(),
-                            callee: label(call, source),
-                        });
-                        (*effect, chain)
-                    })
+                    .filter(|(effect, _)| !self.functions[owner].contains_key(effect))
+                    .map(|(effect, evidence)| (*effect, chain(evidence)))
                     .collect();
-                for (effect, chain) in inherited {
-                    functions[owner].insert(effect, chain);
+                for (effect, evidence) in inherited {
+                    self.functions[owner].insert(effect, evidence);
+                    changed = true;
+                }
+                if !imports {
+                    continue;
+                }
+                let room = IMPORTS_PER_FUNCTION.saturating_sub(self.imports[owner].len());
+                let names: Vec<(String, Evidence)> = self.imports[target]
+                    .iter()
+                    .filter(|(name, _)| !self.imports[owner].contains_key(*name))
+                    .take(room)
+                    .map(|(name, evidence)| (name.clone(), chain(evidence)))
+                    .collect();
+                for (name, evidence) in names {
+                    self.imports[owner].insert(name, evidence);
                     changed = true;
                 }
             }
@@ -370,11 +445,53 @@ impl Capabilities {
                 break;
             }
         }
-        Capabilities {
-            functions,
-            targets,
-            direct,
+    }
+
+    /// Adds what the functions of other files that this file's calls reach do: `resolve` gives
+    /// the effects of an imported name (with evidence in the other files), and they spread to
+    /// every caller.
+    pub fn add_imports(
+        &mut self,
+        facts: &FileFacts,
+        source: &str,
+        family: Family,
+        resolve: &dyn Fn(&str) -> EffectMap,
+    ) {
+        let mut any = false;
+        for (i, call) in facts.calls.iter().enumerate() {
+            let Some(resolved) = call.resolved.as_deref() else {
+                continue;
+            };
+            if self.targets[i].is_some()
+                || !self.direct[i].is_empty()
+                || !may_be_workspace_function(family, resolved)
+            {
+                continue;
+            }
+            let effects = resolve(resolved);
+            if effects.is_empty() {
+                continue;
+            }
+            any = true;
+            if let Some(owner) = self.owners[i] {
+                for (effect, evidence) in &effects {
+                    self.functions[owner].entry(*effect).or_insert_with(|| {
+                        let mut chain = evidence.clone();
+                        chain.push(Hop::local(call, source));
+                        chain
+                    });
+                }
+            }
+            self.imported[i] = effects;
         }
+        if any {
+            self.propagate(facts, source, false);
+        }
+    }
+
+    /// The imported names each function reaches, with the chain to each call.
+    pub fn imports_of(&self, function: usize) -> Option<&BTreeMap<String, Evidence>> {
+        self.imports.get(function)
     }
 
     pub fn of_function(&self, function: usize) -> &EffectMap {
@@ -389,15 +506,16 @@ impl Capabilities {
             if !(range.start <= call.range.start && call.range.end <= range.end) {
                 continue;
             }
-            let hop = || Hop {
-                range: call.range.clone(),
-                callee: label(call, source),
-            };
+            let hop = || Hop::local(call, source);
             for effect in &self.direct[i] {
                 effects.entry(*effect).or_insert_with(|| vec![hop()]);
             }
-            if let Some(target) = self.targets[i] {
-                for (effect, evidence) in &self.functions[target] {
+            let reached = self.targets[i]
+                .map(|target| &self.functions[target])
+                .into_iter()
+                .chain([&self.imported[i]]);
+            for map in reached {
+                for (effect, evidence) in map {
                     effects.entry(*effect).or_insert_with(|| {
                         let mut chain = evidence.clone();
                         chain.push(hop());

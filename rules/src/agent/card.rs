@@ -68,12 +68,18 @@ pub fn card(tool: &Tool, index: &LineIndex) -> String {
         for (effect, evidence) in &tool.effects {
             let chain: Vec<String> = evidence
                 .iter()
-                .map(|hop| {
-                    format!(
+                .map(|hop| match &hop.place {
+                    Some(place) => format!(
+                        "`{}` ({}, line {})",
+                        hop.callee,
+                        place.file_name(),
+                        place.line + 1
+                    ),
+                    None => format!(
                         "`{}` (line {})",
                         hop.callee,
                         index.line_of(hop.range.start) + 1
-                    )
+                    ),
                 })
                 .collect();
             let _ = writeln!(out, "- {}: {}", effect.verb(), chain.join(" ← "));

@@ -19,13 +19,44 @@ pub fn tools_with_effects(
     facts: &crate::facts::FileFacts,
     knowledge: &crate::knowledge::Knowledge,
 ) -> Vec<Tool> {
+    model(source, tree, language, facts, knowledge, None).tools
+}
+
+/// A file's part of the agent model.
+#[derive(Clone, Debug, Default)]
+pub struct Model {
+    /// The tools the file declares, with their effects.
+    pub tools: Vec<Tool>,
+    /// The file's summary for the workspace index (computed when a workspace is given).
+    pub summary: Option<crate::summary::FileSummary>,
+}
+
+/// The tools of a file with their effects. With a workspace, calls to functions of other files
+/// bring those functions' effects, and the file's own summary is made for the index.
+pub fn model(
+    source: &str,
+    tree: &tree_sitter::Tree,
+    language: crate::Language,
+    facts: &crate::facts::FileFacts,
+    knowledge: &crate::knowledge::Knowledge,
+    workspace: Option<crate::summary::Imports<'_>>,
+) -> Model {
     let mut found = tools(source, tree, language, facts, knowledge);
-    if found.is_empty() {
-        return found;
+    if found.is_empty() && workspace.is_none() {
+        return Model::default();
     }
     let locator = crate::syntax::Locator::new(tree);
-    let capabilities =
+    let mut capabilities =
         capabilities::Capabilities::compute(source, &locator, language, facts, knowledge);
+    let summary = workspace.as_ref().map(|w| {
+        crate::summary::FileSummary::new(w.importer, source, facts, language, &capabilities)
+    });
+    if let Some(workspace) = &workspace
+        && !found.is_empty()
+    {
+        let resolver = workspace.resolver(language.family());
+        capabilities.add_imports(facts, source, language.family(), &resolver);
+    }
     for tool in &mut found {
         tool.effects = match (tool.function, &tool.handler) {
             (Some(function), _) => capabilities.of_function(function).clone(),
@@ -33,5 +64,8 @@ pub fn tools_with_effects(
             (None, None) => Default::default(),
         };
     }
-    found
+    Model {
+        tools: found,
+        summary,
+    }
 }

@@ -5,7 +5,14 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use agentlint_rules::{Applicability, Language, analyse_text, apply_fixes};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use agentlint_rules::summary::normalize;
+use agentlint_rules::syntax::parse;
+use agentlint_rules::{
+    Analysis, Applicability, FileSummary, Language, SourceFile, Summaries, analyse, apply_fixes,
+};
 use anyhow::{Context as _, Result};
 use rayon::prelude::*;
 
@@ -115,9 +122,16 @@ fn check(args: &CheckArgs) -> Result<ExitCode> {
     let mut warnings = Vec::new();
     let jobs = collect_jobs(args, &mut warnings)?;
 
+    // What every function does, so that a tool calling a helper of another file gets the
+    // helper's effects: the files checked and the rest of their projects (a pre-commit hook
+    // passes only the changed files). Unreadable files are reported by the analysis below.
+    let index = Index {
+        cwd: cwd.clone(),
+        summaries: summarise(&jobs, &cwd),
+    };
     let outcomes: Vec<Outcome> = jobs
         .par_iter()
-        .map(|job| analyse_job(job, args, &cwd))
+        .map(|job| analyse_job(job, args, &cwd, &index))
         .collect();
 
     let mut reports = Vec::new();
@@ -174,7 +188,69 @@ fn check(args: &CheckArgs) -> Result<ExitCode> {
     })
 }
 
-fn analyse_job(job: &Job, args: &CheckArgs, cwd: &Path) -> Outcome {
+/// The summaries of the projects' files, by absolute normalized path.
+struct Index {
+    cwd: PathBuf,
+    summaries: HashMap<PathBuf, Arc<FileSummary>>,
+}
+
+impl Summaries for Index {
+    fn summary(&self, path: &Path) -> Option<Arc<FileSummary>> {
+        self.summaries
+            .get(&normalize(&self.cwd.join(path)))
+            .cloned()
+    }
+}
+
+/// Summarises the jobs' files and every other analysable file under their projects' roots.
+fn summarise(jobs: &[Job], cwd: &Path) -> HashMap<PathBuf, Arc<FileSummary>> {
+    let mut seen = HashSet::new();
+    let mut all: Vec<(PathBuf, Language, &Config)> = Vec::new();
+    let mut roots = HashSet::new();
+    for job in jobs {
+        if seen.insert(normalize(&cwd.join(&job.path))) {
+            all.push((job.path.clone(), job.language, &job.config));
+        }
+        let root = normalize(&cwd.join(&job.config.root));
+        if roots.insert(root.clone()) {
+            for file in files::walk(&root, &job.config) {
+                if let Some(language) = Language::from_path(&file)
+                    && seen.insert(normalize(&cwd.join(&file)))
+                {
+                    all.push((file, language, &job.config));
+                }
+            }
+        }
+    }
+    all.par_iter()
+        .filter_map(|(path, language, config)| {
+            let source = files::read_source(path).ok()?;
+            let summary = FileSummary::of_source(path, &source, *language, &config.knowledge);
+            Some((normalize(&cwd.join(path)), Arc::new(summary)))
+        })
+        .collect()
+}
+
+/// Analyses a file's text with the workspace's summaries.
+fn analyse_text(job: &Job, text: &str, index: &Index) -> Analysis {
+    let tree = parse(text, job.language);
+    // Absolute, so that imports resolve from the file's real place whatever the working
+    // directory.
+    let path = normalize(&index.cwd.join(&job.path));
+    analyse(
+        SourceFile {
+            path: &path,
+            source: text,
+            tree: &tree,
+            language: job.language,
+            workspace: Some(index as &dyn Summaries),
+        },
+        &job.config.settings,
+        &job.config.knowledge,
+    )
+}
+
+fn analyse_job(job: &Job, args: &CheckArgs, cwd: &Path, index: &Index) -> Outcome {
     let source = match files::read_source(&job.path) {
         Ok(source) => source,
         Err(problem) => {
@@ -184,16 +260,13 @@ fn analyse_job(job: &Job, args: &CheckArgs, cwd: &Path) -> Outcome {
             };
         }
     };
-    let language = job.language;
-    let settings = &job.config.settings;
-    let knowledge = &job.config.knowledge;
     let shown = display_path(&job.path, cwd);
     let mut text = source;
     let mut fixed = 0;
     if args.fix {
         let original = text.clone();
         for _ in 0..MAX_FIX_ROUNDS {
-            let analysis = analyse_text(&job.path, &text, language, settings, knowledge);
+            let analysis = analyse_text(job, &text, index);
             let fixes = analysis
                 .diagnostics
                 .iter()
@@ -218,7 +291,7 @@ fn analyse_job(job: &Job, args: &CheckArgs, cwd: &Path) -> Outcome {
             };
         }
     }
-    let analysis = analyse_text(&job.path, &text, language, settings, knowledge);
+    let analysis = analyse_text(job, &text, index);
     let failures = analysis
         .failures
         .iter()

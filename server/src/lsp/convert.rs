@@ -4,7 +4,7 @@ use std::ops::Range;
 
 use agentlint_rules::syntax::Language;
 use agentlint_rules::{
-    Applicability, Diagnostic, Fix, LineIndex, PositionEncoding, Severity, suppress,
+    Applicability, Diagnostic, Fix, LineIndex, Place, PositionEncoding, Severity, suppress,
 };
 use serde::{Deserialize, Serialize};
 use tower_lsp_server::ls_types::{
@@ -123,9 +123,15 @@ impl Conversion<'_> {
             related_information: (!d.related.is_empty()).then(|| {
                 d.related
                     .iter()
-                    .map(|r| DiagnosticRelatedInformation {
-                        location: Location::new(self.uri.clone(), self.text.range(&r.range)),
-                        message: r.message.clone(),
+                    .filter_map(|r| {
+                        let location = match &r.place {
+                            None => Location::new(self.uri.clone(), self.text.range(&r.range)),
+                            Some(place) => place_location(place, self.text.encoding)?,
+                        };
+                        Some(DiagnosticRelatedInformation {
+                            location,
+                            message: r.message.clone(),
+                        })
                     })
                     .collect()
             }),
@@ -133,6 +139,19 @@ impl Conversion<'_> {
             data: serde_json::to_value(data).ok(),
         }
     }
+}
+
+/// A place in another file as an LSP location.
+fn place_location(place: &Place, encoding: PositionEncoding) -> Option<Location> {
+    let uri = Uri::from_file_path(&place.path)?;
+    let columns = place.columns(encoding);
+    Some(Location::new(
+        uri,
+        lsp::Range::new(
+            lsp::Position::new(place.line, columns.start),
+            lsp::Position::new(place.line, columns.end),
+        ),
+    ))
 }
 
 /// Whether a stored fix is safe to apply without review.

@@ -94,46 +94,7 @@ impl Backend {
     /// Analyses the document's current version off the protocol thread and publishes the result
     /// if it is still current when done.
     fn schedule(&self, entry: Arc<DocEntry>) {
-        let client = self.client.clone();
-        let state = self.state.clone();
-        let encoding = self.encoding();
-        tokio::spawn(async move {
-            let task_entry = entry.clone();
-            let task_state = state.clone();
-            let result = tokio::task::spawn_blocking(move || {
-                analyse_entry(&task_state, &task_entry, encoding)
-            })
-            .await;
-            let (published, messages) = match result {
-                Ok(Some(outcome)) => outcome,
-                Ok(None) => return, // stale or closed before it started
-                Err(e) => {
-                    client
-                        .log_message(
-                            MessageType::ERROR,
-                            format!("agentlint: analysis task failed: {e}"),
-                        )
-                        .await;
-                    return;
-                }
-            };
-            for message in messages {
-                client.log_message(MessageType::WARNING, message).await;
-            }
-            // Serialise publishing per document so an older result can never land after a newer.
-            let _guard = entry.publish_lock.lock().await;
-            if entry.is_closed() || entry.latest() != published.version {
-                return;
-            }
-            client
-                .publish_diagnostics(
-                    entry.uri.clone(),
-                    published.lsp_diagnostics.clone(),
-                    Some(published.version),
-                )
-                .await;
-            entry.set_published(published);
-        });
+        schedule_entry(&self.client, &self.state, entry, self.encoding());
     }
 
     fn reanalyse_all(&self) {
@@ -152,6 +113,7 @@ impl Backend {
     fn start_indexing(&self) {
         let client = self.client.clone();
         let state = self.state.clone();
+        let encoding = self.encoding();
         tokio::spawn(async move {
             let started = Instant::now();
             let token = NumberOrString::String("agentlint/index".to_string());
@@ -208,6 +170,12 @@ impl Backend {
             client
                 .log_message(MessageType::INFO, format!("agentlint: {message}"))
                 .await;
+            // Open documents were analysed before other files' summaries were known.
+            let open: Vec<Arc<DocEntry>> =
+                state.documents.iter().map(|e| e.value().clone()).collect();
+            for entry in open {
+                schedule_entry(&client, &state, entry, encoding);
+            }
         });
     }
 
@@ -250,13 +218,85 @@ impl Backend {
     }
 }
 
+/// Analyses a document's current version off the protocol thread and publishes the result if it
+/// is still current when done.
+fn schedule_entry(
+    client: &Client,
+    state: &Arc<State>,
+    entry: Arc<DocEntry>,
+    encoding: PositionEncoding,
+) {
+    let client = client.clone();
+    let state = state.clone();
+    tokio::spawn(async move {
+        let task_entry = entry.clone();
+        let task_state = state.clone();
+        let result =
+            tokio::task::spawn_blocking(move || analyse_entry(&task_state, &task_entry, encoding))
+                .await;
+        let (published, messages, summary_changed) = match result {
+            Ok(Some(outcome)) => outcome,
+            Ok(None) => return, // stale or closed before it started
+            Err(e) => {
+                client
+                    .log_message(
+                        MessageType::ERROR,
+                        format!("agentlint: analysis task failed: {e}"),
+                    )
+                    .await;
+                return;
+            }
+        };
+        for message in messages {
+            client.log_message(MessageType::WARNING, message).await;
+        }
+        if summary_changed {
+            // What this file's functions do changed: tools of other open files that call them
+            // may now deserve other findings.
+            let others: Vec<Arc<DocEntry>> = state
+                .documents
+                .iter()
+                .filter(|other| other.key() != &entry.uri)
+                .map(|other| other.value().clone())
+                .collect();
+            for other in others {
+                schedule_entry(&client, &state, other, encoding);
+            }
+        }
+        // Serialise publishing per document so an older result can never land after a newer.
+        let _guard = entry.publish_lock.lock().await;
+        if entry.is_closed() || entry.latest() != published.version {
+            return;
+        }
+        // A re-analysis (another file changed, indexing finished) that finds the same: the
+        // editor already shows it.
+        let unchanged = entry.published_current().is_some_and(|p| {
+            p.version == published.version
+                && p.encoding == published.encoding
+                && p.lsp_diagnostics == published.lsp_diagnostics
+        });
+        if unchanged {
+            entry.set_published(published);
+            return;
+        }
+        client
+            .publish_diagnostics(
+                entry.uri.clone(),
+                published.lsp_diagnostics.clone(),
+                Some(published.version),
+            )
+            .await;
+        entry.set_published(published);
+    });
+}
+
 /// Runs the analysis for an entry's current version. `None` when the version went stale or the
 /// document closed before the work started.
 fn analyse_entry(
     state: &State,
     entry: &DocEntry,
     encoding: PositionEncoding,
-) -> Option<(Published, Vec<String>)> {
+) -> Option<(Published, Vec<String>, bool)> {
     let (document, version) = entry.snapshot()?;
     if entry.latest() != version {
         return None;
@@ -283,6 +323,7 @@ fn analyse_entry(
                         source: &source,
                         tree: &tree,
                         language: document.language(),
+                        workspace: Some(&state.workspace.index),
                     },
                     &resolved.settings,
                     &resolved.knowledge,
@@ -300,6 +341,10 @@ fn analyse_entry(
             }
         }
     };
+    let summary_changed = analysis
+        .summary
+        .clone()
+        .is_some_and(|summary| state.workspace.index.update(summary));
     for failure in &analysis.failures {
         messages.push(format!(
             "agentlint: internal error in {} on {}: {} (other rules still ran; please report this)",
@@ -335,6 +380,7 @@ fn analyse_entry(
             index,
         },
         messages,
+        summary_changed,
     ))
 }
 
@@ -571,7 +617,11 @@ impl LanguageServer for Backend {
         if let Some(path) = params.text_document.uri.to_file_path() {
             let path = path.into_owned();
             let state = self.state.clone();
-            let _ = tokio::task::spawn_blocking(move || state.workspace.index_file(&path)).await;
+            let changed =
+                tokio::task::spawn_blocking(move || state.workspace.index_file(&path)).await;
+            if matches!(changed, Ok(Ok(true))) {
+                self.reanalyse_all();
+            }
         }
     }
 
@@ -580,8 +630,22 @@ impl LanguageServer for Backend {
         self.state.ignored.remove(&uri);
         if let Some((_, entry)) = self.state.documents.remove(&uri) {
             entry.close();
-            let _guard = entry.publish_lock.lock().await;
-            self.client.publish_diagnostics(uri, Vec::new(), None).await;
+            {
+                let _guard = entry.publish_lock.lock().await;
+                self.client
+                    .publish_diagnostics(uri.clone(), Vec::new(), None)
+                    .await;
+            }
+            // The index held the editor's text; closed without saving, the file on disk is what
+            // other files now call.
+            if let Some(path) = uri.to_file_path().map(|p| p.into_owned()) {
+                let state = self.state.clone();
+                let changed =
+                    tokio::task::spawn_blocking(move || state.workspace.index_file(&path)).await;
+                if matches!(changed, Ok(Ok(true))) {
+                    self.reanalyse_all();
+                }
+            }
         }
     }
 
@@ -646,15 +710,29 @@ impl LanguageServer for Backend {
         }
         if !changed_sources.is_empty() {
             let state = self.state.clone();
-            let problems = tokio::task::spawn_blocking(move || {
-                changed_sources
-                    .iter()
-                    .filter_map(|p| state.workspace.index_file(p).err())
-                    .collect::<Vec<_>>()
+            let (changed, problems) = tokio::task::spawn_blocking(move || {
+                let mut changed = false;
+                let mut problems = Vec::new();
+                for path in &changed_sources {
+                    // An open document's summary comes from the editor's text, not the disk.
+                    let open = Uri::from_file_path(path)
+                        .is_some_and(|uri| state.documents.contains_key(&uri));
+                    if open {
+                        continue;
+                    }
+                    match state.workspace.index_file(path) {
+                        Ok(c) => changed |= c,
+                        Err(problem) => problems.push(problem),
+                    }
+                }
+                (changed, problems)
             })
             .await
             .unwrap_or_default();
             self.log_all(MessageType::WARNING, problems).await;
+            if changed {
+                self.reanalyse_all();
+            }
         }
     }
 

@@ -5,7 +5,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
-use agentlint_rules::{FileSummary, Knowledge, Language, Settings};
+use agentlint_rules::summary::normalize;
+use agentlint_rules::{FileSummary, Knowledge, Language, Settings, Summaries};
 use dashmap::DashMap;
 use rayon::prelude::*;
 use serde::Deserialize;
@@ -73,6 +74,41 @@ pub struct Resolved {
     pub enabled: bool,
 }
 
+/// The summaries of the workspace's files by normalized path: what cross-file facts come from.
+#[derive(Default)]
+pub struct Index(DashMap<PathBuf, Arc<FileSummary>>);
+
+impl Summaries for Index {
+    fn summary(&self, path: &Path) -> Option<Arc<FileSummary>> {
+        self.0.get(path).map(|s| s.value().clone())
+    }
+}
+
+impl Index {
+    /// Stores a file's summary; whether it differs from the one stored before.
+    pub fn update(&self, summary: FileSummary) -> bool {
+        let key = normalize(&summary.path);
+        if self.0.get(&key).is_some_and(|old| **old == summary) {
+            return false;
+        }
+        self.0.insert(key, Arc::new(summary));
+        true
+    }
+
+    /// Forgets a file; whether it was there.
+    pub fn remove(&self, path: &Path) -> bool {
+        self.0.remove(&normalize(path)).is_some()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
 #[derive(Default)]
 pub struct Workspace {
     roots: RwLock<Vec<PathBuf>>,
@@ -80,7 +116,7 @@ pub struct Workspace {
     configs: RwLock<HashMap<PathBuf, Arc<Config>>>,
     editor: RwLock<EditorSettings>,
     /// Per-file summaries of every analysable file in the workspace.
-    pub index: DashMap<PathBuf, FileSummary>,
+    pub index: Index,
 }
 
 /// Problems found while resolving configuration, for the client's log.
@@ -200,22 +236,21 @@ impl Workspace {
             .collect()
     }
 
-    /// (Re)summarises one file from disk; removes it from the index when it is gone.
-    pub fn index_file(&self, path: &Path) -> Result<(), String> {
+    /// (Re)summarises one file from disk; removes it from the index when it is gone. Says
+    /// whether the index changed.
+    pub fn index_file(&self, path: &Path) -> Result<bool, String> {
         let Some(language) = Language::from_path(path) else {
-            return Ok(());
+            return Ok(false);
         };
         if !path.exists() {
-            self.index.remove(path);
-            return Ok(());
+            return Ok(self.index.remove(path));
         }
         let mut warnings = Vec::new();
         let knowledge = self.resolve(Some(path), &mut warnings).knowledge;
         match files::read_source(path) {
             Ok(source) => {
-                let summary = FileSummary::of_source(&source, language, &knowledge);
-                self.index.insert(path.to_path_buf(), summary);
-                Ok(())
+                let summary = FileSummary::of_source(path, &source, language, &knowledge);
+                Ok(self.index.update(summary))
             }
             Err(problem) => {
                 self.index.remove(path);
@@ -277,7 +312,10 @@ mod tests {
         let files = workspace.files(&mut Vec::new());
         assert_eq!(files, vec![file.clone()]);
         assert!(workspace.index_files(&files, &|_| {}).is_empty());
-        assert_eq!(workspace.index.get(&file).unwrap().functions[0].name, "run");
+        assert_eq!(
+            workspace.index.summary(&file).unwrap().functions[0].name,
+            "run"
+        );
         std::fs::remove_file(&file).unwrap();
         workspace.index_file(&file).unwrap();
         assert!(workspace.index.is_empty());

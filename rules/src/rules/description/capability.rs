@@ -1,11 +1,7 @@
 //! AL101–AL105: what a tool's code does, against what its description says.
 
-use std::sync::OnceLock;
-
-use regex::Regex;
-
 use super::{source_range, tool_label};
-use crate::agent::capabilities::Evidence;
+use crate::agent::capabilities::{Evidence, Hop};
 use crate::agent::{Description, Tool};
 use crate::diagnostic::{Diagnostic, Related};
 use crate::fix::{Applicability, Edit, Fix};
@@ -204,18 +200,25 @@ declare_rule! {
     }
 }
 
-/// "`httpx.post` (line 47)", or "`httpx.post` (line 73) in `_upload`, called at line 64".
+/// Where a hop is, for messages: "line 47", or "line 12 of helpers.py" in another file.
+fn hop_line(hop: &Hop, index: &LineIndex) -> String {
+    match &hop.place {
+        Some(place) => format!("line {} of {}", place.line + 1, place.file_name()),
+        None => format!("line {}", index.line_of(hop.range.start) + 1),
+    }
+}
+
+/// "`httpx.post`, line 47", or "`httpx.post`, line 73, reached through `_upload` at line 64".
 fn evidence_text(evidence: &Evidence, index: &LineIndex) -> String {
-    let line = |offset: usize| index.line_of(offset) + 1;
     let Some(first) = evidence.first() else {
         return String::new();
     };
-    let mut text = format!("`{}`, line {}", first.callee, line(first.range.start));
+    let mut text = format!("`{}`, {}", first.callee, hop_line(first, index));
     for hop in &evidence[1..] {
         text.push_str(&format!(
-            ", reached through `{}` at line {}",
+            ", reached through `{}` at {}",
             hop.callee,
-            line(hop.range.start)
+            hop_line(hop, index)
         ));
     }
     text
@@ -232,21 +235,26 @@ fn related(evidence: &Evidence, effect: Effect) -> Vec<Related> {
             } else {
                 format!("calls `{}`, which {}", hop.callee, effect.verb())
             },
+            place: hop.place.clone(),
         })
         .collect()
-}
-
-fn url_host() -> &'static Regex {
-    static PATTERN: OnceLock<Regex> = OnceLock::new();
-    #[allow(clippy::expect_used)]
-    PATTERN.get_or_init(|| Regex::new(r"https?://([A-Za-z0-9.\-]+)").expect("valid pattern"))
 }
 
 /// The host a network call talks to, when its URL is written in the call.
 fn host(ctx: &Context<'_>, evidence: &Evidence) -> Option<String> {
     let first = evidence.first()?;
-    let text = ctx.source.get(first.range.clone())?;
-    url_host().captures(text).map(|c| c[1].to_string())
+    match &first.place {
+        Some(place) => place.host.clone(),
+        None => crate::summary::url_host(ctx.source.get(first.range.clone())?),
+    }
+}
+
+/// What the effect is, with the host for network sends: "sends data to stats.example".
+fn what_it_does(ctx: &Context<'_>, effect: Effect, evidence: &Evidence) -> String {
+    match (effect, host(ctx, evidence)) {
+        (Effect::NetworkSend, Some(host)) => format!("sends data to {host}"),
+        _ => effect.verb().to_string(),
+    }
 }
 
 /// The disclosure sentence for an effect.
@@ -360,7 +368,7 @@ fn check_undisclosed(
                      who approves the call, cannot know. Say it in the description, or remove \
                      the call.",
                     tool_label(tool),
-                    effect.verb(),
+                    what_it_does(ctx, effect, evidence),
                     evidence_text(evidence, &index)
                 ),
             )
@@ -446,7 +454,7 @@ impl Rule for ContradictedDescriptionClaim {
                         tool_label(tool),
                         claim.what,
                         quoted.split_whitespace().collect::<Vec<_>>().join(" "),
-                        effect.verb(),
+                        what_it_does(ctx, *effect, evidence),
                         evidence_text(evidence, &index)
                     ),
                 );

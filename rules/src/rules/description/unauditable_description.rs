@@ -91,6 +91,7 @@ impl Rule for UnauditableDescription {
                     diagnostic.related.push(Related {
                         range: found.range.clone(),
                         message: format!("read from {} here", origin(found.effect)),
+                        place: None,
                     });
                 }
                 out.push(diagnostic);
@@ -121,6 +122,7 @@ impl Rule for UnauditableDescription {
                 diagnostic.related.push(Related {
                     range: tool.anchor.clone(),
                     message: "the tool whose description is replaced".to_string(),
+                    place: None,
                 });
                 out.push(diagnostic);
             }

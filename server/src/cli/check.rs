@@ -5,17 +5,14 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use std::collections::HashMap;
-use std::sync::Arc;
-
-use agentlint_rules::summary::normalize;
 use agentlint_rules::syntax::parse;
 use agentlint_rules::{
-    Analysis, Applicability, FileSummary, Language, SourceFile, Summaries, analyse, apply_fixes,
+    Analysis, Applicability, Language, SourceFile, Summaries, analyse, apply_fixes,
 };
 use anyhow::{Context as _, Result};
 use rayon::prelude::*;
 
+use super::index::Index;
 use super::{CheckArgs, Format};
 use crate::config::{Config, parse_selectors};
 use crate::files::{self, FileProblem};
@@ -125,10 +122,11 @@ fn check(args: &CheckArgs) -> Result<ExitCode> {
     // What every function does, so that a tool calling a helper of another file gets the
     // helper's effects: the files checked and the rest of their projects (a pre-commit hook
     // passes only the changed files). Unreadable files are reported by the analysis below.
-    let index = Index {
-        cwd: cwd.clone(),
-        summaries: summarise(&jobs, &cwd),
-    };
+    let index = Index::build(
+        jobs.iter()
+            .map(|job| (job.path.as_path(), job.language, job.config.as_ref())),
+        &cwd,
+    );
     let outcomes: Vec<Outcome> = jobs
         .par_iter()
         .map(|job| analyse_job(job, args, &cwd, &index))
@@ -188,55 +186,10 @@ fn check(args: &CheckArgs) -> Result<ExitCode> {
     })
 }
 
-/// The summaries of the projects' files, by absolute normalized path.
-struct Index {
-    cwd: PathBuf,
-    summaries: HashMap<PathBuf, Arc<FileSummary>>,
-}
-
-impl Summaries for Index {
-    fn summary(&self, path: &Path) -> Option<Arc<FileSummary>> {
-        self.summaries
-            .get(&normalize(&self.cwd.join(path)))
-            .cloned()
-    }
-}
-
-/// Summarises the jobs' files and every other analysable file under their projects' roots.
-fn summarise(jobs: &[Job], cwd: &Path) -> HashMap<PathBuf, Arc<FileSummary>> {
-    let mut seen = HashSet::new();
-    let mut all: Vec<(PathBuf, Language, &Config)> = Vec::new();
-    let mut roots = HashSet::new();
-    for job in jobs {
-        if seen.insert(normalize(&cwd.join(&job.path))) {
-            all.push((job.path.clone(), job.language, &job.config));
-        }
-        let root = normalize(&cwd.join(&job.config.root));
-        if roots.insert(root.clone()) {
-            for file in files::walk(&root, &job.config) {
-                if let Some(language) = Language::from_path(&file)
-                    && seen.insert(normalize(&cwd.join(&file)))
-                {
-                    all.push((file, language, &job.config));
-                }
-            }
-        }
-    }
-    all.par_iter()
-        .filter_map(|(path, language, config)| {
-            let source = files::read_source(path).ok()?;
-            let summary = FileSummary::of_source(path, &source, *language, &config.knowledge);
-            Some((normalize(&cwd.join(path)), Arc::new(summary)))
-        })
-        .collect()
-}
-
 /// Analyses a file's text with the workspace's summaries.
 fn analyse_text(job: &Job, text: &str, index: &Index) -> Analysis {
     let tree = parse(text, job.language);
-    // Absolute, so that imports resolve from the file's real place whatever the working
-    // directory.
-    let path = normalize(&index.cwd.join(&job.path));
+    let path = index.absolute(&job.path);
     analyse(
         SourceFile {
             path: &path,

@@ -4,13 +4,15 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use agentlint_rules::agent::card::visible;
-use agentlint_rules::agent::{Tool, tools_with_effects};
+use agentlint_rules::agent::{Tool, model};
 use agentlint_rules::facts::FileFacts;
+use agentlint_rules::summary::Imports;
 use agentlint_rules::syntax::parse;
 use agentlint_rules::{Language, LineIndex, PositionEncoding};
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::index::Index;
 use super::{InventoryArgs, InventoryFormat};
 use crate::config::Config;
 use crate::files;
@@ -41,6 +43,9 @@ struct EffectEntry {
     /// The call that has the effect, as written, and its line.
     call: String,
     line: u32,
+    /// The file the call is in, when it is not the tool's (a helper of another module).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file: Option<String>,
     /// The calls of the tool's own code that lead there, outermost last.
     through: Vec<String>,
 }
@@ -51,51 +56,68 @@ struct Parameter {
     description: Option<String>,
 }
 
-fn entries(path: &Path, cwd: &Path, config: &Config) -> Vec<Entry> {
+fn entries(path: &Path, cwd: &Path, config: &Config, workspace: &Index) -> Vec<Entry> {
     let (Some(language), Ok(source)) = (Language::from_path(path), files::read_source(path)) else {
         return Vec::new();
     };
     let tree = parse(&source, language);
     let facts = FileFacts::extract(&source, &tree, language);
     let index = LineIndex::new(&source);
-    tools_with_effects(&source, &tree, language, &facts, &config.knowledge)
-        .into_iter()
-        .map(|tool: Tool| {
-            let at = index.position(&source, tool.anchor.start, PositionEncoding::Utf32);
-            Entry {
-                path: display_path(path, cwd),
-                line: at.line + 1,
-                column: at.column + 1,
-                name: tool.name.clone(),
-                framework: tool.framework.clone(),
-                description: tool.description.as_ref().map(|d| d.text().to_string()),
-                description_computed: tool.description.as_ref().is_some_and(|d| !d.is_constant()),
-                parameters: tool
-                    .parameters
-                    .iter()
-                    .map(|p| Parameter {
-                        name: p.name.clone(),
-                        description: p.description.as_ref().map(|d| d.text().to_string()),
+    let importer = workspace.absolute(path);
+    let imports = Imports {
+        summaries: workspace,
+        importer: &importer,
+    };
+    model(
+        &source,
+        &tree,
+        language,
+        &facts,
+        &config.knowledge,
+        Some(imports),
+    )
+    .tools
+    .into_iter()
+    .map(|tool: Tool| {
+        let at = index.position(&source, tool.anchor.start, PositionEncoding::Utf32);
+        Entry {
+            path: display_path(path, cwd),
+            line: at.line + 1,
+            column: at.column + 1,
+            name: tool.name.clone(),
+            framework: tool.framework.clone(),
+            description: tool.description.as_ref().map(|d| d.text().to_string()),
+            description_computed: tool.description.as_ref().is_some_and(|d| !d.is_constant()),
+            parameters: tool
+                .parameters
+                .iter()
+                .map(|p| Parameter {
+                    name: p.name.clone(),
+                    description: p.description.as_ref().map(|d| d.text().to_string()),
+                })
+                .collect(),
+            function: tool.function_name.clone(),
+            effects: tool
+                .effects
+                .iter()
+                .filter_map(|(effect, evidence)| {
+                    let first = evidence.first()?;
+                    Some(EffectEntry {
+                        effect: effect.as_str(),
+                        verb: effect.verb(),
+                        call: first.callee.clone(),
+                        line: match &first.place {
+                            Some(place) => place.line + 1,
+                            None => index.line_of(first.range.start) as u32 + 1,
+                        },
+                        file: first.place.as_ref().map(|p| display_path(&p.path, cwd)),
+                        through: evidence[1..].iter().map(|h| h.callee.clone()).collect(),
                     })
-                    .collect(),
-                function: tool.function_name.clone(),
-                effects: tool
-                    .effects
-                    .iter()
-                    .filter_map(|(effect, evidence)| {
-                        let first = evidence.first()?;
-                        Some(EffectEntry {
-                            effect: effect.as_str(),
-                            verb: effect.verb(),
-                            call: first.callee.clone(),
-                            line: index.line_of(first.range.start) as u32 + 1,
-                            through: evidence[1..].iter().map(|h| h.callee.clone()).collect(),
-                        })
-                    })
-                    .collect(),
-            }
-        })
-        .collect()
+                })
+                .collect(),
+        }
+    })
+    .collect()
 }
 
 pub fn run(args: &InventoryArgs) -> ExitCode {
@@ -127,9 +149,15 @@ pub fn run(args: &InventoryArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     }
+    let index = Index::build(
+        jobs.iter().filter_map(|(path, config)| {
+            Some((path.as_path(), Language::from_path(path)?, config.as_ref()))
+        }),
+        &cwd,
+    );
     let mut all: Vec<Entry> = jobs
         .par_iter()
-        .flat_map(|(path, config)| entries(path, &cwd, config))
+        .flat_map(|(path, config)| entries(path, &cwd, config, &index))
         .collect();
     all.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
     match args.format {
@@ -158,10 +186,16 @@ pub fn run(args: &InventoryArgs) -> ExitCode {
                     }
                 }
                 for effect in &entry.effects {
-                    println!(
-                        "    > {}: `{}`, line {}",
-                        effect.verb, effect.call, effect.line
-                    );
+                    match &effect.file {
+                        Some(file) => println!(
+                            "    > {}: `{}`, {}:{}",
+                            effect.verb, effect.call, file, effect.line
+                        ),
+                        None => println!(
+                            "    > {}: `{}`, line {}",
+                            effect.verb, effect.call, effect.line
+                        ),
+                    }
                 }
                 for parameter in &entry.parameters {
                     match &parameter.description {

@@ -1,6 +1,7 @@
 //! The command line: `agentlint check`, `agentlint rule`, `agentlint server`.
 
 pub mod check;
+pub mod index;
 pub mod inventory;
 pub mod rule;
 

@@ -11,7 +11,7 @@ use crate::facts::{FactsCache, FileFacts};
 use crate::knowledge::Knowledge;
 use crate::rules::{self, Context, Rule};
 use crate::settings::Settings;
-use crate::summary::{FileSummary, Imports, Summaries};
+use crate::summary::{Imports, Summaries};
 use crate::suppress;
 use crate::syntax::{Language, LineIndex, parse};
 
@@ -23,8 +23,7 @@ pub struct SourceFile<'a> {
     pub source: &'a str,
     pub tree: &'a Tree,
     pub language: Language,
-    /// The summaries of the workspace's other files, for what imported functions do. With it,
-    /// the analysis also returns this file's own summary.
+    /// The summaries of the workspace's other files, for what imported functions do.
     pub workspace: Option<&'a dyn Summaries>,
 }
 
@@ -44,8 +43,6 @@ pub struct Analysis {
     pub failures: Vec<Failure>,
     /// The tools the file declares (for hover and inventories).
     pub tools: Vec<agent::Tool>,
-    /// The file's summary for the workspace index, when analysed with a workspace.
-    pub summary: Option<FileSummary>,
 }
 
 /// Analyses a file with every enabled rule.
@@ -141,7 +138,6 @@ pub fn analyse_with_rules(
         }
     };
     let tools = model.tools;
-    analysis.summary = model.summary;
     let ctx = Context {
         path: file.path,
         source: file.source,

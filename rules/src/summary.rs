@@ -125,6 +125,7 @@ impl FileSummary {
     ) -> FileSummary {
         let index = LineIndex::new(source);
         let path = normalize(path);
+        let mut imports = capabilities.imports(facts, source, language.family());
         let functions = facts
             .functions
             .iter()
@@ -140,17 +141,10 @@ impl FileSummary {
                     .iter()
                     .map(|(effect, chain)| (*effect, placed(chain, &path, source, &index)))
                     .collect(),
-                imports: capabilities
-                    .imports_of(i)
-                    .map(|imports| {
-                        imports
-                            .iter()
-                            .map(|(name, chain)| {
-                                (name.clone(), placed(chain, &path, source, &index))
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default(),
+                imports: std::mem::take(&mut imports[i])
+                    .into_iter()
+                    .map(|(name, chain)| (name, placed(&chain, &path, source, &index)))
+                    .collect(),
             })
             .collect();
         FileSummary {
@@ -169,9 +163,21 @@ impl FileSummary {
     ) -> FileSummary {
         let tree = crate::syntax::parse(source, language);
         let facts = FileFacts::extract(source, &tree, language);
-        let locator = Locator::new(&tree);
-        let capabilities = Capabilities::compute(source, &locator, language, &facts, knowledge);
-        FileSummary::new(path, source, &facts, language, &capabilities)
+        FileSummary::of_parsed(path, source, &tree, &facts, language, knowledge)
+    }
+
+    /// Summarises a parsed file whose facts are known.
+    pub fn of_parsed(
+        path: &Path,
+        source: &str,
+        tree: &tree_sitter::Tree,
+        facts: &FileFacts,
+        language: Language,
+        knowledge: &Knowledge,
+    ) -> FileSummary {
+        let locator = Locator::new(tree);
+        let capabilities = Capabilities::compute(source, &locator, language, facts, knowledge);
+        FileSummary::new(path, source, facts, language, &capabilities)
     }
 
     /// A top-level function (not a method) by name: the first defined.

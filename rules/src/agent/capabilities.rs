@@ -275,9 +275,6 @@ fn label(call: &Call, source: &str) -> String {
 /// The effects of every function of a file.
 pub struct Capabilities {
     functions: Vec<EffectMap>,
-    /// For each function: the calls to other modules' functions it makes or reaches through this
-    /// file's functions (what they resolve to), with the chain that reaches each.
-    imports: Vec<BTreeMap<String, Evidence>>,
     /// For each call: the function of this file it calls, if any.
     targets: Vec<Option<usize>>,
     /// For each call: the innermost function containing it.
@@ -366,8 +363,6 @@ impl Capabilities {
             .map(|(call, owner)| local_target(call, *owner, facts, locator, source))
             .collect();
         let mut functions: Vec<EffectMap> = vec![EffectMap::new(); facts.functions.len()];
-        let mut imports: Vec<BTreeMap<String, Evidence>> =
-            vec![BTreeMap::new(); facts.functions.len()];
         for (i, call) in facts.calls.iter().enumerate() {
             let Some(owner) = owners[i] else {
                 continue;
@@ -377,32 +372,20 @@ impl Capabilities {
                     .entry(*effect)
                     .or_insert_with(|| vec![Hop::local(call, source)]);
             }
-            if let Some(resolved) = call.resolved.as_deref()
-                && targets[i].is_none()
-                && direct[i].is_empty()
-                && may_be_workspace_function(family, resolved)
-                && imports[owner].len() < IMPORTS_PER_FUNCTION
-            {
-                imports[owner]
-                    .entry(resolved.to_string())
-                    .or_insert_with(|| vec![Hop::local(call, source)]);
-            }
         }
         let mut capabilities = Capabilities {
             functions,
-            imports,
             targets,
             owners,
             direct,
             imported: vec![EffectMap::new(); facts.calls.len()],
         };
-        capabilities.propagate(facts, source, true);
+        capabilities.propagate(facts, source);
         capabilities
     }
 
-    /// Spreads effects (and, with `imports`, imported names) from called functions to their
-    /// callers until nothing changes.
-    fn propagate(&mut self, facts: &FileFacts, source: &str, imports: bool) {
+    /// Spreads effects from called functions to their callers until nothing changes.
+    fn propagate(&mut self, facts: &FileFacts, source: &str) {
         for _ in 0..=facts.functions.len().min(64) {
             let mut changed = false;
             for (i, call) in facts.calls.iter().enumerate() {
@@ -424,20 +407,6 @@ impl Capabilities {
                     .collect();
                 for (effect, evidence) in inherited {
                     self.functions[owner].insert(effect, evidence);
-                    changed = true;
-                }
-                if !imports {
-                    continue;
-                }
-                let room = IMPORTS_PER_FUNCTION.saturating_sub(self.imports[owner].len());
-                let names: Vec<(String, Evidence)> = self.imports[target]
-                    .iter()
-                    .filter(|(name, _)| !self.imports[owner].contains_key(*name))
-                    .take(room)
-                    .map(|(name, evidence)| (name.clone(), chain(evidence)))
-                    .collect();
-                for (name, evidence) in names {
-                    self.imports[owner].insert(name, evidence);
                     changed = true;
                 }
             }
@@ -485,13 +454,88 @@ impl Capabilities {
             self.imported[i] = effects;
         }
         if any {
-            self.propagate(facts, source, false);
+            self.propagate(facts, source);
         }
     }
 
-    /// The imported names each function reaches, with the chain to each call.
-    pub fn imports_of(&self, function: usize) -> Option<&BTreeMap<String, Evidence>> {
-        self.imports.get(function)
+    /// For each function, the functions of other modules it calls itself or through this
+    /// file's functions (the names they resolve to), with the chain that reaches each call: what
+    /// a summary needs to follow imports across files.
+    pub fn imports(
+        &self,
+        facts: &FileFacts,
+        source: &str,
+        family: Family,
+    ) -> Vec<BTreeMap<String, Evidence>> {
+        let mut calls_of: Vec<Vec<usize>> = vec![Vec::new(); facts.functions.len()];
+        for (i, owner) in self.owners.iter().enumerate() {
+            if let Some(owner) = owner {
+                calls_of[*owner].push(i);
+            }
+        }
+        let imported = |i: usize| {
+            let resolved = facts.calls[i].resolved.as_deref()?;
+            (self.targets[i].is_none()
+                && self.direct[i].is_empty()
+                && may_be_workspace_function(family, resolved))
+            .then_some(resolved)
+        };
+        // Only functions that import something, or call one that does, have any.
+        let mut any: Vec<bool> = calls_of
+            .iter()
+            .map(|calls| calls.iter().any(|&i| imported(i).is_some()))
+            .collect();
+        for _ in 0..=facts.functions.len().min(64) {
+            let mut changed = false;
+            for (i, target) in self.targets.iter().enumerate() {
+                if let (Some(owner), Some(target)) = (self.owners[i], target)
+                    && any[*target]
+                    && !any[owner]
+                {
+                    any[owner] = true;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        (0..facts.functions.len())
+            .map(|start| {
+                let mut names: BTreeMap<String, Evidence> = BTreeMap::new();
+                if !any[start] {
+                    return names;
+                }
+                // Breadth first, so each name keeps its shortest chain.
+                let mut visited = vec![false; facts.functions.len()];
+                visited[start] = true;
+                let mut queue = std::collections::VecDeque::from([(start, Vec::<Hop>::new())]);
+                while let Some((function, path)) = queue.pop_front() {
+                    for &i in &calls_of[function] {
+                        let step = || {
+                            // `path` runs from `start` down; evidence runs from the call up.
+                            let mut chain = vec![Hop::local(&facts.calls[i], source)];
+                            chain.extend(path.iter().rev().cloned());
+                            chain
+                        };
+                        if let Some(name) = imported(i) {
+                            if names.len() < IMPORTS_PER_FUNCTION && !names.contains_key(name) {
+                                names.insert(name.to_string(), step());
+                            }
+                        } else if let Some(target) = self.targets[i]
+                            && any[target]
+                            && !visited[target]
+                        {
+                            visited[target] = true;
+                            let mut next = path.clone();
+                            next.push(Hop::local(&facts.calls[i], source));
+                            queue.push_back((target, next));
+                        }
+                    }
+                }
+                names
+            })
+            .collect()
     }
 
     pub fn of_function(&self, function: usize) -> &EffectMap {
@@ -580,16 +624,15 @@ fn local_target(
             } else if let Some(index) = facts.classes.iter().position(|c| c.name == root) {
                 Some(index)
             } else {
-                // `obj = Helper(...)`: the class of this file it was made from.
+                // `obj = Helper(...)` / `new Helper()`: the class of this file it was made from,
+                // read from the text (a tree lookup per call is slow in large files).
                 let value = facts.bindings.single_value(root)?;
-                let node = locator.node_at(&value)?;
-                let constructor = match node.kind() {
-                    "call" => node.child_by_field_name("function")?,
-                    "new_expression" => node.child_by_field_name("constructor")?,
-                    "call_expression" => node.child_by_field_name("function")?,
-                    _ => return None,
-                };
-                let name = node_text(constructor, source);
+                let text = source.get(value)?.trim_start();
+                let text = text.strip_prefix("new ").unwrap_or(text).trim_start();
+                let name = text.split('(').next()?.trim();
+                if name.is_empty() || name.len() == text.len() {
+                    return None;
+                }
                 facts.classes.iter().position(|c| c.name == name)
             }?;
             functions

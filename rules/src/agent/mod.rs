@@ -27,12 +27,10 @@ pub fn tools_with_effects(
 pub struct Model {
     /// The tools the file declares, with their effects.
     pub tools: Vec<Tool>,
-    /// The file's summary for the workspace index (computed when a workspace is given).
-    pub summary: Option<crate::summary::FileSummary>,
 }
 
 /// The tools of a file with their effects. With a workspace, calls to functions of other files
-/// bring those functions' effects, and the file's own summary is made for the index.
+/// bring those functions' effects.
 pub fn model(
     source: &str,
     tree: &tree_sitter::Tree,
@@ -42,18 +40,13 @@ pub fn model(
     workspace: Option<crate::summary::Imports<'_>>,
 ) -> Model {
     let mut found = tools(source, tree, language, facts, knowledge);
-    if found.is_empty() && workspace.is_none() {
+    if found.is_empty() {
         return Model::default();
     }
     let locator = crate::syntax::Locator::new(tree);
     let mut capabilities =
         capabilities::Capabilities::compute(source, &locator, language, facts, knowledge);
-    let summary = workspace.as_ref().map(|w| {
-        crate::summary::FileSummary::new(w.importer, source, facts, language, &capabilities)
-    });
-    if let Some(workspace) = &workspace
-        && !found.is_empty()
-    {
+    if let Some(workspace) = &workspace {
         let resolver = workspace.resolver(language.family());
         capabilities.add_imports(facts, source, language.family(), &resolver);
     }
@@ -64,8 +57,5 @@ pub fn model(
             (None, None) => Default::default(),
         };
     }
-    Model {
-        tools: found,
-        summary,
-    }
+    Model { tools: found }
 }

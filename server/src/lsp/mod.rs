@@ -18,8 +18,9 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, RwLock};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
+use agentlint_rules::facts::FileFacts;
 use agentlint_rules::syntax::{Document, TextChange, check_input};
 use agentlint_rules::{
     Language, LineIndex, Position, PositionEncoding, SourceFile, analyse_cached,
@@ -234,7 +235,7 @@ fn schedule_entry(
         let result =
             tokio::task::spawn_blocking(move || analyse_entry(&task_state, &task_entry, encoding))
                 .await;
-        let (published, messages, summary_changed) = match result {
+        let (published, messages) = match result {
             Ok(Some(outcome)) => outcome,
             Ok(None) => return, // stale or closed before it started
             Err(e) => {
@@ -249,19 +250,6 @@ fn schedule_entry(
         };
         for message in messages {
             client.log_message(MessageType::WARNING, message).await;
-        }
-        if summary_changed {
-            // What this file's functions do changed: tools of other open files that call them
-            // may now deserve other findings.
-            let others: Vec<Arc<DocEntry>> = state
-                .documents
-                .iter()
-                .filter(|other| other.key() != &entry.uri)
-                .map(|other| other.value().clone())
-                .collect();
-            for other in others {
-                schedule_entry(&client, &state, other, encoding);
-            }
         }
         // Serialise publishing per document so an older result can never land after a newer.
         let _guard = entry.publish_lock.lock().await;
@@ -286,8 +274,74 @@ fn schedule_entry(
                 Some(published.version),
             )
             .await;
+        let version = published.version;
         entry.set_published(published);
+        drop(_guard);
+        update_summary(client, state, entry, version, encoding).await;
     });
+}
+
+/// How long a document must rest before its summary (what its functions do, for tools in other
+/// files) is recomputed: typing pays nothing for it.
+const SUMMARY_DELAY: Duration = Duration::from_millis(150);
+
+/// Once the document has rested at `version`, recomputes its summary for the workspace index
+/// and, if it changed, re-analyses the other open documents (their tools may call it).
+async fn update_summary(
+    client: Client,
+    state: Arc<State>,
+    entry: Arc<DocEntry>,
+    version: i32,
+    encoding: PositionEncoding,
+) {
+    tokio::time::sleep(SUMMARY_DELAY).await;
+    let Some(path) = entry.path.clone() else {
+        return;
+    };
+    if entry.is_closed() || entry.latest() != version {
+        return;
+    }
+    let task_state = state.clone();
+    let task_entry = entry.clone();
+    let changed = tokio::task::spawn_blocking(move || {
+        let (document, version) = task_entry.snapshot()?;
+        if task_entry.latest() != version {
+            return None;
+        }
+        let mut warnings = Vec::new();
+        let resolved = task_state.workspace.resolve(Some(&path), &mut warnings);
+        let tree = task_entry.parsed(&document, version);
+        let source = document.text();
+        let language = document.language();
+        let summary = catch_unwind(AssertUnwindSafe(|| {
+            let facts = task_entry.with_facts_cache(|cache| {
+                FileFacts::extract_cached(&source, &tree, language, cache)
+            });
+            agentlint_rules::FileSummary::of_parsed(
+                &path,
+                &source,
+                &tree,
+                &facts,
+                language,
+                &resolved.knowledge,
+            )
+        }))
+        .ok()?;
+        Some(task_state.workspace.index.update(summary))
+    })
+    .await;
+    if !matches!(changed, Ok(Some(true))) {
+        return;
+    }
+    let others: Vec<Arc<DocEntry>> = state
+        .documents
+        .iter()
+        .filter(|other| other.key() != &entry.uri)
+        .map(|other| other.value().clone())
+        .collect();
+    for other in others {
+        schedule_entry(&client, &state, other, encoding);
+    }
 }
 
 /// Runs the analysis for an entry's current version. `None` when the version went stale or the
@@ -296,7 +350,7 @@ fn analyse_entry(
     state: &State,
     entry: &DocEntry,
     encoding: PositionEncoding,
-) -> Option<(Published, Vec<String>, bool)> {
+) -> Option<(Published, Vec<String>)> {
     let (document, version) = entry.snapshot()?;
     if entry.latest() != version {
         return None;
@@ -341,10 +395,6 @@ fn analyse_entry(
             }
         }
     };
-    let summary_changed = analysis
-        .summary
-        .clone()
-        .is_some_and(|summary| state.workspace.index.update(summary));
     for failure in &analysis.failures {
         messages.push(format!(
             "agentlint: internal error in {} on {}: {} (other rules still ran; please report this)",
@@ -380,7 +430,6 @@ fn analyse_entry(
             index,
         },
         messages,
-        summary_changed,
     ))
 }
 

@@ -113,6 +113,7 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &description::UndisclosedProcessExecution,
         &description::UndisclosedCredentialAccess,
         &description::ContradictedDescriptionClaim,
+        &description::ParameterDrift,
         &description::InstructionsInToolDescription,
         &description::SensitiveResourceInDescription,
         &description::ToolShadowing,

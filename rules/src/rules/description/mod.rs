@@ -4,6 +4,7 @@ mod capability;
 mod hidden_text;
 mod instructions;
 mod missing_description;
+mod parameter_drift;
 mod sensitive_resource;
 mod tool_shadowing;
 mod unauditable_description;
@@ -17,6 +18,7 @@ pub use capability::{
 pub use hidden_text::HiddenTextInDescription;
 pub use instructions::InstructionsInToolDescription;
 pub use missing_description::MissingToolDescription;
+pub use parameter_drift::ParameterDrift;
 pub use sensitive_resource::SensitiveResourceInDescription;
 pub use tool_shadowing::ToolShadowing;
 pub use unauditable_description::UnauditableDescription;

@@ -1,0 +1,239 @@
+//! AL106: the parameters a tool documents against the ones its code takes.
+
+use super::{source_range, tool_label};
+use crate::agent::tools::docstring_arguments;
+use crate::agent::{DescriptionSource, Tool};
+use crate::diagnostic::{Diagnostic, Related};
+use crate::rules::{Context, Rule, RuleMeta, code_span, declare_rule};
+use crate::syntax::{Family, Locator, node_text};
+
+declare_rule! {
+    /// ## What it does
+    /// Compares the parameters a tool tells the model about with the ones its code takes:
+    ///
+    /// - a parameter documented in the docstring (`Args:`, `Parameters:`, `:param x:`) that the
+    ///   function does not have (usually renamed or removed since the docstring was written);
+    /// - a parameter the model fills in that has no description while the others have one;
+    /// - in TypeScript/JavaScript, a property the `execute` function destructures from its
+    ///   input that the tool's input schema does not declare: the model is never asked for it,
+    ///   so it is always `undefined`.
+    ///
+    /// Functions that take `*args` or `**kwargs` are not checked for documented parameters.
+    ///
+    /// ## Why is this bad?
+    /// The model fills in arguments from what it is told. A documented parameter that does not
+    /// exist makes it send values that are rejected or silently dropped; an undocumented one
+    /// makes it guess; a property the schema does not declare never arrives. None of these is a
+    /// vulnerability by itself, but each is drift between what the model is told and what the
+    /// code does, which is what the other AL1xx rules exist to catch.
+    ///
+    /// ## Example
+    /// ```python
+    /// @tool
+    /// def search(query: str, limit: int = 10) -> list[str]:
+    ///     """Search the notes.
+    ///
+    ///     Args:
+    ///         query: Words to look for.
+    ///         max_results: How many notes to return.
+    ///     """
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```python
+    ///     Args:
+    ///         query: Words to look for.
+    ///         limit: How many notes to return.
+    /// ```
+    ///
+    /// ## Fix safety
+    /// No automatic fix: whether the docstring or the code is behind is the author's call.
+    ///
+    /// ## References
+    /// - Model Context Protocol specification, "Tools": `inputSchema` describes the arguments a
+    ///   client may send.
+    pub struct ParameterDrift {
+        code: "AL106",
+        name: "parameter-drift",
+        summary: "A tool documents parameters its code does not take, or takes ones it does not describe",
+        severity: Info,
+    }
+}
+
+impl Rule for ParameterDrift {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for tool in ctx.tools {
+            match ctx.language.family() {
+                Family::Python => python(ctx, tool, out),
+                Family::JavaScript => javascript(ctx, tool, out),
+            }
+        }
+    }
+}
+
+/// Docstring `Args:` against the function's signature.
+fn python(ctx: &Context<'_>, tool: &Tool, out: &mut Vec<Diagnostic>) {
+    let Some(function) = tool.function.and_then(|i| ctx.facts.functions.get(i)) else {
+        return;
+    };
+    let Some(description) = tool
+        .description
+        .as_ref()
+        .filter(|d| d.source == DescriptionSource::Docstring)
+    else {
+        return;
+    };
+    let Some(value) = description.value.as_ref() else {
+        return;
+    };
+    let documented = docstring_arguments(&value.text);
+    if documented.is_empty() {
+        return;
+    }
+    let variadic = function.parameters.iter().any(|p| {
+        ctx.source
+            .get(p.range.clone())
+            .is_some_and(|text| text.starts_with('*'))
+    });
+    if !variadic {
+        for (name, _) in &documented {
+            if function.parameters.iter().any(|p| p.name == *name) {
+                continue;
+            }
+            // The name's place in the text: `docstring_arguments` returns slices of it.
+            let start = name.as_ptr() as usize - value.text.as_ptr() as usize;
+            let range = source_range(description, value, start..start + name.len());
+            let mut diagnostic = Diagnostic::new(
+                &ParameterDrift::META,
+                range,
+                format!(
+                    "The docstring of {} documents a parameter `{name}` that the function does \
+                     not take: the model reads it and may send a value that is rejected or \
+                     silently dropped. Remove it from the docstring, or add the parameter.",
+                    tool_label(tool)
+                ),
+            );
+            diagnostic.related.push(Related {
+                range: function.name_range.clone(),
+                message: format!("the parameters of `{}`", function.name),
+                place: None,
+            });
+            out.push(diagnostic);
+        }
+    }
+    let is_variadic = |range: &std::ops::Range<usize>| {
+        ctx.source
+            .get(range.clone())
+            .is_some_and(|text| text.starts_with('*'))
+    };
+    for parameter in tool
+        .parameters
+        .iter()
+        .filter(|p| p.description.is_none() && !is_variadic(&p.range))
+    {
+        // The name, at the start of the parameter (`limit: int = 10`).
+        let start = parameter.range.start;
+        let name_range = start..start + parameter.name.len();
+        let range = if ctx.source.get(name_range.clone()) == Some(parameter.name.as_str()) {
+            name_range
+        } else {
+            parameter.range.clone()
+        };
+        out.push(Diagnostic::new(
+            &ParameterDrift::META,
+            range,
+            format!(
+                "{} describes its other parameters but not `{}`: the model has to guess what to \
+                 pass. Describe it in the docstring's `Args:` section.",
+                capitalised(&tool_label(tool)),
+                parameter.name
+            ),
+        ));
+    }
+}
+
+/// Properties `execute` destructures from its input against the schema's keys.
+fn javascript(ctx: &Context<'_>, tool: &Tool, out: &mut Vec<Diagnostic>) {
+    if tool.parameters.is_empty() {
+        return; // no schema read (none, or one built elsewhere)
+    }
+    let Some(handler) = &tool.handler else {
+        return;
+    };
+    let locator = Locator::new(ctx.tree);
+    let Some(node) = locator.node_at(handler) else {
+        return;
+    };
+    let first = match node.child_by_field_name("parameters") {
+        Some(parameters) => {
+            let mut cursor = parameters.walk();
+            parameters.named_children(&mut cursor).next()
+        }
+        // `async input => ...`: a single identifier, nothing destructured.
+        None => None,
+    };
+    let pattern = first.and_then(|p| match p.kind() {
+        "required_parameter" | "optional_parameter" => p.child_by_field_name("pattern"),
+        _ => Some(p),
+    });
+    let Some(pattern) = pattern.filter(|p| p.kind() == "object_pattern") else {
+        return;
+    };
+    let mut cursor = pattern.walk();
+    for property in pattern.named_children(&mut cursor) {
+        let (key, defaulted) = match property.kind() {
+            "shorthand_property_identifier_pattern" => (Some(property), false),
+            "object_assignment_pattern" => (property.child_by_field_name("left"), true),
+            "pair_pattern" => (
+                property.child_by_field_name("key"),
+                property
+                    .child_by_field_name("value")
+                    .is_some_and(|v| v.kind() == "assignment_pattern"),
+            ),
+            _ => (None, false), // `...rest`
+        };
+        let Some(key) = key else {
+            continue;
+        };
+        let name = node_text(key, ctx.source).trim_matches(|c| c == '"' || c == '\'');
+        if tool.parameters.iter().any(|p| p.name == name) {
+            continue;
+        }
+        let mut diagnostic = Diagnostic::new(
+            &ParameterDrift::META,
+            key.start_byte()..key.end_byte(),
+            format!(
+                "The code of {} reads {} from its input, but the input schema does not declare \
+                 it: the model is never asked for it, so it {}. Add it to the schema, or stop \
+                 reading it.",
+                tool_label(tool),
+                code_span(name),
+                if defaulted {
+                    "always takes its default"
+                } else {
+                    "is always `undefined`"
+                }
+            ),
+        );
+        if let Some(first) = tool.parameters.first() {
+            diagnostic.related.push(Related {
+                range: first.range.clone(),
+                message: "the input schema".to_string(),
+                place: None,
+            });
+        }
+        out.push(diagnostic);
+    }
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().collect::<String>() + chars.as_str())
+        .unwrap_or_default()
+}

@@ -54,7 +54,7 @@ declare_rule! {
     ///   client may send.
     pub struct ParameterDrift {
         code: "AL106",
-        name: "parameter-drift",
+        name: "description-parameter-drift",
         summary: "A tool documents parameters its code does not take, or takes ones it does not describe",
         severity: Info,
     }

@@ -445,6 +445,50 @@ struct DataFile {
     redirection: Vec<PatternRecord>,
     #[serde(default)]
     scratch: Vec<ScratchRecord>,
+    #[serde(default)]
+    placement: Vec<PatternRecord>,
+    #[serde(default)]
+    logging: Vec<LoggingRecord>,
+}
+
+/// Calls that print or log their arguments (where a value ends up in the server's logs).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LoggingRecord {
+    language: LanguageName,
+    /// Resolved names (`print`, `logging.info`, `console.log`).
+    #[serde(default)]
+    calls: Vec<String>,
+    /// Method names on an object whose name matches `object` (`logger.info`).
+    #[serde(default)]
+    methods: Vec<String>,
+    #[serde(default)]
+    object: Option<String>,
+    /// Words in a description that say the tool logs or prints what it is given.
+    #[serde(default)]
+    disclosed: Option<String>,
+}
+
+/// Logging calls of one language family.
+#[derive(Clone, Debug, Default)]
+pub struct Logging {
+    pub calls: rustc_hash::FxHashSet<String>,
+    pub methods: rustc_hash::FxHashSet<String>,
+    pub objects: Vec<regex::Regex>,
+    pub disclosed: Vec<regex::Regex>,
+}
+
+impl Logging {
+    /// Whether a call (resolved name, callee as written) prints or logs.
+    pub fn is_logging(&self, resolved: Option<&str>, callee: Option<&str>) -> bool {
+        if resolved.is_some_and(|r| self.calls.contains(r)) {
+            return true;
+        }
+        let Some((object, method)) = callee.and_then(|c| c.rsplit_once('.')) else {
+            return false;
+        };
+        self.methods.contains(method) && self.objects.iter().any(|o| o.is_match(object))
+    }
 }
 
 /// Where a tool keeps files for itself: the temporary directory.
@@ -525,6 +569,10 @@ pub struct Knowledge {
     pub redirections: Vec<regex::Regex>,
     /// Temporary paths, whose writes and deletes are not effects a description must disclose.
     pub scratch: HashMap<Family, Scratch>,
+    /// AL115: a sentence tells the model what to put in a parameter.
+    pub placements: Vec<regex::Regex>,
+    /// AL115: calls that print or log.
+    pub logging: HashMap<Family, Logging>,
     /// Sink indexes by family, then by resolved call name.
     by_call: HashMap<Family, HashMap<String, Vec<usize>>>,
 }
@@ -692,6 +740,20 @@ impl Knowledge {
         }
         for record in file.redirection {
             self.redirections.push(compile(origin, &record.pattern)?);
+        }
+        for record in file.placement {
+            self.placements.push(compile(origin, &record.pattern)?);
+        }
+        for record in file.logging {
+            let logging = self.logging.entry(record.language.into()).or_default();
+            logging.calls.extend(record.calls);
+            logging.methods.extend(record.methods);
+            if let Some(object) = record.object {
+                logging.objects.push(compile(origin, &object)?);
+            }
+            if let Some(disclosed) = record.disclosed {
+                logging.disclosed.push(compile(origin, &disclosed)?);
+            }
         }
         for record in file.scratch {
             let scratch = self.scratch.entry(record.language.into()).or_default();

@@ -119,6 +119,7 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &description::ToolShadowing,
         &description::HiddenTextInDescription,
         &description::UnauditableDescription,
+        &description::CovertToolParameter,
         &execution::DynamicCodeExecution,
     ]
 }

@@ -1,6 +1,7 @@
 //! AL1xx: what tools tell the model, compared with what they do.
 
 mod capability;
+mod covert_parameter;
 mod hidden_text;
 mod instructions;
 mod missing_description;
@@ -15,6 +16,7 @@ pub use capability::{
     ContradictedDescriptionClaim, UndisclosedCredentialAccess, UndisclosedFileMutation,
     UndisclosedNetworkEgress, UndisclosedProcessExecution,
 };
+pub use covert_parameter::CovertToolParameter;
 pub use hidden_text::HiddenTextInDescription;
 pub use instructions::InstructionsInToolDescription;
 pub use missing_description::MissingToolDescription;

@@ -627,6 +627,15 @@ fn local_target(
                 // `obj = Helper(...)` / `new Helper()`: the class of this file it was made from,
                 // read from the text (a tree lookup per call is slow in large files).
                 let value = facts.bindings.single_value(root)?;
+                // `const helpers = { track(d) {...} }`: a method of an object literal.
+                if let Some(inside) = functions.iter().position(|f| {
+                    f.name == *method
+                        && f.class.is_none()
+                        && value.start <= f.range.start
+                        && f.range.end <= value.end
+                }) {
+                    return Some(inside);
+                }
                 let text = source.get(value)?.trim_start();
                 let text = text.strip_prefix("new ").unwrap_or(text).trim_start();
                 let name = text.split('(').next()?.trim();

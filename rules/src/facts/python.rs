@@ -382,6 +382,24 @@ fn assignment(node: Node<'_>, source: &str, out: &mut Builder) {
             },
         };
         out.bind(node_text(left, source), binding);
+        // `beacon = lambda data: ...`: a function by that name, for what its calls reach.
+        if right.kind() == "lambda" && enclosing_class(node).is_none() {
+            out.functions.push(PendingFunction {
+                name: node_text(left, source).to_string(),
+                range: node_range(right),
+                name_range: node_range(left),
+                body_range: right
+                    .child_by_field_name("body")
+                    .map_or(node_range(right), node_range),
+                docstring: None,
+                parameters: right
+                    .child_by_field_name("parameters")
+                    .map(|p| parameters(p, source))
+                    .unwrap_or_default(),
+                decorators: Vec::new(),
+                class: None,
+            });
+        }
     } else {
         if left.kind() == "attribute"
             && let (Some(object), Some(attribute), Some(right)) = (

@@ -81,6 +81,9 @@ pub struct Tool {
     pub parameters: Vec<ToolParameter>,
     /// What the code that runs does, with evidence (filled in after the capability analysis).
     pub effects: super::capabilities::EffectMap,
+    /// Where the parameters come from when a schema class declares them (`args_schema =
+    /// SearchInput`) rather than the function's signature.
+    pub schema: Option<Range<usize>>,
 }
 
 impl Tool {
@@ -429,6 +432,7 @@ impl<'a> Finder<'a> {
             handler,
             parameters,
             effects: Default::default(),
+            schema: None,
         }
     }
 
@@ -492,6 +496,19 @@ impl<'a> Finder<'a> {
             }
             _ => None,
         });
+        // `args_schema = SearchInput`: the model fills in that class's fields.
+        let schema = recogniser
+            .parameters
+            .iter()
+            .find_map(|place| match place {
+                Place::Attribute(attr) => attribute(attr),
+                _ => None,
+            })
+            .and_then(|range| {
+                let name = self.source.get(range.clone())?.trim();
+                let model = self.facts.classes.iter().find(|c| c.name == name)?;
+                Some((range, self.model_fields(model)?))
+            });
         let function = recogniser.function.iter().find_map(|place| match place {
             Place::Method(method) => self
                 .facts
@@ -510,11 +527,58 @@ impl<'a> Finder<'a> {
             function,
             function_name: function.map(|i| self.facts.functions[i].name.clone()),
             handler: function.map(|i| self.facts.functions[i].range.clone()),
-            parameters: function
-                .map(|i| self.python_parameters(i, None))
+            parameters: schema
+                .as_ref()
+                .map(|(_, fields)| fields.clone())
+                .or_else(|| function.map(|i| self.python_parameters(i, None)))
                 .unwrap_or_default(),
             effects: Default::default(),
+            schema: schema.map(|(range, _)| range),
         }
+    }
+
+    /// The fields of a pydantic model class of this file (`query: str = Field(description=...)`),
+    /// as the parameters the model fills in.
+    fn model_fields(&self, class: &crate::facts::ClassDef) -> Option<Vec<ToolParameter>> {
+        let node = self.locator.node_at(&class.range)?;
+        let body = node.child_by_field_name("body")?;
+        let mut fields = Vec::new();
+        let mut cursor = body.walk();
+        for statement in body.named_children(&mut cursor) {
+            let Some(assignment) = statement
+                .named_child(0)
+                .filter(|_| statement.kind() == "expression_statement")
+                .filter(|a| a.kind() == "assignment")
+            else {
+                continue;
+            };
+            let Some(left) = assignment
+                .child_by_field_name("left")
+                .filter(|l| l.kind() == "identifier")
+            else {
+                continue;
+            };
+            let annotation = assignment.child_by_field_name("type").map(node_range);
+            let Some(annotation) = annotation else {
+                continue; // a plain class attribute, not a field
+            };
+            let name = node_text(left, self.source);
+            if name.starts_with('_') || name == "model_config" {
+                continue;
+            }
+            let right = assignment.child_by_field_name("right").map(node_range);
+            let description = [Some(&annotation), right.as_ref()]
+                .into_iter()
+                .flatten()
+                .find_map(|range| self.field_description(range))
+                .or_else(|| self.annotated_description(&annotation));
+            fields.push(ToolParameter {
+                name: name.to_string(),
+                range: node_range(left),
+                description,
+            });
+        }
+        Some(fields)
     }
 }
 

@@ -75,11 +75,16 @@ impl Rule for ParameterDrift {
     }
 }
 
-/// Docstring `Args:` against the function's signature.
+/// Docstring `Args:` against the function's signature; a tool class's `args_schema` against
+/// its `_run`.
 fn python(ctx: &Context<'_>, tool: &Tool, out: &mut Vec<Diagnostic>) {
     let Some(function) = tool.function.and_then(|i| ctx.facts.functions.get(i)) else {
         return;
     };
+    if let Some(schema) = &tool.schema {
+        schema_against_run(ctx, tool, function, schema, out);
+        return;
+    }
     let Some(description) = tool
         .description
         .as_ref()
@@ -227,6 +232,73 @@ fn javascript(ctx: &Context<'_>, tool: &Tool, out: &mut Vec<Diagnostic>) {
             });
         }
         out.push(diagnostic);
+    }
+}
+
+/// `args_schema` fields `_run` does not take (the call fails), and `_run` parameters without a
+/// default the schema does not declare (never passed).
+fn schema_against_run(
+    ctx: &Context<'_>,
+    tool: &Tool,
+    function: &crate::facts::FunctionDef,
+    schema: &std::ops::Range<usize>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let text = |p: &crate::facts::Parameter| ctx.source.get(p.range.clone()).unwrap_or_default();
+    if function
+        .parameters
+        .iter()
+        .any(|p| text(p).starts_with("**"))
+    {
+        return; // `**kwargs` takes every field
+    }
+    let schema_name = ctx.source.get(schema.clone()).unwrap_or_default().trim();
+    let run: Vec<&crate::facts::Parameter> = function
+        .parameters
+        .iter()
+        .filter(|p| !matches!(p.name.as_str(), "self" | "cls" | "run_manager" | "config"))
+        .filter(|p| !text(p).starts_with('*'))
+        .collect();
+    for field in &tool.parameters {
+        if run.iter().any(|p| p.name == field.name) {
+            continue;
+        }
+        let mut diagnostic = Diagnostic::new(
+            &ParameterDrift::META,
+            field.range.clone(),
+            format!(
+                "`{schema_name}` asks the model for `{}`, but `{}` of {} does not take it: a \
+                 call with it fails. Add the parameter to `{}`, or remove the field.",
+                field.name,
+                function.name,
+                tool_label(tool),
+                function.name
+            ),
+        );
+        diagnostic.related.push(Related {
+            range: function.name_range.clone(),
+            message: format!("the parameters of `{}`", function.name),
+            place: None,
+        });
+        out.push(diagnostic);
+    }
+    for parameter in run {
+        if parameter.default.is_some() || tool.parameters.iter().any(|f| f.name == parameter.name) {
+            continue;
+        }
+        let start = parameter.range.start;
+        out.push(Diagnostic::new(
+            &ParameterDrift::META,
+            start..start + parameter.name.len(),
+            format!(
+                "`{}` of {} needs `{}`, but `{schema_name}` does not declare it: the model is \
+                 never asked for it, so every call fails. Add it to the schema, or give it a \
+                 default.",
+                function.name,
+                tool_label(tool),
+                parameter.name
+            ),
+        ));
     }
 }
 

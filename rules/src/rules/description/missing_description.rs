@@ -1,6 +1,7 @@
-use crate::agent::ToolKind;
+use crate::agent::{Tool, ToolKind};
 use crate::diagnostic::Diagnostic;
 use crate::rules::{Context, Rule, RuleMeta, declare_rule};
+use crate::syntax::{Locator, node_text};
 
 declare_rule! {
     /// ## What it does
@@ -57,6 +58,9 @@ impl Rule for MissingToolDescription {
             if matches!(tool.kind, ToolKind::Class(_)) {
                 continue;
             }
+            if tool.description.is_none() && described_elsewhere(ctx, tool) {
+                continue;
+            }
             let empty = match &tool.description {
                 None => true,
                 Some(d) => d.is_constant() && d.text().trim().is_empty(),
@@ -85,4 +89,49 @@ impl Rule for MissingToolDescription {
             ));
         }
     }
+}
+
+/// A TypeScript/JavaScript tool whose options object may get its description from elsewhere
+/// (`{ ...fields, func }`), or that the provider defines (`type: "provider"`): the model is
+/// not necessarily left without one.
+fn described_elsewhere(ctx: &Context<'_>, tool: &Tool) -> bool {
+    if tool.kind != ToolKind::Call {
+        return false;
+    }
+    let locator = Locator::new(ctx.tree);
+    let Some(call) = locator.node_at(&tool.declaration) else {
+        return false;
+    };
+    let Some(arguments) = call.child_by_field_name("arguments") else {
+        return false;
+    };
+    let mut cursor = arguments.walk();
+    let objects: Vec<_> = arguments
+        .named_children(&mut cursor)
+        .filter(|a| a.kind() == "object")
+        .collect();
+    objects.iter().any(|object| {
+        let mut cursor = object.walk();
+        let children: Vec<_> = object.named_children(&mut cursor).collect();
+        children.iter().any(|child| {
+            if child.kind() == "spread_element" {
+                return true;
+            }
+            let (Some(key), Some(value)) = (
+                child.child_by_field_name("key"),
+                child.child_by_field_name("value"),
+            ) else {
+                return false;
+            };
+            let unquote = |t: &str| {
+                t.trim_matches(|c| c == '"' || c == '\'' || c == '`')
+                    .to_string()
+            };
+            unquote(node_text(key, ctx.source)) == "type"
+                && matches!(
+                    unquote(node_text(value, ctx.source)).as_str(),
+                    "provider" | "provider-defined"
+                )
+        })
+    })
 }

@@ -123,8 +123,13 @@ fn described_elsewhere(ctx: &Context<'_>, tool: &Tool) -> bool {
             ) else {
                 return false;
             };
+            // `"provider"`, `'provider' as const`
             let unquote = |t: &str| {
-                t.trim_matches(|c| c == '"' || c == '\'' || c == '`')
+                t.split(" as ")
+                    .next()
+                    .unwrap_or_default()
+                    .trim()
+                    .trim_matches(|c| c == '"' || c == '\'' || c == '`')
                     .to_string()
             };
             unquote(node_text(key, ctx.source)) == "type"

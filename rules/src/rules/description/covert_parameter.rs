@@ -4,7 +4,7 @@ use std::ops::Range;
 
 use tree_sitter::Node;
 
-use super::tool_label;
+use super::{parameter_name_range, tool_label};
 use crate::agent::capabilities::call_effects;
 use crate::agent::{Tool, ToolKind};
 use crate::diagnostic::{Diagnostic, Related};
@@ -159,7 +159,7 @@ impl Rule for CovertToolParameter {
                         .to_string();
                     let mut diagnostic = Diagnostic::new(
                         &Self::META,
-                        name_range(ctx.source, &declared.range, parameter),
+                        parameter_name_range(ctx.source, &declared.range, parameter),
                         format!(
                             "{label} uses `{parameter}` only to print or log it (`{callee}`, line \
                              {}), and the description of {} tells the model what to put there: \
@@ -186,7 +186,7 @@ impl Rule for CovertToolParameter {
                         out.push(never_used(
                             tool,
                             parameter,
-                            name_range(ctx.source, &declared.range, parameter),
+                            parameter_name_range(ctx.source, &declared.range, parameter),
                             mention,
                         ));
                     }
@@ -201,7 +201,7 @@ impl Rule for CovertToolParameter {
                     let callee = call.split('(').next().unwrap_or_default().to_string();
                     let mut diagnostic = Diagnostic::new(
                         &Self::META,
-                        name_range(ctx.source, &declared.range, parameter),
+                        parameter_name_range(ctx.source, &declared.range, parameter),
                         format!(
                             "{label} uses `{parameter}` only to send it over the network \
                              (`{callee}`, line {}), and its description does not say so: a \
@@ -570,13 +570,4 @@ fn is_guard<'t>(locator: &Locator<'t>, node: Node<'t>, body: Node<'t>) -> bool {
         current = parent;
     }
     false
-}
-
-/// The parameter's name at the start of its declaration.
-fn name_range(source: &str, declared: &Range<usize>, name: &str) -> Range<usize> {
-    let text = source.get(declared.clone()).unwrap_or_default();
-    match text.find(name) {
-        Some(offset) => declared.start + offset..declared.start + offset + name.len(),
-        None => declared.clone(),
-    }
 }

@@ -59,12 +59,30 @@ impl ModelText<'_> {
 
     /// The label with a capital letter, to start a sentence.
     pub fn subject(&self) -> String {
-        let label = self.label();
-        let mut chars = label.chars();
-        chars
-            .next()
-            .map(|c| c.to_uppercase().collect::<String>() + chars.as_str())
-            .unwrap_or_default()
+        capitalised(&self.label())
+    }
+}
+
+/// `text` with a capital first letter, to start a sentence.
+pub(crate) fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().collect::<String>() + chars.as_str())
+        .unwrap_or_default()
+}
+
+/// The parameter's name within its declaration (`limit` in `limit: int = 10`), or the whole
+/// declaration when the name is not found there.
+pub(crate) fn parameter_name_range(
+    source: &str,
+    declared: &Range<usize>,
+    name: &str,
+) -> Range<usize> {
+    let text = source.get(declared.clone()).unwrap_or_default();
+    match text.find(name) {
+        Some(offset) => declared.start + offset..declared.start + offset + name.len(),
+        None => declared.clone(),
     }
 }
 

@@ -1,6 +1,6 @@
 //! AL106: the parameters a tool documents against the ones its code takes.
 
-use super::{source_range, tool_label};
+use super::{capitalised, parameter_name_range, source_range, tool_label};
 use crate::agent::tools::docstring_arguments;
 use crate::agent::{DescriptionSource, Tool};
 use crate::diagnostic::{Diagnostic, Related};
@@ -140,14 +140,7 @@ fn python(ctx: &Context<'_>, tool: &Tool, out: &mut Vec<Diagnostic>) {
         .iter()
         .filter(|p| p.description.is_none() && !is_variadic(&p.range))
     {
-        // The name, at the start of the parameter (`limit: int = 10`).
-        let start = parameter.range.start;
-        let name_range = start..start + parameter.name.len();
-        let range = if ctx.source.get(name_range.clone()) == Some(parameter.name.as_str()) {
-            name_range
-        } else {
-            parameter.range.clone()
-        };
+        let range = parameter_name_range(ctx.source, &parameter.range, &parameter.name);
         out.push(Diagnostic::new(
             &ParameterDrift::META,
             range,
@@ -286,10 +279,9 @@ fn schema_against_run(
         if parameter.default.is_some() || tool.parameters.iter().any(|f| f.name == parameter.name) {
             continue;
         }
-        let start = parameter.range.start;
         out.push(Diagnostic::new(
             &ParameterDrift::META,
-            start..start + parameter.name.len(),
+            parameter_name_range(ctx.source, &parameter.range, &parameter.name),
             format!(
                 "`{}` of {} needs `{}`, but `{schema_name}` does not declare it: the model is \
                  never asked for it, so every call fails. Add it to the schema, or give it a \
@@ -300,12 +292,4 @@ fn schema_against_run(
             ),
         ));
     }
-}
-
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().collect::<String>() + chars.as_str())
-        .unwrap_or_default()
 }

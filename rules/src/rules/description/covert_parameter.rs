@@ -1,7 +1,10 @@
 //! AL115: parameters the model fills in that the tool's code ignores, or only sends away.
 
+use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::OnceLock;
 
+use regex::Regex;
 use tree_sitter::Node;
 
 use super::{parameter_name_range, tool_label};
@@ -82,9 +85,26 @@ impl Rule for CovertToolParameter {
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let locator = Locator::new(ctx.tree);
         let index = LineIndex::new(ctx.source);
+        let mentions = mentions(ctx);
+        let quoted_mention = |_: &Context<'_>, name: &str| mentions.get(name).cloned();
         for tool in ctx.tools {
             if matches!(tool.kind, ToolKind::Class(_)) {
                 continue; // `_run`'s signature is often dictated by the base class
+            }
+            let discloses_sending = tool
+                .description
+                .as_ref()
+                .is_some_and(|d| ctx.knowledge.discloses(Effect::NetworkSend, d.text()));
+            let sends = tool.effects.contains_key(&Effect::NetworkSend) && !discloses_sending;
+            // Nothing to report unless it sends without saying so, or a description tells the
+            // model what to put in one of its parameters: most tools stop here.
+            if !sends
+                && !tool
+                    .parameters
+                    .iter()
+                    .any(|p| mentions.contains_key(&p.name))
+            {
+                continue;
             }
             let Some(handler) = handler_parts(ctx, tool, &locator) else {
                 continue;
@@ -92,7 +112,11 @@ impl Rule for CovertToolParameter {
             if is_stub(handler.body, ctx.source) {
                 continue;
             }
-            let senders = senders(ctx, tool, &locator, &handler.body_range());
+            let senders = if sends {
+                senders(ctx, tool, &locator, &handler.body_range())
+            } else {
+                Vec::new()
+            };
             let loggers = loggers(ctx, &handler.body_range());
             let logging_disclosed = tool.description.as_ref().is_some_and(|d| {
                 ctx.knowledge
@@ -100,10 +124,6 @@ impl Rule for CovertToolParameter {
                     .get(&ctx.language.family())
                     .is_some_and(|l| l.disclosed.iter().any(|p| p.is_match(d.text())))
             });
-            let discloses_sending = tool
-                .description
-                .as_ref()
-                .is_some_and(|d| ctx.knowledge.discloses(Effect::NetworkSend, d.text()));
             // Schema properties the code does not even destructure.
             if handler.complete {
                 for declared in &tool.parameters {
@@ -125,26 +145,37 @@ impl Rule for CovertToolParameter {
                     }
                 }
             }
-            for (parameter, local) in &handler.parameters {
-                if local.starts_with('_') {
-                    continue;
-                }
+            // Only parameters that could be reported are looked at: sending is undisclosed, or a
+            // description tells the model what to put in them.
+            let may_send = !senders.is_empty();
+            let candidates: Vec<&(String, String)> = handler
+                .parameters
+                .iter()
+                .filter(|(parameter, local)| {
+                    !local.starts_with('_') && (may_send || mentions.contains_key(parameter))
+                })
+                .collect();
+            if candidates.is_empty() {
+                continue;
+            }
+            let locals: Vec<&str> = candidates.iter().map(|(_, l)| l.as_str()).collect();
+            let all_uses = uses(
+                handler.body,
+                &locals,
+                ctx.source,
+                &senders,
+                &loggers,
+                ctx.language.family(),
+            );
+            for (i, (parameter, _)) in candidates.iter().enumerate() {
                 let Some(declared) = tool.parameters.iter().find(|p| &p.name == parameter) else {
                     continue;
                 };
-                let uses = uses(
-                    &locator,
-                    handler.body,
-                    local,
-                    ctx.source,
-                    &senders,
-                    &loggers,
-                    ctx.language.family(),
-                );
+                let uses = &all_uses[i];
                 let label = tool_label(tool);
                 if uses.real == 0 && uses.sent == 0 && uses.logged > 0 && !logging_disclosed {
                     let (Some(logged_at), Some(mention)) =
-                        (uses.logged_at, quoted_mention(ctx, parameter))
+                        (uses.logged_at.clone(), quoted_mention(ctx, parameter))
                     else {
                         continue;
                     };
@@ -191,7 +222,7 @@ impl Rule for CovertToolParameter {
                         ));
                     }
                 } else if uses.real == 0 && !discloses_sending {
-                    let Some(sent_at) = uses.sent_at else {
+                    let Some(sent_at) = uses.sent_at.clone() else {
                         continue;
                     };
                     let call = crate::rules::excerpt(
@@ -225,52 +256,60 @@ impl Rule for CovertToolParameter {
 
 /// Where a tool description of the file names a parameter in quotes (`'sidenote'`,
 /// `` `context` ``): what the model is told to put in it, and which tool says so.
+#[derive(Clone)]
 struct Mention {
     range: Range<usize>,
     tool: String,
 }
 
-fn quoted_mention(ctx: &Context<'_>, parameter: &str) -> Option<Mention> {
-    const QUOTES: [(char, char); 5] = [
-        ('\'', '\''),
-        ('"', '"'),
-        ('`', '`'),
-        ('\u{2018}', '\u{2019}'),
-        ('\u{201C}', '\u{201D}'),
-    ];
-    // Unquoted, after "as": "include its content as a sidenote".
-    let bare = regex::Regex::new(&format!(
-        r"(?i)\bas\s+(?:a|an|the)?\s*({})\b",
-        regex::escape(parameter)
-    ))
-    .ok()?;
-    ctx.tools.iter().find_map(|tool| {
-        let description = tool.description.as_ref()?;
-        let value = description.value.as_ref()?;
+/// What the file's tool descriptions tell the model to put in which parameter: names quoted
+/// (`'sidenote'`, `` `context` ``) or after "as" ("include it as a sidenote") in a sentence,
+/// after a verb that asks the model to put something somewhere (`[[placement]]` data).
+fn mentions(ctx: &Context<'_>) -> HashMap<String, Mention> {
+    static NAMES: OnceLock<Regex> = OnceLock::new();
+    #[allow(clippy::expect_used)]
+    let names = NAMES.get_or_init(|| {
+        Regex::new(
+            r#"['"`\u{2018}\u{201C}]([A-Za-z_][A-Za-z0-9_]*)['"`\u{2019}\u{201D}]|(?i:\bas\s+(?:a\s+|an\s+|the\s+)?)([A-Za-z_][A-Za-z0-9_]*)"#,
+        )
+        .expect("valid pattern")
+    });
+    let mut found: HashMap<String, Mention> = HashMap::new();
+    for tool in ctx.tools {
+        let Some(description) = tool.description.as_ref() else {
+            continue;
+        };
+        let Some(value) = description.value.as_ref() else {
+            continue;
+        };
         let text = &value.text;
-        let quoted = QUOTES.into_iter().find_map(|(open, close)| {
-            let quoted = format!("{open}{parameter}{close}");
-            text.find(&quoted).map(|at| at..at + quoted.len())
-        });
-        let found = quoted.or_else(|| {
-            bare.captures(text)
-                .and_then(|c| c.get(1))
-                .map(|m| m.range())
-        })?;
-        // In a sentence that tells the model to put something there.
-        let sentence = super::sentences(text)
-            .into_iter()
-            .find(|s| s.start <= found.start && found.start < s.end)?;
-        let instructs = ctx
-            .knowledge
-            .placements
-            .iter()
-            .any(|p| p.is_match(&text[sentence.start..found.start]));
-        instructs.then(|| Mention {
-            range: super::source_range(description, value, found),
-            tool: tool_label(tool),
-        })
-    })
+        for sentence in super::sentences(text) {
+            let Some(verb) = ctx
+                .knowledge
+                .placements
+                .iter()
+                .filter_map(|p| p.find(&text[sentence.clone()]))
+                .map(|m| sentence.start + m.end())
+                .min()
+            else {
+                continue;
+            };
+            for captures in names.captures_iter(&text[verb..sentence.end]) {
+                let Some(name) = captures.get(1).or_else(|| captures.get(2)) else {
+                    continue;
+                };
+                let whole = captures.get(0).map_or(name.range(), |m| m.range());
+                let range = verb + whole.start..verb + whole.end;
+                found
+                    .entry(name.as_str().to_string())
+                    .or_insert_with(|| Mention {
+                        range: super::source_range(description, value, range),
+                        tool: tool_label(tool),
+                    });
+            }
+        }
+    }
+    found
 }
 
 fn never_used(tool: &Tool, parameter: &str, range: Range<usize>, mention: Mention) -> Diagnostic {
@@ -424,11 +463,7 @@ fn senders(
     body: &Range<usize>,
 ) -> Vec<Range<usize>> {
     let family = ctx.language.family();
-    let mut out: Vec<Range<usize>> = ctx
-        .facts
-        .calls
-        .iter()
-        .filter(|c| body.start <= c.range.start && c.range.end <= body.end)
+    let mut out: Vec<Range<usize>> = calls_within(ctx, body)
         .filter(|c| {
             call_effects(c, ctx.source, locator, ctx.facts, family, ctx.knowledge)
                 .contains(&Effect::NetworkSend)
@@ -449,15 +484,28 @@ fn senders(
     out
 }
 
+/// The calls inside `body` (calls are sorted by where they start).
+fn calls_within<'c>(
+    ctx: &'c Context<'_>,
+    body: &Range<usize>,
+) -> impl Iterator<Item = &'c crate::facts::Call> {
+    let first = ctx
+        .facts
+        .calls
+        .partition_point(|c| c.range.start < body.start);
+    let end = body.end;
+    ctx.facts.calls[first..]
+        .iter()
+        .take_while(move |c| c.range.start < end)
+        .filter(move |c| c.range.end <= end)
+}
+
 /// The calls in the tool's code that print or log (`print`, `logger.info`, `console.log`).
 fn loggers(ctx: &Context<'_>, body: &Range<usize>) -> Vec<Range<usize>> {
     let Some(logging) = ctx.knowledge.logging.get(&ctx.language.family()) else {
         return Vec::new();
     };
-    ctx.facts
-        .calls
-        .iter()
-        .filter(|c| body.start <= c.range.start && c.range.end <= body.end)
+    calls_within(ctx, body)
         .filter(|c| logging.is_logging(c.resolved.as_deref(), c.callee.as_deref()))
         .map(|c| c.range.clone())
         .collect()
@@ -478,58 +526,73 @@ fn result_dropped(locator: &Locator<'_>, call: &Range<usize>) -> bool {
     false
 }
 
-/// How the name `local` is used in `body`.
-fn uses<'t>(
-    locator: &Locator<'t>,
-    body: Node<'t>,
-    local: &str,
+/// How each of `locals` is used in `body`, in one walk that keeps the path from `body` down
+/// (parents and the fields they hold each node in), so no node is looked up twice.
+fn uses(
+    body: Node<'_>,
+    locals: &[&str],
     source: &str,
     senders: &[Range<usize>],
     loggers: &[Range<usize>],
     family: Family,
-) -> Uses {
-    let mut uses = Uses::default();
-    for node in preorder(body) {
+) -> Vec<Uses> {
+    let mut uses: Vec<Uses> = locals.iter().map(|_| Uses::default()).collect();
+    let mut cursor = body.walk();
+    // (node, field in its parent) from `body` down to the current node's parent.
+    let mut path: Vec<(Node<'_>, Option<&'static str>)> = Vec::new();
+    let mut visited = 0usize;
+    loop {
+        let node = cursor.node();
+        let field = cursor.field_name();
+        visited += 1;
         let is_name = match node.kind() {
             "identifier" => true,
             // `{ note }` in an object literal reads `note`.
             "shorthand_property_identifier" => family == Family::JavaScript,
             _ => false,
         };
-        if !is_name || node_text(node, source) != local || !is_read(locator, node) {
+        if is_name
+            && let Some(i) = locals.iter().position(|l| *l == node_text(node, source))
+            && is_read(path.last().copied(), field)
+            && !is_guard(&path, node, field)
+        {
+            let at = node.start_byte();
+            let entry = &mut uses[i];
+            if let Some(sender) = senders.iter().find(|s| s.start <= at && at < s.end) {
+                entry.sent += 1;
+                entry.sent_at.get_or_insert_with(|| sender.clone());
+            } else if let Some(logger) = loggers.iter().find(|l| l.start <= at && at < l.end) {
+                entry.logged += 1;
+                entry.logged_at.get_or_insert_with(|| logger.clone());
+            } else {
+                entry.real += 1;
+            }
+        }
+        if visited < 50_000 && cursor.goto_first_child() {
+            path.push((node, field));
             continue;
         }
-        if is_guard(locator, node, body) {
-            continue;
-        }
-        let at = node.start_byte();
-        if let Some(sender) = senders.iter().find(|s| s.start <= at && at < s.end) {
-            uses.sent += 1;
-            uses.sent_at.get_or_insert_with(|| sender.clone());
-        } else if let Some(logger) = loggers.iter().find(|l| l.start <= at && at < l.end) {
-            uses.logged += 1;
-            uses.logged_at.get_or_insert_with(|| logger.clone());
-        } else {
-            uses.real += 1;
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() || path.pop().is_none() {
+                return uses;
+            }
         }
     }
-    uses
 }
 
-/// Whether an identifier reads a variable (not `obj.name`, `f(name=...)`, `{name: ...}`).
-fn is_read<'t>(locator: &Locator<'t>, node: Node<'t>) -> bool {
-    let Some(parent) = locator.parent(node) else {
+/// Whether an identifier reads a variable (not `obj.name`, `f(name=...)`, `{name: ...}`), from
+/// its parent and the field it is in.
+fn is_read(parent: Option<(Node<'_>, Option<&'static str>)>, field: Option<&str>) -> bool {
+    let Some((parent, _)) = parent else {
         return true;
     };
-    let is_field = |field: &str| {
-        parent
-            .child_by_field_name(field)
-            .is_some_and(|child| child.id() == node.id())
-    };
     match parent.kind() {
-        "attribute" => !is_field("attribute"),
-        "keyword_argument" => !is_field("name"),
-        "pair" => !is_field("key"),
+        "attribute" => field != Some("attribute"),
+        "keyword_argument" => field != Some("name"),
+        "pair" => field != Some("key"),
         "function_definition"
         | "parameters"
         | "default_parameter"
@@ -541,33 +604,31 @@ fn is_read<'t>(locator: &Locator<'t>, node: Node<'t>) -> bool {
 
 /// A use in the condition of an `if` / `while` / conditional expression with no call in it
 /// (`if note:`, `if (!note) return`): a check, not a use of the value.
-fn is_guard<'t>(locator: &Locator<'t>, node: Node<'t>, body: Node<'t>) -> bool {
-    let mut current = node;
-    while let Some(parent) = locator.parent(current) {
-        if parent.id() == body.id() {
-            return false;
-        }
-        if matches!(
-            parent.kind(),
+fn is_guard(
+    path: &[(Node<'_>, Option<&'static str>)],
+    node: Node<'_>,
+    field: Option<&str>,
+) -> bool {
+    // Walk up: `child` is the node below `parent`, held in `child_field`.
+    let mut child = node;
+    let mut child_field = field;
+    for &(parent, parent_field) in path.iter().rev() {
+        match parent.kind() {
             "if_statement"
-                | "while_statement"
-                | "elif_clause"
-                | "conditional_expression"
-                | "ternary_expression"
-        ) {
-            let is_condition = parent
-                .child_by_field_name("condition")
-                .is_some_and(|c| c.id() == current.id());
-            return is_condition
-                && !preorder(current).any(|n| matches!(n.kind(), "call" | "call_expression"));
+            | "while_statement"
+            | "elif_clause"
+            | "conditional_expression"
+            | "ternary_expression" => {
+                return child_field == Some("condition")
+                    && !preorder(child).any(|n| matches!(n.kind(), "call" | "call_expression"));
+            }
+            "expression_statement" | "return_statement" | "assignment" | "lexical_declaration" => {
+                return false;
+            }
+            _ => {}
         }
-        if matches!(
-            parent.kind(),
-            "expression_statement" | "return_statement" | "assignment" | "lexical_declaration"
-        ) {
-            return false;
-        }
-        current = parent;
+        child = parent;
+        child_field = parent_field;
     }
     false
 }

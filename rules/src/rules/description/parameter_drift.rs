@@ -66,10 +66,14 @@ impl Rule for ParameterDrift {
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        if ctx.tools.is_empty() {
+            return;
+        }
+        let locator = Locator::new(ctx.tree);
         for tool in ctx.tools {
             match ctx.language.family() {
                 Family::Python => python(ctx, tool, out),
-                Family::JavaScript => javascript(ctx, tool, out),
+                Family::JavaScript => javascript(ctx, tool, &locator, out),
             }
         }
     }
@@ -155,14 +159,13 @@ fn python(ctx: &Context<'_>, tool: &Tool, out: &mut Vec<Diagnostic>) {
 }
 
 /// Properties `execute` destructures from its input against the schema's keys.
-fn javascript(ctx: &Context<'_>, tool: &Tool, out: &mut Vec<Diagnostic>) {
+fn javascript(ctx: &Context<'_>, tool: &Tool, locator: &Locator<'_>, out: &mut Vec<Diagnostic>) {
     if tool.parameters.is_empty() {
         return; // no schema read (none, or one built elsewhere)
     }
     let Some(handler) = &tool.handler else {
         return;
     };
-    let locator = Locator::new(ctx.tree);
     let Some(node) = locator.node_at(handler) else {
         return;
     };

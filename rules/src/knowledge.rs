@@ -109,14 +109,19 @@ pub struct Condition {
     /// A position (`1`), or a position and a property of an object literal (`1.method`).
     pub argument: Option<(usize, Option<String>)>,
     pub keyword: Option<String>,
-    pub pattern: regex::Regex,
+    /// The argument's constant text matches this.
+    pub pattern: Option<regex::Regex>,
+    /// Or the argument is one of these names, resolved (`os.environ` in `dict(os.environ)`).
+    pub resolves: Vec<String>,
 }
 
 impl PartialEq for Condition {
     fn eq(&self, other: &Self) -> bool {
         self.argument == other.argument
             && self.keyword == other.keyword
-            && self.pattern.as_str() == other.pattern.as_str()
+            && self.pattern.as_ref().map(|p| p.as_str())
+                == other.pattern.as_ref().map(|p| p.as_str())
+            && self.resolves == other.resolves
     }
 }
 
@@ -129,7 +134,10 @@ struct ConditionRecord {
     argument: Option<String>,
     #[serde(default)]
     keyword: Option<String>,
-    pattern: String,
+    #[serde(default)]
+    pattern: Option<String>,
+    #[serde(default)]
+    resolves: Vec<String>,
 }
 
 /// Which argument of a call carries the payload.
@@ -633,10 +641,20 @@ impl Knowledge {
                             Some((position, property))
                         }
                     };
+                    if c.pattern.is_none() == c.resolves.is_empty() {
+                        return Err(KnowledgeError {
+                            origin: origin.to_string(),
+                            message: format!(
+                                "sink `{}`: `when` needs either `pattern` or `resolves`",
+                                record.call
+                            ),
+                        });
+                    }
                     Some(Condition {
                         argument,
                         keyword: c.keyword,
-                        pattern: compile(origin, &c.pattern)?,
+                        pattern: c.pattern.map(|p| compile(origin, &p)).transpose()?,
+                        resolves: c.resolves,
                     })
                 }
             };
@@ -893,6 +911,16 @@ advice = "Don't."
             .unwrap_or_default();
         assert!(err.starts_with("bad.toml: "), "{err}");
         assert!(err.contains("cobol"), "{err}");
+
+        let no_test = "[[sink]]\nlanguage = \"python\"\ncall = \"x.dump\"\neffect = \"credential-read\"\n[sink.when]\nargument = \"0\"\n";
+        let err = Knowledge::with_extensions([("when.toml", no_test)])
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            err.contains("needs either `pattern` or `resolves`"),
+            "{err}"
+        );
 
         let bad_place = "[[tool]]\nframework = \"X\"\nlanguage = \"python\"\ncall = [\"x.y\"]\nname = [\"argumnt:0\"]\n";
         let err = Knowledge::with_extensions([("tools.toml", bad_place)])

@@ -112,8 +112,15 @@ pub fn call_effects(
         let effect = match &sink.when {
             None => Some(sink.effect),
             Some(condition) => {
-                let holds = condition_argument(call, condition, locator, source)
-                    .is_some_and(|node| condition.pattern.is_match(&constant_text(node, source)));
+                let holds =
+                    condition_argument(call, condition, locator, source).is_some_and(|node| {
+                        match &condition.pattern {
+                            Some(pattern) => pattern.is_match(&constant_text(node, source)),
+                            None => facts
+                                .resolve_in(node, source, family)
+                                .is_some_and(|name| condition.resolves.contains(&name)),
+                        }
+                    });
                 if holds {
                     Some(sink.effect)
                 } else {

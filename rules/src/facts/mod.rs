@@ -299,7 +299,16 @@ impl FileFacts {
         source: &str,
         language: Language,
     ) -> Option<String> {
-        let family = language.family();
+        self.resolve_in(node, source, language.family())
+    }
+
+    /// [`FileFacts::resolve_node`] for a language family.
+    pub fn resolve_in(
+        &self,
+        node: tree_sitter::Node<'_>,
+        source: &str,
+        family: Family,
+    ) -> Option<String> {
         let (root, members) = match family {
             Family::Python => python::callee_path(node, source)?,
             Family::JavaScript => javascript::callee_path(node, source)?,

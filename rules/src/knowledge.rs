@@ -457,6 +457,16 @@ struct DataFile {
     placement: Vec<PatternRecord>,
     #[serde(default)]
     logging: Vec<LoggingRecord>,
+    #[serde(default)]
+    model_output: Vec<ModelOutputRecord>,
+}
+
+/// How a model's reply is read in code (`response.choices[0].message.content`).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ModelOutputRecord {
+    language: LanguageName,
+    pattern: String,
 }
 
 /// Calls that print or log their arguments (where a value ends up in the server's logs).
@@ -581,6 +591,8 @@ pub struct Knowledge {
     pub placements: Vec<regex::Regex>,
     /// AL115: calls that print or log.
     pub logging: HashMap<Family, Logging>,
+    /// AL203: expressions that read a model's reply.
+    pub model_outputs: HashMap<Family, Vec<regex::Regex>>,
     /// Sink indexes by family, then by resolved call name.
     by_call: HashMap<Family, HashMap<String, Vec<usize>>>,
 }
@@ -761,6 +773,12 @@ impl Knowledge {
         }
         for record in file.placement {
             self.placements.push(compile(origin, &record.pattern)?);
+        }
+        for record in file.model_output {
+            self.model_outputs
+                .entry(record.language.into())
+                .or_default()
+                .push(compile(origin, &record.pattern)?);
         }
         for record in file.logging {
             let logging = self.logging.entry(record.language.into()).or_default();

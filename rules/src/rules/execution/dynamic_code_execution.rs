@@ -1,9 +1,12 @@
-use crate::diagnostic::Diagnostic;
+use tree_sitter::Node;
+
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::facts::{Argument, Call, ValueKind};
 use crate::fix::{Applicability, Edit, Fix, python_qualified_reference};
 use crate::knowledge::{ArgumentSpec, Effect, Sink};
+use crate::rules::description::tool_label;
 use crate::rules::{Context, Rule, RuleMeta, code_span, declare_rule, excerpt};
-use crate::syntax::Family;
+use crate::syntax::{Family, Locator, node_text, preorder};
 
 declare_rule! {
     /// ## What it does
@@ -16,6 +19,11 @@ declare_rule! {
     /// Calls whose code is a literal, a concatenation of literals or a name bound only to such
     /// constants are not reported, nor are look-alikes such as `ast.literal_eval` or `re.compile`,
     /// nor functions the file defines under these names.
+    ///
+    /// Graded by where the code comes from: an **error** when it is an argument of the tool the
+    /// call is in (which the model fills in) or the model's reply (`response.choices[0].message.
+    /// content`, followed through a few assignments in the function; the ways code reads a reply
+    /// are data, `[[model_output]]` in `rules/data/sinks.toml`); a **warning** otherwise.
     ///
     /// ## Why is this bad?
     /// In an agent, the text that reaches `eval` very often comes from the model or from a tool
@@ -72,6 +80,7 @@ impl Rule for DynamicCodeExecution {
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let family = ctx.language.family();
+        let locator = Locator::new(ctx.tree);
         for call in &ctx.facts.calls {
             let Some(resolved) = call.resolved.as_deref() else {
                 continue;
@@ -83,7 +92,8 @@ impl Rule for DynamicCodeExecution {
                 let Some(payload) = dynamic_payload(call, sink) else {
                     continue;
                 };
-                out.push(diagnostic(ctx, call, sink, payload));
+                let taint = taint(ctx, &locator, call, payload);
+                out.push(diagnostic(ctx, call, sink, payload, taint));
             }
         }
     }
@@ -112,23 +122,156 @@ fn dynamic_payload<'c>(call: &'c Call, sink: &Sink) -> Option<&'c Argument> {
     }
 }
 
-fn diagnostic(ctx: &Context<'_>, call: &Call, sink: &Sink, payload: &Argument) -> Diagnostic {
-    let callee = &ctx.source[call.callee_range.clone()];
-    let message = format!(
-        "{callee} treats {arg} as {runs}, and that value is not a constant: whoever controls \
-         it (the model, a tool argument, a user) can run arbitrary code with this process's \
-         permissions. {advice}",
-        callee = code_span(callee),
-        runs = sink.runs,
-        arg = code_span(&excerpt(&ctx.source[payload.range.clone()], 40)),
-        advice = sink.advice,
-    );
-    Diagnostic::new(
+/// Where the code comes from, when the model decides it.
+enum Taint {
+    /// An argument of the tool the call is in.
+    Parameter { tool: String, name: String },
+    /// The model's reply, read as written here.
+    ModelOutput(String),
+}
+
+/// How many assignments back the code is followed (`code = reply...; exec(code)`).
+const TAINT_DEPTH: usize = 3;
+
+/// Whether the code run is the model's: a tool argument, or its reply.
+fn taint(
+    ctx: &Context<'_>,
+    locator: &Locator<'_>,
+    call: &Call,
+    payload: &Argument,
+) -> Option<Taint> {
+    let tool = ctx.tools.iter().find(|t| {
+        t.handler
+            .as_ref()
+            .is_some_and(|h| h.start <= call.range.start && call.range.end <= h.end)
+    });
+    let outputs = ctx.knowledge.model_outputs.get(&ctx.language.family());
+    let start = locator.node_at(&payload.range)?;
+    // The enclosing function, whose assignments are followed.
+    let mut function = locator.parent(start);
+    while let Some(node) = function {
+        if matches!(
+            node.kind(),
+            "function_definition"
+                | "function_declaration"
+                | "function_expression"
+                | "function"
+                | "arrow_function"
+                | "method_definition"
+        ) {
+            break;
+        }
+        function = locator.parent(node);
+    }
+    let mut pending: Vec<Node<'_>> = vec![start];
+    let mut seen: Vec<String> = Vec::new();
+    for _ in 0..=TAINT_DEPTH {
+        let mut names: Vec<String> = Vec::new();
+        for expression in pending.drain(..) {
+            let text = node_text(expression, ctx.source);
+            if let Some(found) = outputs.and_then(|o| o.iter().find_map(|p| p.find(text))) {
+                return Some(Taint::ModelOutput(
+                    found.as_str().trim_start_matches('.').to_string(),
+                ));
+            }
+            for node in preorder(expression).take(512) {
+                if !matches!(node.kind(), "identifier" | "shorthand_property_identifier") {
+                    continue;
+                }
+                let name = node_text(node, ctx.source);
+                if let Some(tool) = tool
+                    && tool.parameters.iter().any(|p| p.name == name)
+                {
+                    return Some(Taint::Parameter {
+                        tool: tool_label(tool),
+                        name: name.to_string(),
+                    });
+                }
+                if !seen.iter().any(|s| s == name) {
+                    seen.push(name.to_string());
+                    names.push(name.to_string());
+                }
+            }
+        }
+        let Some(function) = function else {
+            return None;
+        };
+        if names.is_empty() {
+            return None;
+        }
+        // The values those names are assigned in the function.
+        for node in preorder(function).take(8192) {
+            let (target, value) = match node.kind() {
+                "assignment" | "assignment_expression" => (
+                    node.child_by_field_name("left"),
+                    node.child_by_field_name("right"),
+                ),
+                "variable_declarator" | "named_expression" => (
+                    node.child_by_field_name("name"),
+                    node.child_by_field_name("value"),
+                ),
+                _ => continue,
+            };
+            if let (Some(target), Some(value)) = (target, value)
+                && target.kind() == "identifier"
+                && names.iter().any(|n| n == node_text(target, ctx.source))
+            {
+                pending.push(value);
+            }
+        }
+    }
+    None
+}
+
+fn diagnostic(
+    ctx: &Context<'_>,
+    call: &Call,
+    sink: &Sink,
+    payload: &Argument,
+    taint: Option<Taint>,
+) -> Diagnostic {
+    let callee = code_span(&ctx.source[call.callee_range.clone()]);
+    let arg = code_span(&excerpt(&ctx.source[payload.range.clone()], 40));
+    let (message, severity) = match &taint {
+        None => (
+            format!(
+                "{callee} treats {arg} as {runs}, and that value is not a constant: whoever \
+                 controls it (the model, a tool argument, a user) can run arbitrary code with \
+                 this process's permissions. {advice}",
+                runs = sink.runs,
+                advice = sink.advice,
+            ),
+            DynamicCodeExecution::META.default_severity,
+        ),
+        Some(Taint::Parameter { tool, name }) => (
+            format!(
+                "{callee} runs {arg} as {runs}, and it comes from `{name}`, an argument of {tool} \
+                 that the model fills in: anyone who can steer the model (a prompt injection in a \
+                 page or document it reads) runs code with this process's permissions. {advice}",
+                runs = sink.runs,
+                advice = sink.advice,
+            ),
+            Severity::Error,
+        ),
+        Some(Taint::ModelOutput(read)) => (
+            format!(
+                "{callee} runs {arg} as {runs}, and it is the model's reply (`{read}`): anyone \
+                 who can steer the model (a prompt injection in a page or document it reads) \
+                 runs code with this process's permissions. {advice}",
+                runs = sink.runs,
+                advice = sink.advice,
+            ),
+            Severity::Error,
+        ),
+    };
+    let mut diagnostic = Diagnostic::new(
         &DynamicCodeExecution::META,
         call.callee_range.clone(),
         message,
     )
-    .with_fix(safer_call_fix(ctx, call, sink))
+    .with_fix(safer_call_fix(ctx, call, sink));
+    diagnostic.severity = severity;
+    diagnostic
 }
 
 /// Replaces the callee with the sink's safer drop-in, when the call has exactly one plain argument.

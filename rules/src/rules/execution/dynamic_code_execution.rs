@@ -193,9 +193,7 @@ fn taint(
                 }
             }
         }
-        let Some(function) = function else {
-            return None;
-        };
+        let function = function?;
         if names.is_empty() {
             return None;
         }

@@ -188,22 +188,7 @@ impl<'t> Scratch<'_, 't> {
             return false;
         };
         // The enclosing function (arrow functions included), whose assignments are followed.
-        let mut function = self.locator.parent(target);
-        while let Some(node) = function {
-            if matches!(
-                node.kind(),
-                "function_definition"
-                    | "function_declaration"
-                    | "function_expression"
-                    | "function"
-                    | "arrow_function"
-                    | "method_definition"
-                    | "generator_function_declaration"
-            ) {
-                break;
-            }
-            function = self.locator.parent(node);
-        }
+        let function = self.locator.enclosing_function(target);
         self.value(target, function, SCRATCH_DEPTH)
     }
 
@@ -241,23 +226,7 @@ impl<'t> Scratch<'_, 't> {
         if names.is_empty() {
             return false;
         }
-        for n in preorder(function).take(8192) {
-            let (target, value) = match n.kind() {
-                "assignment" | "assignment_expression" => (
-                    n.child_by_field_name("left"),
-                    n.child_by_field_name("right"),
-                ),
-                "variable_declarator" | "named_expression" => (
-                    n.child_by_field_name("name"),
-                    n.child_by_field_name("value"),
-                ),
-                // `with tempfile.TemporaryDirectory() as tmp`
-                "as_pattern" => (n.child_by_field_name("alias"), n.named_child(0)),
-                _ => continue,
-            };
-            let (Some(target), Some(value)) = (target, value) else {
-                continue;
-            };
+        for (target, value) in crate::syntax::assignments(function, 8192) {
             let assigns = preorder(target)
                 .take(32)
                 .any(|t| t.kind() == "identifier" && names.contains(&node_text(t, self.source)));

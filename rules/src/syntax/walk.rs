@@ -156,6 +156,28 @@ impl<'t> Locator<'t> {
         Some(node)
     }
 
+    /// The innermost function (definition, expression, arrow function or method) containing
+    /// `node`.
+    pub fn enclosing_function(&self, node: tree_sitter::Node<'t>) -> Option<tree_sitter::Node<'t>> {
+        let mut current = self.parent(node);
+        while let Some(candidate) = current {
+            if matches!(
+                candidate.kind(),
+                "function_definition"
+                    | "function_declaration"
+                    | "function_expression"
+                    | "function"
+                    | "arrow_function"
+                    | "method_definition"
+                    | "generator_function_declaration"
+            ) {
+                return Some(candidate);
+            }
+            current = self.parent(candidate);
+        }
+        None
+    }
+
     /// The parent of `node`, found from its top-level statement down (`Node::parent` searches
     /// from the root, which is slow when the root has thousands of children).
     pub fn parent(&self, node: tree_sitter::Node<'t>) -> Option<tree_sitter::Node<'t>> {
@@ -177,4 +199,28 @@ impl<'t> Locator<'t> {
             current = child;
         }
     }
+}
+
+/// The assignments inside `scope` as (target, value): `x = v`, `const x = v`, `(x := v)`, and
+/// `with v as x` (at most `limit` nodes are looked at).
+pub fn assignments<'t>(
+    scope: tree_sitter::Node<'t>,
+    limit: usize,
+) -> impl Iterator<Item = (tree_sitter::Node<'t>, tree_sitter::Node<'t>)> {
+    preorder(scope).take(limit).filter_map(|n| {
+        let (target, value) = match n.kind() {
+            "assignment" | "assignment_expression" => (
+                n.child_by_field_name("left"),
+                n.child_by_field_name("right"),
+            ),
+            "variable_declarator" | "named_expression" => (
+                n.child_by_field_name("name"),
+                n.child_by_field_name("value"),
+            ),
+            // `with tempfile.TemporaryDirectory() as tmp`
+            "as_pattern" => (n.child_by_field_name("alias"), n.named_child(0)),
+            _ => return None,
+        };
+        Some((target?, value?))
+    })
 }

@@ -148,21 +148,7 @@ fn taint(
     let outputs = ctx.knowledge.model_outputs.get(&ctx.language.family());
     let start = locator.node_at(&payload.range)?;
     // The enclosing function, whose assignments are followed.
-    let mut function = locator.parent(start);
-    while let Some(node) = function {
-        if matches!(
-            node.kind(),
-            "function_definition"
-                | "function_declaration"
-                | "function_expression"
-                | "function"
-                | "arrow_function"
-                | "method_definition"
-        ) {
-            break;
-        }
-        function = locator.parent(node);
-    }
+    let function = locator.enclosing_function(start);
     let mut pending: Vec<Node<'_>> = vec![start];
     let mut seen: Vec<String> = Vec::new();
     for _ in 0..=TAINT_DEPTH {
@@ -198,20 +184,8 @@ fn taint(
             return None;
         }
         // The values those names are assigned in the function.
-        for node in preorder(function).take(8192) {
-            let (target, value) = match node.kind() {
-                "assignment" | "assignment_expression" => (
-                    node.child_by_field_name("left"),
-                    node.child_by_field_name("right"),
-                ),
-                "variable_declarator" | "named_expression" => (
-                    node.child_by_field_name("name"),
-                    node.child_by_field_name("value"),
-                ),
-                _ => continue,
-            };
-            if let (Some(target), Some(value)) = (target, value)
-                && target.kind() == "identifier"
+        for (target, value) in crate::syntax::assignments(function, 8192) {
+            if target.kind() == "identifier"
                 && names.iter().any(|n| n == node_text(target, ctx.source))
             {
                 pending.push(value);

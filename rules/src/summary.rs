@@ -368,23 +368,15 @@ pub struct Imports<'a> {
 }
 
 impl Imports<'_> {
-    /// A resolver for [`Capabilities::add_imports`].
+    /// A resolver for [`Capabilities::add_imports`]: [`imported_effects`] for this file,
+    /// remembering each answer.
     pub fn resolver(&self, family: Family) -> impl Fn(&str) -> EffectMap + '_ {
         let memo = std::sync::Mutex::new(std::collections::HashMap::<String, EffectMap>::new());
-        let importer = normalize(self.importer);
         move |resolved: &str| {
             if let Some(known) = memo.lock().ok().and_then(|m| m.get(resolved).cloned()) {
                 return known;
             }
-            let mut visited = HashSet::new();
-            let effects = effects_of(
-                self.summaries,
-                &importer,
-                family,
-                resolved,
-                IMPORT_DEPTH,
-                &mut visited,
-            );
+            let effects = imported_effects(self.summaries, self.importer, family, resolved);
             if let Ok(mut m) = memo.lock() {
                 m.insert(resolved.to_string(), effects.clone());
             }

@@ -18,6 +18,10 @@ const BUILTIN_TABLES: &[(&str, &str)] = &[
         "rules/data/descriptions.toml",
         include_str!("../data/descriptions.toml"),
     ),
+    (
+        "rules/data/sandboxes.toml",
+        include_str!("../data/sandboxes.toml"),
+    ),
 ];
 
 /// What a call does.
@@ -181,6 +185,8 @@ pub struct Sink {
     pub effect: Effect,
     /// The effect applies only when this holds...
     pub when: Option<Condition>,
+    /// The sink has no effect at all when this holds (`yaml.load(s, Loader=yaml.SafeLoader)`).
+    pub unless: Option<Condition>,
     /// ...and this one applies otherwise.
     pub otherwise: Option<Effect>,
     pub argument: ArgumentSpec,
@@ -188,6 +194,18 @@ pub struct Sink {
     pub runs: String,
     pub advice: String,
     pub safer: Option<SaferCall>,
+    /// (process) Whether a shell interprets the command.
+    pub shell: Option<ShellUse>,
+}
+
+/// When a process sink hands its command to a shell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ShellUse {
+    /// Always (`os.system`, `child_process.exec`).
+    Always,
+    /// When the call's `shell` option is set (`shell=True`, `{ shell: true }`).
+    Option,
 }
 
 /// A drop-in replacement for a sink, offered as a quick fix.
@@ -209,6 +227,8 @@ struct SinkRecord {
     #[serde(default)]
     when: Option<ConditionRecord>,
     #[serde(default)]
+    unless: Option<ConditionRecord>,
+    #[serde(default)]
     otherwise: Option<Effect>,
     #[serde(default = "first_argument")]
     argument: ArgumentSpec,
@@ -220,6 +240,8 @@ struct SinkRecord {
     advice: String,
     #[serde(default)]
     safer: Option<SaferCall>,
+    #[serde(default)]
+    shell: Option<ShellUse>,
 }
 
 fn first_argument() -> ArgumentSpec {
@@ -459,6 +481,56 @@ struct DataFile {
     logging: Vec<LoggingRecord>,
     #[serde(default)]
     model_output: Vec<ModelOutputRecord>,
+    #[serde(default)]
+    shell: Vec<ShellRecord>,
+    #[serde(default)]
+    sandbox: Vec<SandboxRecord>,
+}
+
+/// A shell program and the flag after which it takes a command line (`sh -c`).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct ShellRecord {
+    programs: Vec<String>,
+    command_flag: String,
+}
+
+/// Shells: programs that interpret the argument after `flag` as a command line.
+#[derive(Clone, Debug)]
+pub struct Shell {
+    pub programs: Vec<String>,
+    pub flag: regex::Regex,
+}
+
+/// A way of confining a process.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SandboxRecord {
+    name: String,
+    #[serde(default)]
+    language: Option<LanguageName>,
+    /// Programs that run the rest of their command line confined, as the command's first words
+    /// (`bwrap`, `docker run`).
+    #[serde(default)]
+    programs: Vec<String>,
+    /// Decorators whose function runs somewhere else (a Modal container).
+    #[serde(default)]
+    decorators: Vec<String>,
+    /// Packages that run commands in a sandbox instead of here (their calls are never
+    /// processes of this machine); named in advice.
+    #[serde(default)]
+    packages: Vec<String>,
+}
+
+/// A recognised sandbox.
+#[derive(Clone, Debug)]
+pub struct Sandbox {
+    pub name: String,
+    pub family: Option<Family>,
+    /// Each program as its words (`["docker", "run"]`).
+    pub programs: Vec<Vec<String>>,
+    pub decorators: Vec<String>,
+    pub packages: Vec<String>,
 }
 
 /// How a model's reply is read in code (`response.choices[0].message.content`).
@@ -536,6 +608,45 @@ fn compile(origin: &str, pattern: &str) -> Result<regex::Regex, KnowledgeError> 
     })
 }
 
+/// A sink's `when` or `unless` table.
+fn condition(
+    origin: &str,
+    call: &str,
+    table: &str,
+    c: ConditionRecord,
+) -> Result<Condition, KnowledgeError> {
+    let error = |message: String| KnowledgeError {
+        origin: origin.to_string(),
+        message,
+    };
+    let argument = match c.argument.as_deref() {
+        None => None,
+        Some(spec) => {
+            let (position, property) = match spec.split_once('.') {
+                Some((n, key)) => (n, Some(key.to_string())),
+                None => (spec, None),
+            };
+            let position = position.parse::<usize>().map_err(|_| {
+                error(format!(
+                    "sink {call}: `{table}.argument = \"{spec}\"` is not N or N.KEY"
+                ))
+            })?;
+            Some((position, property))
+        }
+    };
+    if c.pattern.is_none() == c.resolves.is_empty() {
+        return Err(error(format!(
+            "sink `{call}`: `{table}` needs either `pattern` or `resolves`"
+        )));
+    }
+    Ok(Condition {
+        argument,
+        keyword: c.keyword,
+        pattern: c.pattern.map(|p| compile(origin, &p)).transpose()?,
+        resolves: c.resolves,
+    })
+}
+
 fn phrases(origin: &str, records: Vec<PhraseRecord>) -> Result<Vec<Phrase>, KnowledgeError> {
     records
         .into_iter()
@@ -593,6 +704,12 @@ pub struct Knowledge {
     pub logging: HashMap<Family, Logging>,
     /// AL203: expressions that read a model's reply.
     pub model_outputs: HashMap<Family, Vec<regex::Regex>>,
+    /// AL201: shells and their command flags.
+    pub shells: Vec<Shell>,
+    /// AL202: recognised sandboxes.
+    pub sandboxes: Vec<Sandbox>,
+    /// AL202: the project's own sandbox prefix (config `sandbox.command`), offered as a fix.
+    pub sandbox_command: Option<Vec<String>>,
     /// Sink indexes by family, then by resolved call name.
     by_call: HashMap<Family, HashMap<String, Vec<usize>>>,
 }
@@ -632,55 +749,27 @@ impl Knowledge {
             message: e.to_string(),
         })?;
         for record in file.sink {
-            let when = match record.when {
-                None => None,
-                Some(c) => {
-                    let argument = match c.argument.as_deref() {
-                        None => None,
-                        Some(spec) => {
-                            let (position, property) = match spec.split_once('.') {
-                                Some((n, key)) => (n, Some(key.to_string())),
-                                None => (spec, None),
-                            };
-                            let position =
-                                position.parse::<usize>().map_err(|_| KnowledgeError {
-                                    origin: origin.to_string(),
-                                    message: format!(
-                                        "sink {}: `when.argument = \"{spec}\"` is not N or N.KEY",
-                                        record.call
-                                    ),
-                                })?;
-                            Some((position, property))
-                        }
-                    };
-                    if c.pattern.is_none() == c.resolves.is_empty() {
-                        return Err(KnowledgeError {
-                            origin: origin.to_string(),
-                            message: format!(
-                                "sink `{}`: `when` needs either `pattern` or `resolves`",
-                                record.call
-                            ),
-                        });
-                    }
-                    Some(Condition {
-                        argument,
-                        keyword: c.keyword,
-                        pattern: c.pattern.map(|p| compile(origin, &p)).transpose()?,
-                        resolves: c.resolves,
-                    })
-                }
-            };
+            let when = record
+                .when
+                .map(|c| condition(origin, &record.call, "when", c))
+                .transpose()?;
+            let unless = record
+                .unless
+                .map(|c| condition(origin, &record.call, "unless", c))
+                .transpose()?;
             let sink = Sink {
                 family: record.language.into(),
                 call: record.call,
                 effect: record.effect,
                 when,
+                unless,
                 otherwise: record.otherwise,
                 argument: record.argument,
                 keyword: record.keyword,
                 runs: record.runs,
                 advice: record.advice,
                 safer: record.safer,
+                shell: record.shell,
             };
             self.by_call
                 .entry(sink.family)
@@ -780,6 +869,26 @@ impl Knowledge {
                 .or_default()
                 .push(compile(origin, &record.pattern)?);
         }
+        for record in file.shell {
+            self.shells.push(Shell {
+                programs: record.programs,
+                flag: compile(origin, &record.command_flag)?,
+            });
+        }
+        for record in file.sandbox {
+            self.sandboxes.push(Sandbox {
+                name: record.name,
+                family: record.language.map(Family::from),
+                programs: record
+                    .programs
+                    .iter()
+                    .map(|p| p.split_whitespace().map(str::to_string).collect())
+                    .filter(|words: &Vec<String>| !words.is_empty())
+                    .collect(),
+                decorators: record.decorators,
+                packages: record.packages,
+            });
+        }
         for record in file.logging {
             let logging = self.logging.entry(record.language.into()).or_default();
             logging.calls.extend(record.calls);
@@ -855,6 +964,48 @@ impl Knowledge {
             .into_iter()
             .flatten()
             .map(|&i| &self.sinks[i])
+    }
+
+    /// The project's own sandbox command (config `sandbox.command`): its program is recognised
+    /// as a sandbox, and AL202 offers to put the command in front.
+    pub fn set_sandbox_command(&mut self, command: Vec<String>) {
+        if let Some(program) = command.first() {
+            self.sandboxes.push(Sandbox {
+                name: "the configured sandbox".to_string(),
+                family: None,
+                programs: vec![vec![
+                    program
+                        .rsplit(['/', '\\'])
+                        .next()
+                        .unwrap_or(program)
+                        .to_string(),
+                ]],
+                decorators: Vec::new(),
+                packages: Vec::new(),
+            });
+            self.sandbox_command = Some(command);
+        }
+    }
+
+    /// The sandbox whose program starts a command line (given as its first constant words).
+    pub fn sandbox_program(&self, words: &[&str]) -> Option<&Sandbox> {
+        let first = words.first()?;
+        let program = first.rsplit(['/', '\\']).next().unwrap_or(first);
+        self.sandboxes.iter().find(|s| {
+            s.programs.iter().any(|p| {
+                p.first().is_some_and(|f| f == program)
+                    && p.len() <= words.len()
+                    && p[1..].iter().zip(&words[1..]).all(|(a, b)| a == b)
+            })
+        })
+    }
+
+    /// The shell a program is, by name (`/bin/sh`, `bash`, `cmd.exe`).
+    pub fn shell(&self, program: &str) -> Option<&Shell> {
+        let name = program.rsplit(['/', '\\']).next().unwrap_or(program);
+        self.shells
+            .iter()
+            .find(|s| s.programs.iter().any(|p| p.eq_ignore_ascii_case(name)))
     }
 
     pub fn sinks(&self) -> &[Sink] {

@@ -8,6 +8,8 @@
 //! extend = ["agentlint/sinks.toml"] # extra knowledge tables in the format of rules/data
 //! [severity]
 //! AL203 = "error"
+//! [sandbox]
+//! command = ["bwrap", "--ro-bind", "/", "/", "--unshare-all", "--"]  # your sandbox prefix (AL202)
 //! ```
 
 use std::collections::BTreeMap;
@@ -48,6 +50,15 @@ pub struct Options {
     pub exclude: Option<Vec<String>>,
     pub extend: Option<Vec<String>>,
     pub severity: Option<BTreeMap<String, String>>,
+    pub sandbox: Option<SandboxOptions>,
+}
+
+/// `[sandbox]`: the project's own way of confining processes.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct SandboxOptions {
+    /// The command that runs another confined, put in front of it (`["bwrap", ..., "--"]`).
+    pub command: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -123,11 +134,17 @@ impl Config {
             })?;
             extensions.push((path.display().to_string(), text));
         }
-        let knowledge = if extensions.is_empty() {
+        let mut knowledge = if extensions.is_empty() {
             Knowledge::builtin().clone()
         } else {
             Knowledge::with_extensions(extensions.iter().map(|(o, t)| (o.as_str(), t.as_str())))?
         };
+        if let Some(sandbox) = &options.sandbox {
+            if sandbox.command.first().is_none_or(|p| p.trim().is_empty()) {
+                bail!("{origin}: `sandbox.command` needs at least the sandbox program");
+            }
+            knowledge.set_sandbox_command(sandbox.command.clone());
+        }
         Ok(Config {
             root: root.to_path_buf(),
             file,
@@ -379,5 +396,24 @@ mod tests {
                 .count(),
             1
         );
+    }
+
+    #[test]
+    fn sandbox_command_is_recognised_and_offered() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "pyproject.toml",
+            "[tool.agentlint.sandbox]\ncommand = [\"/opt/jail/run\", \"--\"]\n",
+        );
+        let config = Config::discover(dir.path()).unwrap();
+        assert_eq!(
+            config.knowledge.sandbox_command.as_deref(),
+            Some(&["/opt/jail/run".to_string(), "--".to_string()][..])
+        );
+        assert!(config.knowledge.sandbox_program(&["run", "ls"]).is_some());
+        write(dir.path(), "agentlint.toml", "[sandbox]\ncommand = []\n");
+        let err = Config::discover(dir.path()).unwrap_err();
+        assert!(format!("{err:#}").contains("sandbox.command"), "{err:#}");
     }
 }

@@ -95,6 +95,25 @@ fn condition_argument<'t>(
     }
 }
 
+/// Whether a sink's condition holds for a call.
+pub fn condition_holds(
+    call: &Call,
+    condition: &Condition,
+    source: &str,
+    locator: &Locator<'_>,
+    facts: &FileFacts,
+    family: Family,
+) -> bool {
+    condition_argument(call, condition, locator, source).is_some_and(|node| {
+        match &condition.pattern {
+            Some(pattern) => pattern.is_match(&constant_text(node, source)),
+            None => facts
+                .resolve_in(node, source, family)
+                .is_some_and(|name| condition.resolves.contains(&name)),
+        }
+    })
+}
+
 /// The effects a call has by itself, conditions evaluated.
 pub fn call_effects(
     call: &Call,
@@ -109,24 +128,16 @@ pub fn call_effects(
     };
     let mut effects = Vec::new();
     for sink in knowledge.sinks_for(family, resolved) {
+        let holds = |condition: &Condition| {
+            condition_holds(call, condition, source, locator, facts, family)
+        };
+        if sink.unless.as_ref().is_some_and(holds) {
+            continue;
+        }
         let effect = match &sink.when {
             None => Some(sink.effect),
-            Some(condition) => {
-                let holds =
-                    condition_argument(call, condition, locator, source).is_some_and(|node| {
-                        match &condition.pattern {
-                            Some(pattern) => pattern.is_match(&constant_text(node, source)),
-                            None => facts
-                                .resolve_in(node, source, family)
-                                .is_some_and(|name| condition.resolves.contains(&name)),
-                        }
-                    });
-                if holds {
-                    Some(sink.effect)
-                } else {
-                    sink.otherwise
-                }
-            }
+            Some(condition) if holds(condition) => Some(sink.effect),
+            Some(_) => sink.otherwise,
         };
         let scratch = || {
             knowledge.scratch.get(&family).is_some_and(|scratch| {
@@ -139,9 +150,16 @@ pub fn call_effects(
                 .call(call, sink)
             })
         };
+        // A process confined by a sandbox (`bwrap ...`, `docker run ...`) is not this machine's.
+        let sandboxed = || {
+            super::command::Command::of(call, sink, source, locator, facts, family, knowledge)
+                .sandbox(source, facts, locator, family, knowledge)
+                .is_some()
+        };
         if let Some(effect) = effect
             && !effects.contains(&effect)
             && !(matches!(effect, Effect::FsWrite | Effect::FsDelete) && scratch())
+            && !(effect == Effect::Process && sandboxed())
         {
             effects.push(effect);
         }
@@ -279,6 +297,34 @@ fn may_be_workspace_function(family: Family, resolved: &str) -> bool {
     }
 }
 
+/// Whether a function's decorators make it run in a sandbox somewhere else.
+fn runs_remotely(
+    function: &crate::facts::FunctionDef,
+    family: Family,
+    knowledge: &Knowledge,
+) -> bool {
+    function.decorators.iter().any(|d| {
+        d.resolved.as_deref().is_some_and(|r| {
+            knowledge.sandboxes.iter().any(|s| {
+                s.family.is_none_or(|f| f == family) && s.decorators.iter().any(|x| x == r)
+            })
+        })
+    })
+}
+
+/// A process a tool's code starts: the call, and how the tool reaches the function it is in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProcessUse {
+    /// Index in the file's calls of the call that starts it, or that reaches a function of
+    /// another file that does.
+    pub call: usize,
+    /// The calls from the tool's code down to the function the call is in (empty when the call
+    /// is in the tool's own code), outermost first.
+    pub via: Vec<Hop>,
+    /// When the process is started in another file: the evidence there.
+    pub imported: Option<Evidence>,
+}
+
 /// For each call, the innermost function containing it.
 fn owners(facts: &FileFacts) -> Vec<Option<usize>> {
     let mut order: Vec<usize> = (0..facts.functions.len()).collect();
@@ -327,11 +373,20 @@ impl Capabilities {
     ) -> Capabilities {
         let family = language.family();
         let owners = owners(facts);
-        let direct: Vec<Vec<Effect>> = facts
+        let mut direct: Vec<Vec<Effect>> = facts
             .calls
             .iter()
             .map(|call| call_effects(call, source, locator, facts, family, knowledge))
             .collect();
+        // Processes started by a function that runs in a sandbox (a Modal function).
+        for (i, owner) in owners.iter().enumerate() {
+            if let Some(owner) = owner
+                && direct[i].contains(&Effect::Process)
+                && runs_remotely(&facts.functions[*owner], family, knowledge)
+            {
+                direct[i].retain(|e| *e != Effect::Process);
+            }
+        }
         let targets: Vec<Option<usize>> = facts
             .calls
             .iter()
@@ -512,6 +567,71 @@ impl Capabilities {
                 names
             })
             .collect()
+    }
+
+    /// The processes code starts: the calls of `function` (or, for an inline handler, the calls
+    /// in `range`), and of every function of this file they reach, that start one (themselves or
+    /// in another file).
+    pub fn processes(
+        &self,
+        function: Option<usize>,
+        range: Option<&Range<usize>>,
+        facts: &FileFacts,
+        source: &str,
+    ) -> Vec<ProcessUse> {
+        let mut calls_of: Vec<Vec<usize>> = vec![Vec::new(); facts.functions.len()];
+        for (i, owner) in self.owners.iter().enumerate() {
+            if let Some(owner) = owner {
+                calls_of[*owner].push(i);
+            }
+        }
+        let mut visited = vec![false; facts.functions.len()];
+        let mut queue: std::collections::VecDeque<(Vec<usize>, Vec<Hop>)> = Default::default();
+        match (function, range) {
+            (Some(f), _) if f < visited.len() => {
+                visited[f] = true;
+                queue.push_back((calls_of[f].clone(), Vec::new()));
+            }
+            (_, Some(range)) => {
+                let inside = (0..facts.calls.len())
+                    .filter(|&i| {
+                        range.start <= facts.calls[i].range.start
+                            && facts.calls[i].range.end <= range.end
+                    })
+                    .collect();
+                queue.push_back((inside, Vec::new()));
+            }
+            _ => {}
+        }
+        let mut found = Vec::new();
+        while let Some((calls, via)) = queue.pop_front() {
+            for i in calls {
+                if self.direct[i].contains(&Effect::Process) {
+                    found.push(ProcessUse {
+                        call: i,
+                        via: via.clone(),
+                        imported: None,
+                    });
+                } else if let Some(evidence) = self.imported[i].get(&Effect::Process) {
+                    found.push(ProcessUse {
+                        call: i,
+                        via: via.clone(),
+                        imported: Some(evidence.clone()),
+                    });
+                }
+                if let Some(target) = self.targets[i]
+                    && !visited[target]
+                {
+                    visited[target] = true;
+                    let mut next = via.clone();
+                    next.push(Hop::local(&facts.calls[i], source));
+                    queue.push_back((calls_of[target].clone(), next));
+                }
+            }
+        }
+        found.sort_by_key(|p| p.call);
+        found.dedup_by_key(|p| p.call);
+        found
     }
 
     pub fn of_function(&self, function: usize) -> &EffectMap {

@@ -3,6 +3,7 @@
 
 pub mod capabilities;
 pub mod card;
+pub mod command;
 pub mod external;
 pub mod text;
 pub mod tools;
@@ -56,6 +57,8 @@ pub fn model(
             (None, Some(handler)) => capabilities.of_range(handler, facts, source),
             (None, None) => Default::default(),
         };
+        tool.processes =
+            capabilities.processes(tool.function, tool.handler.as_ref(), facts, source);
     }
     Model { tools: found }
 }

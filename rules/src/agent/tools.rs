@@ -81,6 +81,8 @@ pub struct Tool {
     pub parameters: Vec<ToolParameter>,
     /// What the code that runs does, with evidence (filled in after the capability analysis).
     pub effects: super::capabilities::EffectMap,
+    /// The processes the tool's code starts (AL202).
+    pub processes: Vec<super::capabilities::ProcessUse>,
     /// Where the parameters come from when a schema class declares them (`args_schema =
     /// SearchInput`) rather than the function's signature.
     pub schema: Option<Range<usize>>,
@@ -432,6 +434,7 @@ impl<'a> Finder<'a> {
             handler,
             parameters,
             effects: Default::default(),
+            processes: Vec::new(),
             schema: None,
         }
     }
@@ -533,6 +536,7 @@ impl<'a> Finder<'a> {
                 .or_else(|| function.map(|i| self.python_parameters(i, None)))
                 .unwrap_or_default(),
             effects: Default::default(),
+            processes: Vec::new(),
             schema: schema.map(|(range, _)| range),
         }
     }

@@ -13,7 +13,7 @@ use super::{
 use crate::syntax::{KindSet, Language, node_range, node_text, preorder};
 
 /// What a constant expression is made of in JavaScript and TypeScript.
-const JAVASCRIPT_CONSTANTS: ConstantSyntax = ConstantSyntax {
+pub(crate) const JAVASCRIPT_CONSTANTS: ConstantSyntax = ConstantSyntax {
     leaves: &["string", "number", "true", "false", "null"],
     interpolated: ("template_string", "template_substitution"),
     all_children: &["parenthesized_expression"],

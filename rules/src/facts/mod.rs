@@ -323,6 +323,25 @@ impl FileFacts {
             .filter(move |f| f.class == Some(class))
     }
 
+    /// Whether an expression's value is known when the code is written: literals, concatenations
+    /// of literals, names bound only to constants.
+    pub fn is_constant_node(
+        &self,
+        node: tree_sitter::Node<'_>,
+        source: &str,
+        family: Family,
+    ) -> bool {
+        let syntax = match family {
+            Family::Python => &python::PYTHON_CONSTANTS,
+            Family::JavaScript => &javascript::JAVASCRIPT_CONSTANTS,
+        };
+        match constness(node, source, syntax) {
+            Constness::Constant => true,
+            Constness::Dynamic => false,
+            Constness::IfConstant(names) => names.iter().all(|n| self.bindings.is_constant(n)),
+        }
+    }
+
     /// Index in `functions` of the innermost function containing `offset`.
     pub fn enclosing_function(&self, offset: usize) -> Option<usize> {
         self.functions

@@ -14,7 +14,7 @@ use super::{
 use crate::syntax::{KindSet, Language, node_range, node_text, preorder};
 
 /// What a constant expression is made of in Python.
-const PYTHON_CONSTANTS: ConstantSyntax = ConstantSyntax {
+pub(crate) const PYTHON_CONSTANTS: ConstantSyntax = ConstantSyntax {
     leaves: &["integer", "float", "true", "false", "none"],
     interpolated: ("string", "interpolation"),
     all_children: &["concatenated_string", "parenthesized_expression"],

@@ -120,6 +120,8 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &description::HiddenTextInDescription,
         &description::UnauditableDescription,
         &description::CovertToolParameter,
+        &execution::ShellCommandInjection,
+        &execution::UnsandboxedProcess,
         &execution::DynamicCodeExecution,
     ]
 }

@@ -209,7 +209,7 @@ fn hop_line(hop: &Hop, index: &LineIndex) -> String {
 }
 
 /// "`httpx.post`, line 47", or "`httpx.post`, line 73, reached through `_upload` at line 64".
-fn evidence_text(evidence: &Evidence, index: &LineIndex) -> String {
+pub(crate) fn evidence_text(evidence: &Evidence, index: &LineIndex) -> String {
     let Some(first) = evidence.first() else {
         return String::new();
     };
@@ -224,7 +224,7 @@ fn evidence_text(evidence: &Evidence, index: &LineIndex) -> String {
     text
 }
 
-fn related(evidence: &Evidence, effect: Effect) -> Vec<Related> {
+pub(crate) fn related(evidence: &Evidence, effect: Effect) -> Vec<Related> {
     evidence
         .iter()
         .enumerate()

@@ -16,6 +16,7 @@ pub use capability::{
     ContradictedDescriptionClaim, UndisclosedCredentialAccess, UndisclosedFileMutation,
     UndisclosedNetworkEgress, UndisclosedProcessExecution,
 };
+pub(crate) use capability::{evidence_text, related};
 pub use covert_parameter::CovertToolParameter;
 pub use hidden_text::HiddenTextInDescription;
 pub use instructions::InstructionsInToolDescription;

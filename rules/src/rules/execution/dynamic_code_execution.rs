@@ -1,12 +1,11 @@
-use tree_sitter::Node;
-
+use super::taint::{Taint, taint};
+use crate::agent::capabilities::condition_holds;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::facts::{Argument, Call, ValueKind};
 use crate::fix::{Applicability, Edit, Fix, python_qualified_reference};
 use crate::knowledge::{ArgumentSpec, Effect, Sink};
-use crate::rules::description::tool_label;
 use crate::rules::{Context, Rule, RuleMeta, code_span, declare_rule, excerpt};
-use crate::syntax::{Family, Locator, node_text, preorder};
+use crate::syntax::{Family, Locator};
 
 declare_rule! {
     /// ## What it does
@@ -15,6 +14,11 @@ declare_rule! {
     /// Node's `vm` module (`runInNewContext`, `runInThisContext`, `runInContext`, `Script`,
     /// `compileFunction`). Imports and aliases are followed (`from builtins import eval as e`,
     /// `import { runInNewContext as run } from "node:vm"`, `(0, eval)(code)`).
+    ///
+    /// Also deserialisers that build whatever objects the data names, which runs code:
+    /// `pickle.loads` / `load` / `Unpickler` (and `dill`, `cloudpickle`, `joblib.load`,
+    /// `pandas.read_pickle`), `marshal`, `jsonpickle.decode`, `yaml.unsafe_load`, and
+    /// `yaml.load` / `load_all` unless the loader is `SafeLoader` or `BaseLoader`.
     ///
     /// Calls whose code is a literal, a concatenation of literals or a name bound only to such
     /// constants are not reported, nor are look-alikes such as `ast.literal_eval` or `re.compile`,
@@ -56,7 +60,7 @@ declare_rule! {
     ///
     /// ## Fix safety
     /// Where a drop-in replacement exists (`eval` with one argument: `ast.literal_eval` in Python,
-    /// `JSON.parse` in JavaScript), agentlint offers it as an **unsafe** fix: it changes what the
+    /// `JSON.parse` in JavaScript; `yaml.load(s)`: `yaml.safe_load(s)`), agentlint offers it as an **unsafe** fix: it changes what the
     /// program accepts, which is the point, but code that relied on evaluating expressions will
     /// raise instead. Review it. A suppression (`# agentlint: ignore[AL203] reason`) is offered for
     /// every finding.
@@ -68,7 +72,7 @@ declare_rule! {
     pub struct DynamicCodeExecution {
         code: "AL203",
         name: "dynamic-code-execution",
-        summary: "A string that is not a constant is run as code (eval, exec, new Function, vm)",
+        summary: "A value that is not a constant is run as code (eval, exec, new Function, vm) or unpickled",
         severity: Warning,
     }
 }
@@ -86,13 +90,19 @@ impl Rule for DynamicCodeExecution {
                 continue;
             };
             for sink in ctx.knowledge.sinks_for(family, resolved) {
-                if sink.effect != Effect::CodeEval {
+                if sink.effect != Effect::CodeEval
+                    || sink.unless.as_ref().is_some_and(|c| {
+                        condition_holds(call, c, ctx.source, &locator, ctx.facts, family)
+                    })
+                {
                     continue;
                 }
                 let Some(payload) = dynamic_payload(call, sink) else {
                     continue;
                 };
-                let taint = taint(ctx, &locator, call, payload);
+                let taint = locator
+                    .node_at(&payload.range)
+                    .and_then(|node| taint(ctx, &locator, call, node));
                 out.push(diagnostic(ctx, call, sink, payload, taint));
             }
         }
@@ -120,79 +130,6 @@ fn dynamic_payload<'c>(call: &'c Call, sink: &Sink) -> Option<&'c Argument> {
                 .filter(dynamic)
         }
     }
-}
-
-/// Where the code comes from, when the model decides it.
-enum Taint {
-    /// An argument of the tool the call is in.
-    Parameter { tool: String, name: String },
-    /// The model's reply, read as written here.
-    ModelOutput(String),
-}
-
-/// How many assignments back the code is followed (`code = reply...; exec(code)`).
-const TAINT_DEPTH: usize = 3;
-
-/// Whether the code run is the model's: a tool argument, or its reply.
-fn taint(
-    ctx: &Context<'_>,
-    locator: &Locator<'_>,
-    call: &Call,
-    payload: &Argument,
-) -> Option<Taint> {
-    let tool = ctx.tools.iter().find(|t| {
-        t.handler
-            .as_ref()
-            .is_some_and(|h| h.start <= call.range.start && call.range.end <= h.end)
-    });
-    let outputs = ctx.knowledge.model_outputs.get(&ctx.language.family());
-    let start = locator.node_at(&payload.range)?;
-    // The enclosing function, whose assignments are followed.
-    let function = locator.enclosing_function(start);
-    let mut pending: Vec<Node<'_>> = vec![start];
-    let mut seen: Vec<String> = Vec::new();
-    for _ in 0..=TAINT_DEPTH {
-        let mut names: Vec<String> = Vec::new();
-        for expression in pending.drain(..) {
-            let text = node_text(expression, ctx.source);
-            if let Some(found) = outputs.and_then(|o| o.iter().find_map(|p| p.find(text))) {
-                return Some(Taint::ModelOutput(
-                    found.as_str().trim_start_matches('.').to_string(),
-                ));
-            }
-            for node in preorder(expression).take(512) {
-                if !matches!(node.kind(), "identifier" | "shorthand_property_identifier") {
-                    continue;
-                }
-                let name = node_text(node, ctx.source);
-                if let Some(tool) = tool
-                    && tool.parameters.iter().any(|p| p.name == name)
-                {
-                    return Some(Taint::Parameter {
-                        tool: tool_label(tool),
-                        name: name.to_string(),
-                    });
-                }
-                if !seen.iter().any(|s| s == name) {
-                    seen.push(name.to_string());
-                    names.push(name.to_string());
-                }
-            }
-        }
-        let function = function?;
-        if names.is_empty() {
-            return None;
-        }
-        // The values those names are assigned in the function.
-        for (target, value) in crate::syntax::assignments(function, 8192) {
-            if target.kind() == "identifier"
-                && names.iter().any(|n| n == node_text(target, ctx.source))
-            {
-                pending.push(value);
-            }
-        }
-    }
-    None
 }
 
 fn diagnostic(

@@ -1,0 +1,437 @@
+use tree_sitter::Node;
+
+use super::rewrite::{argument_list, remove_argument};
+use super::taint::{Taint, taint};
+use crate::agent::command::{Command, ShellReason, ShellVia, constant_word};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::facts::Call;
+use crate::fix::{Applicability, Edit, Fix, python_qualified_reference};
+use crate::knowledge::{Effect, Sink};
+use crate::rules::{Context, Rule, RuleMeta, code_span, declare_rule, excerpt};
+use crate::syntax::{Family, Locator, node_text, preorder};
+
+declare_rule! {
+    /// ## What it does
+    /// Finds command lines that a shell interprets when they are not constants: `shell=True`
+    /// in `subprocess.run`, `call`, `check_call`, `check_output` and `Popen`; `os.system`,
+    /// `os.popen`, `subprocess.getoutput` / `getstatusoutput` and
+    /// `asyncio.create_subprocess_shell`, which always use a shell; Node's `child_process.exec`
+    /// and `execSync`, which always do, and `spawn`, `spawnSync`, `execFile`, `execFileSync` (and
+    /// `execa`) with `{ shell: true }`; and any command whose program is a shell given a command
+    /// line (`["bash", "-c", cmd]`, `os.execvp("sh", ["sh", "-c", cmd])`,
+    /// `spawn("sh", ["-c", cmd])`). Imports and aliases are followed (`import subprocess as sp`,
+    /// `from os import system`, `const { exec } = require("child_process")`). Which calls use a
+    /// shell, and which programs are shells, are data (`shell` in `rules/data/sinks.toml`).
+    ///
+    /// Graded by where the command comes from: an **error** when it contains an argument of
+    /// the tool the call is in (which the model fills in) or the model's reply, followed through
+    /// a few assignments; a **warning** when it is not a constant otherwise. A constant command
+    /// (a literal, or a name bound only to one) is not reported.
+    ///
+    /// ## Why is this bad?
+    /// A shell reads its command line as a program: `;`, `&&`, `|`, `$(...)`, backticks and
+    /// newlines start other commands. When any part of that line comes from the model, whoever
+    /// steers the model (a prompt injection in a web page, an issue or a document it reads)
+    /// chooses those commands, and they run with this process's permissions: they can read keys
+    /// from the environment and `~/.ssh`, delete files or open a reverse shell. Quoting by hand
+    /// is easy to get wrong; not using a shell removes the problem.
+    ///
+    /// ## Example
+    /// ```python
+    /// @tool
+    /// def search_notes(query: str) -> str:
+    ///     """Search the notes with grep and return the matching lines."""
+    ///     return subprocess.run(f"grep -rn {query} notes/", shell=True,
+    ///                           capture_output=True, text=True).stdout
+    /// ```
+    ///
+    /// ## Use instead
+    /// Pass the program and its arguments as a list, without a shell; the value is then one
+    /// argument whatever it contains (end options with `--` when it could start with `-`).
+    /// ```python
+    /// @tool
+    /// def search_notes(query: str) -> str:
+    ///     """Search the notes with grep and return the matching lines."""
+    ///     return subprocess.run(["grep", "-rn", "--", query, "notes/"],
+    ///                           capture_output=True, text=True).stdout
+    /// ```
+    /// In Node, `execFile("git", ["log", "-n", String(n)])` instead of
+    /// ``exec(`git log -n ${n}`)``.
+    ///
+    /// ## Fix safety
+    /// When the command is an f-string, template literal, concatenation or literal whose
+    /// constant text has no shell syntax (pipes, redirections, quotes, globs, variables),
+    /// agentlint offers to rewrite it as an argument list: each word an argument, each variable
+    /// part its own argument (`str(n)` / `String(n)` when it may not be a string), `shell=True`
+    /// removed; `os.system(cmd)` becomes `subprocess.run([...], check=False)` (with
+    /// `.returncode` where its value is used, and the import added);
+    /// `asyncio.create_subprocess_shell` becomes `create_subprocess_exec`; Node's `exec` and
+    /// `execSync` become `execFile` and `execFileSync` (imported next to them). A command held
+    /// in a variable becomes `shlex.split(cmd)` in Python. The fix is **unsafe**: a value with
+    /// spaces used to be split into several words and is now one argument, and globs, `~` and
+    /// variables are no longer expanded, which is the point but can change behaviour. A
+    /// suppression (`# agentlint: ignore[AL201] reason`) is offered for every finding.
+    ///
+    /// ## References
+    /// - CWE-78: Improper Neutralization of Special Elements used in an OS Command ('OS Command Injection')
+    /// - OWASP Top 10 for LLM Applications: LLM05 Improper Output Handling, LLM06 Excessive Agency
+    /// - Python documentation, `subprocess`: "Security Considerations"
+    /// - Node.js documentation, `child_process.exec`: "Never pass unsanitized user input to this function."
+    pub struct ShellCommandInjection {
+        code: "AL201",
+        name: "shell-command-injection",
+        summary: "A command line that is not a constant is run by a shell (shell=True, os.system, exec)",
+        severity: Warning,
+    }
+}
+
+impl Rule for ShellCommandInjection {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let family = ctx.language.family();
+        let locator = Locator::new(ctx.tree);
+        for call in &ctx.facts.calls {
+            let Some(resolved) = call.resolved.as_deref() else {
+                continue;
+            };
+            let Some(sink) = ctx
+                .knowledge
+                .sinks_for(family, resolved)
+                .find(|s| s.effect == Effect::Process)
+            else {
+                continue;
+            };
+            let command = Command::of(
+                call,
+                sink,
+                ctx.source,
+                &locator,
+                ctx.facts,
+                family,
+                ctx.knowledge,
+            );
+            let Some(shell) = &command.shell else {
+                continue;
+            };
+            let dynamic: Vec<Node<'_>> = shell
+                .payload
+                .iter()
+                .copied()
+                .filter(|node| {
+                    constant_word(*node, ctx.source, ctx.facts, &locator).is_none()
+                        && !ctx.facts.is_constant_node(*node, ctx.source, family)
+                })
+                .collect();
+            if dynamic.is_empty() {
+                continue;
+            }
+            let taint = dynamic
+                .iter()
+                .find_map(|node| taint(ctx, &locator, call, *node));
+            out.push(diagnostic(
+                ctx, &locator, call, sink, &command, shell, &dynamic, taint,
+            ));
+        }
+    }
+}
+
+/// Why a shell reads the command, for messages: "through a shell (`shell=True`)".
+fn through(ctx: &Context<'_>, call: &Call, shell: &ShellVia<'_>) -> String {
+    match &shell.reason {
+        ShellReason::Always => format!(
+            "through a shell ({} always uses one)",
+            code_span(&ctx.source[call.callee_range.clone()])
+        ),
+        ShellReason::Option(value) => {
+            let value = node_text(*value, ctx.source);
+            match ctx.language.family() {
+                Family::Python => format!("through a shell (`shell={value}`)"),
+                Family::JavaScript => format!("through a shell (`shell: {value}`)"),
+            }
+        }
+        ShellReason::Program(program) => format!("as a `{program}` command line"),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn diagnostic(
+    ctx: &Context<'_>,
+    locator: &Locator<'_>,
+    call: &Call,
+    sink: &Sink,
+    command: &Command<'_>,
+    shell: &ShellVia<'_>,
+    dynamic: &[Node<'_>],
+    taint: Option<Taint>,
+) -> Diagnostic {
+    let callee = code_span(&ctx.source[call.callee_range.clone()]);
+    let payload = code_span(&excerpt(node_text(dynamic[0], ctx.source), 40));
+    let through = through(ctx, call, shell);
+    let advice = match ctx.language.family() {
+        Family::Python => {
+            "Pass the program and its arguments as a list, without a shell \
+             (`subprocess.run([\"grep\", \"--\", query])`)."
+        }
+        Family::JavaScript => {
+            "Pass the program and its arguments as an array, without a shell \
+             (`execFile(\"git\", [\"log\", \"-n\", String(n)])`)."
+        }
+    };
+    let metacharacters = "a `;`, `|`, `$(…)` or backtick in it runs any other command";
+    let (message, severity) = match &taint {
+        None => (
+            format!(
+                "{callee} runs {payload} {through}, and that command line is not a constant: if \
+                 any part of it comes from the model, a tool argument or a user, {metacharacters} \
+                 with this process's permissions. {advice}"
+            ),
+            ShellCommandInjection::META.default_severity,
+        ),
+        Some(Taint::Parameter { tool, name }) => (
+            format!(
+                "{callee} runs {payload} {through}, and it contains `{name}`, an argument of \
+                 {tool} that the model fills in: {metacharacters} the model (or whoever steers \
+                 it with a prompt injection) chooses, with this process's permissions. {advice}"
+            ),
+            Severity::Error,
+        ),
+        Some(Taint::ModelOutput(read)) => (
+            format!(
+                "{callee} runs {payload} {through}, and it is the model's reply (`{read}`): \
+                 {metacharacters} the model (or whoever steers it with a prompt injection) \
+                 chooses, with this process's permissions. {advice}"
+            ),
+            Severity::Error,
+        ),
+    };
+    let mut diagnostic = Diagnostic::new(
+        &ShellCommandInjection::META,
+        call.callee_range.clone(),
+        message,
+    )
+    .with_fix(fix(ctx, locator, call, sink, command, shell));
+    diagnostic.severity = severity;
+    diagnostic
+}
+
+/// The argument-list rewrite, where there is one.
+fn fix(
+    ctx: &Context<'_>,
+    locator: &Locator<'_>,
+    call: &Call,
+    sink: &Sink,
+    command: &Command<'_>,
+    shell: &ShellVia<'_>,
+) -> Option<Fix> {
+    // The command where the call writes it (a rewrite of an assignment elsewhere could change
+    // other uses of the name).
+    let argument = command.argument?;
+    match (ctx.language.family(), &shell.reason) {
+        (Family::Python, ShellReason::Option(value)) => {
+            if matches!(argument.kind(), "list" | "tuple") {
+                return None;
+            }
+            let mut edits = Vec::new();
+            let list = python_list(ctx, argument, &mut edits)?;
+            // The `shell=True` keyword argument, with its comma.
+            let keyword = locator.parent(*value)?;
+            edits.push(Edit::replace(node_range(argument), list));
+            edits.push(Edit::replace(remove_argument(keyword)?, ""));
+            Some(Fix::new(
+                "Pass the command as an argument list, without a shell",
+                Applicability::Unsafe,
+                merge_inserts(edits),
+            ))
+        }
+        (Family::Python, ShellReason::Always) => match sink.call.as_str() {
+            "os.system" => {
+                // The one argument is the command (`os.system(command)`).
+                if call.arguments.len() != 1 {
+                    return None;
+                }
+                let mut edits = Vec::new();
+                let list = python_list(ctx, argument, &mut edits)?;
+                let (run, import) = python_qualified_reference(
+                    ctx.source,
+                    ctx.tree,
+                    ctx.facts,
+                    "subprocess",
+                    "run",
+                );
+                edits.extend(import);
+                let call_node = locator.node_at(&call.range)?;
+                let used = locator
+                    .parent(call_node)
+                    .is_some_and(|p| p.kind() != "expression_statement");
+                let suffix = if used { ".returncode" } else { "" };
+                edits.push(Edit::replace(
+                    call.range.clone(),
+                    format!("{run}({list}, check=False){suffix}"),
+                ));
+                Some(Fix::new(
+                    "Run it with `subprocess.run` and an argument list, without a shell",
+                    Applicability::Unsafe,
+                    merge_inserts(edits),
+                ))
+            }
+            "asyncio.create_subprocess_shell" => {
+                let mut edits = Vec::new();
+                let list = python_list(ctx, argument, &mut edits)?;
+                let (exec, import) = python_qualified_reference(
+                    ctx.source,
+                    ctx.tree,
+                    ctx.facts,
+                    "asyncio",
+                    "create_subprocess_exec",
+                );
+                edits.extend(import);
+                edits.push(Edit::replace(call.callee_range.clone(), exec));
+                edits.push(Edit::replace(node_range(argument), format!("*{list}")));
+                Some(Fix::new(
+                    "Use `create_subprocess_exec` with an argument list, without a shell",
+                    Applicability::Unsafe,
+                    merge_inserts(edits),
+                ))
+            }
+            _ => None,
+        },
+        (Family::JavaScript, ShellReason::Always) => {
+            let replacement = match sink.call.as_str() {
+                "child_process.exec" => "execFile",
+                "child_process.execSync" => "execFileSync",
+                _ => return None,
+            };
+            let mut words =
+                argument_list(argument, ctx.source, Family::JavaScript, ctx.facts, true)?
+                    .into_iter();
+            let program = words.next()?;
+            let rest: Vec<String> = words.collect();
+            let mut edits = javascript_callee(ctx, locator, call, replacement)?;
+            edits.push(Edit::replace(
+                node_range(argument),
+                format!("{program}, [{}]", rest.join(", ")),
+            ));
+            Some(Fix::new(
+                format!("Use `{replacement}` with an argument array, without a shell"),
+                Applicability::Unsafe,
+                edits,
+            ))
+        }
+        _ => None,
+    }
+}
+
+fn node_range(node: Node<'_>) -> std::ops::Range<usize> {
+    node.start_byte()..node.end_byte()
+}
+
+/// The command as a Python list literal; a command held in a name or other expression becomes
+/// `shlex.split(...)` (its import added to `edits`).
+fn python_list(ctx: &Context<'_>, argument: Node<'_>, edits: &mut Vec<Edit>) -> Option<String> {
+    if let Some(words) = argument_list(argument, ctx.source, Family::Python, ctx.facts, false) {
+        // One word that is a whole expression (`cmd`): the shell used to split it.
+        let single_expression = words.len() == 1
+            && !matches!(
+                argument.kind(),
+                "string" | "binary_operator" | "concatenated_string"
+            );
+        if !single_expression {
+            return Some(format!("[{}]", words.join(", ")));
+        }
+    }
+    if matches!(
+        argument.kind(),
+        "string" | "binary_operator" | "concatenated_string"
+    ) {
+        return None;
+    }
+    let (split, import) =
+        python_qualified_reference(ctx.source, ctx.tree, ctx.facts, "shlex", "split");
+    edits.extend(import);
+    Some(format!("{split}({})", node_text(argument, ctx.source)))
+}
+
+/// Two imports added at the same place become one edit (edits of a fix must not overlap).
+fn merge_inserts(edits: Vec<Edit>) -> Vec<Edit> {
+    let mut merged: Vec<Edit> = Vec::new();
+    for edit in edits {
+        if edit.range.is_empty()
+            && let Some(same) = merged
+                .iter_mut()
+                .find(|e| e.range.is_empty() && e.range.start == edit.range.start)
+        {
+            same.new_text.push_str(&edit.new_text);
+            continue;
+        }
+        merged.push(edit);
+    }
+    merged
+}
+
+/// Edits that make the callee `replacement` of the same module: the member renamed
+/// (`cp.exec` → `cp.execFile`), or the name imported next to the one used.
+fn javascript_callee(
+    ctx: &Context<'_>,
+    locator: &Locator<'_>,
+    call: &Call,
+    replacement: &str,
+) -> Option<Vec<Edit>> {
+    let callee = locator.node_at(&call.callee_range)?;
+    if callee.kind() == "member_expression" {
+        let property = callee.child_by_field_name("property")?;
+        return Some(vec![Edit::replace(node_range(property), replacement)]);
+    }
+    if callee.kind() != "identifier" {
+        return None;
+    }
+    let qualified = format!("child_process.{replacement}");
+    if let Some(local) = ctx.facts.bindings.names_importing(&qualified).min() {
+        return Some(vec![Edit::replace(call.callee_range.clone(), local)]);
+    }
+    // The name must be free.
+    if !ctx.facts.bindings.of(replacement).is_empty() {
+        return None;
+    }
+    let local = node_text(callee, ctx.source);
+    let imported = call.resolved.as_deref()?.rsplit('.').next()?;
+    // The specifier that binds the name: `{ exec }`, `{ exec as run }`, `{ exec: run }`.
+    let specifier = preorder(ctx.tree.root_node()).take(20_000).find(|n| {
+        let text = node_text(*n, ctx.source);
+        match n.kind() {
+            "import_specifier" | "pair_pattern" => {
+                text.starts_with(imported)
+                    && text.ends_with(local)
+                    && n.parent()
+                        .is_some_and(|p| matches!(p.kind(), "named_imports" | "object_pattern"))
+            }
+            "shorthand_property_identifier_pattern" => text == local && local == imported,
+            _ => false,
+        }
+    })?;
+    Some(vec![
+        Edit::insert(specifier.end_byte(), format!(", {replacement}")),
+        Edit::replace(call.callee_range.clone(), replacement),
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::knowledge::{Knowledge, ShellUse};
+
+    #[test]
+    fn shells_are_data() {
+        let knowledge = Knowledge::builtin();
+        assert!(knowledge.shell("/bin/bash").is_some());
+        assert!(knowledge.shell("cmd.exe").is_some());
+        assert!(knowledge.shell("git").is_none());
+        assert!(
+            knowledge
+                .sinks_for(Family::Python, "os.system")
+                .any(|s| s.shell == Some(ShellUse::Always))
+        );
+    }
+}

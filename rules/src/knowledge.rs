@@ -206,6 +206,8 @@ pub enum ShellUse {
     Always,
     /// When the call's `shell` option is set (`shell=True`, `{ shell: true }`).
     Option,
+    /// A tagged template that quotes what it interpolates, except `{ raw: ... }` (Bun's `$`).
+    Raw,
 }
 
 /// A drop-in replacement for a sink, offered as a quick fix.

@@ -37,6 +37,8 @@ pub enum ShellReason<'t> {
     Option(Node<'t>),
     /// The command's program is a shell given a command line (`bash -c`); the program.
     Program(String),
+    /// Interpolated as raw text into a template that quotes everything else (`${{ raw: x }}`).
+    Raw,
 }
 
 /// The positional argument at `index`, or the one passed by `keyword`.
@@ -245,13 +247,17 @@ impl<'t> Command<'t> {
                 .skip(index + 1)
                 .filter_map(|a| locator.node_at(&a.range))
             {
-                if later.kind() == "object" {
-                    if let Some(args) = property(later, "args", source) {
-                        argv.extend(elements(args));
+                match later.kind() {
+                    "object" => {
+                        if let Some(args) = property(later, "args", source) {
+                            argv.extend(elements(args));
+                        }
+                        options.push(later);
                     }
-                    options.push(later);
-                } else if argv.len() < MAX_WORDS {
-                    argv.extend(elements(later));
+                    // A callback ends the command.
+                    "arrow_function" | "function_expression" | "function" | "lambda" => break,
+                    _ if argv.len() < MAX_WORDS => argv.extend(elements(later)),
+                    _ => {}
                 }
             }
         }
@@ -281,6 +287,26 @@ impl<'t> Command<'t> {
                     Family::JavaScript => argv.clone(),
                 },
             }),
+            Some(ShellUse::Raw) => {
+                // `${{ raw: text }}` is spliced into the command line as it is.
+                let raw: Vec<Node<'t>> = value
+                    .filter(|v| v.kind() == "template_string")
+                    .map(|template| {
+                        let mut cursor = template.walk();
+                        template
+                            .named_children(&mut cursor)
+                            .filter(|c| c.kind() == "template_substitution")
+                            .filter_map(|c| c.named_child(0))
+                            .filter(|e| e.kind() == "object")
+                            .filter_map(|o| property(o, "raw", source))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                (!raw.is_empty()).then_some(ShellVia {
+                    reason: ShellReason::Raw,
+                    payload: raw,
+                })
+            }
             None => None,
         };
         let shell = shell.or_else(|| {

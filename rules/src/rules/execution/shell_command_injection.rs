@@ -26,7 +26,8 @@ declare_rule! {
     /// Graded by where the command comes from: an **error** when it contains an argument of
     /// the tool the call is in (which the model fills in) or the model's reply, followed through
     /// a few assignments; a **warning** when it is not a constant otherwise. A constant command
-    /// (a literal, or a name bound only to one) is not reported.
+    /// (a literal, a name bound only to one, or a name written as a constant, `PROBE_SCRIPT`, which
+    /// is a script the program ships) is not reported.
     ///
     /// ## Why is this bad?
     /// A shell reads its command line as a program: `;`, `&&`, `|`, `$(...)`, backticks and
@@ -123,6 +124,7 @@ impl Rule for ShellCommandInjection {
                 .filter(|node| {
                     constant_word(*node, ctx.source, ctx.facts, &locator).is_none()
                         && !ctx.facts.is_constant_node(*node, ctx.source, family)
+                        && !is_named_constant(ctx, *node)
                 })
                 .collect();
             if dynamic.is_empty() {
@@ -136,6 +138,28 @@ impl Rule for ShellCommandInjection {
             ));
         }
     }
+}
+
+/// A name written as a constant (`READ_SCRIPT`, imported or built at module level): a script
+/// the program ships, not data. Parameters of the enclosing function are not.
+fn is_named_constant(ctx: &Context<'_>, node: Node<'_>) -> bool {
+    let name = node_text(node, ctx.source).trim_start_matches('_');
+    let looks_constant = node.kind() == "identifier"
+        && name.len() >= 2
+        && name.starts_with(|c: char| c.is_ascii_uppercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+    looks_constant
+        && !ctx
+            .facts
+            .enclosing_function(node.start_byte())
+            .is_some_and(|f| {
+                ctx.facts.functions[f]
+                    .parameters
+                    .iter()
+                    .any(|p| p.name == node_text(node, ctx.source))
+            })
 }
 
 /// Why a shell reads the command, for messages: "through a shell (`shell=True`)".
@@ -153,6 +177,7 @@ fn through(ctx: &Context<'_>, call: &Call, shell: &ShellVia<'_>) -> String {
             }
         }
         ShellReason::Program(program) => format!("as a `{program}` command line"),
+        ShellReason::Raw => "as raw shell text (`{ raw: ... }` is not quoted)".to_string(),
     }
 }
 
@@ -212,7 +237,15 @@ fn diagnostic(
         call.callee_range.clone(),
         message,
     )
-    .with_fix(fix(ctx, locator, call, sink, command, shell));
+    .with_fix(fix(
+        ctx,
+        locator,
+        call,
+        sink,
+        command,
+        shell,
+        taint.is_some(),
+    ));
     diagnostic.severity = severity;
     diagnostic
 }
@@ -225,6 +258,7 @@ fn fix(
     sink: &Sink,
     command: &Command<'_>,
     shell: &ShellVia<'_>,
+    tainted: bool,
 ) -> Option<Fix> {
     // The command where the call writes it (a rewrite of an assignment elsewhere could change
     // other uses of the name).
@@ -235,7 +269,7 @@ fn fix(
                 return None;
             }
             let mut edits = Vec::new();
-            let list = python_list(ctx, argument, &mut edits)?;
+            let list = python_list(ctx, argument, &mut edits, tainted)?;
             // The `shell=True` keyword argument, with its comma.
             let keyword = locator.parent(*value)?;
             edits.push(Edit::replace(node_range(argument), list));
@@ -253,7 +287,7 @@ fn fix(
                     return None;
                 }
                 let mut edits = Vec::new();
-                let list = python_list(ctx, argument, &mut edits)?;
+                let list = python_list(ctx, argument, &mut edits, tainted)?;
                 let (run, import) = python_qualified_reference(
                     ctx.source,
                     ctx.tree,
@@ -279,7 +313,7 @@ fn fix(
             }
             "asyncio.create_subprocess_shell" => {
                 let mut edits = Vec::new();
-                let list = python_list(ctx, argument, &mut edits)?;
+                let list = python_list(ctx, argument, &mut edits, tainted)?;
                 let (exec, import) = python_qualified_reference(
                     ctx.source,
                     ctx.tree,
@@ -289,7 +323,12 @@ fn fix(
                 );
                 edits.extend(import);
                 edits.push(Edit::replace(call.callee_range.clone(), exec));
-                edits.push(Edit::replace(node_range(argument), format!("*{list}")));
+                // The words as arguments: `"du", "-sh", folder`, or `*shlex.split(cmd)`.
+                let words = match list.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+                    Some(words) => words.to_string(),
+                    None => format!("*{list}"),
+                };
+                edits.push(Edit::replace(node_range(argument), words));
                 Some(Fix::new(
                     "Use `create_subprocess_exec` with an argument list, without a shell",
                     Applicability::Unsafe,
@@ -329,8 +368,14 @@ fn node_range(node: Node<'_>) -> std::ops::Range<usize> {
 }
 
 /// The command as a Python list literal; a command held in a name or other expression becomes
-/// `shlex.split(...)` (its import added to `edits`).
-fn python_list(ctx: &Context<'_>, argument: Node<'_>, edits: &mut Vec<Edit>) -> Option<String> {
+/// `shlex.split(...)` (its import added to `edits`), but not when the model chooses it: without
+/// a shell it would still choose the program.
+fn python_list(
+    ctx: &Context<'_>,
+    argument: Node<'_>,
+    edits: &mut Vec<Edit>,
+    tainted: bool,
+) -> Option<String> {
     if let Some(words) = argument_list(argument, ctx.source, Family::Python, ctx.facts, false) {
         // One word that is a whole expression (`cmd`): the shell used to split it.
         let single_expression = words.len() == 1
@@ -342,10 +387,12 @@ fn python_list(ctx: &Context<'_>, argument: Node<'_>, edits: &mut Vec<Edit>) -> 
             return Some(format!("[{}]", words.join(", ")));
         }
     }
-    if matches!(
-        argument.kind(),
-        "string" | "binary_operator" | "concatenated_string"
-    ) {
+    if tainted
+        || matches!(
+            argument.kind(),
+            "string" | "binary_operator" | "concatenated_string"
+        )
+    {
         return None;
     }
     let (split, import) =
@@ -411,8 +458,26 @@ fn javascript_callee(
             _ => false,
         }
     })?;
+    // When this call is the name's only use, the import is replaced rather than extended (an
+    // unused import is a lint error of its own in many projects).
+    let uses = preorder(ctx.tree.root_node())
+        .take(200_000)
+        .filter(|n| {
+            matches!(
+                n.kind(),
+                "identifier"
+                    | "shorthand_property_identifier_pattern"
+                    | "shorthand_property_identifier"
+            ) && node_text(*n, ctx.source) == local
+        })
+        .count();
+    let specifier_edit = if uses == 2 && local == imported {
+        Edit::replace(node_range(specifier), replacement)
+    } else {
+        Edit::insert(specifier.end_byte(), format!(", {replacement}"))
+    };
     Some(vec![
-        Edit::insert(specifier.end_byte(), format!(", {replacement}")),
+        specifier_edit,
         Edit::replace(call.callee_range.clone(), replacement),
     ])
 }

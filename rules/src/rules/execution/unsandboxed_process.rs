@@ -179,16 +179,13 @@ fn diagnostic(
                         .chain([a.end_byte()])
                         .max()
                         .unwrap_or(a.end_byte());
-                    let end = if end > a.end_byte() {
-                        // Close the list the last word is in.
-                        command
-                            .argv
-                            .last()
-                            .and_then(|w| w.parent())
-                            .map_or(end, |p| p.end_byte())
-                    } else {
-                        end
-                    };
+                    // Up to the end of the argument the last word is in (a list, an options
+                    // object).
+                    let end = call
+                        .arguments
+                        .iter()
+                        .find(|arg| arg.range.start < end && end <= arg.range.end)
+                        .map_or(end, |arg| arg.range.end);
                     code_span(&excerpt(&ctx.source[a.start_byte()..end], 40))
                 })
                 .unwrap_or_else(|| "a command".to_string());

@@ -196,6 +196,9 @@ pub struct Sink {
     pub safer: Option<SaferCall>,
     /// (process) Whether a shell interprets the command.
     pub shell: Option<ShellUse>,
+    /// Whether the effect is part of what the call's function does for AL101–AL105; `false`
+    /// for calls only their own rule reports (a deserialiser: AL203).
+    pub capability: bool,
 }
 
 /// When a process sink hands its command to a shell.
@@ -244,6 +247,12 @@ struct SinkRecord {
     safer: Option<SaferCall>,
     #[serde(default)]
     shell: Option<ShellUse>,
+    #[serde(default = "yes")]
+    capability: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 fn first_argument() -> ArgumentSpec {
@@ -772,6 +781,7 @@ impl Knowledge {
                 advice: record.advice,
                 safer: record.safer,
                 shell: record.shell,
+                capability: record.capability,
             };
             self.by_call
                 .entry(sink.family)

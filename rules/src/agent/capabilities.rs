@@ -131,7 +131,7 @@ pub fn call_effects(
         let holds = |condition: &Condition| {
             condition_holds(call, condition, source, locator, facts, family)
         };
-        if sink.unless.as_ref().is_some_and(holds) {
+        if !sink.capability || sink.unless.as_ref().is_some_and(holds) {
             continue;
         }
         let effect = match &sink.when {

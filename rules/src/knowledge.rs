@@ -199,6 +199,9 @@ pub struct Sink {
     /// Whether the effect is part of what the call's function does for AL101–AL105; `false`
     /// for calls only their own rule reports (a deserialiser: AL203).
     pub capability: bool,
+    /// The severity when nothing says the model chose the payload, if not the rule's default
+    /// (`hint` for deserialisers: almost every use reads a file the program wrote itself).
+    pub untainted: Option<crate::diagnostic::Severity>,
 }
 
 /// When a process sink hands its command to a shell.
@@ -249,6 +252,8 @@ struct SinkRecord {
     shell: Option<ShellUse>,
     #[serde(default = "yes")]
     capability: bool,
+    #[serde(default)]
+    untainted: Option<String>,
 }
 
 fn yes() -> bool {
@@ -768,6 +773,7 @@ impl Knowledge {
                 .unless
                 .map(|c| condition(origin, &record.call, "unless", c))
                 .transpose()?;
+            let sink_call_name = record.call.clone();
             let sink = Sink {
                 family: record.language.into(),
                 call: record.call,
@@ -782,6 +788,18 @@ impl Knowledge {
                 safer: record.safer,
                 shell: record.shell,
                 capability: record.capability,
+                untainted: match record.untainted.as_deref() {
+                    None => None,
+                    Some(text) => Some(crate::diagnostic::Severity::parse(text).ok_or_else(|| {
+                        KnowledgeError {
+                            origin: origin.to_string(),
+                            message: format!(
+                                "sink `{}`: `untainted = \"{text}\"` is not error, warning, info or hint",
+                                sink_call_name
+                            ),
+                        }
+                    })?),
+                },
             };
             self.by_call
                 .entry(sink.family)

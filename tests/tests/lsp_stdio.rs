@@ -637,3 +637,68 @@ fn editing_a_helper_in_another_file_updates_the_tool() {
     );
     assert!(client.shutdown().success());
 }
+
+/// AL201's fix over the protocol, on a line with emoji and CJK before the call (UTF-16 columns):
+/// the edits the editor receives, applied as it would (last first), leave no AL201 and a file
+/// that still has its AL202 (the process is still unsandboxed).
+#[test]
+fn shell_injection_fix_round_trip_utf16() {
+    let (mut client, _) = LspClient::start(utf16_client(), None, json!({}));
+    let uri = "file:///tmp/agentlint-shell/git.ts";
+    let text = "import { exec } from \"node:child_process\";\nimport { tool } from \"ai\";\nimport { z } from \"zod\";\n\nexport const gitLog = tool({\n  description: \"Show commits by running git log in a shell command.\",\n  parameters: z.object({ n: z.number() }),\n  execute: async ({ n }) => { const 日志 = \"🤖\"; return exec(`git log -n ${n}`, () => 日志); },\n});\n";
+    client.open(uri, "typescript", 1, text);
+    let diagnostics = client.diagnostics(uri, Some(1));
+    let shell: Vec<&Value> = diagnostics
+        .iter()
+        .filter(|d| d["code"] == "AL201")
+        .collect();
+    assert_eq!(shell.len(), 1, "{diagnostics:?}");
+    assert_eq!(shell[0]["severity"], 1, "a tool argument: an error");
+    // `exec` after `日志 = "🤖"`: UTF-16 columns count the emoji as two units.
+    let line = text.lines().nth(7).unwrap();
+    let column: usize = line[..line.find("exec(").unwrap()].encode_utf16().count();
+    assert_eq!(shell[0]["range"]["start"]["character"], column);
+    let response = client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": uri },
+            "range": shell[0]["range"],
+            "context": { "diagnostics": [shell[0]] },
+        }),
+    );
+    let actions = response["result"].as_array().cloned().unwrap_or_default();
+    let fix = actions
+        .iter()
+        .find(|a| a["title"] == "Use `execFile` with an argument array, without a shell")
+        .unwrap_or_else(|| panic!("{response}"));
+    let mut edits = fix["edit"]["documentChanges"][0]["edits"]
+        .as_array()
+        .cloned()
+        .unwrap();
+    edits.sort_by_key(|e| {
+        (
+            e["range"]["start"]["line"].as_u64(),
+            e["range"]["start"]["character"].as_u64(),
+        )
+    });
+    let changes: Vec<Value> = edits
+        .iter()
+        .rev()
+        .map(|e| json!({ "range": e["range"], "text": e["newText"] }))
+        .collect();
+    client.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": uri, "version": 2 }, "contentChanges": changes }),
+    );
+    let after = client.diagnostics(uri, Some(2));
+    let codes: Vec<&str> = after.iter().filter_map(|d| d["code"].as_str()).collect();
+    assert_eq!(codes, vec!["AL202"], "{after:?}");
+    assert!(
+        after[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("`execFile` starts `\"git\", [\"log\", \"-n\", String(n)]`"),
+        "{after:?}"
+    );
+    assert!(client.shutdown().success());
+}

@@ -18,7 +18,8 @@ declare_rule! {
     /// Also deserialisers that build whatever objects the data names, which runs code:
     /// `pickle.loads` / `load` / `Unpickler` (and `dill`, `cloudpickle`, `joblib.load`,
     /// `pandas.read_pickle`), `marshal`, `jsonpickle.decode`, `yaml.unsafe_load`, and
-    /// `yaml.load` / `load_all` unless the loader is `SafeLoader` or `BaseLoader`.
+    /// `yaml.load` / `load_all` unless the loader is `SafeLoader` or `BaseLoader`. Without a tool
+    /// argument or the model's reply in them these are hints: most load a file the program wrote.
     ///
     /// Calls whose code is a literal, a concatenation of literals or a name bound only to such
     /// constants are not reported, nor are look-alikes such as `ast.literal_eval` or `re.compile`,
@@ -150,7 +151,8 @@ fn diagnostic(
                 runs = sink.runs,
                 advice = sink.advice,
             ),
-            DynamicCodeExecution::META.default_severity,
+            sink.untainted
+                .unwrap_or(DynamicCodeExecution::META.default_severity),
         ),
         Some(Taint::Parameter { tool, name }) => (
             format!(

@@ -278,6 +278,8 @@ pub struct Capabilities {
     /// For each call: the effects of the function of another file it calls (see
     /// [`Capabilities::add_imports`]).
     imported: Vec<EffectMap>,
+    /// For each function: the calls it makes itself.
+    calls_of: Vec<Vec<usize>>,
 }
 
 /// How many imported names one function keeps (a bound on summaries of huge functions).
@@ -404,12 +406,19 @@ impl Capabilities {
                     .or_insert_with(|| vec![Hop::local(call, source)]);
             }
         }
+        let mut calls_of: Vec<Vec<usize>> = vec![Vec::new(); facts.functions.len()];
+        for (i, owner) in owners.iter().enumerate() {
+            if let Some(owner) = owner {
+                calls_of[*owner].push(i);
+            }
+        }
         let mut capabilities = Capabilities {
             functions,
             targets,
             owners,
             direct,
             imported: vec![EffectMap::new(); facts.calls.len()],
+            calls_of,
         };
         capabilities.propagate(facts, source);
         capabilities
@@ -579,12 +588,7 @@ impl Capabilities {
         facts: &FileFacts,
         source: &str,
     ) -> Vec<ProcessUse> {
-        let mut calls_of: Vec<Vec<usize>> = vec![Vec::new(); facts.functions.len()];
-        for (i, owner) in self.owners.iter().enumerate() {
-            if let Some(owner) = owner {
-                calls_of[*owner].push(i);
-            }
-        }
+        let calls_of = &self.calls_of;
         let mut visited = vec![false; facts.functions.len()];
         let mut queue: std::collections::VecDeque<(Vec<usize>, Vec<Hop>)> = Default::default();
         match (function, range) {
@@ -593,11 +597,11 @@ impl Capabilities {
                 queue.push_back((calls_of[f].clone(), Vec::new()));
             }
             (_, Some(range)) => {
-                let inside = (0..facts.calls.len())
-                    .filter(|&i| {
-                        range.start <= facts.calls[i].range.start
-                            && facts.calls[i].range.end <= range.end
-                    })
+                // Calls are in source order.
+                let first = facts.calls.partition_point(|c| c.range.start < range.start);
+                let inside = (first..facts.calls.len())
+                    .take_while(|&i| facts.calls[i].range.start < range.end)
+                    .filter(|&i| facts.calls[i].range.end <= range.end)
                     .collect();
                 queue.push_back((inside, Vec::new()));
             }

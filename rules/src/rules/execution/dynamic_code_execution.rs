@@ -61,9 +61,9 @@ declare_rule! {
     ///
     /// ## Fix safety
     /// Where a drop-in replacement exists (`eval` with one argument: `ast.literal_eval` in Python,
-    /// `JSON.parse` in JavaScript; `yaml.load(s)`: `yaml.safe_load(s)`), agentlint offers it as an **unsafe** fix: it changes what the
-    /// program accepts, which is the point, but code that relied on evaluating expressions will
-    /// raise instead. Review it. A suppression (`# agentlint: ignore[AL203] reason`) is offered for
+    /// `JSON.parse` in JavaScript; `yaml.load(s)`: `yaml.safe_load(s)`), agentlint offers it as
+    /// an **unsafe** fix: it changes what the program accepts, which is the point, but code that
+    /// relied on evaluating expressions (or on Python tags in YAML) will raise instead. Review it. A suppression (`# agentlint: ignore[AL203] reason`) is offered for
     /// every finding.
     ///
     /// ## References

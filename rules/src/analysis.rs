@@ -43,6 +43,8 @@ pub struct Analysis {
     pub failures: Vec<Failure>,
     /// The tools the file declares (for hover and inventories).
     pub tools: Vec<agent::Tool>,
+    /// Where the file's secrets are (key ranges): whatever shows the file's text masks them.
+    pub secrets: Vec<std::ops::Range<usize>>,
 }
 
 /// Analyses a file with every enabled rule.
@@ -138,7 +140,16 @@ pub fn analyse_with_rules(
         }
     };
     let tools = model.tools;
+    let secrets = catch_unwind(AssertUnwindSafe(|| knowledge.secrets.scan(file.source)))
+        .unwrap_or_else(|panic| {
+            analysis.failures.push(Failure {
+                stage: "secrets",
+                message: panic_message(&panic),
+            });
+            Vec::new()
+        });
     let ctx = Context {
+        secrets: &secrets,
         path: file.path,
         source: file.source,
         tree: file.tree,
@@ -159,6 +170,29 @@ pub fn analyse_with_rules(
     }
     for diagnostic in &mut analysis.diagnostics {
         diagnostic.severity = settings.severity_of(diagnostic.rule, diagnostic.severity);
+        // Whatever a rule quotes, a secret is never echoed in full.
+        for secret in &secrets {
+            let key = &file.source[secret.range.clone()];
+            if diagnostic.message.contains(key) {
+                diagnostic.message = diagnostic
+                    .message
+                    .replace(key, &crate::secrets::redact(key));
+            }
+            // A fix that would write the secret out again (into JSON or SARIF as well) waits
+            // until the secret is gone.
+            if diagnostic
+                .fix
+                .as_ref()
+                .is_some_and(|f| f.edits.iter().any(|e| e.new_text.contains(key)))
+            {
+                diagnostic.fix = None;
+            }
+            for related in &mut diagnostic.related {
+                if related.message.contains(key) {
+                    related.message = related.message.replace(key, &crate::secrets::redact(key));
+                }
+            }
+        }
     }
     if !analysis.diagnostics.is_empty() {
         let index = LineIndex::new(file.source);
@@ -175,6 +209,7 @@ pub fn analyse_with_rules(
         (a.range.start, a.range.end, a.rule.code).cmp(&(b.range.start, b.range.end, b.rule.code))
     });
     analysis.tools = tools;
+    analysis.secrets = secrets.into_iter().map(|f| f.range).collect();
     analysis
 }
 

@@ -22,6 +22,10 @@ const BUILTIN_TABLES: &[(&str, &str)] = &[
         "rules/data/sandboxes.toml",
         include_str!("../data/sandboxes.toml"),
     ),
+    (
+        "rules/data/secrets.toml",
+        include_str!("../data/secrets.toml"),
+    ),
 ];
 
 /// What a call does.
@@ -501,6 +505,10 @@ struct DataFile {
     shell: Vec<ShellRecord>,
     #[serde(default)]
     sandbox: Vec<SandboxRecord>,
+    #[serde(default)]
+    secret: Vec<crate::secrets::SecretRecord>,
+    #[serde(default)]
+    placeholder: Vec<crate::secrets::PlaceholderRecord>,
 }
 
 /// A shell program and the flag after which it takes a command line (`sh -c`).
@@ -724,6 +732,8 @@ pub struct Knowledge {
     pub shells: Vec<Shell>,
     /// AL202: recognised sandboxes.
     pub sandboxes: Vec<Sandbox>,
+    /// AL301–AL304: secret formats and placeholders.
+    pub secrets: crate::secrets::Secrets,
     /// AL202: the project's own sandbox prefix (config `sandbox.command`), offered as a fix.
     pub sandbox_command: Option<Vec<String>>,
     /// Sink indexes by family, then by resolved call name.
@@ -898,6 +908,15 @@ impl Knowledge {
                 .entry(record.language.into())
                 .or_default()
                 .push(compile(origin, &record.pattern)?);
+        }
+        if !file.secret.is_empty() || !file.placeholder.is_empty() {
+            let compile_here = |p: &str| compile(origin, p).map_err(|e| e.message);
+            self.secrets
+                .add(file.secret, file.placeholder, &compile_here)
+                .map_err(|message| KnowledgeError {
+                    origin: origin.to_string(),
+                    message,
+                })?;
         }
         for record in file.shell {
             self.shells.push(Shell {

@@ -10,6 +10,7 @@ pub mod facts;
 pub mod fix;
 pub mod knowledge;
 pub mod rules;
+pub mod secrets;
 pub mod settings;
 pub mod summary;
 pub mod suppress;

@@ -202,7 +202,7 @@ fn rule_lists_and_documents() {
     assert_eq!(doc.status.code(), Some(0));
     assert!(stdout(&doc).starts_with("# AL203 dynamic-code-execution\n"));
     assert!(stdout(&doc).contains("## Why is this bad?"));
-    let planned = run(&["rule", "AL301"], &fixtures());
+    let planned = run(&["rule", "AL305"], &fixtures());
     assert_eq!(planned.status.code(), Some(2));
     assert!(stderr(&planned).contains("not implemented"));
     assert_eq!(run(&["rule", "AL999"], &fixtures()).status.code(), Some(2));
@@ -302,4 +302,70 @@ fn helpers_in_other_files_are_followed() {
         text.contains("line 2 of upload.ts, reached through `upload` at line 4 of format.ts"),
         "{text}"
     );
+}
+
+/// Keys are never echoed: a project with a key of every format (generated now, never committed)
+/// in strings, comments, a shell command and a URL, checked in every output format; no nine
+/// characters of any key in a row appear anywhere in the output.
+#[test]
+fn secrets_are_never_echoed_in_any_format() {
+    use agentlint_rules::Knowledge;
+    use agentlint_rules::secrets::generate_fake;
+    let dir = tempfile::tempdir().unwrap();
+    let mut python = String::from("import subprocess\nfrom langchain_core.tools import tool\n\n");
+    let mut typescript = String::new();
+    let mut keys = Vec::new();
+    for (i, format) in Knowledge::builtin().secrets.formats.iter().enumerate() {
+        let fake = generate_fake(&format.fake, 77 + i as u64);
+        let (line, key) = match fake.split_once(" = ") {
+            Some((name, value)) => (
+                format!("{name}_{i} = {value}"),
+                value.trim_matches('"').to_string(),
+            ),
+            None if fake.contains('\n') => (format!("PEM_{i} = \"\"\"{fake}\"\"\""), fake.clone()),
+            None => (format!("value_{i} = \"{fake}\""), fake.clone()),
+        };
+        python.push_str(&line);
+        python.push('\n');
+        if !fake.contains('\n') && !fake.contains(" = ") {
+            python.push_str(&format!("# the old one was {fake}\n"));
+            typescript.push_str(&format!("export const v{i} = {{ apiKey: \"{fake}\" }};\n"));
+        }
+        // A URL's secret is its password.
+        let key = if format.id == "url-password" {
+            let rest = key.split_once("://").unwrap().1;
+            rest.split_once(':')
+                .unwrap()
+                .1
+                .split_once('@')
+                .unwrap()
+                .0
+                .to_string()
+        } else {
+            key
+        };
+        keys.push(key);
+    }
+    let openai = &keys[0];
+    python.push_str(&format!(
+        "\n\n@tool\ndef ask(q: str) -> str:\n    \"\"\"Ask the API with curl in a shell command.\"\"\"\n    return subprocess.run(f\"curl -H 'Authorization: Bearer {openai}' -d {{q}} https://api.example\", shell=True).stdout\n"
+    ));
+    std::fs::write(dir.path().join("keys.py"), &python).unwrap();
+    std::fs::write(dir.path().join("keys.ts"), &typescript).unwrap();
+    for format in ["text", "json", "sarif"] {
+        let output = run(&["check", "--format", format, "."], dir.path());
+        assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+        let out = format!("{}{}", stdout(&output), stderr(&output));
+        assert!(out.contains("AL301") && out.contains("AL303") && out.contains("AL304"));
+        for key in &keys {
+            let body: String = key.lines().filter(|l| !l.starts_with("-----")).collect();
+            for window in body.as_bytes().windows(9) {
+                let piece = std::str::from_utf8(window).unwrap();
+                assert!(
+                    !out.contains(piece),
+                    "{format} output shows `{piece}`:\n{out}"
+                );
+            }
+        }
+    }
 }

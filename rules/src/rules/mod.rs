@@ -3,6 +3,7 @@
 
 pub mod description;
 pub mod execution;
+pub mod secrets;
 
 use std::path::Path;
 
@@ -50,6 +51,8 @@ pub struct Context<'a> {
     /// The tools the file declares.
     pub tools: &'a [Tool],
     pub knowledge: &'a Knowledge,
+    /// The secrets in the source (found once per file, for AL301–AL305).
+    pub secrets: &'a [crate::secrets::Found],
 }
 
 pub trait Rule: Send + Sync {
@@ -123,6 +126,9 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &execution::ShellCommandInjection,
         &execution::UnsandboxedProcess,
         &execution::DynamicCodeExecution,
+        &secrets::HardcodedProviderKey,
+        &secrets::PrivateKeyMaterial,
+        &secrets::CredentialsInUrl,
     ]
 }
 

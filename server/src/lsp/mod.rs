@@ -267,15 +267,14 @@ fn schedule_entry(
             entry.set_published(published);
             return;
         }
-        client
-            .publish_diagnostics(
-                entry.uri.clone(),
-                published.lsp_diagnostics.clone(),
-                Some(published.version),
-            )
-            .await;
+        // Recorded before the client hears of it: a hover or code action it sends on receiving
+        // the diagnostics must find them.
         let version = published.version;
+        let diagnostics = published.lsp_diagnostics.clone();
         entry.set_published(published);
+        client
+            .publish_diagnostics(entry.uri.clone(), diagnostics, Some(version))
+            .await;
         drop(_guard);
         update_summary(client, state, entry, version, encoding).await;
     });

@@ -20,6 +20,8 @@ pub struct FileReport {
     pub source: String,
     pub index: LineIndex,
     pub diagnostics: Vec<Diagnostic>,
+    /// Where the file's secrets are: masked in every excerpt of the file's text.
+    pub secrets: Vec<std::ops::Range<usize>>,
 }
 
 impl FileReport {
@@ -30,7 +32,47 @@ impl FileReport {
             index: LineIndex::new(&source),
             source,
             diagnostics,
+            secrets: Vec::new(),
         }
+    }
+
+    /// With the ranges of the file's secrets, which excerpts mask.
+    pub fn with_secrets(mut self, secrets: Vec<std::ops::Range<usize>>) -> Self {
+        self.secrets = secrets;
+        self
+    }
+
+    /// `from..to` of the source with every secret in it masked but for its first and last four
+    /// characters, byte for byte the same length (so spans into it stay valid).
+    pub fn masked(&self, from: usize, to: usize) -> String {
+        let mut text = self.source[from..to].to_string();
+        for secret in &self.secrets {
+            let start = secret.start.max(from);
+            let end = secret.end.min(to);
+            if start >= end {
+                continue;
+            }
+            let key = &self.source[secret.clone()];
+            let count = key.chars().count();
+            let shown = if count >= 16 {
+                4
+            } else if count >= 8 {
+                2
+            } else {
+                0
+            };
+            let mut masked = String::with_capacity(key.len());
+            for (i, c) in key.chars().enumerate() {
+                if i < shown || i >= count - shown {
+                    masked.push(c);
+                } else {
+                    masked.extend(std::iter::repeat_n('*', c.len_utf8()));
+                }
+            }
+            let piece = &masked[start - secret.start..end - secret.start];
+            text.replace_range(start - from..end - from, piece);
+        }
+        text
     }
 
     /// 1-based line and column of a byte offset, the column counted in `encoding`.

@@ -107,7 +107,8 @@ fn render_one(renderer: &Renderer, report: &FileReport, d: &Diagnostic) -> Strin
         .index
         .line_range(source, end_line)
         .map_or(source.len(), |r| r.end);
-    let excerpt = &source[from..to];
+    let excerpt = report.masked(from, to);
+    let excerpt = excerpt.as_str();
     let span = (d.range.start - from)..(d.range.end.min(to) - from);
     let mut group = level(d.severity)
         .primary_title(d.message.as_str())

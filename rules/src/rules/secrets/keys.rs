@@ -1,0 +1,340 @@
+use tree_sitter::Node;
+
+use crate::diagnostic::Diagnostic;
+use crate::fix::{Applicability, Edit, Fix, python_qualified_reference};
+use crate::rules::{Context, Rule, RuleMeta, declare_rule};
+use crate::secrets::{Found, SecretFormat, SecretRule, redact};
+use crate::syntax::{Family, Locator, node_text};
+
+declare_rule! {
+    /// ## What it does
+    /// Finds API keys and tokens of known providers written in the source: OpenAI, Anthropic,
+    /// Google, AWS, GitHub, GitLab, Slack, Stripe, Hugging Face, Groq, Replicate, LangSmith,
+    /// Tavily, Pinecone, Perplexity, xAI, Together, Cohere, Mistral, DeepSeek, DashScope (Qwen),
+    /// Moonshot (Kimi), Zhipu (GLM), Baidu Qianfan, Volcengine Ark (Doubao), Tencent Cloud,
+    /// Telegram and Discord bots, SendGrid, Twilio, and JSON Web Tokens. The formats are data
+    /// (`rules/data/secrets.toml`: a pattern, keywords that gate it, and for keys with a generic
+    /// shape the context that names the provider); text that stands for a key (`sk-your-key-here`,
+    /// `<token>`, `xxxx`, `...EXAMPLE`, too few distinct characters) is not reported.
+    ///
+    /// The message never shows the key: only the provider and its first and last four
+    /// characters at most, in every output (editor, terminal, JSON, SARIF).
+    ///
+    /// ## Why is this bad?
+    /// A key in the source is in every copy of it: the repository and its history, forks,
+    /// published packages, notebooks shared for help, screenshots, and the context of any AI
+    /// assistant that reads the file. Bots scan public repositories for keys within minutes and
+    /// run up bills or read data with them. Deleting the line does not delete it from history.
+    ///
+    /// ## Example
+    /// ```python
+    /// client = OpenAI(api_key="sk-proj-…")
+    /// ```
+    ///
+    /// ## Use instead
+    /// Revoke the key at the provider, then read a new one from the environment (or a secret
+    /// manager), and keep it in an `.env` file that `.gitignore` excludes:
+    /// ```python
+    /// client = OpenAI(api_key=os.environ["OPENAI_API_KEY"])
+    /// ```
+    ///
+    /// ## Fix safety
+    /// When the key is a whole string literal, agentlint offers to replace it with an
+    /// environment lookup named after the provider's usual variable (`os.environ["OPENAI_API_KEY"]`,
+    /// adding `import os`; `process.env.OPENAI_API_KEY` in JavaScript and TypeScript). The fix is
+    /// **unsafe**: the program needs the variable set from then on. It does not revoke the key.
+    ///
+    /// ## References
+    /// - CWE-798: Use of Hard-coded Credentials
+    /// - OWASP Top 10 for LLM Applications: LLM02 Sensitive Information Disclosure
+    pub struct HardcodedProviderKey {
+        code: "AL301",
+        name: "hardcoded-provider-key",
+        summary: "An API key or token of a known provider is written in the source",
+        severity: Error,
+    }
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Finds private keys in PEM form (`-----BEGIN RSA PRIVATE KEY-----`, `OPENSSH`, `EC`,
+    /// `ENCRYPTED`, PKCS #8) written in the source, in strings or comments.
+    ///
+    /// ## Why is this bad?
+    /// Whoever has the file has the key: they can sign as you, decrypt what was sent to you or
+    /// log in to every server that trusts it. Source files are copied far more widely than key
+    /// files.
+    ///
+    /// ## Example
+    /// ```python
+    /// SIGNING_KEY = """-----BEGIN EC PRIVATE KEY-----
+    /// …
+    /// -----END EC PRIVATE KEY-----"""
+    /// ```
+    ///
+    /// ## Use instead
+    /// Replace the key (it is compromised), keep the new one in a file outside the repository or
+    /// a secret manager, and read its path from the environment.
+    /// ```python
+    /// SIGNING_KEY = Path(os.environ["SIGNING_KEY_PATH"]).read_text()
+    /// ```
+    ///
+    /// ## Fix safety
+    /// No automatic fix: where the key should live is a decision for the project. A suppression
+    /// (`# agentlint: ignore[AL303] reason`) is offered, for test keys made for the purpose.
+    ///
+    /// ## References
+    /// - CWE-321: Use of Hard-coded Cryptographic Key
+    /// - CWE-798: Use of Hard-coded Credentials
+    pub struct PrivateKeyMaterial {
+        code: "AL303",
+        name: "private-key-material",
+        summary: "A private key (PEM) is written in the source",
+        severity: Error,
+    }
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Finds URLs with a password in them (`postgresql://user:password@host/db`,
+    /// `redis://:password@host`, `https://user:token@host`). Placeholders (`<password>`,
+    /// `${DB_PASSWORD}`, `changeme`, `xxxx`) are not reported. The message shows the URL with
+    /// the password redacted.
+    ///
+    /// ## Why is this bad?
+    /// Connection strings are copied into logs, error messages, tracebacks and, in agents,
+    /// prompts and tool results the model sees. A password in one goes wherever the URL goes.
+    ///
+    /// ## Example
+    /// ```python
+    /// engine = create_engine("postgresql://agent:…@db.internal/notes")
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```python
+    /// engine = create_engine(os.environ["DATABASE_URL"])
+    /// ```
+    ///
+    /// ## Fix safety
+    /// When the URL is a whole string literal, agentlint offers to replace it with an environment
+    /// lookup (`os.environ["DATABASE_URL"]`, `process.env.DATABASE_URL`). The fix is **unsafe**:
+    /// the program needs the variable set from then on.
+    ///
+    /// ## References
+    /// - CWE-798: Use of Hard-coded Credentials
+    /// - CWE-532: Insertion of Sensitive Information into Log File
+    pub struct CredentialsInUrl {
+        code: "AL304",
+        name: "credentials-in-url",
+        summary: "A URL has a password in it",
+        severity: Error,
+    }
+}
+
+/// What the source's secrets of one rule are.
+fn found<'k>(ctx: &Context<'k>, rule: SecretRule) -> Vec<(Found, &'k SecretFormat)> {
+    let secrets = &ctx.knowledge.secrets;
+    ctx.secrets
+        .iter()
+        .filter_map(|f| {
+            let format = secrets.formats.get(f.format)?;
+            (format.rule == rule).then_some((f.clone(), format))
+        })
+        .collect()
+}
+
+/// "An OpenAI API key" from "an OpenAI API key".
+fn capitalised(text: &str) -> String {
+    crate::rules::description::capitalised(text)
+}
+
+impl Rule for HardcodedProviderKey {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let locator = Locator::new(ctx.tree);
+        for (found, format) in found(ctx, SecretRule::ProviderKey) {
+            let key = &ctx.source[found.range.clone()];
+            let literal = whole_literal(&locator, &found.range, ctx.source);
+            let env = match literal {
+                Some(string) if is_generic(format) => {
+                    bound_name(string, ctx.source).unwrap_or_else(|| format.env.clone())
+                }
+                _ => format.env.clone(),
+            };
+            let message = format!(
+                "{}, `{}`, is written in the source: anyone who can read this file or its \
+                 history (a public repository, a fork, a shared notebook, a published package) \
+                 can use it and bill or impersonate you. Revoke it at the provider (deleting the \
+                 line does not delete it from history), then read a new one from the \
+                 environment (`{}`).",
+                capitalised(&format.provider),
+                redact(key),
+                env
+            );
+            let fix = literal.and_then(|string| environment_fix(ctx, string, &env));
+            out.push(
+                Diagnostic::new(&HardcodedProviderKey::META, found.range.clone(), message)
+                    .with_fix(fix),
+            );
+        }
+    }
+}
+
+impl Rule for PrivateKeyMaterial {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for (found, _) in found(ctx, SecretRule::PrivateKey) {
+            // The header line: the key itself is never shown.
+            let text = &ctx.source[found.range.clone()];
+            let header_end = text.find('\n').unwrap_or(text.len());
+            let header = text[..header_end].trim_end();
+            let message = format!(
+                "A private key (`{header}`) is written in the source: whoever has this file can \
+                 sign, decrypt or log in as its owner. Replace the key (this one is compromised), \
+                 keep the new one outside the repository (a key file or a secret manager) and \
+                 read its path from the environment."
+            );
+            let range = found.range.start..found.range.start + header.len();
+            out.push(Diagnostic::new(&PrivateKeyMaterial::META, range, message));
+        }
+    }
+}
+
+impl Rule for CredentialsInUrl {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let locator = Locator::new(ctx.tree);
+        for (found, format) in found(ctx, SecretRule::UrlPassword) {
+            let url = &ctx.source[found.matched.clone()];
+            let password = &ctx.source[found.range.clone()];
+            let start = found.range.start - found.matched.start;
+            let shown = format!(
+                "{}{}{}",
+                &url[..start],
+                redact(password),
+                &url[start + password.len()..]
+            );
+            let shown = crate::rules::excerpt(&shown, 60);
+            let message = format!(
+                "`{shown}` has a password in it: URLs are copied into logs, error messages and \
+                 the model's context, and the password goes with them. Read the URL (or the \
+                 password) from the environment (`{}`).",
+                format.env
+            );
+            let fix = whole_literal(&locator, &found.matched, ctx.source)
+                .and_then(|string| environment_fix(ctx, string, &format.env));
+            out.push(
+                Diagnostic::new(&CredentialsInUrl::META, found.range.clone(), message)
+                    .with_fix(fix),
+            );
+        }
+    }
+}
+
+/// A format whose variable name is generic: the name the code gives the value is better.
+fn is_generic(format: &SecretFormat) -> bool {
+    matches!(format.env.as_str(), "API_KEY" | "JWT_TOKEN")
+}
+
+/// The string literal that is exactly `range` (between its quotes), if any: not an f-string,
+/// template with substitutions, byte or raw string.
+fn whole_literal<'t>(
+    locator: &Locator<'t>,
+    range: &std::ops::Range<usize>,
+    source: &str,
+) -> Option<Node<'t>> {
+    let content = locator
+        .node_at(range)
+        .or_else(|| locator.descendant(range.start, range.end))?;
+    let string = if content.kind() == "string" || content.kind() == "template_string" {
+        content
+    } else {
+        content.parent()?
+    };
+    if !matches!(string.kind(), "string" | "template_string") {
+        return None;
+    }
+    let mut cursor = string.walk();
+    let parts: Vec<Node<'t>> = string
+        .named_children(&mut cursor)
+        .filter(|c| !matches!(c.kind(), "string_start" | "string_end"))
+        .collect();
+    let [only] = parts.as_slice() else {
+        return None;
+    };
+    if !matches!(only.kind(), "string_content" | "string_fragment")
+        || only.start_byte() != range.start
+        || only.end_byte() != range.end
+    {
+        return None;
+    }
+    let prefix: String = node_text(string, source)
+        .chars()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .collect();
+    prefix.is_empty().then_some(string)
+}
+
+/// The name the code binds a literal to (`GROQ_KEY = "..."`, `api_key="..."`, `{ apiKey: "..." }`),
+/// as an environment variable name.
+fn bound_name(string: Node<'_>, source: &str) -> Option<String> {
+    let parent = string.parent()?;
+    let name = match parent.kind() {
+        "assignment" => parent.child_by_field_name("left"),
+        "keyword_argument" => parent.child_by_field_name("name"),
+        "variable_declarator" => parent.child_by_field_name("name"),
+        "pair" => parent.child_by_field_name("key"),
+        "assignment_expression" => parent
+            .child_by_field_name("left")
+            .map(|l| l.child_by_field_name("property").unwrap_or(l)),
+        _ => None,
+    }?;
+    let text = node_text(name, source).trim_matches(|c| c == '"' || c == '\'');
+    let text = text.rsplit('.').next()?;
+    if text.is_empty() || !text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return None;
+    }
+    // camelCase and snake_case to UPPER_SNAKE.
+    let mut upper = String::new();
+    let mut previous_lower = false;
+    for c in text.chars() {
+        if c.is_ascii_uppercase() && previous_lower {
+            upper.push('_');
+        }
+        previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        upper.push(c.to_ascii_uppercase());
+    }
+    Some(upper)
+}
+
+/// Replaces the literal with an environment lookup.
+fn environment_fix(ctx: &Context<'_>, string: Node<'_>, name: &str) -> Option<Fix> {
+    let mut edits = Vec::new();
+    let lookup = match ctx.language.family() {
+        Family::Python => {
+            let (environ, import) =
+                python_qualified_reference(ctx.source, ctx.tree, ctx.facts, "os", "environ");
+            edits.extend(import);
+            format!("{environ}[\"{name}\"]")
+        }
+        Family::JavaScript => format!("process.env.{name}"),
+    };
+    edits.push(Edit::replace(
+        string.start_byte()..string.end_byte(),
+        lookup.clone(),
+    ));
+    Some(Fix::new(
+        format!("Read it from the environment (`{lookup}`)"),
+        Applicability::Unsafe,
+        edits,
+    ))
+}

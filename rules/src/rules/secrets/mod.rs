@@ -1,0 +1,6 @@
+//! AL3xx: secrets in the source. The formats are data (`rules/data/secrets.toml`); messages show
+//! only a redacted form of what was found.
+
+mod keys;
+
+pub use keys::{CredentialsInUrl, HardcodedProviderKey, PrivateKeyMaterial};

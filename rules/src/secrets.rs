@@ -1,0 +1,300 @@
+//! Finding secrets in text: the formats of `rules/data/secrets.toml`, gated by an Aho-Corasick
+//! prefilter on their keywords, placeholders set aside, and redaction for every message.
+
+use std::ops::Range;
+
+use aho_corasick::AhoCorasick;
+use serde::Deserialize;
+
+/// Which rule reports a format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Default)]
+pub enum SecretRule {
+    /// A provider's key (AL301).
+    #[default]
+    #[serde(rename = "AL301")]
+    ProviderKey,
+    /// Private key material (AL303).
+    #[serde(rename = "AL303")]
+    PrivateKey,
+    /// A password in a URL (AL304).
+    #[serde(rename = "AL304")]
+    UrlPassword,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SecretRecord {
+    pub id: String,
+    pub provider: String,
+    pub pattern: String,
+    pub keywords: Vec<String>,
+    #[serde(default)]
+    pub context: Option<String>,
+    pub env: String,
+    #[serde(default)]
+    pub rule: SecretRule,
+    pub fake: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PlaceholderRecord {
+    pub pattern: String,
+}
+
+/// A secret format.
+#[derive(Clone, Debug)]
+pub struct SecretFormat {
+    pub id: String,
+    /// "an OpenAI API key".
+    pub provider: String,
+    pub pattern: regex::Regex,
+    pub keywords: Vec<String>,
+    pub context: Option<regex::Regex>,
+    /// The environment variable the fix reads the key from.
+    pub env: String,
+    pub rule: SecretRule,
+    /// A template tests generate keys of this format from.
+    pub fake: String,
+}
+
+/// The formats, with their prefilter.
+#[derive(Clone, Debug, Default)]
+pub struct Secrets {
+    pub formats: Vec<SecretFormat>,
+    pub placeholders: Vec<regex::Regex>,
+    /// Over every format's keywords, ASCII case-insensitive; pattern `i` is `keyword_format[i]`'s.
+    prefilter: Option<AhoCorasick>,
+    keyword_format: Vec<usize>,
+}
+
+/// A secret in a text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Found {
+    /// Index into [`Secrets::formats`].
+    pub format: usize,
+    /// The key itself (the `key` group, or the whole match).
+    pub range: Range<usize>,
+    /// The whole match (for a URL: the URL).
+    pub matched: Range<usize>,
+}
+
+impl Secrets {
+    pub(crate) fn add(
+        &mut self,
+        records: Vec<SecretRecord>,
+        placeholders: Vec<PlaceholderRecord>,
+        compile: &dyn Fn(&str) -> Result<regex::Regex, String>,
+    ) -> Result<(), String> {
+        for record in records {
+            if record.keywords.iter().any(|k| k.len() < 3) || record.keywords.is_empty() {
+                return Err(format!(
+                    "secret `{}`: give keywords of 3 characters or more",
+                    record.id
+                ));
+            }
+            self.formats.push(SecretFormat {
+                pattern: compile(&record.pattern)?,
+                context: record.context.as_deref().map(compile).transpose()?,
+                id: record.id,
+                provider: record.provider,
+                keywords: record.keywords,
+                env: record.env,
+                rule: record.rule,
+                fake: record.fake,
+            });
+        }
+        for record in placeholders {
+            self.placeholders.push(compile(&record.pattern)?);
+        }
+        let mut keywords = Vec::new();
+        self.keyword_format.clear();
+        for (i, format) in self.formats.iter().enumerate() {
+            for keyword in &format.keywords {
+                keywords.push(keyword.clone());
+                self.keyword_format.push(i);
+            }
+        }
+        self.prefilter = if keywords.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    .build(&keywords)
+                    .map_err(|e| format!("secret keywords: {e}"))?,
+            )
+        };
+        Ok(())
+    }
+
+    /// Whether a key's text stands for a key rather than being one.
+    pub fn is_placeholder(&self, key: &str) -> bool {
+        if self.placeholders.iter().any(|p| p.is_match(key)) {
+            return true;
+        }
+        // Too few distinct characters to be random (`sk-aaaaaaaa…`, `0000…`).
+        let mut distinct: Vec<char> = key.chars().collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        distinct.len() < 8.min(key.chars().count() / 2).max(4)
+    }
+
+    /// Every secret in `text`, leftmost first, overlaps resolved in favour of the longer match
+    /// and then of the format listed first.
+    pub fn scan(&self, text: &str) -> Vec<Found> {
+        let Some(prefilter) = &self.prefilter else {
+            return Vec::new();
+        };
+        let mut present = vec![false; self.formats.len()];
+        for hit in prefilter.find_overlapping_iter(text) {
+            present[self.keyword_format[hit.pattern().as_usize()]] = true;
+        }
+        let mut found: Vec<Found> = Vec::new();
+        for (index, format) in self.formats.iter().enumerate() {
+            if !present[index] {
+                continue;
+            }
+            for captures in format.pattern.captures_iter(text) {
+                let Some(whole) = captures.get(0) else {
+                    continue;
+                };
+                let key = captures.name("key").unwrap_or(whole);
+                // A key ends where its characters end: not a prefix of a longer token (patterns
+                // cannot say so themselves when a key may end in `-` or `_`).
+                let is_key_char =
+                    |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+' | '/');
+                if text[key.end()..].chars().next().is_some_and(is_key_char)
+                    || text[..key.start()]
+                        .chars()
+                        .next_back()
+                        .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+                {
+                    continue;
+                }
+                if self.is_placeholder(key.as_str()) {
+                    continue;
+                }
+                if let Some(context) = &format.context
+                    && !context.is_match(context_lines(text, whole.start()))
+                {
+                    continue;
+                }
+                found.push(Found {
+                    format: index,
+                    range: key.range(),
+                    matched: whole.range(),
+                });
+            }
+        }
+        found.sort_by_key(|f| (f.range.start, std::cmp::Reverse(f.range.len()), f.format));
+        let mut kept: Vec<Found> = Vec::new();
+        for f in found {
+            if kept
+                .iter()
+                .any(|k| k.range.start < f.range.end && f.range.start < k.range.end)
+            {
+                continue;
+            }
+            kept.push(f);
+        }
+        kept
+    }
+}
+
+/// The line `at` is on and the line before it.
+fn context_lines(text: &str, at: usize) -> &str {
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let start = if line_start == 0 {
+        0
+    } else {
+        text[..line_start - 1].rfind('\n').map_or(0, |i| i + 1)
+    };
+    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    &text[start..end]
+}
+
+/// A key as messages may show it: at most its first and last four characters
+/// (`sk-p…X9aa`); short keys show less.
+pub fn redact(key: &str) -> String {
+    let chars: Vec<char> = key.chars().collect();
+    let shown = match chars.len() {
+        0..=7 => 0,
+        8..=15 => 2,
+        _ => 4,
+    };
+    if shown == 0 {
+        return "…".to_string();
+    }
+    let head: String = chars[..shown].iter().collect();
+    let tail: String = chars[chars.len() - shown..].iter().collect();
+    format!("{head}…{tail}")
+}
+
+/// Generates a key from a format's `fake` template with a seeded generator (for tests; a fake is
+/// never committed).
+pub fn generate_fake(template: &str, seed: u64) -> String {
+    let mut state = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    let mut next = move |n: usize| {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((state >> 33) as usize) % n
+    };
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let Some(close) = rest[open..].find('}') else {
+            out.push_str(&rest[open..]);
+            return out;
+        };
+        let spec = &rest[open + 1..open + close];
+        rest = &rest[open + close + 1..];
+        let (class, count) = spec.split_once(':').unwrap_or((spec, "0"));
+        let alphabet: &str = match class {
+            "a" => "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+            "l" => "abcdefghijklmnopqrstuvwxyz",
+            "u" => "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
+            "U" => "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+            "h" => "0123456789abcdef",
+            "d" => "0123456789",
+            "b" => "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_",
+            _ => {
+                out.push('{');
+                out.push_str(spec);
+                out.push('}');
+                continue;
+            }
+        };
+        let alphabet: Vec<char> = alphabet.chars().collect();
+        for _ in 0..count.parse::<usize>().unwrap_or(0) {
+            out.push(alphabet[next(alphabet.len())]);
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redaction_never_shows_more_than_eight_characters() {
+        assert_eq!(redact("abcdefghijklmnopqrstuvwxyz"), "abcd…wxyz");
+        assert_eq!(redact("abcdefghij"), "ab…ij");
+        assert_eq!(redact("abc"), "…");
+    }
+
+    #[test]
+    fn fakes_are_deterministic_and_shaped() {
+        let a = generate_fake("x-{h:8}-{d:3}", 7);
+        assert_eq!(a, generate_fake("x-{h:8}-{d:3}", 7));
+        assert_ne!(a, generate_fake("x-{h:8}-{d:3}", 8));
+        assert_eq!(a.len(), 2 + 8 + 1 + 3);
+        assert!(a[2..10].chars().all(|c| c.is_ascii_hexdigit()));
+    }
+}

@@ -1,0 +1,261 @@
+//! AL301/AL303/AL304 on keys generated at test time from each format's `fake` template (no
+//! key-shaped string is committed): each must be found, named and redacted; near misses and
+//! placeholders must not be; the environment fix must remove the finding.
+
+#![allow(clippy::unwrap_used)]
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use agentlint_rules::secrets::generate_fake;
+use agentlint_rules::syntax::parse;
+use agentlint_rules::{Diagnostic, Knowledge, Language, Settings, analyse_text, apply_fixes};
+
+fn analyse(path: &str, source: &str) -> Vec<Diagnostic> {
+    let language = Language::from_path(Path::new(path)).unwrap();
+    let analysis = analyse_text(
+        Path::new(path),
+        source,
+        language,
+        &Settings::default(),
+        Knowledge::builtin(),
+    );
+    assert!(analysis.failures.is_empty(), "{:?}", analysis.failures);
+    analysis
+        .diagnostics
+        .into_iter()
+        .filter(|d| d.rule.code.starts_with("AL30"))
+        .collect()
+}
+
+/// A fake of each format, in a line of Python and one of TypeScript: a whole line when the
+/// template is one (`NAME = "..."`, for formats named by their context), else a literal.
+fn sources(fake: &str) -> (String, String) {
+    if let Some((name, value)) = fake.split_once(" = ") {
+        (
+            format!("{name} = {value}\n"),
+            format!("export const {name} = {value};\n"),
+        )
+    } else if fake.contains('\n') {
+        (
+            format!("value = \"\"\"{fake}\"\"\"\n"),
+            format!("export const value = `{fake}`;\n"),
+        )
+    } else {
+        (
+            format!("value = \"{fake}\"\n"),
+            format!("export const value = \"{fake}\";\n"),
+        )
+    }
+}
+
+/// The key inside a fake line (`NAME = "key"` → `key`).
+fn key_of(fake: &str) -> &str {
+    match fake.split_once(" = ") {
+        Some((_, value)) => value.trim_matches('"'),
+        None => fake,
+    }
+}
+
+#[test]
+fn every_format_is_found_named_and_redacted() {
+    let knowledge = Knowledge::builtin();
+    let mut report = String::new();
+    for (i, format) in knowledge.secrets.formats.iter().enumerate() {
+        for seed in 0..20u64 {
+            let fake = generate_fake(&format.fake, seed * 1000 + i as u64);
+            let key = key_of(&fake);
+            // A PEM block's header and footer name the kind of key: only the body is secret.
+            let key = if key.starts_with("-----BEGIN") {
+                let body: Vec<&str> = key.lines().filter(|l| !l.starts_with("-----")).collect();
+                body.concat().leak()
+            } else if format.id == "url-password" {
+                // A URL's secret is its password.
+                let rest = key.split_once("://").unwrap().1;
+                rest.split_once(':').unwrap().1.split_once('@').unwrap().0
+            } else {
+                key
+            };
+            let (python, typescript) = sources(&fake);
+            for (path, source) in [("keys.py", &python), ("keys.ts", &typescript)] {
+                let found = analyse(path, source);
+                assert_eq!(found.len(), 1, "{}: {source}\n{found:#?}", format.id);
+                let d = &found[0];
+                let provider = agentlint_rules_capitalised(&format.provider);
+                let named = if d.rule.code == "AL304" {
+                    d.message.contains("has a password in it")
+                } else {
+                    d.message.contains(&provider)
+                };
+                assert!(
+                    named,
+                    "{}: found as something else: {}",
+                    format.id, d.message
+                );
+                // Never echoed: no more than four characters of the key in a row.
+                for window in key.as_bytes().windows(9) {
+                    let piece = std::str::from_utf8(window).unwrap();
+                    assert!(
+                        !d.message.contains(piece),
+                        "{}: message shows `{piece}`: {}",
+                        format.id,
+                        d.message
+                    );
+                }
+                if seed == 0 && path == "keys.py" {
+                    let _ = writeln!(report, "{} [{}] {}", format.id, d.rule.code, d.message);
+                }
+            }
+        }
+    }
+    insta::assert_snapshot!(report);
+}
+
+fn agentlint_rules_capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+#[test]
+fn near_misses_and_placeholders_are_not_keys() {
+    let knowledge = Knowledge::builtin();
+    let fake = |id: &str, seed: u64| {
+        let format = knowledge
+            .secrets
+            .formats
+            .iter()
+            .find(|f| f.id == id)
+            .unwrap();
+        generate_fake(&format.fake, seed)
+    };
+    let github = fake("github", 1);
+    let google = fake("google", 2);
+    let anthropic = fake("anthropic", 3);
+    let uuid = generate_fake("{h:8}-{h:4}-{h:4}-{h:4}-{h:12}", 4);
+    let digest = generate_fake("{h:64}", 5);
+    let hex32 = generate_fake("{h:32}", 6);
+    let lines = [
+        // Placeholders.
+        "OPENAI_API_KEY = \"sk-your-key-here\"".to_string(),
+        "key = \"sk-proj-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"".to_string(),
+        "token = \"<your-token>\"".to_string(),
+        format!("aws = \"{}{}\"", "AKIA", "IOSFODNN7EXAMPLE"),
+        "ANTHROPIC_API_KEY = \"sk-ant-api03-...\"".to_string(),
+        "url = \"postgresql://user:<password>@localhost/db\"".to_string(),
+        "url = \"postgresql://user:${DB_PASSWORD}@localhost/db\"".to_string(),
+        "url = \"https://example.com/path?a=b\"".to_string(),
+        // Words that contain a prefix.
+        "label = \"task-runner-for-the-desk-lamp-risk-assessment\"".to_string(),
+        "name = \"ask-gpt-about-the-weather-in-the-morning\"".to_string(),
+        // Wrong length or characters.
+        format!("token = \"{}\"", &github[..github.len() - 1]),
+        format!("token = \"{}!\"", &github[..github.len() - 1]),
+        format!("key = \"{}\"", &google[..google.len() - 2]),
+        format!("key = \"{}\"", anthropic.replace("AA", "")),
+        // Identifiers and hashes under names that say what they are.
+        format!("request_id = \"{uuid}\""),
+        format!("sha256 = \"{digest}\""),
+        format!("md5 = \"sk-{hex32}x\""),
+        format!("checksum = \"{hex32}\""),
+    ];
+    for line in &lines {
+        let source = format!("{line}\n");
+        let found = analyse("near.py", &source);
+        assert!(found.is_empty(), "{line}: {found:#?}");
+    }
+}
+
+#[test]
+fn the_environment_fix_removes_the_key() {
+    let knowledge = Knowledge::builtin();
+    let format = |id: &str| {
+        knowledge
+            .secrets
+            .formats
+            .iter()
+            .find(|f| f.id == id)
+            .unwrap()
+    };
+    let openai = generate_fake(&format("openai").fake, 11);
+    let groq = generate_fake(&format("groq").fake, 12);
+    let generic = generate_fake(&format("sk-generic").fake, 13);
+    let url = generate_fake(&format("url-password").fake, 14);
+    let cases = [
+        (
+            "agent.py",
+            format!(
+                "\"\"\"An agent.\"\"\"\nfrom openai import OpenAI\n\nclient = OpenAI(api_key=\"{openai}\")\n"
+            ),
+            "import os\n",
+            "client = OpenAI(api_key=os.environ[\"OPENAI_API_KEY\"])",
+        ),
+        (
+            "agent.py",
+            format!(
+                "import os as system\nfrom groq import Groq\n\nclient = Groq(api_key=\"{groq}\")\n"
+            ),
+            "",
+            "client = Groq(api_key=system.environ[\"GROQ_API_KEY\"])",
+        ),
+        (
+            "agent.py",
+            format!("import os\nLLM_KEY = \"{generic}\"\n"),
+            "",
+            "LLM_KEY = os.environ[\"LLM_KEY\"]",
+        ),
+        (
+            "db.py",
+            format!("import os\nengine = connect(\"{url}\")\n"),
+            "",
+            "engine = connect(os.environ[\"DATABASE_URL\"])",
+        ),
+        (
+            "agent.ts",
+            format!(
+                "import OpenAI from \"openai\";\nconst client = new OpenAI({{ apiKey: \"{openai}\" }});\n"
+            ),
+            "",
+            "const client = new OpenAI({ apiKey: process.env.OPENAI_API_KEY });",
+        ),
+        (
+            "agent.ts",
+            format!("const config = {{ llmApiKey: '{generic}' }};\n"),
+            "",
+            "const config = { llmApiKey: process.env.LLM_API_KEY };",
+        ),
+    ];
+    for (path, source, import, expected) in cases {
+        let found = analyse(path, &source);
+        assert_eq!(found.len(), 1, "{source}: {found:#?}");
+        let fix = found[0]
+            .fix
+            .as_ref()
+            .unwrap_or_else(|| panic!("no fix in {path}: {source}"));
+        let fixed = apply_fixes(&source, [fix]).text;
+        assert!(fixed.contains(expected), "{fixed}");
+        assert!(fixed.contains(import), "{fixed}");
+        let language = Language::from_path(Path::new(path)).unwrap();
+        assert!(!parse(&fixed, language).root_node().has_error(), "{fixed}");
+        assert!(analyse(path, &fixed).is_empty(), "{fixed}");
+    }
+}
+
+#[test]
+fn keys_in_comments_and_fstrings_are_found_but_not_rewritten() {
+    let knowledge = Knowledge::builtin();
+    let format = knowledge
+        .secrets
+        .formats
+        .iter()
+        .find(|f| f.id == "huggingface")
+        .unwrap();
+    let key = generate_fake(&format.fake, 21);
+    let source =
+        format!("# old token: {key}\nheaders = {{\"Authorization\": f\"Bearer {key}\"}}\n");
+    let found = analyse("hf.py", &source);
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert!(found.iter().all(|d| d.fix.is_none()));
+}

@@ -509,6 +509,8 @@ struct DataFile {
     secret: Vec<crate::secrets::SecretRecord>,
     #[serde(default)]
     placeholder: Vec<crate::secrets::PlaceholderRecord>,
+    #[serde(default)]
+    known_example: Vec<crate::secrets::KnownExampleRecord>,
 }
 
 /// A shell program and the flag after which it takes a command line (`sh -c`).
@@ -909,10 +911,16 @@ impl Knowledge {
                 .or_default()
                 .push(compile(origin, &record.pattern)?);
         }
-        if !file.secret.is_empty() || !file.placeholder.is_empty() {
+        if !file.secret.is_empty() || !file.placeholder.is_empty() || !file.known_example.is_empty()
+        {
             let compile_here = |p: &str| compile(origin, p).map_err(|e| e.message);
             self.secrets
-                .add(file.secret, file.placeholder, &compile_here)
+                .add(
+                    file.secret,
+                    file.placeholder,
+                    file.known_example,
+                    &compile_here,
+                )
                 .map_err(|message| KnowledgeError {
                     origin: origin.to_string(),
                     message,

@@ -33,6 +33,8 @@ pub(crate) struct SecretRecord {
     pub env: String,
     #[serde(default)]
     pub rule: SecretRule,
+    #[serde(default)]
+    pub ignore: Option<String>,
     pub fake: String,
 }
 
@@ -40,6 +42,22 @@ pub(crate) struct SecretRecord {
 #[serde(deny_unknown_fields)]
 pub(crate) struct PlaceholderRecord {
     pub pattern: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct KnownExampleRecord {
+    pub fnv1a64: Vec<String>,
+}
+
+/// FNV-1a, 64 bits: how known example keys are listed without listing them.
+pub fn fnv1a64(text: &str) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in text.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    hash
 }
 
 /// A secret format.
@@ -54,6 +72,8 @@ pub struct SecretFormat {
     /// The environment variable the fix reads the key from.
     pub env: String,
     pub rule: SecretRule,
+    /// A whole match that also matches this is not reported.
+    pub ignore: Option<regex::Regex>,
     /// A template tests generate keys of this format from.
     pub fake: String,
 }
@@ -63,6 +83,8 @@ pub struct SecretFormat {
 pub struct Secrets {
     pub formats: Vec<SecretFormat>,
     pub placeholders: Vec<regex::Regex>,
+    /// Hashes of keys published as examples.
+    pub known_examples: rustc_hash::FxHashSet<u64>,
     /// Over every format's keywords, ASCII case-insensitive; pattern `i` is `keyword_format[i]`'s.
     prefilter: Option<AhoCorasick>,
     keyword_format: Vec<usize>,
@@ -84,8 +106,16 @@ impl Secrets {
         &mut self,
         records: Vec<SecretRecord>,
         placeholders: Vec<PlaceholderRecord>,
+        known: Vec<KnownExampleRecord>,
         compile: &dyn Fn(&str) -> Result<regex::Regex, String>,
     ) -> Result<(), String> {
+        for record in known {
+            for hash in record.fnv1a64 {
+                let value = u64::from_str_radix(&hash, 16)
+                    .map_err(|_| format!("known_example: `{hash}` is not a hexadecimal hash"))?;
+                self.known_examples.insert(value);
+            }
+        }
         for record in records {
             if record.keywords.iter().any(|k| k.len() < 3) || record.keywords.is_empty() {
                 return Err(format!(
@@ -96,6 +126,7 @@ impl Secrets {
             self.formats.push(SecretFormat {
                 pattern: compile(&record.pattern)?,
                 context: record.context.as_deref().map(compile).transpose()?,
+                ignore: record.ignore.as_deref().map(compile).transpose()?,
                 id: record.id,
                 provider: record.provider,
                 keywords: record.keywords,
@@ -172,11 +203,31 @@ impl Secrets {
                 {
                     continue;
                 }
-                if self.is_placeholder(key.as_str()) {
+                if self.is_placeholder(key.as_str())
+                    || self.known_examples.contains(&fnv1a64(key.as_str()))
+                    || (format.id == "jwt" && !jwt_has_claims(key.as_str()))
+                {
                     continue;
                 }
                 if let Some(context) = &format.context
-                    && !context.is_match(context_lines(text, whole.start()))
+                    && (!context.is_match(context_lines(text, whole.start()))
+                        || !looks_random(key.as_str()))
+                {
+                    continue;
+                }
+                if format
+                    .ignore
+                    .as_ref()
+                    .is_some_and(|i| i.is_match(whole.as_str()))
+                {
+                    continue;
+                }
+                // `postgres:postgres@`: the user name again is a default, not a secret.
+                if format.rule == SecretRule::UrlPassword
+                    && whole.as_str()[..key.start() - whole.start()]
+                        .rsplit(['/', ':'])
+                        .nth(1)
+                        .is_some_and(|user| user == key.as_str())
                 {
                     continue;
                 }
@@ -200,6 +251,90 @@ impl Secrets {
         }
         kept
     }
+}
+
+/// Whether a key of a generic shape looks generated: letters and digits both, and at least 3
+/// bits of entropy per character (`convertMessagesToMistralMessages` is a name, not a key).
+fn looks_random(key: &str) -> bool {
+    let letters = key.chars().any(|c| c.is_ascii_alphabetic());
+    let digits = key.chars().any(|c| c.is_ascii_digit());
+    letters && digits && entropy(key) >= 3.0
+}
+
+/// Shannon entropy in bits per character.
+pub fn entropy(text: &str) -> f64 {
+    let mut counts = [0usize; 256];
+    let mut total = 0usize;
+    for b in text.bytes() {
+        counts[b as usize] += 1;
+        total += 1;
+    }
+    if total == 0 {
+        return 0.0;
+    }
+    counts
+        .iter()
+        .filter(|&&c| c > 0)
+        .map(|&c| {
+            let p = c as f64 / total as f64;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+/// Whether a JSON Web Token's payload has a claim that access tokens have.
+fn jwt_has_claims(token: &str) -> bool {
+    let Some(payload) = token.split('.').nth(1) else {
+        return false;
+    };
+    let Some(json) = base64url_decode(payload) else {
+        // Undecodable: leave it to the pattern.
+        return true;
+    };
+    let json = String::from_utf8_lossy(&json);
+    [
+        "\"sub\"",
+        "\"exp\"",
+        "\"iat\"",
+        "\"iss\"",
+        "\"aud\"",
+        "\"nbf\"",
+        "\"jti\"",
+        "\"scope\"",
+        "\"role\"",
+        "\"email\"",
+        "\"user",
+        "\"client_id\"",
+        "\"azp\"",
+        "\"name\"",
+    ]
+    .iter()
+    .any(|claim| json.contains(claim))
+}
+
+/// Decodes unpadded base64url (or standard base64); `None` for other text.
+fn base64url_decode(text: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let mut buffer: u32 = 0;
+    let mut bits = 0;
+    for c in text.trim_end_matches('=').bytes() {
+        let value = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'-' | b'+' => 62,
+            b'_' | b'/' => 63,
+            _ => return None,
+        };
+        buffer = (buffer << 6) | u32::from(value);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((buffer >> bits) as u8);
+            buffer &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
 }
 
 /// The line `at` is on and the line before it.

@@ -511,6 +511,8 @@ struct DataFile {
     placeholder: Vec<crate::secrets::PlaceholderRecord>,
     #[serde(default)]
     known_example: Vec<crate::secrets::KnownExampleRecord>,
+    #[serde(default)]
+    secret_names: Option<crate::secrets::SecretNames>,
 }
 
 /// A shell program and the flag after which it takes a command line (`sh -c`).
@@ -925,6 +927,19 @@ impl Knowledge {
                     origin: origin.to_string(),
                     message,
                 })?;
+        }
+        if let Some(names) = file.secret_names {
+            // A later file adds words; its thresholds replace the earlier ones.
+            let current = &mut self.secrets.names;
+            current.last.extend(names.last);
+            current.key_after.extend(names.key_after);
+            current.not_with.extend(names.not_with);
+            if names.min_length > 0 {
+                current.min_length = names.min_length;
+            }
+            if names.min_entropy > 0.0 {
+                current.min_entropy = names.min_entropy;
+            }
         }
         for record in file.shell {
             self.shells.push(Shell {

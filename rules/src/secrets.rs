@@ -50,6 +50,118 @@ pub(crate) struct KnownExampleRecord {
     pub fnv1a64: Vec<String>,
 }
 
+/// `[secret_names]`: when a name says its value is a secret (AL302).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SecretNames {
+    pub last: Vec<String>,
+    pub key_after: Vec<String>,
+    pub not_with: Vec<String>,
+    pub min_length: usize,
+    pub min_entropy: f64,
+}
+
+impl SecretNames {
+    /// Whether a name (any case or style) names a secret.
+    pub fn matches(&self, name: &str) -> bool {
+        let words = words(name);
+        let Some(last) = words.last() else {
+            return false;
+        };
+        if words.iter().any(|w| self.not_with.contains(w)) {
+            return false;
+        }
+        if self.last.iter().any(|w| w == last) {
+            return true;
+        }
+        last == "key"
+            && words.len() >= 2
+            && self.key_after.iter().any(|w| *w == words[words.len() - 2])
+    }
+
+    /// Whether a string bound to such a name looks like a secret rather than a label, a name or
+    /// a placeholder.
+    pub fn value_looks_secret(&self, value: &str, secrets: &Secrets) -> bool {
+        let length = value.chars().count();
+        length >= self.min_length
+            && length <= 512
+            && !value.chars().any(|c| c.is_whitespace() || c.is_control())
+            // An environment variable's name (`"OPENAI_API_KEY"`), a dotted setting name.
+            && !value
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+            && !value.contains("://")
+            && !value.starts_with('/')
+            && !value.starts_with("./")
+            && !value.starts_with('~')
+            && !secrets.is_placeholder(value)
+            && entropy(value) >= self.min_entropy
+            && has_random_run(value)
+            // A signed token with no access-token claim is data (see the JWT format).
+            && (!value.starts_with("eyJ") || jwt_has_claims(value))
+    }
+}
+
+/// Whether a value has a run of letters and digits that reads as generated rather than as words:
+/// eight characters or more, mixing letters and digits (not a word with a number after it, as in
+/// `test123` or `Pass2024`) or changing case three times (`ZqvNwRtY`). `test-api-key`,
+/// `custom-api-key-123`, `X-API-KEY`, `Anthropic` have none.
+fn has_random_run(value: &str) -> bool {
+    value
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|run| run.len() >= 8)
+        .any(|run| {
+            let letters = run.chars().filter(char::is_ascii_alphabetic).count();
+            let digits = run.len() - letters;
+            let word_then_number = {
+                let split = run.find(|c: char| c.is_ascii_digit()).unwrap_or(run.len());
+                let (word, number) = run.split_at(split);
+                number.chars().all(|c| c.is_ascii_digit()) && number.len() <= 4 && !word.is_empty()
+            };
+            let number_then_word = {
+                let split = run
+                    .find(|c: char| c.is_ascii_alphabetic())
+                    .unwrap_or(run.len());
+                let (number, word) = run.split_at(split);
+                word.chars().all(|c| c.is_ascii_alphabetic()) && number.len() <= 4
+            };
+            let mixed = letters > 0 && digits > 0 && !word_then_number && !number_then_word;
+            let case_changes = run
+                .chars()
+                .filter(char::is_ascii_alphabetic)
+                .collect::<Vec<_>>()
+                .windows(2)
+                .filter(|w| w[0].is_ascii_uppercase() != w[1].is_ascii_uppercase())
+                .count();
+            mixed || case_changes >= 4
+        })
+}
+
+/// A name's words, lower case: `openaiApiKey` → openai, api, key; `DB_PASSWORD` → db, password.
+pub fn words(name: &str) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut previous_lower = false;
+    for c in name.chars() {
+        if !c.is_ascii_alphanumeric() {
+            if !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+            previous_lower = false;
+            continue;
+        }
+        if c.is_ascii_uppercase() && previous_lower && !current.is_empty() {
+            words.push(std::mem::take(&mut current));
+        }
+        previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        current.push(c.to_ascii_lowercase());
+    }
+    if !current.is_empty() {
+        words.push(current);
+    }
+    words
+}
+
 /// FNV-1a, 64 bits: how known example keys are listed without listing them.
 pub fn fnv1a64(text: &str) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
@@ -85,6 +197,8 @@ pub struct Secrets {
     pub placeholders: Vec<regex::Regex>,
     /// Hashes of keys published as examples.
     pub known_examples: rustc_hash::FxHashSet<u64>,
+    /// AL302: names whose values are secrets.
+    pub names: SecretNames,
     /// Over every format's keywords, ASCII case-insensitive; pattern `i` is `keyword_format[i]`'s.
     prefilter: Option<AhoCorasick>,
     keyword_format: Vec<usize>,
@@ -416,6 +530,39 @@ pub fn generate_fake(template: &str, seed: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn generated_values_are_told_from_words() {
+        for secret in [
+            "pR7kq2vX9mLw",
+            "t0k3n-8f2a9c41d7e6",
+            "S3cur3P4ss!2024",
+            "ZqvNwRtYuIoP",
+        ] {
+            assert!(has_random_run(secret), "{secret}");
+        }
+        for label in [
+            "test-api-key",
+            "custom-api-key-123",
+            "X-GOOG-API-KEY-XXX",
+            "Anthropic",
+            "sk-test123",
+            "Password2024",
+            "first-pass",
+            "OpenAIKey",
+            "ISSUE-17040-TEXT-FILE-ONLY-9f31c7",
+        ] {
+            assert!(!has_random_run(label), "{label}");
+        }
+    }
+
+    #[test]
+    fn names_are_split_in_any_style() {
+        assert_eq!(words("openaiApiKey"), ["openai", "api", "key"]);
+        assert_eq!(words("OPENAI_API_KEY"), ["openai", "api", "key"]);
+        assert_eq!(words("x-api-key"), ["x", "api", "key"]);
+        assert_eq!(words("HTTPHeader"), ["httpheader"]);
+    }
 
     #[test]
     fn redaction_never_shows_more_than_eight_characters() {

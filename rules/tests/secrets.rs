@@ -163,7 +163,11 @@ fn near_misses_and_placeholders_are_not_keys() {
     ];
     for line in &lines {
         let source = format!("{line}\n");
-        let found = analyse("near.py", &source);
+        // A random string bound to `token` is still a secret (AL302): the formats are tested here.
+        let found: Vec<Diagnostic> = analyse("near.py", &source)
+            .into_iter()
+            .filter(|d| d.rule.code != "AL302")
+            .collect();
         assert!(found.is_empty(), "{line}: {found:#?}");
     }
 }

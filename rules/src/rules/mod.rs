@@ -127,6 +127,7 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &execution::UnsandboxedProcess,
         &execution::DynamicCodeExecution,
         &secrets::HardcodedProviderKey,
+        &secrets::HardcodedSecret,
         &secrets::PrivateKeyMaterial,
         &secrets::CredentialsInUrl,
     ]

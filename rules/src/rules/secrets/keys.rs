@@ -247,7 +247,7 @@ fn is_generic(format: &SecretFormat) -> bool {
 
 /// The string literal that is exactly `range` (between its quotes), if any: not an f-string,
 /// template with substitutions, byte or raw string.
-fn whole_literal<'t>(
+pub(super) fn whole_literal<'t>(
     locator: &Locator<'t>,
     range: &std::ops::Range<usize>,
     source: &str,
@@ -303,21 +303,20 @@ fn bound_name(string: Node<'_>, source: &str) -> Option<String> {
     if text.is_empty() || !text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
         return None;
     }
-    // camelCase and snake_case to UPPER_SNAKE.
-    let mut upper = String::new();
-    let mut previous_lower = false;
-    for c in text.chars() {
-        if c.is_ascii_uppercase() && previous_lower {
-            upper.push('_');
-        }
-        previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-        upper.push(c.to_ascii_uppercase());
-    }
-    Some(upper)
+    Some(environment_name(text))
+}
+
+/// A binding's name as an environment variable's: `dbPassword`, `db_password` → `DB_PASSWORD`.
+pub(super) fn environment_name(name: &str) -> String {
+    crate::secrets::words(name)
+        .iter()
+        .map(|w| w.to_ascii_uppercase())
+        .collect::<Vec<_>>()
+        .join("_")
 }
 
 /// Replaces the literal with an environment lookup.
-fn environment_fix(ctx: &Context<'_>, string: Node<'_>, name: &str) -> Option<Fix> {
+pub(super) fn environment_fix(ctx: &Context<'_>, string: Node<'_>, name: &str) -> Option<Fix> {
     let mut edits = Vec::new();
     let lookup = match ctx.language.family() {
         Family::Python => {

@@ -2,5 +2,7 @@
 //! only a redacted form of what was found.
 
 mod keys;
+mod named;
 
 pub use keys::{CredentialsInUrl, HardcodedProviderKey, PrivateKeyMaterial};
+pub use named::HardcodedSecret;

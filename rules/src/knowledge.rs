@@ -940,6 +940,12 @@ impl Knowledge {
             if names.min_entropy > 0.0 {
                 current.min_entropy = names.min_entropy;
             }
+            self.secrets
+                .index_names()
+                .map_err(|message| KnowledgeError {
+                    origin: origin.to_string(),
+                    message,
+                })?;
         }
         for record in file.shell {
             self.shells.push(Shell {

@@ -199,6 +199,8 @@ pub struct Secrets {
     pub known_examples: rustc_hash::FxHashSet<u64>,
     /// AL302: names whose values are secrets.
     pub names: SecretNames,
+    /// AL302: the words of those names, to find where a file binds one without walking it.
+    pub name_prefilter: Option<AhoCorasick>,
     /// Over every format's keywords, ASCII case-insensitive; pattern `i` is `keyword_format[i]`'s.
     prefilter: Option<AhoCorasick>,
     keyword_format: Vec<usize>,
@@ -271,6 +273,27 @@ impl Secrets {
             )
         };
         Ok(())
+    }
+
+    /// Rebuilds the prefilter over the words that can end a secret's name.
+    pub(crate) fn index_names(&mut self) -> Result<(), String> {
+        let mut words: Vec<String> = self.names.last.clone();
+        words.push("key".to_string());
+        self.name_prefilter = Some(
+            AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(&words)
+                .map_err(|e| format!("secret_names: {e}"))?,
+        );
+        Ok(())
+    }
+
+    /// Where a text may bind a secret's name: the offsets of the words that end one.
+    pub fn name_hits(&self, text: &str) -> Vec<std::ops::Range<usize>> {
+        self.name_prefilter
+            .as_ref()
+            .map(|p| p.find_iter(text).map(|m| m.range()).collect())
+            .unwrap_or_default()
     }
 
     /// Whether a key's text stands for a key rather than being one.

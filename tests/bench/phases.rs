@@ -32,7 +32,17 @@ fn main() {
     };
     let mut document = Document::new(&text, language);
     let mut cache = FactsCache::default();
-    let settings = Settings::default();
+    // `--select AL3` (comma-separated) measures some rules only.
+    let args: Vec<String> = std::env::args().collect();
+    let mut settings = Settings::default();
+    if let Some(i) = args.iter().position(|a| a == "--select")
+        && let Some(list) = args.get(i + 1)
+    {
+        settings.select = list
+            .split(',')
+            .filter_map(|s| agentlint_rules::Selector::parse(s).ok())
+            .collect();
+    }
     let knowledge = Knowledge::builtin();
     let mut phases = [Duration::ZERO; 4];
     // Type at the end of a line in the middle of the file.

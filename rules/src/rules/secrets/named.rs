@@ -4,7 +4,7 @@ use super::keys::{environment_fix, whole_literal};
 use crate::diagnostic::Diagnostic;
 use crate::rules::{Context, Rule, RuleMeta, declare_rule};
 use crate::secrets::redact;
-use crate::syntax::{Locator, node_text, preorder};
+use crate::syntax::{Locator, node_text};
 
 declare_rule! {
     /// ## What it does
@@ -105,7 +105,27 @@ impl Rule for HardcodedSecret {
             return;
         }
         let locator = Locator::new(ctx.tree);
-        for node in preorder(ctx.tree.root_node()) {
+        // Only where a word that ends a secret's name occurs: the binding is a few levels up.
+        let mut seen = rustc_hash::FxHashSet::default();
+        let candidates = ctx
+            .knowledge
+            .secrets
+            .name_hits(ctx.source)
+            .into_iter()
+            .filter_map(|hit| {
+                let mut node = locator.descendant(hit.start, hit.end)?;
+                for _ in 0..4 {
+                    if binding(node, ctx.source).is_some() {
+                        return Some(node);
+                    }
+                    node = node.parent()?;
+                }
+                None
+            });
+        for node in candidates {
+            if !seen.insert(node.start_byte()) {
+                continue;
+            }
             let Some((name, value)) = binding(node, ctx.source) else {
                 continue;
             };

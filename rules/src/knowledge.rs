@@ -513,6 +513,8 @@ struct DataFile {
     known_example: Vec<crate::secrets::KnownExampleRecord>,
     #[serde(default)]
     secret_names: Option<crate::secrets::SecretNames>,
+    #[serde(default)]
+    secret_flow: Option<crate::secrets::SecretFlowRecord>,
 }
 
 /// A shell program and the flag after which it takes a command line (`sh -c`).
@@ -946,6 +948,20 @@ impl Knowledge {
                     origin: origin.to_string(),
                     message,
                 })?;
+        }
+        if let Some(flow) = file.secret_flow {
+            for read in &flow.reads {
+                let regex = compile(origin, read)?;
+                if regex.capture_names().all(|n| n != Some("name")) {
+                    return Err(KnowledgeError {
+                        origin: origin.to_string(),
+                        message: format!("secret_flow.reads: `{read}` has no group `name`"),
+                    });
+                }
+                self.secrets.flow.reads.push(regex);
+            }
+            self.secrets.flow.model_input.extend(flow.model_input);
+            self.secrets.flow.not_secret.extend(flow.not_secret);
         }
         for record in file.shell {
             self.shells.push(Shell {

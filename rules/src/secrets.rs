@@ -162,6 +162,26 @@ pub fn words(name: &str) -> Vec<String> {
     words
 }
 
+/// `[secret_flow]` as written (AL305).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub(crate) struct SecretFlowRecord {
+    pub reads: Vec<String>,
+    pub model_input: Vec<String>,
+    pub not_secret: Vec<String>,
+}
+
+/// Where secrets come from and where they must not go (AL305).
+#[derive(Clone, Debug, Default)]
+pub struct SecretFlow {
+    /// Reads of an environment variable; group `name` is the variable.
+    pub reads: Vec<regex::Regex>,
+    /// Keyword arguments and properties the model reads.
+    pub model_input: Vec<String>,
+    /// Environment variables whose names look like secrets' but are not (`PWD`).
+    pub not_secret: Vec<String>,
+}
+
 /// FNV-1a, 64 bits: how known example keys are listed without listing them.
 pub fn fnv1a64(text: &str) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
@@ -201,6 +221,8 @@ pub struct Secrets {
     pub names: SecretNames,
     /// AL302: the words of those names, to find where a file binds one without walking it.
     pub name_prefilter: Option<AhoCorasick>,
+    /// AL305: environment reads, and where their values must not go.
+    pub flow: SecretFlow,
     /// Over every format's keywords, ASCII case-insensitive; pattern `i` is `keyword_format[i]`'s.
     prefilter: Option<AhoCorasick>,
     keyword_format: Vec<usize>,

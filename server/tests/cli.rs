@@ -202,7 +202,7 @@ fn rule_lists_and_documents() {
     assert_eq!(doc.status.code(), Some(0));
     assert!(stdout(&doc).starts_with("# AL203 dynamic-code-execution\n"));
     assert!(stdout(&doc).contains("## Why is this bad?"));
-    let planned = run(&["rule", "AL305"], &fixtures());
+    let planned = run(&["rule", "AL401"], &fixtures());
     assert_eq!(planned.status.code(), Some(2));
     assert!(stderr(&planned).contains("not implemented"));
     assert_eq!(run(&["rule", "AL999"], &fixtures()).status.code(), Some(2));

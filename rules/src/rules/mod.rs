@@ -130,6 +130,7 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &secrets::HardcodedSecret,
         &secrets::PrivateKeyMaterial,
         &secrets::CredentialsInUrl,
+        &secrets::SecretSentToModelOrLog,
     ]
 }
 

@@ -1,0 +1,315 @@
+use std::ops::Range;
+
+use tree_sitter::Node;
+
+use crate::diagnostic::{Diagnostic, Related};
+use crate::facts::Call;
+use crate::rules::{Context, Rule, RuleMeta, code_span, declare_rule};
+use crate::syntax::{LineIndex, Locator, node_text, preorder};
+
+declare_rule! {
+    /// ## What it does
+    /// Finds secrets read from the environment (a variable whose name names a secret:
+    /// `OPENAI_API_KEY`, `DB_PASSWORD`, `GITHUB_TOKEN`) that are passed to a call that prints or
+    /// logs (`print`, `logging.info`, `logger.debug`, `console.log`), or put into what the model
+    /// reads (a `messages`, `prompt`, `input`, `instructions` or `system` argument or property),
+    /// directly or through a variable assigned from the read in the same function or module.
+    /// How code reads the environment and which arguments the model reads are data
+    /// (`[secret_flow]` in `rules/data/secrets.toml`); the logging calls are `[[logging]]` in
+    /// `rules/data/sinks.toml`.
+    ///
+    /// ## Why is this bad?
+    /// Logs are kept, shipped to services and pasted into issues. A key in a prompt goes to the
+    /// model provider, is stored with the conversation, and can be repeated by the model to
+    /// anyone who asks it the right way (prompt injection): the model must never see a secret.
+    ///
+    /// ## Example
+    /// ```python
+    /// key = os.environ["OPENAI_API_KEY"]
+    /// print(f"using key {key}")
+    /// ```
+    ///
+    /// ## Use instead
+    /// Log that a key is set, or its last four characters at most; give the model names of
+    /// capabilities, never credentials (the tool's code uses the key, the model does not).
+    /// ```python
+    /// print("using key …" + key[-4:])
+    /// ```
+    ///
+    /// ## Fix safety
+    /// No automatic fix: what to log instead is the author's choice. A suppression
+    /// (`# agentlint: ignore[AL305] reason`) is offered for every finding.
+    ///
+    /// ## References
+    /// - CWE-532: Insertion of Sensitive Information into Log File
+    /// - OWASP Top 10 for LLM Applications: LLM02 Sensitive Information Disclosure, LLM07 System Prompt Leakage
+    pub struct SecretSentToModelOrLog {
+        code: "AL305",
+        name: "secret-sent-to-model-or-log",
+        summary: "A secret from the environment is printed, logged or put into the model's input",
+        severity: Warning,
+    }
+}
+
+/// A secret read from the environment, and the variable it is kept in.
+struct Read<'t> {
+    variable: String,
+    range: Range<usize>,
+    /// The name it is assigned to, and the function that assignment is in (None: module level).
+    bound: Option<(String, Option<Node<'t>>)>,
+}
+
+fn reads<'t>(ctx: &Context<'_>, locator: &Locator<'t>) -> Vec<Read<'t>> {
+    let secrets = &ctx.knowledge.secrets;
+    let mut found: Vec<Read<'t>> = Vec::new();
+    for pattern in &secrets.flow.reads {
+        for captures in pattern.captures_iter(ctx.source) {
+            let (Some(whole), Some(name)) = (captures.get(0), captures.name("name")) else {
+                continue;
+            };
+            if !secrets.names.matches(name.as_str())
+                || secrets.flow.not_secret.iter().any(|n| n == name.as_str())
+                || found.iter().any(|r| r.range.start == whole.start())
+            {
+                continue;
+            }
+            // Text in a comment or a string that looks like a read is not one.
+            let Some(node) = locator.descendant(whole.start(), whole.end()) else {
+                continue;
+            };
+            if matches!(
+                node.kind(),
+                "comment" | "string" | "string_content" | "string_fragment" | "template_string"
+            ) {
+                continue;
+            }
+            // `key = os.environ[...]`, `const key = process.env.X`, `key = os.getenv(...) or ""`.
+            let bound = Some(node).and_then(|node| {
+                let mut node = node;
+                for _ in 0..4 {
+                    let parent = node.parent()?;
+                    let target = match parent.kind() {
+                        "assignment" => parent.child_by_field_name("left"),
+                        "variable_declarator" => parent.child_by_field_name("name"),
+                        _ => None,
+                    };
+                    if let Some(target) = target {
+                        return (target.kind() == "identifier").then(|| {
+                            (
+                                node_text(target, ctx.source).to_string(),
+                                locator.enclosing_function(target),
+                            )
+                        });
+                    }
+                    node = parent;
+                }
+                None
+            });
+            found.push(Read {
+                variable: name.as_str().to_string(),
+                range: whole.range(),
+                bound,
+            });
+        }
+    }
+    found
+}
+
+/// The argument nodes of a call that end up somewhere a secret must not: all of a logging
+/// call's, and the model's input of any other.
+fn exposed<'t>(
+    ctx: &Context<'_>,
+    locator: &Locator<'t>,
+    call: &Call,
+) -> Option<(Vec<Node<'t>>, String)> {
+    let family = ctx.language.family();
+    let callee = code_span(&ctx.source[call.callee_range.clone()]);
+    let logging = ctx
+        .knowledge
+        .logging
+        .get(&family)
+        .is_some_and(|l| l.is_logging(call.resolved.as_deref(), call.callee.as_deref()));
+    if logging {
+        let nodes = call
+            .arguments
+            .iter()
+            .filter_map(|a| locator.node_at(&a.range))
+            .collect();
+        return Some((
+            nodes,
+            format!("is passed to {callee}, which prints or logs it"),
+        ));
+    }
+    let inputs = &ctx.knowledge.secrets.flow.model_input;
+    let mut nodes = Vec::new();
+    let mut via = None;
+    for argument in &call.arguments {
+        if let Some(keyword) = argument.keyword.as_deref() {
+            if inputs.iter().any(|i| i == keyword)
+                && let Some(node) = locator.node_at(&argument.range)
+            {
+                nodes.push(node);
+                via.get_or_insert_with(|| keyword.to_string());
+            }
+            continue;
+        }
+        let Some(node) = locator.node_at(&argument.range) else {
+            continue;
+        };
+        if node.kind() == "object" {
+            let mut cursor = node.walk();
+            for pair in node.named_children(&mut cursor) {
+                if pair.kind() != "pair" {
+                    continue;
+                }
+                let (Some(key), Some(value)) = (
+                    pair.child_by_field_name("key"),
+                    pair.child_by_field_name("value"),
+                ) else {
+                    continue;
+                };
+                let key = node_text(key, ctx.source).trim_matches(|c| c == '"' || c == '\'');
+                if inputs.iter().any(|i| i == key) {
+                    nodes.push(value);
+                    via.get_or_insert_with(|| key.to_string());
+                }
+            }
+        }
+    }
+    let via = via?;
+    Some((
+        nodes,
+        format!("is put into `{via}` of {callee}, which the model reads"),
+    ))
+}
+
+/// Whether the value at `node` reaches `top` only as something derived that is not the secret:
+/// a truth value (`bool(key)`, `!key`, `key is None`, `key == ""`), a length, a type, or a
+/// short slice (`key[-4:]`, `key.slice(-4)`).
+fn only_derived(node: Node<'_>, top: Node<'_>, source: &str) -> bool {
+    let mut current = node;
+    while current.id() != top.id() {
+        let Some(parent) = current.parent() else {
+            return false;
+        };
+        let derived = match parent.kind() {
+            "comparison_operator" | "not_operator" | "unary_expression" => true,
+            "binary_expression" => parent.child_by_field_name("operator").is_some_and(|op| {
+                matches!(
+                    op.kind(),
+                    "===" | "!==" | "==" | "!=" | "<" | ">" | "<=" | ">="
+                )
+            }),
+            "subscript" => parent
+                .child_by_field_name("subscript")
+                .is_some_and(|s| s.kind() == "slice"),
+            "call" | "call_expression" => parent
+                .child_by_field_name("function")
+                .filter(|f| f.id() != current.id())
+                .is_some_and(|f| {
+                    matches!(
+                        node_text(f, source),
+                        "bool" | "len" | "type" | "isinstance" | "hash" | "Boolean" | "typeof"
+                    )
+                }),
+            "member_expression" | "attribute" => {
+                let member = parent
+                    .child_by_field_name("property")
+                    .or_else(|| parent.child_by_field_name("attribute"));
+                member.is_some_and(|m| {
+                    matches!(
+                        node_text(m, source),
+                        "length"
+                            | "slice"
+                            | "substring"
+                            | "startswith"
+                            | "endswith"
+                            | "startsWith"
+                            | "endsWith"
+                            | "isdigit"
+                            | "strip"
+                            | "__len__"
+                    ) && m.id() != current.id()
+                })
+            }
+            _ => false,
+        };
+        if derived {
+            return true;
+        }
+        current = parent;
+    }
+    false
+}
+
+impl Rule for SecretSentToModelOrLog {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        if ctx.knowledge.secrets.flow.reads.is_empty() {
+            return;
+        }
+        let locator = Locator::new(ctx.tree);
+        let reads = reads(ctx, &locator);
+        if reads.is_empty() {
+            return;
+        }
+        let index = LineIndex::new(ctx.source);
+        for call in &ctx.facts.calls {
+            let Some((nodes, where_)) = exposed(ctx, &locator, call) else {
+                continue;
+            };
+            'nodes: for node in nodes {
+                let range = node.start_byte()..node.end_byte();
+                for read in &reads {
+                    // The read itself, inside the argument.
+                    let mut at = (range.start <= read.range.start && read.range.end <= range.end)
+                        .then(|| read.range.clone())
+                        .filter(|r| {
+                            locator
+                                .descendant(r.start, r.end)
+                                .is_none_or(|n| !only_derived(n, node, ctx.source))
+                        });
+                    // Or the variable it was assigned to, in the same function or at module level.
+                    if at.is_none()
+                        && let Some((name, scope)) = &read.bound
+                    {
+                        let here = locator.enclosing_function(node);
+                        if scope.is_none() || *scope == here {
+                            at = preorder(node)
+                                .take(512)
+                                .find(|n| {
+                                    n.kind() == "identifier"
+                                        && node_text(*n, ctx.source) == name
+                                        && !only_derived(*n, node, ctx.source)
+                                })
+                                .map(|n| n.start_byte()..n.end_byte());
+                        }
+                    }
+                    let Some(at) = at else {
+                        continue;
+                    };
+                    let message = format!(
+                        "The secret `{}` (read from the environment at line {}) {where_}: logs and \
+                         the model's context are kept, shared and repeatable (a prompt injection \
+                         can make the model say it). Log that it is set, or its last four \
+                         characters at most; keep credentials out of prompts.",
+                        read.variable,
+                        index.line_of(read.range.start) + 1
+                    );
+                    let mut diagnostic =
+                        Diagnostic::new(&SecretSentToModelOrLog::META, at, message);
+                    diagnostic.related.push(Related {
+                        range: read.range.clone(),
+                        message: format!("`{}` is read here", read.variable),
+                        place: None,
+                    });
+                    out.push(diagnostic);
+                    continue 'nodes;
+                }
+            }
+        }
+    }
+}

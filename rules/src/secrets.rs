@@ -126,15 +126,30 @@ fn has_random_run(value: &str) -> bool {
                 word.chars().all(|c| c.is_ascii_alphabetic()) && number.len() <= 4
             };
             let mixed = letters > 0 && digits > 0 && !word_then_number && !number_then_word;
-            let case_changes = run
-                .chars()
-                .filter(char::is_ascii_alphabetic)
-                .collect::<Vec<_>>()
-                .windows(2)
-                .filter(|w| w[0].is_ascii_uppercase() != w[1].is_ascii_uppercase())
-                .count();
-            mixed || case_changes >= 4
+            mixed || random_case(run)
         })
+}
+
+/// Whether letters change case the way generated text does (`ZqvNwRtYuIo`), not the way
+/// camelCase words do (`notHighEnoughEntropy`): three or more pieces of one or two letters
+/// between case changes.
+fn random_case(run: &str) -> bool {
+    let mut short = 0;
+    let mut length = 0;
+    let mut previous_upper = None;
+    for c in run.chars().filter(char::is_ascii_alphabetic) {
+        let is_upper = c.is_ascii_uppercase();
+        // A piece ends where an upper-case letter follows a lower-case one.
+        if previous_upper == Some(false) && is_upper {
+            if length <= 2 {
+                short += 1;
+            }
+            length = 0;
+        }
+        previous_upper = Some(is_upper);
+        length += 1;
+    }
+    short >= 3
 }
 
 /// A name's words, lower case: `openaiApiKey` → openai, api, key; `DB_PASSWORD` → db, password.
@@ -596,6 +611,8 @@ mod tests {
             "first-pass",
             "OpenAIKey",
             "ISSUE-17040-TEXT-FILE-ONLY-9f31c7",
+            "notHighEnoughEntropy",
+            "getUserAccessTokenFromCache",
         ] {
             assert!(!has_random_run(label), "{label}");
         }

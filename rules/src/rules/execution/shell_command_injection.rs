@@ -8,7 +8,7 @@ use crate::facts::Call;
 use crate::fix::{Applicability, Edit, Fix, python_qualified_reference};
 use crate::knowledge::{Effect, Sink};
 use crate::rules::{Context, Rule, RuleMeta, code_span, declare_rule, excerpt};
-use crate::syntax::{Family, Locator, node_text, preorder};
+use crate::syntax::{Family, Locator, node_range, node_text, preorder};
 
 declare_rule! {
     /// ## What it does
@@ -361,10 +361,6 @@ fn fix(
         }
         _ => None,
     }
-}
-
-fn node_range(node: Node<'_>) -> std::ops::Range<usize> {
-    node.start_byte()..node.end_byte()
 }
 
 /// The command as a Python list literal; a command held in a name or other expression becomes

@@ -702,3 +702,59 @@ fn shell_injection_fix_round_trip_utf16() {
     );
     assert!(client.shutdown().success());
 }
+
+/// Keys never leave the server in full: a document holding a key of every format (generated now)
+/// yields diagnostics, hovers, code actions and log messages that show at most four characters
+/// of each key in a row.
+#[test]
+fn secrets_are_never_echoed_over_the_protocol() {
+    use agentlint_rules::Knowledge;
+    use agentlint_rules::secrets::generate_fake;
+    let (mut client, _) = LspClient::start(utf16_client(), None, json!({}));
+    let uri = "file:///tmp/agentlint-secrets/keys.py";
+    let mut text = String::from("import os\n");
+    let mut keys = Vec::new();
+    for (i, format) in Knowledge::builtin().secrets.formats.iter().enumerate() {
+        let fake = generate_fake(&format.fake, 500 + i as u64);
+        if fake.contains('\n') || fake.contains(" = ") || format.id == "url-password" {
+            continue;
+        }
+        text.push_str(&format!(
+            "KEY_{i} = \"{fake}\"\nprint(os.environ[\"OPENAI_API_KEY\"])\n"
+        ));
+        keys.push(fake);
+    }
+    client.open(uri, "python", 1, &text);
+    let diagnostics = client.diagnostics(uri, Some(1));
+    assert!(diagnostics.iter().filter(|d| d["code"] == "AL301").count() >= keys.len());
+    let mut responses = Vec::new();
+    for d in diagnostics.iter().take(5) {
+        responses.push(client.request(
+            "textDocument/hover",
+            json!({ "textDocument": { "uri": uri }, "position": d["range"]["start"] }),
+        ));
+        responses.push(client.request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": { "uri": uri },
+                "range": d["range"],
+                "context": { "diagnostics": [d] },
+            }),
+        ));
+    }
+    assert!(
+        responses
+            .iter()
+            .any(|r| r.to_string().contains("os.environ")),
+        "no environment fix offered: {responses:?}"
+    );
+    let mut seen = serde_json::to_string(&client.seen).unwrap();
+    seen.push_str(&serde_json::to_string(&responses).unwrap());
+    assert!(client.shutdown().success());
+    for key in &keys {
+        for window in key.as_bytes().windows(9) {
+            let piece = std::str::from_utf8(window).unwrap();
+            assert!(!seen.contains(piece), "the protocol shows `{piece}`");
+        }
+    }
+}

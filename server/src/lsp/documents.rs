@@ -36,6 +36,10 @@ pub struct DocEntry {
     closed: AtomicBool,
     /// Held while publishing, so results are published in version order.
     pub publish_lock: tokio::sync::Mutex<()>,
+    /// How many analyses have been scheduled: a result publishes only if no analysis was
+    /// scheduled after it (a later one saw newer configuration or other files), even for the
+    /// same version.
+    tickets: std::sync::atomic::AtomicU64,
     published: Mutex<Option<Arc<Published>>>,
     /// Facts of the statements of the last analysed version, reused for unchanged ones.
     facts_cache: Mutex<FactsCache>,
@@ -58,9 +62,20 @@ impl DocEntry {
             latest: AtomicI32::new(version),
             closed: AtomicBool::new(false),
             publish_lock: tokio::sync::Mutex::new(()),
+            tickets: std::sync::atomic::AtomicU64::new(0),
             published: Mutex::new(None),
             facts_cache: Mutex::new(FactsCache::default()),
         }
+    }
+
+    /// A ticket for an analysis being scheduled now.
+    pub fn take_ticket(&self) -> u64 {
+        self.tickets.fetch_add(1, Ordering::SeqCst) + 1
+    }
+
+    /// Whether `ticket` is the last one taken.
+    pub fn is_last_ticket(&self, ticket: u64) -> bool {
+        self.tickets.load(Ordering::SeqCst) == ticket
     }
 
     pub fn latest(&self) -> i32 {

@@ -229,6 +229,7 @@ fn schedule_entry(
 ) {
     let client = client.clone();
     let state = state.clone();
+    let ticket = entry.take_ticket();
     tokio::spawn(async move {
         let task_entry = entry.clone();
         let task_state = state.clone();
@@ -253,7 +254,10 @@ fn schedule_entry(
         }
         // Serialise publishing per document so an older result can never land after a newer.
         let _guard = entry.publish_lock.lock().await;
-        if entry.is_closed() || entry.latest() != published.version {
+        // A newer version, or a newer analysis of this version (after a configuration or
+        // workspace change), supersedes this result.
+        if entry.is_closed() || entry.latest() != published.version || !entry.is_last_ticket(ticket)
+        {
             return;
         }
         // A re-analysis (another file changed, indexing finished) that finds the same: the

@@ -56,6 +56,80 @@ pub struct Fix {
     pub applicability: Applicability,
     /// Non-overlapping edits, sorted by position.
     pub edits: Vec<Edit>,
+    /// Changes to other files of the project made with this fix (an `.env.example` entry, a
+    /// `.gitignore` line), applied by the editor or `--fix` in the same workspace edit.
+    pub files: Vec<FileChange>,
+}
+
+/// A line another file of the project must have: added at its end (the file created if missing)
+/// unless the file has it already. The file is named relative to the project's root (the nearest
+/// directory with `.git`); whoever applies the fix reads it, so the rules never touch the disk.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct FileChange {
+    /// Relative to the project's root, `/`-separated: `.env.example`, `.gitignore`.
+    pub file: String,
+    pub line: String,
+    pub kind: LineKind,
+}
+
+/// When a file already has the line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LineKind {
+    /// `NAME=`: a line assigns the variable (`NAME=…`, `export NAME=…`).
+    Variable,
+    /// A `.gitignore` pattern: a line is the pattern (with or without a leading `/`). Whoever
+    /// applies it may also check whether git ignores the path already (a wider pattern).
+    Ignore,
+}
+
+impl FileChange {
+    /// `NAME=` in an environment template.
+    pub fn variable(file: &str, name: &str) -> Self {
+        Self {
+            file: file.to_string(),
+            line: format!("{name}="),
+            kind: LineKind::Variable,
+        }
+    }
+
+    /// `pattern` in `.gitignore`.
+    pub fn ignore(pattern: &str) -> Self {
+        Self {
+            file: ".gitignore".to_string(),
+            line: pattern.to_string(),
+            kind: LineKind::Ignore,
+        }
+    }
+
+    /// Whether `text` (the file's current content) has the line already.
+    pub fn is_present(&self, text: &str) -> bool {
+        text.lines().map(str::trim).any(|line| match self.kind {
+            LineKind::Variable => {
+                let line = line.strip_prefix("export ").unwrap_or(line).trim_start();
+                line.starts_with(&self.line)
+                    || line
+                        .split_once('=')
+                        .is_some_and(|(name, _)| format!("{}=", name.trim()) == self.line)
+            }
+            LineKind::Ignore => {
+                line == self.line
+                    || line.strip_prefix('/') == Some(self.line.as_str())
+                    || line.strip_suffix('/') == Some(self.line.as_str())
+            }
+        })
+    }
+
+    /// The text to append to a file whose content is `existing` (`None`: it does not exist),
+    /// or `None` when it has the line already.
+    pub fn append_to(&self, existing: Option<&str>) -> Option<String> {
+        match existing {
+            Some(text) if self.is_present(text) => None,
+            Some(text) if !text.is_empty() && !text.ends_with('\n') => {
+                Some(format!("\n{}\n", self.line))
+            }
+            _ => Some(format!("{}\n", self.line)),
+        }
+    }
 }
 
 impl Fix {
@@ -69,7 +143,16 @@ impl Fix {
             title: title.into(),
             applicability,
             edits,
+            files: Vec::new(),
         }
+    }
+
+    /// The same fix, also making `change` (once: a change already there is not repeated).
+    pub fn with_file_change(mut self, change: FileChange) -> Self {
+        if !self.files.contains(&change) {
+            self.files.push(change);
+        }
+        self
     }
 }
 
@@ -81,6 +164,8 @@ pub struct Applied {
     pub applied: usize,
     /// Fixes left out because they overlapped one applied before them.
     pub conflicts: usize,
+    /// The other files' changes of the applied fixes, each once, for the caller to make.
+    pub files: Vec<FileChange>,
 }
 
 /// Chooses the fixes that can be applied together: every fix whose edits do not overlap an earlier
@@ -90,7 +175,10 @@ pub fn compatible_fixes<'a>(
     source: &str,
     fixes: impl IntoIterator<Item = &'a Fix>,
 ) -> (Vec<&'a Fix>, usize) {
-    let mut fixes: Vec<&Fix> = fixes.into_iter().filter(|f| !f.edits.is_empty()).collect();
+    let mut fixes: Vec<&Fix> = fixes
+        .into_iter()
+        .filter(|f| !f.edits.is_empty() || !f.files.is_empty())
+        .collect();
     fixes.sort_by_key(|f| f.edits.first().map(|e| (e.range.start, e.range.end)));
     let mut accepted_edits: Vec<&Edit> = Vec::new();
     let mut accepted = Vec::new();
@@ -129,10 +217,17 @@ pub fn apply_fixes<'a>(source: &str, fixes: impl IntoIterator<Item = &'a Fix>) -
         last = edit.range.end;
     }
     text.push_str(&source[last..]);
+    let mut files: Vec<FileChange> = Vec::new();
+    for change in accepted.iter().flat_map(|f| f.files.iter()) {
+        if !files.contains(change) {
+            files.push(change.clone());
+        }
+    }
     Applied {
         text,
         applied: accepted.len(),
         conflicts,
+        files,
     }
 }
 

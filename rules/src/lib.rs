@@ -5,6 +5,7 @@
 
 pub mod agent;
 pub mod analysis;
+pub mod config_files;
 pub mod diagnostic;
 pub mod facts;
 pub mod fix;
@@ -19,9 +20,12 @@ pub mod syntax;
 pub use analysis::{
     Analysis, Failure, SourceFile, analyse, analyse_cached, analyse_text, analyse_with_rules,
 };
+pub use config_files::{ConfigFile, ConfigKind, analyse_config};
 pub use diagnostic::{Diagnostic, Related, Severity};
 pub use facts::FactsCache;
-pub use fix::{Applicability, Applied, Edit, Fix, apply_fixes, compatible_fixes};
+pub use fix::{
+    Applicability, Applied, Edit, FileChange, Fix, LineKind, apply_fixes, compatible_fixes,
+};
 pub use knowledge::Knowledge;
 pub use rules::{Rule, RuleMeta};
 pub use settings::{Selector, Settings};

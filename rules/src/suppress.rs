@@ -100,6 +100,67 @@ pub fn collect(source: &str, tree: &Tree, index: &LineIndex) -> Vec<Suppression>
     found
 }
 
+/// Every suppression in a text file whose comments are lines (or line ends) starting with
+/// `marker` (`#` in `.env` files): the same directives as in code.
+pub fn collect_in_lines(source: &str, marker: char) -> Vec<Suppression> {
+    if !source.contains("agentlint:") {
+        return Vec::new();
+    }
+    let mut found = Vec::new();
+    for (line, text) in source.split('\n').enumerate() {
+        let Some(at) = text.find("agentlint:") else {
+            continue;
+        };
+        let Some(comment) = text[..at].rfind(marker) else {
+            continue;
+        };
+        // A marker inside a value (`KEY=a#b`) does not start a comment.
+        if comment > 0 && !text[..comment].ends_with(char::is_whitespace) {
+            continue;
+        }
+        let Some(captures) = pattern().captures(&text[at..]) else {
+            continue;
+        };
+        let codes: Vec<String> = captures[2]
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .filter(|c| !c.is_empty())
+            .map(str::to_string)
+            .collect();
+        if codes.is_empty() {
+            continue;
+        }
+        let scope = if captures.get(1).is_some() {
+            Scope::File
+        } else if text[..comment].trim().is_empty() {
+            Scope::NextLine(line)
+        } else {
+            Scope::Line(line)
+        };
+        found.push(Suppression {
+            scope,
+            codes,
+            reason: captures[3].trim().to_string(),
+        });
+    }
+    found
+}
+
+/// Drops the diagnostics a suppression covers, in a file without a syntax tree: a finding's line
+/// is the line it starts on.
+pub fn filter_lines(
+    diagnostics: &mut Vec<Diagnostic>,
+    suppressions: &[Suppression],
+    index: &LineIndex,
+) {
+    if suppressions.is_empty() {
+        return;
+    }
+    diagnostics.retain(|d| {
+        let line = index.line_of(d.range.start);
+        !suppressions.iter().any(|s| s.covers(d.rule, line))
+    });
+}
+
 fn is_alone_on_line(source: &str, index: &LineIndex, node: Node<'_>) -> bool {
     let line = index.line_of(node.start_byte());
     let start = index.line_start(line).unwrap_or(0);
@@ -215,6 +276,22 @@ pub fn suppression_fix(
         title,
         Applicability::DisplayOnly,
         vec![Edit::insert(text_end, trailing)],
+    ))
+}
+
+/// A suppression for a finding in a file whose comments are `#` lines (`.env`): a comment line
+/// above the finding's (a trailing comment could become part of an unquoted value).
+pub fn suppression_fix_in_lines(index: &LineIndex, diagnostic: &Diagnostic) -> Option<Fix> {
+    let code = diagnostic.rule.code;
+    let line = index.line_of(diagnostic.range.start);
+    let start = index.line_start(line)?;
+    Some(Fix::new(
+        format!("Suppress {code} on this line"),
+        Applicability::DisplayOnly,
+        vec![Edit::insert(
+            start,
+            format!("# agentlint: ignore[{code}]\n"),
+        )],
     ))
 }
 

@@ -238,8 +238,34 @@ fn the_environment_fix_removes_the_key() {
             .fix
             .as_ref()
             .unwrap_or_else(|| panic!("no fix in {path}: {source}"));
-        let fixed = apply_fixes(&source, [fix]).text;
+        let applied = apply_fixes(&source, [fix]);
+        let fixed = applied.text;
         assert!(fixed.contains(expected), "{fixed}");
+        // The variable is declared for the project's other developers, and `.env` kept out
+        // of git, in the same fix.
+        let variable = expected.split(['"', '.']).rev().nth(1).unwrap();
+        let variable = if expected.contains("process.env.") {
+            expected
+                .split("process.env.")
+                .nth(1)
+                .unwrap()
+                .trim_end_matches([' ', '}', ')', ';'])
+        } else {
+            variable
+        };
+        let files: Vec<(&str, &str)> = applied
+            .files
+            .iter()
+            .map(|c| (c.file.as_str(), c.line.as_str()))
+            .collect();
+        assert_eq!(
+            files,
+            [
+                (".env.example", format!("{variable}=").as_str()),
+                (".gitignore", ".env")
+            ],
+            "{expected}"
+        );
         assert!(fixed.contains(import), "{fixed}");
         let language = Language::from_path(Path::new(path)).unwrap();
         assert!(!parse(&fixed, language).root_node().has_error(), "{fixed}");

@@ -2,8 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
-use agentlint_rules::Language;
 use agentlint_rules::syntax::{MAX_FILE_BYTES, SkipReason, check_input};
+use agentlint_rules::{ConfigKind, Language};
 
 use crate::config::Config;
 
@@ -39,9 +39,69 @@ pub fn read_source(path: &Path) -> Result<String, FileProblem> {
         .map_err(FileProblem::Skipped)
 }
 
-/// Whether agentlint analyses files like `path`.
+/// Whether agentlint analyses files like `path`: code, or a configuration file it reads for
+/// secrets (`.env*`, MCP configurations, notebooks).
 pub fn is_analysable(path: &Path) -> bool {
-    Language::from_path(path).is_some()
+    Language::from_path(path).is_some() || ConfigKind::from_path(path).is_some()
+}
+
+/// The root of the project `path` belongs to: the nearest directory above it with `.git`;
+/// failing that, the nearest with a `.gitignore`; failing that, its own directory. Fixes that
+/// touch `.gitignore` or `.env.example` touch the ones here.
+pub fn project_root(path: &Path) -> PathBuf {
+    let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let dir = path.parent().unwrap_or(&path);
+    for marker in [".git", ".gitignore"] {
+        if let Some(root) = dir.ancestors().find(|d| d.join(marker).exists()) {
+            return root.to_path_buf();
+        }
+    }
+    dir.to_path_buf()
+}
+
+/// Whether git would leave `path` out of `git add .`: a `.gitignore` between the project's root
+/// and the file (the nearest deciding), the repository's `info/exclude`, or the user's global
+/// excludes file ignores it. Reads only those files.
+pub fn is_git_ignored(path: &Path) -> bool {
+    use ignore::Match;
+    use ignore::gitignore::Gitignore;
+    let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let root = project_root(&path);
+    // (The matcher asserts that the path is under its directory.)
+    let decide = |matcher: &Gitignore| {
+        if !path.starts_with(matcher.path()) {
+            return None;
+        }
+        match matcher.matched_path_or_any_parents(&path, false) {
+            Match::Ignore(_) => Some(true),
+            Match::Whitelist(_) => Some(false),
+            Match::None => None,
+        }
+    };
+    for dir in path.ancestors().skip(1) {
+        let file = dir.join(".gitignore");
+        if file.is_file() {
+            let (matcher, _) = Gitignore::new(&file);
+            if let Some(ignored) = decide(&matcher) {
+                return ignored;
+            }
+        }
+        if dir == root {
+            break;
+        }
+    }
+    let exclude = root.join(".git/info/exclude");
+    if exclude.is_file() {
+        let mut builder = ignore::gitignore::GitignoreBuilder::new(&root);
+        let _ = builder.add(&exclude);
+        if let Ok(matcher) = builder.build()
+            && let Some(ignored) = decide(&matcher)
+        {
+            return ignored;
+        }
+    }
+    let (global, _) = ignore::gitignore::GitignoreBuilder::new(&root).build_global();
+    decide(&global).unwrap_or(false)
 }
 
 /// Analysable files under `root`, respecting `.gitignore`/`.ignore` files, the default excludes and
@@ -79,7 +139,10 @@ mod tests {
             ("web/node_modules/lib/index.js", "eval(x)\n"),
             ("build/gen.py", "eval(x)\n"),
             ("notes.md", "eval(x)\n"),
-            (".gitignore", "build/\n"),
+            (".gitignore", "build/\n.env.local\n"),
+            (".env", "KEY=1\n"),
+            ("conf/.env.local", "KEY=1\n"),
+            (".cursor/mcp.json", "{}\n"),
             ("fixtures/c.py", "eval(x)\n"),
             ("agentlint.toml", "exclude = [\"fixtures\"]\n"),
         ] {
@@ -97,7 +160,27 @@ mod tests {
                     .replace('\\', "/")
             })
             .collect();
-        assert_eq!(found, vec!["a.py", "web/b.tsx"]);
+        assert_eq!(found, vec![".cursor/mcp.json", ".env", "a.py", "web/b.tsx"]);
+    }
+
+    #[test]
+    fn git_ignored_follows_the_nearest_deciding_gitignore() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join(".git/info")).unwrap();
+        std::fs::create_dir_all(root.join("app/sub")).unwrap();
+        std::fs::write(root.join(".gitignore"), "*.env\n.env\n!keep.env\n").unwrap();
+        std::fs::write(root.join("app/.gitignore"), "!.env\n").unwrap();
+        std::fs::write(root.join(".git/info/exclude"), "private.json\n").unwrap();
+        assert!(is_git_ignored(&root.join(".env")));
+        assert!(is_git_ignored(&root.join("prod.env")));
+        assert!(!is_git_ignored(&root.join("keep.env")));
+        // A nearer .gitignore re-includes it.
+        assert!(!is_git_ignored(&root.join("app/.env")));
+        assert!(is_git_ignored(&root.join("app/sub/x.env")));
+        assert!(is_git_ignored(&root.join("private.json")));
+        assert!(!is_git_ignored(&root.join(".env.example")));
+        assert_eq!(project_root(&root.join("app/sub/x.env")), root);
     }
 
     #[test]

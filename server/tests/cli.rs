@@ -352,11 +352,36 @@ fn secrets_are_never_echoed_in_any_format() {
     ));
     std::fs::write(dir.path().join("keys.py"), &python).unwrap();
     std::fs::write(dir.path().join("keys.ts"), &typescript).unwrap();
+    // The same keys in a committed `.env`, an MCP configuration and a notebook.
+    let mut env = String::new();
+    for (i, key) in keys.iter().enumerate().filter(|(_, k)| !k.contains('\n')) {
+        env.push_str(&format!("KEY_{i}={key}\n"));
+    }
+    std::fs::write(dir.path().join(".env.production"), &env).unwrap();
+    std::fs::write(
+        dir.path().join("mcp.json"),
+        format!(
+            "{{\"mcpServers\": {{\"s\": {{\"command\": \"x\", \"env\": {{\"OPENAI_API_KEY\": \"{}\"}}}}}}}}\n",
+            keys[0]
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("demo.ipynb"),
+        format!(
+            "{{\"cells\": [{{\"cell_type\": \"code\", \"source\": [\"key = \\\"{}\\\"\\n\"]}}]}}\n",
+            keys[0]
+        ),
+    )
+    .unwrap();
     for format in ["text", "json", "sarif"] {
         let output = run(&["check", "--format", format, "."], dir.path());
         assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
         let out = format!("{}{}", stdout(&output), stderr(&output));
         assert!(out.contains("AL301") && out.contains("AL303") && out.contains("AL304"));
+        for file in [".env.production", "mcp.json", "demo.ipynb"] {
+            assert!(out.contains(file), "{format}: nothing in {file}:\n{out}");
+        }
         for key in &keys {
             let body: String = key.lines().filter(|l| !l.starts_with("-----")).collect();
             for window in body.as_bytes().windows(9) {
@@ -368,4 +393,87 @@ fn secrets_are_never_echoed_in_any_format() {
             }
         }
     }
+}
+
+/// `--fix` makes the fixes' changes to other files: `.gitignore` gets a committed `.env`, and
+/// the environment fix (unsafe) declares the variable in `.env.example`; the findings go.
+#[test]
+fn fix_changes_gitignore_and_env_example() {
+    use agentlint_rules::Knowledge;
+    use agentlint_rules::secrets::generate_fake;
+    let fake = |id: &str, seed| {
+        let format = Knowledge::builtin()
+            .secrets
+            .formats
+            .iter()
+            .find(|f| f.id == id)
+            .unwrap();
+        generate_fake(&format.fake, seed)
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir(root.join(".git")).unwrap();
+    std::fs::write(root.join(".gitignore"), "__pycache__/").unwrap();
+    std::fs::write(
+        root.join(".env"),
+        format!("GROQ_API_KEY={}\n", fake("groq", 3)),
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("agent.py"),
+        format!(
+            "from anthropic import Anthropic\n\nclient = Anthropic(api_key=\"{}\")\n",
+            fake("anthropic", 4)
+        ),
+    )
+    .unwrap();
+    let before = run(&["check", "--format", "json", "."], root);
+    assert_eq!(before.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&before)).unwrap();
+    let files: Vec<&serde_json::Value> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| &d["fix"]["files"])
+        .collect();
+    assert!(
+        files.contains(&&serde_json::json!([{ "file": ".gitignore", "line": ".env" }])),
+        "{files:?}"
+    );
+    assert!(
+        files.contains(&&serde_json::json!([
+            { "file": ".env.example", "line": "ANTHROPIC_API_KEY=" },
+            { "file": ".gitignore", "line": ".env" },
+        ])),
+        "{files:?}"
+    );
+
+    let fixed = run(&["check", "--fix", "--unsafe-fixes", "."], root);
+    assert_eq!(
+        fixed.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&fixed),
+        stderr(&fixed)
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join(".gitignore")).unwrap(),
+        "__pycache__/\n.env\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join(".env.example")).unwrap(),
+        "ANTHROPIC_API_KEY=\n"
+    );
+    let agent = std::fs::read_to_string(root.join("agent.py")).unwrap();
+    assert!(
+        agent.contains("api_key=os.environ[\"ANTHROPIC_API_KEY\"]"),
+        "{agent}"
+    );
+    // Run again: nothing left, nothing written twice.
+    let again = run(&["check", "--fix", "--unsafe-fixes", "."], root);
+    assert_eq!(again.status.code(), Some(0));
+    assert_eq!(
+        std::fs::read_to_string(root.join(".gitignore")).unwrap(),
+        "__pycache__/\n.env\n"
+    );
 }

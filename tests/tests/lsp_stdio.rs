@@ -758,3 +758,154 @@ fn secrets_are_never_echoed_over_the_protocol() {
         }
     }
 }
+
+/// A client that applies `documentChanges` with file creation.
+fn creating_client() -> Value {
+    let mut capabilities = utf16_client();
+    capabilities["workspace"]["workspaceEdit"] =
+        json!({ "documentChanges": true, "resourceOperations": ["create"] });
+    capabilities
+}
+
+/// The operations of a code action's edit (`documentChanges`).
+fn operations(action: &Value) -> Vec<Value> {
+    action["edit"]["documentChanges"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// The code actions offered for one diagnostic.
+fn actions_for(client: &mut LspClient, uri: &str, diagnostic: &Value) -> Vec<Value> {
+    client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": uri },
+            "range": diagnostic["range"],
+            "context": { "diagnostics": [diagnostic], "only": ["quickfix"] },
+        }),
+    )["result"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// Keys in agent configuration files: a committed `.env` is reported, its fix adds it to a new
+/// `.gitignore`, and once git ignores it (a watched-file change) the finding goes. In code, the
+/// environment fix also declares the variable in a new `.env.example`, in the same edit.
+#[test]
+fn env_files_and_the_workspace_part_of_the_key_fix() {
+    use agentlint_rules::Knowledge;
+    use agentlint_rules::secrets::generate_fake;
+    let format = |id: &str| {
+        Knowledge::builtin()
+            .secrets
+            .formats
+            .iter()
+            .find(|f| f.id == id)
+            .unwrap()
+            .fake
+            .clone()
+    };
+    let key = generate_fake(&format("openai"), 21);
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir(root.join(".git")).unwrap();
+    let (mut client, _) = LspClient::start(creating_client(), Some(root), json!({}));
+
+    let env = file_uri(&root.join(".env"));
+    client.open(
+        &env,
+        "dotenv",
+        1,
+        &format!("OPENAI_API_KEY={key}\nDEBUG=1\n"),
+    );
+    let found = client.diagnostics(&env, Some(1));
+    assert_eq!(
+        ranges(&found),
+        [("AL301".to_string(), 0, 15, 0, 15 + key.len() as u64)]
+    );
+    let actions = actions_for(&mut client, &env, &found[0]);
+    let add = actions
+        .iter()
+        .find(|a| a["title"] == "Add `.env` to .gitignore")
+        .unwrap_or_else(|| panic!("{actions:#?}"));
+    let gitignore = file_uri(&root.join(".gitignore"));
+    assert_eq!(
+        operations(add),
+        [
+            json!({ "kind": "create", "uri": gitignore, "options": { "overwrite": false, "ignoreIfExists": true } }),
+            json!({
+                "textDocument": { "uri": gitignore, "version": null },
+                "edits": [{ "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } }, "newText": ".env\n" }],
+            }),
+        ]
+    );
+    // The suppression goes on its own line above (a trailing comment could join the value).
+    let suppress = actions
+        .iter()
+        .find(|a| a["title"] == "Suppress AL301 on this line")
+        .unwrap();
+    assert_eq!(
+        operations(suppress)[0]["edits"][0]["newText"],
+        "# agentlint: ignore[AL301]\n"
+    );
+
+    // The editor applies it: the file is ignored now, and the finding goes.
+    std::fs::write(root.join(".gitignore"), ".env\n").unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": gitignore, "type": 1 }] }),
+    );
+    client.diagnostics_where(&env, 1, <[_]>::is_empty);
+
+    let agent = file_uri(&root.join("agent.py"));
+    client.open(
+        &agent,
+        "python",
+        3,
+        &format!("from openai import OpenAI\n\nclient = OpenAI(api_key=\"{key}\")\n"),
+    );
+    let found = client.diagnostics(&agent, Some(3));
+    assert_eq!(found.len(), 1, "{found:#?}");
+    let actions = actions_for(&mut client, &agent, &found[0]);
+    let fix = actions
+        .iter()
+        .find(|a| a["title"] == "Read it from the environment (`os.environ[\"OPENAI_API_KEY\"]`)")
+        .unwrap_or_else(|| panic!("{actions:#?}"));
+    let operations = operations(fix);
+    let example = file_uri(&root.join(".env.example"));
+    // This document's edits (versioned), then `.env.example` created with the variable; no
+    // `.gitignore` change (it ignores `.env` already).
+    assert_eq!(operations.len(), 3, "{operations:#?}");
+    assert_eq!(
+        operations[0]["textDocument"],
+        json!({ "uri": agent, "version": 3 })
+    );
+    assert_eq!(operations[1]["kind"], "create");
+    assert_eq!(operations[1]["uri"], example);
+    assert_eq!(operations[2]["edits"][0]["newText"], "OPENAI_API_KEY=\n");
+
+    // With `.env.example` open and lacking the line, it is appended at its end.
+    client.open(&example, "dotenv", 7, "# Copy to .env\nMODEL=gpt-4o");
+    let actions = actions_for(&mut client, &agent, &found[0]);
+    let fix = actions
+        .iter()
+        .find(|a| a["title"].as_str().unwrap().starts_with("Read it"))
+        .unwrap();
+    let operations = self::operations(fix);
+    assert_eq!(
+        operations[1],
+        json!({
+            "textDocument": { "uri": example, "version": 7 },
+            "edits": [{ "range": { "start": { "line": 1, "character": 12 }, "end": { "line": 1, "character": 12 } }, "newText": "\nOPENAI_API_KEY=\n" }],
+        })
+    );
+
+    let seen = serde_json::to_string(&client.seen).unwrap();
+    assert!(client.shutdown().success());
+    for window in key.as_bytes().windows(9) {
+        let piece = std::str::from_utf8(window).unwrap();
+        assert!(!seen.contains(piece), "the protocol shows `{piece}`");
+    }
+}

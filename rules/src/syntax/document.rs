@@ -45,6 +45,8 @@ pub struct Document {
     tree: Tree,
     state: TreeState,
     language: Language,
+    /// Text only (a configuration file): never parsed; the tree is an empty one.
+    plain: bool,
 }
 
 /// What applying a batch of changes did.
@@ -63,7 +65,25 @@ impl Document {
             tree: super::parse(text, language),
             state: TreeState::Parsed,
             language,
+            plain: false,
         }
+    }
+
+    /// A document that is text only (`.env`, JSON configurations): edits keep the text, and
+    /// its tree is always the empty one (nothing analyses it).
+    pub fn plain(text: &str) -> Self {
+        Self {
+            rope: Rope::from_str(text),
+            tree: super::parse("", Language::Python),
+            state: TreeState::Parsed,
+            language: Language::Python,
+            plain: true,
+        }
+    }
+
+    /// Whether this is a text-only document ([`Document::plain`]).
+    pub fn is_plain(&self) -> bool {
+        self.plain
     }
 
     pub fn language(&self) -> Language {
@@ -123,7 +143,9 @@ impl Document {
             match change.range {
                 None => {
                     self.rope = Rope::from_str(&change.text);
-                    self.state = TreeState::Replaced;
+                    if !self.plain {
+                        self.state = TreeState::Replaced;
+                    }
                 }
                 Some((start, end)) => {
                     if end < start {
@@ -150,7 +172,7 @@ impl Document {
         let old_end_position = self.point(old_end_byte);
         self.rope.remove(start..end);
         self.rope.insert(start, text);
-        if self.state != TreeState::Replaced {
+        if self.state != TreeState::Replaced && !self.plain {
             self.state = TreeState::Edited;
             let new_end_byte = start_byte + text.len();
             self.tree.edit(&InputEdit {
@@ -215,6 +237,23 @@ mod tests {
             range: Some((Position::new(sl, sc), Position::new(el, ec))),
             text: text.to_string(),
         }
+    }
+
+    #[test]
+    fn plain_documents_keep_text_and_never_parse() {
+        let mut doc = Document::plain("KEY=1\n");
+        doc.apply_changes(&[change(0, 4, 0, 5, "two 😀")], PositionEncoding::Utf16);
+        assert_eq!(doc.text(), "KEY=two 😀\n");
+        doc.apply_changes(
+            &[TextChange {
+                range: None,
+                text: "A=b\n".to_string(),
+            }],
+            PositionEncoding::Utf16,
+        );
+        assert_eq!(doc.text(), "A=b\n");
+        assert!(doc.is_plain());
+        assert_eq!(doc.tree().unwrap().root_node().child_count(), 0);
     }
 
     #[test]

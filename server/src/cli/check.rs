@@ -7,7 +7,8 @@ use std::process::ExitCode;
 
 use agentlint_rules::syntax::parse;
 use agentlint_rules::{
-    Analysis, Applicability, Language, SourceFile, Summaries, analyse, apply_fixes,
+    Analysis, Applicability, ConfigFile, ConfigKind, FileChange, Language, LineKind, SourceFile,
+    Summaries, analyse, analyse_config, apply_fixes,
 };
 use anyhow::{Context as _, Result};
 use rayon::prelude::*;
@@ -25,14 +26,31 @@ const MAX_FIX_ROUNDS: usize = 10;
 /// One file to analyse, with the configuration of its project.
 struct Job {
     path: PathBuf,
-    language: Language,
+    kind: Kind,
     config: std::sync::Arc<Config>,
+}
+
+/// What a file is: code, or a configuration file read for secrets.
+#[derive(Clone, Copy)]
+enum Kind {
+    Code(Language),
+    Config(ConfigKind),
+}
+
+impl Kind {
+    fn of(path: &Path) -> Option<Kind> {
+        Language::from_path(path)
+            .map(Kind::Code)
+            .or_else(|| ConfigKind::from_path(path).map(Kind::Config))
+    }
 }
 
 enum Outcome {
     Report {
         report: FileReport,
         fixed: usize,
+        /// Other files' changes the applied fixes make (`.gitignore`, `.env.example`).
+        changes: Vec<FileChange>,
         failures: Vec<String>,
     },
     Problem {
@@ -85,28 +103,25 @@ fn collect_jobs(args: &CheckArgs, warnings: &mut Vec<String>) -> Result<Vec<Job>
         let config = std::sync::Arc::new(configure(args, &path)?);
         if path.is_dir() {
             for file in files::walk(&path, &config) {
-                if let Some(language) = Language::from_path(&file)
+                if let Some(kind) = Kind::of(&file)
                     && seen.insert(file.clone())
                 {
                     jobs.push(Job {
                         path: file,
-                        language,
+                        kind,
                         config: config.clone(),
                     });
                 }
             }
-        } else if let Some(language) = Language::from_path(&path) {
+        } else if let Some(kind) = Kind::of(&path) {
             // A file named explicitly is analysed even if `exclude` matches it.
             if seen.insert(path.clone()) {
-                jobs.push(Job {
-                    path,
-                    language,
-                    config,
-                });
+                jobs.push(Job { path, kind, config });
             }
         } else {
             warnings.push(format!(
-                "{}: skipped: not a Python, TypeScript or JavaScript file",
+                "{}: skipped: not a Python, TypeScript or JavaScript file, an `.env` file, an \
+                 MCP configuration or a notebook",
                 path.display()
             ));
         }
@@ -123,14 +138,47 @@ fn check(args: &CheckArgs) -> Result<ExitCode> {
     // helper's effects: the files checked and the rest of their projects (a pre-commit hook
     // passes only the changed files). Unreadable files are reported by the analysis below.
     let index = Index::build(
-        jobs.iter()
-            .map(|job| (job.path.as_path(), job.language, job.config.as_ref())),
+        jobs.iter().filter_map(|job| match job.kind {
+            Kind::Code(language) => Some((job.path.as_path(), language, job.config.as_ref())),
+            Kind::Config(_) => None,
+        }),
         &cwd,
     );
-    let outcomes: Vec<Outcome> = jobs
+    let mut outcomes: Vec<Outcome> = jobs
         .par_iter()
         .map(|job| analyse_job(job, args, &cwd, &index))
         .collect();
+
+    // The fixes' changes to other files, each made once per project; then the configuration
+    // files are analysed again (a `.gitignore` entry settles what they hold).
+    let mut changes = Vec::new();
+    let mut updated = Vec::new();
+    for (job, outcome) in jobs.iter().zip(&mut outcomes) {
+        if let Outcome::Report { changes: made, .. } = outcome {
+            let root = files::project_root(&job.path);
+            changes.extend(made.drain(..).map(|change| (root.clone(), change)));
+        }
+    }
+    if !changes.is_empty() {
+        match apply_file_changes(&changes) {
+            Ok(written) => updated = written,
+            Err(e) => {
+                warnings.push(format!("{e:#}"));
+            }
+        }
+        let no_fix = CheckArgs {
+            fix: false,
+            ..args.clone()
+        };
+        for (job, outcome) in jobs.iter().zip(&mut outcomes) {
+            if let (Kind::Config(_), Outcome::Report { report, .. }) = (job.kind, &mut *outcome) {
+                let again = analyse_job(job, &no_fix, &cwd, &index);
+                if let Outcome::Report { report: fresh, .. } = again {
+                    *report = fresh;
+                }
+            }
+        }
+    }
 
     let mut reports = Vec::new();
     let mut io_errors = 0;
@@ -141,6 +189,7 @@ fn check(args: &CheckArgs) -> Result<ExitCode> {
                 report,
                 fixed: n,
                 failures,
+                ..
             } => {
                 fixed += n;
                 warnings.extend(failures);
@@ -172,6 +221,9 @@ fn check(args: &CheckArgs) -> Result<ExitCode> {
     for warning in &warnings {
         let _ = writeln!(stderr, "warning: {warning}");
     }
+    for file in &updated {
+        let _ = writeln!(stderr, "updated {}", display_path(file, &cwd));
+    }
     let mut stdout = std::io::stdout().lock();
     // A closed pipe (`agentlint check | head`) is not an error worth a panic.
     let _ = stdout.write_all(output.as_bytes());
@@ -188,19 +240,64 @@ fn check(args: &CheckArgs) -> Result<ExitCode> {
 
 /// Analyses a file's text with the workspace's summaries.
 fn analyse_text(job: &Job, text: &str, index: &Index) -> Analysis {
-    let tree = parse(text, job.language);
     let path = index.absolute(&job.path);
-    analyse(
-        SourceFile {
-            path: &path,
-            source: text,
-            tree: &tree,
-            language: job.language,
-            workspace: Some(index as &dyn Summaries),
-        },
-        &job.config.settings,
-        &job.config.knowledge,
-    )
+    match job.kind {
+        Kind::Code(language) => {
+            let tree = parse(text, language);
+            analyse(
+                SourceFile {
+                    path: &path,
+                    source: text,
+                    tree: &tree,
+                    language,
+                    workspace: Some(index as &dyn Summaries),
+                },
+                &job.config.settings,
+                &job.config.knowledge,
+            )
+        }
+        Kind::Config(kind) => analyse_config(
+            ConfigFile {
+                path: &path,
+                source: text,
+                kind,
+                committed: !files::is_git_ignored(&path),
+            },
+            &job.config.settings,
+            &job.config.knowledge,
+        ),
+    }
+}
+
+/// Makes the fixes' changes to other files: appends each missing line to its file under its
+/// project's root (creating the file). Returns the files written.
+fn apply_file_changes(changes: &[(PathBuf, FileChange)]) -> Result<Vec<PathBuf>> {
+    let mut written = Vec::new();
+    let mut done = HashSet::new();
+    for (root, change) in changes {
+        if !done.insert((root.clone(), change.clone())) {
+            continue;
+        }
+        let file = root.join(&change.file);
+        // A wider pattern (`*.env`, `.env*`) may ignore the path already.
+        if change.kind == LineKind::Ignore && files::is_git_ignored(&root.join(&change.line)) {
+            continue;
+        }
+        let existing = match std::fs::read_to_string(&file) {
+            Ok(text) => Some(text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(e).with_context(|| format!("{}: cannot read", file.display())),
+        };
+        let Some(addition) = change.append_to(existing.as_deref()) else {
+            continue;
+        };
+        let text = existing.unwrap_or_default() + &addition;
+        std::fs::write(&file, text).with_context(|| format!("{}: cannot write", file.display()))?;
+        if !written.contains(&file) {
+            written.push(file);
+        }
+    }
+    Ok(written)
 }
 
 fn analyse_job(job: &Job, args: &CheckArgs, cwd: &Path, index: &Index) -> Outcome {
@@ -216,6 +313,7 @@ fn analyse_job(job: &Job, args: &CheckArgs, cwd: &Path, index: &Index) -> Outcom
     let shown = display_path(&job.path, cwd);
     let mut text = source;
     let mut fixed = 0;
+    let mut changes: Vec<FileChange> = Vec::new();
     if args.fix {
         let original = text.clone();
         for _ in 0..MAX_FIX_ROUNDS {
@@ -233,6 +331,15 @@ fn analyse_job(job: &Job, args: &CheckArgs, cwd: &Path, index: &Index) -> Outcom
                 break;
             }
             fixed += applied.applied;
+            for change in applied.files {
+                if !changes.contains(&change) {
+                    changes.push(change);
+                }
+            }
+            // A fix that changes only other files is made once, after every file's.
+            if applied.text == text {
+                break;
+            }
             text = applied.text;
         }
         if text != original
@@ -259,6 +366,7 @@ fn analyse_job(job: &Job, args: &CheckArgs, cwd: &Path, index: &Index) -> Outcom
         report: FileReport::new(&job.path, cwd, text, analysis.diagnostics)
             .with_secrets(analysis.secrets),
         fixed,
+        changes,
         failures,
     }
 }

@@ -41,7 +41,7 @@ pub enum Format {
     Sarif,
 }
 
-#[derive(Debug, Args)]
+#[derive(Clone, Debug, Args)]
 pub struct CheckArgs {
     /// Files or directories to analyse. A directory is a project root: its configuration is
     /// resolved from it. [default: .]

@@ -1,7 +1,7 @@
 //! Code actions: quick fixes and suppressions read back from `Diagnostic.data`, and "fix all safe
 //! problems" combined from the last published analysis. Nothing here re-analyses.
 
-use agentlint_rules::{Applicability, compatible_fixes};
+use agentlint_rules::{Applicability, FileChange, LineKind, compatible_fixes};
 use tower_lsp_server::ls_types::*;
 
 use super::FIX_ALL_KIND;
@@ -23,18 +23,115 @@ fn wanted(params: &CodeActionParams, kind: &str) -> bool {
     }
 }
 
-/// A workspace edit that applies only to `version` of the document (clients refuse it otherwise).
-fn versioned_edit(uri: &Uri, version: i32, edits: Vec<TextEdit>) -> WorkspaceEdit {
+/// What a fix's changes to other files need: where the project is, what the editor has open,
+/// and what it can do.
+pub struct Files<'a> {
+    /// The project's root (see [`crate::files::project_root`]); `None` for an unsaved document.
+    pub root: Option<std::path::PathBuf>,
+    /// The text and version of a document the editor has open.
+    pub open: &'a dyn Fn(&Uri) -> Option<(String, i32)>,
+    /// Whether the client accepts `CreateFile` operations.
+    pub can_create: bool,
+    pub encoding: agentlint_rules::PositionEncoding,
+}
+
+/// A workspace edit that applies only to `version` of the document (clients refuse it otherwise),
+/// with the lines other files lack (each appended; a missing file created first).
+fn versioned_edit(
+    uri: &Uri,
+    version: i32,
+    edits: Vec<TextEdit>,
+    changes: &[FileChange],
+    files: &Files<'_>,
+) -> WorkspaceEdit {
+    let this = TextDocumentEdit {
+        text_document: OptionalVersionedTextDocumentIdentifier {
+            uri: uri.clone(),
+            version: Some(version),
+        },
+        edits: edits.into_iter().map(OneOf::Left).collect(),
+    };
+    let mut operations = Vec::new();
+    if let Some(root) = &files.root {
+        for change in changes {
+            operations.extend(file_change(root, change, files));
+        }
+    }
+    if operations.is_empty() {
+        return WorkspaceEdit {
+            document_changes: Some(DocumentChanges::Edits(vec![this])),
+            ..WorkspaceEdit::default()
+        };
+    }
+    let mut all = Vec::new();
+    if !this.edits.is_empty() {
+        all.push(DocumentChangeOperation::Edit(this));
+    }
+    all.extend(operations);
     WorkspaceEdit {
-        document_changes: Some(DocumentChanges::Edits(vec![TextDocumentEdit {
-            text_document: OptionalVersionedTextDocumentIdentifier {
-                uri: uri.clone(),
-                version: Some(version),
-            },
-            edits: edits.into_iter().map(OneOf::Left).collect(),
-        }])),
+        document_changes: Some(DocumentChanges::Operations(all)),
         ..WorkspaceEdit::default()
     }
+}
+
+/// The operations that give `root`'s file the change's line, if it lacks it.
+fn file_change(
+    root: &std::path::Path,
+    change: &FileChange,
+    files: &Files<'_>,
+) -> Vec<DocumentChangeOperation> {
+    // A wider pattern (`*.env`, `.env*`) may ignore the path already.
+    if change.kind == LineKind::Ignore && crate::files::is_git_ignored(&root.join(&change.line)) {
+        return Vec::new();
+    }
+    let path = root.join(&change.file);
+    let Some(target) = Uri::from_file_path(&path) else {
+        return Vec::new();
+    };
+    let (existing, version) = match (files.open)(&target) {
+        Some((text, version)) => (Some(text), Some(version)),
+        None => match std::fs::read_to_string(&path) {
+            Ok(text) => (Some(text), None),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (None, None),
+            // Unreadable: never overwrite what cannot be read.
+            Err(_) => return Vec::new(),
+        },
+    };
+    let Some(addition) = change.append_to(existing.as_deref()) else {
+        return Vec::new();
+    };
+    let mut operations = Vec::new();
+    let at = match &existing {
+        None => {
+            if !files.can_create {
+                return Vec::new();
+            }
+            operations.push(DocumentChangeOperation::Op(ResourceOp::Create(
+                CreateFile {
+                    uri: target.clone(),
+                    options: Some(CreateFileOptions {
+                        overwrite: Some(false),
+                        ignore_if_exists: Some(true),
+                    }),
+                    annotation_id: None,
+                },
+            )));
+            Position::new(0, 0)
+        }
+        Some(text) => {
+            let index = agentlint_rules::LineIndex::new(text);
+            let end = index.position(text, text.len(), files.encoding);
+            Position::new(end.line, end.column)
+        }
+    };
+    operations.push(DocumentChangeOperation::Edit(TextDocumentEdit {
+        text_document: OptionalVersionedTextDocumentIdentifier {
+            uri: target,
+            version,
+        },
+        edits: vec![OneOf::Left(TextEdit::new(Range::new(at, at), addition))],
+    }));
+    operations
 }
 
 fn quick_fix(
@@ -43,18 +140,24 @@ fn quick_fix(
     diagnostic: &Diagnostic,
     fix: LspFix,
     preferred: bool,
+    files: &Files<'_>,
 ) -> CodeActionOrCommand {
+    let changes: Vec<FileChange> = fix.files.iter().map(|c| c.change()).collect();
     CodeActionOrCommand::CodeAction(CodeAction {
         title: fix.title,
         kind: Some(CodeActionKind::QUICKFIX),
         diagnostics: Some(vec![diagnostic.clone()]),
-        edit: Some(versioned_edit(uri, version, fix.edits)),
+        edit: Some(versioned_edit(uri, version, fix.edits, &changes, files)),
         is_preferred: Some(preferred),
         ..CodeAction::default()
     })
 }
 
-pub fn code_actions(entry: &DocEntry, params: &CodeActionParams) -> Vec<CodeActionOrCommand> {
+pub fn code_actions(
+    entry: &DocEntry,
+    params: &CodeActionParams,
+    files: &Files<'_>,
+) -> Vec<CodeActionOrCommand> {
     let uri = &params.text_document.uri;
     let current = entry.latest();
     let mut actions = Vec::new();
@@ -77,17 +180,17 @@ pub fn code_actions(entry: &DocEntry, params: &CodeActionParams) -> Vec<CodeActi
             }
             if let Some(fix) = data.fix {
                 let preferred = is_safe(&fix);
-                actions.push(quick_fix(uri, current, diagnostic, fix, preferred));
+                actions.push(quick_fix(uri, current, diagnostic, fix, preferred, files));
             }
             if let Some(suppress) = data.suppress {
-                suppressions.push(quick_fix(uri, current, diagnostic, suppress, false));
+                suppressions.push(quick_fix(uri, current, diagnostic, suppress, false, files));
             }
         }
         // Fixes first, suppressions after them.
         actions.extend(suppressions);
     }
     if wanted(params, FIX_ALL_KIND)
-        && let Some(action) = fix_all(entry, uri)
+        && let Some(action) = fix_all(entry, uri, files)
     {
         actions.push(action);
     }
@@ -95,7 +198,7 @@ pub fn code_actions(entry: &DocEntry, params: &CodeActionParams) -> Vec<CodeActi
 }
 
 /// Every safe fix of the current version that can be applied together.
-fn fix_all(entry: &DocEntry, uri: &Uri) -> Option<CodeActionOrCommand> {
+fn fix_all(entry: &DocEntry, uri: &Uri, files: &Files<'_>) -> Option<CodeActionOrCommand> {
     let published = entry.published_current()?;
     let safe = published
         .diagnostics
@@ -112,10 +215,22 @@ fn fix_all(entry: &DocEntry, uri: &Uri) -> Option<CodeActionOrCommand> {
         encoding: published.encoding,
     };
     let edits: Vec<TextEdit> = fixes.iter().flat_map(|f| text.edits(f)).collect();
+    let mut changes: Vec<FileChange> = Vec::new();
+    for change in fixes.iter().flat_map(|f| f.files.iter()) {
+        if !changes.contains(change) {
+            changes.push(change.clone());
+        }
+    }
     Some(CodeActionOrCommand::CodeAction(CodeAction {
         title: format!("agentlint: fix all safe problems ({})", fixes.len()),
         kind: Some(CodeActionKind::new(FIX_ALL_KIND)),
-        edit: Some(versioned_edit(uri, published.version, edits)),
+        edit: Some(versioned_edit(
+            uri,
+            published.version,
+            edits,
+            &changes,
+            files,
+        )),
         ..CodeAction::default()
     }))
 }

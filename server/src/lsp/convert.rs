@@ -4,7 +4,8 @@ use std::ops::Range;
 
 use agentlint_rules::syntax::Language;
 use agentlint_rules::{
-    Applicability, Diagnostic, Fix, LineIndex, Place, PositionEncoding, Severity, suppress,
+    Applicability, ConfigKind, Diagnostic, FileChange, Fix, LineIndex, LineKind, Place,
+    PositionEncoding, Severity, suppress,
 };
 use serde::{Deserialize, Serialize};
 use tower_lsp_server::ls_types::{
@@ -71,6 +72,45 @@ pub struct LspFix {
     pub title: String,
     pub applicability: String,
     pub edits: Vec<TextEdit>,
+    /// Lines other files of the project must have (`.gitignore`, `.env.example`), resolved
+    /// against the disk when the action is requested.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<LspFileChange>,
+}
+
+/// A [`FileChange`] as stored in `Diagnostic.data`.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct LspFileChange {
+    pub file: String,
+    pub line: String,
+    /// `variable` or `ignore`.
+    pub kind: String,
+}
+
+impl LspFileChange {
+    fn of(change: &FileChange) -> Self {
+        Self {
+            file: change.file.clone(),
+            line: change.line.clone(),
+            kind: match change.kind {
+                LineKind::Variable => "variable",
+                LineKind::Ignore => "ignore",
+            }
+            .to_string(),
+        }
+    }
+
+    pub fn change(&self) -> FileChange {
+        FileChange {
+            file: self.file.clone(),
+            line: self.line.clone(),
+            kind: if self.kind == "ignore" {
+                LineKind::Ignore
+            } else {
+                LineKind::Variable
+            },
+        }
+    }
 }
 
 /// What `Diagnostic.data` carries: the fixes, ready to apply to the version they were computed
@@ -87,6 +127,7 @@ fn lsp_fix(text: &Text<'_>, fix: &Fix) -> LspFix {
         title: fix.title.clone(),
         applicability: fix.applicability.as_str().to_string(),
         edits: text.edits(fix),
+        files: fix.files.iter().map(LspFileChange::of).collect(),
     }
 }
 
@@ -96,18 +137,27 @@ pub struct Conversion<'a> {
     pub text: Text<'a>,
     pub tree: &'a Tree,
     pub language: Language,
+    /// Set for a configuration file (no syntax tree).
+    pub config: Option<ConfigKind>,
     pub version: i32,
 }
 
 impl Conversion<'_> {
     pub fn diagnostic(&self, d: &Diagnostic) -> lsp::Diagnostic {
-        let suppress = suppress::suppression_fix(
-            self.text.source,
-            self.tree,
-            self.language,
-            self.text.index,
-            d,
-        );
+        let suppress = match self.config {
+            None => suppress::suppression_fix(
+                self.text.source,
+                self.tree,
+                self.language,
+                self.text.index,
+                d,
+            ),
+            Some(ConfigKind::Env | ConfigKind::EnvTemplate) => {
+                suppress::suppression_fix_in_lines(self.text.index, d)
+            }
+            // JSON has no comments: `ignore` in the configuration, or per-file settings.
+            Some(_) => None,
+        };
         let data = DiagnosticData {
             version: self.version,
             fix: d.fix.as_ref().map(|f| lsp_fix(&self.text, f)),

@@ -30,6 +30,8 @@ struct Current {
 pub struct DocEntry {
     pub uri: Uri,
     pub path: Option<PathBuf>,
+    /// A configuration file read for secrets (a plain-text document), not code.
+    pub config: Option<agentlint_rules::ConfigKind>,
     current: Mutex<Current>,
     /// The newest version applied; analysis results for any other version are stale.
     latest: AtomicI32,
@@ -58,6 +60,7 @@ impl DocEntry {
         Self {
             uri,
             path,
+            config: None,
             current: Mutex::new(Current { document, version }),
             latest: AtomicI32::new(version),
             closed: AtomicBool::new(false),
@@ -66,6 +69,12 @@ impl DocEntry {
             published: Mutex::new(None),
             facts_cache: Mutex::new(FactsCache::default()),
         }
+    }
+
+    /// The same entry for a configuration file of `kind`.
+    pub fn with_config(mut self, kind: agentlint_rules::ConfigKind) -> Self {
+        self.config = Some(kind);
+        self
     }
 
     /// A ticket for an analysis being scheduled now.

@@ -61,6 +61,8 @@ struct State {
     workspace: Workspace,
     supports_progress: std::sync::atomic::AtomicBool,
     supports_watch_registration: std::sync::atomic::AtomicBool,
+    /// The client applies `CreateFile` in workspace edits (a fix creating `.env.example`).
+    supports_create: std::sync::atomic::AtomicBool,
 }
 
 impl Backend {
@@ -74,6 +76,7 @@ impl Backend {
                 workspace: Workspace::default(),
                 supports_progress: false.into(),
                 supports_watch_registration: false.into(),
+                supports_create: false.into(),
             }),
         }
     }
@@ -297,6 +300,9 @@ async fn update_summary(
     version: i32,
     encoding: PositionEncoding,
 ) {
+    if entry.config.is_some() {
+        return; // a configuration file has no functions
+    }
     tokio::time::sleep(SUMMARY_DELAY).await;
     let Some(path) = entry.path.clone() else {
         return;
@@ -371,6 +377,32 @@ fn analyse_entry(
         .unwrap_or_else(|| PathBuf::from(entry.uri.path().as_str()));
     let analysis = if resolved.excluded || !resolved.enabled {
         agentlint_rules::Analysis::default()
+    } else if let Some(kind) = entry.config {
+        // Whether git would commit the file decides whether its secrets are findings; it is
+        // read again on every analysis (a `.gitignore` change re-analyses open documents).
+        let committed = entry
+            .path
+            .as_deref()
+            .is_none_or(|p| !crate::files::is_git_ignored(p));
+        catch_unwind(AssertUnwindSafe(|| {
+            agentlint_rules::analyse_config(
+                agentlint_rules::ConfigFile {
+                    path: &path,
+                    source: &source,
+                    kind,
+                    committed,
+                },
+                &resolved.settings,
+                &resolved.knowledge,
+            )
+        }))
+        .unwrap_or_else(|_| {
+            messages.push(format!(
+                "agentlint: internal error analysing {}; please report this",
+                entry.uri.as_str()
+            ));
+            agentlint_rules::Analysis::default()
+        })
     } else {
         match catch_unwind(AssertUnwindSafe(|| {
             entry.with_facts_cache(|cache| {
@@ -415,6 +447,7 @@ fn analyse_entry(
         },
         tree: &tree,
         language: document.language(),
+        config: entry.config,
         version,
     };
     let lsp_diagnostics = analysis
@@ -501,6 +534,14 @@ impl LanguageServer for Backend {
         self.state
             .supports_watch_registration
             .store(watch, Ordering::Relaxed);
+        let create = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.workspace_edit.as_ref())
+            .and_then(|e| e.resource_operations.as_ref())
+            .is_some_and(|ops| ops.contains(&ResourceOperationKind::Create));
+        self.state.supports_create.store(create, Ordering::Relaxed);
         if let Some(options) = &params.initialization_options {
             let accepted = EditorSettings::from_json(options)
                 .and_then(|settings| self.state.workspace.set_editor_settings(settings));
@@ -577,10 +618,13 @@ impl LanguageServer for Backend {
         let path = item.uri.to_file_path().map(|p| p.into_owned());
         let language = Language::from_language_id(&item.language_id)
             .or_else(|| path.as_deref().and_then(Language::from_path));
-        let Some(language) = language else {
+        let config = path
+            .as_deref()
+            .and_then(agentlint_rules::ConfigKind::from_path);
+        if language.is_none() && config.is_none() {
             self.state.ignored.insert(item.uri);
             return; // not a language agentlint analyses
-        };
+        }
         if let Err(reason) = check_input(item.text.as_bytes()) {
             self.log(
                 MessageType::WARNING,
@@ -591,7 +635,11 @@ impl LanguageServer for Backend {
             return;
         }
         self.state.ignored.remove(&item.uri);
-        let opened = catch_unwind(AssertUnwindSafe(|| Document::new(&item.text, language)));
+        let opened = catch_unwind(AssertUnwindSafe(|| match language {
+            Some(language) => Document::new(&item.text, language),
+            // A configuration file is text: it is never parsed.
+            None => Document::plain(&item.text),
+        }));
         let Ok(document) = opened else {
             self.log(
                 MessageType::ERROR,
@@ -600,12 +648,11 @@ impl LanguageServer for Backend {
             .await;
             return;
         };
-        let entry = Arc::new(DocEntry::new(
-            item.uri.clone(),
-            path,
-            document,
-            item.version,
-        ));
+        let mut entry = DocEntry::new(item.uri.clone(), path, document, item.version);
+        if let (None, Some(kind)) = (language, config) {
+            entry = entry.with_config(kind);
+        }
+        let entry = Arc::new(entry);
         if let Some(old) = self.state.documents.insert(item.uri, entry.clone()) {
             old.close();
         }
@@ -809,8 +856,21 @@ impl LanguageServer for Backend {
         else {
             return Ok(None);
         };
-        let actions = catch_unwind(AssertUnwindSafe(|| actions::code_actions(&entry, &params)))
-            .unwrap_or_default();
+        let open = |uri: &Uri| {
+            let entry = self.state.documents.get(uri)?.value().clone();
+            let (document, version) = entry.snapshot()?;
+            Some((document.text(), version))
+        };
+        let files = actions::Files {
+            root: entry.path.as_deref().map(crate::files::project_root),
+            open: &open,
+            can_create: self.state.supports_create.load(Ordering::Relaxed),
+            encoding: self.encoding(),
+        };
+        let actions = catch_unwind(AssertUnwindSafe(|| {
+            actions::code_actions(&entry, &params, &files)
+        }))
+        .unwrap_or_default();
         Ok((!actions.is_empty()).then_some(actions))
     }
 }

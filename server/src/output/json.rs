@@ -41,6 +41,16 @@ struct JsonFix<'a> {
     title: &'a str,
     applicability: &'a str,
     edits: Vec<JsonEdit<'a>>,
+    /// Lines other files of the project get (relative to its root; each added at the end unless
+    /// the file has it). Omitted when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    files: Vec<JsonFileChange<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonFileChange<'a> {
+    file: &'a str,
+    line: &'a str,
 }
 
 #[derive(Serialize)]
@@ -81,6 +91,14 @@ fn diagnostic<'a>(report: &'a FileReport, d: &'a Diagnostic) -> JsonDiagnostic<'
                 .map(|e| JsonEdit {
                     range: range(report, &e.range),
                     new_text: &e.new_text,
+                })
+                .collect(),
+            files: fix
+                .files
+                .iter()
+                .map(|c| JsonFileChange {
+                    file: &c.file,
+                    line: &c.line,
                 })
                 .collect(),
         }),

@@ -1,7 +1,7 @@
 use tree_sitter::Node;
 
 use crate::diagnostic::Diagnostic;
-use crate::fix::{Applicability, Edit, Fix, python_qualified_reference};
+use crate::fix::{Applicability, Edit, FileChange, Fix, python_qualified_reference};
 use crate::rules::{Context, Rule, RuleMeta, declare_rule};
 use crate::secrets::{Found, SecretFormat, SecretRule, redact};
 use crate::syntax::{Family, Locator, node_text};
@@ -307,7 +307,7 @@ fn bound_name(string: Node<'_>, source: &str) -> Option<String> {
 }
 
 /// A binding's name as an environment variable's: `dbPassword`, `db_password` → `DB_PASSWORD`.
-pub(super) fn environment_name(name: &str) -> String {
+pub(crate) fn environment_name(name: &str) -> String {
     crate::secrets::words(name)
         .iter()
         .map(|w| w.to_ascii_uppercase())
@@ -331,9 +331,15 @@ pub(super) fn environment_fix(ctx: &Context<'_>, string: Node<'_>, name: &str) -
         string.start_byte()..string.end_byte(),
         lookup.clone(),
     ));
-    Some(Fix::new(
-        format!("Read it from the environment (`{lookup}`)"),
-        Applicability::Unsafe,
-        edits,
-    ))
+    // The variable is declared where the project's other developers look for it, and the
+    // `.env` that will hold its value is kept out of git.
+    Some(
+        Fix::new(
+            format!("Read it from the environment (`{lookup}`)"),
+            Applicability::Unsafe,
+            edits,
+        )
+        .with_file_change(FileChange::variable(".env.example", name))
+        .with_file_change(FileChange::ignore(".env")),
+    )
 }

@@ -6,5 +6,6 @@ mod keys;
 mod named;
 
 pub use flow::SecretSentToModelOrLog;
+pub(crate) use keys::environment_name;
 pub use keys::{CredentialsInUrl, HardcodedProviderKey, PrivateKeyMaterial};
 pub use named::HardcodedSecret;

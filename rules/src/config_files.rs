@@ -1,0 +1,522 @@
+//! Agent configuration and environment files: `.env*`, MCP client configurations and Jupyter
+//! notebooks. They are not code, so they have no syntax tree: their secrets are found in the
+//! text (the same formats as in code, AL301/AL303/AL304) and in `NAME=value` / `"NAME": "value"`
+//! entries whose name says the value is a secret (AL302).
+//!
+//! What matters in these files is whether they are committed. An `.env` that git ignores is
+//! exactly where keys belong, so nothing there is reported; the same `.env` without a
+//! `.gitignore` entry publishes every key in it with the next `git add .`. Whoever calls
+//! [`analyse_config`] says which (`ConfigFile::committed`): the rules never read the disk.
+
+use std::ops::Range;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use crate::analysis::{Analysis, Failure};
+use crate::diagnostic::Diagnostic;
+use crate::fix::{Applicability, Edit, FileChange, Fix};
+use crate::knowledge::Knowledge;
+use crate::rules::RuleMeta;
+use crate::rules::secrets::{
+    CredentialsInUrl, HardcodedProviderKey, HardcodedSecret, PrivateKeyMaterial,
+};
+use crate::secrets::{Found, SecretRule, redact};
+use crate::settings::Settings;
+use crate::suppress;
+use crate::syntax::{Language, LineIndex};
+
+/// The kinds of configuration file agentlint reads for secrets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ConfigKind {
+    /// `.env`, `.env.local`, `.env.production`, `.envrc`, `prod.env`: where keys belong, as long
+    /// as git ignores the file.
+    Env,
+    /// `.env.example`, `.env.sample`, `.env.template`, `.env.dist`: committed for others to copy,
+    /// so its values stay empty.
+    EnvTemplate,
+    /// MCP client configuration: `mcp.json` (`.cursor/`, `.vscode/`), `.mcp.json`,
+    /// `claude_desktop_config.json`; keys end up in the `env` blocks of its servers.
+    Mcp,
+    /// A Jupyter notebook: its cells and outputs are committed and shared as they are.
+    Notebook,
+}
+
+/// Name parts that make an environment file a template.
+const TEMPLATE_PARTS: &[&str] = &[
+    "example", "examples", "sample", "template", "dist", "defaults", "tpl", "skel",
+];
+
+impl ConfigKind {
+    /// The kind of a file by its name; `None` for code (analysed as code) and other files.
+    pub fn from_path(path: &Path) -> Option<Self> {
+        if Language::from_path(path).is_some() {
+            return None;
+        }
+        let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+        if name.ends_with(".ipynb") {
+            return Some(ConfigKind::Notebook);
+        }
+        if matches!(
+            name.as_str(),
+            "mcp.json" | ".mcp.json" | "mcp_config.json" | "claude_desktop_config.json"
+        ) {
+            return Some(ConfigKind::Mcp);
+        }
+        let is_env = name == ".env"
+            || name == ".envrc"
+            || name.starts_with(".env.")
+            || (name.ends_with(".env") && name.len() > 4);
+        if !is_env {
+            return None;
+        }
+        let template = name.split('.').any(|part| TEMPLATE_PARTS.contains(&part));
+        Some(if template {
+            ConfigKind::EnvTemplate
+        } else {
+            ConfigKind::Env
+        })
+    }
+
+    /// The LSP language identifiers editors give these files.
+    pub fn from_language_id(id: &str, path: Option<&Path>) -> Option<Self> {
+        let by_path = path.and_then(Self::from_path);
+        match id {
+            "dotenv" | "properties" | "shellscript" | "json" | "jsonc" | "plaintext" | "ini"
+            | "jupyter" => by_path,
+            _ => None,
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            ConfigKind::Env => "environment file",
+            ConfigKind::EnvTemplate => "environment template",
+            ConfigKind::Mcp => "MCP configuration",
+            ConfigKind::Notebook => "notebook",
+        }
+    }
+}
+
+/// A configuration file to analyse.
+#[derive(Clone, Copy, Debug)]
+pub struct ConfigFile<'a> {
+    pub path: &'a Path,
+    pub source: &'a str,
+    pub kind: ConfigKind,
+    /// Whether git would commit the file: `false` when a `.gitignore` excludes it. Nothing in an
+    /// ignored file is reported (that is where secrets belong).
+    pub committed: bool,
+}
+
+/// A secret found in a configuration file, before it becomes a diagnostic.
+struct Secret {
+    rule: &'static RuleMeta,
+    /// The key (for AL303, the PEM header).
+    range: Range<usize>,
+    /// What the message says it is: "An OpenAI API key, `sk-p…AbCd`," / "`DB_PASSWORD` holds a
+    /// secret (`abcd…wxyz`) and".
+    what: String,
+    /// The variable the value would be read from.
+    env: Option<String>,
+    /// For an entry `NAME=value` whose value is exactly the secret: the value's range.
+    value: Option<Range<usize>>,
+}
+
+/// Analyses a configuration file with the secret rules the settings enable.
+pub fn analyse_config(
+    file: ConfigFile<'_>,
+    settings: &Settings,
+    knowledge: &Knowledge,
+) -> Analysis {
+    let mut analysis = Analysis::default();
+    if !file.committed {
+        return analysis;
+    }
+    let secrets = &knowledge.secrets;
+    let found = match catch_unwind(AssertUnwindSafe(|| secrets.scan(file.source))) {
+        Ok(found) => found,
+        Err(_) => {
+            analysis.failures.push(Failure {
+                stage: "secrets",
+                message: "the secret scan panicked".to_string(),
+            });
+            return analysis;
+        }
+    };
+    let mut found_secrets: Vec<Secret> = Vec::new();
+    for f in &found {
+        let Some(format) = secrets.formats.get(f.format) else {
+            continue;
+        };
+        found_secrets.push(match format.rule {
+            SecretRule::ProviderKey => Secret {
+                rule: &HardcodedProviderKey::META,
+                range: f.range.clone(),
+                what: format!(
+                    "{}, `{}`,",
+                    crate::rules::description::capitalised(&format.provider),
+                    redact(&file.source[f.range.clone()])
+                ),
+                env: Some(entry_name(file.source, f).unwrap_or_else(|| format.env.clone())),
+                value: entry_value(file.source, &f.range),
+            },
+            SecretRule::PrivateKey => {
+                let text = &file.source[f.range.clone()];
+                let header = text[..text.find('\n').unwrap_or(text.len())].trim_end();
+                Secret {
+                    rule: &PrivateKeyMaterial::META,
+                    range: f.range.start..f.range.start + header.len(),
+                    what: format!("A private key (`{header}`)"),
+                    env: None,
+                    value: None,
+                }
+            }
+            SecretRule::UrlPassword => {
+                let url = &file.source[f.matched.clone()];
+                let password = &file.source[f.range.clone()];
+                let start = f.range.start - f.matched.start;
+                let shown = format!(
+                    "{}{}{}",
+                    &url[..start],
+                    redact(password),
+                    &url[start + password.len()..]
+                );
+                Secret {
+                    rule: &CredentialsInUrl::META,
+                    range: f.range.clone(),
+                    what: format!(
+                        "The URL `{}` has a password in it and",
+                        crate::rules::excerpt(&shown, 60)
+                    ),
+                    env: Some(format.env.clone()),
+                    value: None,
+                }
+            }
+        });
+    }
+    let mut masked: Vec<Range<usize>> = found.iter().map(|f| f.range.clone()).collect();
+    if !secrets.names.last.is_empty() {
+        for entry in entries(file.source, file.kind) {
+            let value_text = &file.source[entry.value.clone()];
+            let overlaps = found
+                .iter()
+                .any(|f| f.range.start < entry.value.end && entry.value.start < f.range.end);
+            if overlaps
+                || !secrets.names.matches(&file.source[entry.name.clone()])
+                || !secrets.names.value_looks_secret(value_text, secrets)
+            {
+                continue;
+            }
+            let name = &file.source[entry.name.clone()];
+            masked.push(entry.value.clone());
+            found_secrets.push(Secret {
+                rule: &HardcodedSecret::META,
+                range: entry.value.clone(),
+                what: format!("`{name}` holds a secret (`{}`), and it", redact(value_text)),
+                env: Some(crate::rules::secrets::environment_name(name)),
+                value: entry.whole.then(|| entry.value.clone()),
+            });
+        }
+    }
+    for secret in found_secrets {
+        if !settings.is_enabled(secret.rule) {
+            continue;
+        }
+        let (message, fix) = explain(&file, &secret);
+        let mut diagnostic = Diagnostic::new(secret.rule, secret.range, message).with_fix(fix);
+        diagnostic.severity = settings.severity_of(diagnostic.rule, diagnostic.severity);
+        analysis.diagnostics.push(diagnostic);
+    }
+    if matches!(file.kind, ConfigKind::Env | ConfigKind::EnvTemplate) {
+        let suppressions = suppress::collect_in_lines(file.source, '#');
+        let index = LineIndex::new(file.source);
+        suppress::filter_lines(&mut analysis.diagnostics, &suppressions, &index);
+    }
+    analysis.diagnostics.sort_by(|a, b| {
+        (a.range.start, a.range.end, a.rule.code).cmp(&(b.range.start, b.range.end, b.rule.code))
+    });
+    masked.sort_by_key(|r| (r.start, r.end));
+    analysis.secrets = masked;
+    analysis
+}
+
+/// The file's name as a `.gitignore` pattern: `.env`; `.cursor/mcp.json` for a client's folder.
+fn ignore_pattern(path: &Path) -> String {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let folder = path
+        .parent()
+        .and_then(Path::file_name)
+        .map(|n| n.to_string_lossy().into_owned());
+    match folder {
+        Some(folder) if matches!(folder.as_str(), ".cursor" | ".vscode" | ".claude") => {
+            format!("{folder}/{name}")
+        }
+        _ => name,
+    }
+}
+
+/// The message and fix for a secret in a file of this kind.
+fn explain(file: &ConfigFile<'_>, secret: &Secret) -> (String, Option<Fix>) {
+    let name = file
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let what = &secret.what;
+    let env = secret.env.as_deref().unwrap_or("…");
+    match file.kind {
+        ConfigKind::Env => {
+            let pattern = ignore_pattern(file.path);
+            (
+                format!(
+                    "{what} is in `{name}`, which no `.gitignore` excludes: the next `git add .` \
+                     commits it for anyone who can read the repository. Add `{pattern}` to \
+                     `.gitignore` (if the file was ever committed, also revoke the key and \
+                     `git rm --cached {name}`)."
+                ),
+                Some(
+                    Fix::new(
+                        format!("Add `{pattern}` to .gitignore"),
+                        Applicability::Safe,
+                        Vec::new(),
+                    )
+                    .with_file_change(FileChange::ignore(&pattern)),
+                ),
+            )
+        }
+        ConfigKind::EnvTemplate => (
+            format!(
+                "{what} is in `{name}`, a template committed for others to copy: anyone who \
+                 can read the repository can use it. Leave the value empty (`{env}=`), keep the \
+                 real one in `.env` (which git ignores), and revoke this one."
+            ),
+            secret.value.clone().map(|value| {
+                Fix::new(
+                    "Leave the value empty",
+                    Applicability::Unsafe,
+                    vec![Edit::replace(value, "")],
+                )
+                .with_file_change(FileChange::ignore(".env"))
+            }),
+        ),
+        ConfigKind::Mcp => {
+            let pattern = ignore_pattern(file.path);
+            (
+                format!(
+                    "{what} is in the MCP configuration `{pattern}`, which no `.gitignore` \
+                     excludes: committed, it is readable by anyone who can read the repository. \
+                     Let the MCP client take it from your environment or prompt for it (see its \
+                     documentation for variable references), or keep this file out of git."
+                ),
+                Some(
+                    Fix::new(
+                        format!("Add `{pattern}` to .gitignore"),
+                        Applicability::Unsafe,
+                        Vec::new(),
+                    )
+                    .with_file_change(FileChange::ignore(&pattern)),
+                ),
+            )
+        }
+        ConfigKind::Notebook => (
+            format!(
+                "{what} is in the notebook `{name}`, whose cells and outputs are committed and \
+                 shared as they are. Clear it from the cell and its outputs, read it from the \
+                 environment (`os.environ[\"{env}\"]`), and revoke this one."
+            ),
+            None,
+        ),
+    }
+}
+
+/// An entry binding a name to a value.
+struct Entry {
+    name: Range<usize>,
+    value: Range<usize>,
+    /// The value is the whole right-hand side (so emptying it leaves `NAME=`).
+    whole: bool,
+}
+
+fn regex(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
+    cell.get_or_init(|| {
+        #[allow(clippy::expect_used)]
+        Regex::new(pattern).expect("built-in pattern is valid")
+    })
+}
+
+/// `NAME=value` lines of an environment file (`export` allowed, values quoted or not).
+fn env_line() -> &'static Regex {
+    static CELL: OnceLock<Regex> = OnceLock::new();
+    regex(
+        &CELL,
+        r#"(?m)^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.\-]*)[ \t]*=[ \t]*("[^"\n]*"|'[^'\n]*'|[^ \t\r\n#][^\r\n]*?)?[ \t]*(?:[ \t]#[^\n]*)?\r?$"#,
+    )
+}
+
+/// `"NAME": "value"` in JSON (values without escapes).
+fn json_pair() -> &'static Regex {
+    static CELL: OnceLock<Regex> = OnceLock::new();
+    regex(
+        &CELL,
+        r#""([A-Za-z_][A-Za-z0-9_.\-]*)"[ \t]*:[ \t]*"([^"\\\n]*)""#,
+    )
+}
+
+/// `name = "value"`, `name="value"`, `"name": "value"` in a notebook's code, where every line is
+/// itself a JSON string (so its quotes are escaped).
+fn notebook_binding() -> &'static Regex {
+    static CELL: OnceLock<Regex> = OnceLock::new();
+    regex(
+        &CELL,
+        r#"(?:\\"|')?([A-Za-z_][A-Za-z0-9_]*)(?:\\"|')?[ \t]*[:=][ \t]*(?:\\"([^"\\\n]*)\\"|'([^'\\\n]*)')"#,
+    )
+}
+
+fn entries(source: &str, kind: ConfigKind) -> Vec<Entry> {
+    let mut out = Vec::new();
+    match kind {
+        ConfigKind::Env | ConfigKind::EnvTemplate => {
+            for captures in env_line().captures_iter(source) {
+                let (Some(name), Some(value)) = (captures.get(1), captures.get(2)) else {
+                    continue;
+                };
+                let quoted = value.as_str().starts_with(['"', '\'']) && value.as_str().len() >= 2;
+                let range = if quoted {
+                    value.start() + 1..value.end() - 1
+                } else {
+                    value.range()
+                };
+                out.push(Entry {
+                    name: name.range(),
+                    value: range,
+                    whole: true,
+                });
+            }
+        }
+        ConfigKind::Mcp => {
+            for captures in json_pair().captures_iter(source) {
+                if let (Some(name), Some(value)) = (captures.get(1), captures.get(2)) {
+                    out.push(Entry {
+                        name: name.range(),
+                        value: value.range(),
+                        whole: true,
+                    });
+                }
+            }
+        }
+        ConfigKind::Notebook => {
+            for captures in notebook_binding().captures_iter(source) {
+                let name = captures.get(1);
+                let value = captures.get(2).or_else(|| captures.get(3));
+                if let (Some(name), Some(value)) = (name, value) {
+                    out.push(Entry {
+                        name: name.range(),
+                        value: value.range(),
+                        whole: false,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The name of the `NAME=` / `"NAME":` entry a key is the value of, if it is one.
+fn entry_name(source: &str, found: &Found) -> Option<String> {
+    let line_start = source[..found.range.start].rfind('\n').map_or(0, |i| i + 1);
+    let before = source[line_start..found.range.start].trim_end_matches(['"', '\'', ' ']);
+    let before = before
+        .strip_suffix('=')
+        .or_else(|| before.strip_suffix(':'))?;
+    let name: String = before
+        .trim_end_matches(['"', ' '])
+        .chars()
+        .rev()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let valid = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+    valid.then(|| crate::rules::secrets::environment_name(&name))
+}
+
+/// The key's range when it is the whole value of an `.env` line (`NAME=key`, `NAME="key"`).
+fn entry_value(source: &str, key: &Range<usize>) -> Option<Range<usize>> {
+    env_line()
+        .captures_iter(source)
+        .filter_map(|c| c.get(2))
+        .find(|v| v.start() <= key.start && key.end <= v.end())
+        .and_then(|v| {
+            let text = v.as_str();
+            let inner = if text.starts_with(['"', '\'']) && text.len() >= 2 {
+                v.start() + 1..v.end() - 1
+            } else {
+                v.range()
+            };
+            (inner == *key).then_some(inner)
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_by_name() {
+        let kind = |p: &str| ConfigKind::from_path(Path::new(p));
+        assert_eq!(kind(".env"), Some(ConfigKind::Env));
+        assert_eq!(kind("app/.env.local"), Some(ConfigKind::Env));
+        assert_eq!(kind(".envrc"), Some(ConfigKind::Env));
+        assert_eq!(kind("prod.env"), Some(ConfigKind::Env));
+        assert_eq!(kind(".env.example"), Some(ConfigKind::EnvTemplate));
+        assert_eq!(kind(".env.local.sample"), Some(ConfigKind::EnvTemplate));
+        assert_eq!(kind(".cursor/mcp.json"), Some(ConfigKind::Mcp));
+        assert_eq!(kind("claude_desktop_config.json"), Some(ConfigKind::Mcp));
+        assert_eq!(kind("demo.ipynb"), Some(ConfigKind::Notebook));
+        assert_eq!(kind("env.ts"), None);
+        assert_eq!(kind(".env.ts"), None);
+        assert_eq!(kind("package.json"), None);
+        assert_eq!(kind("environment.yml"), None);
+        assert_eq!(
+            kind(".env"),
+            ConfigKind::from_language_id("dotenv", Some(Path::new(".env")))
+        );
+    }
+
+    #[test]
+    fn env_entries_and_their_values() {
+        let source = "A=1\nexport B = \"two words\"\nC='x' # note\n# D=4\nE=five#six\nF=\n";
+        let found: Vec<(&str, &str)> = entries(source, ConfigKind::Env)
+            .iter()
+            .map(|e| (&source[e.name.clone()], &source[e.value.clone()]))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("A", "1"),
+                ("B", "two words"),
+                ("C", "x"),
+                ("E", "five#six")
+            ]
+        );
+    }
+
+    #[test]
+    fn gitignore_patterns() {
+        assert_eq!(ignore_pattern(Path::new("/p/.env.local")), ".env.local");
+        assert_eq!(
+            ignore_pattern(Path::new("/p/.cursor/mcp.json")),
+            ".cursor/mcp.json"
+        );
+    }
+}

@@ -20,6 +20,14 @@ declare_rule! {
     /// The message never shows the key: only the provider and its first and last four
     /// characters at most, in every output (editor, terminal, JSON, SARIF).
     ///
+    /// Agent configuration files are read too, as text: `.env` files (`.env.local`, `.envrc`,
+    /// `prod.env`), templates (`.env.example`, `.env.sample`), MCP client configurations
+    /// (`mcp.json`, `.cursor/mcp.json`, `.vscode/mcp.json`, `.mcp.json`,
+    /// `claude_desktop_config.json`) and Jupyter notebooks. A key in one that git ignores is
+    /// where keys belong and is not reported; the same file without a `.gitignore` entry is
+    /// committed by the next `git add .`, and is. A template is committed by design, so any
+    /// real key in it is reported.
+    ///
     /// ## Why is this bad?
     /// A key in the source is in every copy of it: the repository and its history, forks,
     /// published packages, notebooks shared for help, screenshots, and the context of any AI
@@ -41,8 +49,16 @@ declare_rule! {
     /// ## Fix safety
     /// When the key is a whole string literal, agentlint offers to replace it with an
     /// environment lookup named after the provider's usual variable (`os.environ["OPENAI_API_KEY"]`,
-    /// adding `import os`; `process.env.OPENAI_API_KEY` in JavaScript and TypeScript). The fix is
-    /// **unsafe**: the program needs the variable set from then on. It does not revoke the key.
+    /// adding `import os`; `process.env.OPENAI_API_KEY` in JavaScript and TypeScript). In the same
+    /// edit it adds `OPENAI_API_KEY=` to the project's `.env.example` (created if missing) and
+    /// `.env` to its `.gitignore` unless git ignores it already (the project is the nearest
+    /// directory with `.git`). The fix is **unsafe**: the program needs the variable set from
+    /// then on. It does not revoke the key.
+    ///
+    /// In a committed `.env` file, the fix adds the file to `.gitignore` (**safe**: it changes
+    /// no program; a file committed before stays in history, so revoke the key). In a template,
+    /// it empties the value (**unsafe**). MCP configurations and notebooks have no automatic fix
+    /// (JSON has no comments: leave such a file out with `exclude` in `agentlint.toml`).
     ///
     /// ## References
     /// - CWE-798: Use of Hard-coded Credentials

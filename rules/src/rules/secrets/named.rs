@@ -21,6 +21,11 @@ declare_rule! {
     /// paths, text with spaces, names that only mention a secret (`max_tokens`, `token_count`,
     /// `secret_name`, `password_hash`), and keys of known formats (AL301 reports those).
     ///
+    /// Entries of agent configuration files are read the same way: `NAME=value` lines of `.env`
+    /// files and templates, `"NAME": "value"` entries of MCP client configurations (the `env`
+    /// blocks of their servers), assignments in notebook cells. As for AL301, a file git ignores
+    /// reports nothing.
+    ///
     /// ## Why is this bad?
     /// A password or token in the source travels with every copy of it (the repository and its
     /// history, forks, packages, notebooks, the context of AI assistants reading the file), and
@@ -40,7 +45,8 @@ declare_rule! {
     /// When the value is a whole string literal, agentlint offers to read it from an environment
     /// variable named after the binding (`os.environ["DB_PASSWORD"]`, `process.env.AUTH_TOKEN`,
     /// adding `import os`). The fix is **unsafe**: the program needs the variable set from then
-    /// on. Rotate the secret as well: it stays in the history.
+    /// on. Rotate the secret as well: it stays in the history. The same edit declares the
+    /// variable in `.env.example` and keeps `.env` out of git (see AL301).
     ///
     /// ## References
     /// - CWE-798: Use of Hard-coded Credentials

@@ -14,6 +14,8 @@ declare_rule! {
     /// logs (`print`, `logging.info`, `logger.debug`, `console.log`), or put into what the model
     /// reads (a `messages`, `prompt`, `input`, `instructions` or `system` argument or property),
     /// directly or through a variable assigned from the read in the same function or module.
+    /// Reads under other names count too (`from os import environ as env`, `import os as system`,
+    /// `import { env } from "node:process"`).
     /// How code reads the environment and which arguments the model reads are data
     /// (`[secret_flow]` in `rules/data/secrets.toml`); the logging calls are `[[logging]]` in
     /// `rules/data/sinks.toml`.
@@ -83,28 +85,7 @@ fn reads<'t>(ctx: &Context<'_>, locator: &Locator<'t>) -> Vec<Read<'t>> {
             ) {
                 continue;
             }
-            // `key = os.environ[...]`, `const key = process.env.X`, `key = os.getenv(...) or ""`.
-            let bound = Some(node).and_then(|node| {
-                let mut node = node;
-                for _ in 0..4 {
-                    let parent = node.parent()?;
-                    let target = match parent.kind() {
-                        "assignment" => parent.child_by_field_name("left"),
-                        "variable_declarator" => parent.child_by_field_name("name"),
-                        _ => None,
-                    };
-                    if let Some(target) = target {
-                        return (target.kind() == "identifier").then(|| {
-                            (
-                                node_text(target, ctx.source).to_string(),
-                                locator.enclosing_function(target),
-                            )
-                        });
-                    }
-                    node = parent;
-                }
-                None
-            });
+            let bound = bound_of(node, ctx, locator);
             found.push(Read {
                 variable: name.as_str().to_string(),
                 range: whole.range(),
@@ -112,7 +93,128 @@ fn reads<'t>(ctx: &Context<'_>, locator: &Locator<'t>) -> Vec<Read<'t>> {
             });
         }
     }
+    aliased_reads(ctx, locator, &mut found);
     found
+}
+
+/// `key = os.environ[...]`, `const key = process.env.X`, `key = os.getenv(...) or ""`: the name
+/// a read is assigned to, and the function the assignment is in.
+fn bound_of<'t>(
+    node: Node<'t>,
+    ctx: &Context<'_>,
+    locator: &Locator<'t>,
+) -> Option<(String, Option<Node<'t>>)> {
+    let mut node = node;
+    for _ in 0..4 {
+        let parent = node.parent()?;
+        let target = match parent.kind() {
+            "assignment" => parent.child_by_field_name("left"),
+            "variable_declarator" => parent.child_by_field_name("name"),
+            _ => None,
+        };
+        if let Some(target) = target {
+            return (target.kind() == "identifier").then(|| {
+                (
+                    node_text(target, ctx.source).to_string(),
+                    locator.enclosing_function(target),
+                )
+            });
+        }
+        node = parent;
+    }
+    None
+}
+
+/// What the environment is, once names are resolved through imports and aliases
+/// (`from os import environ as env`, `import os as system`, `import { env } from "node:process"`).
+fn is_environment(resolved: &str) -> bool {
+    matches!(
+        resolved,
+        "os.environ" | "process.env" | "node:process.env" | "process.env.default"
+    )
+}
+
+/// Reads the text patterns miss because the environment has another name here: found from the
+/// words that end a secret's name, resolving what is subscripted, called or accessed.
+fn aliased_reads<'t>(ctx: &Context<'_>, locator: &Locator<'t>, found: &mut Vec<Read<'t>>) {
+    let secrets = &ctx.knowledge.secrets;
+    let family = ctx.language.family();
+    let string_text = |node: Node<'_>| -> Option<String> {
+        matches!(node.kind(), "string" | "template_string").then(|| {
+            node_text(node, ctx.source)
+                .trim_matches(|c| c == '"' || c == '\'' || c == '`')
+                .to_string()
+        })
+    };
+    for hit in secrets.name_hits(ctx.source) {
+        let Some(mut node) = locator.descendant(hit.start, hit.end) else {
+            continue;
+        };
+        for _ in 0..4 {
+            let read = match node.kind() {
+                // env["KEY"], process.env["KEY"]
+                "subscript" | "subscript_expression" => {
+                    let object = node
+                        .child_by_field_name("value")
+                        .or_else(|| node.child_by_field_name("object"));
+                    let key = node
+                        .child_by_field_name("subscript")
+                        .or_else(|| node.child_by_field_name("index"));
+                    object
+                        .filter(|o| {
+                            ctx.facts
+                                .resolve_in(*o, ctx.source, family)
+                                .is_some_and(|r| is_environment(&r))
+                        })
+                        .and(key)
+                        .and_then(string_text)
+                }
+                // env.KEY
+                "member_expression" => node
+                    .child_by_field_name("object")
+                    .filter(|o| {
+                        ctx.facts
+                            .resolve_in(*o, ctx.source, family)
+                            .is_some_and(|r| is_environment(&r))
+                    })
+                    .and(node.child_by_field_name("property"))
+                    .map(|p| node_text(p, ctx.source).to_string()),
+                // getenv("KEY"), env.get("KEY")
+                "call" => {
+                    let function = node.child_by_field_name("function");
+                    let environment = function
+                        .and_then(|f| ctx.facts.resolve_in(f, ctx.source, family))
+                        .is_some_and(|r| r == "os.getenv" || r == "os.environ.get");
+                    let first = node
+                        .child_by_field_name("arguments")
+                        .and_then(|a| a.named_child(0));
+                    environment.then_some(first).flatten().and_then(string_text)
+                }
+                _ => None,
+            };
+            if let Some(variable) = read {
+                let range = node.start_byte()..node.end_byte();
+                let known = found
+                    .iter()
+                    .any(|r| r.range.start < range.end && range.start < r.range.end);
+                if !known
+                    && secrets.names.matches(&variable)
+                    && !secrets.flow.not_secret.iter().any(|n| *n == variable)
+                {
+                    found.push(Read {
+                        variable,
+                        range,
+                        bound: bound_of(node, ctx, locator),
+                    });
+                }
+                break;
+            }
+            let Some(parent) = node.parent() else {
+                break;
+            };
+            node = parent;
+        }
+    }
 }
 
 /// The argument nodes of a call that end up somewhere a secret must not: all of a logging

@@ -199,7 +199,7 @@ fn aliased_reads<'t>(ctx: &Context<'_>, locator: &Locator<'t>, found: &mut Vec<R
                     .any(|r| r.range.start < range.end && range.start < r.range.end);
                 if !known
                     && secrets.names.matches(&variable)
-                    && !secrets.flow.not_secret.iter().any(|n| *n == variable)
+                    && !secrets.flow.not_secret.contains(&variable)
                 {
                     found.push(Read {
                         variable,

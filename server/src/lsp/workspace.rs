@@ -211,7 +211,12 @@ impl Workspace {
         let mut all = Vec::new();
         for root in self.roots() {
             let config = self.config_for_root(&root, warnings);
-            all.extend(files::walk(&root, &config));
+            // Code only: configuration files have no functions to summarise.
+            all.extend(
+                files::walk(&root, &config)
+                    .into_iter()
+                    .filter(|p| Language::from_path(p).is_some()),
+            );
         }
         all.sort();
         all.dedup();

@@ -148,7 +148,30 @@ pub fn analyse_with_rules(
             });
             Vec::new()
         });
+    let flows = catch_unwind(AssertUnwindSafe(|| {
+        crate::privacy::flows(
+            file.source,
+            &facts,
+            file.language.family(),
+            &knowledge.providers,
+        )
+    }))
+    .unwrap_or_else(|panic| {
+        analysis.failures.push(Failure {
+            stage: "privacy",
+            message: panic_message(&panic),
+        });
+        Vec::new()
+    });
+    let wants_privacy = enabled.iter().any(|r| r.meta().code.starts_with("AL40"));
+    let privacy = if flows.is_empty() || !wants_privacy {
+        None
+    } else {
+        file.workspace.and_then(|w| w.privacy(file.path))
+    };
     let ctx = Context {
+        flows: &flows,
+        privacy: privacy.as_deref(),
         secrets: &secrets,
         path: file.path,
         source: file.source,

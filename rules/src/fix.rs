@@ -80,6 +80,11 @@ pub enum LineKind {
     /// A `.gitignore` pattern: a line is the pattern (with or without a leading `/`). Whoever
     /// applies it may also check whether git ignores the path already (a wider pattern).
     Ignore,
+    /// A whole new file (`line` is its text): made only when the file does not exist.
+    Create,
+    /// A block of lines appended (`line` is the block): present when the file already has its
+    /// first line.
+    Append,
 }
 
 impl FileChange {
@@ -101,8 +106,38 @@ impl FileChange {
         }
     }
 
+    /// A new file with `text`, unless it exists.
+    pub fn create(file: &str, text: &str) -> Self {
+        Self {
+            file: file.to_string(),
+            line: text.to_string(),
+            kind: LineKind::Create,
+        }
+    }
+
+    /// `block` at the end of `file`, unless the file has its first line.
+    pub fn append(file: &str, block: &str) -> Self {
+        Self {
+            file: file.to_string(),
+            line: block.to_string(),
+            kind: LineKind::Append,
+        }
+    }
+
     /// Whether `text` (the file's current content) has the line already.
     pub fn is_present(&self, text: &str) -> bool {
+        match self.kind {
+            LineKind::Create => return true,
+            LineKind::Append => {
+                let first = self
+                    .line
+                    .lines()
+                    .find(|l| !l.trim().is_empty())
+                    .unwrap_or("");
+                return text.lines().any(|l| l.trim() == first.trim());
+            }
+            LineKind::Variable | LineKind::Ignore => {}
+        }
         text.lines().map(str::trim).any(|line| match self.kind {
             LineKind::Variable => {
                 let line = line.strip_prefix("export ").unwrap_or(line).trim_start();
@@ -116,18 +151,29 @@ impl FileChange {
                     || line.strip_prefix('/') == Some(self.line.as_str())
                     || line.strip_suffix('/') == Some(self.line.as_str())
             }
+            LineKind::Create | LineKind::Append => false,
         })
     }
 
     /// The text to append to a file whose content is `existing` (`None`: it does not exist),
     /// or `None` when it has the line already.
     pub fn append_to(&self, existing: Option<&str>) -> Option<String> {
+        let line = self.line.trim_end_matches('\n');
         match existing {
             Some(text) if self.is_present(text) => None,
-            Some(text) if !text.is_empty() && !text.ends_with('\n') => {
-                Some(format!("\n{}\n", self.line))
+            // A block is set off by a blank line.
+            Some(text) if self.kind == LineKind::Append && !text.is_empty() => {
+                let gap = if text.ends_with("\n\n") {
+                    ""
+                } else if text.ends_with('\n') {
+                    "\n"
+                } else {
+                    "\n\n"
+                };
+                Some(format!("{gap}{line}\n"))
             }
-            _ => Some(format!("{}\n", self.line)),
+            Some(text) if !text.is_empty() && !text.ends_with('\n') => Some(format!("\n{line}\n")),
+            _ => Some(format!("{line}\n")),
         }
     }
 }

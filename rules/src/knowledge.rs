@@ -26,6 +26,10 @@ const BUILTIN_TABLES: &[(&str, &str)] = &[
         "rules/data/secrets.toml",
         include_str!("../data/secrets.toml"),
     ),
+    (
+        "rules/data/providers.toml",
+        include_str!("../data/providers.toml"),
+    ),
 ];
 
 /// What a call does.
@@ -515,6 +519,10 @@ struct DataFile {
     secret_names: Option<crate::secrets::SecretNames>,
     #[serde(default)]
     secret_flow: Option<crate::secrets::SecretFlowRecord>,
+    #[serde(default)]
+    provider: Vec<crate::privacy::ProviderRecord>,
+    #[serde(default)]
+    kinds: Option<std::collections::HashMap<String, String>>,
 }
 
 /// A shell program and the flag after which it takes a command line (`sh -c`).
@@ -740,6 +748,8 @@ pub struct Knowledge {
     pub sandboxes: Vec<Sandbox>,
     /// AL301–AL304: secret formats and placeholders.
     pub secrets: crate::secrets::Secrets,
+    /// AL401–AL403: third parties that receive users' data, and their SDK entry points.
+    pub providers: crate::privacy::Providers,
     /// AL202: the project's own sandbox prefix (config `sandbox.command`), offered as a fix.
     pub sandbox_command: Option<Vec<String>>,
     /// Sink indexes by family, then by resolved call name.
@@ -923,6 +933,19 @@ impl Knowledge {
                     file.secret,
                     file.placeholder,
                     file.known_example,
+                    &compile_here,
+                )
+                .map_err(|message| KnowledgeError {
+                    origin: origin.to_string(),
+                    message,
+                })?;
+        }
+        if !file.provider.is_empty() || file.kinds.is_some() {
+            let compile_here = |p: &str| compile(origin, p).map_err(|e| e.message);
+            self.providers
+                .add(
+                    file.provider,
+                    file.kinds.map(|k| k.into_iter().collect()),
                     &compile_here,
                 )
                 .map_err(|message| KnowledgeError {

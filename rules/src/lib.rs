@@ -10,6 +10,7 @@ pub mod diagnostic;
 pub mod facts;
 pub mod fix;
 pub mod knowledge;
+pub mod privacy;
 pub mod rules;
 pub mod secrets;
 pub mod settings;

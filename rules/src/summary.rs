@@ -67,6 +67,17 @@ pub struct FileSummary {
     pub path: PathBuf,
     pub language: Language,
     pub functions: Vec<FunctionSummary>,
+    /// Where the file sends data to third parties (AL401–AL403), for the project's view.
+    pub flows: Vec<SummaryFlow>,
+}
+
+/// A flow of a file: its recipient, 1-based line and callee.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SummaryFlow {
+    pub recipient: crate::privacy::Recipient,
+    pub line: u32,
+    pub callee: String,
+    pub configured: bool,
 }
 
 /// The URL host written in a call's text.
@@ -151,6 +162,7 @@ impl FileSummary {
             path,
             language,
             functions,
+            flows: Vec::new(),
         }
     }
 
@@ -177,7 +189,21 @@ impl FileSummary {
     ) -> FileSummary {
         let locator = Locator::new(tree);
         let capabilities = Capabilities::compute(source, &locator, language, facts, knowledge);
-        FileSummary::new(path, source, facts, language, &capabilities)
+        let mut summary = FileSummary::new(path, source, facts, language, &capabilities);
+        let flows = crate::privacy::flows(source, facts, language.family(), &knowledge.providers);
+        if !flows.is_empty() {
+            let index = LineIndex::new(source);
+            summary.flows = flows
+                .into_iter()
+                .map(|f| SummaryFlow {
+                    recipient: f.recipient,
+                    line: u32::try_from(index.line_of(f.range.start) + 1).unwrap_or(u32::MAX),
+                    callee: f.callee,
+                    configured: f.configured,
+                })
+                .collect();
+        }
+        summary
     }
 
     /// A top-level function (not a method) by name: the first defined.
@@ -191,6 +217,14 @@ impl FileSummary {
 /// The summaries of the workspace's files, by normalized path (see [`normalize`]).
 pub trait Summaries: Sync {
     fn summary(&self, path: &Path) -> Option<Arc<FileSummary>>;
+
+    /// The privacy view of the project `importer` belongs to (its notice and every file's
+    /// flows), when the caller knows the project. `None`: unknown, and the privacy rules stay
+    /// silent rather than guess.
+    fn privacy(&self, importer: &Path) -> Option<Arc<crate::privacy::ProjectPrivacy>> {
+        let _ = importer;
+        None
+    }
 }
 
 impl<S: std::hash::BuildHasher + Sync> Summaries

@@ -46,15 +46,27 @@ pub fn is_analysable(path: &Path) -> bool {
 }
 
 /// The root of the project `path` belongs to: the nearest directory above it with `.git`;
-/// failing that, the nearest with a `.gitignore`; failing that, its own directory. Fixes that
-/// touch `.gitignore` or `.env.example` touch the ones here.
+/// failing that, the nearest with a `.gitignore`, `pyproject.toml`, `package.json` or
+/// agentlint configuration; failing that, its own directory. Fixes that touch `.gitignore`,
+/// `.env.example` or `PRIVACY.md` touch the ones here, and its privacy notice is looked for here.
 pub fn project_root(path: &Path) -> PathBuf {
     let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     let dir = path.parent().unwrap_or(&path);
-    for marker in [".git", ".gitignore"] {
-        if let Some(root) = dir.ancestors().find(|d| d.join(marker).exists()) {
-            return root.to_path_buf();
-        }
+    if let Some(root) = dir.ancestors().find(|d| d.join(".git").exists()) {
+        return root.to_path_buf();
+    }
+    let markers = [
+        ".gitignore",
+        "pyproject.toml",
+        "package.json",
+        "agentlint.toml",
+        ".agentlint.toml",
+    ];
+    if let Some(root) = dir
+        .ancestors()
+        .find(|d| markers.iter().any(|m| d.join(m).exists()))
+    {
+        return root.to_path_buf();
     }
     dir.to_path_buf()
 }

@@ -6,3 +6,4 @@ pub mod config;
 pub mod files;
 pub mod lsp;
 pub mod output;
+pub mod privacy;

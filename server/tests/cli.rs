@@ -202,7 +202,7 @@ fn rule_lists_and_documents() {
     assert_eq!(doc.status.code(), Some(0));
     assert!(stdout(&doc).starts_with("# AL203 dynamic-code-execution\n"));
     assert!(stdout(&doc).contains("## Why is this bad?"));
-    let planned = run(&["rule", "AL401"], &fixtures());
+    let planned = run(&["rule", "AL403"], &fixtures());
     assert_eq!(planned.status.code(), Some(2));
     assert!(stderr(&planned).contains("not implemented"));
     assert_eq!(run(&["rule", "AL999"], &fixtures()).status.code(), Some(2));
@@ -476,4 +476,77 @@ fn fix_changes_gitignore_and_env_example() {
         std::fs::read_to_string(root.join(".gitignore")).unwrap(),
         "__pycache__/\n.env\n"
     );
+}
+
+/// AL401/AL402 on fixture projects: no notice, a complete notice, a stale one, a README section,
+/// and a project that only talks to local models.
+#[test]
+fn privacy_notices_golden() {
+    let dir = fixtures().join("privacy");
+    let mut report = String::new();
+    for project in ["none", "complete", "stale", "readme", "local"] {
+        let output = run(&["check", "--select", "AL4", project], &dir);
+        report.push_str(&format!("== {project} (exit {:?})\n", output.status.code()));
+        report.push_str(&stdout(&output));
+    }
+    insta::assert_snapshot!(report);
+}
+
+/// The generated notice, and the section appended to a stale one, are accepted by the rules.
+#[test]
+fn privacy_fixes_are_accepted_by_the_rules() {
+    for project in ["none", "stale"] {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join(project);
+        copy_dir(&fixtures().join("privacy").join(project), &root);
+        let before = run(&["check", "--select", "AL4", "."], &root);
+        assert_eq!(before.status.code(), Some(1), "{}", stdout(&before));
+        let fixed = run(
+            &["check", "--select", "AL4", "--fix", "--unsafe-fixes", "."],
+            &root,
+        );
+        assert_eq!(
+            fixed.status.code(),
+            Some(0),
+            "{}{}",
+            stdout(&fixed),
+            stderr(&fixed)
+        );
+        let notice = std::fs::read_to_string(root.join("PRIVACY.md")).unwrap();
+        let after = run(&["check", "--select", "AL4", "."], &root);
+        assert_eq!(after.status.code(), Some(0), "{}\n{notice}", stdout(&after));
+        if project == "none" {
+            for name in [
+                "OpenAI",
+                "Anthropic",
+                "LangSmith",
+                "`agent.py:5`",
+                "`web/chat.ts:7`",
+            ] {
+                assert!(notice.contains(name), "{name}: {notice}");
+            }
+            assert!(notice.contains("TODO"));
+            insta::assert_snapshot!("generated_privacy_notice", notice);
+        } else {
+            assert!(
+                notice.starts_with("# Privacy\n\nThis assistant sends"),
+                "{notice}"
+            );
+            assert!(notice.contains("### DeepSeek") && notice.contains("### Anthropic"));
+        }
+    }
+}
+
+#[allow(clippy::unwrap_used)]
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
 }

@@ -866,7 +866,11 @@ fn env_files_and_the_workspace_part_of_the_key_fix() {
         3,
         &format!("from openai import OpenAI\n\nclient = OpenAI(api_key=\"{key}\")\n"),
     );
-    let found = client.diagnostics(&agent, Some(3));
+    let found: Vec<Value> = client
+        .diagnostics(&agent, Some(3))
+        .into_iter()
+        .filter(|d| d["code"] == "AL301")
+        .collect();
     assert_eq!(found.len(), 1, "{found:#?}");
     let actions = actions_for(&mut client, &agent, &found[0]);
     let fix = actions
@@ -908,4 +912,95 @@ fn env_files_and_the_workspace_part_of_the_key_fix() {
         let piece = std::str::from_utf8(window).unwrap();
         assert!(!seen.contains(piece), "the protocol shows `{piece}`");
     }
+}
+
+/// The privacy notice is a workspace file: AL401 offers to create it (a draft naming every
+/// recipient), and creating or editing it on disk updates the open documents' findings.
+#[test]
+fn privacy_notice_changes_update_open_documents() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir(root.join(".git")).unwrap();
+    let (mut client, _) = LspClient::start(creating_client(), Some(root), json!({}));
+    let agent = file_uri(&root.join("agent.py"));
+    let text = "import anthropic\nfrom openai import OpenAI\n\nchat = OpenAI()\nclaude = anthropic.Anthropic()\n";
+    client.open(&agent, "python", 1, text);
+    let found = client.diagnostics(&agent, Some(1));
+    assert_eq!(
+        ranges(&found),
+        [
+            ("AL401".to_string(), 3, 7, 3, 13),
+            ("AL401".to_string(), 4, 9, 4, 28),
+        ]
+    );
+    let actions = actions_for(&mut client, &agent, &found[0]);
+    let create = actions
+        .iter()
+        .find(|a| {
+            a["title"]
+                .as_str()
+                .unwrap()
+                .starts_with("Create PRIVACY.md")
+        })
+        .unwrap_or_else(|| panic!("{actions:#?}"));
+    let operations = operations(create);
+    let notice = file_uri(&root.join("PRIVACY.md"));
+    assert_eq!(operations[0]["kind"], "create");
+    assert_eq!(operations[0]["uri"], notice);
+    let draft = operations[1]["edits"][0]["newText"].as_str().unwrap();
+    assert!(
+        draft.contains("### OpenAI") && draft.contains("### Anthropic"),
+        "{draft}"
+    );
+    assert!(
+        draft.contains("`agent.py:4`") && draft.contains("`agent.py:5`"),
+        "{draft}"
+    );
+
+    // A notice that names only OpenAI: Anthropic is missing from it.
+    std::fs::write(
+        root.join("PRIVACY.md"),
+        "# Privacy\n\nMessages go to OpenAI.\n",
+    )
+    .unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": notice, "type": 1 }] }),
+    );
+    let found = client.diagnostics_where(&agent, 1, |d| d.len() == 1 && d[0]["code"] == "AL402");
+    assert_eq!(ranges(&found), [("AL402".to_string(), 4, 9, 4, 28)]);
+    let actions = actions_for(&mut client, &agent, &found[0]);
+    let append = actions
+        .iter()
+        .find(|a| a["title"] == "Add Anthropic to PRIVACY.md")
+        .unwrap_or_else(|| panic!("{actions:#?}"));
+    let edit = &operations_of(append)[0];
+    assert_eq!(edit["textDocument"]["uri"], notice);
+    assert_eq!(
+        edit["edits"][0]["range"]["start"],
+        json!({ "line": 3, "character": 0 })
+    );
+    assert!(
+        edit["edits"][0]["newText"]
+            .as_str()
+            .unwrap()
+            .starts_with("\n### Anthropic\n")
+    );
+
+    // Naming both settles it.
+    std::fs::write(
+        root.join("PRIVACY.md"),
+        "# Privacy\n\nMessages go to OpenAI and Anthropic.\n",
+    )
+    .unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": notice, "type": 2 }] }),
+    );
+    client.diagnostics_where(&agent, 1, <[_]>::is_empty);
+    assert!(client.shutdown().success());
+}
+
+fn operations_of(action: &Value) -> Vec<Value> {
+    operations(action)
 }

@@ -3,6 +3,7 @@
 
 pub mod description;
 pub mod execution;
+pub mod privacy;
 pub mod secrets;
 
 use std::path::Path;
@@ -53,6 +54,11 @@ pub struct Context<'a> {
     pub knowledge: &'a Knowledge,
     /// The secrets in the source (found once per file, for AL301–AL305).
     pub secrets: &'a [crate::secrets::Found],
+    /// Where the file sends data to third parties (AL401–AL403).
+    pub flows: &'a [crate::privacy::Flow],
+    /// The project's privacy notice and flows, when known (only looked up for a file with
+    /// flows).
+    pub privacy: Option<&'a crate::privacy::ProjectPrivacy>,
 }
 
 pub trait Rule: Send + Sync {
@@ -131,6 +137,8 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &secrets::PrivateKeyMaterial,
         &secrets::CredentialsInUrl,
         &secrets::SecretSentToModelOrLog,
+        &privacy::MissingPrivacyNotice,
+        &privacy::PrivacyNoticeMissingRecipient,
     ]
 }
 

@@ -144,6 +144,16 @@ fn check(args: &CheckArgs) -> Result<ExitCode> {
         }),
         &cwd,
     );
+    let mut index = index;
+    index.roots = if args.paths.is_empty() {
+        vec![cwd.clone()]
+    } else {
+        args.paths
+            .iter()
+            .filter(|p| p.is_dir())
+            .map(|p| cwd.join(p))
+            .collect()
+    };
     let mut outcomes: Vec<Outcome> = jobs
         .par_iter()
         .map(|job| analyse_job(job, args, &cwd, &index))
@@ -155,7 +165,7 @@ fn check(args: &CheckArgs) -> Result<ExitCode> {
     let mut updated = Vec::new();
     for (job, outcome) in jobs.iter().zip(&mut outcomes) {
         if let Outcome::Report { changes: made, .. } = outcome {
-            let root = files::project_root(&job.path);
+            let root = index.root_for(&job.path);
             changes.extend(made.drain(..).map(|change| (root.clone(), change)));
         }
     }
@@ -170,8 +180,19 @@ fn check(args: &CheckArgs) -> Result<ExitCode> {
             fix: false,
             ..args.clone()
         };
+        // A new notice settles the privacy findings; a `.gitignore` entry, the configuration
+        // files'.
+        index.forget_privacy();
         for (job, outcome) in jobs.iter().zip(&mut outcomes) {
-            if let (Kind::Config(_), Outcome::Report { report, .. }) = (job.kind, &mut *outcome) {
+            let Outcome::Report { report, .. } = &mut *outcome else {
+                continue;
+            };
+            let affected = matches!(job.kind, Kind::Config(_))
+                || report
+                    .diagnostics
+                    .iter()
+                    .any(|d| d.rule.code.starts_with("AL40"));
+            if affected {
                 let again = analyse_job(job, &no_fix, &cwd, &index);
                 if let Outcome::Report { report: fresh, .. } = again {
                     *report = fresh;

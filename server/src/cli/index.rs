@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use agentlint_rules::privacy::ProjectPrivacy;
 use agentlint_rules::summary::normalize;
 use agentlint_rules::{FileSummary, Language, Summaries};
 use rayon::prelude::*;
@@ -16,6 +17,10 @@ use crate::files;
 pub struct Index {
     pub cwd: PathBuf,
     summaries: HashMap<PathBuf, Arc<FileSummary>>,
+    /// The privacy view of each project root, made the first time a file of it asks.
+    privacy: std::sync::Mutex<HashMap<PathBuf, Arc<ProjectPrivacy>>>,
+    /// The directories checked: each is a project root.
+    pub roots: Vec<PathBuf>,
 }
 
 impl Summaries for Index {
@@ -23,6 +28,22 @@ impl Summaries for Index {
         self.summaries
             .get(&normalize(&self.cwd.join(path)))
             .cloned()
+    }
+
+    fn privacy(&self, importer: &Path) -> Option<Arc<ProjectPrivacy>> {
+        let root = self.root_for(importer);
+        let mut cache = self
+            .privacy
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let view = cache.entry(root.clone()).or_insert_with(|| {
+            Arc::new(crate::privacy::project_privacy(
+                &root,
+                crate::privacy::find_notice(&root),
+                self.summaries.iter().map(|(k, v)| (k.clone(), v.clone())),
+            ))
+        });
+        Some(view.clone())
     }
 }
 
@@ -63,7 +84,22 @@ impl Index {
         Index {
             cwd: cwd.to_path_buf(),
             summaries,
+            privacy: std::sync::Mutex::new(HashMap::new()),
+            roots: Vec::new(),
         }
+    }
+
+    /// Forgets the privacy views (after `--fix` wrote a notice).
+    pub fn forget_privacy(&self) {
+        self.privacy
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clear();
+    }
+
+    /// The project a file belongs to (see [`crate::privacy::root_for`]).
+    pub fn root_for(&self, path: &Path) -> PathBuf {
+        crate::privacy::root_for(&self.cwd.join(path), &self.roots)
     }
 
     /// A file's path as the analysis sees it: absolute, so that imports resolve from the file's

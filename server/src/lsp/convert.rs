@@ -83,7 +83,7 @@ pub struct LspFix {
 pub struct LspFileChange {
     pub file: String,
     pub line: String,
-    /// `variable` or `ignore`.
+    /// `variable`, `ignore`, `create` or `append`.
     pub kind: String,
 }
 
@@ -95,6 +95,8 @@ impl LspFileChange {
             kind: match change.kind {
                 LineKind::Variable => "variable",
                 LineKind::Ignore => "ignore",
+                LineKind::Create => "create",
+                LineKind::Append => "append",
             }
             .to_string(),
         }
@@ -104,10 +106,11 @@ impl LspFileChange {
         FileChange {
             file: self.file.clone(),
             line: self.line.clone(),
-            kind: if self.kind == "ignore" {
-                LineKind::Ignore
-            } else {
-                LineKind::Variable
+            kind: match self.kind.as_str() {
+                "ignore" => LineKind::Ignore,
+                "create" => LineKind::Create,
+                "append" => LineKind::Append,
+                _ => LineKind::Variable,
             },
         }
     }

@@ -197,6 +197,10 @@ impl Backend {
             "**/.agentlint.toml",
             "**/pyproject.toml",
             "**/.gitignore",
+            // A privacy notice (AL401/AL402): PRIVACY.md, docs/privacy*, a README section.
+            "**/*{privacy,PRIVACY,Privacy}*",
+            "**/*{privacy,PRIVACY,Privacy}*/**",
+            "**/{README,readme,Readme}*",
         ];
         let options = DidChangeWatchedFilesRegistrationOptions {
             watchers: patterns
@@ -715,6 +719,11 @@ impl LanguageServer for Backend {
     async fn did_save(&self, params: DidSaveTextDocumentParams) {
         if let Some(path) = params.text_document.uri.to_file_path() {
             let path = path.into_owned();
+            if crate::privacy::may_be_notice(&path) {
+                self.state.workspace.index.forget_notices();
+                self.reanalyse_all();
+                return;
+            }
             let state = self.state.clone();
             let changed =
                 tokio::task::spawn_blocking(move || state.workspace.index_file(&path)).await;
@@ -783,6 +792,7 @@ impl LanguageServer for Backend {
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
         let mut config_changed = false;
+        let mut notice_changed = false;
         let mut changed_sources = Vec::new();
         for change in params.changes {
             let Some(path) = change.uri.to_file_path().map(|p| p.into_owned()) else {
@@ -794,9 +804,15 @@ impl LanguageServer for Backend {
                 .unwrap_or_default();
             if crate::config::CONFIG_FILES.contains(&name) || name == ".gitignore" {
                 config_changed = true;
+            } else if crate::privacy::may_be_notice(&path) {
+                self.state.workspace.index.forget_notices();
+                notice_changed = true;
             } else if Language::from_path(&path).is_some() {
                 changed_sources.push(path);
             }
+        }
+        if notice_changed && !config_changed {
+            self.reanalyse_all();
         }
         if config_changed {
             self.state.workspace.reload_configs();
@@ -862,7 +878,10 @@ impl LanguageServer for Backend {
             Some((document.text(), version))
         };
         let files = actions::Files {
-            root: entry.path.as_deref().map(crate::files::project_root),
+            root: entry
+                .path
+                .as_deref()
+                .map(|p| self.state.workspace.index.root_for(p)),
             open: &open,
             can_create: self.state.supports_create.load(Ordering::Relaxed),
             encoding: self.encoding(),

@@ -76,11 +76,31 @@ pub struct Resolved {
 
 /// The summaries of the workspace's files by normalized path: what cross-file facts come from.
 #[derive(Default)]
-pub struct Index(DashMap<PathBuf, Arc<FileSummary>>);
+pub struct Index(
+    DashMap<PathBuf, Arc<FileSummary>>,
+    /// Each project root's privacy notice, read from disk once (forgotten when a file that may
+    /// be a notice changes).
+    DashMap<PathBuf, Option<agentlint_rules::privacy::Notice>>,
+    /// The workspace folders: each is a project root.
+    RwLock<Vec<PathBuf>>,
+);
 
 impl Summaries for Index {
     fn summary(&self, path: &Path) -> Option<Arc<FileSummary>> {
         self.0.get(path).map(|s| s.value().clone())
+    }
+
+    fn privacy(&self, importer: &Path) -> Option<Arc<agentlint_rules::privacy::ProjectPrivacy>> {
+        let root = self.root_for(importer);
+        let notice = self
+            .1
+            .entry(root.clone())
+            .or_insert_with(|| crate::privacy::find_notice(&root))
+            .clone();
+        let summaries = self.0.iter().map(|e| (e.key().clone(), e.value().clone()));
+        Some(Arc::new(crate::privacy::project_privacy(
+            &root, notice, summaries,
+        )))
     }
 }
 
@@ -93,6 +113,17 @@ impl Index {
         }
         self.0.insert(key, Arc::new(summary));
         true
+    }
+
+    /// The project a file belongs to (see [`crate::privacy::root_for`]).
+    pub fn root_for(&self, path: &Path) -> PathBuf {
+        let roots = self.2.read().map(|r| r.clone()).unwrap_or_default();
+        crate::privacy::root_for(path, &roots)
+    }
+
+    /// Forgets the notices read so far (a file that may be one changed).
+    pub fn forget_notices(&self) {
+        self.1.clear();
     }
 
     /// Forgets a file; whether it was there.
@@ -124,6 +155,10 @@ pub type Warnings = Vec<String>;
 
 impl Workspace {
     pub fn set_roots(&self, roots: Vec<PathBuf>) {
+        if let Ok(mut r) = self.index.2.write() {
+            r.clone_from(&roots);
+        }
+        self.index.forget_notices();
         if let Ok(mut r) = self.roots.write() {
             *r = roots;
         }

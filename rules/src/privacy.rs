@@ -1,0 +1,580 @@
+//! Where users' data goes: the third parties a project's code sends to (LLM providers, hosted
+//! vector stores, tracing, analytics), found from the SDK entry points it calls
+//! (`rules/data/providers.toml`), and what the project's privacy notice says about them.
+//!
+//! Which files are the notice, and reading them, is the caller's: the rules get a
+//! [`ProjectPrivacy`] through [`crate::Summaries::privacy`].
+
+use std::ops::Range;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use rustc_hash::FxHashMap as HashMap;
+use serde::Deserialize;
+
+use crate::facts::FileFacts;
+use crate::syntax::Family;
+
+/// `[[provider]]` in a data file.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ProviderRecord {
+    id: String,
+    name: String,
+    #[serde(default)]
+    aliases: Vec<String>,
+    kind: String,
+    #[serde(default)]
+    hosts: Vec<String>,
+    #[serde(default)]
+    python: Vec<String>,
+    #[serde(default)]
+    javascript: Vec<String>,
+    #[serde(default)]
+    entry: Vec<EntryRecord>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct EntryRecord {
+    language: String,
+    call: String,
+    argument: Option<String>,
+}
+
+/// A third party that receives data.
+#[derive(Clone, Debug)]
+pub struct Provider {
+    pub id: String,
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub kind: String,
+    pub hosts: Vec<String>,
+}
+
+/// An entry point: a call (or the prefix of calls) that sends to a provider.
+#[derive(Clone, Debug)]
+struct Entry {
+    provider: usize,
+    prefix: String,
+    /// The first argument (a string) must match.
+    argument: Option<regex::Regex>,
+}
+
+/// The providers and their entry points.
+#[derive(Clone, Debug, Default)]
+pub struct Providers {
+    pub list: Vec<Provider>,
+    /// What each kind of recipient receives (`[kinds]`).
+    pub kinds: HashMap<String, String>,
+    entries: HashMap<Family, Vec<Entry>>,
+}
+
+impl Providers {
+    pub(crate) fn add(
+        &mut self,
+        records: Vec<ProviderRecord>,
+        kinds: Option<HashMap<String, String>>,
+        compile: &dyn Fn(&str) -> Result<regex::Regex, String>,
+    ) -> Result<(), String> {
+        for (kind, text) in kinds.unwrap_or_default() {
+            self.kinds.insert(kind, text);
+        }
+        for record in records {
+            let index = match self.list.iter().position(|p| p.id == record.id) {
+                Some(i) => i,
+                None => {
+                    self.list.push(Provider {
+                        id: record.id.clone(),
+                        name: record.name.clone(),
+                        aliases: Vec::new(),
+                        kind: record.kind.clone(),
+                        hosts: Vec::new(),
+                    });
+                    self.list.len() - 1
+                }
+            };
+            let provider = &mut self.list[index];
+            provider.aliases.extend(record.aliases);
+            provider.hosts.extend(record.hosts);
+            for (family, prefixes) in [
+                (Family::Python, record.python),
+                (Family::JavaScript, record.javascript),
+            ] {
+                for prefix in prefixes {
+                    self.entries.entry(family).or_default().push(Entry {
+                        provider: index,
+                        prefix,
+                        argument: None,
+                    });
+                }
+            }
+            for entry in record.entry {
+                let family = match entry.language.as_str() {
+                    "python" => Family::Python,
+                    "javascript" => Family::JavaScript,
+                    other => {
+                        return Err(format!(
+                            "provider `{}`: unknown language `{other}`",
+                            record.id
+                        ));
+                    }
+                };
+                self.entries.entry(family).or_default().push(Entry {
+                    provider: index,
+                    prefix: entry.call,
+                    argument: entry.argument.as_deref().map(compile).transpose()?,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// What a provider's kind of recipient receives.
+    pub fn sends(&self, provider: &Provider) -> &str {
+        self.kinds
+            .get(&provider.kind)
+            .map_or("the data the code passes to it", String::as_str)
+    }
+
+    /// The provider whose API host is `host` (or a subdomain of it).
+    fn by_host(&self, host: &str) -> Option<usize> {
+        let host = host.to_ascii_lowercase();
+        self.list.iter().position(|p| {
+            p.hosts
+                .iter()
+                .any(|h| host == *h || host.ends_with(&format!(".{h}")))
+        })
+    }
+}
+
+/// Who receives the data.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Recipient {
+    /// A provider of the table (its index in [`Providers::list`]).
+    Provider(usize),
+    /// An OpenAI-compatible service at a host no provider claims.
+    Host(String),
+}
+
+impl Recipient {
+    /// How messages and the notice name it.
+    pub fn name(&self, providers: &Providers) -> String {
+        match self {
+            Recipient::Provider(i) => providers
+                .list
+                .get(*i)
+                .map_or_else(|| "a third party".to_string(), |p| p.name.clone()),
+            Recipient::Host(host) => format!("the service at {host}"),
+        }
+    }
+}
+
+/// A place where the code sends data to a third party.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Flow {
+    pub recipient: Recipient,
+    /// The call's callee (where a diagnostic points).
+    pub range: Range<usize>,
+    /// The callee as written (`OpenAI`, `client.chat.completions.create`).
+    pub callee: String,
+    /// The client's `base_url` is set from a variable: the data may go elsewhere than the
+    /// provider, so whether a notice names the right recipient cannot be checked.
+    pub configured: bool,
+}
+
+/// Whether a resolved name is `prefix` or is under it.
+fn under(resolved: &str, prefix: &str) -> bool {
+    resolved == prefix
+        || resolved
+            .strip_prefix(prefix)
+            .is_some_and(|rest| rest.starts_with(['.', '#', '/']))
+}
+
+/// Where a client is pointed at another service.
+fn base_url_pattern() -> &'static regex::Regex {
+    static PATTERN: OnceLock<regex::Regex> = OnceLock::new();
+    PATTERN.get_or_init(|| {
+        #[allow(clippy::expect_used)]
+        regex::Regex::new(
+            r#"\b(?:base_url|baseURL|baseUrl|api_base|openai_api_base|base_path|endpoint_url)\s*[=:]\s*(?:["'`](?P<url>[^"'`]*)["'`])?"#,
+        )
+        .expect("valid pattern")
+    })
+}
+
+/// What a `base_url` argument says about the recipient.
+enum Redirect {
+    /// None given: the provider's own service.
+    None,
+    /// A local or private address: no third party.
+    Local,
+    /// A known host or another service.
+    To(Recipient),
+    /// Not a literal: unknown (configured elsewhere).
+    Configured,
+}
+
+fn is_local(host: &str) -> bool {
+    let host = host.to_ascii_lowercase();
+    host == "localhost"
+        || host.ends_with(".localhost")
+        || host.ends_with(".local")
+        || host == "host.docker.internal"
+        || host == "0.0.0.0"
+        || host.starts_with("127.")
+        || host.starts_with("10.")
+        || host.starts_with("192.168.")
+        || (host.starts_with("172.")
+            && host
+                .split('.')
+                .nth(1)
+                .and_then(|n| n.parse::<u8>().ok())
+                .is_some_and(|n| (16..=31).contains(&n)))
+        || host == "[::1]"
+        || host == "::1"
+}
+
+fn redirect(arguments: &str, providers: &Providers) -> Redirect {
+    let Some(captures) = base_url_pattern().captures(arguments) else {
+        return Redirect::None;
+    };
+    let Some(url) = captures.name("url") else {
+        return Redirect::Configured;
+    };
+    let url = url.as_str();
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let authority = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = if authority.starts_with('[') {
+        authority.split_inclusive(']').next().unwrap_or(authority)
+    } else {
+        authority.split(':').next().unwrap_or(authority)
+    };
+    if host.is_empty() || host.contains(['{', '$']) {
+        return Redirect::Configured;
+    }
+    if is_local(host) {
+        return Redirect::Local;
+    }
+    match providers.by_host(host) {
+        Some(i) => Redirect::To(Recipient::Provider(i)),
+        None => Redirect::To(Recipient::Host(host.to_ascii_lowercase())),
+    }
+}
+
+/// The places a file sends data to third parties, in source order.
+pub fn flows(source: &str, facts: &FileFacts, family: Family, providers: &Providers) -> Vec<Flow> {
+    let Some(entries) = providers.entries.get(&family) else {
+        return Vec::new();
+    };
+    // Where each client class is constructed with another base URL: its methods send there.
+    let mut classes: HashMap<String, (Option<Recipient>, bool)> = HashMap::default();
+    let mut out = Vec::new();
+    for call in &facts.calls {
+        let Some(resolved) = call.resolved.as_deref() else {
+            continue;
+        };
+        let entry = entries
+            .iter()
+            .filter(|e| under(resolved, &e.prefix))
+            .filter(|e| {
+                e.argument.as_ref().is_none_or(|pattern| {
+                    call.arguments
+                        .first()
+                        .and_then(|a| source.get(a.range.clone()))
+                        .map(|text| text.trim_matches(|c| c == '"' || c == '\'' || c == '`'))
+                        .is_some_and(|text| pattern.is_match(text))
+                })
+            })
+            .max_by_key(|e| e.prefix.len());
+        let Some(entry) = entry else {
+            continue;
+        };
+        let arguments = source
+            .get(call.callee_range.end..call.range.end)
+            .unwrap_or_default();
+        let (class, method) = match resolved.split_once('#') {
+            Some((class, method)) => (class, Some(method)),
+            None => (resolved, None),
+        };
+        let own = Recipient::Provider(entry.provider);
+        let (recipient, configured) = match (method, redirect(arguments, providers)) {
+            // A method of a client constructed here goes where the construction pointed it.
+            (Some(_), _) if classes.contains_key(class) => classes[class].clone(),
+            (_, Redirect::Local) => (None, false),
+            (_, Redirect::To(recipient)) => (Some(recipient), false),
+            (_, Redirect::None) => (Some(own), false),
+            (_, Redirect::Configured) => (Some(own), true),
+        };
+        if method.is_none() {
+            // The first construction decides (a second one elsewhere is usually the same).
+            classes
+                .entry(class.to_string())
+                .or_insert((recipient.clone(), configured));
+        }
+        if let Some(recipient) = recipient {
+            out.push(Flow {
+                recipient,
+                range: call.callee_range.clone(),
+                callee: call.callee.clone().unwrap_or_else(|| resolved.to_string()),
+                configured,
+            });
+        }
+    }
+    // Decorators that send (`@traceable` traces every call of the function to LangSmith).
+    for function in &facts.functions {
+        for decorator in &function.decorators {
+            let Some(resolved) = decorator.resolved.as_deref() else {
+                continue;
+            };
+            let entry = entries
+                .iter()
+                .filter(|e| e.argument.is_none() && under(resolved, &e.prefix))
+                .max_by_key(|e| e.prefix.len());
+            if let Some(entry) = entry {
+                out.push(Flow {
+                    recipient: Recipient::Provider(entry.provider),
+                    range: decorator.range.clone(),
+                    callee: decorator
+                        .callee
+                        .clone()
+                        .map_or_else(|| resolved.to_string(), |c| format!("@{c}")),
+                    configured: false,
+                });
+            }
+        }
+    }
+    out.sort_by_key(|f| f.range.start);
+    out
+}
+
+/// A flow as the project sees it: which file and line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProjectFlow {
+    pub recipient: Recipient,
+    pub configured: bool,
+    /// Relative to the project's root, `/`-separated.
+    pub path: String,
+    /// 1-based.
+    pub line: u32,
+    pub callee: String,
+}
+
+/// The project's privacy notice.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    /// Relative to the project's root, `/`-separated: `PRIVACY.md`, `README.md`.
+    pub path: String,
+    /// The text that counts: the whole file, or the README's privacy section.
+    pub text: String,
+    /// Whether agentlint may append to it (a notice file of its own, not a README section or a
+    /// page of the UI).
+    pub appendable: bool,
+}
+
+/// What the rules know about the project: its notice, if any, and every flow of its files.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ProjectPrivacy {
+    pub root: PathBuf,
+    pub notice: Option<Notice>,
+    pub flows: Vec<ProjectFlow>,
+}
+
+/// File names (lower case, without extension) that are a privacy notice on their own.
+const NOTICE_NAMES: &[&str] = &[
+    "privacy",
+    "privacy-policy",
+    "privacy_policy",
+    "privacypolicy",
+    "privacy-notice",
+    "privacy_notice",
+    "data-privacy",
+];
+
+/// Whether a project-relative path is a privacy notice file (`PRIVACY.md`, `docs/privacy.md`,
+/// `app/privacy/page.tsx`, `pages/privacy-policy.html`).
+pub fn is_notice_path(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let mut parts: Vec<&str> = lower.split('/').collect();
+    let Some(file) = parts.pop() else {
+        return false;
+    };
+    let stem = file.split('.').next().unwrap_or(file);
+    NOTICE_NAMES.contains(&stem)
+        || (matches!(stem, "page" | "index" | "route")
+            && parts.last().is_some_and(|dir| NOTICE_NAMES.contains(dir)))
+}
+
+/// A README's privacy section: from a heading that says privacy (or data handling) to the next
+/// heading of the same or a higher level.
+pub fn readme_section(text: &str) -> Option<String> {
+    static HEADING: OnceLock<regex::Regex> = OnceLock::new();
+    #[allow(clippy::expect_used)]
+    let heading = HEADING.get_or_init(|| {
+        regex::Regex::new(r"(?im)^(#{1,6})[ \t]+[^\n]*(?:privacy|data (?:handling|usage|use|protection)|隐私)[^\n]*$")
+            .expect("valid pattern")
+    });
+    let found = heading.captures(text)?;
+    let level = found.get(1)?.as_str().len();
+    let start = found.get(0)?.start();
+    let body_start = found.get(0)?.end();
+    let mut end = text.len();
+    let mut offset = body_start;
+    for line in text[body_start..].split_inclusive('\n') {
+        let hashes = line.chars().take_while(|c| *c == '#').count();
+        if hashes > 0 && hashes <= level && line[hashes..].starts_with([' ', '\t']) {
+            end = offset;
+            break;
+        }
+        offset += line.len();
+    }
+    Some(text[start..end].to_string())
+}
+
+/// Whether the notice names a provider: its name or one of its aliases, as whole words, in any
+/// case (names in CJK scripts as substrings).
+pub fn names(notice: &str, provider: &Provider) -> bool {
+    let lower = notice.to_lowercase();
+    std::iter::once(&provider.name)
+        .chain(&provider.aliases)
+        .any(|name| {
+            let name = name.to_lowercase();
+            if !name.is_ascii() {
+                return lower.contains(&name);
+            }
+            lower.match_indices(&name).any(|(at, _)| {
+                let before = lower[..at].chars().next_back();
+                let after = lower[at + name.len()..].chars().next();
+                !before.is_some_and(char::is_alphanumeric)
+                    && !after.is_some_and(char::is_alphanumeric)
+            })
+        })
+}
+
+/// Whether a notice names a recipient; a host is named by its host name or its domain.
+pub fn names_recipient(notice: &str, recipient: &Recipient, providers: &Providers) -> bool {
+    match recipient {
+        Recipient::Provider(i) => providers.list.get(*i).is_some_and(|p| names(notice, p)),
+        Recipient::Host(host) => {
+            let lower = notice.to_lowercase();
+            let parts: Vec<&str> = host.split('.').collect();
+            let domain = if parts.len() >= 2 {
+                parts[parts.len() - 2..].join(".")
+            } else {
+                host.clone()
+            };
+            lower.contains(host.as_str()) || lower.contains(&domain)
+        }
+    }
+}
+
+/// Whether the notice says anything about storing conversations or how long data is kept.
+pub fn mentions_storage(notice: &str) -> bool {
+    static WORDS: OnceLock<regex::Regex> = OnceLock::new();
+    #[allow(clippy::expect_used)]
+    let words = WORDS.get_or_init(|| {
+        regex::Regex::new(r"(?i)\b(?:stor(?:e|es|ed|age|ing)|retain(?:s|ed)?|retention|kept|keep|saved?|persist\w*|delet\w*|log(?:s|ged)?)\b|保存|存储")
+            .expect("valid pattern")
+    });
+    words.is_match(notice)
+}
+
+/// A first draft of `PRIVACY.md` from the project's flows: each recipient, what it receives and
+/// where in the code, with TODO markers for what only the author knows.
+pub fn draft_notice(flows: &[ProjectFlow], providers: &Providers) -> String {
+    let mut recipients: Vec<&Recipient> = Vec::new();
+    for flow in flows {
+        if !recipients.contains(&&flow.recipient) {
+            recipients.push(&flow.recipient);
+        }
+    }
+    let mut out = String::from(
+        "# Privacy\n\n\
+         <!-- A first draft written by agentlint from the code. Complete every TODO, check each \
+         statement, and keep this file up to date: agentlint reports recipients the code sends to \
+         that it does not name. -->\n\n\
+         TODO: one sentence on what this agent does and who runs it (name and contact).\n\n\
+         ## Where your data goes\n\n\
+         To answer you, this agent sends data to the following services. Each processes it under \
+         its own terms and privacy policy.\n\n",
+    );
+    for recipient in recipients {
+        let name = recipient.name(providers);
+        let sends = match recipient {
+            Recipient::Provider(i) => providers
+                .list
+                .get(*i)
+                .map_or("the data the code passes to it", |p| providers.sends(p)),
+            Recipient::Host(_) => "prompts and conversation history (an OpenAI-compatible service)",
+        };
+        let sends = sends.replacen(": ", " — ", 1);
+        out.push_str(&format!("### {name}\n\n- What is sent: {sends}.\n"));
+        let places: Vec<String> = flows
+            .iter()
+            .filter(|f| &f.recipient == recipient)
+            .map(|f| format!("`{}:{}`", f.path, f.line))
+            .take(5)
+            .collect();
+        out.push_str(&format!("- Where in the code: {}.\n", places.join(", ")));
+        out.push_str(
+            "- TODO: the purpose, the provider's data retention and whether it trains on the \
+             data (see its terms), and the region where it is processed.\n\n",
+        );
+    }
+    out.push_str(
+        "## What this agent stores\n\n\
+         TODO: whether conversations, files or tool results are stored, where, for how long, and \
+         how a user can have them deleted. If nothing is stored, say so.\n\n\
+         ## Contact\n\n\
+         TODO: how users can ask questions about their data or request its deletion.\n",
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notice_paths() {
+        for path in [
+            "PRIVACY.md",
+            "privacy.txt",
+            "docs/privacy-policy.md",
+            "app/privacy/page.tsx",
+            "PRIVACY",
+        ] {
+            assert!(is_notice_path(path), "{path}");
+        }
+        for path in ["src/privacy_utils.py", "README.md", "app/page.tsx"] {
+            assert!(!is_notice_path(path), "{path}");
+        }
+    }
+
+    #[test]
+    fn readme_sections() {
+        let readme = "# Bot\n\nIntro.\n\n## Privacy\n\nWe send messages to OpenAI.\n\n### Details\n\nMore.\n\n## License\n\nMIT\n";
+        let section = readme_section(readme).unwrap();
+        assert!(section.starts_with("## Privacy"));
+        assert!(section.contains("### Details"));
+        assert!(!section.contains("License"));
+        assert!(readme_section("# Bot\n\nNo such section.\n").is_none());
+    }
+
+    #[test]
+    fn local_hosts() {
+        for host in [
+            "localhost",
+            "127.0.0.1",
+            "192.168.1.9",
+            "172.20.0.2",
+            "host.docker.internal",
+        ] {
+            assert!(is_local(host), "{host}");
+        }
+        for host in ["api.deepseek.com", "172.32.0.1", "8.8.8.8"] {
+            assert!(!is_local(host), "{host}");
+        }
+    }
+}

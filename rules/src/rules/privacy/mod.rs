@@ -1,0 +1,260 @@
+//! AL4xx: privacy notices. Who receives users' data is found from the SDK entry points the code
+//! calls (`rules/data/providers.toml`); whether the project tells its users is found from its
+//! notice (`PRIVACY.md`, `docs/privacy*`, a README "Privacy" section, a privacy page of the UI).
+
+use crate::diagnostic::Diagnostic;
+use crate::fix::{Applicability, FileChange, Fix};
+use crate::privacy::{Flow, ProjectFlow, ProjectPrivacy, Recipient, draft_notice, names_recipient};
+use crate::rules::{Context, Rule, RuleMeta, code_span, declare_rule};
+use crate::syntax::LineIndex;
+
+declare_rule! {
+    /// ## What it does
+    /// Finds code that sends users' data to a third party — an LLM provider (OpenAI, Azure
+    /// OpenAI, Anthropic, Google, Mistral, Cohere, Groq, Together, DeepSeek, xAI, Replicate,
+    /// Hugging Face, Bedrock, DashScope, Zhipu, Moonshot, Qianfan, Ark, Coze, or any
+    /// OpenAI-compatible service a `base_url` points to), a hosted vector store, a tracing
+    /// service (LangSmith, Langfuse) or an analytics or error-tracking SDK — in a project that
+    /// has no privacy notice. It is reported at each file's first call that sends to each
+    /// recipient, where the author works. Which SDK entry points send where is data
+    /// (`rules/data/providers.toml`); a client pointed at `localhost` or a private address is a
+    /// local model, not a third party.
+    ///
+    /// A notice is a `PRIVACY.md` / `PRIVACY.txt` (any name starting `privacy`) at the project's
+    /// root or in `docs/`, a README section whose heading says privacy or data handling, or a
+    /// privacy page of the UI (`app/privacy/page.tsx`, `pages/privacy-policy.html`). The
+    /// project is the nearest directory with `.git` above the file.
+    ///
+    /// ## Why is this bad?
+    /// People talking to an agent rarely know that every message, file and tool result goes to
+    /// a model provider, may be kept there, and may be reviewed. Many jurisdictions require
+    /// telling them (GDPR Articles 13–14, CCPA, China's PIPL); app stores and provider terms
+    /// require a privacy policy too. Independent developers usually tell users in chat groups,
+    /// if at all.
+    ///
+    /// ## Example
+    /// ```python
+    /// client = OpenAI()
+    /// reply = client.chat.completions.create(model="gpt-4o", messages=history)
+    /// ```
+    /// in a project without a notice.
+    ///
+    /// ## Use instead
+    /// A `PRIVACY.md` that names each service, what it receives, and what the project stores.
+    ///
+    /// ## Fix safety
+    /// agentlint offers to create `PRIVACY.md`: a first draft from the project's flows — each
+    /// recipient, what it receives, where in the code — with TODO markers for what only the
+    /// author knows (purpose, retention, contact). The fix is **unsafe**: the draft must be
+    /// completed and checked before users read it.
+    ///
+    /// ## References
+    /// - GDPR Articles 13 and 14 (information to be provided to the data subject)
+    /// - OWASP Top 10 for LLM Applications: LLM02 Sensitive Information Disclosure
+    pub struct MissingPrivacyNotice {
+        code: "AL401",
+        name: "missing-privacy-notice",
+        summary: "The code sends users' data to a third party and the project has no privacy notice",
+        severity: Warning,
+    }
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Finds code that sends users' data to a third party (see AL401) that the project's privacy
+    /// notice does not name. A notice names a recipient by its name or a usual alias, in any
+    /// case (`OpenAI`; `Anthropic` or `Claude`; `Google`, `Gemini` or `Vertex`; for a service
+    /// at another host, its domain). A client whose `base_url` comes from a variable is not
+    /// checked: where it sends is not in the code.
+    ///
+    /// ## Why is this bad?
+    /// A notice that lists yesterday's providers misleads: users who read it believe their
+    /// messages go only where it says. Switching from one model provider to another, or adding
+    /// a tracing service, is a change users are entitled to hear about.
+    ///
+    /// ## Example
+    /// A `PRIVACY.md` that names OpenAI, in a project that now also calls
+    /// `Anthropic().messages.create(...)`.
+    ///
+    /// ## Use instead
+    /// Name every recipient in the notice, with what it receives.
+    ///
+    /// ## Fix safety
+    /// When the notice is a file of its own (`PRIVACY.md`, `docs/privacy.md`), agentlint offers
+    /// to append a section for the missing recipient, with TODO markers. The fix is **unsafe**:
+    /// the section must be completed and checked. A README section or a UI page is left to the
+    /// author.
+    ///
+    /// ## References
+    /// - GDPR Article 13(1)(e): the recipients of the personal data
+    pub struct PrivacyNoticeMissingRecipient {
+        code: "AL402",
+        name: "privacy-notice-missing-recipient",
+        summary: "The privacy notice does not name a third party the code sends users' data to",
+        severity: Warning,
+    }
+}
+
+/// "This call (`OpenAI`)", "This decorator (`@traceable`)".
+fn this(flow: &Flow) -> String {
+    let what = if flow.callee.starts_with('@') {
+        "decorator"
+    } else {
+        "call"
+    };
+    format!("This {what} ({})", code_span(&flow.callee))
+}
+
+/// The file's first flow to each recipient.
+fn first_flows(flows: &[Flow]) -> Vec<&Flow> {
+    let mut out: Vec<&Flow> = Vec::new();
+    for flow in flows {
+        if !out.iter().any(|f| f.recipient == flow.recipient) {
+            out.push(flow);
+        }
+    }
+    out
+}
+
+/// The file's path relative to the project's root, `/`-separated.
+fn relative(ctx: &Context<'_>, privacy: &ProjectPrivacy) -> String {
+    let path = ctx.path.strip_prefix(&privacy.root).unwrap_or(ctx.path);
+    path.to_string_lossy().replace('\\', "/")
+}
+
+/// The project's flows with this file's as they are now (the index may hold an older version).
+fn project_flows(ctx: &Context<'_>, privacy: &ProjectPrivacy) -> Vec<ProjectFlow> {
+    let here = relative(ctx, privacy);
+    let index = LineIndex::new(ctx.source);
+    let mut flows: Vec<ProjectFlow> = ctx
+        .flows
+        .iter()
+        .map(|f| ProjectFlow {
+            recipient: f.recipient.clone(),
+            configured: f.configured,
+            path: here.clone(),
+            line: u32::try_from(index.line_of(f.range.start) + 1).unwrap_or(u32::MAX),
+            callee: f.callee.clone(),
+        })
+        .collect();
+    flows.extend(privacy.flows.iter().filter(|f| f.path != here).cloned());
+    flows.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+    flows
+}
+
+/// What a recipient receives, in short, for messages.
+fn sends(ctx: &Context<'_>, recipient: &Recipient) -> String {
+    let long = sends_in_full(ctx, recipient);
+    long.split(':').next().unwrap_or(&long).trim().to_string()
+}
+
+/// What a recipient receives, for the notice.
+fn sends_in_full(ctx: &Context<'_>, recipient: &Recipient) -> String {
+    let providers = &ctx.knowledge.providers;
+    match recipient {
+        Recipient::Provider(i) => providers
+            .list
+            .get(*i)
+            .map_or("the data the code passes to it", |p| providers.sends(p))
+            .to_string(),
+        Recipient::Host(_) => "prompts and conversation history".to_string(),
+    }
+}
+
+impl Rule for MissingPrivacyNotice {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let Some(privacy) = ctx.privacy else {
+            return;
+        };
+        if privacy.notice.is_some() {
+            return;
+        }
+        let providers = &ctx.knowledge.providers;
+        let draft = draft_notice(&project_flows(ctx, privacy), providers);
+        for flow in first_flows(ctx.flows) {
+            let name = flow.recipient.name(providers);
+            let name = if flow.configured {
+                format!("{name} (or wherever its `base_url` points)")
+            } else {
+                name
+            };
+            let message = format!(
+                "{} sends users' data to {name} ({}), and the project has no privacy notice: the \
+                 people using this agent cannot know where their messages go. Add one \
+                 (`PRIVACY.md`, or a Privacy section in the README) that names every service the \
+                 agent sends to and what it keeps.",
+                this(flow),
+                sends(ctx, &flow.recipient)
+            );
+            let fix = Fix::new(
+                "Create PRIVACY.md (a draft from the code, with TODOs to complete)",
+                Applicability::Unsafe,
+                Vec::new(),
+            )
+            .with_file_change(FileChange::create("PRIVACY.md", &draft));
+            out.push(
+                Diagnostic::new(&MissingPrivacyNotice::META, flow.range.clone(), message)
+                    .with_fix(Some(fix)),
+            );
+        }
+    }
+}
+
+impl Rule for PrivacyNoticeMissingRecipient {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let Some(privacy) = ctx.privacy else {
+            return;
+        };
+        let Some(notice) = &privacy.notice else {
+            return;
+        };
+        let providers = &ctx.knowledge.providers;
+        let here = relative(ctx, privacy);
+        let index = LineIndex::new(ctx.source);
+        for flow in first_flows(ctx.flows) {
+            if flow.configured || names_recipient(&notice.text, &flow.recipient, providers) {
+                continue;
+            }
+            let name = flow.recipient.name(providers);
+            let what = sends(ctx, &flow.recipient);
+            let message = format!(
+                "{} sends users' data to {name} ({what}), which the privacy notice `{}` does not \
+                 name: users who read it believe their data goes only where it says. Add {name} \
+                 to the notice, with what it receives.",
+                this(flow),
+                notice.path
+            );
+            let what = sends_in_full(ctx, &flow.recipient).replacen(": ", " — ", 1);
+            let fix = notice.appendable.then(|| {
+                let line = index.line_of(flow.range.start) + 1;
+                let block = format!(
+                    "### {name}\n\n- What is sent: {what}.\n- Where in the code: `{here}:{line}`.\n\
+                     - TODO: the purpose, the provider's data retention and whether it trains on \
+                     the data (see its terms), and the region where it is processed.\n"
+                );
+                Fix::new(
+                    format!("Add {name} to {}", notice.path),
+                    Applicability::Unsafe,
+                    Vec::new(),
+                )
+                .with_file_change(FileChange::append(&notice.path, &block))
+            });
+            out.push(
+                Diagnostic::new(
+                    &PrivacyNoticeMissingRecipient::META,
+                    flow.range.clone(),
+                    message,
+                )
+                .with_fix(fix),
+            );
+        }
+    }
+}

@@ -1,0 +1,209 @@
+//! The privacy view of a project for AL401–AL403: finding its notice on disk, and gathering the
+//! flows of its files from an index of summaries.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use agentlint_rules::FileSummary;
+use agentlint_rules::privacy::{
+    Notice, ProjectFlow, ProjectPrivacy, is_notice_path, readme_section,
+};
+
+use crate::files;
+
+/// Largest notice file read (a privacy page is text, not a bundle).
+const MAX_NOTICE_BYTES: u64 = 512 * 1024;
+
+/// Extensions a privacy page of the UI may have.
+const PAGE_EXTENSIONS: &[&str] = &[
+    "md", "mdx", "txt", "html", "htm", "tsx", "jsx", "ts", "js", "vue", "svelte", "astro", "rst",
+];
+
+fn read_small(path: &Path) -> Option<String> {
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > MAX_NOTICE_BYTES {
+        return None;
+    }
+    let bytes = std::fs::read(path).ok()?;
+    String::from_utf8(bytes).ok()
+}
+
+fn relative(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+/// The project's privacy notice: a notice file at the root or in `docs/` (`PRIVACY.md`,
+/// `docs/privacy-policy.md`), a README section about privacy, or a privacy page anywhere in the
+/// project (`app/privacy/page.tsx`), in that order. Respects `.gitignore`.
+pub fn find_notice(root: &Path) -> Option<Notice> {
+    // Own files first: at the root, then in docs/.
+    for dir in [root.to_path_buf(), root.join("docs"), root.join("doc")] {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+        paths.sort();
+        for path in paths {
+            let rel = relative(root, &path);
+            if is_notice_path(&rel)
+                && let Some(text) = read_small(&path)
+            {
+                return Some(Notice {
+                    path: rel,
+                    text,
+                    appendable: true,
+                });
+            }
+        }
+    }
+    // A README section.
+    if let Ok(entries) = std::fs::read_dir(root) {
+        let mut readmes: Vec<PathBuf> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.to_ascii_lowercase().starts_with("readme"))
+            })
+            .collect();
+        readmes.sort();
+        for path in readmes {
+            if let Some(section) = read_small(&path).as_deref().and_then(readme_section) {
+                return Some(Notice {
+                    path: relative(root, &path),
+                    text: section,
+                    appendable: false,
+                });
+            }
+        }
+    }
+    // A page of the UI.
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(true)
+        .require_git(false)
+        .follow_links(false)
+        .max_depth(Some(8))
+        .filter_entry(|e| {
+            let name = e.file_name().to_string_lossy();
+            !matches!(
+                name.as_ref(),
+                "node_modules" | "target" | "dist" | "build" | ".venv" | "venv" | "__pycache__"
+            )
+        })
+        .build();
+    let mut pages: Vec<PathBuf> = walker
+        .flatten()
+        .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
+        .map(ignore::DirEntry::into_path)
+        .filter(|p| {
+            p.extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| PAGE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+                && is_notice_path(&relative(root, p))
+        })
+        .collect();
+    pages.sort();
+    pages.into_iter().find_map(|path| {
+        read_small(&path).map(|text| Notice {
+            path: relative(root, &path),
+            text,
+            appendable: false,
+        })
+    })
+}
+
+/// The project view for `root` from the summaries of its files (by absolute path).
+pub fn project_privacy(
+    root: &Path,
+    notice: Option<Notice>,
+    summaries: impl Iterator<Item = (PathBuf, Arc<FileSummary>)>,
+) -> ProjectPrivacy {
+    let mut flows = Vec::new();
+    for (absolute, summary) in summaries {
+        if summary.flows.is_empty() || !absolute.starts_with(root) {
+            continue;
+        }
+        let path = relative(root, &absolute);
+        flows.extend(summary.flows.iter().map(|f| ProjectFlow {
+            recipient: f.recipient.clone(),
+            configured: f.configured,
+            path: path.clone(),
+            line: f.line,
+            callee: f.callee.clone(),
+        }));
+    }
+    flows.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+    ProjectPrivacy {
+        root: root.to_path_buf(),
+        notice,
+        flows,
+    }
+}
+
+/// The project `path` belongs to: the innermost of `roots` (the directories checked, the
+/// editor's workspace folders) that holds it, else the nearest directory with `.git` (see
+/// [`files::project_root`]). Its notice is looked for there, and fixes that create or edit
+/// `PRIVACY.md`, `.env.example` or `.gitignore` do so there.
+pub fn root_for(path: &Path, roots: &[PathBuf]) -> PathBuf {
+    let absolute = agentlint_rules::summary::normalize(
+        &std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()),
+    );
+    roots
+        .iter()
+        .map(|r| {
+            agentlint_rules::summary::normalize(
+                &std::path::absolute(r).unwrap_or_else(|_| r.clone()),
+            )
+        })
+        .filter(|r| absolute.starts_with(r))
+        .max_by_key(|r| r.components().count())
+        .unwrap_or_else(|| agentlint_rules::summary::normalize(&files::project_root(&absolute)))
+}
+
+/// Whether a change to `path` can change a project's notice.
+pub fn may_be_notice(path: &Path) -> bool {
+    let lower = path.to_string_lossy().to_ascii_lowercase();
+    lower.contains("privacy")
+        || lower
+            .rsplit('/')
+            .next()
+            .is_some_and(|n| n.starts_with("readme"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notices_are_found_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        assert!(find_notice(root).is_none());
+        std::fs::create_dir_all(root.join("web/app/privacy")).unwrap();
+        std::fs::write(
+            root.join("web/app/privacy/page.tsx"),
+            "export default () => 'OpenAI';\n",
+        )
+        .unwrap();
+        assert_eq!(find_notice(root).unwrap().path, "web/app/privacy/page.tsx");
+        std::fs::write(
+            root.join("README.md"),
+            "# Bot\n\n## Privacy\n\nOpenAI.\n\n## License\n",
+        )
+        .unwrap();
+        let notice = find_notice(root).unwrap();
+        assert_eq!(notice.path, "README.md");
+        assert!(!notice.text.contains("License"));
+        std::fs::create_dir_all(root.join("docs")).unwrap();
+        std::fs::write(root.join("docs/privacy.md"), "# Privacy\n").unwrap();
+        assert_eq!(find_notice(root).unwrap().path, "docs/privacy.md");
+        std::fs::write(root.join("PRIVACY.md"), "# Privacy\n").unwrap();
+        let notice = find_notice(root).unwrap();
+        assert_eq!(notice.path, "PRIVACY.md");
+        assert!(notice.appendable);
+    }
+}

@@ -164,13 +164,28 @@ pub fn analyse_with_rules(
         Vec::new()
     });
     let wants_privacy = enabled.iter().any(|r| r.meta().code.starts_with("AL40"));
-    let privacy = if flows.is_empty() || !wants_privacy {
+    let stores = if enabled.iter().any(|r| r.meta().code == "AL403") {
+        catch_unwind(AssertUnwindSafe(|| {
+            crate::privacy::storage(file.source, file.tree, file.language, &facts, knowledge)
+        }))
+        .unwrap_or_else(|panic| {
+            analysis.failures.push(Failure {
+                stage: "privacy",
+                message: panic_message(&panic),
+            });
+            Vec::new()
+        })
+    } else {
+        Vec::new()
+    };
+    let privacy = if (flows.is_empty() && stores.is_empty()) || !wants_privacy {
         None
     } else {
         file.workspace.and_then(|w| w.privacy(file.path))
     };
     let ctx = Context {
         flows: &flows,
+        stores: &stores,
         privacy: privacy.as_deref(),
         secrets: &secrets,
         path: file.path,

@@ -523,6 +523,8 @@ struct DataFile {
     provider: Vec<crate::privacy::ProviderRecord>,
     #[serde(default)]
     kinds: Option<std::collections::HashMap<String, String>>,
+    #[serde(default)]
+    storage: Vec<crate::privacy::StorageRecord>,
 }
 
 /// A shell program and the flag after which it takes a command line (`sh -c`).
@@ -940,12 +942,13 @@ impl Knowledge {
                     message,
                 })?;
         }
-        if !file.provider.is_empty() || file.kinds.is_some() {
+        if !file.provider.is_empty() || file.kinds.is_some() || !file.storage.is_empty() {
             let compile_here = |p: &str| compile(origin, p).map_err(|e| e.message);
             self.providers
                 .add(
                     file.provider,
                     file.kinds.map(|k| k.into_iter().collect()),
+                    file.storage,
                     &compile_here,
                 )
                 .map_err(|message| KnowledgeError {

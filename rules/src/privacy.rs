@@ -42,6 +42,15 @@ pub(crate) struct EntryRecord {
     argument: Option<String>,
 }
 
+/// `[[storage]]` in a data file.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct StorageRecord {
+    language: String,
+    what: String,
+    calls: Vec<String>,
+}
+
 /// A third party that receives data.
 #[derive(Clone, Debug)]
 pub struct Provider {
@@ -68,6 +77,8 @@ pub struct Providers {
     /// What each kind of recipient receives (`[kinds]`).
     pub kinds: HashMap<String, String>,
     entries: HashMap<Family, Vec<Entry>>,
+    /// Entry points that store conversations: (prefix, what).
+    stores: HashMap<Family, Vec<(String, String)>>,
 }
 
 impl Providers {
@@ -75,8 +86,20 @@ impl Providers {
         &mut self,
         records: Vec<ProviderRecord>,
         kinds: Option<HashMap<String, String>>,
+        storage: Vec<StorageRecord>,
         compile: &dyn Fn(&str) -> Result<regex::Regex, String>,
     ) -> Result<(), String> {
+        for record in storage {
+            let family = match record.language.as_str() {
+                "python" => Family::Python,
+                "javascript" => Family::JavaScript,
+                other => return Err(format!("storage: unknown language `{other}`")),
+            };
+            let stores = self.stores.entry(family).or_default();
+            for call in record.calls {
+                stores.push((call, record.what.clone()));
+            }
+        }
         for (kind, text) in kinds.unwrap_or_default() {
             self.kinds.insert(kind, text);
         }
@@ -346,6 +369,136 @@ pub fn flows(source: &str, facts: &FileFacts, family: Family, providers: &Provid
         }
     }
     out.sort_by_key(|f| f.range.start);
+    out
+}
+
+/// A place where the code stores conversations.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Store {
+    /// Where a diagnostic points: the call, or the name of the function that writes.
+    pub range: Range<usize>,
+    /// The call or function as written.
+    pub callee: String,
+    /// What is stored, for messages.
+    pub what: String,
+}
+
+/// Words that say data is a conversation.
+fn conversation_words() -> &'static regex::Regex {
+    static PATTERN: OnceLock<regex::Regex> = OnceLock::new();
+    PATTERN.get_or_init(|| {
+        #[allow(clippy::expect_used)]
+        regex::Regex::new(
+            r"(?i)(?:^|[^a-z])(?:messages?|history|histories|conversations?|chats?|transcripts?|dialog(?:ue)?s?|threads?)(?:$|[^a-z])",
+        )
+        .expect("valid pattern")
+    })
+}
+
+/// SQL that inserts into a conversation table.
+fn insert_into_conversation() -> &'static regex::Regex {
+    static PATTERN: OnceLock<regex::Regex> = OnceLock::new();
+    PATTERN.get_or_init(|| {
+        #[allow(clippy::expect_used)]
+        regex::Regex::new(
+            r"(?i)\b(?:insert\s+(?:or\s+\w+\s+)?into|upsert\s+into)\s+[`\x22\[]?\w*(?:message|history|conversation|chat|transcript|dialog)",
+        )
+        .expect("valid pattern")
+    })
+}
+
+/// Where a file stores conversations: a known message store or checkpointer (`[[storage]]`),
+/// SQL inserting into a conversation table, or a function named for conversations that writes
+/// files or a database.
+pub fn storage(
+    source: &str,
+    tree: &tree_sitter::Tree,
+    language: crate::syntax::Language,
+    facts: &FileFacts,
+    knowledge: &crate::knowledge::Knowledge,
+) -> Vec<Store> {
+    let family = language.family();
+    let mut out: Vec<Store> = Vec::new();
+    if let Some(stores) = knowledge.providers.stores.get(&family) {
+        for call in &facts.calls {
+            let Some(resolved) = call.resolved.as_deref() else {
+                continue;
+            };
+            if let Some((_, what)) = stores
+                .iter()
+                .filter(|(prefix, _)| under(resolved, prefix))
+                .max_by_key(|(prefix, _)| prefix.len())
+            {
+                out.push(Store {
+                    range: call.callee_range.clone(),
+                    callee: call.callee.clone().unwrap_or_else(|| resolved.to_string()),
+                    what: what.clone(),
+                });
+            }
+        }
+    }
+    if !conversation_words().is_match(source) {
+        return out;
+    }
+    for call in &facts.calls {
+        let text = source.get(call.range.clone()).unwrap_or_default();
+        if insert_into_conversation().is_match(text)
+            && !out
+                .iter()
+                .any(|s| s.range.start <= call.range.start && call.range.start < s.range.end)
+        {
+            out.push(Store {
+                range: call.callee_range.clone(),
+                callee: call.callee.clone().unwrap_or_default(),
+                what: "messages in a database".to_string(),
+            });
+        }
+    }
+    let named: Vec<usize> = facts
+        .functions
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| conversation_words().is_match(&f.name.replace('_', " ")))
+        .map(|(i, _)| i)
+        .collect();
+    if !named.is_empty() {
+        let locator = crate::syntax::Locator::new(tree);
+        let capabilities = crate::agent::capabilities::Capabilities::compute(
+            source, &locator, language, facts, knowledge,
+        );
+        for i in named {
+            let function = &facts.functions[i];
+            let effects = capabilities.of_function(i);
+            let written = effects
+                .iter()
+                .find(|(effect, _)| {
+                    matches!(
+                        effect,
+                        crate::knowledge::Effect::FsWrite | crate::knowledge::Effect::DatabaseWrite
+                    )
+                })
+                .map(|(effect, _)| *effect);
+            let Some(effect) = written else {
+                continue;
+            };
+            if out
+                .iter()
+                .any(|s| function.range.start <= s.range.start && s.range.end <= function.range.end)
+            {
+                continue;
+            }
+            out.push(Store {
+                range: function.name_range.clone(),
+                callee: function.name.clone(),
+                what: match effect {
+                    crate::knowledge::Effect::DatabaseWrite => "messages in a database",
+                    _ => "messages in files",
+                }
+                .to_string(),
+            });
+        }
+    }
+    out.sort_by_key(|s| s.range.start);
     out
 }
 

@@ -56,6 +56,8 @@ pub struct Context<'a> {
     pub secrets: &'a [crate::secrets::Found],
     /// Where the file sends data to third parties (AL401–AL403).
     pub flows: &'a [crate::privacy::Flow],
+    /// Where the file stores conversations (AL403; only looked for when AL403 is enabled).
+    pub stores: &'a [crate::privacy::Store],
     /// The project's privacy notice and flows, when known (only looked up for a file with
     /// flows).
     pub privacy: Option<&'a crate::privacy::ProjectPrivacy>,
@@ -139,6 +141,7 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &secrets::SecretSentToModelOrLog,
         &privacy::MissingPrivacyNotice,
         &privacy::PrivacyNoticeMissingRecipient,
+        &privacy::UndisclosedConversationStorage,
     ]
 }
 

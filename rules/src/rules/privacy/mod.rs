@@ -95,6 +95,103 @@ declare_rule! {
     }
 }
 
+declare_rule! {
+    /// ## What it does
+    /// Finds code that stores users' conversations — a chat-history store or checkpointer
+    /// (LangChain message histories, LangGraph checkpointers, LlamaIndex chat stores, the OpenAI
+    /// Agents SDK's sessions, mem0), SQL that inserts into a conversation table, or a function
+    /// named for conversations (`save_history`, `log_chat`) that writes files or a database —
+    /// in a project whose privacy notice says nothing about storage or retention (no word such
+    /// as store, retain, retention, keep, save, delete or log). Which calls store conversations
+    /// is data (`[[storage]]` in `rules/data/providers.toml`).
+    ///
+    /// A project without a notice gets AL401 instead, whose draft asks what is stored.
+    ///
+    /// ## Why is this bad?
+    /// Stored conversations outlive the session: users confide in agents, and a database of
+    /// their messages is what a breach, a subpoena or a curious operator reads. Users should
+    /// know that it exists, how long it is kept and how to have it deleted (GDPR Article
+    /// 13(2)(a) asks for the storage period).
+    ///
+    /// ## Example
+    /// ```python
+    /// def save_message(session, role, content):
+    ///     db.execute("INSERT INTO messages VALUES (?, ?, ?)", (session, role, content))
+    /// ```
+    /// with a notice that only names the model provider.
+    ///
+    /// ## Use instead
+    /// Say in the notice what is kept, where, for how long, and how users can have it deleted.
+    ///
+    /// ## Fix safety
+    /// When the notice is a file of its own, agentlint offers to append a "What this agent
+    /// stores" section with TODO markers. The fix is **unsafe**: the section must be completed.
+    ///
+    /// ## References
+    /// - GDPR Article 13(2)(a): the period for which the personal data will be stored
+    /// - CWE-359: Exposure of Private Personal Information to an Unauthorized Actor
+    pub struct UndisclosedConversationStorage {
+        code: "AL403",
+        name: "undisclosed-conversation-storage",
+        summary: "Conversations are stored and the privacy notice says nothing about storage",
+        severity: Info,
+    }
+}
+
+impl Rule for UndisclosedConversationStorage {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let Some(privacy) = ctx.privacy else {
+            return;
+        };
+        let Some(notice) = &privacy.notice else {
+            return;
+        };
+        if crate::privacy::mentions_storage(&notice.text) {
+            return;
+        }
+        // Once per file: the first place it stores.
+        let Some(store) = ctx.stores.first() else {
+            return;
+        };
+        let here = relative(ctx, privacy);
+        let line = LineIndex::new(ctx.source).line_of(store.range.start) + 1;
+        let message = format!(
+            "{} stores users' conversations ({}), and the privacy notice `{}` says nothing about \
+             what is stored or for how long. Say what is kept, where, for how long, and how \
+             users can have it deleted.",
+            code_span(&store.callee),
+            store.what,
+            notice.path
+        );
+        let fix = notice.appendable.then(|| {
+            let block = format!(
+                "## What this agent stores\n\n- Conversations: {} (`{here}:{line}`).\n\
+                 - TODO: where they are kept, for how long, who can read them, and how a user can \
+                 have theirs deleted.\n",
+                store.what
+            );
+            Fix::new(
+                format!("Add a storage section to {}", notice.path),
+                Applicability::Unsafe,
+                Vec::new(),
+            )
+            .with_file_change(FileChange::append(&notice.path, &block))
+        });
+        out.push(
+            Diagnostic::new(
+                &UndisclosedConversationStorage::META,
+                store.range.clone(),
+                message,
+            )
+            .with_fix(fix),
+        );
+    }
+}
+
 /// "This call (`OpenAI`)", "This decorator (`@traceable`)".
 fn this(flow: &Flow) -> String {
     let what = if flow.callee.starts_with('@') {

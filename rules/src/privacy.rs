@@ -524,6 +524,9 @@ pub struct Notice {
     /// Whether agentlint may append to it (a notice file of its own, not a README section or a
     /// page of the UI).
     pub appendable: bool,
+    /// The text is the notice itself. `false` for UI code that only links to a privacy policy
+    /// published elsewhere: the project has a notice, but what it says cannot be checked.
+    pub checkable: bool,
 }
 
 /// What the rules know about the project: its notice, if any, and every flow of its files.
@@ -583,6 +586,20 @@ pub fn readme_section(text: &str) -> Option<String> {
         offset += line.len();
     }
     Some(text[start..end].to_string())
+}
+
+/// Whether UI code links to a privacy policy: a link whose text says privacy policy (or
+/// notice), or a URL with `privacy` in it.
+pub fn links_to_policy(text: &str) -> bool {
+    static PATTERN: OnceLock<regex::Regex> = OnceLock::new();
+    #[allow(clippy::expect_used)]
+    let pattern = PATTERN.get_or_init(|| {
+        regex::Regex::new(
+            r#"(?is)href\s*=\s*["'{][^>]{0,200}?>\s*privacy(?:[ _-]?policy| notice)|privacy[ _-]?policy[^\n]{0,80}https?://|https?://[^\s"'`]*privacy"#,
+        )
+        .expect("valid pattern")
+    });
+    pattern.is_match(text)
 }
 
 /// Whether the notice names a provider: its name or one of its aliases, as whole words, in any

@@ -19,6 +19,9 @@ const PAGE_EXTENSIONS: &[&str] = &[
     "md", "mdx", "txt", "html", "htm", "tsx", "jsx", "ts", "js", "vue", "svelte", "astro", "rst",
 ];
 
+/// Extensions of UI code that may link to a privacy policy.
+const UI_EXTENSIONS: &[&str] = &["html", "htm", "tsx", "jsx", "vue", "svelte", "astro"];
+
 fn read_small(path: &Path) -> Option<String> {
     let meta = std::fs::metadata(path).ok()?;
     if !meta.is_file() || meta.len() > MAX_NOTICE_BYTES {
@@ -55,6 +58,7 @@ pub fn find_notice(root: &Path) -> Option<Notice> {
                     path: rel,
                     text,
                     appendable: true,
+                    checkable: true,
                 });
             }
         }
@@ -77,6 +81,7 @@ pub fn find_notice(root: &Path) -> Option<Notice> {
                     path: relative(root, &path),
                     text: section,
                     appendable: false,
+                    checkable: true,
                 });
             }
         }
@@ -95,23 +100,47 @@ pub fn find_notice(root: &Path) -> Option<Notice> {
             )
         })
         .build();
-    let mut pages: Vec<PathBuf> = walker
+    let mut pages: Vec<PathBuf> = Vec::new();
+    let mut ui: Vec<PathBuf> = Vec::new();
+    for path in walker
         .flatten()
         .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
         .map(ignore::DirEntry::into_path)
-        .filter(|p| {
-            p.extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| PAGE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
-                && is_notice_path(&relative(root, p))
-        })
-        .collect();
+    {
+        let extension = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .unwrap_or_default();
+        if !PAGE_EXTENSIONS.contains(&extension.as_str()) {
+            continue;
+        }
+        if is_notice_path(&relative(root, &path)) {
+            pages.push(path);
+        } else if UI_EXTENSIONS.contains(&extension.as_str()) {
+            ui.push(path);
+        }
+    }
     pages.sort();
-    pages.into_iter().find_map(|path| {
+    if let Some(page) = pages.into_iter().find_map(|path| {
         read_small(&path).map(|text| Notice {
             path: relative(root, &path),
             text,
             appendable: false,
+            checkable: true,
+        })
+    }) {
+        return Some(page);
+    }
+    // A link to a privacy policy published elsewhere, in the UI's code.
+    ui.sort();
+    ui.into_iter().find_map(|path| {
+        let text = read_small(&path)?;
+        agentlint_rules::privacy::links_to_policy(&text).then(|| Notice {
+            path: relative(root, &path),
+            text: String::new(),
+            appendable: false,
+            checkable: false,
         })
     })
 }
@@ -162,6 +191,13 @@ pub fn root_for(path: &Path, roots: &[PathBuf]) -> PathBuf {
         .filter(|r| absolute.starts_with(r))
         .max_by_key(|r| r.components().count())
         .unwrap_or_else(|| agentlint_rules::summary::normalize(&files::project_root(&absolute)))
+}
+
+/// Whether `path` is UI code that may link to a privacy policy.
+pub fn may_link_to_policy(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| UI_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
 }
 
 /// Whether a change to `path` can change a project's notice.

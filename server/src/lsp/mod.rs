@@ -724,6 +724,10 @@ impl LanguageServer for Backend {
                 self.reanalyse_all();
                 return;
             }
+            // UI code may have gained or lost a link to a privacy policy.
+            if crate::privacy::may_link_to_policy(&path) {
+                self.state.workspace.index.forget_notices();
+            }
             let state = self.state.clone();
             let changed =
                 tokio::task::spawn_blocking(move || state.workspace.index_file(&path)).await;

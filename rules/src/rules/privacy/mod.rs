@@ -20,10 +20,12 @@ declare_rule! {
     /// (`rules/data/providers.toml`); a client pointed at `localhost` or a private address is a
     /// local model, not a third party.
     ///
-    /// A notice is a `PRIVACY.md` / `PRIVACY.txt` (any name starting `privacy`) at the project's
-    /// root or in `docs/`, a README section whose heading says privacy or data handling, or a
-    /// privacy page of the UI (`app/privacy/page.tsx`, `pages/privacy-policy.html`). The
-    /// project is the nearest directory with `.git` above the file.
+    /// A notice is a `PRIVACY.md` / `PRIVACY.txt` (`privacy-policy.md`, …) at the project's
+    /// root or in `docs/`, a README section whose heading says privacy or data handling, a
+    /// privacy page of the UI (`app/privacy/page.tsx`, `pages/privacy-policy.html`), or UI code
+    /// that links to a privacy policy published elsewhere. The project is the directory
+    /// `agentlint check` was given (the workspace folder in an editor); for a file outside
+    /// those, the nearest directory with `.git`.
     ///
     /// ## Why is this bad?
     /// People talking to an agent rarely know that every message, file and tool result goes to
@@ -65,7 +67,8 @@ declare_rule! {
     /// notice does not name. A notice names a recipient by its name or a usual alias, in any
     /// case (`OpenAI`; `Anthropic` or `Claude`; `Google`, `Gemini` or `Vertex`; for a service
     /// at another host, its domain). A client whose `base_url` comes from a variable is not
-    /// checked: where it sends is not in the code.
+    /// checked: where it sends is not in the code. Nor is a notice that is only a link to a policy
+    /// published elsewhere: agentlint cannot read it.
     ///
     /// ## Why is this bad?
     /// A notice that lists yesterday's providers misleads: users who read it believe their
@@ -147,7 +150,7 @@ impl Rule for UndisclosedConversationStorage {
         let Some(privacy) = ctx.privacy else {
             return;
         };
-        let Some(notice) = &privacy.notice else {
+        let Some(notice) = privacy.notice.as_ref().filter(|n| n.checkable) else {
             return;
         };
         if crate::privacy::mentions_storage(&notice.text) {
@@ -310,7 +313,8 @@ impl Rule for PrivacyNoticeMissingRecipient {
         let Some(privacy) = ctx.privacy else {
             return;
         };
-        let Some(notice) = &privacy.notice else {
+        // A link to a policy published elsewhere cannot be checked.
+        let Some(notice) = privacy.notice.as_ref().filter(|n| n.checkable) else {
             return;
         };
         let providers = &ctx.knowledge.providers;

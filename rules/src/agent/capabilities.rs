@@ -54,6 +54,43 @@ fn constant_text(node: Node<'_>, source: &str) -> String {
     parts.join("/")
 }
 
+/// The content of the argument a condition looks at, when it is a plain string literal (`"w"`,
+/// `'a'`): no prefix, escape, interpolation or concatenation.
+fn plain_string_argument<'s>(
+    call: &Call,
+    condition: &Condition,
+    source: &'s str,
+) -> Option<&'s str> {
+    let by_keyword = condition.keyword.as_deref().and_then(|k| {
+        call.arguments
+            .iter()
+            .find(|a| a.keyword.as_deref() == Some(k))
+    });
+    let by_position = condition.argument.as_ref().and_then(|(n, _)| {
+        call.arguments
+            .iter()
+            .filter(|a| a.keyword.is_none())
+            .nth(*n)
+    });
+    let argument = by_keyword.or(by_position)?;
+    let text = source.get(argument.range.clone())?;
+    // A keyword argument's range may cover `mode="w"`.
+    let text = match argument.keyword.as_deref() {
+        Some(keyword) => text
+            .strip_prefix(keyword)
+            .map(|rest| {
+                rest.trim_start()
+                    .trim_start_matches(['=', ':'])
+                    .trim_start()
+            })
+            .unwrap_or(text),
+        None => text,
+    };
+    let quote = text.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let inner = text.strip_prefix(quote)?.strip_suffix(quote)?;
+    (!inner.contains(['"', '\'', '\\', '\n', '{', '$', '`'])).then_some(inner)
+}
+
 /// The argument a condition looks at.
 fn condition_argument<'t>(
     call: &Call,
@@ -104,6 +141,17 @@ pub fn condition_holds(
     facts: &FileFacts,
     family: Family,
 ) -> bool {
+    // A plain string literal argument (`open(p, "w")`, `mode="a"`) is read from the text: no
+    // syntax lookup for the most common condition.
+    if let Some(pattern) = &condition.pattern
+        && condition
+            .argument
+            .as_ref()
+            .is_none_or(|(_, property)| property.is_none())
+        && let Some(text) = plain_string_argument(call, condition, source)
+    {
+        return pattern.is_match(text);
+    }
     condition_argument(call, condition, locator, source).is_some_and(|node| {
         match &condition.pattern {
             Some(pattern) => pattern.is_match(&constant_text(node, source)),
@@ -389,11 +437,12 @@ impl Capabilities {
                 direct[i].retain(|e| *e != Effect::Process);
             }
         }
+        let index = FunctionIndex::new(facts);
         let targets: Vec<Option<usize>> = facts
             .calls
             .iter()
             .zip(&owners)
-            .map(|(call, owner)| local_target(call, *owner, facts, locator, source))
+            .map(|(call, owner)| local_target(call, *owner, facts, &index, locator, source))
             .collect();
         let mut functions: Vec<EffectMap> = vec![EffectMap::new(); facts.functions.len()];
         for (i, call) in facts.calls.iter().enumerate() {
@@ -672,6 +721,39 @@ impl Capabilities {
     }
 }
 
+/// The functions of a file by name, so that finding what a call reaches does not scan them all
+/// for every call.
+struct FunctionIndex<'f> {
+    /// Functions that are not methods, by name, in source order.
+    plain: rustc_hash::FxHashMap<&'f str, Vec<usize>>,
+    /// Methods by (class, name), the first defined.
+    methods: rustc_hash::FxHashMap<(usize, &'f str), usize>,
+}
+
+impl<'f> FunctionIndex<'f> {
+    fn new(facts: &'f FileFacts) -> Self {
+        let mut plain: rustc_hash::FxHashMap<&str, Vec<usize>> = Default::default();
+        let mut methods: rustc_hash::FxHashMap<(usize, &str), usize> = Default::default();
+        for (i, f) in facts.functions.iter().enumerate() {
+            match f.class {
+                None => plain.entry(f.name.as_str()).or_default().push(i),
+                Some(class) => {
+                    methods.entry((class, f.name.as_str())).or_insert(i);
+                }
+            }
+        }
+        Self { plain, methods }
+    }
+
+    fn plain(&self, name: &str) -> &[usize] {
+        self.plain.get(name).map_or(&[], Vec::as_slice)
+    }
+
+    fn method(&self, class: usize, name: &str) -> Option<usize> {
+        self.methods.get(&(class, name)).copied()
+    }
+}
+
 /// The function of this file a call reaches: a function by name, `self.method()` /
 /// `this.method()` in a method, `Class.method()`, or `obj.method()` on an object of a class of
 /// this file.
@@ -679,10 +761,16 @@ fn local_target(
     call: &Call,
     owner: Option<usize>,
     facts: &FileFacts,
+    index: &FunctionIndex<'_>,
     locator: &Locator<'_>,
     source: &str,
 ) -> Option<usize> {
     let Some(callee) = call.callee.as_deref() else {
+        // Only `Helper(...).method(...)` can reach one: no parenthesis, no lookup.
+        let written = source.get(call.callee_range.clone())?;
+        if !written.contains('(') || facts.classes.is_empty() {
+            return None;
+        }
         return constructed_method(call, facts, locator, source);
     };
     let mut parts = callee.split('.');
@@ -702,10 +790,7 @@ fn local_target(
                 return None;
             }
             // The nearest definition: nested in the caller first, then at the top level.
-            let candidates = functions
-                .iter()
-                .enumerate()
-                .filter(|(_, f)| f.name == root && f.class.is_none());
+            let candidates = index.plain(root).iter().map(|&i| (i, &functions[i]));
             let containing = owner.map(|o| functions[o].range.clone());
             candidates
                 .clone()
@@ -744,9 +829,7 @@ fn local_target(
                 }
                 facts.classes.iter().position(|c| c.name == name)
             }?;
-            functions
-                .iter()
-                .position(|f| f.class == Some(class) && f.name == *method)
+            index.method(class, method)
         }
         _ => None,
     }

@@ -137,6 +137,19 @@ fn is_environment(resolved: &str) -> bool {
 /// Reads the text patterns miss because the environment has another name here: found from the
 /// words that end a secret's name, resolving what is subscripted, called or accessed.
 fn aliased_reads<'t>(ctx: &Context<'_>, locator: &Locator<'t>, found: &mut Vec<Read<'t>>) {
+    // Only a file that gives the environment another name needs this (the text patterns match
+    // `os.environ[...]`, `system.environ[...]`, `getenv(...)` and `process.env.X` already).
+    static ALIASES: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    #[allow(clippy::expect_used)]
+    let aliases = ALIASES.get_or_init(|| {
+        regex::Regex::new(
+            r#"from\s+os\s+import\s[^\n]*\b(?:environ|getenv)\s+as\b|\benv\b[^;\n]*\bfrom\s*["'](?:node:)?process["']|\{[^}]*\benv\b[^}]*\}\s*=\s*(?:globalThis\.)?process\b|require\(\s*["'](?:node:)?process["']\s*\)"#,
+        )
+        .expect("valid pattern")
+    });
+    if !aliases.is_match(ctx.source) {
+        return;
+    }
     let secrets = &ctx.knowledge.secrets;
     let family = ctx.language.family();
     let string_text = |node: Node<'_>| -> Option<String> {
@@ -215,6 +228,15 @@ fn aliased_reads<'t>(ctx: &Context<'_>, locator: &Locator<'t>, found: &mut Vec<R
             node = parent;
         }
     }
+}
+
+/// Whether `name` occurs in `text` as a whole identifier.
+fn contains_identifier(text: &str, name: &str) -> bool {
+    let is_part = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
+    text.match_indices(name).any(|(at, _)| {
+        !text[..at].chars().next_back().is_some_and(is_part)
+            && !text[at + name.len()..].chars().next().is_some_and(is_part)
+    })
 }
 
 /// The argument nodes of a call that end up somewhere a secret must not: all of a logging
@@ -360,6 +382,20 @@ impl Rule for SecretSentToModelOrLog {
         }
         let index = LineIndex::new(ctx.source);
         for call in &ctx.facts.calls {
+            // Only calls that contain a read, or the name a read was assigned to, can expose one:
+            // checked on the text first, so the syntax nodes of every other call are never looked
+            // up (most calls of a file).
+            let text = ctx.source.get(call.range.clone()).unwrap_or_default();
+            let relevant = reads.iter().any(|read| {
+                (call.range.start <= read.range.start && read.range.end <= call.range.end)
+                    || read
+                        .bound
+                        .as_ref()
+                        .is_some_and(|(name, _)| contains_identifier(text, name))
+            });
+            if !relevant {
+                continue;
+            }
             let Some((nodes, where_)) = exposed(ctx, &locator, call) else {
                 continue;
             };

@@ -110,7 +110,21 @@ fn bound_of<'t>(
         let target = match parent.kind() {
             "assignment" => parent.child_by_field_name("left"),
             "variable_declarator" => parent.child_by_field_name("name"),
-            _ => None,
+            // The value is the secret itself, maybe with a default: `getenv(...) or ""`,
+            // `process.env.X ?? ""`, `(...)`, `process.env.X!`. A call or an argument list in
+            // between (`client = OpenAI(api_key=os.environ[...])`) makes something else.
+            "boolean_operator"
+            | "binary_expression"
+            | "parenthesized_expression"
+            | "non_null_expression"
+            | "as_expression"
+            | "satisfies_expression"
+            | "await"
+            | "await_expression" => {
+                node = parent;
+                continue;
+            }
+            _ => return None,
         };
         if let Some(target) = target {
             return (target.kind() == "identifier").then(|| {

@@ -61,6 +61,14 @@ fn plain_string_argument<'s>(
     condition: &Condition,
     source: &'s str,
 ) -> Option<&'s str> {
+    let text = argument_text(call, condition, source)?;
+    let quote = text.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let inner = text.strip_prefix(quote)?.strip_suffix(quote)?;
+    (!inner.contains(['"', '\'', '\\', '\n', '{', '$', '`'])).then_some(inner)
+}
+
+/// The text of the argument a condition looks at (for a keyword argument, its value).
+fn argument_text<'s>(call: &Call, condition: &Condition, source: &'s str) -> Option<&'s str> {
     let by_keyword = condition.keyword.as_deref().and_then(|k| {
         call.arguments
             .iter()
@@ -86,9 +94,22 @@ fn plain_string_argument<'s>(
             .unwrap_or(text),
         None => text,
     };
-    let quote = text.chars().next().filter(|c| *c == '"' || *c == '\'')?;
-    let inner = text.strip_prefix(quote)?.strip_suffix(quote)?;
-    (!inner.contains(['"', '\'', '\\', '\n', '{', '$', '`'])).then_some(inner)
+    Some(text.trim())
+}
+
+/// Whether a text is a name or a chain of attribute accesses (`os.environ`, `env`): the only
+/// expressions a `resolves` condition can match.
+fn is_name_chain(text: &str) -> bool {
+    !text.is_empty()
+        && text.split('.').all(|part| {
+            let part = part.trim();
+            part.chars()
+                .next()
+                .is_some_and(|c| c.is_alphabetic() || c == '_' || c == '$')
+                && part
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+        })
 }
 
 /// The argument a condition looks at.
@@ -151,6 +172,16 @@ pub fn condition_holds(
         && let Some(text) = plain_string_argument(call, condition, source)
     {
         return pattern.is_match(text);
+    }
+    // `json.dumps({...})` cannot be `json.dumps(os.environ)`: only a name can resolve.
+    if condition.pattern.is_none()
+        && condition
+            .argument
+            .as_ref()
+            .is_none_or(|(_, property)| property.is_none())
+        && argument_text(call, condition, source).is_some_and(|text| !is_name_chain(text))
+    {
+        return false;
     }
     condition_argument(call, condition, locator, source).is_some_and(|node| {
         match &condition.pattern {

@@ -45,6 +45,10 @@ pub struct DocEntry {
     published: Mutex<Option<Arc<Published>>>,
     /// Facts of the statements of the last analysed version, reused for unchanged ones.
     facts_cache: Mutex<FactsCache>,
+    /// An analysis of this document is running.
+    running: AtomicBool,
+    /// Another analysis was requested while one ran.
+    pending: AtomicBool,
 }
 
 /// Locks a mutex, recovering the data if a panic poisoned it (the data is still consistent: every
@@ -68,7 +72,30 @@ impl DocEntry {
             tickets: std::sync::atomic::AtomicU64::new(0),
             published: Mutex::new(None),
             facts_cache: Mutex::new(FactsCache::default()),
+            running: AtomicBool::new(false),
+            pending: AtomicBool::new(false),
         }
+    }
+
+    /// Starts an analysis, unless one is running: then it is remembered as pending (the caller
+    /// does nothing; [`DocEntry::end_analysis`] asks for the run). Whether to start now.
+    pub fn begin_analysis(&self) -> bool {
+        if self.running.swap(true, Ordering::SeqCst) {
+            self.pending.store(true, Ordering::SeqCst);
+            // The run may have ended between the two steps: then nobody would start it.
+            if !self.running.swap(true, Ordering::SeqCst) {
+                self.pending.store(false, Ordering::SeqCst);
+                return true;
+            }
+            return false;
+        }
+        true
+    }
+
+    /// Ends an analysis; whether another was requested meanwhile (the caller starts it).
+    pub fn end_analysis(&self) -> bool {
+        self.running.store(false, Ordering::SeqCst);
+        self.pending.swap(false, Ordering::SeqCst) && !self.is_closed()
     }
 
     /// The same entry for a configuration file of `kind`.

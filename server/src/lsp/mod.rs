@@ -237,12 +237,21 @@ fn schedule_entry(
     let client = client.clone();
     let state = state.clone();
     let ticket = entry.take_ticket();
+    // One analysis per document at a time: while one runs, later requests coalesce into one
+    // more run when it ends (a burst of keystrokes costs two analyses, not one per keystroke).
+    if !entry.begin_analysis() {
+        return;
+    }
     tokio::spawn(async move {
         let task_entry = entry.clone();
         let task_state = state.clone();
         let result =
             tokio::task::spawn_blocking(move || analyse_entry(&task_state, &task_entry, encoding))
                 .await;
+        // Whatever happens below, the next requested analysis may start now.
+        if entry.end_analysis() {
+            schedule_entry(&client, &state, entry.clone(), encoding);
+        }
         let (published, messages) = match result {
             Ok(Some(outcome)) => outcome,
             Ok(None) => return, // stale or closed before it started

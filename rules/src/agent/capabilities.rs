@@ -347,6 +347,9 @@ fn label(call: &Call, source: &str) -> String {
 
 /// The effects of every function of a file.
 pub struct Capabilities {
+    /// The file's calls are in source order (they are: a preorder walk), so a range's calls are
+    /// found by binary search.
+    calls_sorted: bool,
     functions: Vec<EffectMap>,
     /// For each call: the function of this file it calls, if any.
     targets: Vec<Option<usize>>,
@@ -493,6 +496,7 @@ impl Capabilities {
             }
         }
         let mut capabilities = Capabilities {
+            calls_sorted: facts.calls.is_sorted_by_key(|c| c.range.start),
             functions,
             targets,
             owners,
@@ -726,7 +730,17 @@ impl Capabilities {
     /// The effects of code in `range` (an inline handler): its calls and what they reach.
     pub fn of_range(&self, range: &Range<usize>, facts: &FileFacts, source: &str) -> EffectMap {
         let mut effects = EffectMap::new();
-        for (i, call) in facts.calls.iter().enumerate() {
+        // Calls are in source order (a preorder walk): start at the first one in the range.
+        let sorted = self.calls_sorted;
+        let first = if sorted {
+            facts.calls.partition_point(|c| c.range.start < range.start)
+        } else {
+            0
+        };
+        for (i, call) in facts.calls.iter().enumerate().skip(first) {
+            if sorted && call.range.start >= range.end {
+                break;
+            }
             if !(range.start <= call.range.start && call.range.end <= range.end) {
                 continue;
             }

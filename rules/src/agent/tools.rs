@@ -260,10 +260,10 @@ impl<'a> Finder<'a> {
         for member in object.named_children(&mut cursor) {
             match member.kind() {
                 "pair" => {
-                    let k = member.child_by_field_name("key")?;
+                    let k = crate::syntax::field(member, "key")?;
                     let name = node_text(k, self.source).trim_matches(|c| c == '"' || c == '\'');
                     if name == key {
-                        return member.child_by_field_name("value");
+                        return crate::syntax::field(member, "value");
                     }
                 }
                 "shorthand_property_identifier" if node_text(member, self.source) == key => {

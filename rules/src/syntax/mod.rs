@@ -166,6 +166,26 @@ pub(crate) fn parse_or_empty(
         .expect("a parser with a language parses the empty string")
 }
 
+thread_local! {
+    /// Field ids by (grammar, field name): `Node::child_by_field_name` looks the name up in the
+    /// grammar's table on every call.
+    static FIELDS: RefCell<rustc_hash::FxHashMap<(usize, &'static str), Option<u16>>> =
+        RefCell::new(rustc_hash::FxHashMap::default());
+}
+
+/// `node.child_by_field_name(name)`, with the field's id looked up once per grammar.
+pub fn field<'t>(node: tree_sitter::Node<'t>, name: &'static str) -> Option<tree_sitter::Node<'t>> {
+    let language = node.language();
+    let grammar = language.name().map_or(0, |n| n.as_ptr() as usize);
+    let id = FIELDS.with(|fields| {
+        *fields
+            .borrow_mut()
+            .entry((grammar, name))
+            .or_insert_with(|| language.field_id_for_name(name).map(|id| id.get()))
+    });
+    node.child_by_field_id(id?)
+}
+
 /// Byte range of a node.
 pub fn node_range(node: tree_sitter::Node<'_>) -> std::ops::Range<usize> {
     node.start_byte()..node.end_byte()

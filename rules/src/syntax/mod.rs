@@ -169,18 +169,20 @@ pub(crate) fn parse_or_empty(
 thread_local! {
     /// Field ids by (grammar, field name): `Node::child_by_field_name` looks the name up in the
     /// grammar's table on every call.
-    static FIELDS: RefCell<rustc_hash::FxHashMap<(usize, &'static str), Option<u16>>> =
+    static FIELDS: RefCell<rustc_hash::FxHashMap<(usize, usize, &'static str), Option<u16>>> =
         RefCell::new(rustc_hash::FxHashMap::default());
 }
 
 /// `node.child_by_field_name(name)`, with the field's id looked up once per grammar.
 pub fn field<'t>(node: tree_sitter::Node<'t>, name: &'static str) -> Option<tree_sitter::Node<'t>> {
     let language = node.language();
-    let grammar = language.name().map_or(0, |n| n.as_ptr() as usize);
+    // A grammar is known by its size (TypeScript and TSX differ: TSX has the JSX nodes), as
+    // not every grammar has a name.
+    let grammar = (language.node_kind_count(), language.field_count());
     let id = FIELDS.with(|fields| {
         *fields
             .borrow_mut()
-            .entry((grammar, name))
+            .entry((grammar.0, grammar.1, name))
             .or_insert_with(|| language.field_id_for_name(name).map(|id| id.get()))
     });
     node.child_by_field_id(id?)
@@ -244,5 +246,44 @@ mod tests {
     fn broken_syntax_still_parses() {
         let tree = parse("def f(:\n  eval(x)\n", Language::Python);
         assert!(tree.root_node().has_error());
+    }
+}
+
+#[cfg(test)]
+mod field_tests {
+    use super::*;
+
+    /// `field` finds what `child_by_field_name` finds, in every grammar (their field ids differ).
+    #[test]
+    fn field_ids_are_per_grammar() {
+        for (source, language) in [
+            ("f(name=1)\nx = {'key': 2}\n", Language::Python),
+            ("const o = { key: 1, other: f(2) };\n", Language::TypeScript),
+            ("const o = { key: <a/>, value: 2 };\n", Language::Tsx),
+            ("const o = { key: 1 };\n", Language::JavaScript),
+        ] {
+            let tree = parse(source, language);
+            let mut checked = 0;
+            for node in walk::preorder(tree.root_node()) {
+                for name in [
+                    "key",
+                    "value",
+                    "name",
+                    "left",
+                    "right",
+                    "function",
+                    "arguments",
+                ] {
+                    assert_eq!(
+                        field(node, name),
+                        node.child_by_field_name(name),
+                        "{language:?} {} {name}",
+                        node.kind()
+                    );
+                    checked += usize::from(field(node, name).is_some());
+                }
+            }
+            assert!(checked >= 3, "{language:?}");
+        }
     }
 }

@@ -166,10 +166,13 @@ pub(crate) fn parse_or_empty(
         .expect("a parser with a language parses the empty string")
 }
 
+/// (node kinds, fields) of a grammar, and a field's name.
+type FieldKey = (usize, usize, &'static str);
+
 thread_local! {
     /// Field ids by (grammar, field name): `Node::child_by_field_name` looks the name up in the
     /// grammar's table on every call.
-    static FIELDS: RefCell<rustc_hash::FxHashMap<(usize, usize, &'static str), Option<u16>>> =
+    static FIELDS: RefCell<rustc_hash::FxHashMap<FieldKey, Option<u16>>> =
         RefCell::new(rustc_hash::FxHashMap::default());
 }
 

@@ -105,6 +105,7 @@ pub fn tools(
 ) -> Vec<Tool> {
     let family = language.family();
     let finder = Finder {
+        functions_sorted: facts.functions.is_sorted_by_key(|f| f.range.start),
         source,
         locator: Locator::new(tree),
         family,
@@ -212,6 +213,8 @@ struct Finder<'a> {
     field_calls: Vec<&'a crate::facts::Call>,
     /// Parameter types the framework fills in.
     knowledge_injected: &'a [String],
+    /// The file's functions are in source order (they are: a preorder walk).
+    functions_sorted: bool,
 }
 
 impl<'a> Finder<'a> {
@@ -293,14 +296,32 @@ impl<'a> Finder<'a> {
     fn function_at(&self, range: &Range<usize>) -> Option<usize> {
         let text = self.source.get(range.clone())?;
         let functions = &self.facts.functions;
-        functions
-            .iter()
-            .position(|f| f.range == *range)
-            .or_else(|| {
-                functions
-                    .iter()
-                    .position(|f| f.name == text && f.class.is_none())
-            })
+        // Functions are in source order (a preorder walk): the one defined here is found by
+        // binary search, not by comparing every function of the file for every tool.
+        let defined = if self.functions_sorted {
+            let first = functions.partition_point(|f| f.range.start < range.start);
+            functions[first..]
+                .iter()
+                .take_while(|f| f.range.start == range.start)
+                .position(|f| f.range == *range)
+                .map(|i| first + i)
+        } else {
+            functions.iter().position(|f| f.range == *range)
+        };
+        // Otherwise a name (`execute: search`): only a plain identifier can be one.
+        let is_name = !text.is_empty()
+            && text
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '$');
+        defined.or_else(|| {
+            is_name
+                .then(|| {
+                    functions
+                        .iter()
+                        .position(|f| f.name == text && f.class.is_none())
+                })
+                .flatten()
+        })
     }
 
     /// The variable or property a call's result is assigned to.

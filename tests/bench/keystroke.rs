@@ -10,6 +10,9 @@
 //! types `--keys` characters one at a time in the middle of it, and for each records the time from
 //! sending `didChange` to receiving the `publishDiagnostics` for that version. Then a burst: 50
 //! changes sent without waiting, timed until the last version's diagnostics arrive.
+//!
+//! With `--ruff PATH` (Python), the same client, file and keystrokes run against `ruff server`
+//! (PyPI `ruff`) in the same run, and the ratio of the medians is printed.
 
 use std::time::{Duration, Instant};
 
@@ -21,6 +24,7 @@ struct Options {
     lines: usize,
     keys: usize,
     typescript: bool,
+    ruff: Option<std::path::PathBuf>,
 }
 
 fn parse_args() -> Options {
@@ -28,6 +32,7 @@ fn parse_args() -> Options {
         lines: 5000,
         keys: 200,
         typescript: false,
+        ruff: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -35,8 +40,11 @@ fn parse_args() -> Options {
             "--lines" => options.lines = args.next().and_then(|v| v.parse().ok()).unwrap_or(5000),
             "--keys" => options.keys = args.next().and_then(|v| v.parse().ok()).unwrap_or(200),
             "--typescript" => options.typescript = true,
+            "--ruff" => options.ruff = args.next().map(Into::into),
             other => {
-                eprintln!("unknown argument {other}; use --lines N, --keys N, --typescript");
+                eprintln!(
+                    "unknown argument {other}; use --lines N, --keys N, --typescript, --ruff PATH"
+                );
                 std::process::exit(2);
             }
         }
@@ -56,6 +64,11 @@ fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1000.0)
 }
 
+/// What one server measured: the keystroke latencies, sorted.
+struct Measured {
+    samples: Vec<Duration>,
+}
+
 fn main() {
     let options = parse_args();
     let (text, language, name) = if options.typescript {
@@ -66,23 +79,71 @@ fn main() {
     let line_count = text.lines().count();
     let bin = agentlint_bin();
     println!(
-        "agentlint keystroke benchmark\n  binary: {}\n  file:   {name}, {line_count} lines, {} KB\n  keys:   {}",
-        bin.display(),
+        "keystroke benchmark\n  file:   {name}, {line_count} lines, {} KB\n  keys:   {}",
         text.len() / 1024,
         options.keys
     );
-    let (mut client, _) = LspClient::start(
-        json!({ "general": { "positionEncodings": ["utf-16"] } }),
-        None,
-        json!({}),
+    let agentlint = measure(
+        &format!("agentlint ({})", bin.display()),
+        LspClient::start(
+            json!({ "general": { "positionEncodings": ["utf-16"] } }),
+            None,
+            json!({}),
+        )
+        .0,
+        &text,
+        language,
+        name,
+        options.keys,
     );
+    if let Some(ruff) = &options.ruff {
+        if options.typescript {
+            eprintln!("--ruff compares on Python only");
+            return;
+        }
+        let version = std::process::Command::new(ruff)
+            .arg("--version")
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+            .unwrap_or_default();
+        // Ruff's security rules (flake8-bandit, `S`) are the closest to agentlint's.
+        let (client, _) = LspClient::start_command(
+            ruff,
+            &["server"],
+            json!({ "general": { "positionEncodings": ["utf-16"] } }),
+            None,
+            json!({ "settings": { "lint": { "select": ["S"] } } }),
+        );
+        let ruff = measure(&version, client, &text, language, name, options.keys);
+        let p50 = |m: &Measured| percentile(&m.samples, 50.0).as_secs_f64();
+        let p99 = |m: &Measured| percentile(&m.samples, 99.0).as_secs_f64();
+        println!(
+            "  ratio (Ruff / agentlint): p50 {:.2}× · p99 {:.2}×",
+            p50(&ruff) / p50(&agentlint),
+            p99(&ruff) / p99(&agentlint)
+        );
+    }
+}
+
+/// Opens the file, types the keys one at a time, then a burst, printing the results.
+fn measure(
+    label: &str,
+    mut client: LspClient,
+    text: &str,
+    language: &str,
+    name: &str,
+    keys: usize,
+) -> Measured {
+    println!("{label}");
+    let line_count = text.lines().count();
     let uri = format!("file:///tmp/agentlint-bench/{name}");
     let opened = Instant::now();
-    client.open(&uri, language, 1, &text);
+    client.open(&uri, language, 1, text);
     let initial = client.diagnostics(&uri, Some(1));
+    let open = opened.elapsed();
     println!(
         "  open:   {} to first diagnostics ({} findings)",
-        ms(opened.elapsed()),
+        ms(open),
         initial.len()
     );
 
@@ -94,8 +155,8 @@ fn main() {
     let mut column = lines[target].encode_utf16().count() as u32;
     let typed = "  # keep the best matches first, then the rest in order ".repeat(8);
     let mut version = 1;
-    let mut samples = Vec::with_capacity(options.keys);
-    for c in typed.chars().take(options.keys) {
+    let mut samples = Vec::with_capacity(keys);
+    for c in typed.chars().take(keys) {
         version += 1;
         let sent = Instant::now();
         client.change(
@@ -150,4 +211,5 @@ fn main() {
         published_stale
     );
     let _ = client.shutdown();
+    Measured { samples }
 }

@@ -97,13 +97,30 @@ impl LspClient {
         root: Option<&std::path::Path>,
         options: Value,
     ) -> (Self, Value) {
-        let mut child = Command::new(agentlint_bin())
-            .args(["server", "--stdio"])
+        Self::start_command(
+            &agentlint_bin(),
+            &["server", "--stdio"],
+            capabilities,
+            root,
+            options,
+        )
+    }
+
+    /// [`LspClient::start`] for any language server (the benchmark runs Ruff's the same way).
+    pub fn start_command(
+        program: &std::path::Path,
+        args: &[&str],
+        capabilities: Value,
+        root: Option<&std::path::Path>,
+        options: Value,
+    ) -> (Self, Value) {
+        let mut child = Command::new(program)
+            .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
-            .expect("start agentlint server");
+            .unwrap_or_else(|e| panic!("start {}: {e}", program.display()));
         let stdout = child.stdout.take().expect("stdout");
         let stderr_pipe = child.stderr.take().expect("stderr");
         let (tx, rx) = channel();

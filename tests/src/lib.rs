@@ -311,6 +311,22 @@ impl LspClient {
         .and_then(|m| m["params"]["message"].as_str().map(str::to_string))
     }
 
+    /// The server's process id (for its memory use).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// The first log message containing `needle`, waiting up to `timeout`.
+    pub fn wait_log_for(&mut self, needle: &str, timeout: Duration) -> Option<String> {
+        self.wait_for(timeout, |m| {
+            m["method"] == "window/logMessage"
+                && m["params"]["message"]
+                    .as_str()
+                    .is_some_and(|s| s.contains(needle))
+        })
+        .and_then(|m| m["params"]["message"].as_str().map(str::to_string))
+    }
+
     /// `shutdown`, `exit`, and the process's exit status.
     pub fn shutdown(mut self) -> ExitStatus {
         let response = self.request("shutdown", Value::Null);

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# CLI throughput on a corpus, side by side with the tools users would run instead: wall time,
+# MB/s of source (Python, TypeScript, JavaScript) and peak RSS, median of RUNS runs each.
+#   tests/bench/cli.sh CORPUS_DIR [RUNS]
+# Needs target/release/agentlint and, in .venv/, ruff, bandit and detect-secrets (see
+# BENCHMARKS.md). Each tool runs with its defaults on the whole directory.
+set -euo pipefail
+corpus=${1:?usage: tests/bench/cli.sh CORPUS_DIR [RUNS]}
+runs=${2:-3}
+bin=${AGENTLINT_BIN:-target/release/agentlint}
+venv=${VENV:-.venv}
+bytes=$(find "$corpus" -type f \( -name '*.py' -o -name '*.ts' -o -name '*.tsx' -o -name '*.js' \
+  -o -name '*.jsx' -o -name '*.mjs' \) -not -path '*/node_modules/*' -not -path '*/.git/*' -print0 |
+  xargs -0 cat | wc -c)
+echo "corpus: $corpus, $(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1e6 }') MB of Python/TypeScript/JavaScript, $runs runs each"
+printf '%-34s %10s %10s %10s\n' tool "wall (s)" "MB/s" "RSS (MB)"
+measure() {
+  local name=$1
+  shift
+  local times=() rss=()
+  for _ in $(seq "$runs"); do
+    /usr/bin/time -f "%e %M" -o /tmp/agentlint-bench-cli "$@" > /dev/null 2>&1 || true
+    read -r t m < <(tail -n 1 /tmp/agentlint-bench-cli)
+    times+=("$t")
+    rss+=("$m")
+  done
+  local t m
+  t=$(printf '%s\n' "${times[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+  m=$(printf '%s\n' "${rss[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+  awk -v n="$name" -v t="$t" -v m="$m" -v b="$bytes" \
+    'BEGIN { printf "%-34s %10.2f %10.1f %10.0f\n", n, t, (t > 0 ? b / 1e6 / t : 0), m / 1024 }'
+}
+measure "agentlint check" "$bin" check --format json "$corpus"
+measure "ruff check --select S" "$venv/bin/ruff" check --select S --no-cache --exit-zero "$corpus"
+measure "bandit -r" "$venv/bin/bandit" -r -q -f json "$corpus"
+# detect-secrets finds nothing when given an absolute path outside git: it scans "." from inside.
+# (Every file: with --all-files that includes .git objects and data files, so not the same work.)
+venv_abs=$(cd "$venv" && pwd)
+measure "detect-secrets scan --all-files" bash -c "cd '$corpus' && '$venv_abs/bin/detect-secrets' scan --all-files ."
+

@@ -650,6 +650,18 @@ pub fn mentions_storage(notice: &str) -> bool {
     words.is_match(notice)
 }
 
+/// A notice's section for one recipient: what it receives, where in the code, and what only the
+/// author can say (the draft's sections, and the one AL402 appends).
+pub fn recipient_section(name: &str, sends: &str, places: &[String]) -> String {
+    let sends = sends.replacen(": ", " — ", 1);
+    format!(
+        "### {name}\n\n- What is sent: {sends}.\n- Where in the code: {}.\n\
+         - TODO: the purpose, the provider's data retention and whether it trains on the data \
+         (see its terms), and the region where it is processed.\n",
+        places.join(", ")
+    )
+}
+
 /// A first draft of `PRIVACY.md` from the project's flows: each recipient, what it receives and
 /// where in the code, with TODO markers for what only the author knows.
 pub fn draft_notice(flows: &[ProjectFlow], providers: &Providers) -> String {
@@ -678,19 +690,14 @@ pub fn draft_notice(flows: &[ProjectFlow], providers: &Providers) -> String {
                 .map_or("the data the code passes to it", |p| providers.sends(p)),
             Recipient::Host(_) => "prompts and conversation history (an OpenAI-compatible service)",
         };
-        let sends = sends.replacen(": ", " — ", 1);
-        out.push_str(&format!("### {name}\n\n- What is sent: {sends}.\n"));
         let places: Vec<String> = flows
             .iter()
             .filter(|f| &f.recipient == recipient)
             .map(|f| format!("`{}:{}`", f.path, f.line))
             .take(5)
             .collect();
-        out.push_str(&format!("- Where in the code: {}.\n", places.join(", ")));
-        out.push_str(
-            "- TODO: the purpose, the provider's data retention and whether it trains on the \
-             data (see its terms), and the region where it is processed.\n\n",
-        );
+        out.push_str(&recipient_section(&name, sends, &places));
+        out.push('\n');
     }
     out.push_str(
         "## What this agent stores\n\n\

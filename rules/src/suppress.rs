@@ -64,6 +64,16 @@ fn pattern() -> &'static Regex {
     })
 }
 
+/// The codes a directive names (`AL201, AL3`), if any.
+fn codes(captures: &regex::Captures<'_>) -> Option<Vec<String>> {
+    let codes: Vec<String> = captures[2]
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|c| !c.is_empty())
+        .map(str::to_string)
+        .collect();
+    (!codes.is_empty()).then_some(codes)
+}
+
 /// Every suppression comment in a file.
 pub fn collect(source: &str, tree: &Tree, index: &LineIndex) -> Vec<Suppression> {
     if !source.contains("agentlint:") {
@@ -73,14 +83,9 @@ pub fn collect(source: &str, tree: &Tree, index: &LineIndex) -> Vec<Suppression>
     for node in preorder(tree.root_node()).filter(|n| n.kind() == "comment") {
         let text = node_text(node, source);
         for captures in pattern().captures_iter(text) {
-            let codes: Vec<String> = captures[2]
-                .split(|c: char| c == ',' || c.is_whitespace())
-                .filter(|c| !c.is_empty())
-                .map(str::to_string)
-                .collect();
-            if codes.is_empty() {
+            let Some(codes) = codes(&captures) else {
                 continue;
-            }
+            };
             let reason = captures[3].trim().trim_end_matches("*/").trim().to_string();
             let line = index.line_of(node.start_byte());
             let scope = if captures.get(1).is_some() {
@@ -121,14 +126,9 @@ pub fn collect_in_lines(source: &str, marker: char) -> Vec<Suppression> {
         let Some(captures) = pattern().captures(&text[at..]) else {
             continue;
         };
-        let codes: Vec<String> = captures[2]
-            .split(|c: char| c == ',' || c.is_whitespace())
-            .filter(|c| !c.is_empty())
-            .map(str::to_string)
-            .collect();
-        if codes.is_empty() {
+        let Some(codes) = codes(&captures) else {
             continue;
-        }
+        };
         let scope = if captures.get(1).is_some() {
             Scope::File
         } else if text[..comment].trim().is_empty() {

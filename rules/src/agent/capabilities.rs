@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use tree_sitter::Node;
 
-use crate::facts::{Binding, Call, FileFacts};
+use crate::facts::{Argument, Binding, Call, FileFacts};
 use crate::knowledge::{ArgumentSpec, Condition, Effect, Knowledge, Sink};
 use crate::summary::Place;
 use crate::syntax::{Family, Language, Locator, node_text, preorder};
@@ -67,20 +67,28 @@ fn plain_string_argument<'s>(
     (!inner.contains(['"', '\'', '\\', '\n', '{', '$', '`'])).then_some(inner)
 }
 
-/// The text of the argument a condition looks at (for a keyword argument, its value).
-fn argument_text<'s>(call: &Call, condition: &Condition, source: &'s str) -> Option<&'s str> {
+/// The argument a condition looks at: by keyword when the call has it, else by position; and
+/// whether it was found by keyword.
+fn selected_argument<'c>(call: &'c Call, condition: &Condition) -> Option<(&'c Argument, bool)> {
     let by_keyword = condition.keyword.as_deref().and_then(|k| {
         call.arguments
             .iter()
             .find(|a| a.keyword.as_deref() == Some(k))
     });
-    let by_position = condition.argument.as_ref().and_then(|(n, _)| {
-        call.arguments
-            .iter()
-            .filter(|a| a.keyword.is_none())
-            .nth(*n)
-    });
-    let argument = by_keyword.or(by_position)?;
+    if let Some(argument) = by_keyword {
+        return Some((argument, true));
+    }
+    let (n, _) = condition.argument.as_ref()?;
+    call.arguments
+        .iter()
+        .filter(|a| a.keyword.is_none())
+        .nth(*n)
+        .map(|a| (a, false))
+}
+
+/// The text of the argument a condition looks at (for a keyword argument, its value).
+fn argument_text<'s>(call: &Call, condition: &Condition, source: &'s str) -> Option<&'s str> {
+    let (argument, _) = selected_argument(call, condition)?;
     let text = source.get(argument.range.clone())?;
     // A keyword argument's range may cover `mode="w"`.
     let text = match argument.keyword.as_deref() {
@@ -119,25 +127,14 @@ fn condition_argument<'t>(
     locator: &Locator<'t>,
     source: &str,
 ) -> Option<Node<'t>> {
-    let by_keyword = condition.keyword.as_deref().and_then(|k| {
-        call.arguments
-            .iter()
-            .find(|a| a.keyword.as_deref() == Some(k))
-    });
-    let by_position = condition.argument.as_ref().and_then(|(n, _)| {
-        call.arguments
-            .iter()
-            .filter(|a| a.keyword.is_none())
-            .nth(*n)
-    });
-    let argument = by_keyword.or(by_position)?;
+    let (argument, by_keyword) = selected_argument(call, condition)?;
     let node = locator.node_at(&argument.range)?;
     match condition
         .argument
         .as_ref()
         .and_then(|(_, property)| property.as_deref())
     {
-        Some(key) if by_keyword.is_none() => {
+        Some(key) if !by_keyword => {
             if node.kind() != "object" {
                 return None;
             }

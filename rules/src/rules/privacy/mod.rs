@@ -170,20 +170,13 @@ impl Rule for UndisclosedConversationStorage {
             store.what,
             notice.path
         );
-        let fix = notice.appendable.then(|| {
-            let block = format!(
-                "## What this agent stores\n\n- Conversations: {} (`{here}:{line}`).\n\
-                 - TODO: where they are kept, for how long, who can read them, and how a user can \
-                 have theirs deleted.\n",
-                store.what
-            );
-            Fix::new(
-                format!("Add a storage section to {}", notice.path),
-                Applicability::Unsafe,
-                Vec::new(),
-            )
-            .with_file_change(FileChange::append(&notice.path, &block))
-        });
+        let block = format!(
+            "## What this agent stores\n\n- Conversations: {} (`{here}:{line}`).\n\
+             - TODO: where they are kept, for how long, who can read them, and how a user can \
+             have theirs deleted.\n",
+            store.what
+        );
+        let fix = append_fix(notice, "a storage section", &block);
         out.push(
             Diagnostic::new(
                 &UndisclosedConversationStorage::META,
@@ -193,6 +186,19 @@ impl Rule for UndisclosedConversationStorage {
             .with_fix(fix),
         );
     }
+}
+
+/// "Add {what} to {notice}": the block appended to a notice file of the project's own (a README
+/// section or a UI page is left to the author).
+fn append_fix(notice: &crate::privacy::Notice, what: &str, block: &str) -> Option<Fix> {
+    notice.appendable.then(|| {
+        Fix::new(
+            format!("Add {what} to {}", notice.path),
+            Applicability::Unsafe,
+            Vec::new(),
+        )
+        .with_file_change(FileChange::append(&notice.path, block))
+    })
 }
 
 /// "This call (`OpenAI`)", "This decorator (`@traceable`)".
@@ -333,21 +339,13 @@ impl Rule for PrivacyNoticeMissingRecipient {
                 this(flow),
                 notice.path
             );
-            let what = sends_in_full(ctx, &flow.recipient).replacen(": ", " — ", 1);
-            let fix = notice.appendable.then(|| {
-                let line = index.line_of(flow.range.start) + 1;
-                let block = format!(
-                    "### {name}\n\n- What is sent: {what}.\n- Where in the code: `{here}:{line}`.\n\
-                     - TODO: the purpose, the provider's data retention and whether it trains on \
-                     the data (see its terms), and the region where it is processed.\n"
-                );
-                Fix::new(
-                    format!("Add {name} to {}", notice.path),
-                    Applicability::Unsafe,
-                    Vec::new(),
-                )
-                .with_file_change(FileChange::append(&notice.path, &block))
-            });
+            let line = index.line_of(flow.range.start) + 1;
+            let block = crate::privacy::recipient_section(
+                &name,
+                &sends_in_full(ctx, &flow.recipient),
+                &[format!("`{here}:{line}`")],
+            );
+            let fix = append_fix(notice, &name, &block);
             out.push(
                 Diagnostic::new(
                     &PrivacyNoticeMissingRecipient::META,

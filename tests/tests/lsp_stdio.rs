@@ -1004,3 +1004,28 @@ fn privacy_notice_changes_update_open_documents() {
 fn operations_of(action: &Value) -> Vec<Value> {
     operations(action)
 }
+
+/// A client that cannot create files is not offered a fix that only creates one (it would do
+/// nothing); the suppression is still offered.
+#[test]
+fn fixes_that_need_file_creation_are_offered_only_to_clients_that_can() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir(root.join(".git")).unwrap();
+    let (mut client, _) = LspClient::start(utf16_client(), Some(root), json!({}));
+    let agent = file_uri(&root.join("agent.py"));
+    client.open(
+        &agent,
+        "python",
+        1,
+        "from openai import OpenAI\n\nchat = OpenAI()\n",
+    );
+    let found = client.diagnostics(&agent, Some(1));
+    assert_eq!(ranges(&found), [("AL401".to_string(), 2, 7, 2, 13)]);
+    let titles: Vec<String> = actions_for(&mut client, &agent, &found[0])
+        .iter()
+        .map(|a| a["title"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(titles, ["Suppress AL401 on this line"]);
+    assert!(client.shutdown().success());
+}

@@ -26,7 +26,7 @@ fn wanted(params: &CodeActionParams, kind: &str) -> bool {
 /// What a fix's changes to other files need: where the project is, what the editor has open,
 /// and what it can do.
 pub struct Files<'a> {
-    /// The project's root (see [`crate::files::project_root`]); `None` for an unsaved document.
+    /// The project's root (see [`crate::privacy::root_for`]); `None` for an unsaved document.
     pub root: Option<std::path::PathBuf>,
     /// The text and version of a document the editor has open.
     pub open: &'a dyn Fn(&Uri) -> Option<(String, i32)>,
@@ -141,16 +141,26 @@ fn quick_fix(
     fix: LspFix,
     preferred: bool,
     files: &Files<'_>,
-) -> CodeActionOrCommand {
+) -> Option<CodeActionOrCommand> {
     let changes: Vec<FileChange> = fix.files.iter().map(|c| c.change()).collect();
-    CodeActionOrCommand::CodeAction(CodeAction {
+    let edit = versioned_edit(uri, version, fix.edits, &changes, files);
+    // A fix made only of other files' changes that this client cannot make (or that are made
+    // already) would do nothing: it is not offered.
+    let empty = match &edit.document_changes {
+        Some(DocumentChanges::Edits(edits)) => edits.iter().all(|e| e.edits.is_empty()),
+        _ => false,
+    };
+    if empty {
+        return None;
+    }
+    Some(CodeActionOrCommand::CodeAction(CodeAction {
         title: fix.title,
         kind: Some(CodeActionKind::QUICKFIX),
         diagnostics: Some(vec![diagnostic.clone()]),
-        edit: Some(versioned_edit(uri, version, fix.edits, &changes, files)),
+        edit: Some(edit),
         is_preferred: Some(preferred),
         ..CodeAction::default()
-    })
+    }))
 }
 
 pub fn code_actions(
@@ -180,10 +190,10 @@ pub fn code_actions(
             }
             if let Some(fix) = data.fix {
                 let preferred = is_safe(&fix);
-                actions.push(quick_fix(uri, current, diagnostic, fix, preferred, files));
+                actions.extend(quick_fix(uri, current, diagnostic, fix, preferred, files));
             }
             if let Some(suppress) = data.suppress {
-                suppressions.push(quick_fix(uri, current, diagnostic, suppress, false, files));
+                suppressions.extend(quick_fix(uri, current, diagnostic, suppress, false, files));
             }
         }
         // Fixes first, suppressions after them.

@@ -337,6 +337,13 @@ impl Secrets {
         Ok(())
     }
 
+    /// A generated fake of format `id` (see [`generate_fake`]): tests build keys this way, so
+    /// that no key-shaped string is ever committed.
+    pub fn fake(&self, id: &str, seed: u64) -> Option<String> {
+        let format = self.formats.iter().find(|f| f.id == id)?;
+        Some(generate_fake(&format.fake, seed))
+    }
+
     /// Rebuilds the prefilter over the words that can end a secret's name.
     pub(crate) fn index_names(&mut self) -> Result<(), String> {
         let mut words: Vec<String> = self.names.last.clone();

@@ -13,13 +13,7 @@ use agentlint_rules::{
 };
 
 fn fake(id: &str, seed: u64) -> String {
-    let format = Knowledge::builtin()
-        .secrets
-        .formats
-        .iter()
-        .find(|f| f.id == id)
-        .unwrap();
-    generate_fake(&format.fake, seed)
+    Knowledge::builtin().secrets.fake(id, seed).unwrap()
 }
 
 /// A random value with no provider format (for AL302).

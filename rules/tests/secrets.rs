@@ -122,15 +122,7 @@ fn agentlint_rules_capitalised(text: &str) -> String {
 #[test]
 fn near_misses_and_placeholders_are_not_keys() {
     let knowledge = Knowledge::builtin();
-    let fake = |id: &str, seed: u64| {
-        let format = knowledge
-            .secrets
-            .formats
-            .iter()
-            .find(|f| f.id == id)
-            .unwrap();
-        generate_fake(&format.fake, seed)
-    };
+    let fake = |id: &str, seed: u64| knowledge.secrets.fake(id, seed).unwrap();
     let github = fake("github", 1);
     let google = fake("google", 2);
     let anthropic = fake("anthropic", 3);
@@ -175,18 +167,11 @@ fn near_misses_and_placeholders_are_not_keys() {
 #[test]
 fn the_environment_fix_removes_the_key() {
     let knowledge = Knowledge::builtin();
-    let format = |id: &str| {
-        knowledge
-            .secrets
-            .formats
-            .iter()
-            .find(|f| f.id == id)
-            .unwrap()
-    };
-    let openai = generate_fake(&format("openai").fake, 11);
-    let groq = generate_fake(&format("groq").fake, 12);
-    let generic = generate_fake(&format("sk-generic").fake, 13);
-    let url = generate_fake(&format("url-password").fake, 14);
+    let fake = |id: &str, seed: u64| knowledge.secrets.fake(id, seed).unwrap();
+    let openai = fake("openai", 11);
+    let groq = fake("groq", 12);
+    let generic = fake("sk-generic", 13);
+    let url = fake("url-password", 14);
     let cases = [
         (
             "agent.py",

@@ -403,16 +403,7 @@ fn secrets_are_never_echoed_in_any_format() {
 #[test]
 fn fix_changes_gitignore_and_env_example() {
     use agentlint_rules::Knowledge;
-    use agentlint_rules::secrets::generate_fake;
-    let fake = |id: &str, seed| {
-        let format = Knowledge::builtin()
-            .secrets
-            .formats
-            .iter()
-            .find(|f| f.id == id)
-            .unwrap();
-        generate_fake(&format.fake, seed)
-    };
+    let fake = |id: &str, seed| Knowledge::builtin().secrets.fake(id, seed).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     std::fs::create_dir(root.join(".git")).unwrap();

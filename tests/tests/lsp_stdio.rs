@@ -796,18 +796,7 @@ fn actions_for(client: &mut LspClient, uri: &str, diagnostic: &Value) -> Vec<Val
 #[test]
 fn env_files_and_the_workspace_part_of_the_key_fix() {
     use agentlint_rules::Knowledge;
-    use agentlint_rules::secrets::generate_fake;
-    let format = |id: &str| {
-        Knowledge::builtin()
-            .secrets
-            .formats
-            .iter()
-            .find(|f| f.id == id)
-            .unwrap()
-            .fake
-            .clone()
-    };
-    let key = generate_fake(&format("openai"), 21);
+    let key = Knowledge::builtin().secrets.fake("openai", 21).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     std::fs::create_dir(root.join(".git")).unwrap();

@@ -6,14 +6,15 @@ use std::path::Path;
 use tree_sitter::Tree;
 
 use crate::agent;
+use crate::cache::AnalysisCache;
 use crate::diagnostic::Diagnostic;
-use crate::facts::{FactsCache, FileFacts};
+use crate::facts::FileFacts;
 use crate::knowledge::Knowledge;
 use crate::rules::{self, Context, Rule};
 use crate::settings::Settings;
 use crate::summary::{Imports, Summaries};
 use crate::suppress;
-use crate::syntax::{Language, LineIndex, parse};
+use crate::syntax::{Language, parse};
 
 /// A parsed file to analyse.
 #[derive(Clone, Copy)]
@@ -52,13 +53,13 @@ pub fn analyse(file: SourceFile<'_>, settings: &Settings, knowledge: &Knowledge)
     analyse_with_rules(rules::all(), file, settings, knowledge, None)
 }
 
-/// Analyses a new version of a document, reusing the facts of its unchanged top-level statements
-/// from `cache` (see [`FileFacts::extract_cached`]). Same result as [`analyse`].
+/// Analyses a new version of a document, reusing from `cache` what its unchanged top-level
+/// statements gave the last version (see `crate::cache`). Same result as [`analyse`].
 pub fn analyse_cached(
     file: SourceFile<'_>,
     settings: &Settings,
     knowledge: &Knowledge,
-    cache: &mut FactsCache,
+    cache: &mut AnalysisCache,
 ) -> Analysis {
     analyse_with_rules(rules::all(), file, settings, knowledge, Some(cache))
 }
@@ -92,7 +93,7 @@ pub fn analyse_with_rules(
     file: SourceFile<'_>,
     settings: &Settings,
     knowledge: &Knowledge,
-    cache: Option<&mut FactsCache>,
+    cache: Option<&mut AnalysisCache>,
 ) -> Analysis {
     let mut analysis = Analysis::default();
     let enabled: Vec<&dyn Rule> = rules
@@ -103,32 +104,60 @@ pub fn analyse_with_rules(
     if enabled.is_empty() {
         return analysis;
     }
-    let facts = match catch_unwind(AssertUnwindSafe(|| match cache {
-        Some(cache) => FileFacts::extract_cached(file.source, file.tree, file.language, cache),
-        None => FileFacts::extract(file.source, file.tree, file.language),
-    })) {
-        Ok(facts) => facts,
-        Err(panic) => {
-            analysis.failures.push(Failure {
-                stage: "facts",
-                message: panic_message(&panic),
-            });
-            return analysis;
-        }
-    };
-    let model = match catch_unwind(AssertUnwindSafe(|| {
-        let imports = file.workspace.map(|summaries| Imports {
-            summaries,
-            importer: file.path,
-        });
-        agent::model(
-            file.source,
-            file.tree,
-            file.language,
-            &facts,
+    let owned;
+    let (facts, splice, mut model_cache) =
+        match catch_unwind(AssertUnwindSafe(move || match cache {
+            Some(cache) => {
+                let AnalysisCache { facts, model } = cache;
+                let splice = facts
+                    .extract_splice(file.source, file.tree, file.language)
+                    .1;
+                let facts: &crate::facts::FactsCache = facts;
+                let current = facts.current().expect("just extracted");
+                Ok((current, splice, Some((facts, model))))
+            }
+            None => Err(Box::new(FileFacts::extract(
+                file.source,
+                file.tree,
+                file.language,
+            ))),
+        })) {
+            Ok(Ok((current, splice, caches))) => (current, splice, caches),
+            Ok(Err(facts)) => {
+                owned = *facts;
+                (&owned, None, None)
+            }
+            Err(panic) => {
+                analysis.failures.push(Failure {
+                    stage: "facts",
+                    message: panic_message(&panic),
+                });
+                return analysis;
+            }
+        };
+    let model = match catch_unwind(AssertUnwindSafe(|| match model_cache.as_mut() {
+        Some((facts_cache, model_cache)) => agent::model_cached(
+            &file,
+            facts_cache,
+            facts,
+            splice.as_ref(),
             knowledge,
-            imports,
-        )
+            model_cache,
+        ),
+        None => {
+            let imports = file.workspace.map(|summaries| Imports {
+                summaries,
+                importer: file.path,
+            });
+            agent::model(
+                file.source,
+                file.tree,
+                file.language,
+                facts,
+                knowledge,
+                imports,
+            )
+        }
     })) {
         Ok(model) => model,
         Err(panic) => {
@@ -151,7 +180,7 @@ pub fn analyse_with_rules(
     let flows = catch_unwind(AssertUnwindSafe(|| {
         crate::privacy::flows(
             file.source,
-            &facts,
+            facts,
             file.language.family(),
             &knowledge.providers,
         )
@@ -166,7 +195,7 @@ pub fn analyse_with_rules(
     let wants_privacy = enabled.iter().any(|r| r.meta().code.starts_with("AL40"));
     let stores = if enabled.iter().any(|r| r.meta().code == "AL403") {
         catch_unwind(AssertUnwindSafe(|| {
-            crate::privacy::storage(file.source, file.tree, file.language, &facts, knowledge)
+            crate::privacy::storage(file.source, file.tree, file.language, facts, knowledge)
         }))
         .unwrap_or_else(|panic| {
             analysis.failures.push(Failure {
@@ -183,7 +212,9 @@ pub fn analyse_with_rules(
     } else {
         file.workspace.and_then(|w| w.privacy(file.path))
     };
+    let lines = std::cell::OnceCell::new();
     let ctx = Context {
+        lines: &lines,
         flows: &flows,
         stores: &stores,
         privacy: privacy.as_deref(),
@@ -192,7 +223,7 @@ pub fn analyse_with_rules(
         source: file.source,
         tree: file.tree,
         language: file.language,
-        facts: &facts,
+        facts,
         tools: &tools,
         knowledge,
     };
@@ -240,14 +271,14 @@ pub fn analyse_with_rules(
         }
     }
     if !analysis.diagnostics.is_empty() {
-        let index = LineIndex::new(file.source);
-        let suppressions = suppress::collect(file.source, file.tree, &index);
+        let index = ctx.lines();
+        let suppressions = suppress::collect(file.source, file.tree, index);
         suppress::filter(
             &mut analysis.diagnostics,
             &suppressions,
             file.source,
             file.tree,
-            &index,
+            index,
         );
     }
     analysis.diagnostics.sort_by(|a, b| {

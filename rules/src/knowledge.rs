@@ -756,9 +756,24 @@ pub struct Knowledge {
     pub sandbox_command: Option<Vec<String>>,
     /// Sink indexes by family, then by resolved call name.
     by_call: HashMap<Family, HashMap<String, Vec<usize>>>,
+    /// Which tables these are: a new number for every set of tables built (a copy keeps it), so
+    /// results cached with one set are never taken for another's.
+    id: u64,
+}
+
+/// A number for a newly built set of tables.
+fn next_knowledge_id() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 impl Knowledge {
+    /// Which tables these are (see the field): with the address, what caches key their entries
+    /// by.
+    pub(crate) fn identity(&self) -> (usize, u64) {
+        (std::ptr::from_ref(self) as usize, self.id)
+    }
+
     /// The tables shipped with agentlint.
     pub fn builtin() -> &'static Knowledge {
         static BUILTIN: OnceLock<Knowledge> = OnceLock::new();
@@ -772,6 +787,7 @@ impl Knowledge {
                     .add_file(origin, text)
                     .expect("embedded data tables are valid");
             }
+            knowledge.id = next_knowledge_id();
             knowledge
         })
     }
@@ -781,6 +797,7 @@ impl Knowledge {
         files: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> Result<Knowledge, KnowledgeError> {
         let mut knowledge = Knowledge::builtin().clone();
+        knowledge.id = next_knowledge_id();
         for (origin, text) in files {
             knowledge.add_file(origin, text)?;
         }

@@ -5,6 +5,7 @@
 
 pub mod agent;
 pub mod analysis;
+pub mod cache;
 pub mod config_files;
 pub mod diagnostic;
 pub mod facts;
@@ -21,6 +22,7 @@ pub mod syntax;
 pub use analysis::{
     Analysis, Failure, SourceFile, analyse, analyse_cached, analyse_text, analyse_with_rules,
 };
+pub use cache::AnalysisCache;
 pub use config_files::{ConfigFile, ConfigKind, analyse_config};
 pub use diagnostic::{Diagnostic, Related, Severity};
 pub use facts::FactsCache;

@@ -77,6 +77,9 @@ pub struct Providers {
     /// What each kind of recipient receives (`[kinds]`).
     pub kinds: HashMap<String, String>,
     entries: HashMap<Family, Vec<Entry>>,
+    /// Indices in `entries` by family and prefix, so a call finds its entries by the prefixes of
+    /// its name instead of comparing it with every entry.
+    by_prefix: HashMap<Family, HashMap<String, Vec<usize>>>,
     /// Entry points that store conversations: (prefix, what).
     stores: HashMap<Family, Vec<(String, String)>>,
 }
@@ -150,7 +153,40 @@ impl Providers {
                 });
             }
         }
+        self.by_prefix.clear();
+        for (family, entries) in &self.entries {
+            for (i, entry) in entries.iter().enumerate() {
+                self.by_prefix
+                    .entry(*family)
+                    .or_default()
+                    .entry(entry.prefix.clone())
+                    .or_default()
+                    .push(i);
+            }
+        }
         Ok(())
+    }
+
+    /// The entries a resolved name is under (see [`under`]), in the order they were declared.
+    fn entries_under<'a>(&'a self, family: Family, resolved: &str) -> Vec<&'a Entry> {
+        let (Some(entries), Some(by_prefix)) =
+            (self.entries.get(&family), self.by_prefix.get(&family))
+        else {
+            return Vec::new();
+        };
+        // `a.B#c.d` is under `a.B#c.d`, `a.B#c`, `a.B` and `a`: its prefixes that end before a
+        // separator, and itself.
+        let mut found: Vec<usize> = resolved
+            .match_indices(['.', '#', '/'])
+            .map(|(i, _)| &resolved[..i])
+            .chain(std::iter::once(resolved))
+            .filter_map(|prefix| by_prefix.get(prefix))
+            .flatten()
+            .copied()
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        found.into_iter().map(|i| &entries[i]).collect()
     }
 
     /// What a provider's kind of recipient receives.
@@ -288,9 +324,9 @@ fn redirect(arguments: &str, providers: &Providers) -> Redirect {
 
 /// The places a file sends data to third parties, in source order.
 pub fn flows(source: &str, facts: &FileFacts, family: Family, providers: &Providers) -> Vec<Flow> {
-    let Some(entries) = providers.entries.get(&family) else {
+    if !providers.entries.contains_key(&family) {
         return Vec::new();
-    };
+    }
     // Where each client class is constructed with another base URL: its methods send there.
     let mut classes: HashMap<String, (Option<Recipient>, bool)> = HashMap::default();
     let mut out = Vec::new();
@@ -298,9 +334,9 @@ pub fn flows(source: &str, facts: &FileFacts, family: Family, providers: &Provid
         let Some(resolved) = call.resolved.as_deref() else {
             continue;
         };
-        let entry = entries
-            .iter()
-            .filter(|e| under(resolved, &e.prefix))
+        let entry = providers
+            .entries_under(family, resolved)
+            .into_iter()
             .filter(|e| {
                 e.argument.as_ref().is_none_or(|pattern| {
                     call.arguments
@@ -351,9 +387,10 @@ pub fn flows(source: &str, facts: &FileFacts, family: Family, providers: &Provid
             let Some(resolved) = decorator.resolved.as_deref() else {
                 continue;
             };
-            let entry = entries
-                .iter()
-                .filter(|e| e.argument.is_none() && under(resolved, &e.prefix))
+            let entry = providers
+                .entries_under(family, resolved)
+                .into_iter()
+                .filter(|e| e.argument.is_none())
                 .max_by_key(|e| e.prefix.len());
             if let Some(entry) = entry {
                 out.push(Flow {

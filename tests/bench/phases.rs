@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 use agentlint_e2e::bench::{python_module, typescript_module};
 use agentlint_rules::syntax::{Document, TextChange};
 use agentlint_rules::{
-    FactsCache, Knowledge, Language, LineIndex, Position, PositionEncoding, Settings, SourceFile,
-    analyse_cached,
+    AnalysisCache, Knowledge, Language, LineIndex, Position, PositionEncoding, Settings,
+    SourceFile, analyse_cached,
 };
 
 const LINES: usize = 5000;
@@ -31,7 +31,7 @@ fn main() {
         Language::Python
     };
     let mut document = Document::new(&text, language);
-    let mut cache = FactsCache::default();
+    let mut cache = AnalysisCache::default();
     // `--select AL3` (comma-separated) measures some rules only.
     let args: Vec<String> = std::env::args().collect();
     let mut settings = Settings::default();
@@ -44,6 +44,10 @@ fn main() {
             .collect();
     }
     let knowledge = Knowledge::builtin();
+    if args.iter().any(|a| a == "--stages") {
+        stages(&text, language, knowledge);
+        return;
+    }
     let mut phases = [Duration::ZERO; 4];
     // Type at the end of a line in the middle of the file.
     let line = (LINES / 2) as u32;
@@ -90,4 +94,97 @@ fn main() {
         mean(phases[2]),
         mean(phases[3])
     );
+}
+
+/// `--stages`: the analysis's stages one by one on the same keystrokes (facts with the statement
+/// cache, the agent model, the secrets scan, privacy flows, then each rule alone).
+fn stages(text: &str, language: Language, knowledge: &Knowledge) {
+    let mut document = Document::new(text, language);
+    let mut cache = AnalysisCache::default();
+    let line = (LINES / 2) as u32;
+    let column = text
+        .lines()
+        .nth(LINES / 2)
+        .map_or(0, |l| l.encode_utf16().count()) as u32;
+    let rules = agentlint_rules::rules::all();
+    let mut names: Vec<String> = [
+        "facts",
+        "model",
+        "secrets scan",
+        "privacy flows",
+        "  (tools alone)",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    names.extend(rules.iter().map(|r| r.meta().code.to_string()));
+    let mut times = vec![Duration::ZERO; names.len()];
+    for n in 0..KEYS {
+        let at = Position::new(line, column + n);
+        document.apply_changes(
+            &[TextChange {
+                range: Some((at, at)),
+                text: "x".into(),
+            }],
+            PositionEncoding::Utf16,
+        );
+        let tree = document.parse_tree();
+        let source = document.text();
+        let started = Instant::now();
+        let facts = cache.facts_mut().extract(&source, &tree, language);
+        times[0] += started.elapsed();
+        let facts = facts.clone();
+        let started = Instant::now();
+        std::hint::black_box(agentlint_rules::agent::model(
+            &source, &tree, language, &facts, knowledge, None,
+        ));
+        times[1] += started.elapsed();
+        let started = Instant::now();
+        std::hint::black_box(knowledge.secrets.scan(&source));
+        times[2] += started.elapsed();
+        let started = Instant::now();
+        std::hint::black_box(agentlint_rules::privacy::flows(
+            &source,
+            &facts,
+            language.family(),
+            &knowledge.providers,
+        ));
+        times[3] += started.elapsed();
+        let started = Instant::now();
+        std::hint::black_box(agentlint_rules::agent::tools(
+            &source, &tree, language, &facts, knowledge,
+        ));
+        times[4] += started.elapsed();
+        let file = SourceFile {
+            path: Path::new("bench"),
+            source: &source,
+            tree: &tree,
+            language,
+            workspace: None,
+        };
+        for (i, rule) in rules.iter().enumerate() {
+            let started = Instant::now();
+            std::hint::black_box(agentlint_rules::analyse_with_rules(
+                &[*rule],
+                file,
+                &Settings::default(),
+                knowledge,
+                Some(&mut cache),
+            ));
+            times[5 + i] += started.elapsed();
+        }
+    }
+    let per_key = |d: Duration| d.as_secs_f64() * 1e6 / f64::from(KEYS);
+    let shared: f64 = times[..4].iter().map(|d| per_key(*d)).sum();
+    for (name, time) in names.iter().zip(&times).take(5) {
+        println!("{name:>14}: {:>6.0} µs", per_key(*time));
+    }
+    for (name, time) in names.iter().zip(&times).skip(5) {
+        // A rule alone runs the shared stages too: what it adds is its time minus theirs.
+        println!(
+            "{name:>14}: {:>6.0} µs (alone, shared stages included: {:.0} µs)",
+            (per_key(*time) - shared).max(0.0),
+            per_key(*time)
+        );
+    }
 }

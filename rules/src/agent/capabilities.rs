@@ -452,13 +452,46 @@ impl Capabilities {
         facts: &FileFacts,
         knowledge: &Knowledge,
     ) -> Capabilities {
+        Self::compute_reusing(
+            source,
+            locator,
+            language,
+            facts,
+            knowledge,
+            None,
+            &mut Vec::new(),
+        )
+    }
+
+    /// [`Capabilities::compute`], taking the own effects of calls in unchanged statements from
+    /// the previous version (`previous`: its calls' own effects and how the file changed since;
+    /// only when names resolve and constants read as they did). `own` receives this version's,
+    /// for the next.
+    pub(crate) fn compute_reusing(
+        source: &str,
+        locator: &Locator<'_>,
+        language: Language,
+        facts: &FileFacts,
+        knowledge: &Knowledge,
+        previous: Option<(&[Vec<Effect>], &crate::facts::Splice)>,
+        own: &mut Vec<Vec<Effect>>,
+    ) -> Capabilities {
         let family = language.family();
         let owners = owners(facts);
-        let mut direct: Vec<Vec<Effect>> = facts
+        *own = facts
             .calls
             .iter()
-            .map(|call| call_effects(call, source, locator, facts, family, knowledge))
+            .enumerate()
+            .map(|(i, call)| {
+                if let Some((old, splice)) = previous
+                    && let Some(effects) = splice.calls.back(i).and_then(|j| old.get(j))
+                {
+                    return effects.clone();
+                }
+                call_effects(call, source, locator, facts, family, knowledge)
+            })
             .collect();
+        let mut direct = own.clone();
         // Processes started by a function that runs in a sandbox (a Modal function).
         for (i, owner) in owners.iter().enumerate() {
             if let Some(owner) = owner

@@ -40,13 +40,98 @@ pub fn model(
     knowledge: &crate::knowledge::Knowledge,
     workspace: Option<crate::summary::Imports<'_>>,
 ) -> Model {
-    let mut found = tools(source, tree, language, facts, knowledge);
+    let found = tools::found(source, tree, language, facts, knowledge, None);
+    with_effects(
+        source,
+        tree,
+        language,
+        facts,
+        knowledge,
+        workspace,
+        found.into_iter().map(|f| f.tool).collect(),
+        None,
+        &mut Vec::new(),
+    )
+}
+
+/// [`model`] for a new version of a document, reusing what the last version's found (see
+/// `crate::cache`). The same result.
+pub(crate) fn model_cached(
+    file: &crate::analysis::SourceFile<'_>,
+    facts: &crate::facts::FactsCache,
+    current: &crate::facts::FileFacts,
+    splice: Option<&crate::facts::Splice>,
+    knowledge: &crate::knowledge::Knowledge,
+    cache: &mut crate::cache::ModelCache,
+) -> Model {
+    let key = facts.resolution().map(|resolution| crate::cache::ModelKey {
+        knowledge: knowledge.identity(),
+        language: file.language,
+        resolution,
+    });
+    // Only when names resolve as they did (and the tables are the same) can anything be kept.
+    // The key is put back only when this version's entries are complete: after a panic
+    // (caught by the analysis), nothing is kept.
+    let previous_key = cache.key.take();
+    let splice = splice.filter(|_| key.is_some() && previous_key == key);
+    let found = tools::found(
+        file.source,
+        file.tree,
+        file.language,
+        current,
+        knowledge,
+        splice.map(|s| (cache.tools.as_slice(), s)),
+    );
+    let tools: Vec<Tool> = found.iter().map(|f| f.tool.clone()).collect();
+    cache.tools = found;
+    let constants = facts.constants();
+    let previous_effects = splice
+        .filter(|_| cache.constants == constants)
+        .map(|s| (std::mem::take(&mut cache.own_effects), s));
+    let imports = file.workspace.map(|summaries| crate::summary::Imports {
+        summaries,
+        importer: file.path,
+    });
+    let mut own = Vec::new();
+    let model = with_effects(
+        file.source,
+        file.tree,
+        file.language,
+        current,
+        knowledge,
+        imports,
+        tools,
+        previous_effects.as_ref().map(|(e, s)| (e.as_slice(), *s)),
+        &mut own,
+    );
+    cache.key = key;
+    cache.own_effects = own;
+    cache.constants = constants;
+    model
+}
+
+/// The tools with what their code does.
+#[allow(clippy::too_many_arguments)]
+fn with_effects(
+    source: &str,
+    tree: &tree_sitter::Tree,
+    language: crate::Language,
+    facts: &crate::facts::FileFacts,
+    knowledge: &crate::knowledge::Knowledge,
+    workspace: Option<crate::summary::Imports<'_>>,
+    mut found: Vec<Tool>,
+    previous: Option<(&[Vec<crate::knowledge::Effect>], &crate::facts::Splice)>,
+    own: &mut Vec<Vec<crate::knowledge::Effect>>,
+) -> Model {
     if found.is_empty() {
+        // No tool needs effects; the own effects of the calls are not kept either.
+        own.clear();
         return Model::default();
     }
     let locator = crate::syntax::Locator::new(tree);
-    let mut capabilities =
-        capabilities::Capabilities::compute(source, &locator, language, facts, knowledge);
+    let mut capabilities = capabilities::Capabilities::compute_reusing(
+        source, &locator, language, facts, knowledge, previous, own,
+    );
     if let Some(workspace) = &workspace {
         let resolver = workspace.resolver(language.family());
         capabilities.add_imports(facts, source, language.family(), &resolver);

@@ -5,7 +5,7 @@ use std::ops::Range;
 use tree_sitter::{Node, Tree};
 
 use super::text::{DecodedText, decode};
-use crate::facts::{Argument, FileFacts};
+use crate::facts::{Argument, FileFacts, Splice};
 use crate::knowledge::{Knowledge, Place, ToolRecogniser, Trigger};
 use crate::syntax::{Family, Language, Locator, node_range, node_text};
 
@@ -103,6 +103,124 @@ pub fn tools(
     facts: &FileFacts,
     knowledge: &Knowledge,
 ) -> Vec<Tool> {
+    found(source, tree, language, facts, knowledge, None)
+        .into_iter()
+        .map(|f| f.tool)
+        .collect()
+}
+
+/// What declares a tool: a decorated function, a call or a class (indices in the file's facts).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Origin {
+    Function(usize),
+    Call(usize),
+    Class(usize),
+}
+
+impl Origin {
+    /// The same declaration in the previous version, if it is in an unchanged statement.
+    fn back(self, splice: &Splice) -> Option<Origin> {
+        Some(match self {
+            Origin::Function(i) => Origin::Function(splice.functions.back(i)?),
+            Origin::Call(i) => Origin::Call(splice.calls.back(i)?),
+            Origin::Class(i) => Origin::Class(splice.classes.back(i)?),
+        })
+    }
+}
+
+/// A tool as found, with what declares it and the places it was found from beyond its own
+/// ranges (a schema class): what decides whether the next version can keep it.
+#[derive(Clone, Debug)]
+pub(crate) struct Found {
+    pub origin: Origin,
+    pub tool: Tool,
+    pub depends: Vec<Range<usize>>,
+}
+
+impl Found {
+    /// This tool in the next version, when nothing it was found from changed.
+    fn moved(&self, splice: &Splice) -> Option<Found> {
+        let r = |range: &Range<usize>| splice.range(range);
+        let opt = |range: &Option<Range<usize>>| match range {
+            None => Some(None),
+            Some(range) => r(range).map(Some),
+        };
+        let description = |d: &Option<Description>| -> Option<Option<Description>> {
+            let Some(d) = d else {
+                return Some(None);
+            };
+            let value = match &d.value {
+                None => None,
+                Some(v) => {
+                    let mut v = v.clone();
+                    for piece in &mut v.pieces {
+                        piece.source = r(&piece.source)?;
+                    }
+                    Some(v)
+                }
+            };
+            Some(Some(Description {
+                source: d.source,
+                expression: r(&d.expression)?,
+                value,
+            }))
+        };
+        let t = &self.tool;
+        let parameters = t
+            .parameters
+            .iter()
+            .map(|p| {
+                Some(ToolParameter {
+                    name: p.name.clone(),
+                    range: r(&p.range)?,
+                    description: description(&p.description)?,
+                })
+            })
+            .collect::<Option<Vec<_>>>()?;
+        let tool = Tool {
+            kind: match t.kind {
+                ToolKind::Class(i) => ToolKind::Class(splice.classes.forward(i)?),
+                kind => kind,
+            },
+            framework: t.framework.clone(),
+            name: t.name.clone(),
+            anchor: r(&t.anchor)?,
+            declaration: r(&t.declaration)?,
+            description: description(&t.description)?,
+            function: match t.function {
+                None => None,
+                Some(i) => Some(splice.functions.forward(i)?),
+            },
+            function_name: t.function_name.clone(),
+            handler: opt(&t.handler)?,
+            parameters,
+            effects: Default::default(),
+            processes: Vec::new(),
+            schema: opt(&t.schema)?,
+        };
+        Some(Found {
+            origin: match self.origin {
+                Origin::Function(i) => Origin::Function(splice.functions.forward(i)?),
+                Origin::Call(i) => Origin::Call(splice.calls.forward(i)?),
+                Origin::Class(i) => Origin::Class(splice.classes.forward(i)?),
+            },
+            tool,
+            depends: self.depends.iter().map(r).collect::<Option<_>>()?,
+        })
+    }
+}
+
+/// Every tool declared in a file, with its origin. With the previous version's tools and how the
+/// file changed since (`previous`; only when every name resolves as it did), a tool whose
+/// declaration and sources are in unchanged statements is moved instead of found again.
+pub(crate) fn found(
+    source: &str,
+    tree: &Tree,
+    language: Language,
+    facts: &FileFacts,
+    knowledge: &Knowledge,
+    previous: Option<(&[Found], &Splice)>,
+) -> Vec<Found> {
     let family = language.family();
     let finder = Finder {
         functions_sorted: facts.functions.is_sorted_by_key(|f| f.range.start),
@@ -146,7 +264,14 @@ pub fn tools(
                 })
             })
     };
-    let mut tools = Vec::new();
+    let old: rustc_hash::FxHashMap<Origin, &Found> = previous
+        .map(|(old, _)| old.iter().map(|f| (f.origin, f)).collect())
+        .unwrap_or_default();
+    let reuse = |origin: Origin| {
+        let (_, splice) = previous?;
+        old.get(&origin.back(splice)?)?.moved(splice)
+    };
+    let mut tools: Vec<Found> = Vec::new();
     for (index, function) in facts.functions.iter().enumerate() {
         for decorator in &function.decorators {
             if let Some(recogniser) = recognise(
@@ -154,21 +279,30 @@ pub fn tools(
                 decorator.resolved.as_deref(),
                 decorator.callee.as_deref(),
             ) {
+                let origin = Origin::Function(index);
+                if let Some(found) = reuse(origin) {
+                    tools.push(found);
+                    break;
+                }
                 let arguments = decorator.arguments.as_deref().unwrap_or_default();
-                tools.push(finder.tool(
-                    ToolKind::Function,
-                    recogniser,
-                    arguments,
-                    Some(index),
-                    None,
-                    decorator.range.clone(),
-                    function.name_range.clone(),
-                ));
+                tools.push(Found {
+                    origin,
+                    tool: finder.tool(
+                        ToolKind::Function,
+                        recogniser,
+                        arguments,
+                        Some(index),
+                        None,
+                        decorator.range.clone(),
+                        function.name_range.clone(),
+                    ),
+                    depends: Vec::new(),
+                });
                 break;
             }
         }
     }
-    for call in &facts.calls {
+    for (index, call) in facts.calls.iter().enumerate() {
         let Some(resolved) = call.resolved.as_deref() else {
             continue;
         };
@@ -176,16 +310,25 @@ pub fn tools(
             .tool_recognisers(family, Trigger::Call, resolved)
             .next()
         {
+            let origin = Origin::Call(index);
+            if let Some(found) = reuse(origin) {
+                tools.push(found);
+                continue;
+            }
             let function = finder.function(recogniser, &call.arguments);
-            tools.push(finder.tool(
-                ToolKind::Call,
-                recogniser,
-                &call.arguments,
-                function,
-                Some(call.range.clone()),
-                call.range.clone(),
-                call.callee_range.clone(),
-            ));
+            tools.push(Found {
+                origin,
+                tool: finder.tool(
+                    ToolKind::Call,
+                    recogniser,
+                    &call.arguments,
+                    function,
+                    Some(call.range.clone()),
+                    call.range.clone(),
+                    call.callee_range.clone(),
+                ),
+                depends: Vec::new(),
+            });
         }
     }
     for (index, class) in facts.classes.iter().enumerate() {
@@ -198,9 +341,19 @@ pub fn tools(
         }) else {
             continue;
         };
-        tools.push(finder.class_tool(recogniser, index));
+        let origin = Origin::Class(index);
+        if let Some(found) = reuse(origin) {
+            tools.push(found);
+            continue;
+        }
+        let (tool, schema_class) = finder.class_tool(recogniser, index);
+        tools.push(Found {
+            origin,
+            tool,
+            depends: schema_class.into_iter().collect(),
+        });
     }
-    tools.sort_by_key(|t| (t.declaration.start, t.anchor.start));
+    tools.sort_by_key(|f| (f.tool.declaration.start, f.tool.anchor.start));
     tools
 }
 
@@ -475,7 +628,12 @@ impl<'a> Finder<'a> {
         }
     }
 
-    fn class_tool(&self, recogniser: &ToolRecogniser, class_index: usize) -> Tool {
+    /// A tool class's tool, and the range of its schema class when it has one.
+    fn class_tool(
+        &self,
+        recogniser: &ToolRecogniser,
+        class_index: usize,
+    ) -> (Tool, Option<Range<usize>>) {
         let class = &self.facts.classes[class_index];
         let attribute = |name: &str| {
             class
@@ -531,7 +689,7 @@ impl<'a> Finder<'a> {
             .and_then(|range| {
                 let name = self.source.get(range.clone())?.trim();
                 let model = self.facts.classes.iter().find(|c| c.name == name)?;
-                Some((range, self.model_fields(model)?))
+                Some((range, self.model_fields(model)?, model.range.clone()))
             });
         let function = recogniser.function.iter().find_map(|place| match place {
             Place::Method(method) => self
@@ -541,7 +699,8 @@ impl<'a> Finder<'a> {
                 .position(|f| f.class == Some(class_index) && f.name == *method),
             _ => None,
         });
-        Tool {
+        let schema_class = schema.as_ref().map(|(_, _, class)| class.clone());
+        let tool = Tool {
             kind: ToolKind::Class(class_index),
             framework: recogniser.framework.clone(),
             name: name.or_else(|| Some(class.name.clone())),
@@ -553,13 +712,14 @@ impl<'a> Finder<'a> {
             handler: function.map(|i| self.facts.functions[i].range.clone()),
             parameters: schema
                 .as_ref()
-                .map(|(_, fields)| fields.clone())
+                .map(|(_, fields, _)| fields.clone())
                 .or_else(|| function.map(|i| self.python_parameters(i, None)))
                 .unwrap_or_default(),
             effects: Default::default(),
             processes: Vec::new(),
-            schema: schema.map(|(range, _)| range),
-        }
+            schema: schema.map(|(range, _, _)| range),
+        };
+        (tool, schema_class)
     }
 
     /// The fields of a pydantic model class of this file (`query: str = Field(description=...)`),

@@ -12,6 +12,7 @@ mod python;
 
 use rustc_hash::FxHashMap;
 use std::ops::Range;
+use std::sync::Arc;
 
 use crate::syntax::{Family, Language};
 
@@ -250,48 +251,8 @@ impl FileFacts {
         language: Language,
         cache: &mut FactsCache,
     ) -> FileFacts {
-        if cache.language != Some(language) {
-            cache.items.clear();
-            cache.language = Some(language);
-        }
-        let mut previous = std::mem::take(&mut cache.items);
-        let root = tree.root_node();
-        let mut cursor = root.walk();
-        let mut order = Vec::new();
-        for item in root.children(&mut cursor) {
-            let start = item.start_byte();
-            let text = source.get(start..item.end_byte()).unwrap_or_default();
-            let key = (content_hash(text), item.kind_id());
-            // Text that does not parse may parse differently in another context (error recovery
-            // looks around): only error-free statements are reused.
-            let reusable = !item.has_error();
-            let reused = reusable
-                .then(|| previous.get_mut(&key))
-                .flatten()
-                .and_then(|items| {
-                    let i = items.iter().position(|cached| &*cached.text == text)?;
-                    Some(items.swap_remove(i))
-                });
-            let cached = reused.unwrap_or_else(|| {
-                let mut fragment = Builder::default();
-                extract_subtree(source, item, language, &mut fragment);
-                fragment.make_relative(start);
-                CachedItem {
-                    text: text.into(),
-                    fragment,
-                }
-            });
-            let slot = cache.items.entry(key).or_default();
-            order.push((key, slot.len(), start));
-            slot.push(cached);
-        }
-        let fragments: Vec<(&Builder, usize)> = order
-            .iter()
-            .map(|&(key, i, start)| (&cache.items[&key][i].fragment, start))
-            .collect();
-        finish(&fragments, language.family())
+        cache.extract(source, tree, language).clone()
     }
-
     /// What a name or attribute chain (`os.environ`, `process.env`, `sp.run`) resolves to.
     pub fn resolve_node(
         &self,
@@ -365,14 +326,135 @@ fn extract_subtree(
     }
 }
 
-/// Facts of the top-level statements of the last version of one document, by content.
+/// Facts of the top-level statements of the last version of one document, by content, and the
+/// facts of that version.
 #[derive(Default)]
 pub struct FactsCache {
     language: Option<Language>,
     items: FxHashMap<(u64, u16), Vec<CachedItem>>,
+    /// The top-level statements of the version last extracted, in order.
+    units: Vec<Unit>,
+    /// The facts of the version last extracted.
+    last: Option<Last>,
+    /// That version's length in bytes.
+    source_len: usize,
+    /// Hash of the text of every constant the last version binds, in source order.
+    constants: u64,
+}
+
+/// A top-level statement of the version last extracted: the unit later stages cache their work
+/// by (see `crate::cache`).
+#[derive(Clone, Debug)]
+pub(crate) struct Unit {
+    pub range: Range<usize>,
+    /// Its text, shared with the facts cache: the same allocation as the previous version's unit
+    /// exactly when its facts were reused.
+    pub text: Arc<str>,
+    /// Its calls, functions, classes and attribute assignments: index ranges in [`FileFacts`].
+    pub calls: Range<usize>,
+    pub functions: Range<usize>,
+    pub classes: Range<usize>,
+    pub attribute_assignments: Range<usize>,
+    /// Its bindings: an index range in the file's bindings in source order.
+    pub bindings: Range<usize>,
+}
+
+impl Unit {
+    /// Whether this is `previous`'s statement, unchanged (its facts were reused).
+    pub fn same_as(&self, previous: &Unit) -> bool {
+        Arc::ptr_eq(&self.text, &previous.text)
+    }
+}
+
+/// The facts of the version last extracted, with what decides how its names resolve.
+struct Last {
+    facts: FileFacts,
+    /// Hash of every binding's name and kind (what resolution reads), in source order.
+    resolution: u64,
+    /// For each binding in source order: its index among the bindings of its name.
+    nth: Vec<usize>,
+}
+
+/// Where the unchanged top-level statements are between two versions: a common prefix and suffix
+/// of statements; everything between changed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Splice {
+    /// Unchanged statements at the start and at the end.
+    pub prefix: usize,
+    pub suffix: usize,
+    /// The changed bytes, in the old and the new version.
+    pub old: Range<usize>,
+    pub new: Range<usize>,
+    /// The changed statements' calls, functions and classes: index ranges in the old and the new
+    /// version's facts.
+    pub calls: IndexSplice,
+    pub functions: IndexSplice,
+    pub classes: IndexSplice,
+}
+
+/// Indices of the items of the changed statements, in the old and the new version.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct IndexSplice {
+    pub old: Range<usize>,
+    pub new: Range<usize>,
+}
+
+impl IndexSplice {
+    /// The new index of an old item; `None` for an item of a changed statement.
+    pub fn forward(&self, old: usize) -> Option<usize> {
+        if old < self.old.start {
+            Some(old)
+        } else if old >= self.old.end {
+            Some(old + self.new.end - self.old.end)
+        } else {
+            None
+        }
+    }
+
+    /// The old index of a new item; `None` for an item of a changed statement.
+    pub fn back(&self, new: usize) -> Option<usize> {
+        if new < self.new.start {
+            Some(new)
+        } else if new >= self.new.end {
+            Some(new + self.old.end - self.new.end)
+        } else {
+            None
+        }
+    }
+}
+
+impl Splice {
+    /// Where a range of the old version is in the new one; `None` when it overlaps the change.
+    pub fn range(&self, range: &Range<usize>) -> Option<Range<usize>> {
+        if range.end <= self.old.start {
+            Some(range.clone())
+        } else if range.start >= self.old.end {
+            let start = (range.start + self.new.end).checked_sub(self.old.end)?;
+            Some(start..start + range.len())
+        } else {
+            None
+        }
+    }
 }
 
 impl FactsCache {
+    /// Hash of how the last version's names are bound (see [`Builder::resolution_hash`]): equal
+    /// between two versions exactly when every name resolves the same way in both.
+    pub(crate) fn resolution(&self) -> Option<u64> {
+        self.last.as_ref().map(|l| l.resolution)
+    }
+
+    /// Hash of the names and values of every constant the last version binds: with the same
+    /// [`FactsCache::resolution`], equal exactly when every constant reads the same.
+    pub(crate) fn constants(&self) -> u64 {
+        self.constants
+    }
+
+    /// The facts of the version last extracted.
+    pub fn current(&self) -> Option<&FileFacts> {
+        self.last.as_ref().map(|l| &l.facts)
+    }
+
     /// Number of top-level statements cached.
     pub fn len(&self) -> usize {
         self.items.values().map(Vec::len).sum()
@@ -381,18 +463,344 @@ impl FactsCache {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+
+    /// The facts of a new version of the document (see [`FileFacts::extract_cached`]), and how
+    /// its top-level statements line up with the previous version's (`None` for the first
+    /// version or another language).
+    ///
+    /// Statements whose text is unchanged keep their extracted facts. When the change leaves
+    /// every name bound the same way (the same names, kinds, imports and constructors, in the
+    /// same order), the previous version's resolved facts are kept too: the changed statements'
+    /// calls and definitions are resolved and spliced in, the rest only move. Otherwise the
+    /// whole file is resolved again.
+    pub(crate) fn extract_splice(
+        &mut self,
+        source: &str,
+        tree: &tree_sitter::Tree,
+        language: Language,
+    ) -> (&FileFacts, Option<Splice>) {
+        if self.language != Some(language) {
+            self.items.clear();
+            self.last = None;
+            self.language = Some(language);
+        }
+        let mut previous = std::mem::take(&mut self.items);
+        let old_units = std::mem::take(&mut self.units);
+        let root = tree.root_node();
+        let mut cursor = root.walk();
+        let mut order = Vec::new();
+        let mut counts = Unit {
+            range: 0..0,
+            text: Arc::from(""),
+            calls: 0..0,
+            functions: 0..0,
+            classes: 0..0,
+            attribute_assignments: 0..0,
+            bindings: 0..0,
+        };
+        let mut resolution = 0u64;
+        let mut constants = 0u64;
+        for item in root.children(&mut cursor) {
+            let start = item.start_byte();
+            let text = source.get(start..item.end_byte()).unwrap_or_default();
+            let key = (content_hash(text), item.kind_id());
+            // Text that does not parse may parse differently in another context (error recovery
+            // looks around): only error-free statements are reused.
+            let reusable = !item.has_error();
+            let reused = reusable
+                .then(|| previous.get_mut(&key))
+                .flatten()
+                .and_then(|items| {
+                    let i = items
+                        .iter()
+                        .position(|cached| cached.reusable && &*cached.text == text)?;
+                    Some(items.swap_remove(i))
+                });
+            let cached = reused.unwrap_or_else(|| {
+                let mut fragment = Builder::default();
+                extract_subtree(source, item, language, &mut fragment);
+                fragment.make_relative(start);
+                CachedItem {
+                    text: text.into(),
+                    resolution: fragment.resolution_hash(),
+                    constants: fragment.constants_hash(text),
+                    reusable,
+                    fragment,
+                }
+            });
+            let f = &cached.fragment;
+            let next = |r: &Range<usize>, n: usize| r.end..r.end + n;
+            counts = Unit {
+                range: start..item.end_byte(),
+                text: cached.text.clone(),
+                calls: next(&counts.calls, f.calls.len()),
+                functions: next(&counts.functions, f.functions.len()),
+                classes: next(&counts.classes, f.classes.len()),
+                attribute_assignments: next(
+                    &counts.attribute_assignments,
+                    f.attribute_assignments.len(),
+                ),
+                bindings: next(&counts.bindings, f.bindings.len()),
+            };
+            self.units.push(counts.clone());
+            resolution = (resolution.rotate_left(5) ^ cached.resolution).wrapping_mul(HASH_K);
+            constants = (constants.rotate_left(5) ^ cached.constants).wrapping_mul(HASH_K);
+            let slot = self.items.entry(key).or_default();
+            order.push((key, slot.len(), start));
+            slot.push(cached);
+        }
+        let fragments: Vec<(&Builder, usize)> = order
+            .iter()
+            .map(|&(key, i, start)| (&self.items[&key][i].fragment, start))
+            .collect();
+        let family = language.family();
+        let old_len = std::mem::replace(&mut self.source_len, source.len());
+        self.constants = constants;
+        let splice = self
+            .last
+            .as_ref()
+            .filter(|last| last.resolution == resolution)
+            .map(|_| splice_of(&old_units, &self.units, old_len, source.len()));
+        match (splice, self.last.as_mut()) {
+            (Some(splice), Some(last)) => {
+                patch(last, &splice, &old_units, &self.units, &fragments, family);
+                (&self.last.as_ref().expect("patched").facts, Some(splice))
+            }
+            _ => {
+                let facts = finish(&fragments, family);
+                let mut seen: FxHashMap<&str, usize> = FxHashMap::default();
+                let nth = fragments
+                    .iter()
+                    .flat_map(|(f, _)| &f.bindings)
+                    .map(|(name, _)| {
+                        let n = seen.entry(name.as_str()).or_default();
+                        *n += 1;
+                        *n - 1
+                    })
+                    .collect();
+                let splice = (!old_units.is_empty() || self.last.is_some())
+                    .then(|| splice_of(&old_units, &self.units, old_len, source.len()));
+                self.last = Some(Last {
+                    facts,
+                    resolution,
+                    nth,
+                });
+                (&self.last.as_ref().expect("just set").facts, splice)
+            }
+        }
+    }
+
+    /// The facts of a new version of the document, kept in the cache for the next version (see
+    /// [`FileFacts::extract_cached`], which returns a copy).
+    pub fn extract(
+        &mut self,
+        source: &str,
+        tree: &tree_sitter::Tree,
+        language: Language,
+    ) -> &FileFacts {
+        self.extract_splice(source, tree, language).0
+    }
+}
+
+/// The common prefix and suffix of unchanged statements of two versions (of `old_len` and
+/// `new_len` bytes): the same text at the same distance from the start, or from the end.
+fn splice_of(old: &[Unit], new: &[Unit], old_len: usize, new_len: usize) -> Splice {
+    let prefix = old
+        .iter()
+        .zip(new)
+        .take_while(|(o, n)| n.same_as(o) && n.range.start == o.range.start)
+        .count();
+    let suffix = old[prefix..]
+        .iter()
+        .rev()
+        .zip(new[prefix..].iter().rev())
+        .take_while(|(o, n)| n.same_as(o) && old_len - o.range.start == new_len - n.range.start)
+        .count();
+    let start = |units: &[Unit]| units[..prefix].last().map_or(0, |u| u.range.end);
+    let end = |units: &[Unit], total: usize| {
+        units[units.len() - suffix..]
+            .first()
+            .map_or(total, |u| u.range.start)
+    };
+    let items = |f: fn(&Unit) -> &Range<usize>| {
+        let span = |units: &[Unit]| {
+            let start = units[..prefix].last().map_or(0, |u| f(u).end);
+            let end = units[units.len() - suffix..]
+                .first()
+                .map_or_else(|| units.last().map_or(0, |u| f(u).end), |u| f(u).start);
+            start..end.max(start)
+        };
+        IndexSplice {
+            old: span(old),
+            new: span(new),
+        }
+    };
+    Splice {
+        prefix,
+        suffix,
+        old: start(old)..end(old, old_len).max(start(old)),
+        new: start(new)..end(new, new_len).max(start(new)),
+        calls: items(|u| &u.calls),
+        functions: items(|u| &u.functions),
+        classes: items(|u| &u.classes),
+    }
+}
+
+/// Moves the previous version's facts to the new version (see [`FactsCache::extract_splice`]):
+/// the bindings are the same names and kinds, so only their ranges are set again; the changed
+/// statements' calls, functions, classes and attribute assignments are resolved and replace the
+/// old ones; those after them move by the change in length.
+fn patch(
+    last: &mut Last,
+    splice: &Splice,
+    old_units: &[Unit],
+    new_units: &[Unit],
+    fragments: &[(&Builder, usize)],
+    family: Family,
+) {
+    let facts = &mut last.facts;
+    // Ranges of bindings: every binding from the first changed statement on (they moved or
+    // changed).
+    let first_binding = new_units[..splice.prefix]
+        .last()
+        .map_or(0, |u| u.bindings.end);
+    let mut flat = first_binding;
+    for &(fragment, offset) in &fragments[splice.prefix..] {
+        for (name, binding) in &fragment.bindings {
+            let range = match binding {
+                PendingBinding::Constant(r)
+                | PendingBinding::Value(r)
+                | PendingBinding::Construct(_, r) => Some(r.start + offset..r.end + offset),
+                PendingBinding::Import(_) | PendingBinding::Local => None,
+            };
+            if let Some(range) = range
+                && let Some(list) = facts.bindings.map.get_mut(name.as_str())
+                && let Some(slot) = list.get_mut(last.nth[flat])
+            {
+                match slot {
+                    Binding::Constant(r) | Binding::Value(r) => *r = range,
+                    Binding::Instance { value, .. } => *value = range,
+                    Binding::Import(_) | Binding::Local => {}
+                }
+            }
+            flat += 1;
+        }
+    }
+    // The changed statements, resolved against the (unchanged) bindings.
+    let changed = &fragments[splice.prefix..fragments.len() - splice.suffix];
+    let mut fresh = Resolved::default();
+    let class_base = new_units[..splice.prefix]
+        .last()
+        .map_or(0, |u| u.classes.end);
+    {
+        let mut resolver = Resolver::new(&facts.bindings, family);
+        for &(fragment, offset) in changed {
+            resolver.fragment(
+                fragment,
+                offset,
+                class_base + fresh.classes.len(),
+                &mut fresh,
+            );
+        }
+    }
+    let old_span = |f: fn(&Unit) -> &Range<usize>, total: usize| {
+        let start = old_units[..splice.prefix].last().map_or(0, |u| f(u).end);
+        let end = old_units[old_units.len() - splice.suffix..]
+            .first()
+            .map_or(total, |u| f(u).start);
+        start..end
+    };
+    let moved = |range: &mut Range<usize>| {
+        range.start = range.start + splice.new.end - splice.old.end;
+        range.end = range.end + splice.new.end - splice.old.end;
+    };
+    let calls = old_span(|u| &u.calls, facts.calls.len());
+    let after = calls.start + fresh.calls.len();
+    facts.calls.splice(calls, fresh.calls);
+    for call in &mut facts.calls[after..] {
+        moved(&mut call.range);
+        moved(&mut call.callee_range);
+        for a in &mut call.arguments {
+            moved(&mut a.range);
+        }
+    }
+    let classes = old_span(|u| &u.classes, facts.classes.len());
+    let class_shift = (fresh.classes.len(), classes.len());
+    let after = classes.start + fresh.classes.len();
+    facts.classes.splice(classes, fresh.classes);
+    for class in &mut facts.classes[after..] {
+        moved(&mut class.range);
+        moved(&mut class.name_range);
+        for b in &mut class.bases {
+            moved(&mut b.range);
+        }
+        for a in &mut class.attributes {
+            moved(&mut a.range);
+            moved(&mut a.value);
+        }
+    }
+    let functions = old_span(|u| &u.functions, facts.functions.len());
+    let after = functions.start + fresh.functions.len();
+    facts.functions.splice(functions, fresh.functions);
+    for function in &mut facts.functions[after..] {
+        moved(&mut function.range);
+        moved(&mut function.name_range);
+        moved(&mut function.body_range);
+        if let Some(d) = &mut function.docstring {
+            moved(d);
+        }
+        for p in &mut function.parameters {
+            moved(&mut p.range);
+            if let Some(r) = &mut p.annotation {
+                moved(r);
+            }
+            if let Some(r) = &mut p.default {
+                moved(r);
+            }
+        }
+        for d in &mut function.decorators {
+            moved(&mut d.range);
+            for a in d.arguments.iter_mut().flatten() {
+                moved(&mut a.range);
+            }
+        }
+        if let Some(c) = &mut function.class {
+            *c = *c + class_shift.0 - class_shift.1;
+        }
+    }
+    let assignments = old_span(
+        |u| &u.attribute_assignments,
+        facts.attribute_assignments.len(),
+    );
+    let after = assignments.start + fresh.attribute_assignments.len();
+    facts
+        .attribute_assignments
+        .splice(assignments, fresh.attribute_assignments);
+    for a in &mut facts.attribute_assignments[after..] {
+        moved(&mut a.range);
+        moved(&mut a.value);
+    }
 }
 
 /// A statement's text and its facts, with offsets relative to the statement's start.
 struct CachedItem {
-    text: Box<str>,
+    text: Arc<str>,
+    /// Whether the statement parsed without errors (only then is it reused).
+    reusable: bool,
+    /// [`Builder::resolution_hash`] of the fragment.
+    resolution: u64,
+    /// [`Builder::constants_hash`] of the fragment.
+    constants: u64,
     fragment: Builder,
 }
 
+/// FxHash's multiplier.
+const HASH_K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
 /// A fast, non-cryptographic hash (FxHash's mixing, eight bytes at a time). Equality of the text is
 /// always checked after a hash match, so collisions cost time, never correctness.
-fn content_hash(text: &str) -> u64 {
-    const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+pub(crate) fn content_hash(text: &str) -> u64 {
+    const K: u64 = HASH_K;
     let mut hash = text.len() as u64;
     let mut chunks = text.as_bytes().chunks_exact(8);
     for chunk in &mut chunks {
@@ -631,6 +1039,47 @@ pub(crate) fn constness(
 }
 
 impl Builder {
+    /// Hash of what the fragment's bindings say to name resolution: each name, its kind, and
+    /// what an import or a construction names (not the values' places or text).
+    fn resolution_hash(&self) -> u64 {
+        let mut hash = 0u64;
+        let mut mix = |h: u64| hash = (hash.rotate_left(5) ^ h).wrapping_mul(HASH_K);
+        for (name, binding) in &self.bindings {
+            mix(content_hash(name));
+            match binding {
+                PendingBinding::Import(q) => {
+                    mix(1);
+                    mix(content_hash(q));
+                }
+                PendingBinding::Constant(_) => mix(2),
+                PendingBinding::Construct((root, members), _) => {
+                    mix(3);
+                    mix(content_hash(root));
+                    for m in members {
+                        mix(content_hash(m));
+                    }
+                }
+                PendingBinding::Value(_) => mix(4),
+                PendingBinding::Local => mix(5),
+            }
+        }
+        hash
+    }
+
+    /// Hash of the fragment's constants: each constant binding's name and value text (`text` is
+    /// the statement's text; the fragment's ranges are relative to it).
+    fn constants_hash(&self, text: &str) -> u64 {
+        let mut hash = 0u64;
+        for (name, binding) in &self.bindings {
+            if let PendingBinding::Constant(range) = binding {
+                hash = (hash.rotate_left(5) ^ content_hash(name)).wrapping_mul(HASH_K);
+                let value = text.get(range.clone()).unwrap_or_default();
+                hash = (hash.rotate_left(5) ^ content_hash(value)).wrapping_mul(HASH_K);
+            }
+        }
+        hash
+    }
+
     pub fn bind(&mut self, name: &str, binding: PendingBinding) {
         self.bindings.push((name.to_string(), binding));
     }
@@ -676,10 +1125,13 @@ fn joined((root, members): &Path) -> String {
     name
 }
 
+fn at(range: &Range<usize>, offset: usize) -> Range<usize> {
+    range.start + offset..range.end + offset
+}
+
 /// Resolves the fragments of a file (each with the offset its ranges are relative to) against the
 /// bindings of all of them. Reads the fragments by reference: cached fragments are not copied.
 fn finish(fragments: &[(&Builder, usize)], family: Family) -> FileFacts {
-    let at = |range: &Range<usize>, offset: usize| range.start + offset..range.end + offset;
     // Imports and constants first: instances resolve their class through them, and are patched
     // in place afterwards.
     let mut bindings = Bindings::default();
@@ -715,68 +1167,121 @@ fn finish(fragments: &[(&Builder, usize)], family: Family) -> FileFacts {
             };
         }
     }
-
-    let argument = |arg: &PendingArgument, offset: usize, bindings: &Bindings| Argument {
-        keyword: arg.keyword.clone(),
-        range: at(&arg.range, offset),
-        value: if arg.spread {
-            ValueKind::Spread
-        } else {
-            match &arg.constness {
-                Constness::Constant => ValueKind::Constant,
-                Constness::Dynamic => ValueKind::Dynamic,
-                Constness::IfConstant(names) => {
-                    if names.iter().all(|n| bindings.is_constant(n)) {
-                        ValueKind::Constant
-                    } else {
-                        ValueKind::Dynamic
-                    }
-                }
-            }
-        },
+    let mut out = Resolved {
+        calls: Vec::with_capacity(fragments.iter().map(|(f, _)| f.calls.len()).sum()),
+        ..Resolved::default()
     };
-    // Many calls share a callee (`json.loads`, `client.chat.completions.create`): resolve each
-    // path once.
-    let memo: std::cell::RefCell<FxHashMap<Path, Option<String>>> = Default::default();
-    let resolve_path = |path: &Option<Path>| {
+    {
+        let mut resolver = Resolver::new(&bindings, family);
+        for &(fragment, offset) in fragments {
+            let class_base = out.classes.len();
+            resolver.fragment(fragment, offset, class_base, &mut out);
+        }
+    }
+    FileFacts {
+        bindings,
+        calls: out.calls,
+        functions: out.functions,
+        classes: out.classes,
+        attribute_assignments: out.attribute_assignments,
+    }
+}
+
+/// Facts resolved against a file's bindings.
+#[derive(Default)]
+struct Resolved {
+    calls: Vec<Call>,
+    functions: Vec<FunctionDef>,
+    classes: Vec<ClassDef>,
+    attribute_assignments: Vec<AttributeAssignment>,
+}
+
+/// Resolves fragments against a file's bindings; many calls share a callee (`json.loads`,
+/// `client.chat.completions.create`), so each path is resolved once.
+struct Resolver<'b> {
+    bindings: &'b Bindings,
+    family: Family,
+    memo: FxHashMap<Path, Option<String>>,
+}
+
+impl<'b> Resolver<'b> {
+    fn new(bindings: &'b Bindings, family: Family) -> Self {
+        Self {
+            bindings,
+            family,
+            memo: FxHashMap::default(),
+        }
+    }
+
+    fn path(&mut self, path: &Option<Path>) -> Option<String> {
         let path = path.as_ref()?;
-        if let Some(known) = memo.borrow().get(path) {
+        if let Some(known) = self.memo.get(path) {
             return known.clone();
         }
         let (root, members) = path;
-        let resolved = resolve(&bindings, family, root, members);
-        memo.borrow_mut().insert(path.clone(), resolved.clone());
+        let resolved = resolve(self.bindings, self.family, root, members);
+        self.memo.insert(path.clone(), resolved.clone());
         resolved
-    };
+    }
 
-    let mut calls = Vec::with_capacity(fragments.iter().map(|(f, _)| f.calls.len()).sum());
-    let mut functions = Vec::new();
-    let mut classes = Vec::new();
-    let mut attribute_assignments = Vec::new();
-    for &(fragment, offset) in fragments {
-        attribute_assignments.extend(fragment.attribute_assignments.iter().map(|a| {
-            AttributeAssignment {
-                object: a.object.clone(),
-                attribute: a.attribute.clone(),
-                range: at(&a.range, offset),
-                value: at(&a.value, offset),
-            }
-        }));
-        let class_base = classes.len();
+    fn argument(&self, arg: &PendingArgument, offset: usize) -> Argument {
+        Argument {
+            keyword: arg.keyword.clone(),
+            range: at(&arg.range, offset),
+            value: if arg.spread {
+                ValueKind::Spread
+            } else {
+                match &arg.constness {
+                    Constness::Constant => ValueKind::Constant,
+                    Constness::Dynamic => ValueKind::Dynamic,
+                    Constness::IfConstant(names) => {
+                        if names.iter().all(|n| self.bindings.is_constant(n)) {
+                            ValueKind::Constant
+                        } else {
+                            ValueKind::Dynamic
+                        }
+                    }
+                }
+            },
+        }
+    }
+
+    /// Appends a fragment's facts (ranges relative to `offset`) to `out`; `class_base` is the
+    /// index in the file's classes of the fragment's first class.
+    fn fragment(
+        &mut self,
+        fragment: &Builder,
+        offset: usize,
+        class_base: usize,
+        out: &mut Resolved,
+    ) {
+        out.attribute_assignments
+            .extend(
+                fragment
+                    .attribute_assignments
+                    .iter()
+                    .map(|a| AttributeAssignment {
+                        object: a.object.clone(),
+                        attribute: a.attribute.clone(),
+                        range: at(&a.range, offset),
+                        value: at(&a.value, offset),
+                    }),
+            );
         for class in &fragment.classes {
-            classes.push(ClassDef {
+            let bases = class
+                .bases
+                .iter()
+                .map(|b| Base {
+                    range: at(&b.range, offset),
+                    callee: b.path.as_ref().map(joined),
+                    resolved: self.path(&b.path),
+                })
+                .collect();
+            out.classes.push(ClassDef {
                 name: class.name.clone(),
                 range: at(&class.range, offset),
                 name_range: at(&class.name_range, offset),
-                bases: class
-                    .bases
-                    .iter()
-                    .map(|b| Base {
-                        range: at(&b.range, offset),
-                        callee: b.path.as_ref().map(joined),
-                        resolved: resolve_path(&b.path),
-                    })
-                    .collect(),
+                bases,
                 attributes: class
                     .attributes
                     .iter()
@@ -791,50 +1296,44 @@ fn finish(fragments: &[(&Builder, usize)], family: Family) -> FileFacts {
         for function in &fragment.functions {
             let mut f = function.clone();
             f.shift(offset, true);
-            functions.push(FunctionDef {
+            let decorators = function
+                .decorators
+                .iter()
+                .map(|d| Decorator {
+                    range: at(&d.range, offset),
+                    callee: d.path.as_ref().map(joined),
+                    resolved: self.path(&d.path),
+                    arguments: d
+                        .arguments
+                        .as_ref()
+                        .map(|args| args.iter().map(|a| self.argument(a, offset)).collect()),
+                })
+                .collect();
+            out.functions.push(FunctionDef {
                 name: f.name,
                 range: f.range,
                 name_range: f.name_range,
                 body_range: f.body_range,
                 docstring: f.docstring,
                 parameters: f.parameters,
-                decorators: function
-                    .decorators
-                    .iter()
-                    .map(|d| Decorator {
-                        range: at(&d.range, offset),
-                        callee: d.path.as_ref().map(joined),
-                        resolved: resolve_path(&d.path),
-                        arguments: d.arguments.as_ref().map(|args| {
-                            args.iter()
-                                .map(|a| argument(a, offset, &bindings))
-                                .collect()
-                        }),
-                    })
-                    .collect(),
+                decorators,
                 class: f.class.map(|c| c + class_base),
             });
         }
         for call in &fragment.calls {
-            calls.push(Call {
+            let resolved = self.path(&call.path);
+            out.calls.push(Call {
                 range: at(&call.range, offset),
                 callee_range: at(&call.callee_range, offset),
                 callee: call.path.as_ref().map(joined),
-                resolved: resolve_path(&call.path),
+                resolved,
                 arguments: call
                     .arguments
                     .iter()
-                    .map(|a| argument(a, offset, &bindings))
+                    .map(|a| self.argument(a, offset))
                     .collect(),
             });
         }
-    }
-    FileFacts {
-        bindings,
-        calls,
-        functions,
-        classes,
-        attribute_assignments,
     }
 }
 

@@ -61,6 +61,16 @@ pub struct Context<'a> {
     /// The project's privacy notice and flows, when known (only looked up for a file with
     /// flows).
     pub privacy: Option<&'a crate::privacy::ProjectPrivacy>,
+    /// The source's line index, built when a rule first needs it (see [`Context::lines`]).
+    pub lines: &'a std::cell::OnceCell<crate::syntax::LineIndex>,
+}
+
+impl Context<'_> {
+    /// Line starts of the source, built once for all rules.
+    pub fn lines(&self) -> &crate::syntax::LineIndex {
+        self.lines
+            .get_or_init(|| crate::syntax::LineIndex::new(self.source))
+    }
 }
 
 pub trait Rule: Send + Sync {

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use agentlint_rules::syntax::{ApplyReport, Document, TextChange, Tree};
-use agentlint_rules::{Diagnostic, FactsCache, LineIndex, PositionEncoding};
+use agentlint_rules::{AnalysisCache, Diagnostic, LineIndex, PositionEncoding};
 use tower_lsp_server::ls_types::{self as lsp, Uri};
 
 /// What was published for one version: the LSP diagnostics and the analysis behind them, kept so
@@ -44,7 +44,7 @@ pub struct DocEntry {
     tickets: std::sync::atomic::AtomicU64,
     published: Mutex<Option<Arc<Published>>>,
     /// Facts of the statements of the last analysed version, reused for unchanged ones.
-    facts_cache: Mutex<FactsCache>,
+    facts_cache: Mutex<AnalysisCache>,
     /// An analysis of this document is running.
     running: AtomicBool,
     /// Another analysis was requested while one ran.
@@ -71,7 +71,7 @@ impl DocEntry {
             publish_lock: tokio::sync::Mutex::new(()),
             tickets: std::sync::atomic::AtomicU64::new(0),
             published: Mutex::new(None),
-            facts_cache: Mutex::new(FactsCache::default()),
+            facts_cache: Mutex::new(AnalysisCache::default()),
             running: AtomicBool::new(false),
             pending: AtomicBool::new(false),
         }
@@ -162,7 +162,7 @@ impl DocEntry {
     }
 
     /// Runs `f` with the document's facts cache (analyses of one document take turns).
-    pub fn with_facts_cache<R>(&self, f: impl FnOnce(&mut FactsCache) -> R) -> R {
+    pub fn with_cache<R>(&self, f: impl FnOnce(&mut AnalysisCache) -> R) -> R {
         f(&mut lock(&self.facts_cache))
     }
 

@@ -336,8 +336,8 @@ async fn update_summary(
         let source = document.text();
         let language = document.language();
         let summary = catch_unwind(AssertUnwindSafe(|| {
-            let facts = task_entry.with_facts_cache(|cache| {
-                FileFacts::extract_cached(&source, &tree, language, cache)
+            let facts = task_entry.with_cache(|cache| {
+                FileFacts::extract_cached(&source, &tree, language, cache.facts_mut())
             });
             agentlint_rules::FileSummary::of_parsed(
                 &path,
@@ -418,7 +418,7 @@ fn analyse_entry(
         })
     } else {
         match catch_unwind(AssertUnwindSafe(|| {
-            entry.with_facts_cache(|cache| {
+            entry.with_cache(|cache| {
                 analyse_cached(
                     SourceFile {
                         path: &path,

@@ -345,7 +345,7 @@ fn check_undisclosed(
     effects: &[Effect],
     out: &mut Vec<Diagnostic>,
 ) {
-    let index = LineIndex::new(ctx.source);
+    let index = ctx.lines();
     for tool in ctx.tools {
         for (effect, evidence) in undisclosed(ctx, tool, effects) {
             let sentence = disclosure_sentence(ctx, effect, evidence);
@@ -369,7 +369,7 @@ fn check_undisclosed(
                      the call.",
                     tool_label(tool),
                     what_it_does(ctx, effect, evidence),
-                    evidence_text(evidence, &index)
+                    evidence_text(evidence, index)
                 ),
             )
             .with_fix(fix);
@@ -426,7 +426,7 @@ impl Rule for ContradictedDescriptionClaim {
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let index = LineIndex::new(ctx.source);
+        let index = ctx.lines();
         for tool in ctx.tools {
             let Some(description) = tool.description.as_ref() else {
                 continue;
@@ -455,7 +455,7 @@ impl Rule for ContradictedDescriptionClaim {
                         claim.what,
                         quoted.split_whitespace().collect::<Vec<_>>().join(" "),
                         what_it_does(ctx, *effect, evidence),
-                        evidence_text(evidence, &index)
+                        evidence_text(evidence, index)
                     ),
                 );
                 diagnostic.related = related(evidence, *effect);

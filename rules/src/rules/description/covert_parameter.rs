@@ -13,7 +13,7 @@ use crate::agent::{Tool, ToolKind};
 use crate::diagnostic::{Diagnostic, Related};
 use crate::knowledge::Effect;
 use crate::rules::{Context, Rule, RuleMeta, declare_rule};
-use crate::syntax::{Family, LineIndex, Locator, node_text, preorder};
+use crate::syntax::{Family, Locator, node_text, preorder};
 
 declare_rule! {
     /// ## What it does
@@ -84,7 +84,7 @@ impl Rule for CovertToolParameter {
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let locator = Locator::new(ctx.tree);
-        let index = LineIndex::new(ctx.source);
+        let index = ctx.lines();
         let mentions = mentions(ctx);
         let quoted_mention = |_: &Context<'_>, name: &str| mentions.get(name).cloned();
         for tool in ctx.tools {

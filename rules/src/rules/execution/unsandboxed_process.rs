@@ -83,7 +83,7 @@ impl Rule for UnsandboxedProcess {
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let locator = Locator::new(ctx.tree);
-        let index = LineIndex::new(ctx.source);
+        let index = ctx.lines();
         let mut reported: Vec<usize> = Vec::new();
         for tool in ctx.tools {
             for process in &tool.processes {
@@ -91,7 +91,7 @@ impl Rule for UnsandboxedProcess {
                     continue;
                 }
                 reported.push(process.call);
-                if let Some(diagnostic) = diagnostic(ctx, &locator, &index, tool, process) {
+                if let Some(diagnostic) = diagnostic(ctx, &locator, index, tool, process) {
                     out.push(diagnostic);
                 }
             }

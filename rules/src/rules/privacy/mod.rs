@@ -6,7 +6,6 @@ use crate::diagnostic::Diagnostic;
 use crate::fix::{Applicability, FileChange, Fix};
 use crate::privacy::{Flow, ProjectFlow, ProjectPrivacy, Recipient, draft_notice, names_recipient};
 use crate::rules::{Context, Rule, RuleMeta, code_span, declare_rule};
-use crate::syntax::LineIndex;
 
 declare_rule! {
     /// ## What it does
@@ -161,7 +160,7 @@ impl Rule for UndisclosedConversationStorage {
             return;
         };
         let here = relative(ctx, privacy);
-        let line = LineIndex::new(ctx.source).line_of(store.range.start) + 1;
+        let line = ctx.lines().line_of(store.range.start) + 1;
         let message = format!(
             "{} stores users' conversations ({}), and the privacy notice `{}` says nothing about \
              what is stored or for how long. Say what is kept, where, for how long, and how \
@@ -231,7 +230,7 @@ fn relative(ctx: &Context<'_>, privacy: &ProjectPrivacy) -> String {
 /// The project's flows with this file's as they are now (the index may hold an older version).
 fn project_flows(ctx: &Context<'_>, privacy: &ProjectPrivacy) -> Vec<ProjectFlow> {
     let here = relative(ctx, privacy);
-    let index = LineIndex::new(ctx.source);
+    let index = ctx.lines();
     let mut flows: Vec<ProjectFlow> = ctx
         .flows
         .iter()
@@ -325,7 +324,7 @@ impl Rule for PrivacyNoticeMissingRecipient {
         };
         let providers = &ctx.knowledge.providers;
         let here = relative(ctx, privacy);
-        let index = LineIndex::new(ctx.source);
+        let index = ctx.lines();
         for flow in first_flows(ctx.flows) {
             if flow.configured || names_recipient(&notice.text, &flow.recipient, providers) {
                 continue;

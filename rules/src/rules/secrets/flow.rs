@@ -5,7 +5,7 @@ use tree_sitter::Node;
 use crate::diagnostic::{Diagnostic, Related};
 use crate::facts::Call;
 use crate::rules::{Context, Rule, RuleMeta, code_span, declare_rule};
-use crate::syntax::{LineIndex, Locator, node_text, preorder};
+use crate::syntax::{Locator, node_text, preorder};
 
 declare_rule! {
     /// ## What it does
@@ -394,7 +394,7 @@ impl Rule for SecretSentToModelOrLog {
         if reads.is_empty() {
             return;
         }
-        let index = LineIndex::new(ctx.source);
+        let index = ctx.lines();
         for call in &ctx.facts.calls {
             // Only calls that contain a read, or the name a read was assigned to, can expose one:
             // checked on the text first, so the syntax nodes of every other call are never looked

@@ -1,0 +1,57 @@
+//! What the analysis of a document's next version reuses from its last: the cost of a keystroke
+//! follows what it changed, not the size of the file.
+//!
+//! A document is a sequence of top-level statements. Between two versions, the statements whose
+//! text is unchanged at the same distance from the start or the end form a common prefix and
+//! suffix (a [`Splice`](crate::facts::Splice)); only the statements between changed. Each stage
+//! keeps its results for the last version and, when everything outside a result's statements
+//! that it read is unchanged, moves it to the new version instead of computing it again:
+//!
+//! - facts: each statement's are extracted once per text; when the change binds every name the
+//!   same way (same names, kinds, imports and constructors, in order), the last version's
+//!   resolved calls and definitions are kept and only the changed statements are resolved;
+//! - tools: a tool whose declaration and every range it was found from are unchanged is moved
+//!   (names resolve the same way, so it would be found the same);
+//! - effects: a call's own effects (sinks and their conditions) are kept for calls in unchanged
+//!   statements when names resolve and constants read as before; how effects spread through the
+//!   file's call graph is recomputed (it is cheap and crosses statements).
+//!
+//! Whatever the cache holds, the result is the same as analysing the text afresh: the property
+//! tests in `tests/tests/incremental.rs` edit agent modules at random and compare.
+
+use crate::agent::tools::Found;
+use crate::facts::FactsCache;
+use crate::knowledge::Effect;
+use crate::syntax::Language;
+
+/// The caches of one document, from one version to the next.
+#[derive(Default)]
+pub struct AnalysisCache {
+    pub(crate) facts: FactsCache,
+    pub(crate) model: ModelCache,
+}
+
+impl AnalysisCache {
+    /// The facts part, also used on its own (a document's summary for other files).
+    pub fn facts_mut(&mut self) -> &mut FactsCache {
+        &mut self.facts
+    }
+}
+
+/// The agent model of the last version: its tools as found and its calls' own effects.
+#[derive(Default)]
+pub(crate) struct ModelCache {
+    /// The tables, language and name resolution the entries were made with.
+    pub key: Option<ModelKey>,
+    pub tools: Vec<Found>,
+    /// Each call's own effects, and the constants they were evaluated with.
+    pub own_effects: Vec<Vec<Effect>>,
+    pub constants: u64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct ModelKey {
+    pub knowledge: (usize, u64),
+    pub language: Language,
+    pub resolution: u64,
+}

@@ -213,8 +213,10 @@ pub fn analyse_with_rules(
         file.workspace.and_then(|w| w.privacy(file.path))
     };
     let lines = std::cell::OnceCell::new();
+    let locator = std::cell::OnceCell::new();
     let ctx = Context {
         lines: &lines,
+        locator: &locator,
         flows: &flows,
         stores: &stores,
         privacy: privacy.as_deref(),

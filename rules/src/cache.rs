@@ -41,17 +41,17 @@ impl AnalysisCache {
 /// The agent model of the last version: its tools as found and its calls' own effects.
 #[derive(Default)]
 pub(crate) struct ModelCache {
-    /// The tables, language and name resolution the entries were made with.
+    /// The tables and language the entries were made with.
     pub key: Option<ModelKey>,
+    /// The facts' generation they were made for (see `FactsCache::generation`).
+    pub generation: Option<u64>,
     pub tools: Vec<Found>,
-    /// Each call's own effects, and the constants they were evaluated with.
+    /// Each call's own effects.
     pub own_effects: Vec<Vec<Effect>>,
-    pub constants: u64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct ModelKey {
     pub knowledge: (usize, u64),
     pub language: Language,
-    pub resolution: u64,
 }

@@ -13,6 +13,10 @@
 //!
 //! With `--ruff PATH` (Python), the same client, file and keystrokes run against `ruff server`
 //! (PyPI `ruff`) in the same run, and the ratio of the medians is printed.
+//!
+//! What is typed: a comment at the end of a line in a tool's body (the default), or with `--code`
+//! a new statement there that binds a new name (`total = len(hits) + limit`): every keystroke
+//! then changes what the file binds, the case the engine cannot keep its name resolution for.
 
 use std::time::{Duration, Instant};
 
@@ -24,6 +28,7 @@ struct Options {
     lines: usize,
     keys: usize,
     typescript: bool,
+    code: bool,
     ruff: Option<std::path::PathBuf>,
 }
 
@@ -32,6 +37,7 @@ fn parse_args() -> Options {
         lines: 5000,
         keys: 200,
         typescript: false,
+        code: false,
         ruff: None,
     };
     let mut args = std::env::args().skip(1);
@@ -40,10 +46,11 @@ fn parse_args() -> Options {
             "--lines" => options.lines = args.next().and_then(|v| v.parse().ok()).unwrap_or(5000),
             "--keys" => options.keys = args.next().and_then(|v| v.parse().ok()).unwrap_or(200),
             "--typescript" => options.typescript = true,
+            "--code" => options.code = true,
             "--ruff" => options.ruff = args.next().map(Into::into),
             other => {
                 eprintln!(
-                    "unknown argument {other}; use --lines N, --keys N, --typescript, --ruff PATH"
+                    "unknown argument {other}; use --lines N, --keys N, --typescript, --code, --ruff PATH"
                 );
                 std::process::exit(2);
             }
@@ -78,10 +85,16 @@ fn main() {
     };
     let line_count = text.lines().count();
     let bin = agentlint_bin();
+    let typing = Typing::new(options.typescript, options.code);
     println!(
-        "keystroke benchmark\n  file:   {name}, {line_count} lines, {} KB\n  keys:   {}",
+        "keystroke benchmark\n  file:   {name}, {line_count} lines, {} KB\n  keys:   {} ({})",
         text.len() / 1024,
-        options.keys
+        options.keys,
+        if options.code {
+            "a statement binding a new name"
+        } else {
+            "a comment"
+        }
     );
     let agentlint = measure(
         &format!("agentlint ({})", bin.display()),
@@ -95,6 +108,7 @@ fn main() {
         language,
         name,
         options.keys,
+        &typing,
     );
     if let Some(ruff) = &options.ruff {
         if options.typescript {
@@ -114,7 +128,15 @@ fn main() {
             None,
             json!({ "settings": { "lint": { "select": ["S"] } } }),
         );
-        let ruff = measure(&version, client, &text, language, name, options.keys);
+        let ruff = measure(
+            &version,
+            client,
+            &text,
+            language,
+            name,
+            options.keys,
+            &typing,
+        );
         let p50 = |m: &Measured| percentile(&m.samples, 50.0).as_secs_f64();
         let p99 = |m: &Measured| percentile(&m.samples, 99.0).as_secs_f64();
         println!(
@@ -122,6 +144,36 @@ fn main() {
             p50(&ruff) / p50(&agentlint),
             p99(&ruff) / p99(&agentlint)
         );
+    }
+}
+
+/// Where and what to type.
+struct Typing {
+    /// The first line after the middle of the file that starts with this (in a tool's body).
+    line_start: &'static str,
+    text: &'static str,
+}
+
+impl Typing {
+    fn new(typescript: bool, code: bool) -> Typing {
+        match (typescript, code) {
+            (false, false) => Typing {
+                line_start: "hits",
+                text: "  # keep the best matches first, then the rest in order",
+            },
+            (false, true) => Typing {
+                line_start: "hits",
+                text: "\n    total = len(hits) + limit",
+            },
+            (true, false) => Typing {
+                line_start: "const hits",
+                text: " // keep the best matches first, then the rest in order",
+            },
+            (true, true) => Typing {
+                line_start: "const hits",
+                text: "\n    const total = hits.length + limit;",
+            },
+        }
     }
 }
 
@@ -133,6 +185,7 @@ fn measure(
     language: &str,
     name: &str,
     keys: usize,
+    typing: &Typing,
 ) -> Measured {
     println!("{label}");
     let line_count = text.lines().count();
@@ -147,28 +200,34 @@ fn measure(
         initial.len()
     );
 
-    // Type in the middle of the file, at the end of a line inside a function body.
+    // Type in the middle of the file, at the end of a line inside a function body; the text
+    // again at the end of what was typed until there are `keys` keystrokes.
     let lines: Vec<&str> = text.lines().collect();
-    let target = (line_count / 2..line_count)
-        .find(|&l| lines[l].trim_start().starts_with("hits"))
-        .unwrap_or(line_count / 2);
-    let mut column = lines[target].encode_utf16().count() as u32;
-    let typed = "  # keep the best matches first, then the rest in order ".repeat(8);
+    let mut target = (line_count / 2..line_count)
+        .find(|&l| lines[l].trim_start().starts_with(typing.line_start))
+        .unwrap_or(line_count / 2) as u32;
+    let mut column = lines[target as usize].encode_utf16().count() as u32;
+    let typed: String = typing.text.chars().cycle().take(keys).collect();
     let mut version = 1;
     let mut samples = Vec::with_capacity(keys);
-    for c in typed.chars().take(keys) {
+    for c in typed.chars() {
         version += 1;
         let sent = Instant::now();
         client.change(
             &uri,
             version,
-            (target as u32, column),
-            (target as u32, column),
+            (target, column),
+            (target, column),
             &c.to_string(),
         );
         let _ = client.diagnostics(&uri, Some(version));
         samples.push(sent.elapsed());
-        column += c.len_utf16() as u32;
+        if c == '\n' {
+            target += 1;
+            column = 0;
+        } else {
+            column += c.len_utf16() as u32;
+        }
     }
     samples.sort();
     println!(
@@ -187,8 +246,8 @@ fn measure(
         client.change(
             &uri,
             version,
-            (target as u32, column),
-            (target as u32, column),
+            (target, column),
+            (target, column),
             &c.to_string(),
         );
         column += 1;

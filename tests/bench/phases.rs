@@ -48,23 +48,45 @@ fn main() {
         stages(&text, language, knowledge);
         return;
     }
+    let code = args.iter().any(|a| a == "--code");
+    // What bench-keystroke types, where it types it: a comment (or with `--code` a statement
+    // binding a new name) at the end of a line in a tool's body past the middle of the file.
+    let (line_start, typed) = match (typescript, code) {
+        (false, false) => (
+            "hits",
+            "  # keep the best matches first, then the rest in order",
+        ),
+        (false, true) => ("hits", "\n    total = len(hits) + limit"),
+        (true, false) => (
+            "const hits",
+            " // keep the best matches first, then the rest in order",
+        ),
+        (true, true) => ("const hits", "\n    const total = hits.length + limit;"),
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    let mut line = (LINES / 2..lines.len())
+        .find(|&l| lines[l].trim_start().starts_with(line_start))
+        .unwrap_or(LINES / 2) as u32;
+    let mut column = lines[line as usize].encode_utf16().count() as u32;
     let mut phases = [Duration::ZERO; 4];
-    // Type at the end of a line in the middle of the file.
-    let line = (LINES / 2) as u32;
-    let column = text
-        .lines()
-        .nth(LINES / 2)
-        .map_or(0, |l| l.encode_utf16().count()) as u32;
-    for n in 0..KEYS {
-        let at = Position::new(line, column + n);
+    let mut analyses = Vec::new();
+    let mut kept = 0;
+    for c in typed.chars().cycle().take(KEYS as usize) {
+        let at = Position::new(line, column);
         let started = Instant::now();
         document.apply_changes(
             &[TextChange {
                 range: Some((at, at)),
-                text: "x".into(),
+                text: c.to_string(),
             }],
             PositionEncoding::Utf16,
         );
+        if c == '\n' {
+            line += 1;
+            column = 0;
+        } else {
+            column += c.len_utf16() as u32;
+        }
         let tree = document.parse_tree();
         phases[0] += started.elapsed();
         let started = Instant::now();
@@ -79,19 +101,41 @@ fn main() {
             workspace: None,
         };
         std::hint::black_box(analyse_cached(file, &settings, knowledge, &mut cache));
-        phases[2] += started.elapsed();
+        let took = started.elapsed();
+        phases[2] += took;
+        analyses.push(took);
+        kept += usize::from(cache.facts_mut().kept_resolution());
+        if std::env::var_os("AGENTLINT_BENCH_TRACE").is_some()
+            && !cache.facts_mut().kept_resolution()
+        {
+            eprintln!(
+                "not kept after {c:?} at {line}:{column}: {:?}",
+                source.lines().nth(line as usize)
+            );
+        }
         let started = Instant::now();
         std::hint::black_box(LineIndex::new(&source));
         phases[3] += started.elapsed();
     }
     let mean = |d: Duration| format!("{:.0} µs", d.as_secs_f64() * 1e6 / f64::from(KEYS));
+    analyses.sort();
+    let at = |p: usize| {
+        let d = analyses[(analyses.len() - 1) * p / 100];
+        format!("{:.0} µs", d.as_secs_f64() * 1e6)
+    };
     println!(
-        "{} lines of {}, mean per keystroke: apply + reparse {} · text {} · analyse {} · line index {}",
+        "{} lines of {}, typing {}, mean per keystroke: apply + reparse {} · text {} · analyse {} \
+         (p50 {}, p99 {}, max {}; the last version's name resolution kept for {kept} of {KEYS}) · \
+         line index {}",
         LINES,
         language.name(),
+        if code { "a statement" } else { "a comment" },
         mean(phases[0]),
         mean(phases[1]),
         mean(phases[2]),
+        at(50),
+        at(99),
+        at(100),
         mean(phases[3])
     );
 }

@@ -342,6 +342,10 @@ fn label(call: &Call, source: &str) -> String {
     })
 }
 
+/// The previous version's calls' own effects, how the file changed since, and the names the
+/// change bound to other values (see `Capabilities::compute_reusing`).
+pub(crate) type PreviousEffects<'a> = (&'a [Vec<Effect>], &'a crate::facts::Splice, &'a [String]);
+
 /// The effects of every function of a file.
 pub struct Capabilities {
     /// The file's calls are in source order (they are: a preorder walk), so a range's calls are
@@ -473,7 +477,7 @@ impl Capabilities {
         language: Language,
         facts: &FileFacts,
         knowledge: &Knowledge,
-        previous: Option<(&[Vec<Effect>], &crate::facts::Splice)>,
+        previous: Option<PreviousEffects<'_>>,
         own: &mut Vec<Vec<Effect>>,
     ) -> Capabilities {
         let family = language.family();
@@ -483,8 +487,15 @@ impl Capabilities {
             .iter()
             .enumerate()
             .map(|(i, call)| {
-                if let Some((old, splice)) = previous
+                // A call that mentions a name bound to another value may read it (a command
+                // built from a constant).
+                if let Some((old, splice, revalued)) = previous
                     && let Some(effects) = splice.calls.back(i).and_then(|j| old.get(j))
+                    && (revalued.is_empty()
+                        || !crate::facts::mentions_any(
+                            source.get(call.range.clone()).unwrap_or_default(),
+                            revalued,
+                        ))
                 {
                     return effects.clone();
                 }

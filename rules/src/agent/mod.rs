@@ -64,30 +64,34 @@ pub(crate) fn model_cached(
     knowledge: &crate::knowledge::Knowledge,
     cache: &mut crate::cache::ModelCache,
 ) -> Model {
-    let key = facts.resolution().map(|resolution| crate::cache::ModelKey {
+    let key = crate::cache::ModelKey {
         knowledge: knowledge.identity(),
         language: file.language,
-        resolution,
+    };
+    // Only when the tables are the same, this cache holds the version just before (or this
+    // very version), and every name an unchanged statement mentions resolves as it did, can
+    // anything be kept. The generation is put back only when this version's entries are
+    // complete: after a panic (caught by the analysis), nothing is kept.
+    let previous = cache.generation.take();
+    let splice = splice.filter(|s| {
+        cache.key == Some(key)
+            && facts.kept_resolution()
+            && previous.is_some_and(|g| {
+                g + 1 == facts.generation() || (g == facts.generation() && s.is_identity())
+            })
     });
-    // Only when names resolve as they did (and the tables are the same) can anything be kept.
-    // The key is put back only when this version's entries are complete: after a panic
-    // (caught by the analysis), nothing is kept.
-    let previous_key = cache.key.take();
-    let splice = splice.filter(|_| key.is_some() && previous_key == key);
     let found = tools::found(
         file.source,
         file.tree,
         file.language,
         current,
         knowledge,
-        splice.map(|s| (cache.tools.as_slice(), s)),
+        splice.map(|s| (cache.tools.as_slice(), s, facts.revalued())),
     );
     let tools: Vec<Tool> = found.iter().map(|f| f.tool.clone()).collect();
     cache.tools = found;
-    let constants = facts.constants();
-    let previous_effects = splice
-        .filter(|_| cache.constants == constants)
-        .map(|s| (std::mem::take(&mut cache.own_effects), s));
+    let previous_effects =
+        splice.map(|s| (std::mem::take(&mut cache.own_effects), s, facts.revalued()));
     let imports = file.workspace.map(|summaries| crate::summary::Imports {
         summaries,
         importer: file.path,
@@ -101,12 +105,14 @@ pub(crate) fn model_cached(
         knowledge,
         imports,
         tools,
-        previous_effects.as_ref().map(|(e, s)| (e.as_slice(), *s)),
+        previous_effects
+            .as_ref()
+            .map(|(e, s, revalued)| (e.as_slice(), *s, *revalued)),
         &mut own,
     );
-    cache.key = key;
+    cache.key = Some(key);
     cache.own_effects = own;
-    cache.constants = constants;
+    cache.generation = Some(facts.generation());
     model
 }
 
@@ -120,7 +126,7 @@ fn with_effects(
     knowledge: &crate::knowledge::Knowledge,
     workspace: Option<crate::summary::Imports<'_>>,
     mut found: Vec<Tool>,
-    previous: Option<(&[Vec<crate::knowledge::Effect>], &crate::facts::Splice)>,
+    previous: Option<capabilities::PreviousEffects<'_>>,
     own: &mut Vec<Vec<crate::knowledge::Effect>>,
 ) -> Model {
     if found.is_empty() {

@@ -138,6 +138,28 @@ pub(crate) struct Found {
 }
 
 impl Found {
+    /// Whether the code the tool was found from mentions any of `names`.
+    fn mentions(&self, source: &str, names: &[String]) -> bool {
+        let t = &self.tool;
+        let description = |d: &Option<Description>| d.as_ref().map(|d| d.expression.clone());
+        [
+            Some(t.anchor.clone()),
+            Some(t.declaration.clone()),
+            description(&t.description),
+            t.handler.clone(),
+            t.schema.clone(),
+        ]
+        .into_iter()
+        .flatten()
+        .chain(t.parameters.iter().flat_map(|p| {
+            [Some(p.range.clone()), description(&p.description)]
+                .into_iter()
+                .flatten()
+        }))
+        .chain(self.depends.iter().cloned())
+        .any(|range| crate::facts::mentions_any(source.get(range).unwrap_or_default(), names))
+    }
+
     /// This tool in the next version, when nothing it was found from changed.
     fn moved(&self, splice: &Splice) -> Option<Found> {
         let r = |range: &Range<usize>| splice.range(range);
@@ -219,7 +241,7 @@ pub(crate) fn found(
     language: Language,
     facts: &FileFacts,
     knowledge: &Knowledge,
-    previous: Option<(&[Found], &Splice)>,
+    previous: Option<(&[Found], &Splice, &[String])>,
 ) -> Vec<Found> {
     let family = language.family();
     let finder = Finder {
@@ -265,11 +287,13 @@ pub(crate) fn found(
             })
     };
     let old: rustc_hash::FxHashMap<Origin, &Found> = previous
-        .map(|(old, _)| old.iter().map(|f| (f.origin, f)).collect())
+        .map(|(old, _, _)| old.iter().map(|f| (f.origin, f)).collect())
         .unwrap_or_default();
     let reuse = |origin: Origin| {
-        let (_, splice) = previous?;
-        old.get(&origin.back(splice)?)?.moved(splice)
+        let (_, splice, revalued) = previous?;
+        old.get(&origin.back(splice)?)?
+            .moved(splice)
+            .filter(|found| revalued.is_empty() || !found.mentions(source, revalued))
     };
     let mut tools: Vec<Found> = Vec::new();
     for (index, function) in facts.functions.iter().enumerate() {

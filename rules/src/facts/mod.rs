@@ -331,48 +331,43 @@ fn extract_subtree(
 #[derive(Default)]
 pub struct FactsCache {
     language: Option<Language>,
-    items: FxHashMap<(u64, u16), Vec<CachedItem>>,
+    items: FxHashMap<(u64, u16), Vec<Arc<Item>>>,
     /// The top-level statements of the version last extracted, in order.
     units: Vec<Unit>,
     /// The facts of the version last extracted.
-    last: Option<Last>,
+    last: Option<FileFacts>,
     /// That version's length in bytes.
     source_len: usize,
-    /// Hash of the text of every constant the last version binds, in source order.
-    constants: u64,
+    /// Counts the extractions that changed something: what later stages check to know that
+    /// their results are from the version just before.
+    generation: u64,
+    /// Whether the last extraction kept the previous version's name resolution for its
+    /// unchanged statements (see [`FactsCache::extract_splice`]).
+    kept: bool,
+    /// Then: the names it binds the same way but to other values.
+    revalued: Vec<String>,
 }
 
 /// A top-level statement of the version last extracted: the unit later stages cache their work
 /// by (see `crate::cache`).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub(crate) struct Unit {
     pub range: Range<usize>,
-    /// Its text, shared with the facts cache: the same allocation as the previous version's unit
-    /// exactly when its facts were reused.
-    pub text: Arc<str>,
+    /// Its facts, shared with the facts cache: the same allocation as the previous version's
+    /// statement exactly when they were reused (the same text, parsed without errors).
+    item: Arc<Item>,
     /// Its calls, functions, classes and attribute assignments: index ranges in [`FileFacts`].
     pub calls: Range<usize>,
     pub functions: Range<usize>,
     pub classes: Range<usize>,
     pub attribute_assignments: Range<usize>,
-    /// Its bindings: an index range in the file's bindings in source order.
-    pub bindings: Range<usize>,
 }
 
 impl Unit {
     /// Whether this is `previous`'s statement, unchanged (its facts were reused).
     pub fn same_as(&self, previous: &Unit) -> bool {
-        Arc::ptr_eq(&self.text, &previous.text)
+        Arc::ptr_eq(&self.item, &previous.item)
     }
-}
-
-/// The facts of the version last extracted, with what decides how its names resolve.
-struct Last {
-    facts: FileFacts,
-    /// Hash of every binding's name and kind (what resolution reads), in source order.
-    resolution: u64,
-    /// For each binding in source order: its index among the bindings of its name.
-    nth: Vec<usize>,
 }
 
 /// Where the unchanged top-level statements are between two versions: a common prefix and suffix
@@ -390,6 +385,7 @@ pub(crate) struct Splice {
     pub calls: IndexSplice,
     pub functions: IndexSplice,
     pub classes: IndexSplice,
+    pub attribute_assignments: IndexSplice,
 }
 
 /// Indices of the items of the changed statements, in the old and the new version.
@@ -435,24 +431,36 @@ impl Splice {
             None
         }
     }
+
+    /// Nothing changed.
+    pub fn is_identity(&self) -> bool {
+        self.old.is_empty() && self.new.is_empty() && self.old.start == self.new.start
+    }
 }
 
 impl FactsCache {
-    /// Hash of how the last version's names are bound (see [`Builder::resolution_hash`]): equal
-    /// between two versions exactly when every name resolves the same way in both.
-    pub(crate) fn resolution(&self) -> Option<u64> {
-        self.last.as_ref().map(|l| l.resolution)
-    }
-
-    /// Hash of the names and values of every constant the last version binds: with the same
-    /// [`FactsCache::resolution`], equal exactly when every constant reads the same.
-    pub(crate) fn constants(&self) -> u64 {
-        self.constants
-    }
-
     /// The facts of the version last extracted.
     pub fn current(&self) -> Option<&FileFacts> {
-        self.last.as_ref().map(|l| &l.facts)
+        self.last.as_ref()
+    }
+
+    /// See the field.
+    pub(crate) fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// Whether the last extraction kept the previous version's name resolution: every result
+    /// computed for an unchanged statement of the previous version, reading names only through
+    /// the text of unchanged statements, still holds (see [`FactsCache::extract_splice`]).
+    pub fn kept_resolution(&self) -> bool {
+        self.kept
+    }
+
+    /// When the last extraction kept the resolution: the names the change bound the same way
+    /// but to other values. A result that read one of them (a description made of a constant, a
+    /// command built from one) holds only if it did not mention them.
+    pub(crate) fn revalued(&self) -> &[String] {
+        &self.revalued
     }
 
     /// Number of top-level statements cached.
@@ -468,11 +476,12 @@ impl FactsCache {
     /// its top-level statements line up with the previous version's (`None` for the first
     /// version or another language).
     ///
-    /// Statements whose text is unchanged keep their extracted facts. When the change leaves
-    /// every name bound the same way (the same names, kinds, imports and constructors, in the
-    /// same order), the previous version's resolved facts are kept too: the changed statements'
-    /// calls and definitions are resolved and spliced in, the rest only move. Otherwise the
-    /// whole file is resolved again.
+    /// Statements whose text is unchanged keep their extracted facts. The previous version's
+    /// resolved facts are kept too when the change binds differently only names that no
+    /// unchanged statement mentions (typing a new local variable, editing a string or a call in
+    /// a body) and changes no import: then nothing an unchanged statement refers to resolves
+    /// differently, so its calls and definitions only move, and only the changed statements are
+    /// resolved and spliced in. Otherwise the whole file is resolved again.
     pub(crate) fn extract_splice(
         &mut self,
         source: &str,
@@ -481,6 +490,7 @@ impl FactsCache {
     ) -> (&FileFacts, Option<Splice>) {
         if self.language != Some(language) {
             self.items.clear();
+            self.units.clear();
             self.last = None;
             self.language = Some(language);
         }
@@ -488,25 +498,14 @@ impl FactsCache {
         let old_units = std::mem::take(&mut self.units);
         let root = tree.root_node();
         let mut cursor = root.walk();
-        let mut order = Vec::new();
-        let mut counts = Unit {
-            range: 0..0,
-            text: Arc::from(""),
-            calls: 0..0,
-            functions: 0..0,
-            classes: 0..0,
-            attribute_assignments: 0..0,
-            bindings: 0..0,
-        };
-        let mut resolution = 0u64;
-        let mut constants = 0u64;
-        for item in root.children(&mut cursor) {
-            let start = item.start_byte();
-            let text = source.get(start..item.end_byte()).unwrap_or_default();
-            let key = (content_hash(text), item.kind_id());
+        let mut counts = (0, 0, 0, 0);
+        for node in root.children(&mut cursor) {
+            let start = node.start_byte();
+            let text = source.get(start..node.end_byte()).unwrap_or_default();
+            let key = (content_hash(text), node.kind_id());
             // Text that does not parse may parse differently in another context (error recovery
             // looks around): only error-free statements are reused.
-            let reusable = !item.has_error();
+            let reusable = !node.has_error();
             let reused = reusable
                 .then(|| previous.get_mut(&key))
                 .flatten()
@@ -516,78 +515,69 @@ impl FactsCache {
                         .position(|cached| cached.reusable && &*cached.text == text)?;
                     Some(items.swap_remove(i))
                 });
-            let cached = reused.unwrap_or_else(|| {
+            let item = reused.unwrap_or_else(|| {
                 let mut fragment = Builder::default();
-                extract_subtree(source, item, language, &mut fragment);
+                extract_subtree(source, node, language, &mut fragment);
                 fragment.make_relative(start);
-                CachedItem {
+                Arc::new(Item {
                     text: text.into(),
-                    resolution: fragment.resolution_hash(),
-                    constants: fragment.constants_hash(text),
+                    signatures: fragment.signatures(text),
                     reusable,
                     fragment,
-                }
+                })
             });
-            let f = &cached.fragment;
-            let next = |r: &Range<usize>, n: usize| r.end..r.end + n;
-            counts = Unit {
-                range: start..item.end_byte(),
-                text: cached.text.clone(),
-                calls: next(&counts.calls, f.calls.len()),
-                functions: next(&counts.functions, f.functions.len()),
-                classes: next(&counts.classes, f.classes.len()),
-                attribute_assignments: next(
-                    &counts.attribute_assignments,
-                    f.attribute_assignments.len(),
-                ),
-                bindings: next(&counts.bindings, f.bindings.len()),
+            let f = &item.fragment;
+            let next = |at: &mut usize, n: usize| {
+                *at += n;
+                *at - n..*at
             };
-            self.units.push(counts.clone());
-            resolution = (resolution.rotate_left(5) ^ cached.resolution).wrapping_mul(HASH_K);
-            constants = (constants.rotate_left(5) ^ cached.constants).wrapping_mul(HASH_K);
-            let slot = self.items.entry(key).or_default();
-            order.push((key, slot.len(), start));
-            slot.push(cached);
+            self.units.push(Unit {
+                range: start..node.end_byte(),
+                calls: next(&mut counts.0, f.calls.len()),
+                functions: next(&mut counts.1, f.functions.len()),
+                classes: next(&mut counts.2, f.classes.len()),
+                attribute_assignments: next(&mut counts.3, f.attribute_assignments.len()),
+                item: item.clone(),
+            });
+            self.items.entry(key).or_default().push(item);
         }
-        let fragments: Vec<(&Builder, usize)> = order
+        let fragments: Vec<(&Builder, usize)> = self
+            .units
             .iter()
-            .map(|&(key, i, start)| (&self.items[&key][i].fragment, start))
+            .map(|u| (&u.item.fragment, u.range.start))
             .collect();
         let family = language.family();
         let old_len = std::mem::replace(&mut self.source_len, source.len());
-        self.constants = constants;
-        let splice = self
-            .last
+        let splice = (self.last.is_some() && !old_units.is_empty())
+            .then(|| splice_of(&old_units, &self.units, old_len, source.len()));
+        if !splice.as_ref().is_some_and(Splice::is_identity) {
+            self.generation += 1;
+        }
+        let rebound = splice
             .as_ref()
-            .filter(|last| last.resolution == resolution)
-            .map(|_| splice_of(&old_units, &self.units, old_len, source.len()));
-        match (splice, self.last.as_mut()) {
-            (Some(splice), Some(last)) => {
-                patch(last, &splice, &old_units, &self.units, &fragments, family);
-                (&self.last.as_ref().expect("patched").facts, Some(splice))
+            .zip(self.last.as_ref())
+            .and_then(|(splice, last)| {
+                rebound_names(splice, &old_units, &self.units, source, &last.bindings)
+            });
+        self.kept = rebound.is_some();
+        match (rebound, &splice, self.last.as_mut()) {
+            (Some(rebound), Some(splice), Some(last)) => {
+                patch(
+                    last,
+                    splice,
+                    &self.units,
+                    &fragments,
+                    &rebound.shape,
+                    family,
+                );
+                self.revalued = rebound.value;
             }
             _ => {
-                let facts = finish(&fragments, family);
-                let mut seen: FxHashMap<&str, usize> = FxHashMap::default();
-                let nth = fragments
-                    .iter()
-                    .flat_map(|(f, _)| &f.bindings)
-                    .map(|(name, _)| {
-                        let n = seen.entry(name.as_str()).or_default();
-                        *n += 1;
-                        *n - 1
-                    })
-                    .collect();
-                let splice = (!old_units.is_empty() || self.last.is_some())
-                    .then(|| splice_of(&old_units, &self.units, old_len, source.len()));
-                self.last = Some(Last {
-                    facts,
-                    resolution,
-                    nth,
-                });
-                (&self.last.as_ref().expect("just set").facts, splice)
+                self.last = Some(finish(&fragments, family));
+                self.revalued.clear();
             }
         }
+        (self.last.get_or_insert_default(), splice)
     }
 
     /// The facts of a new version of the document, kept in the cache for the next version (see
@@ -600,6 +590,132 @@ impl FactsCache {
     ) -> &FileFacts {
         self.extract_splice(source, tree, language).0
     }
+}
+
+/// The names the changed statements bind differently.
+#[derive(Default)]
+struct Rebound {
+    /// Bound another way (another kind, import or constructor, or more or fewer times): their
+    /// bindings are made again.
+    shape: Vec<String>,
+    /// Bound the same way to other values (a constant's text, an assignment's expression).
+    value: Vec<String>,
+}
+
+/// How the changed statements bind names differently; `None` when the previous version's
+/// resolution cannot be kept: an import changed, or a name bound another way is mentioned outside
+/// the changed statements, where it may be resolved.
+fn rebound_names(
+    splice: &Splice,
+    old: &[Unit],
+    new: &[Unit],
+    source: &str,
+    bindings: &Bindings,
+) -> Option<Rebound> {
+    type Bound<'a> = FxHashMap<&'a str, (Vec<Signature>, Vec<Signature>)>;
+    let mut bound: Bound<'_> = FxHashMap::default();
+    for (units, new) in [(old, false), (new, true)] {
+        for unit in &units[splice.prefix..units.len() - splice.suffix] {
+            let item = &unit.item;
+            for ((name, _), signature) in item.fragment.bindings.iter().zip(&item.signatures) {
+                let entry = bound.entry(name.as_str()).or_default();
+                if new { &mut entry.1 } else { &mut entry.0 }.push(*signature);
+            }
+        }
+    }
+    let mut shape: Vec<&str> = Vec::new();
+    let mut value = Vec::new();
+    for (name, (before, after)) in &bound {
+        if before == after {
+            continue;
+        }
+        if before.iter().chain(after).any(|s| s.import) {
+            return None;
+        }
+        let shapes = |list: &[Signature]| list.iter().map(|s| s.shape).collect::<Vec<_>>();
+        if shapes(before) == shapes(after) {
+            // A value is read only through a name bound once (the same count before and after:
+            // the shapes are equal).
+            if bindings.of(name).len() == 1 {
+                value.push(name.to_string());
+            }
+        } else {
+            shape.push(name);
+        }
+    }
+    // A construction's class resolves through its callee's root (`reply = client.create()`): a
+    // changed statement's construction from a name bound another way is too.
+    for units in [old, new] {
+        for unit in &units[splice.prefix..units.len() - splice.suffix] {
+            for (name, binding) in &unit.item.fragment.bindings {
+                if let PendingBinding::Construct((root, _), _) = binding
+                    && shape.contains(&root.as_str())
+                    && !shape.contains(&name.as_str())
+                {
+                    shape.push(name);
+                }
+            }
+        }
+    }
+    if shape.iter().any(|name| {
+        mentions(&source[..splice.new.start], name) || mentions(&source[splice.new.end..], name)
+    }) {
+        return None;
+    }
+    value.retain(|v| !shape.contains(&v.as_str()));
+    // A value that mentions a revalued name reads differently too (`DESC = PREFIX + "..."`).
+    let mut rounds = 0;
+    while !value.is_empty() {
+        let mut added = false;
+        for unit in new {
+            for (name, binding) in &unit.item.fragment.bindings {
+                let range = match binding {
+                    PendingBinding::Constant(r)
+                    | PendingBinding::Value(r)
+                    | PendingBinding::Construct(_, r) => r,
+                    PendingBinding::Import(_) | PendingBinding::Local => continue,
+                };
+                if value.contains(name)
+                    || shape.contains(&name.as_str())
+                    || bindings.of(name).len() != 1
+                {
+                    continue;
+                }
+                if mentions_any(
+                    unit.item.text.get(range.clone()).unwrap_or_default(),
+                    &value,
+                ) {
+                    value.push(name.clone());
+                    added = true;
+                }
+            }
+        }
+        if !added {
+            break;
+        }
+        rounds += 1;
+        if rounds > 8 {
+            return None;
+        }
+    }
+    Some(Rebound {
+        shape: shape.into_iter().map(str::to_string).collect(),
+        value,
+    })
+}
+
+/// Whether `text` mentions any of `names` as a whole word.
+pub(crate) fn mentions_any(text: &str, names: &[String]) -> bool {
+    names.iter().any(|name| mentions(text, name))
+}
+
+/// Whether `text` contains `name` as a whole word (conservatively: in code, strings or
+/// comments alike).
+fn mentions(text: &str, name: &str) -> bool {
+    let is_word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$');
+    memchr::memmem::find_iter(text.as_bytes(), name.as_bytes()).any(|at| {
+        !is_word(text[..at].chars().next_back()) && !is_word(text[at + name.len()..].chars().next())
+    })
 }
 
 /// The common prefix and suffix of unchanged statements of two versions (of `old_len` and
@@ -643,39 +759,89 @@ fn splice_of(old: &[Unit], new: &[Unit], old_len: usize, new_len: usize) -> Spli
         calls: items(|u| &u.calls),
         functions: items(|u| &u.functions),
         classes: items(|u| &u.classes),
+        attribute_assignments: items(|u| &u.attribute_assignments),
     }
 }
 
 /// Moves the previous version's facts to the new version (see [`FactsCache::extract_splice`]):
-/// the bindings are the same names and kinds, so only their ranges are set again; the changed
-/// statements' calls, functions, classes and attribute assignments are resolved and replace the
-/// old ones; those after them move by the change in length.
+/// names not `rebound` are bound the same way, so only their values' ranges are set again; the
+/// names bound another way (`rebound`) have their bindings made again; the changed statements' calls, functions, classes and
+/// attribute assignments are resolved and replace the old ones; those after them move by the
+/// change in length.
 fn patch(
-    last: &mut Last,
+    facts: &mut FileFacts,
     splice: &Splice,
-    old_units: &[Unit],
     new_units: &[Unit],
     fragments: &[(&Builder, usize)],
+    rebound: &[String],
     family: Family,
 ) {
-    let facts = &mut last.facts;
-    // Ranges of bindings: every binding from the first changed statement on (they moved or
-    // changed).
-    let first_binding = new_units[..splice.prefix]
-        .last()
-        .map_or(0, |u| u.bindings.end);
-    let mut flat = first_binding;
-    for &(fragment, offset) in &fragments[splice.prefix..] {
+    if !rebound.is_empty() {
+        let mut constructs = Vec::new();
+        for name in rebound {
+            let mut list = Vec::new();
+            for &(fragment, offset) in fragments {
+                for (bound, binding) in &fragment.bindings {
+                    if bound != name {
+                        continue;
+                    }
+                    list.push(match binding {
+                        PendingBinding::Import(q) => Binding::Import(q.clone()),
+                        PendingBinding::Constant(range) => Binding::Constant(at(range, offset)),
+                        PendingBinding::Construct(path, range) => {
+                            constructs.push((name.as_str(), list.len(), path));
+                            Binding::Value(at(range, offset))
+                        }
+                        PendingBinding::Value(range) => Binding::Value(at(range, offset)),
+                        PendingBinding::Local => Binding::Local,
+                    });
+                }
+            }
+            if list.is_empty() {
+                facts.bindings.map.remove(name.as_str());
+            } else {
+                facts.bindings.map.insert(name.clone(), list);
+            }
+        }
+        let classes: Vec<_> = constructs
+            .iter()
+            .map(|(_, _, (root, members))| {
+                resolve_construct(&facts.bindings, family, root, members)
+            })
+            .collect();
+        for ((name, slot, _), class) in constructs.into_iter().zip(classes) {
+            if let (Some(class), Some(list)) = (class, facts.bindings.map.get_mut(name))
+                && let Some(binding) = list.get_mut(slot)
+                && let Binding::Value(value) = binding
+            {
+                *binding = Binding::Instance {
+                    class,
+                    value: value.clone(),
+                };
+            }
+        }
+    }
+    // The other names' values' ranges, from the first changed statement on (they moved or
+    // changed); their bindings are the same, in the same order.
+    let mut seen: FxHashMap<&str, usize> = FxHashMap::default();
+    for (i, &(fragment, offset)) in fragments.iter().enumerate() {
         for (name, binding) in &fragment.bindings {
+            let nth = seen.entry(name.as_str()).or_default();
+            *nth += 1;
+            if i < splice.prefix {
+                continue;
+            }
             let range = match binding {
                 PendingBinding::Constant(r)
                 | PendingBinding::Value(r)
-                | PendingBinding::Construct(_, r) => Some(r.start + offset..r.end + offset),
-                PendingBinding::Import(_) | PendingBinding::Local => None,
+                | PendingBinding::Construct(_, r) => at(r, offset),
+                PendingBinding::Import(_) | PendingBinding::Local => continue,
             };
-            if let Some(range) = range
-                && let Some(list) = facts.bindings.map.get_mut(name.as_str())
-                && let Some(slot) = list.get_mut(last.nth[flat])
+            if rebound.iter().any(|r| r == name) {
+                continue;
+            }
+            if let Some(list) = facts.bindings.map.get_mut(name.as_str())
+                && let Some(slot) = list.get_mut(*nth - 1)
             {
                 match slot {
                     Binding::Constant(r) | Binding::Value(r) => *r = range,
@@ -683,7 +849,6 @@ fn patch(
                     Binding::Import(_) | Binding::Local => {}
                 }
             }
-            flat += 1;
         }
     }
     // The changed statements, resolved against the (unchanged) bindings.
@@ -703,18 +868,11 @@ fn patch(
             );
         }
     }
-    let old_span = |f: fn(&Unit) -> &Range<usize>, total: usize| {
-        let start = old_units[..splice.prefix].last().map_or(0, |u| f(u).end);
-        let end = old_units[old_units.len() - splice.suffix..]
-            .first()
-            .map_or(total, |u| f(u).start);
-        start..end
-    };
     let moved = |range: &mut Range<usize>| {
         range.start = range.start + splice.new.end - splice.old.end;
         range.end = range.end + splice.new.end - splice.old.end;
     };
-    let calls = old_span(|u| &u.calls, facts.calls.len());
+    let calls = splice.calls.old.clone();
     let after = calls.start + fresh.calls.len();
     facts.calls.splice(calls, fresh.calls);
     for call in &mut facts.calls[after..] {
@@ -724,7 +882,7 @@ fn patch(
             moved(&mut a.range);
         }
     }
-    let classes = old_span(|u| &u.classes, facts.classes.len());
+    let classes = splice.classes.old.clone();
     let class_shift = (fresh.classes.len(), classes.len());
     let after = classes.start + fresh.classes.len();
     facts.classes.splice(classes, fresh.classes);
@@ -739,7 +897,7 @@ fn patch(
             moved(&mut a.value);
         }
     }
-    let functions = old_span(|u| &u.functions, facts.functions.len());
+    let functions = splice.functions.old.clone();
     let after = functions.start + fresh.functions.len();
     facts.functions.splice(functions, fresh.functions);
     for function in &mut facts.functions[after..] {
@@ -768,10 +926,7 @@ fn patch(
             *c = *c + class_shift.0 - class_shift.1;
         }
     }
-    let assignments = old_span(
-        |u| &u.attribute_assignments,
-        facts.attribute_assignments.len(),
-    );
+    let assignments = splice.attribute_assignments.old.clone();
     let after = assignments.start + fresh.attribute_assignments.len();
     facts
         .attribute_assignments
@@ -783,15 +938,22 @@ fn patch(
 }
 
 /// A statement's text and its facts, with offsets relative to the statement's start.
-struct CachedItem {
-    text: Arc<str>,
+struct Item {
+    text: Box<str>,
     /// Whether the statement parsed without errors (only then is it reused).
     reusable: bool,
-    /// [`Builder::resolution_hash`] of the fragment.
-    resolution: u64,
-    /// [`Builder::constants_hash`] of the fragment.
-    constants: u64,
+    /// For each of the fragment's bindings, in order: what it says about its name.
+    signatures: Vec<Signature>,
     fragment: Builder,
+}
+
+/// What a binding says about its name: its kind and what it imports or constructs (what name
+/// resolution reads), and its value's text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Signature {
+    shape: u64,
+    value: u64,
+    import: bool,
 }
 
 /// FxHash's multiplier.
@@ -1039,45 +1201,48 @@ pub(crate) fn constness(
 }
 
 impl Builder {
-    /// Hash of what the fragment's bindings say to name resolution: each name, its kind, and
-    /// what an import or a construction names (not the values' places or text).
-    fn resolution_hash(&self) -> u64 {
-        let mut hash = 0u64;
-        let mut mix = |h: u64| hash = (hash.rotate_left(5) ^ h).wrapping_mul(HASH_K);
-        for (name, binding) in &self.bindings {
-            mix(content_hash(name));
-            match binding {
-                PendingBinding::Import(q) => {
-                    mix(1);
-                    mix(content_hash(q));
-                }
-                PendingBinding::Constant(_) => mix(2),
-                PendingBinding::Construct((root, members), _) => {
-                    mix(3);
-                    mix(content_hash(root));
+    /// The [`Signature`] of each binding (`text` is the statement's text; the fragment's ranges
+    /// are relative to it).
+    fn signatures(&self, text: &str) -> Vec<Signature> {
+        let mix = |hash: u64, h: u64| (hash.rotate_left(5) ^ h).wrapping_mul(HASH_K);
+        let value =
+            |range: &Range<usize>| content_hash(text.get(range.clone()).unwrap_or_default());
+        self.bindings
+            .iter()
+            .map(|(_, binding)| match binding {
+                PendingBinding::Import(q) => Signature {
+                    shape: mix(1, content_hash(q)),
+                    value: 0,
+                    import: true,
+                },
+                PendingBinding::Constant(range) => Signature {
+                    shape: 2,
+                    value: value(range),
+                    import: false,
+                },
+                PendingBinding::Construct((root, members), range) => {
+                    let mut shape = mix(3, content_hash(root));
                     for m in members {
-                        mix(content_hash(m));
+                        shape = mix(shape, content_hash(m));
+                    }
+                    Signature {
+                        shape,
+                        value: value(range),
+                        import: false,
                     }
                 }
-                PendingBinding::Value(_) => mix(4),
-                PendingBinding::Local => mix(5),
-            }
-        }
-        hash
-    }
-
-    /// Hash of the fragment's constants: each constant binding's name and value text (`text` is
-    /// the statement's text; the fragment's ranges are relative to it).
-    fn constants_hash(&self, text: &str) -> u64 {
-        let mut hash = 0u64;
-        for (name, binding) in &self.bindings {
-            if let PendingBinding::Constant(range) = binding {
-                hash = (hash.rotate_left(5) ^ content_hash(name)).wrapping_mul(HASH_K);
-                let value = text.get(range.clone()).unwrap_or_default();
-                hash = (hash.rotate_left(5) ^ content_hash(value)).wrapping_mul(HASH_K);
-            }
-        }
-        hash
+                PendingBinding::Value(range) => Signature {
+                    shape: 4,
+                    value: value(range),
+                    import: false,
+                },
+                PendingBinding::Local => Signature {
+                    shape: 5,
+                    value: 0,
+                    import: false,
+                },
+            })
+            .collect()
     }
 
     pub fn bind(&mut self, name: &str, binding: PendingBinding) {
@@ -1154,7 +1319,7 @@ fn finish(fragments: &[(&Builder, usize)], family: Family) -> FileFacts {
     }
     let classes_made: Vec<_> = constructs
         .iter()
-        .map(|(_, _, (root, members))| resolve(&bindings, family, root, members))
+        .map(|(_, _, (root, members))| resolve_construct(&bindings, family, root, members))
         .collect();
     for ((name, slot, _), class) in constructs.into_iter().zip(classes_made) {
         if let (Some(class), Some(list)) = (class, bindings.map.get_mut(name))
@@ -1344,9 +1509,30 @@ const JS_GLOBAL_OBJECTS: &[&str] = &["globalThis", "window", "global", "self"];
 /// instances (`mcp.tool` → `mcp.server.fastmcp.FastMCP#tool`); unbound names are builtins (Python)
 /// or globals (JavaScript).
 fn resolve(bindings: &Bindings, family: Family, root: &str, members: &[String]) -> Option<String> {
+    resolve_with(bindings, family, root, members, true)
+}
+
+/// What a construction (`x = Client(...)`) makes: resolved as [`resolve`] does, except that no
+/// name is an instance yet (the whole file's constructions are resolved before any becomes one).
+fn resolve_construct(
+    bindings: &Bindings,
+    family: Family,
+    root: &str,
+    members: &[String],
+) -> Option<String> {
+    resolve_with(bindings, family, root, members, false)
+}
+
+fn resolve_with(
+    bindings: &Bindings,
+    family: Family,
+    root: &str,
+    members: &[String],
+    instances: bool,
+) -> Option<String> {
     let base = if let Some(imported) = bindings.import_of(root) {
         imported.to_string()
-    } else if let Some(class) = bindings.instance_of(root) {
+    } else if let Some(class) = bindings.instance_of(root).filter(|_| instances) {
         if members.is_empty() {
             return None;
         }

@@ -63,9 +63,17 @@ pub struct Context<'a> {
     pub privacy: Option<&'a crate::privacy::ProjectPrivacy>,
     /// The source's line index, built when a rule first needs it (see [`Context::lines`]).
     pub lines: &'a std::cell::OnceCell<crate::syntax::LineIndex>,
+    /// The tree's node finder, built when a rule first needs it (see [`Context::locator`]).
+    pub locator: &'a std::cell::OnceCell<crate::syntax::Locator<'a>>,
 }
 
-impl Context<'_> {
+impl<'a> Context<'a> {
+    /// Finds the tree's nodes by range, built once for all rules.
+    pub fn locator(&self) -> &crate::syntax::Locator<'a> {
+        self.locator
+            .get_or_init(|| crate::syntax::Locator::new(self.tree))
+    }
+
     /// Line starts of the source, built once for all rules.
     pub fn lines(&self) -> &crate::syntax::LineIndex {
         self.lines

@@ -7,7 +7,7 @@ use crate::diagnostic::{Diagnostic, Related};
 use crate::fix::{Applicability, Edit, Fix};
 use crate::knowledge::Effect;
 use crate::rules::{Context, Rule, RuleMeta, declare_rule};
-use crate::syntax::{LineIndex, Locator, node_text};
+use crate::syntax::{LineIndex, node_text};
 
 declare_rule! {
     /// ## What it does
@@ -274,7 +274,7 @@ fn append_to_description(
     description: &Description,
     sentence: &str,
 ) -> Option<Edit> {
-    let locator = Locator::new(ctx.tree);
+    let locator = ctx.locator();
     let node = locator.node_at(&description.expression)?;
     if !matches!(node.kind(), "string" | "template_string") {
         return None;

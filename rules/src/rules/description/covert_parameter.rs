@@ -83,7 +83,7 @@ impl Rule for CovertToolParameter {
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let locator = Locator::new(ctx.tree);
+        let locator = ctx.locator();
         let index = ctx.lines();
         let mentions = mentions(ctx);
         let quoted_mention = |_: &Context<'_>, name: &str| mentions.get(name).cloned();
@@ -106,14 +106,14 @@ impl Rule for CovertToolParameter {
             {
                 continue;
             }
-            let Some(handler) = handler_parts(ctx, tool, &locator) else {
+            let Some(handler) = handler_parts(ctx, tool, locator) else {
                 continue;
             };
             if is_stub(handler.body, ctx.source) {
                 continue;
             }
             let senders = if sends {
-                senders(ctx, tool, &locator, &handler.body_range())
+                senders(ctx, tool, locator, &handler.body_range())
             } else {
                 Vec::new()
             };

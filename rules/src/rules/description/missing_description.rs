@@ -1,7 +1,7 @@
 use crate::agent::{Tool, ToolKind};
 use crate::diagnostic::Diagnostic;
 use crate::rules::{Context, Rule, RuleMeta, declare_rule};
-use crate::syntax::{Locator, node_text};
+use crate::syntax::node_text;
 
 declare_rule! {
     /// ## What it does
@@ -98,7 +98,7 @@ fn described_elsewhere(ctx: &Context<'_>, tool: &Tool) -> bool {
     if tool.kind != ToolKind::Call {
         return false;
     }
-    let locator = Locator::new(ctx.tree);
+    let locator = ctx.locator();
     let Some(call) = locator.node_at(&tool.declaration) else {
         return false;
     };

@@ -69,11 +69,11 @@ impl Rule for ParameterDrift {
         if ctx.tools.is_empty() {
             return;
         }
-        let locator = Locator::new(ctx.tree);
+        let locator = ctx.locator();
         for tool in ctx.tools {
             match ctx.language.family() {
                 Family::Python => python(ctx, tool, out),
-                Family::JavaScript => javascript(ctx, tool, &locator, out),
+                Family::JavaScript => javascript(ctx, tool, locator, out),
             }
         }
     }

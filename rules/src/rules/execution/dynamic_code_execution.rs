@@ -5,7 +5,7 @@ use crate::facts::{Argument, Call, ValueKind};
 use crate::fix::{Applicability, Edit, Fix, python_qualified_reference};
 use crate::knowledge::{ArgumentSpec, Effect, Sink};
 use crate::rules::{Context, Rule, RuleMeta, code_span, declare_rule, excerpt};
-use crate::syntax::{Family, Locator};
+use crate::syntax::Family;
 
 declare_rule! {
     /// ## What it does
@@ -85,7 +85,7 @@ impl Rule for DynamicCodeExecution {
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let family = ctx.language.family();
-        let locator = Locator::new(ctx.tree);
+        let locator = ctx.locator();
         for call in &ctx.facts.calls {
             let Some(resolved) = call.resolved.as_deref() else {
                 continue;
@@ -93,7 +93,7 @@ impl Rule for DynamicCodeExecution {
             for sink in ctx.knowledge.sinks_for(family, resolved) {
                 if sink.effect != Effect::CodeEval
                     || sink.unless.as_ref().is_some_and(|c| {
-                        condition_holds(call, c, ctx.source, &locator, ctx.facts, family)
+                        condition_holds(call, c, ctx.source, locator, ctx.facts, family)
                     })
                 {
                     continue;
@@ -103,7 +103,7 @@ impl Rule for DynamicCodeExecution {
                 };
                 let taint = locator
                     .node_at(&payload.range)
-                    .and_then(|node| taint(ctx, &locator, call, node));
+                    .and_then(|node| taint(ctx, locator, call, node));
                 out.push(diagnostic(ctx, call, sink, payload, taint));
             }
         }

@@ -93,7 +93,7 @@ impl Rule for ShellCommandInjection {
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let family = ctx.language.family();
-        let locator = Locator::new(ctx.tree);
+        let locator = ctx.locator();
         for call in &ctx.facts.calls {
             let Some(resolved) = call.resolved.as_deref() else {
                 continue;
@@ -109,7 +109,7 @@ impl Rule for ShellCommandInjection {
                 call,
                 sink,
                 ctx.source,
-                &locator,
+                locator,
                 ctx.facts,
                 family,
                 ctx.knowledge,
@@ -122,7 +122,7 @@ impl Rule for ShellCommandInjection {
                 .iter()
                 .copied()
                 .filter(|node| {
-                    constant_word(*node, ctx.source, ctx.facts, &locator).is_none()
+                    constant_word(*node, ctx.source, ctx.facts, locator).is_none()
                         && !ctx.facts.is_constant_node(*node, ctx.source, family)
                         && !is_named_constant(ctx, *node)
                 })
@@ -132,9 +132,9 @@ impl Rule for ShellCommandInjection {
             }
             let taint = dynamic
                 .iter()
-                .find_map(|node| taint(ctx, &locator, call, *node));
+                .find_map(|node| taint(ctx, locator, call, *node));
             out.push(diagnostic(
-                ctx, &locator, call, sink, &command, shell, &dynamic, taint,
+                ctx, locator, call, sink, &command, shell, &dynamic, taint,
             ));
         }
     }

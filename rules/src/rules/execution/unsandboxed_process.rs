@@ -82,7 +82,7 @@ impl Rule for UnsandboxedProcess {
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let locator = Locator::new(ctx.tree);
+        let locator = ctx.locator();
         let index = ctx.lines();
         let mut reported: Vec<usize> = Vec::new();
         for tool in ctx.tools {
@@ -91,7 +91,7 @@ impl Rule for UnsandboxedProcess {
                     continue;
                 }
                 reported.push(process.call);
-                if let Some(diagnostic) = diagnostic(ctx, &locator, index, tool, process) {
+                if let Some(diagnostic) = diagnostic(ctx, locator, index, tool, process) {
                     out.push(diagnostic);
                 }
             }

@@ -389,8 +389,8 @@ impl Rule for SecretSentToModelOrLog {
         if ctx.knowledge.secrets.flow.reads.is_empty() {
             return;
         }
-        let locator = Locator::new(ctx.tree);
-        let reads = reads(ctx, &locator);
+        let locator = ctx.locator();
+        let reads = reads(ctx, locator);
         if reads.is_empty() {
             return;
         }
@@ -410,7 +410,7 @@ impl Rule for SecretSentToModelOrLog {
             if !relevant {
                 continue;
             }
-            let Some((nodes, where_)) = exposed(ctx, &locator, call) else {
+            let Some((nodes, where_)) = exposed(ctx, locator, call) else {
                 continue;
             };
             'nodes: for node in nodes {

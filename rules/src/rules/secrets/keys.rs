@@ -170,10 +170,10 @@ impl Rule for HardcodedProviderKey {
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let locator = Locator::new(ctx.tree);
+        let locator = ctx.locator();
         for (found, format) in found(ctx, SecretRule::ProviderKey) {
             let key = &ctx.source[found.range.clone()];
-            let literal = whole_literal(&locator, &found.range, ctx.source);
+            let literal = whole_literal(locator, &found.range, ctx.source);
             let env = match literal {
                 Some(string) if is_generic(format) => {
                     bound_name(string, ctx.source).unwrap_or_else(|| format.env.clone())
@@ -228,7 +228,7 @@ impl Rule for CredentialsInUrl {
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let locator = Locator::new(ctx.tree);
+        let locator = ctx.locator();
         for (found, format) in found(ctx, SecretRule::UrlPassword) {
             let url = &ctx.source[found.matched.clone()];
             let password = &ctx.source[found.range.clone()];
@@ -246,7 +246,7 @@ impl Rule for CredentialsInUrl {
                  password) from the environment (`{}`).",
                 format.env
             );
-            let fix = whole_literal(&locator, &found.matched, ctx.source)
+            let fix = whole_literal(locator, &found.matched, ctx.source)
                 .and_then(|string| environment_fix(ctx, string, &format.env));
             out.push(
                 Diagnostic::new(&CredentialsInUrl::META, found.range.clone(), message)

@@ -4,7 +4,7 @@ use super::keys::{environment_fix, whole_literal};
 use crate::diagnostic::Diagnostic;
 use crate::rules::{Context, Rule, RuleMeta, declare_rule};
 use crate::secrets::redact;
-use crate::syntax::{Locator, node_text};
+use crate::syntax::node_text;
 
 declare_rule! {
     /// ## What it does
@@ -110,7 +110,7 @@ impl Rule for HardcodedSecret {
         if names.last.is_empty() {
             return;
         }
-        let locator = Locator::new(ctx.tree);
+        let locator = ctx.locator();
         // Only where a word that ends a secret's name occurs: the binding is a few levels up.
         let mut seen = rustc_hash::FxHashSet::default();
         let candidates = ctx
@@ -168,7 +168,7 @@ impl Rule for HardcodedSecret {
                  Read it from the environment (`{env}`) or a secret manager, and rotate it.",
                 redact(text)
             );
-            let fix = whole_literal(&locator, &range, ctx.source)
+            let fix = whole_literal(locator, &range, ctx.source)
                 .and_then(|string| environment_fix(ctx, string, &env));
             out.push(Diagnostic::new(&HardcodedSecret::META, range, message).with_fix(fix));
         }

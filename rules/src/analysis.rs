@@ -105,10 +105,23 @@ pub fn analyse_with_rules(
         return analysis;
     }
     let owned;
+    // The text caches: the last version's text, and its name hits.
+    let (cache, mut text_cache) = match cache {
+        Some(cache) => {
+            let AnalysisCache {
+                facts,
+                model,
+                text,
+                name_hits,
+                scan,
+            } = cache;
+            (Some((facts, model)), Some((text, name_hits, scan)))
+        }
+        None => (None, None),
+    };
     let (facts, splice, mut model_cache) =
         match catch_unwind(AssertUnwindSafe(move || match cache {
-            Some(cache) => {
-                let AnalysisCache { facts, model } = cache;
+            Some((facts, model)) => {
                 let splice = facts
                     .extract_splice(file.source, file.tree, file.language)
                     .1;
@@ -169,14 +182,61 @@ pub fn analyse_with_rules(
         }
     };
     let tools = model.tools;
-    let secrets = catch_unwind(AssertUnwindSafe(|| knowledge.secrets.scan(file.source)))
-        .unwrap_or_else(|panic| {
-            analysis.failures.push(Failure {
-                stage: "secrets",
-                message: panic_message(&panic),
+    // Where the text may bind a secret's name (AL302, AL305), found again only in the lines
+    // that changed since the last version.
+    let name_hits = catch_unwind(AssertUnwindSafe(|| match text_cache.as_mut() {
+        Some((text, hits, _)) => {
+            let previous = hits
+                .as_ref()
+                .filter(|h| h.knowledge == knowledge.identity())
+                .map(|h| (text.as_str(), h.hits.as_slice()));
+            let found = knowledge.secrets.name_hits_since(file.source, previous);
+            **hits = Some(crate::cache::NameHits {
+                knowledge: knowledge.identity(),
+                hits: found.clone(),
             });
-            Vec::new()
+            found
+        }
+        None => knowledge.secrets.name_hits(file.source),
+    }))
+    .unwrap_or_else(|panic| {
+        if let Some((_, hits, _)) = text_cache.as_mut() {
+            **hits = None;
+        }
+        analysis.failures.push(Failure {
+            stage: "secrets",
+            message: panic_message(&panic),
         });
+        Vec::new()
+    });
+    // The secrets, scanned again only around the lines that changed (when every format that can
+    // match is line-local).
+    let secrets = catch_unwind(AssertUnwindSafe(|| match text_cache.as_mut() {
+        Some((text, _, scan)) => {
+            let previous = scan
+                .as_ref()
+                .filter(|(k, _)| *k == knowledge.identity())
+                .map(|(_, s)| (text.as_str(), s));
+            let (found, next) = knowledge.secrets.scan_since(file.source, previous);
+            **scan = Some((knowledge.identity(), next));
+            found
+        }
+        None => knowledge.secrets.scan(file.source),
+    }))
+    .unwrap_or_else(|panic| {
+        if let Some((_, _, scan)) = text_cache.as_mut() {
+            **scan = None;
+        }
+        analysis.failures.push(Failure {
+            stage: "secrets",
+            message: panic_message(&panic),
+        });
+        Vec::new()
+    });
+    if let Some((text, _, _)) = text_cache.as_mut() {
+        text.clear();
+        text.push_str(file.source);
+    }
     let flows = catch_unwind(AssertUnwindSafe(|| {
         crate::privacy::flows(
             file.source,
@@ -215,6 +275,7 @@ pub fn analyse_with_rules(
     let lines = std::cell::OnceCell::new();
     let locator = std::cell::OnceCell::new();
     let ctx = Context {
+        name_hits: &name_hits,
         lines: &lines,
         locator: &locator,
         flows: &flows,

@@ -29,6 +29,55 @@ use crate::syntax::Language;
 pub struct AnalysisCache {
     pub(crate) facts: FactsCache,
     pub(crate) model: ModelCache,
+    /// The text of the version last analysed, and where it may bind a secret's name
+    /// (`Secrets::name_hits`).
+    pub(crate) text: String,
+    pub(crate) name_hits: Option<NameHits>,
+    /// The secrets scan of that text (`Secrets::scan_since`), and with which tables.
+    pub(crate) scan: Option<((usize, u64), crate::secrets::Scan)>,
+}
+
+/// Where the last version may bind a secret's name, and with which tables.
+pub(crate) struct NameHits {
+    pub knowledge: (usize, u64),
+    pub hits: Vec<std::ops::Range<usize>>,
+}
+
+/// The lines that differ between two texts: byte ranges in each, from the start of the first
+/// line with a difference to the end of the last (before its line break). Outside them the texts
+/// are the same lines, and after them at the same distance from the end.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct ChangedLines {
+    pub old: std::ops::Range<usize>,
+    pub new: std::ops::Range<usize>,
+}
+
+pub(crate) fn changed_lines(old: &str, new: &str) -> ChangedLines {
+    let (a, b) = (old.as_bytes(), new.as_bytes());
+    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let suffix = a[prefix..]
+        .iter()
+        .rev()
+        .zip(b[prefix..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let line_start = |text: &[u8], at: usize| {
+        text[..at]
+            .iter()
+            .rposition(|&c| c == b'\n' || c == b'\r')
+            .map_or(0, |i| i + 1)
+    };
+    let line_end = |text: &[u8], at: usize| {
+        text[at..]
+            .iter()
+            .position(|&c| c == b'\n' || c == b'\r')
+            .map_or(text.len(), |i| at + i)
+    };
+    let start = line_start(b, prefix);
+    ChangedLines {
+        old: start..line_end(a, a.len() - suffix),
+        new: start..line_end(b, b.len() - suffix),
+    }
 }
 
 impl AnalysisCache {

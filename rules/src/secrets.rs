@@ -223,6 +223,34 @@ pub struct SecretFormat {
     pub ignore: Option<regex::Regex>,
     /// A template tests generate keys of this format from.
     pub fake: String,
+    /// No match of the pattern contains a line break or depends on where the text starts or
+    /// ends: a line's matches depend only on it (and its context, the line before).
+    pub line_local: bool,
+}
+
+/// Whether no match of `pattern` can contain a line break, nor look at the text's start or end.
+fn line_local(pattern: &str) -> bool {
+    use regex_syntax::hir::{Class, HirKind, Look};
+    fn walk(hir: &regex_syntax::hir::Hir) -> bool {
+        let breaks = |c: u32| c == u32::from(b'\n') || c == u32::from(b'\r');
+        match hir.kind() {
+            HirKind::Empty => true,
+            HirKind::Literal(literal) => !literal.0.iter().any(|&b| breaks(u32::from(b))),
+            HirKind::Class(Class::Unicode(class)) => !class
+                .ranges()
+                .iter()
+                .any(|r| (u32::from(r.start())..=u32::from(r.end())).any(breaks)),
+            HirKind::Class(Class::Bytes(class)) => !class
+                .ranges()
+                .iter()
+                .any(|r| (u32::from(r.start())..=u32::from(r.end())).any(breaks)),
+            HirKind::Look(look) => !matches!(look, Look::Start | Look::End),
+            HirKind::Repetition(repetition) => walk(&repetition.sub),
+            HirKind::Capture(capture) => walk(&capture.sub),
+            HirKind::Concat(parts) | HirKind::Alternation(parts) => parts.iter().all(walk),
+        }
+    }
+    regex_syntax::parse(pattern).is_ok_and(|hir| walk(&hir))
 }
 
 /// A pattern with its word boundaries (`\b`) made ASCII: keys are ASCII, and a Unicode boundary
@@ -302,6 +330,7 @@ impl Secrets {
             }
             let ascii = |p: &str| compile(&ascii_boundaries(p));
             self.formats.push(SecretFormat {
+                line_local: line_local(&ascii_boundaries(&record.pattern)),
                 pattern: ascii(&record.pattern)?,
                 context: record.context.as_deref().map(ascii).transpose()?,
                 ignore: record.ignore.as_deref().map(ascii).transpose()?,
@@ -365,6 +394,39 @@ impl Secrets {
             .unwrap_or_default()
     }
 
+    /// [`Secrets::name_hits`] of `text`, given those of a `previous` text: only the lines that
+    /// differ are searched again. The words contain no line break, so no hit spans lines and a
+    /// line's hits do not depend on the others'. The same result as searching the whole text.
+    pub fn name_hits_since(
+        &self,
+        text: &str,
+        previous: Option<(&str, &[std::ops::Range<usize>])>,
+    ) -> Vec<std::ops::Range<usize>> {
+        let (Some(prefilter), Some((old, old_hits))) = (&self.name_prefilter, previous) else {
+            return self.name_hits(text);
+        };
+        if self.names.last.iter().any(|w| w.contains(['\n', '\r'])) {
+            return self.name_hits(text);
+        }
+        let lines = crate::cache::changed_lines(old, text);
+        let mut hits: Vec<std::ops::Range<usize>> = old_hits
+            .iter()
+            .take_while(|h| h.end <= lines.new.start)
+            .cloned()
+            .collect();
+        let start = lines.new.start;
+        hits.extend(
+            prefilter
+                .find_iter(&text[start..lines.new.end])
+                .map(|m| m.start() + start..m.end() + start),
+        );
+        let first_after = old_hits.partition_point(|h| h.start < lines.old.end);
+        hits.extend(old_hits[first_after..].iter().map(|h| {
+            h.start + lines.new.end - lines.old.end..h.end + lines.new.end - lines.old.end
+        }));
+        hits
+    }
+
     /// Whether a key's text stands for a key rather than being one.
     pub fn is_placeholder(&self, key: &str) -> bool {
         if self.placeholders.iter().any(|p| p.is_match(key)) {
@@ -380,68 +442,123 @@ impl Secrets {
     /// Every secret in `text`, leftmost first, overlaps resolved in favour of the longer match
     /// and then of the format listed first.
     pub fn scan(&self, text: &str) -> Vec<Found> {
+        self.scan_since(text, None).0
+    }
+
+    /// [`Secrets::scan`] of `text`, given the scan of a `previous` text: when every format that
+    /// can match is line-local, only the lines that differ (and the line after them, whose
+    /// context they are) are searched again. The same result as scanning the whole text.
+    pub fn scan_since(&self, text: &str, previous: Option<(&str, &Scan)>) -> (Vec<Found>, Scan) {
         let Some(prefilter) = &self.prefilter else {
-            return Vec::new();
+            return (Vec::new(), Scan::default());
+        };
+        let lines = previous.map(|(old, _)| crate::cache::changed_lines(old, text));
+        // Keyword hits (overlapping), found again in the changed lines only: no keyword spans
+        // lines.
+        let keywords: Vec<(Range<usize>, usize)> = match (previous, &lines) {
+            (Some((_, scan)), Some(lines)) => {
+                let old = &scan.keywords;
+                let mut hits: Vec<(Range<usize>, usize)> = old
+                    .iter()
+                    .take_while(|(h, _)| h.end <= lines.new.start)
+                    .cloned()
+                    .collect();
+                let start = lines.new.start;
+                hits.extend(
+                    prefilter
+                        .find_overlapping_iter(&text[start..lines.new.end])
+                        .map(|m| (m.start() + start..m.end() + start, m.pattern().as_usize())),
+                );
+                let shift = |h: &Range<usize>| {
+                    h.start + lines.new.end - lines.old.end..h.end + lines.new.end - lines.old.end
+                };
+                hits.extend(
+                    old.iter()
+                        .filter(|(h, _)| h.start >= lines.old.end)
+                        .map(|(h, p)| (shift(h), *p)),
+                );
+                hits
+            }
+            _ => prefilter
+                .find_overlapping_iter(text)
+                .map(|m| (m.range(), m.pattern().as_usize()))
+                .collect(),
         };
         let mut present = vec![false; self.formats.len()];
-        for hit in prefilter.find_overlapping_iter(text) {
-            present[self.keyword_format[hit.pattern().as_usize()]] = true;
+        for (_, pattern) in &keywords {
+            present[self.keyword_format[*pattern]] = true;
         }
+        // The region to scan again: the changed lines and the line after them (a match's
+        // context is its line and the line before).
+        let region = match (previous, &lines) {
+            (Some((_, scan)), Some(lines))
+                if scan.present == present
+                    && self
+                        .formats
+                        .iter()
+                        .zip(&present)
+                        .all(|(f, p)| !p || f.line_local)
+                    && !self.keywords_span_lines() =>
+            {
+                let next_line_end = |t: &str, at: usize| {
+                    let bytes = t.as_bytes();
+                    if at >= bytes.len() {
+                        return at;
+                    }
+                    // `at` is a line break (or the end); skip it (\r\n is one) and find the next.
+                    let mut i = at + 1;
+                    if bytes[at] == b'\r' && bytes.get(i) == Some(&b'\n') {
+                        i += 1;
+                    }
+                    bytes[i..]
+                        .iter()
+                        .position(|&c| c == b'\n' || c == b'\r')
+                        .map_or(bytes.len(), |p| i + p)
+                };
+                let old = previous.map_or("", |(o, _)| o);
+                Some((
+                    scan,
+                    lines.new.start..next_line_end(text, lines.new.end),
+                    lines.old.start..next_line_end(old, lines.old.end),
+                ))
+            }
+            _ => None,
+        };
         let mut found: Vec<Found> = Vec::new();
+        let within = region.as_ref().map(|(_, new, _)| new.clone());
         for (index, format) in self.formats.iter().enumerate() {
             if !present[index] {
                 continue;
             }
-            for captures in format.pattern.captures_iter(text) {
-                let Some(whole) = captures.get(0) else {
-                    continue;
-                };
-                let key = captures.name("key").unwrap_or(whole);
-                // A key ends where its characters end: not a prefix of a longer token (patterns
-                // cannot say so themselves when a key may end in `-` or `_`).
-                let is_key_char =
-                    |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+' | '/');
-                if text[key.end()..].chars().next().is_some_and(is_key_char)
-                    || text[..key.start()]
-                        .chars()
-                        .next_back()
-                        .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
-                {
-                    continue;
+            match &within {
+                None => {
+                    for captures in format.pattern.captures_iter(text) {
+                        found.extend(self.accept(text, index, &captures));
+                    }
                 }
-                if self.is_placeholder(key.as_str())
-                    || self.known_examples.contains(&fnv1a64(key.as_str()))
-                    || (format.id == "jwt" && !jwt_has_claims(key.as_str()))
-                {
-                    continue;
+                Some(within) => {
+                    let haystack = &text[..within.end];
+                    let mut at = within.start;
+                    while at <= haystack.len() {
+                        let Some(captures) = format.pattern.captures_at(haystack, at) else {
+                            break;
+                        };
+                        let Some(whole) = captures.get(0) else {
+                            break;
+                        };
+                        found.extend(self.accept(text, index, &captures));
+                        at = if whole.end() > whole.start() {
+                            whole.end()
+                        } else {
+                            // An empty match (no key is empty): on to the next character.
+                            whole.end()
+                                + haystack[whole.end()..]
+                                    .chars()
+                                    .next()
+                                    .map_or(1, char::len_utf8)
+                        };
+                    }
                 }
-                if let Some(context) = &format.context
-                    && (!context.is_match(context_lines(text, whole.start()))
-                        || !looks_random(key.as_str()))
-                {
-                    continue;
-                }
-                if format
-                    .ignore
-                    .as_ref()
-                    .is_some_and(|i| i.is_match(whole.as_str()))
-                {
-                    continue;
-                }
-                // `postgres:postgres@`: the user name again is a default, not a secret.
-                if format.rule == SecretRule::UrlPassword
-                    && whole.as_str()[..key.start() - whole.start()]
-                        .rsplit(['/', ':'])
-                        .nth(1)
-                        .is_some_and(|user| user == key.as_str())
-                {
-                    continue;
-                }
-                found.push(Found {
-                    format: index,
-                    range: key.range(),
-                    matched: whole.range(),
-                });
             }
         }
         found.sort_by_key(|f| (f.range.start, std::cmp::Reverse(f.range.len()), f.format));
@@ -455,8 +572,110 @@ impl Secrets {
             }
             kept.push(f);
         }
-        kept
+        if let Some((scan, new, old)) = &region {
+            let (new, old) = (new.clone(), old.clone());
+            // The previous scan's secrets before and after the region, moved.
+            let before = scan
+                .found
+                .iter()
+                .take_while(|f| f.matched.end <= new.start && f.range.end <= new.start);
+            let shift = |r: &Range<usize>| r.start + new.end - old.end..r.end + new.end - old.end;
+            let after = scan
+                .found
+                .iter()
+                .filter(|f| f.matched.start >= old.end && f.range.start >= old.end)
+                .map(|f| Found {
+                    format: f.format,
+                    range: shift(&f.range),
+                    matched: shift(&f.matched),
+                });
+            kept = before.cloned().chain(kept).chain(after).collect();
+        }
+        let scan = Scan {
+            incremental: region.is_some(),
+            keywords,
+            present,
+            found: kept.clone(),
+        };
+        (kept, scan)
     }
+
+    /// Whether a keyword contains a line break (then keyword hits are not line-local).
+    fn keywords_span_lines(&self) -> bool {
+        self.formats
+            .iter()
+            .any(|f| f.keywords.iter().any(|k| k.contains(['\n', '\r'])))
+    }
+
+    /// A match of format `index`, unless it is not a key (see [`Secrets::scan`]).
+    fn accept(&self, text: &str, index: usize, captures: &regex::Captures<'_>) -> Option<Found> {
+        let format = &self.formats[index];
+        let whole = captures.get(0)?;
+        let key = captures.name("key").unwrap_or(whole);
+        // A key ends where its characters end: not a prefix of a longer token (patterns cannot
+        // say so themselves when a key may end in `-` or `_`).
+        let is_key_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+' | '/');
+        if text[key.end()..].chars().next().is_some_and(is_key_char)
+            || text[..key.start()]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
+            return None;
+        }
+        if self.is_placeholder(key.as_str())
+            || self.known_examples.contains(&fnv1a64(key.as_str()))
+            || (format.id == "jwt" && !jwt_has_claims(key.as_str()))
+        {
+            return None;
+        }
+        if let Some(context) = &format.context
+            && (!context.is_match(context_lines(text, whole.start()))
+                || !looks_random(key.as_str()))
+        {
+            return None;
+        }
+        if format
+            .ignore
+            .as_ref()
+            .is_some_and(|i| i.is_match(whole.as_str()))
+        {
+            return None;
+        }
+        // `postgres:postgres@`: the user name again is a default, not a secret.
+        if format.rule == SecretRule::UrlPassword
+            && whole.as_str()[..key.start() - whole.start()]
+                .rsplit(['/', ':'])
+                .nth(1)
+                .is_some_and(|user| user == key.as_str())
+        {
+            return None;
+        }
+        Some(Found {
+            format: index,
+            range: key.range(),
+            matched: whole.range(),
+        })
+    }
+}
+
+impl Scan {
+    /// Whether this scan searched only around the lines that changed (not the whole text).
+    pub fn was_incremental(&self) -> bool {
+        self.incremental
+    }
+}
+
+/// What a scan found, for the scan of the next version (see [`Secrets::scan_since`]).
+#[derive(Clone, Debug, Default)]
+pub struct Scan {
+    /// Whether this scan searched only around the changed lines.
+    incremental: bool,
+    /// Keyword hits: where, and which keyword; in the order of their ends.
+    keywords: Vec<(Range<usize>, usize)>,
+    /// Which formats' keywords occur.
+    present: Vec<bool>,
+    found: Vec<Found>,
 }
 
 /// Whether a key of a generic shape looks generated: letters and digits both, and at least 3

@@ -475,3 +475,114 @@ fn typing_a_new_local_variable_keeps_the_resolution_and_matches_fresh() {
         );
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 500, ..ProptestConfig::default() })]
+
+    /// Where a text may bind a secret's name, found again only in the lines that changed, is
+    /// where a search of the whole text finds it.
+    #[test]
+    fn name_hits_of_changed_lines_match_a_whole_search(
+        pieces in proptest::collection::vec(
+            proptest::sample::select(&["api_key = ", "TOKEN", "secret", "password", "\n", "\r\n", "x", " ", "key", "é", "_"][..]),
+            0..40,
+        ),
+        edits in proptest::collection::vec(
+            (0.0..=1.0f64, 0.0..0.2f64, proptest::sample::select(&["key", "\n", "tok", "en", "", "x", "API_KEY=1\n", "\r"][..])),
+            1..8,
+        ),
+    ) {
+        let secrets = &Knowledge::builtin().secrets;
+        let mut text: String = pieces.concat();
+        let mut hits = secrets.name_hits(&text);
+        for (start, len, insert) in edits {
+            let chars: Vec<char> = text.chars().collect();
+            let n = chars.len();
+            let start = ((start * n as f64) as usize).min(n);
+            let end = (start + (len * n as f64) as usize).min(n);
+            let mut next: String = chars[..start].iter().collect();
+            next.push_str(insert);
+            next.extend(&chars[end..]);
+            let since = secrets.name_hits_since(&next, Some((&text, &hits)));
+            prop_assert_eq!(&since, &secrets.name_hits(&next), "{:?} -> {:?}", text, next);
+            text = next;
+            hits = since;
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    /// A secrets scan that searches again only around the lines that changed finds what a scan
+    /// of the whole text finds: keys of every kind (fakes built here), keys whose format needs
+    /// context from the line before, multi-line private keys, URLs with passwords.
+    #[test]
+    fn secrets_scan_of_changed_lines_matches_a_whole_scan(
+        pieces in proptest::collection::vec(0usize..14, 0..30),
+        edits in proptest::collection::vec((0.0..=1.0f64, 0.0..0.1f64, 0usize..14), 1..8),
+        seed in 0u64..1000,
+        multiline in proptest::bool::ANY,
+    ) {
+        let secrets = &Knowledge::builtin().secrets;
+        let fake = |id: &str, n: u64| secrets.fake(id, seed + n).unwrap_or_default();
+        // Without the formats that span lines (the AWS secret key's `\s`, private keys), the
+        // scan of the changed lines is what runs.
+        let piece = |i: usize| -> String {
+            let i = if !multiline && matches!(i, 1 | 3 | 13) { 8 } else { i };
+            match i {
+                0 => format!("OPENAI_API_KEY = \"{}\"\n", fake("openai", 1)),
+                1 => format!("aws_secret = '{}'\n", fake("aws-secret-key", 2)),
+                2 => format!("token: {}\n", fake("github", 3)),
+                3 => fake("private-key", 4) + "\n",
+                4 => format!("db = \"{}\"\n", fake("url-password", 5)),
+                5 => format!("# secret\nkey = \"{}\"\n", fake("sk-generic", 6)),
+                6 => "\n".to_string(),
+                7 => "\r\n".to_string(),
+                8 => "x = 1\n".to_string(),
+                9 => "\"".to_string(),
+                10 => "api_key=".to_string(),
+                11 => fake("anthropic", 7),
+                12 => "é ".to_string(),
+                _ => "-----BEGIN".to_string(),
+            }
+        };
+        let mut text: String = pieces.iter().map(|&i| piece(i)).collect();
+        let (_, mut scan) = secrets.scan_since(&text, None);
+        for (start, len, insert) in edits {
+            let chars: Vec<char> = text.chars().collect();
+            let n = chars.len();
+            let start = ((start * n as f64) as usize).min(n);
+            let end = (start + (len * n as f64) as usize).min(n);
+            let mut next: String = chars[..start].iter().collect();
+            next.push_str(&piece(insert));
+            next.extend(&chars[end..]);
+            let (found, next_scan) = secrets.scan_since(&next, Some((&text, &scan)));
+            prop_assert_eq!(found, secrets.scan(&next));
+            text = next;
+            scan = next_scan;
+        }
+    }
+}
+
+/// Editing one line of a file full of keys scans only around that line, and finds what a whole
+/// scan finds.
+#[test]
+fn editing_a_line_rescans_only_around_it() {
+    let secrets = &Knowledge::builtin().secrets;
+    let mut text = String::new();
+    for i in 0..200 {
+        text.push_str(&format!(
+            "key_{i} = \"{}\"  # a comment\n",
+            secrets.fake("openai", i).unwrap_or_default()
+        ));
+    }
+    let (_, scan) = secrets.scan_since(&text, None);
+    let at = text.find("key_100").expect("line");
+    let mut next = text.clone();
+    next.insert(at, 'x');
+    let (found, next_scan) = secrets.scan_since(&next, Some((&text, &scan)));
+    assert!(next_scan.was_incremental());
+    assert_eq!(found, secrets.scan(&next));
+    assert_eq!(found.len(), 200);
+}

@@ -63,6 +63,9 @@ pub struct Context<'a> {
     pub privacy: Option<&'a crate::privacy::ProjectPrivacy>,
     /// The source's line index, built when a rule first needs it (see [`Context::lines`]).
     pub lines: &'a std::cell::OnceCell<crate::syntax::LineIndex>,
+    /// Where the source may bind a secret's name (`Secrets::name_hits`), found once for all
+    /// rules.
+    pub name_hits: &'a [std::ops::Range<usize>],
     /// The tree's node finder, built when a rule first needs it (see [`Context::locator`]).
     pub locator: &'a std::cell::OnceCell<crate::syntax::Locator<'a>>,
 }

@@ -173,7 +173,7 @@ fn aliased_reads<'t>(ctx: &Context<'_>, locator: &Locator<'t>, found: &mut Vec<R
                 .to_string()
         })
     };
-    for hit in secrets.name_hits(ctx.source) {
+    for hit in ctx.name_hits {
         let Some(mut node) = locator.descendant(hit.start, hit.end) else {
             continue;
         };

@@ -113,21 +113,16 @@ impl Rule for HardcodedSecret {
         let locator = ctx.locator();
         // Only where a word that ends a secret's name occurs: the binding is a few levels up.
         let mut seen = rustc_hash::FxHashSet::default();
-        let candidates = ctx
-            .knowledge
-            .secrets
-            .name_hits(ctx.source)
-            .into_iter()
-            .filter_map(|hit| {
-                let mut node = locator.descendant(hit.start, hit.end)?;
-                for _ in 0..4 {
-                    if binding(node, ctx.source).is_some() {
-                        return Some(node);
-                    }
-                    node = node.parent()?;
+        let candidates = ctx.name_hits.iter().filter_map(|hit| {
+            let mut node = locator.descendant(hit.start, hit.end)?;
+            for _ in 0..4 {
+                if binding(node, ctx.source).is_some() {
+                    return Some(node);
                 }
-                None
-            });
+                node = node.parent()?;
+            }
+            None
+        });
         for node in candidates {
             if !seen.insert(node.start_byte()) {
                 continue;

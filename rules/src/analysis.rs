@@ -112,18 +112,27 @@ pub fn analyse_with_rules(
                 facts,
                 model,
                 text,
+                text_generation,
                 name_hits,
                 scan,
             } = cache;
-            (Some((facts, model)), Some((text, name_hits, scan)))
+            // The bytes shared with the last version, if the facts are still of that version.
+            let unchanged = (*text_generation == Some(facts.generation()))
+                .then(|| crate::cache::common_ends(text.as_bytes(), file.source.as_bytes()));
+            // Set again once `text` is this version's.
+            *text_generation = None;
+            (
+                Some((facts, model, unchanged)),
+                Some((text, text_generation, name_hits, scan)),
+            )
         }
         None => (None, None),
     };
     let (facts, splice, mut model_cache) =
         match catch_unwind(AssertUnwindSafe(move || match cache {
-            Some((facts, model)) => {
+            Some((facts, model, unchanged)) => {
                 let splice = facts
-                    .extract_splice(file.source, file.tree, file.language)
+                    .extract_splice(file.source, file.tree, file.language, unchanged)
                     .1;
                 let facts: &crate::facts::FactsCache = facts;
                 let current = facts.current().expect("just extracted");
@@ -185,7 +194,7 @@ pub fn analyse_with_rules(
     // Where the text may bind a secret's name (AL302, AL305), found again only in the lines
     // that changed since the last version.
     let name_hits = catch_unwind(AssertUnwindSafe(|| match text_cache.as_mut() {
-        Some((text, hits, _)) => {
+        Some((text, _, hits, _)) => {
             let previous = hits
                 .as_ref()
                 .filter(|h| h.knowledge == knowledge.identity())
@@ -200,7 +209,7 @@ pub fn analyse_with_rules(
         None => knowledge.secrets.name_hits(file.source),
     }))
     .unwrap_or_else(|panic| {
-        if let Some((_, hits, _)) = text_cache.as_mut() {
+        if let Some((_, _, hits, _)) = text_cache.as_mut() {
             **hits = None;
         }
         analysis.failures.push(Failure {
@@ -212,7 +221,7 @@ pub fn analyse_with_rules(
     // The secrets, scanned again only around the lines that changed (when every format that can
     // match is line-local).
     let secrets = catch_unwind(AssertUnwindSafe(|| match text_cache.as_mut() {
-        Some((text, _, scan)) => {
+        Some((text, _, _, scan)) => {
             let previous = scan
                 .as_ref()
                 .filter(|(k, _)| *k == knowledge.identity())
@@ -224,7 +233,7 @@ pub fn analyse_with_rules(
         None => knowledge.secrets.scan(file.source),
     }))
     .unwrap_or_else(|panic| {
-        if let Some((_, _, scan)) = text_cache.as_mut() {
+        if let Some((_, _, _, scan)) = text_cache.as_mut() {
             **scan = None;
         }
         analysis.failures.push(Failure {
@@ -233,9 +242,10 @@ pub fn analyse_with_rules(
         });
         Vec::new()
     });
-    if let Some((text, _, _)) = text_cache.as_mut() {
+    if let Some((text, generation, _, _)) = text_cache.as_mut() {
         text.clear();
         text.push_str(file.source);
+        **generation = model_cache.as_ref().map(|(facts, _)| facts.generation());
     }
     let flows = catch_unwind(AssertUnwindSafe(|| {
         crate::privacy::flows(

@@ -32,6 +32,9 @@ pub struct AnalysisCache {
     /// The text of the version last analysed, and where it may bind a secret's name
     /// (`Secrets::name_hits`).
     pub(crate) text: String,
+    /// The facts' generation once they were extracted from that text: if it is still the
+    /// current one, the facts' last version is that text.
+    pub(crate) text_generation: Option<u64>,
     pub(crate) name_hits: Option<NameHits>,
     /// The secrets scan of that text (`Secrets::scan_since`), and with which tables.
     pub(crate) scan: Option<((usize, u64), crate::secrets::Scan)>,
@@ -52,15 +55,43 @@ pub(crate) struct ChangedLines {
     pub new: std::ops::Range<usize>,
 }
 
-pub(crate) fn changed_lines(old: &str, new: &str) -> ChangedLines {
-    let (a, b) = (old.as_bytes(), new.as_bytes());
-    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
-    let suffix = a[prefix..]
-        .iter()
-        .rev()
-        .zip(b[prefix..].iter().rev())
+/// The lengths of the longest common prefix of two texts, and of the longest common suffix of
+/// what follows it, in bytes.
+pub(crate) fn common_ends(a: &[u8], b: &[u8]) -> (usize, usize) {
+    // A chunk at a time (compared as slices: memcmp), then byte by byte in the first chunk that
+    // differs.
+    const CHUNK: usize = 64;
+    let chunks = a
+        .chunks(CHUNK)
+        .zip(b.chunks(CHUNK))
         .take_while(|(x, y)| x == y)
         .count();
+    let mut prefix = chunks * CHUNK;
+    prefix += a[prefix.min(a.len())..]
+        .iter()
+        .zip(&b[prefix.min(b.len())..])
+        .take_while(|(x, y)| x == y)
+        .count();
+    let prefix = prefix.min(a.len()).min(b.len());
+    let (ra, rb) = (&a[prefix..], &b[prefix..]);
+    let chunks = ra
+        .rchunks(CHUNK)
+        .zip(rb.rchunks(CHUNK))
+        .take_while(|(x, y)| x == y)
+        .count();
+    let mut suffix = (chunks * CHUNK).min(ra.len()).min(rb.len());
+    suffix += ra[..ra.len() - suffix]
+        .iter()
+        .rev()
+        .zip(rb[..rb.len() - suffix].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    (prefix, suffix)
+}
+
+pub(crate) fn changed_lines(old: &str, new: &str) -> ChangedLines {
+    let (a, b) = (old.as_bytes(), new.as_bytes());
+    let (prefix, suffix) = common_ends(a, b);
     let line_start = |text: &[u8], at: usize| {
         text[..at]
             .iter()
@@ -103,4 +134,36 @@ pub(crate) struct ModelCache {
 pub(crate) struct ModelKey {
     pub knowledge: (usize, u64),
     pub language: Language,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn naive(a: &[u8], b: &[u8]) -> (usize, usize) {
+        let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+        let suffix = a[prefix..]
+            .iter()
+            .rev()
+            .zip(b[prefix..].iter().rev())
+            .take_while(|(x, y)| x == y)
+            .count();
+        (prefix, suffix)
+    }
+
+    #[test]
+    fn common_ends_agree_with_a_byte_by_byte_comparison() {
+        let base: Vec<u8> = (0..300u32).map(|i| b"abcdefgh\n"[(i % 9) as usize]).collect();
+        for at in [0, 1, 63, 64, 65, 127, 128, 200, 299, 300] {
+            for (cut, insert) in [(0, &b"x"[..]), (1, b""), (5, b"yy"), (70, b"z"), (0, b"")] {
+                let mut other = base.clone();
+                let end = (at + cut).min(other.len());
+                other.splice(at.min(base.len())..end, insert.iter().copied());
+                assert_eq!(common_ends(&base, &other), naive(&base, &other));
+                assert_eq!(common_ends(&other, &base), naive(&other, &base));
+                let short = &base[..at.min(base.len())];
+                assert_eq!(common_ends(&base, short), naive(&base, short));
+            }
+        }
+    }
 }

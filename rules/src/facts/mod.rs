@@ -482,11 +482,15 @@ impl FactsCache {
     /// a body) and changes no import: then nothing an unchanged statement refers to resolves
     /// differently, so its calls and definitions only move, and only the changed statements are
     /// resolved and spliced in. Otherwise the whole file is resolved again.
+    ///
+    /// `unchanged`: how many bytes at the start and at the end this version shares with the
+    /// previous one, when the caller knows (the statements there are then found by place).
     pub(crate) fn extract_splice(
         &mut self,
         source: &str,
         tree: &tree_sitter::Tree,
         language: Language,
+        unchanged: Option<(usize, usize)>,
     ) -> (&FileFacts, Option<Splice>) {
         if self.language != Some(language) {
             self.items.clear();
@@ -499,31 +503,62 @@ impl FactsCache {
         let root = tree.root_node();
         let mut cursor = root.walk();
         let mut counts = (0, 0, 0, 0);
+        // Statements in the bytes the last version shares with this one at the start or at the
+        // end are looked up by place, without hashing their text.
+        let (same_start, same_end) = unchanged
+            .filter(|_| self.last.is_some())
+            .unwrap_or((0, 0));
+        let old_len = self.source_len;
+        let mut old_index = 0;
         for node in root.children(&mut cursor) {
             let start = node.start_byte();
-            let text = source.get(start..node.end_byte()).unwrap_or_default();
-            let key = (content_hash(text), node.kind_id());
+            let end = node.end_byte();
             // Text that does not parse may parse differently in another context (error recovery
             // looks around): only error-free statements are reused.
             let reusable = !node.has_error();
-            let reused = reusable
-                .then(|| previous.get_mut(&key))
-                .flatten()
-                .and_then(|items| {
-                    let i = items
-                        .iter()
-                        .position(|cached| cached.reusable && &*cached.text == text)?;
-                    Some(items.swap_remove(i))
-                });
-            let item = reused.unwrap_or_else(|| {
-                let mut fragment = Builder::default();
-                extract_subtree(source, node, language, &mut fragment);
-                fragment.make_relative(start);
-                Arc::new(Item {
-                    text: text.into(),
-                    signatures: fragment.signatures(text),
-                    reusable,
-                    fragment,
+            let kind = node.kind_id();
+            let old_range = if end <= same_start {
+                Some(start..end)
+            } else if start >= source.len() - same_end {
+                Some(start + old_len - source.len()..end + old_len - source.len())
+            } else {
+                None
+            };
+            let in_place = old_range.filter(|_| reusable).and_then(|range| {
+                while old_units
+                    .get(old_index)
+                    .is_some_and(|u| u.range.start < range.start)
+                {
+                    old_index += 1;
+                }
+                let unit = old_units.get(old_index)?;
+                (unit.range == range && unit.item.kind == kind && unit.item.reusable)
+                    .then(|| unit.item.clone())
+            });
+            let item = in_place.unwrap_or_else(|| {
+                let text = source.get(start..end).unwrap_or_default();
+                let key = (content_hash(text), kind);
+                let reused = reusable
+                    .then(|| previous.get_mut(&key))
+                    .flatten()
+                    .and_then(|items| {
+                        let i = items
+                            .iter()
+                            .position(|cached| cached.reusable && &*cached.text == text)?;
+                        Some(items.swap_remove(i))
+                    });
+                reused.unwrap_or_else(|| {
+                    let mut fragment = Builder::default();
+                    extract_subtree(source, node, language, &mut fragment);
+                    fragment.make_relative(start);
+                    Arc::new(Item {
+                        text: text.into(),
+                        hash: key.0,
+                        kind,
+                        signatures: fragment.signatures(text),
+                        reusable,
+                        fragment,
+                    })
                 })
             });
             let f = &item.fragment;
@@ -532,14 +567,17 @@ impl FactsCache {
                 *at - n..*at
             };
             self.units.push(Unit {
-                range: start..node.end_byte(),
+                range: start..end,
                 calls: next(&mut counts.0, f.calls.len()),
                 functions: next(&mut counts.1, f.functions.len()),
                 classes: next(&mut counts.2, f.classes.len()),
                 attribute_assignments: next(&mut counts.3, f.attribute_assignments.len()),
                 item: item.clone(),
             });
-            self.items.entry(key).or_default().push(item);
+            self.items
+                .entry((item.hash, item.kind))
+                .or_default()
+                .push(item);
         }
         let fragments: Vec<(&Builder, usize)> = self
             .units
@@ -588,7 +626,7 @@ impl FactsCache {
         tree: &tree_sitter::Tree,
         language: Language,
     ) -> &FileFacts {
-        self.extract_splice(source, tree, language).0
+        self.extract_splice(source, tree, language, None).0
     }
 }
 
@@ -940,6 +978,9 @@ fn patch(
 /// A statement's text and its facts, with offsets relative to the statement's start.
 struct Item {
     text: Box<str>,
+    /// Its [`content_hash`] and node kind: its key in [`FactsCache::items`].
+    hash: u64,
+    kind: u16,
     /// Whether the statement parsed without errors (only then is it reused).
     reusable: bool,
     /// For each of the fragment's bindings, in order: what it says about its name.

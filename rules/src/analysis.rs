@@ -197,13 +197,15 @@ pub fn analyse_with_rules(
         Some((text, _, hits, _)) => {
             let previous = hits
                 .as_ref()
-                .filter(|h| h.knowledge == knowledge.identity())
+                .filter(|h| Some(h.knowledge) == knowledge.identity())
                 .map(|h| (text.as_str(), h.hits.as_slice()));
             let found = knowledge.secrets.name_hits_since(file.source, previous);
-            **hits = Some(crate::cache::NameHits {
-                knowledge: knowledge.identity(),
-                hits: found.clone(),
-            });
+            **hits = knowledge
+                .identity()
+                .map(|knowledge| crate::cache::NameHits {
+                    knowledge,
+                    hits: found.clone(),
+                });
             found
         }
         None => knowledge.secrets.name_hits(file.source),
@@ -224,10 +226,10 @@ pub fn analyse_with_rules(
         Some((text, _, _, scan)) => {
             let previous = scan
                 .as_ref()
-                .filter(|(k, _)| *k == knowledge.identity())
+                .filter(|(k, _)| Some(*k) == knowledge.identity())
                 .map(|(_, s)| (text.as_str(), s));
             let (found, next) = knowledge.secrets.scan_since(file.source, previous);
-            **scan = Some((knowledge.identity(), next));
+            **scan = knowledge.identity().map(|k| (k, next));
             found
         }
         None => knowledge.secrets.scan(file.source),

@@ -153,7 +153,9 @@ mod tests {
 
     #[test]
     fn common_ends_agree_with_a_byte_by_byte_comparison() {
-        let base: Vec<u8> = (0..300u32).map(|i| b"abcdefgh\n"[(i % 9) as usize]).collect();
+        let base: Vec<u8> = (0..300u32)
+            .map(|i| b"abcdefgh\n"[(i % 9) as usize])
+            .collect();
         for at in [0, 1, 63, 64, 65, 127, 128, 200, 299, 300] {
             for (cut, insert) in [(0, &b"x"[..]), (1, b""), (5, b"yy"), (70, b"z"), (0, b"")] {
                 let mut other = base.clone();

@@ -769,9 +769,10 @@ fn next_knowledge_id() -> u64 {
 
 impl Knowledge {
     /// Which tables these are (see the field): with the address, what caches key their entries
-    /// by.
-    pub(crate) fn identity(&self) -> (usize, u64) {
-        (std::ptr::from_ref(self) as usize, self.id)
+    /// by. `None` for tables not built by [`Knowledge::builtin`] or [`Knowledge::with_extensions`]
+    /// (made field by field, as tests do): nothing is cached for them.
+    pub(crate) fn identity(&self) -> Option<(usize, u64)> {
+        (self.id != 0).then(|| (std::ptr::from_ref(self) as usize, self.id))
     }
 
     /// The tables shipped with agentlint.
@@ -1070,9 +1071,19 @@ impl Knowledge {
 
     /// Whether a description discloses an effect.
     pub fn discloses(&self, effect: Effect, text: &str) -> bool {
-        self.disclosures
-            .iter()
-            .any(|(e, pattern)| *e == effect && pattern.is_match(text))
+        // Every effect a text discloses, found once per text (a description is asked about
+        // each effect of its tool, on every keystroke).
+        crate::memo::by_text(self, "disclosures", text, || {
+            let mut disclosed: Vec<Effect> = self
+                .disclosures
+                .iter()
+                .filter(|(_, pattern)| pattern.is_match(text))
+                .map(|(e, _)| *e)
+                .collect();
+            disclosed.dedup();
+            disclosed
+        })
+        .contains(&effect)
     }
 
     /// Recognisers for an unresolved callee as written (`server.tool`), by `*.tool` suffix.

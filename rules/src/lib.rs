@@ -11,6 +11,7 @@ pub mod diagnostic;
 pub mod facts;
 pub mod fix;
 pub mod knowledge;
+mod memo;
 pub mod privacy;
 pub mod rules;
 pub mod secrets;

@@ -64,17 +64,20 @@ pub(crate) fn model_cached(
     knowledge: &crate::knowledge::Knowledge,
     cache: &mut crate::cache::ModelCache,
 ) -> Model {
-    let key = crate::cache::ModelKey {
-        knowledge: knowledge.identity(),
-        language: file.language,
-    };
+    let key = knowledge
+        .identity()
+        .map(|knowledge| crate::cache::ModelKey {
+            knowledge,
+            language: file.language,
+        });
     // Only when the tables are the same, this cache holds the version just before (or this
     // very version), and every name an unchanged statement mentions resolves as it did, can
     // anything be kept. The generation is put back only when this version's entries are
     // complete: after a panic (caught by the analysis), nothing is kept.
     let previous = cache.generation.take();
     let splice = splice.filter(|s| {
-        cache.key == Some(key)
+        key.is_some()
+            && cache.key == key
             && facts.kept_resolution()
             && previous.is_some_and(|g| {
                 g + 1 == facts.generation() || (g == facts.generation() && s.is_identity())
@@ -110,7 +113,7 @@ pub(crate) fn model_cached(
             .map(|(e, s, revalued)| (e.as_slice(), *s, *revalued)),
         &mut own,
     );
-    cache.key = Some(key);
+    cache.key = key;
     cache.own_effects = own;
     cache.generation = Some(facts.generation());
     model

@@ -505,9 +505,7 @@ impl FactsCache {
         let mut counts = (0, 0, 0, 0);
         // Statements in the bytes the last version shares with this one at the start or at the
         // end are looked up by place, without hashing their text.
-        let (same_start, same_end) = unchanged
-            .filter(|_| self.last.is_some())
-            .unwrap_or((0, 0));
+        let (same_start, same_end) = unchanged.filter(|_| self.last.is_some()).unwrap_or((0, 0));
         let old_len = self.source_len;
         let mut old_index = 0;
         for node in root.children(&mut cursor) {

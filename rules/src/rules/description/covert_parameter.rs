@@ -282,34 +282,46 @@ fn mentions(ctx: &Context<'_>) -> HashMap<String, Mention> {
         let Some(value) = description.value.as_ref() else {
             continue;
         };
-        let text = &value.text;
-        for sentence in super::sentences(text) {
-            let Some(verb) = ctx
-                .knowledge
-                .placements
-                .iter()
-                .filter_map(|p| p.find(&text[sentence.clone()]))
-                .map(|m| sentence.start + m.end())
-                .min()
-            else {
-                continue;
-            };
-            for captures in names.captures_iter(&text[verb..sentence.end]) {
-                let Some(name) = captures.get(1).or_else(|| captures.get(2)) else {
-                    continue;
-                };
-                let whole = captures.get(0).map_or(name.range(), |m| m.range());
-                let range = verb + whole.start..verb + whole.end;
-                found
-                    .entry(name.as_str().to_string())
-                    .or_insert_with(|| Mention {
-                        range: super::source_range(description, value, range),
-                        tool: tool_label(tool),
-                    });
-            }
+        let named = crate::memo::by_text(ctx.knowledge, "covert-mentions", &value.text, || {
+            named_in(ctx, names, &value.text)
+        });
+        for (name, range) in named.iter() {
+            found.entry(name.clone()).or_insert_with(|| Mention {
+                range: super::source_range(description, value, range.clone()),
+                tool: tool_label(tool),
+            });
         }
     }
     found
+}
+
+/// The names a description tells the model what to put in (after a placement verb, quoted or
+/// after "as"), with their ranges in the text.
+fn named_in(ctx: &Context<'_>, names: &Regex, text: &str) -> Vec<(String, Range<usize>)> {
+    let mut named = Vec::new();
+    for sentence in super::sentences(text) {
+        let Some(verb) = ctx
+            .knowledge
+            .placements
+            .iter()
+            .filter_map(|p| p.find(&text[sentence.clone()]))
+            .map(|m| sentence.start + m.end())
+            .min()
+        else {
+            continue;
+        };
+        for captures in names.captures_iter(&text[verb..sentence.end]) {
+            let Some(name) = captures.get(1).or_else(|| captures.get(2)) else {
+                continue;
+            };
+            let whole = captures.get(0).map_or(name.range(), |m| m.range());
+            named.push((
+                name.as_str().to_string(),
+                verb + whole.start..verb + whole.end,
+            ));
+        }
+    }
+    named
 }
 
 fn never_used(tool: &Tool, parameter: &str, range: Range<usize>, mention: Mention) -> Diagnostic {

@@ -3,7 +3,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use super::{described, source_range};
+use super::{described, source_range, unless_clean};
 use crate::agent::DecodedText;
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Applicability, Edit, Fix};
@@ -216,98 +216,100 @@ impl Rule for HiddenTextInDescription {
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for model_text in described(ctx) {
             let (description, value) = (model_text.description, model_text.value);
-            let subject = model_text.subject();
             let text = &value.text;
-            for group in hidden_characters(text) {
-                let count = group.spans.len();
-                let first = source_range(description, value, group.spans[0].clone());
-                let (what, why) = match group.kind {
-                    Hidden::Invisible(name) => (
-                        format!(
-                            "{count} invisible character{} ({name}{})",
-                            plural(count),
-                            if count > 1 { ", …" } else { "" }
+            unless_clean(ctx, "AL113", text, out, |out| {
+                let subject = model_text.subject();
+                for group in hidden_characters(text) {
+                    let count = group.spans.len();
+                    let first = source_range(description, value, group.spans[0].clone());
+                    let (what, why) = match group.kind {
+                        Hidden::Invisible(name) => (
+                            format!(
+                                "{count} invisible character{} ({name}{})",
+                                plural(count),
+                                if count > 1 { ", …" } else { "" }
+                            ),
+                            "hidden text is how poisoned tools smuggle instructions past review",
                         ),
-                        "hidden text is how poisoned tools smuggle instructions past review",
-                    ),
-                    Hidden::Bidi(name) => (
-                        format!(
-                            "{count} bidirectional control character{} ({name})",
-                            plural(count)
+                        Hidden::Bidi(name) => (
+                            format!(
+                                "{count} bidirectional control character{} ({name})",
+                                plural(count)
+                            ),
+                            "they make the text display in a different order from the one the model reads",
                         ),
-                        "they make the text display in a different order from the one the model reads",
-                    ),
-                    Hidden::Tag => (
-                        format!(
-                            "{count} Unicode tag character{} spelling \"{}\"",
-                            plural(count),
-                            spelled_by_tags(text, &group.spans)
+                        Hidden::Tag => (
+                            format!(
+                                "{count} Unicode tag character{} spelling \"{}\"",
+                                plural(count),
+                                spelled_by_tags(text, &group.spans)
+                            ),
+                            "tag characters are an invisible copy of ASCII, used to smuggle instructions",
                         ),
-                        "tag characters are an invisible copy of ASCII, used to smuggle instructions",
-                    ),
-                    Hidden::Control => (
-                        format!("{count} control character{}", plural(count)),
-                        "terminal control sequences can hide or rewrite what a reviewer sees",
-                    ),
-                };
-                let fix = removal(
-                    value,
-                    &group.spans,
-                    Applicability::Safe,
-                    "Remove the hidden characters from the description",
-                );
-                out.push(
-                    Diagnostic::new(
-                        &Self::META,
-                        first,
-                        format!(
-                            "{subject} contains {what} that the model reads but editors and \
+                        Hidden::Control => (
+                            format!("{count} control character{}", plural(count)),
+                            "terminal control sequences can hide or rewrite what a reviewer sees",
+                        ),
+                    };
+                    let fix = removal(
+                        value,
+                        &group.spans,
+                        Applicability::Safe,
+                        "Remove the hidden characters from the description",
+                    );
+                    out.push(
+                        Diagnostic::new(
+                            &Self::META,
+                            first,
+                            format!(
+                                "{subject} contains {what} that the model reads but editors and \
                              approval screens do not show: {why}."
-                        ),
-                    )
-                    .with_fix(fix),
-                );
-            }
-            if let Some(comment) = html_comment().find(text) {
-                let fix = removal(
-                    value,
-                    &[comment.range()],
-                    Applicability::Unsafe,
-                    "Remove the HTML comment from the description",
-                );
-                let flat = comment
-                    .as_str()
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                let excerpt = if flat.chars().count() > 60 {
-                    format!("{}…", flat.chars().take(59).collect::<String>())
-                } else {
-                    flat
-                };
-                out.push(
-                    Diagnostic::new(
-                        &Self::META,
-                        source_range(description, value, comment.range()),
-                        format!(
-                            "{subject} contains an HTML comment (`{}`) that Markdown renderers \
+                            ),
+                        )
+                        .with_fix(fix),
+                    );
+                }
+                if let Some(comment) = html_comment().find(text) {
+                    let fix = removal(
+                        value,
+                        &[comment.range()],
+                        Applicability::Unsafe,
+                        "Remove the HTML comment from the description",
+                    );
+                    let flat = comment
+                        .as_str()
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    let excerpt = if flat.chars().count() > 60 {
+                        format!("{}…", flat.chars().take(59).collect::<String>())
+                    } else {
+                        flat
+                    };
+                    out.push(
+                        Diagnostic::new(
+                            &Self::META,
+                            source_range(description, value, comment.range()),
+                            format!(
+                                "{subject} contains an HTML comment (`{}`) that Markdown renderers \
                              hide but the model reads.",
-                            excerpt
-                        ),
-                    )
-                    .with_fix(fix),
-                );
-            }
-            if let Some((range, amount)) = padding(text) {
-                out.push(Diagnostic::new(
-                    &Self::META,
-                    source_range(description, value, range),
-                    format!(
-                        "{subject} is padded with {amount}, which pushes the text after it out \
+                                excerpt
+                            ),
+                        )
+                        .with_fix(fix),
+                    );
+                }
+                if let Some((range, amount)) = padding(text) {
+                    out.push(Diagnostic::new(
+                        &Self::META,
+                        source_range(description, value, range),
+                        format!(
+                            "{subject} is padded with {amount}, which pushes the text after it out \
                          of sight in most interfaces; the model still reads it."
-                    ),
-                ));
-            }
+                        ),
+                    ));
+                }
+            });
         }
     }
 }

@@ -1,4 +1,4 @@
-use super::{described, source_range};
+use super::{described, source_range, unless_clean};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::knowledge::Strength;
 use crate::rules::{Context, Rule, RuleMeta, declare_rule};
@@ -59,42 +59,44 @@ impl Rule for InstructionsInToolDescription {
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for text in described(ctx) {
             let (description, value) = (text.description, text.value);
-            for phrase in &ctx.knowledge.instructions {
-                let Some(captures) = phrase.pattern.captures(&value.text) else {
-                    continue;
-                };
-                let Some(whole) = captures.get(0) else {
-                    continue;
-                };
-                let what = phrase.describe(&captures);
-                let range = source_range(description, value, whole.range());
-                let mut diagnostic = match phrase.strength {
-                    Strength::Strong => Diagnostic::new(
-                        &Self::META,
-                        range,
-                        format!(
-                            "{} contains {what}: the model reads tool descriptions as \
+            unless_clean(ctx, "AL110", &value.text, out, |out| {
+                for phrase in &ctx.knowledge.instructions {
+                    let Some(captures) = phrase.pattern.captures(&value.text) else {
+                        continue;
+                    };
+                    let Some(whole) = captures.get(0) else {
+                        continue;
+                    };
+                    let what = phrase.describe(&captures);
+                    let range = source_range(description, value, whole.range());
+                    let mut diagnostic = match phrase.strength {
+                        Strength::Strong => Diagnostic::new(
+                            &Self::META,
+                            range,
+                            format!(
+                                "{} contains {what}: the model reads tool descriptions as \
                              instructions and users rarely see them, which is how poisoned tools \
                              steer agents. Describe what the tool does; do not give the model \
                              orders.",
-                            text.subject()
+                                text.subject()
+                            ),
                         ),
-                    ),
-                    Strength::Weak => Diagnostic::new(
-                        &Self::META,
-                        range,
-                        format!(
-                            "{} contains {what}. Check that it asks the model only for what the \
+                        Strength::Weak => Diagnostic::new(
+                            &Self::META,
+                            range,
+                            format!(
+                                "{} contains {what}. Check that it asks the model only for what the \
                              tool needs.",
-                            text.subject()
+                                text.subject()
+                            ),
                         ),
-                    ),
-                };
-                if phrase.strength == Strength::Weak {
-                    diagnostic.severity = Severity::Hint;
+                    };
+                    if phrase.strength == Strength::Weak {
+                        diagnostic.severity = Severity::Hint;
+                    }
+                    out.push(diagnostic);
                 }
-                out.push(diagnostic);
-            }
+            });
         }
     }
 }

@@ -10,6 +10,7 @@ mod sensitive_resource;
 mod tool_shadowing;
 mod unauditable_description;
 
+use crate::diagnostic::Diagnostic;
 use std::ops::Range;
 
 pub use capability::{
@@ -107,6 +108,32 @@ pub(crate) fn described<'c>(ctx: &'c Context<'_>) -> impl Iterator<Item = ModelT
                 })
             })
     })
+}
+
+/// Runs `findings` for a text the model is given, unless it is known to find nothing there:
+/// whether it does is remembered per text (with the tables) across analyses, so the file's
+/// unchanged descriptions are not checked again on every keystroke. Only for checks whose
+/// findings, or their absence, depend on nothing but the text.
+pub(crate) fn unless_clean(
+    ctx: &Context<'_>,
+    rule: &'static str,
+    text: &str,
+    out: &mut Vec<Diagnostic>,
+    mut findings: impl FnMut(&mut Vec<Diagnostic>),
+) {
+    let mut found = Vec::new();
+    let clean = crate::memo::by_text(ctx.knowledge, rule, text, || {
+        findings(&mut found);
+        found.is_empty()
+    });
+    if *clean {
+        return;
+    }
+    if found.is_empty() {
+        // Remembered as having findings: find them.
+        findings(&mut found);
+    }
+    out.append(&mut found);
 }
 
 /// The source range of part of a description's text, or the whole expression when the text does

@@ -1,4 +1,4 @@
-use super::{described, sentences, source_range};
+use super::{described, sentences, source_range, unless_clean};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::knowledge::Strength;
 use crate::rules::{Context, Rule, RuleMeta, declare_rule};
@@ -59,52 +59,56 @@ impl Rule for SensitiveResourceInDescription {
         for model_text in described(ctx) {
             let (description, value) = (model_text.description, model_text.value);
             let text = &value.text;
-            let mut reported = Vec::new();
-            for (index, sentence) in sentences(text).into_iter().enumerate() {
-                let words = &text[sentence.clone()];
-                let is_request = knowledge
-                    .requests
-                    .iter()
-                    .any(|r| (index > 0 || !r.imperative) && r.pattern.is_match(words));
-                if !is_request {
-                    continue;
-                }
-                for phrase in &knowledge.sensitive {
-                    if reported.contains(&phrase.id) {
+            unless_clean(ctx, "AL111", text, out, |out| {
+                let mut reported = Vec::new();
+                for (index, sentence) in sentences(text).into_iter().enumerate() {
+                    let words = &text[sentence.clone()];
+                    let is_request = knowledge
+                        .requests
+                        .iter()
+                        .any(|r| (index > 0 || !r.imperative) && r.pattern.is_match(words));
+                    if !is_request {
                         continue;
                     }
-                    let Some(found) = phrase.pattern.find(words) else {
-                        continue;
-                    };
-                    reported.push(phrase.id.clone());
-                    // Patterns may include the character before a path (` .env`): leave it out.
-                    let lead = found.as_str().len()
-                        - found
-                            .as_str()
-                            .trim_start_matches(|c: char| c.is_whitespace() || "`'\"(".contains(c))
-                            .len();
-                    let start = sentence.start + found.start() + lead;
-                    let range =
-                        source_range(description, value, start..sentence.start + found.end());
-                    let resource = found.as_str()[lead..].trim();
-                    let mut diagnostic = Diagnostic::new(
-                        &Self::META,
-                        range,
-                        format!(
-                            "{} asks the model for {} (`{resource}`): a tool description that \
+                    for phrase in &knowledge.sensitive {
+                        if reported.contains(&phrase.id) {
+                            continue;
+                        }
+                        let Some(found) = phrase.pattern.find(words) else {
+                            continue;
+                        };
+                        reported.push(phrase.id.clone());
+                        // Patterns may include the character before a path (` .env`): leave it out.
+                        let lead = found.as_str().len()
+                            - found
+                                .as_str()
+                                .trim_start_matches(|c: char| {
+                                    c.is_whitespace() || "`'\"(".contains(c)
+                                })
+                                .len();
+                        let start = sentence.start + found.start() + lead;
+                        let range =
+                            source_range(description, value, start..sentence.start + found.end());
+                        let resource = found.as_str()[lead..].trim();
+                        let mut diagnostic = Diagnostic::new(
+                            &Self::META,
+                            range,
+                            format!(
+                                "{} asks the model for {} (`{resource}`): a tool description that \
                              requests secrets is how a poisoned tool gets the model to hand them \
                              over. Remove the request; a tool that needs credentials should read \
                              them from its own configuration.",
-                            model_text.subject(),
-                            phrase.what
-                        ),
-                    );
-                    if phrase.strength == Strength::Weak {
-                        diagnostic.severity = Severity::Hint;
+                                model_text.subject(),
+                                phrase.what
+                            ),
+                        );
+                        if phrase.strength == Strength::Weak {
+                            diagnostic.severity = Severity::Hint;
+                        }
+                        out.push(diagnostic);
                     }
-                    out.push(diagnostic);
                 }
-            }
+            });
         }
     }
 }

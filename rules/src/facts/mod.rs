@@ -699,6 +699,11 @@ fn rebound_names(
         return None;
     }
     value.retain(|v| !shape.contains(&v.as_str()));
+    // A value no other statement mentions cannot be read by one: forget it (mostly, the name
+    // an edited tool or assignment is bound to, mentioned nowhere else).
+    value.retain(|name| {
+        mentions(&source[..splice.new.start], name) || mentions(&source[splice.new.end..], name)
+    });
     // A value that mentions a revalued name reads differently too (`DESC = PREFIX + "..."`).
     let mut rounds = 0;
     while !value.is_empty() {

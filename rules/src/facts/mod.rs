@@ -591,10 +591,8 @@ impl FactsCache {
         }
         let rebound = splice
             .as_ref()
-            .zip(self.last.as_ref())
-            .and_then(|(splice, last)| {
-                rebound_names(splice, &old_units, &self.units, source, &last.bindings)
-            });
+            .filter(|_| self.last.is_some())
+            .and_then(|splice| rebound_names(splice, &old_units, &self.units, source));
         self.kept = rebound.is_some();
         match (rebound, &splice, self.last.as_mut()) {
             (Some(rebound), Some(splice), Some(last)) => {
@@ -603,7 +601,7 @@ impl FactsCache {
                     splice,
                     &self.units,
                     &fragments,
-                    &rebound.shape,
+                    &rebound.rebuild,
                     family,
                 );
                 self.revalued = rebound.value;
@@ -631,23 +629,18 @@ impl FactsCache {
 /// The names the changed statements bind differently.
 #[derive(Default)]
 struct Rebound {
-    /// Bound another way (another kind, import or constructor, or more or fewer times): their
-    /// bindings are made again.
-    shape: Vec<String>,
-    /// Bound the same way to other values (a constant's text, an assignment's expression).
+    /// Bound differently by the changed statements: their bindings are made again. (Those whose
+    /// bindings now resolve differently are mentioned nowhere else.)
+    rebuild: Vec<String>,
+    /// Bound once, to another value (a constant's text, an assignment's expression), and
+    /// mentioned elsewhere: results that mention them are not reused.
     value: Vec<String>,
 }
 
 /// How the changed statements bind names differently; `None` when the previous version's
 /// resolution cannot be kept: an import changed, or a name bound another way is mentioned outside
 /// the changed statements, where it may be resolved.
-fn rebound_names(
-    splice: &Splice,
-    old: &[Unit],
-    new: &[Unit],
-    source: &str,
-    bindings: &Bindings,
-) -> Option<Rebound> {
+fn rebound_names(splice: &Splice, old: &[Unit], new: &[Unit], source: &str) -> Option<Rebound> {
     type Bound<'a> = FxHashMap<&'a str, (Vec<Signature>, Vec<Signature>)>;
     let mut bound: Bound<'_> = FxHashMap::default();
     for (units, new) in [(old, false), (new, true)] {
@@ -659,24 +652,41 @@ fn rebound_names(
             }
         }
     }
+    bound.retain(|_, (before, after)| before != after);
+    if bound
+        .values()
+        .any(|(before, after)| before.iter().chain(after).any(Signature::import))
+    {
+        return None; // the file's imports changed
+    }
+    // Each name's bindings in the unchanged statements before and after the change.
+    let mut unchanged: FxHashMap<&str, (Vec<Signature>, Vec<Signature>)> = FxHashMap::default();
+    for (i, unit) in new.iter().enumerate() {
+        let after = i >= splice.prefix;
+        if after && i < new.len() - splice.suffix {
+            continue;
+        }
+        let item = &unit.item;
+        for ((name, _), signature) in item.fragment.bindings.iter().zip(&item.signatures) {
+            if bound.contains_key(name.as_str()) {
+                let entry = unchanged.entry(name.as_str()).or_default();
+                if after { &mut entry.1 } else { &mut entry.0 }.push(*signature);
+            }
+        }
+    }
     let mut shape: Vec<&str> = Vec::new();
     let mut value = Vec::new();
     for (name, (before, after)) in &bound {
-        if before == after {
-            continue;
-        }
-        if before.iter().chain(after).any(|s| s.import) {
-            return None;
-        }
-        let shapes = |list: &[Signature]| list.iter().map(|s| s.shape).collect::<Vec<_>>();
-        if shapes(before) == shapes(after) {
-            // A value is read only through a name bound once (the same count before and after:
-            // the shapes are equal).
-            if bindings.of(name).len() == 1 {
-                value.push(name.to_string());
-            }
-        } else {
-            shape.push(name);
+        let (start, end) = unchanged
+            .get(name)
+            .map_or((&[][..], &[][..]), |(s, e)| (s.as_slice(), e.as_slice()));
+        let old_fold = Fold::of(start.iter().chain(before).chain(end));
+        let new_fold = Fold::of(start.iter().chain(after).chain(end));
+        if old_fold.shape() != new_fold.shape() {
+            shape.push(*name);
+        } else if old_fold.single.map(|s| s.value) != new_fold.single.map(|s| s.value) {
+            // A value is read only through a name bound once.
+            value.push(name.to_string());
         }
     }
     // A construction's class resolves through its callee's root (`reply = client.create()`): a
@@ -698,7 +708,6 @@ fn rebound_names(
     }) {
         return None;
     }
-    value.retain(|v| !shape.contains(&v.as_str()));
     // A value no other statement mentions cannot be read by one: forget it (mostly, the name
     // an edited tool or assignment is bound to, mentioned nowhere else).
     value.retain(|name| {
@@ -716,10 +725,7 @@ fn rebound_names(
                     | PendingBinding::Construct(_, r) => r,
                     PendingBinding::Import(_) | PendingBinding::Local => continue,
                 };
-                if value.contains(name)
-                    || shape.contains(&name.as_str())
-                    || bindings.of(name).len() != 1
-                {
+                if value.contains(name) || shape.contains(&name.as_str()) {
                     continue;
                 }
                 if mentions_any(
@@ -739,10 +745,14 @@ fn rebound_names(
             return None;
         }
     }
-    Some(Rebound {
-        shape: shape.into_iter().map(str::to_string).collect(),
-        value,
-    })
+    // Rebuilt: the names bound differently, and the constructions from them.
+    let mut rebuild: Vec<String> = bound.keys().map(|n| n.to_string()).collect();
+    for name in shape {
+        if !bound.contains_key(name) {
+            rebuild.push(name.to_string());
+        }
+    }
+    Some(Rebound { rebuild, value })
 }
 
 /// Whether `text` mentions any of `names` as a whole word.
@@ -817,31 +827,37 @@ fn patch(
     rebound: &[String],
     family: Family,
 ) {
+    let rebound: rustc_hash::FxHashSet<&str> = rebound.iter().map(String::as_str).collect();
     if !rebound.is_empty() {
+        // The rebound names' bindings, made again in one pass over the file.
+        let mut lists: FxHashMap<&str, Vec<Binding>> = FxHashMap::default();
         let mut constructs = Vec::new();
-        for name in rebound {
-            let mut list = Vec::new();
-            for &(fragment, offset) in fragments {
-                for (bound, binding) in &fragment.bindings {
-                    if bound != name {
-                        continue;
+        for &(fragment, offset) in fragments {
+            for (name, binding) in &fragment.bindings {
+                let Some(&name) = rebound.get(name.as_str()) else {
+                    continue;
+                };
+                let list = lists.entry(name).or_default();
+                list.push(match binding {
+                    PendingBinding::Import(q) => Binding::Import(q.clone()),
+                    PendingBinding::Constant(range) => Binding::Constant(at(range, offset)),
+                    PendingBinding::Construct(path, range) => {
+                        constructs.push((name, list.len(), path));
+                        Binding::Value(at(range, offset))
                     }
-                    list.push(match binding {
-                        PendingBinding::Import(q) => Binding::Import(q.clone()),
-                        PendingBinding::Constant(range) => Binding::Constant(at(range, offset)),
-                        PendingBinding::Construct(path, range) => {
-                            constructs.push((name.as_str(), list.len(), path));
-                            Binding::Value(at(range, offset))
-                        }
-                        PendingBinding::Value(range) => Binding::Value(at(range, offset)),
-                        PendingBinding::Local => Binding::Local,
-                    });
-                }
+                    PendingBinding::Value(range) => Binding::Value(at(range, offset)),
+                    PendingBinding::Local => Binding::Local,
+                });
             }
-            if list.is_empty() {
-                facts.bindings.map.remove(name.as_str());
-            } else {
-                facts.bindings.map.insert(name.clone(), list);
+        }
+        for name in &rebound {
+            match lists.remove(name) {
+                Some(list) => {
+                    facts.bindings.map.insert(name.to_string(), list);
+                }
+                None => {
+                    facts.bindings.map.remove(*name);
+                }
             }
         }
         let classes: Vec<_> = constructs
@@ -878,7 +894,7 @@ fn patch(
                 | PendingBinding::Construct(_, r) => at(r, offset),
                 PendingBinding::Import(_) | PendingBinding::Local => continue,
             };
-            if rebound.iter().any(|r| r == name) {
+            if rebound.contains(name.as_str()) {
                 continue;
             }
             if let Some(list) = facts.bindings.map.get_mut(name.as_str())
@@ -995,9 +1011,72 @@ struct Item {
 /// resolution reads), and its value's text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Signature {
+    /// 1 import, 2 constant, 3 construction, 4 other value, 5 local.
+    kind: u8,
+    /// The kind with what is imported or the constructor's path.
     shape: u64,
     value: u64,
-    import: bool,
+}
+
+impl Signature {
+    fn import(&self) -> bool {
+        self.kind == 1
+    }
+}
+
+/// What every binding of a name, together, says to name resolution and to readers of its
+/// value (see `Bindings`): whether it is bound, once or more, its first import, whether all
+/// bindings are constants, the constructors if all are constructions, and the only binding.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Fold {
+    /// 0, 1, or 2 for two or more.
+    count: u8,
+    first_import: Option<u64>,
+    not_all_constant: bool,
+    /// The constructors' paths, sorted, when every binding is a construction.
+    constructors: Option<Vec<u64>>,
+    single: Option<Signature>,
+}
+
+impl Fold {
+    fn push(&mut self, s: &Signature) {
+        if s.import() && self.first_import.is_none() {
+            self.first_import = Some(s.shape);
+        }
+        self.not_all_constant |= s.kind != 2;
+        self.constructors = match (self.count, self.constructors.take()) {
+            (_, _) if s.kind != 3 => None,
+            (0, _) => Some(vec![s.shape]),
+            (_, Some(mut paths)) => {
+                if let Err(at) = paths.binary_search(&s.shape) {
+                    paths.insert(at, s.shape);
+                }
+                Some(paths)
+            }
+            (_, None) => None,
+        };
+        self.single = (self.count == 0).then_some(*s);
+        self.count = (self.count + 1).min(2);
+    }
+
+    fn of<'s>(signatures: impl IntoIterator<Item = &'s Signature>) -> Fold {
+        let mut fold = Fold::default();
+        for s in signatures {
+            fold.push(s);
+        }
+        fold
+    }
+
+    /// What resolution reads (all but the only binding's value).
+    fn shape(&self) -> (u8, Option<u64>, bool, &Option<Vec<u64>>, Option<u8>) {
+        (
+            self.count,
+            self.first_import,
+            self.not_all_constant,
+            &self.constructors,
+            self.single.map(|s| s.kind),
+        )
+    }
 }
 
 /// FxHash's multiplier.
@@ -1255,14 +1334,14 @@ impl Builder {
             .iter()
             .map(|(_, binding)| match binding {
                 PendingBinding::Import(q) => Signature {
+                    kind: 1,
                     shape: mix(1, content_hash(q)),
                     value: 0,
-                    import: true,
                 },
                 PendingBinding::Constant(range) => Signature {
+                    kind: 2,
                     shape: 2,
                     value: value(range),
-                    import: false,
                 },
                 PendingBinding::Construct((root, members), range) => {
                     let mut shape = mix(3, content_hash(root));
@@ -1270,20 +1349,20 @@ impl Builder {
                         shape = mix(shape, content_hash(m));
                     }
                     Signature {
+                        kind: 3,
                         shape,
                         value: value(range),
-                        import: false,
                     }
                 }
                 PendingBinding::Value(range) => Signature {
+                    kind: 4,
                     shape: 4,
                     value: value(range),
-                    import: false,
                 },
                 PendingBinding::Local => Signature {
+                    kind: 5,
                     shape: 5,
                     value: 0,
-                    import: false,
                 },
             })
             .collect()

@@ -222,6 +222,11 @@ fn measure(
         );
         let _ = client.diagnostics(&uri, Some(version));
         samples.push(sent.elapsed());
+        if std::env::var_os("AGENTLINT_BENCH_TRACE").is_some()
+            && sent.elapsed() > Duration::from_millis(15)
+        {
+            eprintln!("slow: {c:?} at {target}:{column}: {}", ms(sent.elapsed()));
+        }
         if c == '\n' {
             target += 1;
             column = 0;

@@ -70,6 +70,7 @@ fn main() {
     let mut column = lines[line as usize].encode_utf16().count() as u32;
     let mut phases = [Duration::ZERO; 4];
     let mut analyses = Vec::new();
+    let mut parses = Vec::new();
     let mut kept = 0;
     for c in typed.chars().cycle().take(KEYS as usize) {
         let at = Position::new(line, column);
@@ -88,7 +89,9 @@ fn main() {
             column += c.len_utf16() as u32;
         }
         let tree = document.parse_tree();
-        phases[0] += started.elapsed();
+        let parsed = started.elapsed();
+        phases[0] += parsed;
+        parses.push(parsed);
         let started = Instant::now();
         let source = document.text();
         phases[1] += started.elapsed();
@@ -119,18 +122,25 @@ fn main() {
     }
     let mean = |d: Duration| format!("{:.0} µs", d.as_secs_f64() * 1e6 / f64::from(KEYS));
     analyses.sort();
+    parses.sort();
     let at = |p: usize| {
         let d = analyses[(analyses.len() - 1) * p / 100];
         format!("{:.0} µs", d.as_secs_f64() * 1e6)
     };
+    let parse_at = |p: usize| {
+        let d = parses[(parses.len() - 1) * p / 100];
+        format!("{:.0} µs", d.as_secs_f64() * 1e6)
+    };
     println!(
-        "{} lines of {}, typing {}, mean per keystroke: apply + reparse {} · text {} · analyse {} \
-         (p50 {}, p99 {}, max {}; the last version's name resolution kept for {kept} of {KEYS}) · \
-         line index {}",
+        "{} lines of {}, typing {}, mean per keystroke: apply + reparse {} (p99 {}, max {}) · \
+         text {} · analyse {} (p50 {}, p99 {}, max {}; the last version's name resolution kept \
+         for {kept} of {KEYS}) · line index {}",
         LINES,
         language.name(),
         if code { "a statement" } else { "a comment" },
         mean(phases[0]),
+        parse_at(99),
+        parse_at(100),
         mean(phases[1]),
         mean(phases[2]),
         at(50),

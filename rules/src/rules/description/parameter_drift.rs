@@ -70,10 +70,29 @@ impl Rule for ParameterDrift {
             return;
         }
         let locator = ctx.locator();
+        // In a file that parses, a handler's syntax is that of its text: whether it reads
+        // anything its schema does not declare is remembered per handler text and schema.
+        let parses = !ctx.tree.root_node().has_error();
         for tool in ctx.tools {
             match ctx.language.family() {
                 Family::Python => python(ctx, tool, out),
-                Family::JavaScript => javascript(ctx, tool, locator, out),
+                Family::JavaScript => match tool.handler.as_ref().filter(|_| parses) {
+                    Some(handler) => {
+                        let mut key = ctx
+                            .source
+                            .get(handler.clone())
+                            .unwrap_or_default()
+                            .to_string();
+                        for parameter in &tool.parameters {
+                            key.push('\0');
+                            key.push_str(&parameter.name);
+                        }
+                        super::unless_clean(ctx, "AL104-handler", &key, out, |out| {
+                            javascript(ctx, tool, locator, out)
+                        });
+                    }
+                    None => javascript(ctx, tool, locator, out),
+                },
             }
         }
     }

@@ -123,14 +123,12 @@ fn main() {
     let mean = |d: Duration| format!("{:.0} µs", d.as_secs_f64() * 1e6 / f64::from(KEYS));
     analyses.sort();
     parses.sort();
-    let at = |p: usize| {
-        let d = analyses[(analyses.len() - 1) * p / 100];
+    let percentile = |sorted: &[Duration], p: usize| {
+        let d = sorted[(sorted.len() - 1) * p / 100];
         format!("{:.0} µs", d.as_secs_f64() * 1e6)
     };
-    let parse_at = |p: usize| {
-        let d = parses[(parses.len() - 1) * p / 100];
-        format!("{:.0} µs", d.as_secs_f64() * 1e6)
-    };
+    let at = |p: usize| percentile(&analyses, p);
+    let parse_at = |p: usize| percentile(&parses, p);
     println!(
         "{} lines of {}, typing {}, mean per keystroke: apply + reparse {} (p99 {}, max {}) · \
          text {} · analyse {} (p50 {}, p99 {}, max {}; the last version's name resolution kept \

@@ -232,6 +232,18 @@ proptest! {
     }
 }
 
+/// `text` with the characters from fraction `start` of it, `len` of it long, replaced by `insert`.
+fn edited(text: &str, start: f64, len: f64, insert: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let n = chars.len();
+    let start = ((start * n as f64) as usize).min(n);
+    let end = (start + (len * n as f64) as usize).min(n);
+    let mut next: String = chars[..start].iter().collect();
+    next.push_str(insert);
+    next.extend(&chars[end..]);
+    next
+}
+
 /// Agent modules of many top-level statements, for the property below: tools declared every way
 /// (decorators, registration calls, classes), helpers they call, constants their descriptions
 /// come from, attribute assignments that describe them, model calls and processes.
@@ -461,14 +473,7 @@ proptest! {
             &mut cache,
         );
         for edit in edits {
-            let chars: Vec<char> = text.chars().collect();
-            let n = chars.len();
-            let start = ((edit.start * n as f64) as usize).min(n);
-            let end = (start + (edit.len * n as f64) as usize).min(n);
-            let mut next: String = chars[..start].iter().collect();
-            next.push_str(&edit.text);
-            next.extend(&chars[end..]);
-            text = next;
+            text = edited(&text, edit.start, edit.len, &edit.text);
             let tree = parse(&text, language);
             prop_assert_eq!(
                 FileFacts::extract_cached(&text, &tree, language, &mut facts_cache),
@@ -574,13 +579,7 @@ proptest! {
         let mut text: String = pieces.concat();
         let mut hits = secrets.name_hits(&text);
         for (start, len, insert) in edits {
-            let chars: Vec<char> = text.chars().collect();
-            let n = chars.len();
-            let start = ((start * n as f64) as usize).min(n);
-            let end = (start + (len * n as f64) as usize).min(n);
-            let mut next: String = chars[..start].iter().collect();
-            next.push_str(insert);
-            next.extend(&chars[end..]);
+            let next = edited(&text, start, len, insert);
             let since = secrets.name_hits_since(&next, Some((&text, &hits)));
             prop_assert_eq!(&since, &secrets.name_hits(&next), "{:?} -> {:?}", text, next);
             text = next;
@@ -628,13 +627,7 @@ proptest! {
         let mut text: String = pieces.iter().map(|&i| piece(i)).collect();
         let (_, mut scan) = secrets.scan_since(&text, None);
         for (start, len, insert) in edits {
-            let chars: Vec<char> = text.chars().collect();
-            let n = chars.len();
-            let start = ((start * n as f64) as usize).min(n);
-            let end = (start + (len * n as f64) as usize).min(n);
-            let mut next: String = chars[..start].iter().collect();
-            next.push_str(&piece(insert));
-            next.extend(&chars[end..]);
+            let next = edited(&text, start, len, &piece(insert));
             let (found, next_scan) = secrets.scan_since(&next, Some((&text, &scan)));
             prop_assert_eq!(found, secrets.scan(&next));
             text = next;

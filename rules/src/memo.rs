@@ -8,15 +8,22 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::knowledge::Knowledge;
 
-/// Entries kept at most; past it the memo starts again (a bound on memory, not a policy).
+/// Entries and bytes of text kept at most; past either the memo starts again (a bound on
+/// memory, not a policy).
 const CAPACITY: usize = 8192;
+const TEXT_BYTES: usize = 16 << 20;
 
 type Key = ((usize, u64), &'static str, String);
-type Memo = HashMap<Key, Arc<dyn Any + Send + Sync>>;
+
+#[derive(Default)]
+struct Memo {
+    entries: HashMap<Key, Arc<dyn Any + Send + Sync>>,
+    bytes: usize,
+}
 
 fn memo() -> &'static Mutex<Memo> {
     static MEMO: OnceLock<Mutex<Memo>> = OnceLock::new();
-    MEMO.get_or_init(|| Mutex::new(HashMap::new()))
+    MEMO.get_or_init(|| Mutex::new(Memo::default()))
 }
 
 /// `compute()` for `text` (what `what` names; with `knowledge`'s tables), computed once.
@@ -33,17 +40,44 @@ pub(crate) fn by_text<T: Any + Send + Sync>(
     if let Some(found) = memo()
         .lock()
         .ok()
-        .and_then(|m| m.get(&key).cloned())
+        .and_then(|m| m.entries.get(&key).cloned())
         .and_then(|v| v.downcast::<T>().ok())
     {
         return found;
     }
     let value = Arc::new(compute());
     if let Ok(mut m) = memo().lock() {
-        if m.len() >= CAPACITY {
-            m.clear();
+        if m.entries.len() >= CAPACITY || m.bytes + key.2.len() > TEXT_BYTES {
+            m.entries.clear();
+            m.bytes = 0;
         }
-        m.insert(key, value.clone());
+        m.bytes += key.2.len();
+        m.entries.insert(key, value.clone());
     }
     value
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_result_is_computed_once_per_text_and_tables() {
+        let knowledge = Knowledge::builtin();
+        let mut calls = 0;
+        let text = "a text only this test uses: 5f0c1e";
+        let first = by_text(knowledge, "memo-test", text, || {
+            calls += 1;
+            text.len()
+        });
+        let again = by_text(knowledge, "memo-test", text, || {
+            calls += 1;
+            0
+        });
+        assert_eq!((*first, *again, calls), (text.len(), text.len(), 1));
+        // Tables made field by field have no identity: nothing is remembered for them.
+        let plain = Knowledge::default();
+        let fresh = by_text(&plain, "memo-test", text, || 7usize);
+        assert_eq!(*fresh, 7);
+    }
 }

@@ -193,88 +193,62 @@ pub fn analyse_with_rules(
     let tools = model.tools;
     // Where the text may bind a secret's name (AL302, AL305), found again only in the lines
     // that changed since the last version.
-    let name_hits = catch_unwind(AssertUnwindSafe(|| match text_cache.as_mut() {
-        Some((text, _, hits, _)) => {
-            let previous = hits
-                .as_ref()
-                .filter(|h| Some(h.knowledge) == knowledge.identity())
-                .map(|h| (text.as_str(), h.hits.as_slice()));
-            let found = knowledge.secrets.name_hits_since(file.source, previous);
-            **hits = knowledge
-                .identity()
-                .map(|knowledge| crate::cache::NameHits {
-                    knowledge,
-                    hits: found.clone(),
-                });
-            found
+    // The caches are taken before each stage and put back after it: a stage that panics leaves
+    // none behind for the next version.
+    let name_hits = guarded(&mut analysis.failures, "secrets", || {
+        match text_cache.as_mut() {
+            Some((text, _, hits, _)) => {
+                let previous = hits
+                    .take()
+                    .filter(|h| Some(h.knowledge) == knowledge.identity());
+                let previous = previous
+                    .as_ref()
+                    .map(|h| (text.as_str(), h.hits.as_slice()));
+                let found = knowledge.secrets.name_hits_since(file.source, previous);
+                **hits = knowledge
+                    .identity()
+                    .map(|knowledge| crate::cache::NameHits {
+                        knowledge,
+                        hits: found.clone(),
+                    });
+                found
+            }
+            None => knowledge.secrets.name_hits(file.source),
         }
-        None => knowledge.secrets.name_hits(file.source),
-    }))
-    .unwrap_or_else(|panic| {
-        if let Some((_, _, hits, _)) = text_cache.as_mut() {
-            **hits = None;
-        }
-        analysis.failures.push(Failure {
-            stage: "secrets",
-            message: panic_message(&panic),
-        });
-        Vec::new()
     });
     // The secrets, scanned again only around the lines that changed (when every format that can
     // match is line-local).
-    let secrets = catch_unwind(AssertUnwindSafe(|| match text_cache.as_mut() {
-        Some((text, _, _, scan)) => {
-            let previous = scan
-                .as_ref()
-                .filter(|(k, _)| Some(*k) == knowledge.identity())
-                .map(|(_, s)| (text.as_str(), s));
-            let (found, next) = knowledge.secrets.scan_since(file.source, previous);
-            **scan = knowledge.identity().map(|k| (k, next));
-            found
+    let secrets = guarded(&mut analysis.failures, "secrets", || {
+        match text_cache.as_mut() {
+            Some((text, _, _, scan)) => {
+                let previous = scan
+                    .take()
+                    .filter(|(k, _)| Some(*k) == knowledge.identity());
+                let previous = previous.as_ref().map(|(_, s)| (text.as_str(), s));
+                let (found, next) = knowledge.secrets.scan_since(file.source, previous);
+                **scan = knowledge.identity().map(|k| (k, next));
+                found
+            }
+            None => knowledge.secrets.scan(file.source),
         }
-        None => knowledge.secrets.scan(file.source),
-    }))
-    .unwrap_or_else(|panic| {
-        if let Some((_, _, _, scan)) = text_cache.as_mut() {
-            **scan = None;
-        }
-        analysis.failures.push(Failure {
-            stage: "secrets",
-            message: panic_message(&panic),
-        });
-        Vec::new()
     });
     if let Some((text, generation, _, _)) = text_cache.as_mut() {
         text.clear();
         text.push_str(file.source);
         **generation = model_cache.as_ref().map(|(facts, _)| facts.generation());
     }
-    let flows = catch_unwind(AssertUnwindSafe(|| {
+    let flows = guarded(&mut analysis.failures, "privacy", || {
         crate::privacy::flows(
             file.source,
             facts,
             file.language.family(),
             &knowledge.providers,
         )
-    }))
-    .unwrap_or_else(|panic| {
-        analysis.failures.push(Failure {
-            stage: "privacy",
-            message: panic_message(&panic),
-        });
-        Vec::new()
     });
     let wants_privacy = enabled.iter().any(|r| r.meta().code.starts_with("AL40"));
     let stores = if enabled.iter().any(|r| r.meta().code == "AL403") {
-        catch_unwind(AssertUnwindSafe(|| {
+        guarded(&mut analysis.failures, "privacy", || {
             crate::privacy::storage(file.source, file.tree, file.language, facts, knowledge)
-        }))
-        .unwrap_or_else(|panic| {
-            analysis.failures.push(Failure {
-                stage: "privacy",
-                message: panic_message(&panic),
-            });
-            Vec::new()
         })
     } else {
         Vec::new()
@@ -362,6 +336,21 @@ pub fn analyse_with_rules(
     analysis.tools = tools;
     analysis.secrets = secrets.into_iter().map(|f| f.range).collect();
     analysis
+}
+
+/// Runs a stage of the analysis; if it panics, records the failure and goes on with nothing.
+fn guarded<T: Default>(
+    failures: &mut Vec<Failure>,
+    stage: &'static str,
+    f: impl FnOnce() -> T,
+) -> T {
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|panic| {
+        failures.push(Failure {
+            stage,
+            message: panic_message(&panic),
+        });
+        T::default()
+    })
 }
 
 fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {

@@ -232,6 +232,27 @@ proptest! {
     }
 }
 
+/// A text's analysis afresh, and with `cache` (the analysis of the previous version kept).
+fn fresh_and_cached(
+    text: &str,
+    tree: &Tree,
+    language: Language,
+    cache: &mut AnalysisCache,
+) -> (agentlint_rules::Analysis, agentlint_rules::Analysis) {
+    let fresh = analyse(
+        source(text, tree, language),
+        &Settings::default(),
+        Knowledge::builtin(),
+    );
+    let cached = analyse_cached(
+        source(text, tree, language),
+        &Settings::default(),
+        Knowledge::builtin(),
+        cache,
+    );
+    (fresh, cached)
+}
+
 /// `text` with the characters from fraction `start` of it, `len` of it long, replaced by `insert`.
 fn edited(text: &str, start: f64, len: f64, insert: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
@@ -480,17 +501,7 @@ proptest! {
                 FileFacts::extract(&text, &tree, language),
                 "facts differ for {:?}", text
             );
-            let fresh = analyse(
-                source(&text, &tree, language),
-                &Settings::default(),
-                Knowledge::builtin(),
-            );
-            let cached = analyse_cached(
-                source(&text, &tree, language),
-                &Settings::default(),
-                Knowledge::builtin(),
-                &mut cache,
-            );
+            let (fresh, cached) = fresh_and_cached(&text, &tree, language, &mut cache);
             prop_assert_eq!(&cached.diagnostics, &fresh.diagnostics, "diagnostics differ for {:?}", text);
             prop_assert_eq!(&cached.tools, &fresh.tools, "tools differ for {:?}", text);
         }
@@ -537,17 +548,7 @@ fn typing_a_new_local_variable_keeps_the_resolution_and_matches_fresh() {
                 "{text}"
             );
             kept += usize::from(facts_cache.kept_resolution());
-            let fresh = analyse(
-                source(&text, &tree, language),
-                &Settings::default(),
-                Knowledge::builtin(),
-            );
-            let cached = analyse_cached(
-                source(&text, &tree, language),
-                &Settings::default(),
-                Knowledge::builtin(),
-                &mut cache,
-            );
+            let (fresh, cached) = fresh_and_cached(&text, &tree, language, &mut cache);
             assert_eq!(cached.diagnostics, fresh.diagnostics, "{text}");
             assert_eq!(cached.tools, fresh.tools, "{text}");
         }

@@ -122,7 +122,7 @@ pub struct Condition {
     pub argument: Option<(usize, Option<String>)>,
     pub keyword: Option<String>,
     /// The argument's constant text matches this.
-    pub pattern: Option<regex::Regex>,
+    pub pattern: Option<crate::pattern::Pattern>,
     /// Or the argument is one of these names, resolved (`os.environ` in `dict(os.environ)`).
     pub resolves: Vec<String>,
 }
@@ -391,7 +391,7 @@ pub struct Phrase {
     pub strength: Strength,
     /// What the phrase is, for messages; `{0}` is the match, `{1}` its first group.
     pub what: String,
-    pub pattern: regex::Regex,
+    pub pattern: crate::pattern::Pattern,
 }
 
 impl Phrase {
@@ -429,7 +429,7 @@ struct PatternRecord {
 /// A pattern of a sentence that asks the model to do something.
 #[derive(Clone, Debug)]
 pub struct RequestPattern {
-    pub pattern: regex::Regex,
+    pub pattern: crate::pattern::Pattern,
     /// Matches a sentence in the imperative mood, which is also how docstrings summarise what a
     /// function does: not applied to a description's first sentence.
     pub imperative: bool,
@@ -460,7 +460,7 @@ pub struct Claim {
     /// Completes "`tool` says ...": "it is read-only".
     pub what: String,
     pub contradicts: Vec<Effect>,
-    pub pattern: regex::Regex,
+    pub pattern: crate::pattern::Pattern,
     /// Contradicted only by effects the description does not otherwise disclose.
     pub weak: bool,
 }
@@ -539,7 +539,7 @@ struct ShellRecord {
 #[derive(Clone, Debug)]
 pub struct Shell {
     pub programs: Vec<String>,
-    pub flag: regex::Regex,
+    pub flag: crate::pattern::Pattern,
 }
 
 /// A way of confining a process.
@@ -604,8 +604,8 @@ struct LoggingRecord {
 pub struct Logging {
     pub calls: rustc_hash::FxHashSet<String>,
     pub methods: rustc_hash::FxHashSet<String>,
-    pub objects: Vec<regex::Regex>,
-    pub disclosed: Vec<regex::Regex>,
+    pub objects: Vec<crate::pattern::Pattern>,
+    pub disclosed: Vec<crate::pattern::Pattern>,
 }
 
 impl Logging {
@@ -638,11 +638,16 @@ struct ScratchRecord {
 #[derive(Clone, Debug, Default)]
 pub struct Scratch {
     pub calls: rustc_hash::FxHashSet<String>,
-    pub paths: Vec<regex::Regex>,
+    pub paths: Vec<crate::pattern::Pattern>,
 }
 
-fn compile(origin: &str, pattern: &str) -> Result<regex::Regex, KnowledgeError> {
-    regex::Regex::new(pattern).map_err(|e| KnowledgeError {
+fn compile(origin: &str, pattern: &str) -> Result<crate::pattern::Pattern, KnowledgeError> {
+    // The unit tests read the built-in tables: each of their expressions must compile.
+    #[cfg(test)]
+    if let Err(e) = regex::Regex::new(pattern) {
+        panic!("{origin}: `{pattern}` does not compile: {e}");
+    }
+    crate::pattern::Pattern::new(pattern).map_err(|e| KnowledgeError {
         origin: origin.to_string(),
         message: format!("invalid pattern `{pattern}`: {e}"),
     })
@@ -727,23 +732,23 @@ pub struct Knowledge {
     /// Types of parameters a framework fills in itself (`Context`, `RunnableConfig`).
     pub injected_types: Vec<String>,
     /// AL101–AL104: words that disclose an effect.
-    pub disclosures: Vec<(Effect, regex::Regex)>,
+    pub disclosures: Vec<(Effect, crate::pattern::Pattern)>,
     /// AL105: explicit claims.
     pub claims: Vec<Claim>,
     /// AL112: references to other tools (group 1 is the tool's name).
     pub shadowing: Vec<Phrase>,
     /// AL112: a sentence imposes something.
-    pub impositions: Vec<regex::Regex>,
+    pub impositions: Vec<crate::pattern::Pattern>,
     /// AL112: something is sent somewhere else.
-    pub redirections: Vec<regex::Regex>,
+    pub redirections: Vec<crate::pattern::Pattern>,
     /// Temporary paths, whose writes and deletes are not effects a description must disclose.
     pub scratch: HashMap<Family, Scratch>,
     /// AL115: a sentence tells the model what to put in a parameter.
-    pub placements: Vec<regex::Regex>,
+    pub placements: Vec<crate::pattern::Pattern>,
     /// AL115: calls that print or log.
     pub logging: HashMap<Family, Logging>,
     /// AL203: expressions that read a model's reply.
-    pub model_outputs: HashMap<Family, Vec<regex::Regex>>,
+    pub model_outputs: HashMap<Family, Vec<crate::pattern::Pattern>>,
     /// AL201: shells and their command flags.
     pub shells: Vec<Shell>,
     /// AL202: recognised sandboxes.

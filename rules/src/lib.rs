@@ -12,6 +12,7 @@ pub mod facts;
 pub mod fix;
 pub mod knowledge;
 mod memo;
+pub mod pattern;
 pub mod privacy;
 pub mod rules;
 pub mod secrets;

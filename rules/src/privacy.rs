@@ -67,7 +67,7 @@ struct Entry {
     provider: usize,
     prefix: String,
     /// The first argument (a string) must match.
-    argument: Option<regex::Regex>,
+    argument: Option<crate::pattern::Pattern>,
 }
 
 /// The providers and their entry points.
@@ -90,7 +90,7 @@ impl Providers {
         records: Vec<ProviderRecord>,
         kinds: Option<HashMap<String, String>>,
         storage: Vec<StorageRecord>,
-        compile: &dyn Fn(&str) -> Result<regex::Regex, String>,
+        compile: &dyn Fn(&str) -> Result<crate::pattern::Pattern, String>,
     ) -> Result<(), String> {
         for record in storage {
             let family = match record.language.as_str() {

@@ -190,7 +190,7 @@ pub(crate) struct SecretFlowRecord {
 #[derive(Clone, Debug, Default)]
 pub struct SecretFlow {
     /// Reads of an environment variable; group `name` is the variable.
-    pub reads: Vec<regex::Regex>,
+    pub reads: Vec<crate::pattern::Pattern>,
     /// Keyword arguments and properties the model reads.
     pub model_input: Vec<String>,
     /// Environment variables whose names look like secrets' but are not (`PWD`).
@@ -213,19 +213,64 @@ pub struct SecretFormat {
     pub id: String,
     /// "an OpenAI API key".
     pub provider: String,
-    pub pattern: regex::Regex,
+    pub pattern: crate::pattern::Pattern,
     pub keywords: Vec<String>,
-    pub context: Option<regex::Regex>,
+    pub context: Option<crate::pattern::Pattern>,
     /// The environment variable the fix reads the key from.
     pub env: String,
     pub rule: SecretRule,
     /// A whole match that also matches this is not reported.
-    pub ignore: Option<regex::Regex>,
+    pub ignore: Option<crate::pattern::Pattern>,
     /// A template tests generate keys of this format from.
     pub fake: String,
     /// No match of the pattern contains a line break or depends on where the text starts or
     /// ends: a line's matches depend only on it (and its context, the line before).
     pub line_local: bool,
+}
+
+/// The lines of `hits` (sorted or not) and the line after each, merged: spans of whole lines,
+/// each from a line's start to a line's end (before its break).
+fn keyword_lines(text: &str, hits: impl Iterator<Item = Range<usize>>) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
+    let line_end =
+        |at: usize| memchr::memchr2(b'\n', b'\r', &bytes[at..]).map_or(bytes.len(), |i| at + i);
+    // The end of the line after the one ending at `at` (a break, or the text's end).
+    let next_line_end = |at: usize| {
+        if at >= bytes.len() {
+            return at;
+        }
+        let mut i = at + 1;
+        if bytes[at] == b'\r' && bytes.get(i) == Some(&b'\n') {
+            i += 1;
+        }
+        line_end(i)
+    };
+    let mut hits: Vec<Range<usize>> = hits.collect();
+    hits.sort_by_key(|h| h.start);
+    let mut spans: Vec<Range<usize>> = Vec::new();
+    // The end of the last hit's line: hits before it add nothing.
+    let mut last_line_end = 0;
+    for hit in hits {
+        if !spans.is_empty() && hit.end <= last_line_end {
+            continue;
+        }
+        let start = match spans.last() {
+            // Within or right after the last span: merged with it.
+            Some(span) if hit.start <= span.end + 1 => span.start,
+            _ => {
+                let from = spans.last().map_or(0, |s| s.end);
+                memchr::memrchr2(b'\n', b'\r', &bytes[from..hit.start])
+                    .map_or(from, |i| from + i + 1)
+            }
+        };
+        last_line_end = line_end(hit.end);
+        let end = next_line_end(last_line_end);
+        match spans.last_mut() {
+            Some(span) if start <= span.end + 1 => span.end = span.end.max(end),
+            _ => spans.push(start..end),
+        }
+    }
+    spans
 }
 
 /// Whether no match of `pattern` can contain a line break, nor look at the text's start or end.
@@ -281,7 +326,7 @@ pub(crate) fn ascii_boundaries(pattern: &str) -> String {
 #[derive(Clone, Debug, Default)]
 pub struct Secrets {
     pub formats: Vec<SecretFormat>,
-    pub placeholders: Vec<regex::Regex>,
+    pub placeholders: Vec<crate::pattern::Pattern>,
     /// Hashes of keys published as examples.
     pub known_examples: rustc_hash::FxHashSet<u64>,
     /// AL302: names whose values are secrets.
@@ -312,7 +357,7 @@ impl Secrets {
         records: Vec<SecretRecord>,
         placeholders: Vec<PlaceholderRecord>,
         known: Vec<KnownExampleRecord>,
-        compile: &dyn Fn(&str) -> Result<regex::Regex, String>,
+        compile: &dyn Fn(&str) -> Result<crate::pattern::Pattern, String>,
     ) -> Result<(), String> {
         for record in known {
             for hash in record.fnv1a64 {
@@ -530,34 +575,50 @@ impl Secrets {
             if !present[index] {
                 continue;
             }
-            match &within {
-                None => {
-                    for captures in format.pattern.captures_iter(text) {
-                        found.extend(self.accept(text, index, &captures));
-                    }
-                }
-                Some(within) => {
-                    let haystack = &text[..within.end];
-                    let mut at = within.start;
-                    while at <= haystack.len() {
-                        let Some(captures) = format.pattern.captures_at(haystack, at) else {
-                            break;
-                        };
-                        let Some(whole) = captures.get(0) else {
-                            break;
-                        };
-                        found.extend(self.accept(text, index, &captures));
-                        at = if whole.end() > whole.start() {
-                            whole.end()
-                        } else {
-                            // An empty match (no key is empty): on to the next character.
-                            whole.end()
-                                + haystack[whole.end()..]
-                                    .chars()
-                                    .next()
-                                    .map_or(1, char::len_utf8)
-                        };
-                    }
+            // A line-local format is matched only around its keywords' hits (their lines and the
+            // lines after them, where the hit is context); any other, on the whole text.
+            let mut spans = if format.line_local {
+                keyword_lines(
+                    text,
+                    keywords
+                        .iter()
+                        .filter(|(_, p)| self.keyword_format[*p] == index)
+                        .map(|(h, _)| h.clone()),
+                )
+            } else {
+                std::iter::once(0..text.len()).collect()
+            };
+            if let Some(within) = &within {
+                // Both are whole lines: the intersection is too.
+                spans = spans
+                    .into_iter()
+                    .filter_map(|s| {
+                        let clipped = s.start.max(within.start)..s.end.min(within.end);
+                        (clipped.start < clipped.end).then_some(clipped)
+                    })
+                    .collect();
+            }
+            for span in spans {
+                let haystack = &text[..span.end];
+                let mut at = span.start;
+                while at <= haystack.len() {
+                    let Some(captures) = format.pattern.captures_at(haystack, at) else {
+                        break;
+                    };
+                    let Some(whole) = captures.get(0) else {
+                        break;
+                    };
+                    found.extend(self.accept(text, index, &captures));
+                    at = if whole.end() > whole.start() {
+                        whole.end()
+                    } else {
+                        // An empty match (no key is empty): on to the next character.
+                        whole.end()
+                            + haystack[whole.end()..]
+                                .chars()
+                                .next()
+                                .map_or(1, char::len_utf8)
+                    };
                 }
             }
         }
@@ -841,6 +902,30 @@ pub fn generate_fake(template: &str, seed: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keyword_lines_are_the_hits_lines_and_the_lines_after_merged() {
+        let text = "l0\nl1 kw\nl2\nl3\nl4 kw kw\nl5\r\nl6\nl7 kw";
+        let at = |needle: &str, from: usize| from + text[from..].find(needle).unwrap();
+        let hits: Vec<Range<usize>> = text
+            .match_indices("kw")
+            .map(|(i, m)| i..i + m.len())
+            .collect();
+        let spans = keyword_lines(text, hits.iter().rev().cloned());
+        let slices: Vec<&str> = spans.iter().map(|s| &text[s.clone()]).collect();
+        assert_eq!(slices, ["l1 kw\nl2", "l4 kw kw\nl5", "l7 kw"]);
+        // Hits on consecutive lines make one span; a span ends at a line's end.
+        let spans = keyword_lines(
+            text,
+            [at("l1", 0)..at("l1", 0) + 2, at("l2", 0)..at("l2", 0) + 2].into_iter(),
+        );
+        assert_eq!(
+            spans.iter().map(|s| &text[s.clone()]).collect::<Vec<_>>(),
+            ["l1 kw\nl2\nl3"]
+        );
+        assert!(keyword_lines(text, std::iter::empty()).is_empty());
+        assert_eq!(keyword_lines("kw", std::iter::once(0..2)), [0..2]);
+    }
 
     #[test]
     fn generated_values_are_told_from_words() {

@@ -64,6 +64,23 @@ pub fn analyse_cached(
     analyse_with_rules(rules::all(), file, settings, knowledge, Some(cache))
 }
 
+/// [`analyse`], given the file's facts (`FileFacts::extract` of the same text and tree), for a
+/// caller that extracted them already (the command line's workspace index).
+pub fn analyse_extracted(
+    file: SourceFile<'_>,
+    facts: FileFacts,
+    settings: &Settings,
+    knowledge: &Knowledge,
+) -> Analysis {
+    analyse_prior(
+        rules::all(),
+        file,
+        settings,
+        knowledge,
+        Prior::Facts(Box::new(facts)),
+    )
+}
+
 /// Parses and analyses text.
 pub fn analyse_text(
     path: &Path,
@@ -95,6 +112,34 @@ pub fn analyse_with_rules(
     knowledge: &Knowledge,
     cache: Option<&mut AnalysisCache>,
 ) -> Analysis {
+    let prior = match cache {
+        Some(cache) => Prior::Cache(cache),
+        None => Prior::Nothing,
+    };
+    analyse_prior(rules, file, settings, knowledge, prior)
+}
+
+/// What an analysis starts from besides the file.
+enum Prior<'c> {
+    Nothing,
+    /// The document's last analysis.
+    Cache(&'c mut AnalysisCache),
+    /// The file's facts, extracted already.
+    Facts(Box<FileFacts>),
+}
+
+fn analyse_prior(
+    rules: &[&dyn Rule],
+    file: SourceFile<'_>,
+    settings: &Settings,
+    knowledge: &Knowledge,
+    prior: Prior<'_>,
+) -> Analysis {
+    let (cache, extracted) = match prior {
+        Prior::Nothing => (None, None),
+        Prior::Cache(cache) => (Some(cache), None),
+        Prior::Facts(facts) => (None, Some(facts)),
+    };
     let mut analysis = Analysis::default();
     let enabled: Vec<&dyn Rule> = rules
         .iter()
@@ -138,11 +183,9 @@ pub fn analyse_with_rules(
                 let current = facts.current().expect("just extracted");
                 Ok((current, splice, Some((facts, model))))
             }
-            None => Err(Box::new(FileFacts::extract(
-                file.source,
-                file.tree,
-                file.language,
-            ))),
+            None => Err(extracted.unwrap_or_else(|| {
+                Box::new(FileFacts::extract(file.source, file.tree, file.language))
+            })),
         })) {
             Ok(Ok((current, splice, caches))) => (current, splice, caches),
             Ok(Err(facts)) => {

@@ -8,12 +8,12 @@ use std::process::ExitCode;
 use agentlint_rules::syntax::parse;
 use agentlint_rules::{
     Analysis, Applicability, ConfigFile, ConfigKind, FileChange, Language, LineKind, SourceFile,
-    Summaries, analyse, analyse_config, apply_fixes,
+    Summaries, analyse, analyse_config, analyse_extracted, apply_fixes,
 };
 use anyhow::{Context as _, Result};
 use rayon::prelude::*;
 
-use super::index::Index;
+use super::index::{Index, Parsed};
 use super::{CheckArgs, Format};
 use crate::config::{Config, parse_selectors};
 use crate::files::{self, FileProblem};
@@ -143,6 +143,7 @@ fn check(args: &CheckArgs) -> Result<ExitCode> {
             Kind::Config(_) => None,
         }),
         &cwd,
+        true,
     );
     let mut index = index;
     index.roots = if args.paths.is_empty() {
@@ -259,23 +260,28 @@ fn check(args: &CheckArgs) -> Result<ExitCode> {
     })
 }
 
-/// Analyses a file's text with the workspace's summaries.
-fn analyse_text(job: &Job, text: &str, index: &Index) -> Analysis {
+/// Analyses a file's text with the workspace's summaries (and its tree and facts, if the index
+/// made them already).
+fn analyse_text(job: &Job, text: &str, parsed: Option<Parsed>, index: &Index) -> Analysis {
     let path = index.absolute(&job.path);
     match job.kind {
         Kind::Code(language) => {
-            let tree = parse(text, language);
-            analyse(
-                SourceFile {
-                    path: &path,
-                    source: text,
-                    tree: &tree,
-                    language,
-                    workspace: Some(index as &dyn Summaries),
-                },
-                &job.config.settings,
-                &job.config.knowledge,
-            )
+            let (tree, facts) = match parsed {
+                Some(parsed) => (parsed.tree, Some(parsed.facts)),
+                None => (parse(text, language), None),
+            };
+            let file = SourceFile {
+                path: &path,
+                source: text,
+                tree: &tree,
+                language,
+                workspace: Some(index as &dyn Summaries),
+            };
+            let (settings, knowledge) = (&job.config.settings, &job.config.knowledge);
+            match facts {
+                Some(facts) => analyse_extracted(file, facts, settings, knowledge),
+                None => analyse(file, settings, knowledge),
+            }
         }
         Kind::Config(kind) => analyse_config(
             ConfigFile {
@@ -322,14 +328,18 @@ fn apply_file_changes(changes: &[(PathBuf, FileChange)]) -> Result<Vec<PathBuf>>
 }
 
 fn analyse_job(job: &Job, args: &CheckArgs, cwd: &Path, index: &Index) -> Outcome {
-    let source = match files::read_source(&job.path) {
-        Ok(source) => source,
-        Err(problem) => {
-            return Outcome::Problem {
-                path: job.path.clone(),
-                problem,
-            };
-        }
+    // The index read and parsed the code files already.
+    let (source, mut parsed) = match index.take(&job.path) {
+        Some(mut parsed) => (std::mem::take(&mut parsed.source), Some(parsed)),
+        None => match files::read_source(&job.path) {
+            Ok(source) => (source, None),
+            Err(problem) => {
+                return Outcome::Problem {
+                    path: job.path.clone(),
+                    problem,
+                };
+            }
+        },
     };
     let shown = display_path(&job.path, cwd);
     let mut text = source;
@@ -338,7 +348,7 @@ fn analyse_job(job: &Job, args: &CheckArgs, cwd: &Path, index: &Index) -> Outcom
     if args.fix {
         let original = text.clone();
         for _ in 0..MAX_FIX_ROUNDS {
-            let analysis = analyse_text(job, &text, index);
+            let analysis = analyse_text(job, &text, parsed.take(), index);
             let fixes = analysis
                 .diagnostics
                 .iter()
@@ -372,7 +382,7 @@ fn analyse_job(job: &Job, args: &CheckArgs, cwd: &Path, index: &Index) -> Outcom
             };
         }
     }
-    let analysis = analyse_text(job, &text, index);
+    let analysis = analyse_text(job, &text, parsed, index);
     let failures = analysis
         .failures
         .iter()

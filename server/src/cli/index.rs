@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use agentlint_rules::facts::FileFacts;
 use agentlint_rules::privacy::ProjectPrivacy;
 use agentlint_rules::summary::normalize;
 use agentlint_rules::{FileSummary, Language, Summaries};
@@ -21,6 +22,16 @@ pub struct Index {
     privacy: std::sync::Mutex<HashMap<PathBuf, Arc<ProjectPrivacy>>>,
     /// The directories checked: each is a project root.
     pub roots: Vec<PathBuf>,
+    /// The files given to [`Index::build`] to keep, as read and parsed for their summaries, until
+    /// their analysis takes them: each file is read and parsed once.
+    kept: std::sync::Mutex<HashMap<PathBuf, Parsed>>,
+}
+
+/// A file's text, syntax tree and facts.
+pub struct Parsed {
+    pub source: String,
+    pub tree: tree_sitter::Tree,
+    pub facts: FileFacts,
 }
 
 impl Summaries for Index {
@@ -50,43 +61,82 @@ impl Summaries for Index {
 impl Index {
     /// Summarises the given files and every other analysable file under their projects' roots
     /// (a pre-commit hook passes only the changed files). Unreadable files are left out; the
-    /// analysis reports them.
+    /// analysis reports them. With `keep`, the given files' texts and trees are kept for
+    /// [`Index::take`].
     pub fn build<'a>(
         jobs: impl Iterator<Item = (&'a Path, Language, &'a Config)>,
         cwd: &Path,
+        keep: bool,
     ) -> Index {
         let mut seen = HashSet::new();
-        let mut all: Vec<(PathBuf, Language, &Config)> = Vec::new();
+        // Each file, and whether it is one of the given files.
+        let mut all: Vec<(PathBuf, Language, &Config, bool)> = Vec::new();
+        // The given files first (they are the ones kept), then the rest of their projects.
         let mut roots = HashSet::new();
+        let mut projects: Vec<(PathBuf, &Config)> = Vec::new();
         for (path, language, config) in jobs {
             if seen.insert(normalize(&cwd.join(path))) {
-                all.push((path.to_path_buf(), language, config));
+                all.push((path.to_path_buf(), language, config, keep));
             }
             let root = normalize(&cwd.join(&config.root));
             if roots.insert(root.clone()) {
-                for file in files::walk(&root, config) {
-                    if let Some(language) = Language::from_path(&file)
-                        && seen.insert(normalize(&cwd.join(&file)))
-                    {
-                        all.push((file, language, config));
-                    }
+                projects.push((root, config));
+            }
+        }
+        for (root, config) in projects {
+            for file in files::walk(&root, config) {
+                if let Some(language) = Language::from_path(&file)
+                    && seen.insert(normalize(&cwd.join(&file)))
+                {
+                    all.push((file, language, config, false));
                 }
             }
         }
-        let summaries = all
+        let done: Vec<(PathBuf, Arc<FileSummary>, Option<Parsed>)> = all
             .par_iter()
-            .filter_map(|(path, language, config)| {
+            .filter_map(|(path, language, config, keep)| {
                 let source = files::read_source(path).ok()?;
-                let summary = FileSummary::of_source(path, &source, *language, &config.knowledge);
-                Some((normalize(&cwd.join(path)), Arc::new(summary)))
+                let tree = agentlint_rules::syntax::parse(&source, *language);
+                let facts = FileFacts::extract(&source, &tree, *language);
+                let summary = FileSummary::of_parsed(
+                    path,
+                    &source,
+                    &tree,
+                    &facts,
+                    *language,
+                    &config.knowledge,
+                );
+                let parsed = keep.then_some(Parsed {
+                    source,
+                    tree,
+                    facts,
+                });
+                Some((normalize(&cwd.join(path)), Arc::new(summary), parsed))
             })
             .collect();
+        let mut summaries = HashMap::with_capacity(done.len());
+        let mut kept = HashMap::new();
+        for (path, summary, parsed) in done {
+            if let Some(parsed) = parsed {
+                kept.insert(path.clone(), parsed);
+            }
+            summaries.insert(path, summary);
+        }
         Index {
             cwd: cwd.to_path_buf(),
             summaries,
             privacy: std::sync::Mutex::new(HashMap::new()),
             roots: Vec::new(),
+            kept: std::sync::Mutex::new(kept),
         }
+    }
+
+    /// A given file's text and tree as the index read them, once (see [`Index::build`]).
+    pub fn take(&self, path: &Path) -> Option<Parsed> {
+        self.kept
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .remove(&normalize(&self.cwd.join(path)))
     }
 
     /// Forgets the privacy views (after `--fix` wrote a notice).

@@ -57,11 +57,20 @@ struct Parameter {
 }
 
 fn entries(path: &Path, cwd: &Path, config: &Config, workspace: &Index) -> Vec<Entry> {
-    let (Some(language), Ok(source)) = (Language::from_path(path), files::read_source(path)) else {
+    let Some(language) = Language::from_path(path) else {
         return Vec::new();
     };
-    let tree = parse(&source, language);
-    let facts = FileFacts::extract(&source, &tree, language);
+    let (source, tree, facts) = match workspace.take(path) {
+        Some(parsed) => (parsed.source, parsed.tree, parsed.facts),
+        None => {
+            let Ok(source) = files::read_source(path) else {
+                return Vec::new();
+            };
+            let tree = parse(&source, language);
+            let facts = FileFacts::extract(&source, &tree, language);
+            (source, tree, facts)
+        }
+    };
     let index = LineIndex::new(&source);
     let importer = workspace.absolute(path);
     let imports = Imports {
@@ -154,6 +163,7 @@ pub fn run(args: &InventoryArgs) -> ExitCode {
             Some((path.as_path(), Language::from_path(path)?, config.as_ref()))
         }),
         &cwd,
+        true,
     );
     let mut all: Vec<Entry> = jobs
         .par_iter()

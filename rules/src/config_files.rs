@@ -136,7 +136,29 @@ pub fn analyse_config(
         return analysis;
     }
     let secrets = &knowledge.secrets;
-    let found = match catch_unwind(AssertUnwindSafe(|| secrets.scan(file.source))) {
+    // What is read: all of the file but a notebook's image data.
+    let segments = match file.kind {
+        ConfigKind::Notebook => between(file.source.len(), &image_payloads(file.source)),
+        _ => std::iter::once(0..file.source.len()).collect(),
+    };
+    let scan = || {
+        let mut found = Vec::new();
+        for segment in &segments {
+            let shift = |r: &Range<usize>| r.start + segment.start..r.end + segment.start;
+            found.extend(
+                secrets
+                    .scan(&file.source[segment.clone()])
+                    .into_iter()
+                    .map(|f| Found {
+                        range: shift(&f.range),
+                        matched: shift(&f.matched),
+                        ..f
+                    }),
+            );
+        }
+        found
+    };
+    let found = match catch_unwind(AssertUnwindSafe(scan)) {
         Ok(found) => found,
         Err(_) => {
             analysis.failures.push(Failure {
@@ -199,7 +221,19 @@ pub fn analyse_config(
     }
     let mut masked: Vec<Range<usize>> = found.iter().map(|f| f.range.clone()).collect();
     if !secrets.names.last.is_empty() {
-        for entry in entries(file.source, file.kind) {
+        // A name that names a secret contains one of the words the name hits find: only their
+        // lines can bind one.
+        let mut lines = Vec::new();
+        for segment in &segments {
+            let text = &file.source[segment.clone()];
+            let hits = secrets.name_hits(text);
+            lines.extend(
+                hit_lines(text, &hits)
+                    .into_iter()
+                    .map(|l| l.start + segment.start..l.end + segment.start),
+            );
+        }
+        for entry in entries(file.source, file.kind, &lines) {
             let value_text = &file.source[entry.value.clone()];
             let overlaps = found
                 .iter()
@@ -378,11 +412,141 @@ fn notebook_binding() -> &'static Regex {
     )
 }
 
-fn entries(source: &str, kind: ConfigKind) -> Vec<Entry> {
+/// The base64 data of a notebook's image outputs (`"image/png": "iVBOR…"`, or a list of such
+/// strings): about half of a notebook's bytes, in which no key can be read. Only strings made of
+/// base64 characters (and escaped line breaks) count.
+fn image_payloads(source: &str) -> Vec<Range<usize>> {
+    const IMAGES: [&str; 6] = ["png", "jpeg", "jpg", "gif", "webp", "bmp"];
+    let bytes = source.as_bytes();
+    let skip_blank = |mut at: usize| {
+        while bytes.get(at).is_some_and(u8::is_ascii_whitespace) {
+            at += 1;
+        }
+        at
+    };
+    // A base64 string starting at its opening quote: the range inside the quotes.
+    let base64_string = |at: usize| -> Option<Range<usize>> {
+        if bytes.get(at) != Some(&b'"') {
+            return None;
+        }
+        let start = at + 1;
+        let mut i = start;
+        loop {
+            match bytes.get(i)? {
+                b'"' => return Some(start..i),
+                b'\\' if bytes.get(i + 1) == Some(&b'n') => i += 2,
+                c if c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'=') => i += 1,
+                _ => return None,
+            }
+        }
+    };
+    let mut out: Vec<Range<usize>> = Vec::new();
+    for key in memchr::memmem::find_iter(bytes, b"\"image/") {
+        let name_start = key + b"\"image/".len();
+        let Some(name_len) = bytes[name_start..].iter().take(8).position(|&c| c == b'"') else {
+            continue;
+        };
+        if !IMAGES.contains(&&source[name_start..name_start + name_len]) {
+            continue;
+        }
+        let mut at = skip_blank(name_start + name_len + 1);
+        if bytes.get(at) != Some(&b':') {
+            continue;
+        }
+        at = skip_blank(at + 1);
+        if bytes.get(at) == Some(&b'[') {
+            at = skip_blank(at + 1);
+            while let Some(string) = base64_string(at) {
+                at = skip_blank(string.end + 1);
+                out.push(string);
+                if bytes.get(at) != Some(&b',') {
+                    break;
+                }
+                at = skip_blank(at + 1);
+            }
+        } else if let Some(string) = base64_string(at) {
+            out.push(string);
+        }
+    }
+    out
+}
+
+/// The parts of `0..len` outside `holes` (sorted, disjoint).
+fn between(len: usize, holes: &[Range<usize>]) -> Vec<Range<usize>> {
+    let mut out = Vec::with_capacity(holes.len() + 1);
+    let mut at = 0;
+    for hole in holes {
+        if hole.start > at {
+            out.push(at..hole.start);
+        }
+        at = at.max(hole.end);
+    }
+    if at < len || out.is_empty() {
+        out.push(at..len);
+    }
+    out
+}
+
+/// The lines (between line feeds) that hold a hit, merged.
+fn hit_lines(source: &str, hits: &[Range<usize>]) -> Vec<Range<usize>> {
+    let bytes = source.as_bytes();
+    let mut lines: Vec<Range<usize>> = Vec::new();
+    for hit in hits {
+        if lines.last().is_some_and(|l| hit.start <= l.end) {
+            if let Some(last) = lines.last_mut()
+                && hit.end > last.end
+            {
+                last.end =
+                    memchr::memchr(b'\n', &bytes[hit.end..]).map_or(bytes.len(), |i| hit.end + i);
+            }
+            continue;
+        }
+        let from = lines.last().map_or(0, |l| l.end);
+        let start = memchr::memrchr(b'\n', &bytes[from..hit.start]).map_or(from, |i| from + i + 1);
+        let end = memchr::memchr(b'\n', &bytes[hit.end..]).map_or(bytes.len(), |i| hit.end + i);
+        lines.push(start..end);
+    }
+    lines
+}
+
+/// Every match of `pattern` within the `spans` (whole lines, in order) of `source`.
+fn captures_within<'s>(
+    pattern: &Regex,
+    source: &'s str,
+    spans: &[Range<usize>],
+) -> Vec<regex::Captures<'s>> {
+    let mut out = Vec::new();
+    for span in spans {
+        let haystack = &source[..span.end];
+        let mut at = span.start;
+        while at <= haystack.len() {
+            let Some(captures) = pattern.captures_at(haystack, at) else {
+                break;
+            };
+            let Some(whole) = captures.get(0) else {
+                break;
+            };
+            at = if whole.is_empty() {
+                whole.end()
+                    + haystack[whole.end()..]
+                        .chars()
+                        .next()
+                        .map_or(1, char::len_utf8)
+            } else {
+                whole.end()
+            };
+            out.push(captures);
+        }
+    }
+    out
+}
+
+/// The entries of a file within `spans` (whole lines, in order).
+fn entries(source: &str, kind: ConfigKind, spans: &[Range<usize>]) -> Vec<Entry> {
     let mut out = Vec::new();
     match kind {
         ConfigKind::Env | ConfigKind::EnvTemplate => {
-            for captures in env_line().captures_iter(source) {
+            for captures in captures_within(env_line(), source, spans) {
                 let (Some(name), Some(value)) = (captures.get(1), captures.get(2)) else {
                     continue;
                 };
@@ -400,7 +564,7 @@ fn entries(source: &str, kind: ConfigKind) -> Vec<Entry> {
             }
         }
         ConfigKind::Mcp => {
-            for captures in json_pair().captures_iter(source) {
+            for captures in captures_within(json_pair(), source, spans) {
                 if let (Some(name), Some(value)) = (captures.get(1), captures.get(2)) {
                     out.push(Entry {
                         name: name.range(),
@@ -411,7 +575,7 @@ fn entries(source: &str, kind: ConfigKind) -> Vec<Entry> {
             }
         }
         ConfigKind::Notebook => {
-            for captures in notebook_binding().captures_iter(source) {
+            for captures in captures_within(notebook_binding(), source, spans) {
                 let name = captures.get(1);
                 let value = captures.get(2).or_else(|| captures.get(3));
                 if let (Some(name), Some(value)) = (name, value) {
@@ -472,6 +636,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn image_payloads_are_base64_strings_of_image_outputs() {
+        let source = r#"{"image/png": "iVBORw0K+/=\nAAAA", "image/gif" : [ "R0lG", "ODlh" ], "image/svg+xml": "PHN2Zz4=", "image/png": "not base64!", "image/jpeg": "unterminated"#;
+        let found: Vec<&str> = image_payloads(source)
+            .into_iter()
+            .map(|r| &source[r])
+            .collect();
+        assert_eq!(found, ["iVBORw0K+/=\\nAAAA", "R0lG", "ODlh"]);
+        assert_eq!(between(10, &[2..4, 4..6, 8..10]), [0..2, 6..8]);
+        assert_eq!(between(3, &[]).first(), Some(&(0..3)));
+        assert_eq!(between(0, &[]).first(), Some(&(0..0)));
+    }
+
+    #[test]
     fn kinds_by_name() {
         let kind = |p: &str| ConfigKind::from_path(Path::new(p));
         assert_eq!(kind(".env"), Some(ConfigKind::Env));
@@ -496,10 +673,11 @@ mod tests {
     #[test]
     fn env_entries_and_their_values() {
         let source = "A=1\nexport B = \"two words\"\nC='x' # note\n# D=4\nE=five#six\nF=\n";
-        let found: Vec<(&str, &str)> = entries(source, ConfigKind::Env)
-            .iter()
-            .map(|e| (&source[e.name.clone()], &source[e.value.clone()]))
-            .collect();
+        let found: Vec<(&str, &str)> =
+            entries(source, ConfigKind::Env, &between(source.len(), &[]))
+                .iter()
+                .map(|e| (&source[e.name.clone()], &source[e.value.clone()]))
+                .collect();
         assert_eq!(
             found,
             [

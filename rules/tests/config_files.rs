@@ -217,6 +217,45 @@ fn notebooks_report_keys_in_cells_and_outputs() {
 }
 
 #[test]
+fn notebook_image_data_is_skipped_and_findings_after_it_keep_their_place() {
+    let key = fake("aws-access-key", 4);
+    // Base64 image data (skipped: it holds no readable key) before a key printed to a cell's
+    // output, and a key in an SVG image (text, so read).
+    let payload = format!(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAAB{}AAAAAElFTkSuQmCC\\n",
+        random(5)
+    );
+    let source = format!(
+        r#"{{
+ "cells": [
+  {{
+   "cell_type": "code",
+   "outputs": [
+    {{ "data": {{ "image/png": "{payload}", "text/plain": ["<Figure>"] }}, "output_type": "display_data" }},
+    {{ "data": {{ "image/jpeg": ["{payload}", "{payload}"] }}, "output_type": "display_data" }},
+    {{ "data": {{ "image/svg+xml": ["<svg><desc>{key}</desc></svg>"] }}, "output_type": "display_data" }},
+    {{ "name": "stdout", "output_type": "stream", "text": ["key: {key}\n"] }}
+   ],
+   "source": ["print(key)"]
+  }}
+ ],
+ "nbformat": 4
+}}
+"#
+    );
+    let found = analyse("plots.ipynb", &source, true);
+    let svg = source.find("<desc>").unwrap() + "<desc>".len();
+    let stdout = source.find("key: ").unwrap() + "key: ".len();
+    assert_eq!(
+        found.iter().map(|d| d.range.clone()).collect::<Vec<_>>(),
+        [svg..svg + key.len(), stdout..stdout + key.len()]
+    );
+    // The same findings as in the notebook without its images.
+    let without = source.replace(&payload, "");
+    assert_eq!(analyse("plots.ipynb", &without, true).len(), 2);
+}
+
+#[test]
 fn suppressions_and_settings_apply() {
     let openai = fake("openai", 9);
     let source = format!("# agentlint: ignore[AL301] revoked demo key\nOPENAI_API_KEY={openai}\n");

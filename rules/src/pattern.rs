@@ -15,11 +15,12 @@ use std::sync::{Arc, OnceLock};
 
 use regex::Regex;
 
-/// A regular expression compiled on first use; dereferences to [`Regex`].
+/// A regular expression compiled on first use; dereferences to [`Regex`]. Clones share the
+/// compiled expression (a project's tables are a copy of the built-in ones).
 #[derive(Clone)]
 pub struct Pattern {
     source: Arc<str>,
-    compiled: OnceLock<Regex>,
+    compiled: Arc<OnceLock<Regex>>,
 }
 
 impl Pattern {
@@ -31,7 +32,7 @@ impl Pattern {
             .map_err(|e| e.to_string())?;
         Ok(Pattern {
             source: Arc::from(source),
-            compiled: OnceLock::new(),
+            compiled: Arc::new(OnceLock::new()),
         })
     }
 
@@ -91,6 +92,14 @@ mod tests {
             pattern.find("my Secrets").map(|m| m.as_str()),
             Some("Secrets")
         );
+        assert!(pattern.compiled.get().is_some());
+    }
+
+    #[test]
+    fn clones_share_the_compiled_expression() {
+        let pattern = Pattern::new("abc").unwrap();
+        let copy = pattern.clone();
+        assert!(copy.is_match("xabc"));
         assert!(pattern.compiled.get().is_some());
     }
 

@@ -83,6 +83,15 @@ pub struct Config {
     pub knowledge: Arc<Knowledge>,
 }
 
+/// The built-in tables, one copy for every configuration that does not extend them (a
+/// command line given many files makes a configuration for each).
+fn builtin_knowledge() -> Arc<Knowledge> {
+    static BUILTIN: std::sync::OnceLock<Arc<Knowledge>> = std::sync::OnceLock::new();
+    BUILTIN
+        .get_or_init(|| Arc::new(Knowledge::builtin().clone()))
+        .clone()
+}
+
 impl Config {
     /// Defaults for a root with no config file.
     pub fn default_for(root: &Path) -> Config {
@@ -91,7 +100,7 @@ impl Config {
             file: None,
             settings: Settings::default(),
             exclude: Exclude::new(&[]).unwrap_or_default(),
-            knowledge: Arc::new(Knowledge::builtin().clone()),
+            knowledge: builtin_knowledge(),
         }
     }
 
@@ -134,23 +143,30 @@ impl Config {
             })?;
             extensions.push((path.display().to_string(), text));
         }
-        let mut knowledge = if extensions.is_empty() {
-            Knowledge::builtin().clone()
+        let knowledge = if extensions.is_empty() && options.sandbox.is_none() {
+            builtin_knowledge()
         } else {
-            Knowledge::with_extensions(extensions.iter().map(|(o, t)| (o.as_str(), t.as_str())))?
-        };
-        if let Some(sandbox) = &options.sandbox {
-            if sandbox.command.first().is_none_or(|p| p.trim().is_empty()) {
-                bail!("{origin}: `sandbox.command` needs at least the sandbox program");
+            let mut knowledge = if extensions.is_empty() {
+                Knowledge::builtin().clone()
+            } else {
+                Knowledge::with_extensions(
+                    extensions.iter().map(|(o, t)| (o.as_str(), t.as_str())),
+                )?
+            };
+            if let Some(sandbox) = &options.sandbox {
+                if sandbox.command.first().is_none_or(|p| p.trim().is_empty()) {
+                    bail!("{origin}: `sandbox.command` needs at least the sandbox program");
+                }
+                knowledge.set_sandbox_command(sandbox.command.clone());
             }
-            knowledge.set_sandbox_command(sandbox.command.clone());
-        }
+            Arc::new(knowledge)
+        };
         Ok(Config {
             root: root.to_path_buf(),
             file,
             settings,
             exclude,
-            knowledge: Arc::new(knowledge),
+            knowledge,
         })
     }
 

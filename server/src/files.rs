@@ -1,5 +1,6 @@
 //! Finding the files of a project and reading them safely.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use agentlint_rules::syntax::{MAX_FILE_BYTES, SkipReason, check_input};
@@ -92,28 +93,102 @@ pub fn is_git_ignored(path: &Path) -> bool {
     };
     for dir in path.ancestors().skip(1) {
         let file = dir.join(".gitignore");
-        if file.is_file() {
-            let (matcher, _) = Gitignore::new(&file);
-            if let Some(ignored) = decide(&matcher) {
-                return ignored;
-            }
+        if let Some(matcher) = ignore_file(&file, || Gitignore::new(&file).0)
+            && let Some(ignored) = decide(&matcher)
+        {
+            return ignored;
         }
         if dir == root {
             break;
         }
     }
     let exclude = root.join(".git/info/exclude");
-    if exclude.is_file() {
+    if let Some(matcher) = ignore_file(&exclude, || {
         let mut builder = ignore::gitignore::GitignoreBuilder::new(&root);
         let _ = builder.add(&exclude);
-        if let Ok(matcher) = builder.build()
-            && let Some(ignored) = decide(&matcher)
-        {
-            return ignored;
-        }
+        builder.build().unwrap_or_else(|_| Gitignore::empty())
+    }) && let Some(ignored) = decide(&matcher)
+    {
+        return ignored;
     }
-    let (global, _) = ignore::gitignore::GitignoreBuilder::new(&root).build_global();
+    let global = global_ignores(&root);
     decide(&global).unwrap_or(false)
+}
+
+/// When a file was last changed, as far as a cache can tell.
+type Stamp = Option<(std::time::SystemTime, u64)>;
+
+fn stamp(file: &Path) -> Stamp {
+    let meta = std::fs::metadata(file).ok()?;
+    Some((meta.modified().ok()?, meta.len()))
+}
+
+/// The matcher of an ignore file, `None` if there is no such file; built once per version of
+/// the file (a command line run asks for every configuration file and notebook).
+fn ignore_file(
+    file: &Path,
+    build: impl FnOnce() -> ignore::gitignore::Gitignore,
+) -> Option<std::sync::Arc<ignore::gitignore::Gitignore>> {
+    type Cache = HashMap<PathBuf, (Stamp, std::sync::Arc<ignore::gitignore::Gitignore>)>;
+    static CACHE: std::sync::OnceLock<std::sync::Mutex<Cache>> = std::sync::OnceLock::new();
+    if !file.is_file() {
+        return None;
+    }
+    let now = stamp(file);
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some((at, matcher)) = cache
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .get(file)
+        && *at == now
+        && now.is_some()
+    {
+        return Some(matcher.clone());
+    }
+    let matcher = std::sync::Arc::new(build());
+    cache
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .insert(file.to_path_buf(), (now, matcher.clone()));
+    Some(matcher)
+}
+
+/// The user's global excludes (git's `core.excludesFile`, by default
+/// `~/.config/git/ignore`) as seen from `root`, built again when the files that name or hold them
+/// change.
+fn global_ignores(root: &Path) -> std::sync::Arc<ignore::gitignore::Gitignore> {
+    type Cache = HashMap<PathBuf, (Vec<Stamp>, std::sync::Arc<ignore::gitignore::Gitignore>)>;
+    static CACHE: std::sync::OnceLock<std::sync::Mutex<Cache>> = std::sync::OnceLock::new();
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    let config_home = std::env::var_os("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .or_else(|| home.as_ref().map(|h| h.join(".config")));
+    let sources: Vec<PathBuf> = [
+        home.as_ref().map(|h| h.join(".gitconfig")),
+        config_home.as_ref().map(|c| c.join("git/config")),
+        config_home.as_ref().map(|c| c.join("git/ignore")),
+        Some(root.join(".git/config")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let now: Vec<Stamp> = sources.iter().map(|f| stamp(f)).collect();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some((at, matcher)) = cache
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .get(root)
+        && *at == now
+    {
+        return matcher.clone();
+    }
+    let (global, _) = ignore::gitignore::GitignoreBuilder::new(root).build_global();
+    let matcher = std::sync::Arc::new(global);
+    cache
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .insert(root.to_path_buf(), (now, matcher.clone()));
+    matcher
 }
 
 /// Analysable files under `root`, respecting `.gitignore`/`.ignore` files, the default excludes and

@@ -5,6 +5,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use agentlint_rules::summary::normalize;
 use agentlint_rules::syntax::parse;
 use agentlint_rules::{
     Analysis, Applicability, ConfigFile, ConfigKind, FileChange, Language, LineKind, SourceFile,
@@ -86,7 +87,13 @@ fn configure(args: &CheckArgs, start: &Path) -> Result<Config> {
     Ok(config)
 }
 
-fn collect_jobs(args: &CheckArgs, warnings: &mut Vec<String>) -> Result<Vec<Job>> {
+/// The files to analyse, and the project roots walked whole to find them (the index need not
+/// walk them again).
+fn collect_jobs(
+    args: &CheckArgs,
+    cwd: &Path,
+    warnings: &mut Vec<String>,
+) -> Result<(Vec<Job>, HashSet<PathBuf>)> {
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -99,9 +106,14 @@ fn collect_jobs(args: &CheckArgs, warnings: &mut Vec<String>) -> Result<Vec<Job>
     }
     let mut seen = HashSet::new();
     let mut jobs = Vec::new();
+    let mut walked = HashSet::new();
     for path in paths {
         let config = std::sync::Arc::new(configure(args, &path)?);
         if path.is_dir() {
+            let dir = normalize(&cwd.join(&path));
+            if normalize(&cwd.join(&config.root)) == dir {
+                walked.insert(dir);
+            }
             for file in files::walk(&path, &config) {
                 if let Some(kind) = Kind::of(&file)
                     && seen.insert(file.clone())
@@ -126,13 +138,13 @@ fn collect_jobs(args: &CheckArgs, warnings: &mut Vec<String>) -> Result<Vec<Job>
             ));
         }
     }
-    Ok(jobs)
+    Ok((jobs, walked))
 }
 
 fn check(args: &CheckArgs) -> Result<ExitCode> {
     let cwd = std::env::current_dir().context("cannot read the working directory")?;
     let mut warnings = Vec::new();
-    let jobs = collect_jobs(args, &mut warnings)?;
+    let (jobs, walked) = collect_jobs(args, &cwd, &mut warnings)?;
 
     // What every function does, so that a tool calling a helper of another file gets the
     // helper's effects: the files checked and the rest of their projects (a pre-commit hook
@@ -143,6 +155,7 @@ fn check(args: &CheckArgs) -> Result<ExitCode> {
             Kind::Config(_) => None,
         }),
         &cwd,
+        &walked,
         true,
     );
     let mut index = index;

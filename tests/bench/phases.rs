@@ -20,10 +20,16 @@ const KEYS: u32 = 200;
 
 fn main() {
     let typescript = std::env::args().any(|a| a == "--typescript");
+    // `--lines N`: the module's length (5,000 lines by default).
+    let length = std::env::args()
+        .skip_while(|a| a != "--lines")
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(LINES);
     let text = if typescript {
-        typescript_module(LINES)
+        typescript_module(length)
     } else {
-        python_module(LINES)
+        python_module(length)
     };
     let language = if typescript {
         Language::TypeScript
@@ -45,7 +51,7 @@ fn main() {
     }
     let knowledge = Knowledge::builtin();
     if args.iter().any(|a| a == "--stages") {
-        stages(&text, language, knowledge);
+        stages(&text, length, language, knowledge);
         return;
     }
     let code = args.iter().any(|a| a == "--code");
@@ -64,9 +70,9 @@ fn main() {
         (true, true) => ("const hits", "\n    const total = hits.length + limit;"),
     };
     let lines: Vec<&str> = text.lines().collect();
-    let mut line = (LINES / 2..lines.len())
+    let mut line = (length / 2..lines.len())
         .find(|&l| lines[l].trim_start().starts_with(line_start))
-        .unwrap_or(LINES / 2) as u32;
+        .unwrap_or(length / 2) as u32;
     let mut column = lines[line as usize].encode_utf16().count() as u32;
     let mut phases = [Duration::ZERO; 4];
     let mut analyses = Vec::new();
@@ -133,7 +139,7 @@ fn main() {
         "{} lines of {}, typing {}, mean per keystroke: apply + reparse {} (p99 {}, max {}) · \
          text {} · analyse {} (p50 {}, p99 {}, max {}; the last version's name resolution kept \
          for {kept} of {KEYS}) · line index {}",
-        LINES,
+        length,
         language.name(),
         if code { "a statement" } else { "a comment" },
         mean(phases[0]),
@@ -150,13 +156,13 @@ fn main() {
 
 /// `--stages`: the analysis's stages one by one on the same keystrokes (facts with the statement
 /// cache, the agent model, the secrets scan, privacy flows, then each rule alone).
-fn stages(text: &str, language: Language, knowledge: &Knowledge) {
+fn stages(text: &str, length: usize, language: Language, knowledge: &Knowledge) {
     let mut document = Document::new(text, language);
     let mut cache = AnalysisCache::default();
-    let line = (LINES / 2) as u32;
+    let line = (length / 2) as u32;
     let column = text
         .lines()
-        .nth(LINES / 2)
+        .nth(length / 2)
         .map_or(0, |l| l.encode_utf16().count()) as u32;
     let rules = agentlint_rules::rules::all();
     let mut names: Vec<String> = [

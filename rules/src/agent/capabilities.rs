@@ -899,11 +899,9 @@ fn local_target(
                 // read from the text (a tree lookup per call is slow in large files).
                 let value = facts.bindings.single_value(root)?;
                 // `const helpers = { track(d) {...} }`: a method of an object literal.
-                if let Some(inside) = functions.iter().position(|f| {
-                    f.name == *method
-                        && f.class.is_none()
-                        && value.start <= f.range.start
-                        && f.range.end <= value.end
+                if let Some(&inside) = index.plain(method).iter().find(|&&i| {
+                    let f = &functions[i];
+                    value.start <= f.range.start && f.range.end <= value.end
                 }) {
                     return Some(inside);
                 }

@@ -295,10 +295,24 @@ pub fn python_qualified_reference(
     name: &str,
 ) -> (String, Option<Edit>) {
     let full = format!("{module}.{name}");
-    if let Some(local) = facts.bindings.names_importing(&full).min() {
+    // One pass over the bindings for both: a large file binds thousands of names.
+    let (mut of_name, mut of_module): (Option<&str>, Option<&str>) = (None, None);
+    for (local, qualified) in facts.bindings.imported() {
+        let slot = if qualified == full {
+            &mut of_name
+        } else if qualified == module {
+            &mut of_module
+        } else {
+            continue;
+        };
+        if slot.is_none_or(|s| local < s) {
+            *slot = Some(local);
+        }
+    }
+    if let Some(local) = of_name {
         return (local.to_string(), None);
     }
-    if let Some(local) = facts.bindings.names_importing(module).min() {
+    if let Some(local) = of_module {
         return (format!("{local}.{name}"), None);
     }
     let (offset, newline_first) = python_import_offset(source, tree);

@@ -101,6 +101,16 @@ impl Bindings {
         })
     }
 
+    /// Each name an import binds, with what it imports.
+    pub fn imported(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.map.iter().flat_map(|(name, bindings)| {
+            bindings.iter().filter_map(move |b| match b {
+                Binding::Import(q) => Some((name.as_str(), q.as_str())),
+                _ => None,
+            })
+        })
+    }
+
     /// Names bound to `qualified` by an import.
     pub fn names_importing<'a>(&'a self, qualified: &'a str) -> impl Iterator<Item = &'a str> {
         self.map.iter().filter_map(move |(name, bindings)| {

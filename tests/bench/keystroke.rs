@@ -17,6 +17,10 @@
 //! What is typed: a comment at the end of a line in a tool's body (the default), or with `--code`
 //! a new statement there that binds a new name (`total = len(hits) + limit`): every keystroke
 //! then changes what the file binds, the case the engine cannot keep its name resolution for.
+//! With `--autoclose`, brackets are typed as editors type them by default: an opening bracket
+//! inserts its closer too, and typing a closer that is already there steps over it (the editor
+//! sends no change: no sample). Without it, every character is inserted as typed, so a statement
+//! leaves a bracket open for a few keystrokes.
 
 use std::time::{Duration, Instant};
 
@@ -29,6 +33,7 @@ struct Options {
     keys: usize,
     typescript: bool,
     code: bool,
+    autoclose: bool,
     ruff: Option<std::path::PathBuf>,
 }
 
@@ -38,6 +43,7 @@ fn parse_args() -> Options {
         keys: 200,
         typescript: false,
         code: false,
+        autoclose: false,
         ruff: None,
     };
     let mut args = std::env::args().skip(1);
@@ -47,10 +53,11 @@ fn parse_args() -> Options {
             "--keys" => options.keys = args.next().and_then(|v| v.parse().ok()).unwrap_or(200),
             "--typescript" => options.typescript = true,
             "--code" => options.code = true,
+            "--autoclose" => options.autoclose = true,
             "--ruff" => options.ruff = args.next().map(Into::into),
             other => {
                 eprintln!(
-                    "unknown argument {other}; use --lines N, --keys N, --typescript, --code, --ruff PATH"
+                    "unknown argument {other}; use --lines N, --keys N, --typescript, --code, --autoclose, --ruff PATH"
                 );
                 std::process::exit(2);
             }
@@ -85,15 +92,16 @@ fn main() {
     };
     let line_count = text.lines().count();
     let bin = agentlint_bin();
-    let typing = Typing::new(options.typescript, options.code);
+    let mut typing = Typing::new(options.typescript, options.code);
+    typing.autoclose = options.autoclose;
     println!(
         "keystroke benchmark\n  file:   {name}, {line_count} lines, {} KB\n  keys:   {} ({})",
         text.len() / 1024,
         options.keys,
-        if options.code {
-            "a statement binding a new name"
-        } else {
-            "a comment"
+        match (options.code, options.autoclose) {
+            (true, false) => "a statement binding a new name",
+            (true, true) => "a statement binding a new name, brackets closed as they open",
+            (false, _) => "a comment",
         }
     );
     let agentlint = measure(
@@ -152,6 +160,8 @@ struct Typing {
     /// The first line after the middle of the file that starts with this (in a tool's body).
     line_start: &'static str,
     text: &'static str,
+    /// Brackets closed as they open (see the module's documentation).
+    autoclose: bool,
 }
 
 impl Typing {
@@ -160,18 +170,22 @@ impl Typing {
             (false, false) => Typing {
                 line_start: "hits",
                 text: "  # keep the best matches first, then the rest in order",
+                autoclose: false,
             },
             (false, true) => Typing {
                 line_start: "hits",
                 text: "\n    total = len(hits) + limit",
+                autoclose: false,
             },
             (true, false) => Typing {
                 line_start: "const hits",
                 text: " // keep the best matches first, then the rest in order",
+                autoclose: false,
             },
             (true, true) => Typing {
                 line_start: "const hits",
                 text: "\n    const total = hits.length + limit;",
+                autoclose: false,
             },
         }
     }
@@ -210,16 +224,32 @@ fn measure(
     let typed: String = typing.text.chars().cycle().take(keys).collect();
     let mut version = 1;
     let mut samples = Vec::with_capacity(keys);
+    // The closers the editor inserted that are still ahead of the cursor.
+    let mut closers: Vec<char> = Vec::new();
     for c in typed.chars() {
+        if typing.autoclose && closers.last() == Some(&c) {
+            // Stepping over a closer: no change.
+            closers.pop();
+            column += 1;
+            continue;
+        }
+        let closer = match c {
+            '(' => Some(')'),
+            '[' => Some(']'),
+            '{' => Some('}'),
+            _ => None,
+        }
+        .filter(|_| typing.autoclose);
+        let inserted = match closer {
+            Some(closer) => {
+                closers.push(closer);
+                format!("{c}{closer}")
+            }
+            None => c.to_string(),
+        };
         version += 1;
         let sent = Instant::now();
-        client.change(
-            &uri,
-            version,
-            (target, column),
-            (target, column),
-            &c.to_string(),
-        );
+        client.change(&uri, version, (target, column), (target, column), &inserted);
         let _ = client.diagnostics(&uri, Some(version));
         samples.push(sent.elapsed());
         if std::env::var_os("AGENTLINT_BENCH_TRACE").is_some()

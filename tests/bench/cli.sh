@@ -69,12 +69,15 @@ if [ -z "$gitleaks" ]; then
   done
 fi
 [ -n "$gitleaks" ] || gitleaks=$(command -v gitleaks || true)
+# Its report goes to a file of its own: gitleaks replaces the report file, so `--report-path
+# /dev/null` would replace the machine's /dev/null with a regular file.
+report=$(mktemp -d)/gitleaks.json
 if [ -z "$gitleaks" ]; then
   echo "gitleaks: not found, skipped"
 elif "$gitleaks" dir --help > /dev/null 2>&1; then # 8.19 and later
   measure "gitleaks dir" "$gitleaks" dir --no-banner --redact --report-format json \
-    --report-path /dev/null "$corpus"
+    --report-path "$report" "$corpus"
 else
   measure "gitleaks detect --no-git" "$gitleaks" detect --no-git --no-banner --redact \
-    --report-format json --report-path /dev/null --source "$corpus"
+    --report-format json --report-path "$report" --source "$corpus"
 fi

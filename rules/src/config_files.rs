@@ -509,44 +509,12 @@ fn hit_lines(source: &str, hits: &[Range<usize>]) -> Vec<Range<usize>> {
     lines
 }
 
-/// Every match of `pattern` within the `spans` (whole lines, in order) of `source`.
-fn captures_within<'s>(
-    pattern: &Regex,
-    source: &'s str,
-    spans: &[Range<usize>],
-) -> Vec<regex::Captures<'s>> {
-    let mut out = Vec::new();
-    for span in spans {
-        let haystack = &source[..span.end];
-        let mut at = span.start;
-        while at <= haystack.len() {
-            let Some(captures) = pattern.captures_at(haystack, at) else {
-                break;
-            };
-            let Some(whole) = captures.get(0) else {
-                break;
-            };
-            at = if whole.is_empty() {
-                whole.end()
-                    + haystack[whole.end()..]
-                        .chars()
-                        .next()
-                        .map_or(1, char::len_utf8)
-            } else {
-                whole.end()
-            };
-            out.push(captures);
-        }
-    }
-    out
-}
-
 /// The entries of a file within `spans` (whole lines, in order).
 fn entries(source: &str, kind: ConfigKind, spans: &[Range<usize>]) -> Vec<Entry> {
     let mut out = Vec::new();
     match kind {
         ConfigKind::Env | ConfigKind::EnvTemplate => {
-            for captures in captures_within(env_line(), source, spans) {
+            for captures in crate::secrets::captures_within(env_line(), source, spans) {
                 let (Some(name), Some(value)) = (captures.get(1), captures.get(2)) else {
                     continue;
                 };
@@ -564,7 +532,7 @@ fn entries(source: &str, kind: ConfigKind, spans: &[Range<usize>]) -> Vec<Entry>
             }
         }
         ConfigKind::Mcp => {
-            for captures in captures_within(json_pair(), source, spans) {
+            for captures in crate::secrets::captures_within(json_pair(), source, spans) {
                 if let (Some(name), Some(value)) = (captures.get(1), captures.get(2)) {
                     out.push(Entry {
                         name: name.range(),
@@ -575,7 +543,7 @@ fn entries(source: &str, kind: ConfigKind, spans: &[Range<usize>]) -> Vec<Entry>
             }
         }
         ConfigKind::Notebook => {
-            for captures in captures_within(notebook_binding(), source, spans) {
+            for captures in crate::secrets::captures_within(notebook_binding(), source, spans) {
                 let name = captures.get(1);
                 let value = captures.get(2).or_else(|| captures.get(3));
                 if let (Some(name), Some(value)) = (name, value) {

@@ -228,23 +228,62 @@ pub struct SecretFormat {
     pub line_local: bool,
 }
 
+/// Where the line holding `at` ends: its line break, or the text's end.
+fn line_end(bytes: &[u8], at: usize) -> usize {
+    memchr::memchr2(b'\n', b'\r', &bytes[at..]).map_or(bytes.len(), |i| at + i)
+}
+
+/// Where the line after the one ending at `at` (a line break, or the text's end) ends; `\r\n` is
+/// one break.
+fn next_line_end(bytes: &[u8], at: usize) -> usize {
+    if at >= bytes.len() {
+        return at;
+    }
+    let mut i = at + 1;
+    if bytes[at] == b'\r' && bytes.get(i) == Some(&b'\n') {
+        i += 1;
+    }
+    line_end(bytes, i)
+}
+
+/// Every match of `pattern` within `spans` of `text` (in order; spans no match of the pattern
+/// crosses, such as whole lines for a line-local pattern), leftmost first in each.
+pub(crate) fn captures_within<'s>(
+    pattern: &regex::Regex,
+    text: &'s str,
+    spans: &[Range<usize>],
+) -> Vec<regex::Captures<'s>> {
+    let mut out = Vec::new();
+    for span in spans {
+        let haystack = &text[..span.end];
+        let mut at = span.start;
+        while at <= haystack.len() {
+            let Some(captures) = pattern.captures_at(haystack, at) else {
+                break;
+            };
+            let Some(whole) = captures.get(0) else {
+                break;
+            };
+            at = if whole.is_empty() {
+                // An empty match: on to the next character.
+                whole.end()
+                    + haystack[whole.end()..]
+                        .chars()
+                        .next()
+                        .map_or(1, char::len_utf8)
+            } else {
+                whole.end()
+            };
+            out.push(captures);
+        }
+    }
+    out
+}
+
 /// The lines of `hits` (sorted or not) and the line after each, merged: spans of whole lines,
 /// each from a line's start to a line's end (before its break).
 fn keyword_lines(text: &str, hits: impl Iterator<Item = Range<usize>>) -> Vec<Range<usize>> {
     let bytes = text.as_bytes();
-    let line_end =
-        |at: usize| memchr::memchr2(b'\n', b'\r', &bytes[at..]).map_or(bytes.len(), |i| at + i);
-    // The end of the line after the one ending at `at` (a break, or the text's end).
-    let next_line_end = |at: usize| {
-        if at >= bytes.len() {
-            return at;
-        }
-        let mut i = at + 1;
-        if bytes[at] == b'\r' && bytes.get(i) == Some(&b'\n') {
-            i += 1;
-        }
-        line_end(i)
-    };
     let mut hits: Vec<Range<usize>> = hits.collect();
     hits.sort_by_key(|h| h.start);
     let mut spans: Vec<Range<usize>> = Vec::new();
@@ -263,8 +302,8 @@ fn keyword_lines(text: &str, hits: impl Iterator<Item = Range<usize>>) -> Vec<Ra
                     .map_or(from, |i| from + i + 1)
             }
         };
-        last_line_end = line_end(hit.end);
-        let end = next_line_end(last_line_end);
+        last_line_end = line_end(bytes, hit.end);
+        let end = next_line_end(bytes, last_line_end);
         match spans.last_mut() {
             Some(span) if start <= span.end + 1 => span.end = span.end.max(end),
             _ => spans.push(start..end),
@@ -545,26 +584,11 @@ impl Secrets {
                         .all(|(f, p)| !p || f.line_local)
                     && !self.keywords_span_lines() =>
             {
-                let next_line_end = |t: &str, at: usize| {
-                    let bytes = t.as_bytes();
-                    if at >= bytes.len() {
-                        return at;
-                    }
-                    // `at` is a line break (or the end); skip it (\r\n is one) and find the next.
-                    let mut i = at + 1;
-                    if bytes[at] == b'\r' && bytes.get(i) == Some(&b'\n') {
-                        i += 1;
-                    }
-                    bytes[i..]
-                        .iter()
-                        .position(|&c| c == b'\n' || c == b'\r')
-                        .map_or(bytes.len(), |p| i + p)
-                };
                 let old = previous.map_or("", |(o, _)| o);
                 Some((
                     scan,
-                    lines.new.start..next_line_end(text, lines.new.end),
-                    lines.old.start..next_line_end(old, lines.old.end),
+                    lines.new.start..next_line_end(text.as_bytes(), lines.new.end),
+                    lines.old.start..next_line_end(old.as_bytes(), lines.old.end),
                 ))
             }
             _ => None,
@@ -598,28 +622,8 @@ impl Secrets {
                     })
                     .collect();
             }
-            for span in spans {
-                let haystack = &text[..span.end];
-                let mut at = span.start;
-                while at <= haystack.len() {
-                    let Some(captures) = format.pattern.captures_at(haystack, at) else {
-                        break;
-                    };
-                    let Some(whole) = captures.get(0) else {
-                        break;
-                    };
-                    found.extend(self.accept(text, index, &captures));
-                    at = if whole.end() > whole.start() {
-                        whole.end()
-                    } else {
-                        // An empty match (no key is empty): on to the next character.
-                        whole.end()
-                            + haystack[whole.end()..]
-                                .chars()
-                                .next()
-                                .map_or(1, char::len_utf8)
-                    };
-                }
+            for captures in captures_within(&format.pattern, text, &spans) {
+                found.extend(self.accept(text, index, &captures));
             }
         }
         found.sort_by_key(|f| (f.range.start, std::cmp::Reverse(f.range.len()), f.format));

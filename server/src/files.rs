@@ -2,6 +2,9 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use ignore::gitignore::Gitignore;
 
 use agentlint_rules::syntax::{MAX_FILE_BYTES, SkipReason, check_input};
 use agentlint_rules::{ConfigKind, Language};
@@ -77,7 +80,6 @@ pub fn project_root(path: &Path) -> PathBuf {
 /// excludes file ignores it. Reads only those files.
 pub fn is_git_ignored(path: &Path) -> bool {
     use ignore::Match;
-    use ignore::gitignore::Gitignore;
     let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     let root = project_root(&path);
     // (The matcher asserts that the path is under its directory.)
@@ -123,72 +125,69 @@ fn stamp(file: &Path) -> Stamp {
     Some((meta.modified().ok()?, meta.len()))
 }
 
+/// Matchers built from ignore files, by a key (an ignore file, a project root), with the stamps
+/// of the files they were built from.
+type Matchers<S> = std::sync::Mutex<HashMap<PathBuf, (S, Arc<Gitignore>)>>;
+
+/// The matcher cached under `key` if it was built from files with these `stamps`; otherwise
+/// built again and cached.
+fn cached<S: PartialEq>(
+    cache: &Matchers<S>,
+    key: &Path,
+    stamps: S,
+    build: impl FnOnce() -> Gitignore,
+) -> Arc<Gitignore> {
+    let lock = || {
+        cache
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    };
+    if let Some((at, matcher)) = lock().get(key)
+        && *at == stamps
+    {
+        return matcher.clone();
+    }
+    let matcher = Arc::new(build());
+    lock().insert(key.to_path_buf(), (stamps, matcher.clone()));
+    matcher
+}
+
 /// The matcher of an ignore file, `None` if there is no such file; built once per version of
 /// the file (a command line run asks for every configuration file and notebook).
-fn ignore_file(
-    file: &Path,
-    build: impl FnOnce() -> ignore::gitignore::Gitignore,
-) -> Option<std::sync::Arc<ignore::gitignore::Gitignore>> {
-    type Cache = HashMap<PathBuf, (Stamp, std::sync::Arc<ignore::gitignore::Gitignore>)>;
-    static CACHE: std::sync::OnceLock<std::sync::Mutex<Cache>> = std::sync::OnceLock::new();
+fn ignore_file(file: &Path, build: impl FnOnce() -> Gitignore) -> Option<Arc<Gitignore>> {
+    static CACHE: std::sync::OnceLock<Matchers<Stamp>> = std::sync::OnceLock::new();
     if !file.is_file() {
         return None;
     }
-    let now = stamp(file);
     let cache = CACHE.get_or_init(Default::default);
-    if let Some((at, matcher)) = cache
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-        .get(file)
-        && *at == now
-        && now.is_some()
-    {
-        return Some(matcher.clone());
+    match stamp(file) {
+        Some(now) => Some(cached(cache, file, Some(now), build)),
+        // No modification time to tell versions apart: built every time.
+        None => Some(Arc::new(build())),
     }
-    let matcher = std::sync::Arc::new(build());
-    cache
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-        .insert(file.to_path_buf(), (now, matcher.clone()));
-    Some(matcher)
 }
 
 /// The user's global excludes (git's `core.excludesFile`, by default
 /// `~/.config/git/ignore`) as seen from `root`, built again when the files that name or hold them
 /// change.
-fn global_ignores(root: &Path) -> std::sync::Arc<ignore::gitignore::Gitignore> {
-    type Cache = HashMap<PathBuf, (Vec<Stamp>, std::sync::Arc<ignore::gitignore::Gitignore>)>;
-    static CACHE: std::sync::OnceLock<std::sync::Mutex<Cache>> = std::sync::OnceLock::new();
+fn global_ignores(root: &Path) -> Arc<Gitignore> {
+    static CACHE: std::sync::OnceLock<Matchers<Vec<Stamp>>> = std::sync::OnceLock::new();
     let home = std::env::var_os("HOME").map(PathBuf::from);
     let config_home = std::env::var_os("XDG_CONFIG_HOME")
         .map(PathBuf::from)
         .or_else(|| home.as_ref().map(|h| h.join(".config")));
-    let sources: Vec<PathBuf> = [
+    let sources = [
         home.as_ref().map(|h| h.join(".gitconfig")),
         config_home.as_ref().map(|c| c.join("git/config")),
         config_home.as_ref().map(|c| c.join("git/ignore")),
         Some(root.join(".git/config")),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    let now: Vec<Stamp> = sources.iter().map(|f| stamp(f)).collect();
-    let cache = CACHE.get_or_init(Default::default);
-    if let Some((at, matcher)) = cache
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-        .get(root)
-        && *at == now
-    {
-        return matcher.clone();
-    }
-    let (global, _) = ignore::gitignore::GitignoreBuilder::new(root).build_global();
-    let matcher = std::sync::Arc::new(global);
-    cache
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-        .insert(root.to_path_buf(), (now, matcher.clone()));
-    matcher
+    ];
+    let stamps: Vec<Stamp> = sources.iter().flatten().map(|f| stamp(f)).collect();
+    cached(CACHE.get_or_init(Default::default), root, stamps, || {
+        ignore::gitignore::GitignoreBuilder::new(root)
+            .build_global()
+            .0
+    })
 }
 
 /// Analysable files under `root`, respecting `.gitignore`/`.ignore` files, the default excludes and

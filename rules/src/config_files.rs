@@ -425,20 +425,28 @@ fn image_payloads(source: &str) -> Vec<Range<usize>> {
         at
     };
     // A base64 string starting at its opening quote: the range inside the quotes.
+    // Base64's characters, and the backslash of an escaped line break (`\n`).
+    const ALLOWED: [bool; 256] = {
+        let mut table = [false; 256];
+        let mut c = 0;
+        while c < 256 {
+            let b = c as u8;
+            table[c] = b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'\\');
+            c += 1;
+        }
+        table
+    };
     let base64_string = |at: usize| -> Option<Range<usize>> {
         if bytes.get(at) != Some(&b'"') {
             return None;
         }
         let start = at + 1;
-        let mut i = start;
-        loop {
-            match bytes.get(i)? {
-                b'"' => return Some(start..i),
-                b'\\' if bytes.get(i + 1) == Some(&b'n') => i += 2,
-                c if c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'=') => i += 1,
-                _ => return None,
-            }
-        }
+        let end = start + memchr::memchr(b'"', &bytes[start..])?;
+        let inside = &bytes[start..end];
+        // Every backslash escapes a line break (an escaped quote, `\"`, ends no string here).
+        let escapes_ok =
+            memchr::memchr_iter(b'\\', inside).all(|i| inside.get(i + 1) == Some(&b'n'));
+        (escapes_ok && inside.iter().all(|&b| ALLOWED[usize::from(b)])).then_some(start..end)
     };
     let mut out: Vec<Range<usize>> = Vec::new();
     for key in memchr::memmem::find_iter(bytes, b"\"image/") {

@@ -177,7 +177,16 @@ async def client():
     lsp_client = make_client()
     await lsp_client.start_io(str(binary), "server")
     yield lsp_client
-    await lsp_client.shutdown_session()
+    # `exit` must end the server even if the test left its requests unanswered; a server that
+    # does not exit fails the test (it once hung CI here) instead of hanging it.
+    try:
+        await asyncio.wait_for(lsp_client.shutdown_session(), TIMEOUT)
+    except TimeoutError:
+        server = lsp_client._server
+        if server is not None and server.returncode is None:
+            server.kill()
+        await lsp_client.stop()
+        pytest.fail(f"the server did not exit within {TIMEOUT}s of `shutdown` and `exit`")
     await lsp_client.stop()
 
 

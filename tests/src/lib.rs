@@ -66,6 +66,9 @@ pub struct LspClient {
     /// Everything the server wrote to stderr is collected here by a thread; read it with
     /// [`LspClient::stderr`] after exit.
     stderr: std::sync::Arc<std::sync::Mutex<String>>,
+    /// Whether server requests are answered (with `null`) as they arrive; a client that is
+    /// shutting down may never answer them.
+    pub answer_requests: bool,
 }
 
 /// Reads one `Content-Length` framed message.
@@ -149,6 +152,7 @@ impl LspClient {
             pending: Vec::new(),
             seen: Vec::new(),
             stderr,
+            answer_requests: true,
         };
         let folders = root.map(|r| json!([{ "uri": file_uri(r), "name": "root" }]));
         let init = client.request(
@@ -200,7 +204,7 @@ impl LspClient {
             Ok(message) => {
                 if message.get("method").is_some() {
                     self.seen.push(message.clone());
-                    if let Some(id) = message.get("id") {
+                    if let Some(id) = message.get("id").filter(|_| self.answer_requests) {
                         let reply = json!({ "jsonrpc": "2.0", "id": id, "result": null });
                         self.send(&reply);
                     }
@@ -328,11 +332,19 @@ impl LspClient {
     }
 
     /// `shutdown`, `exit`, and the process's exit status.
-    pub fn shutdown(mut self) -> ExitStatus {
+    pub fn shutdown(self) -> ExitStatus {
+        self.shutdown_with(true)
+    }
+
+    /// [`LspClient::shutdown`], closing the server's input after `exit` or (`close_input` false,
+    /// as some clients do) leaving it open: the server must exit on `exit` alone.
+    pub fn shutdown_with(mut self, close_input: bool) -> ExitStatus {
         let response = self.request("shutdown", Value::Null);
         assert!(response.get("error").is_none(), "{response}");
         self.notify("exit", Value::Null);
-        self.stdin.take();
+        if close_input {
+            self.stdin.take();
+        }
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             if let Ok(Some(status)) = self.child.try_wait() {

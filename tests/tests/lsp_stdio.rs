@@ -280,6 +280,24 @@ fn close_clears_diagnostics() {
 }
 
 /// Malformed input never takes the server down: each gets an error response or a logged warning.
+/// A client that sends `shutdown` and `exit` without answering the server's own requests (the
+/// file-watcher registration sent on `initialized`; pytest-lsp does this when a test ends right
+/// after `initialize`) must still see the server exit, even with its input left open.
+#[test]
+fn exit_ends_the_server_with_its_requests_unanswered() {
+    for _ in 0..3 {
+        let (mut client, _) = LspClient::start(utf16_client(), None, json!({}));
+        client.answer_requests = false;
+        let registration = client
+            .wait_for(Duration::from_secs(10), |m| {
+                m["method"] == "client/registerCapability"
+            })
+            .expect("the server registers its file watchers");
+        assert!(registration.get("id").is_some());
+        assert!(client.shutdown_with(false).success());
+    }
+}
+
 #[test]
 fn bad_input_is_answered_and_the_server_keeps_serving() {
     let (mut client, _) = LspClient::start(utf16_client(), None, json!({}));

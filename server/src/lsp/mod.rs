@@ -182,47 +182,47 @@ impl Backend {
             }
         });
     }
+}
 
-    async fn register_watchers(&self) {
-        if !self
-            .state
-            .supports_watch_registration
-            .load(Ordering::Relaxed)
-        {
-            return;
-        }
-        let patterns = [
-            "**/*.{py,pyi,ts,mts,cts,tsx,js,mjs,cjs,jsx}",
-            "**/agentlint.toml",
-            "**/.agentlint.toml",
-            "**/pyproject.toml",
-            "**/.gitignore",
-            // A privacy notice (AL401/AL402): PRIVACY.md, docs/privacy*, a README section.
-            "**/*{privacy,PRIVACY,Privacy}*",
-            "**/*{privacy,PRIVACY,Privacy}*/**",
-            "**/{README,readme,Readme}*",
-        ];
-        let options = DidChangeWatchedFilesRegistrationOptions {
-            watchers: patterns
-                .iter()
-                .map(|p| FileSystemWatcher {
-                    glob_pattern: GlobPattern::String((*p).to_string()),
-                    kind: None,
-                })
-                .collect(),
-        };
-        let registration = Registration {
-            id: "agentlint-watched-files".to_string(),
-            method: "workspace/didChangeWatchedFiles".to_string(),
-            register_options: serde_json::to_value(options).ok(),
-        };
-        if let Err(e) = self.client.register_capability(vec![registration]).await {
-            self.log(
+/// Asks the client to watch the files agentlint reads. Run as a task of its own, never awaited by
+/// a protocol handler: a client may never answer (one that shuts down right after `initialize`),
+/// and a handler still waiting would keep the server from exiting on `exit`.
+async fn register_watchers(client: Client, state: Arc<State>) {
+    if !state.supports_watch_registration.load(Ordering::Relaxed) {
+        return;
+    }
+    let patterns = [
+        "**/*.{py,pyi,ts,mts,cts,tsx,js,mjs,cjs,jsx}",
+        "**/agentlint.toml",
+        "**/.agentlint.toml",
+        "**/pyproject.toml",
+        "**/.gitignore",
+        // A privacy notice (AL401/AL402): PRIVACY.md, docs/privacy*, a README section.
+        "**/*{privacy,PRIVACY,Privacy}*",
+        "**/*{privacy,PRIVACY,Privacy}*/**",
+        "**/{README,readme,Readme}*",
+    ];
+    let options = DidChangeWatchedFilesRegistrationOptions {
+        watchers: patterns
+            .iter()
+            .map(|p| FileSystemWatcher {
+                glob_pattern: GlobPattern::String((*p).to_string()),
+                kind: None,
+            })
+            .collect(),
+    };
+    let registration = Registration {
+        id: "agentlint-watched-files".to_string(),
+        method: "workspace/didChangeWatchedFiles".to_string(),
+        register_options: serde_json::to_value(options).ok(),
+    };
+    if let Err(e) = client.register_capability(vec![registration]).await {
+        client
+            .log_message(
                 MessageType::WARNING,
                 format!("agentlint: could not watch files: {e}"),
             )
             .await;
-        }
     }
 }
 
@@ -618,7 +618,7 @@ impl LanguageServer for Backend {
             ),
         )
         .await;
-        self.register_watchers().await;
+        tokio::spawn(register_watchers(self.client.clone(), self.state.clone()));
         self.start_indexing();
     }
 

@@ -7,14 +7,14 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use agentlint_rules::syntax::{ApplyReport, Document, TextChange, Tree};
 use agentlint_rules::{AnalysisCache, Diagnostic, LineIndex, PositionEncoding};
-use tower_lsp_server::ls_types::{self as lsp, Uri};
+use tower_lsp_server::ls_types::Uri;
 
-/// What was published for one version: the LSP diagnostics and the analysis behind them, kept so
-/// that "fix all" can combine fixes without re-analysing.
+/// What was published for one version: the analysis behind the LSP diagnostics (which are a
+/// function of it, the version's text and the encoding), kept so that "fix all" can combine
+/// fixes without re-analysing.
 pub struct Published {
     pub version: i32,
     pub encoding: PositionEncoding,
-    pub lsp_diagnostics: Vec<lsp::Diagnostic>,
     pub diagnostics: Vec<Diagnostic>,
     pub source: String,
     pub index: LineIndex,

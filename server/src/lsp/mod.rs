@@ -252,7 +252,7 @@ fn schedule_entry(
         if entry.end_analysis() {
             schedule_entry(&client, &state, entry.clone(), encoding);
         }
-        let (published, messages) = match result {
+        let (published, diagnostics, messages) = match result {
             Ok(Some(outcome)) => outcome,
             Ok(None) => return, // stale or closed before it started
             Err(e) => {
@@ -281,7 +281,7 @@ fn schedule_entry(
         let unchanged = entry.published_current().is_some_and(|p| {
             p.version == published.version
                 && p.encoding == published.encoding
-                && p.lsp_diagnostics == published.lsp_diagnostics
+                && p.diagnostics == published.diagnostics
         });
         if unchanged {
             entry.set_published(published);
@@ -290,7 +290,6 @@ fn schedule_entry(
         // Recorded before the client hears of it: a hover or code action it sends on receiving
         // the diagnostics must find them.
         let version = published.version;
-        let diagnostics = published.lsp_diagnostics.clone();
         entry.set_published(published);
         client
             .publish_diagnostics(entry.uri.clone(), diagnostics, Some(version))
@@ -372,7 +371,11 @@ fn analyse_entry(
     state: &State,
     entry: &DocEntry,
     encoding: PositionEncoding,
-) -> Option<(Published, Vec<String>)> {
+) -> Option<(
+    Published,
+    Vec<tower_lsp_server::ls_types::Diagnostic>,
+    Vec<String>,
+)> {
     let (document, version) = entry.snapshot()?;
     if entry.latest() != version {
         return None;
@@ -472,12 +475,12 @@ fn analyse_entry(
         Published {
             version,
             encoding,
-            lsp_diagnostics,
             diagnostics: analysis.diagnostics,
             tools: analysis.tools,
             source,
             index,
         },
+        lsp_diagnostics,
         messages,
     ))
 }

@@ -24,7 +24,7 @@ fn main() -> ExitCode {
             {
                 Ok(runtime) => {
                     runtime.block_on(agentlint::lsp::run_stdio());
-                    // A blocking read of stdin may still be pending; do not wait for it.
+                    // The input thread may still be blocked reading stdin; do not wait for it.
                     runtime.shutdown_timeout(std::time::Duration::from_millis(100));
                     ExitCode::SUCCESS
                 }

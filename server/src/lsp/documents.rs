@@ -181,7 +181,12 @@ impl DocEntry {
     }
 
     pub fn set_published(&self, published: Published) {
-        *lock(&self.published) = Some(Arc::new(published));
+        drop(self.replace_published(published));
+    }
+
+    /// [`DocEntry::set_published`], returning what it replaces (for the caller to free later).
+    pub fn replace_published(&self, published: Published) -> Option<Arc<Published>> {
+        lock(&self.published).replace(Arc::new(published))
     }
 
     /// What was last published, if it is for the current version.

@@ -36,15 +36,27 @@ use self::workspace::{EditorSettings, Workspace};
 /// The code action kind of "fix all safe problems".
 pub const FIX_ALL_KIND: &str = "source.fixAll.agentlint";
 
+/// Marks a step of a message's way through the server, for measuring where a keystroke's time
+/// goes: `AGENTLINT_LOG=agentlint::latency=trace` logs each with a timestamp (see BENCHMARKS.md).
+/// Off, it costs one check of the log level.
+macro_rules! step {
+    ($what:literal) => {
+        tracing::trace!(target: "agentlint::latency", $what)
+    };
+}
+pub(crate) use step;
+
 /// Serves LSP over stdin/stdout until the client exits.
 pub async fn run_stdio() {
-    let guarded = transport::guard(tokio::io::stdin(), tokio::io::stdout());
-    let (service, socket) = LspService::new(Backend::new);
-    Server::new(guarded.input, guarded.output, socket)
-        .serve(service)
-        .await;
-    // The server's output stream is closed now; let the last frames reach the editor.
-    let _ = tokio::time::timeout(std::time::Duration::from_secs(2), guarded.forward_output).await;
+    let guarded = transport::guard(std::io::stdin(), std::io::stdout());
+    let transport::Guarded { input, output } = guarded;
+    let flush = output.flusher();
+    let notifier = output.notifier();
+    let (service, socket) = LspService::new(|client| Backend::new(client, notifier));
+    Server::new(input, output, socket).serve(service).await;
+    // The server has stopped; let the last messages reach the editor.
+    let _ =
+        tokio::task::spawn_blocking(move || flush.wait(std::time::Duration::from_secs(2))).await;
 }
 
 pub struct Backend {
@@ -63,10 +75,37 @@ struct State {
     supports_watch_registration: std::sync::atomic::AtomicBool,
     /// The client applies `CreateFile` in workspace edits (a fix creating `.env.example`).
     supports_create: std::sync::atomic::AtomicBool,
+    /// Diagnostics go to the editor through this, not the tower-lsp client: see
+    /// [`transport::Notifier`].
+    notifier: transport::Notifier,
+}
+
+impl State {
+    /// Publishes a document's diagnostics, writing them on this thread when it may block (a
+    /// blocking-pool thread), else queued. Callers hold the document's `publish_lock`.
+    fn publish(
+        &self,
+        uri: &Uri,
+        diagnostics: Vec<Diagnostic>,
+        version: Option<i32>,
+        may_block: bool,
+    ) {
+        let params = PublishDiagnosticsParams {
+            uri: uri.clone(),
+            diagnostics,
+            version,
+        };
+        let method = "textDocument/publishDiagnostics";
+        if may_block {
+            self.notifier.notify_now(method, &params);
+        } else {
+            self.notifier.notify(method, &params);
+        }
+    }
 }
 
 impl Backend {
-    pub fn new(client: Client) -> Self {
+    pub fn new(client: Client, notifier: transport::Notifier) -> Self {
         Self {
             client,
             state: Arc::new(State {
@@ -77,6 +116,7 @@ impl Backend {
                 supports_progress: false.into(),
                 supports_watch_registration: false.into(),
                 supports_create: false.into(),
+                notifier,
             }),
         }
     }
@@ -242,61 +282,81 @@ fn schedule_entry(
     if !entry.begin_analysis() {
         return;
     }
-    tokio::spawn(async move {
-        let task_entry = entry.clone();
-        let task_state = state.clone();
-        let result =
-            tokio::task::spawn_blocking(move || analyse_entry(&task_state, &task_entry, encoding))
-                .await;
+    // The analysis and the publishing run on one blocking thread: no hand-off to an async task
+    // in between (each hand-off between threads costs tens of microseconds per keystroke).
+    let runtime = tokio::runtime::Handle::current();
+    tokio::task::spawn_blocking(move || {
+        step!("analysis start");
+        let result = catch_unwind(AssertUnwindSafe(|| analyse_entry(&state, &entry, encoding)));
+        step!("analysis end");
         // Whatever happens below, the next requested analysis may start now.
         if entry.end_analysis() {
             schedule_entry(&client, &state, entry.clone(), encoding);
         }
-        let (published, diagnostics, messages) = match result {
-            Ok(Some(outcome)) => outcome,
-            Ok(None) => return, // stale or closed before it started
-            Err(e) => {
-                client
-                    .log_message(
-                        MessageType::ERROR,
-                        format!("agentlint: analysis task failed: {e}"),
-                    )
-                    .await;
-                return;
-            }
-        };
-        for message in messages {
-            client.log_message(MessageType::WARNING, message).await;
-        }
-        // Serialise publishing per document so an older result can never land after a newer.
-        let _guard = entry.publish_lock.lock().await;
-        // A newer version, or a newer analysis of this version (after a configuration or
-        // workspace change), supersedes this result.
-        if entry.is_closed() || entry.latest() != published.version || !entry.is_last_ticket(ticket)
-        {
-            return;
-        }
-        // A re-analysis (another file changed, indexing finished) that finds the same: the
-        // editor already shows it.
-        let unchanged = entry.published_current().is_some_and(|p| {
-            p.version == published.version
-                && p.encoding == published.encoding
-                && p.diagnostics == published.diagnostics
-        });
-        if unchanged {
-            entry.set_published(published);
-            return;
-        }
-        // Recorded before the client hears of it: a hover or code action it sends on receiving
-        // the diagnostics must find them.
-        let version = published.version;
-        entry.set_published(published);
-        client
-            .publish_diagnostics(entry.uri.clone(), diagnostics, Some(version))
-            .await;
-        drop(_guard);
-        update_summary(client, state, entry, version, encoding).await;
+        runtime.block_on(publish(client, state, entry, ticket, encoding, result));
     });
+}
+
+/// An analysis's result: what to record, the diagnostics to publish, and messages to log.
+type Outcome = (Published, Vec<Diagnostic>, Vec<String>);
+
+/// Publishes an analysis result unless a newer one supersedes it, then updates the document's
+/// summary once it rests.
+async fn publish(
+    client: Client,
+    state: Arc<State>,
+    entry: Arc<DocEntry>,
+    ticket: u64,
+    encoding: PositionEncoding,
+    result: std::thread::Result<Option<Outcome>>,
+) {
+    let (published, diagnostics, messages) = match result {
+        Ok(Some(outcome)) => outcome,
+        Ok(None) => return, // stale or closed before it started
+        Err(_) => {
+            client
+                .log_message(
+                    MessageType::ERROR,
+                    format!(
+                        "agentlint: internal error analysing {}; please report this",
+                        entry.uri.as_str()
+                    ),
+                )
+                .await;
+            return;
+        }
+    };
+    for message in messages {
+        client.log_message(MessageType::WARNING, message).await;
+    }
+    // Serialise publishing per document so an older result can never land after a newer.
+    let guard = entry.publish_lock.lock().await;
+    // A newer version, or a newer analysis of this version (after a configuration or
+    // workspace change), supersedes this result.
+    if entry.is_closed() || entry.latest() != published.version || !entry.is_last_ticket(ticket) {
+        return;
+    }
+    // A re-analysis (another file changed, indexing finished) that finds the same: the
+    // editor already shows it.
+    let unchanged = entry.published_current().is_some_and(|p| {
+        p.version == published.version
+            && p.encoding == published.encoding
+            && p.diagnostics == published.diagnostics
+    });
+    if unchanged {
+        entry.set_published(published);
+        return;
+    }
+    // Recorded before the client hears of it: a hover or code action it sends on receiving
+    // the diagnostics must find them. The previous version's record is freed after (freeing
+    // its text and tools is a tenth of a millisecond on a large file).
+    let version = published.version;
+    let previous = entry.replace_published(published);
+    // This runs on the analysis's blocking thread (see `schedule_entry`).
+    state.publish(&entry.uri, diagnostics, Some(version), true);
+    drop(guard);
+    drop(previous);
+    tokio::spawn(update_summary(client, state, entry, version, encoding));
 }
 
 /// How long a document must rest before its summary (what its functions do, for tools in other
@@ -371,11 +431,7 @@ fn analyse_entry(
     state: &State,
     entry: &DocEntry,
     encoding: PositionEncoding,
-) -> Option<(
-    Published,
-    Vec<tower_lsp_server::ls_types::Diagnostic>,
-    Vec<String>,
-)> {
+) -> Option<Outcome> {
     let (document, version) = entry.snapshot()?;
     if entry.latest() != version {
         return None;
@@ -385,8 +441,10 @@ fn analyse_entry(
         .workspace
         .resolve(entry.path.as_deref(), &mut messages);
     let tree = entry.parsed(&document, version);
+    step!("parsed");
     let source = document.text();
     let index = LineIndex::new(&source);
+    step!("text and line index");
     let path = entry
         .path
         .clone()
@@ -446,6 +504,7 @@ fn analyse_entry(
             }
         }
     };
+    step!("analysed");
     for failure in &analysis.failures {
         messages.push(format!(
             "agentlint: internal error in {} on {}: {} (other rules still ran; please report this)",
@@ -676,6 +735,7 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        step!("didChange");
         let uri = params.text_document.uri;
         let version = params.text_document.version;
         let Some(entry) = self.state.documents.get(&uri).map(|e| e.value().clone()) else {
@@ -756,9 +816,7 @@ impl LanguageServer for Backend {
             entry.close();
             {
                 let _guard = entry.publish_lock.lock().await;
-                self.client
-                    .publish_diagnostics(uri.clone(), Vec::new(), None)
-                    .await;
+                self.state.publish(&uri, Vec::new(), None, false);
             }
             // The index held the editor's text; closed without saving, the file on disk is what
             // other files now call.

@@ -1,0 +1,49 @@
+#!/usr/bin/env python3
+"""Where a keystroke's time goes inside the server: the median time between consecutive steps.
+
+Run the server with `AGENTLINT_LOG=agentlint::latency=trace` and its stderr in a file (for
+example through a wrapper script given to bench-keystroke as AGENTLINT_BIN), then:
+
+    tests/bench/latency.py server-stderr.log
+
+Each keystroke is the steps from a `didChange` being read to its diagnostics being written.
+"""
+
+import statistics
+import sys
+from datetime import datetime
+
+
+def steps(path):
+    for line in open(path, encoding="utf-8", errors="replace"):
+        if "agentlint::latency:" not in line:
+            continue
+        stamp, _, rest = line.partition(" ")
+        what = rest.split("agentlint::latency:", 1)[1].strip()
+        yield datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp() * 1e6, what
+
+
+def main(path):
+    keystrokes, current = [], None
+    for at, what in steps(path):
+        if what == "message read":
+            current = [(at, what)]
+        elif current is not None:
+            current.append((at, what))
+            if what == "written" and any(w == "analysis end" for _, w in current):
+                keystrokes.append(current)
+                current = None
+    expected = ["message read", "didChange", "analysis start", "parsed", "text and line index",
+                "analysed", "analysis end", "written"]
+    complete = [k for k in keystrokes if [w for _, w in k] == expected]
+    if not complete:
+        sys.exit(f"no complete keystroke in {path} (was AGENTLINT_LOG=agentlint::latency=trace set?)")
+    print(f"{len(complete)} keystrokes, median µs between steps:")
+    for i in range(1, len(expected)):
+        gaps = [k[i][0] - k[i - 1][0] for k in complete]
+        print(f"  {expected[i - 1]:>20} → {expected[i]:<20} {statistics.median(gaps):8.0f}")
+    print(f"  {'total':>43} {statistics.median(k[-1][0] - k[0][0] for k in complete):8.0f}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else sys.exit(__doc__))

@@ -13,17 +13,27 @@ use crate::knowledge::Knowledge;
 const CAPACITY: usize = 8192;
 const TEXT_BYTES: usize = 16 << 20;
 
-type Key = ((usize, u64), &'static str, String);
+/// The tables' identity, what is computed, and a hash of the text (the text itself is kept with
+/// the value and compared on a hit: a lookup allocates nothing).
+type Key = ((usize, u64), &'static str, u64);
 
 #[derive(Default)]
 struct Memo {
-    entries: HashMap<Key, Arc<dyn Any + Send + Sync>>,
+    entries: HashMap<Key, (Box<str>, Arc<dyn Any + Send + Sync>)>,
     bytes: usize,
 }
 
 fn memo() -> &'static Mutex<Memo> {
     static MEMO: OnceLock<Mutex<Memo>> = OnceLock::new();
     MEMO.get_or_init(|| Mutex::new(Memo::default()))
+}
+
+fn hash(text: &str) -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    static STATE: OnceLock<std::collections::hash_map::RandomState> = OnceLock::new();
+    let mut hasher = STATE.get_or_init(Default::default).build_hasher();
+    hasher.write(text.as_bytes());
+    hasher.finish()
 }
 
 /// `compute()` for `text` (what `what` names; with `knowledge`'s tables), computed once.
@@ -36,23 +46,29 @@ pub(crate) fn by_text<T: Any + Send + Sync>(
     let Some(identity) = knowledge.identity() else {
         return Arc::new(compute());
     };
-    let key = (identity, what, text.to_string());
+    let key = (identity, what, hash(text));
     if let Some(found) = memo()
         .lock()
         .ok()
-        .and_then(|m| m.entries.get(&key).cloned())
+        .and_then(|m| {
+            m.entries
+                .get(&key)
+                .filter(|(kept, _)| **kept == *text)
+                .map(|(_, value)| value.clone())
+        })
         .and_then(|v| v.downcast::<T>().ok())
     {
         return found;
     }
     let value = Arc::new(compute());
     if let Ok(mut m) = memo().lock() {
-        if m.entries.len() >= CAPACITY || m.bytes + key.2.len() > TEXT_BYTES {
+        if m.entries.len() >= CAPACITY || m.bytes + text.len() > TEXT_BYTES {
             m.entries.clear();
             m.bytes = 0;
         }
-        m.bytes += key.2.len();
-        m.entries.insert(key, value.clone());
+        m.bytes += text.len();
+        // Another text with the same hash is replaced (and computed again when it comes back).
+        m.entries.insert(key, (text.into(), value.clone()));
     }
     value
 }
@@ -79,5 +95,21 @@ mod tests {
         let plain = Knowledge::default();
         let fresh = by_text(&plain, "memo-test", text, || 7usize);
         assert_eq!(*fresh, 7);
+    }
+
+    #[test]
+    fn a_hit_needs_the_same_text_not_only_the_same_hash() {
+        let knowledge = Knowledge::builtin();
+        let identity = knowledge.identity().unwrap();
+        let (text, other) = ("the memo's own text: 9a41", "another text: 9a41");
+        // Plant a value under `other`'s key but with `text`: a lookup of `other` must not take it.
+        memo().lock().unwrap().entries.insert(
+            (identity, "memo-collision-test", hash(other)),
+            (text.into(), Arc::new(1usize)),
+        );
+        let got = by_text(knowledge, "memo-collision-test", other, || 2usize);
+        assert_eq!(*got, 2);
+        let again = by_text(knowledge, "memo-collision-test", other, || 3usize);
+        assert_eq!(*again, 2);
     }
 }

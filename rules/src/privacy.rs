@@ -79,7 +79,7 @@ pub struct Providers {
     entries: HashMap<Family, Vec<Entry>>,
     /// Indices in `entries` by family and prefix, so a call finds its entries by the prefixes of
     /// its name instead of comparing it with every entry.
-    by_prefix: HashMap<Family, HashMap<String, Vec<usize>>>,
+    by_prefix: HashMap<Family, rustc_hash::FxHashMap<String, Vec<usize>>>,
     /// Entry points that store conversations: (prefix, what).
     stores: HashMap<Family, Vec<(String, String)>>,
 }
@@ -457,15 +457,20 @@ pub fn storage(
     let family = language.family();
     let mut out: Vec<Store> = Vec::new();
     if let Some(stores) = knowledge.providers.stores.get(&family) {
+        // Calls repeat names: each name is compared with the entry points once.
+        let mut seen: rustc_hash::FxHashMap<&str, Option<&String>> = Default::default();
         for call in &facts.calls {
             let Some(resolved) = call.resolved.as_deref() else {
                 continue;
             };
-            if let Some((_, what)) = stores
-                .iter()
-                .filter(|(prefix, _)| under(resolved, prefix))
-                .max_by_key(|(prefix, _)| prefix.len())
-            {
+            let found = *seen.entry(resolved).or_insert_with(|| {
+                stores
+                    .iter()
+                    .filter(|(prefix, _)| under(resolved, prefix))
+                    .max_by_key(|(prefix, _)| prefix.len())
+                    .map(|(_, what)| what)
+            });
+            if let Some(what) = found {
                 out.push(Store {
                     range: call.callee_range.clone(),
                     callee: call.callee.clone().unwrap_or_else(|| resolved.to_string()),

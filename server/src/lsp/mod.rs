@@ -427,11 +427,7 @@ async fn update_summary(
 
 /// Runs the analysis for an entry's current version. `None` when the version went stale or the
 /// document closed before the work started.
-fn analyse_entry(
-    state: &State,
-    entry: &DocEntry,
-    encoding: PositionEncoding,
-) -> Option<Outcome> {
+fn analyse_entry(state: &State, entry: &DocEntry, encoding: PositionEncoding) -> Option<Outcome> {
     let (document, version) = entry.snapshot()?;
     if entry.latest() != version {
         return None;

@@ -80,6 +80,22 @@ impl Rule for ToolShadowing {
         let knowledge = ctx.knowledge;
         for text in described(ctx) {
             let (description, value) = (text.description, text.value);
+            // Whether a sentence both imposes and names something: a question of the text
+            // alone, remembered per text (most descriptions never change between keystrokes).
+            // Only then do the tool's own names matter.
+            let candidate = crate::memo::by_text(knowledge, "AL112-candidate", &value.text, || {
+                sentences(&value.text).into_iter().any(|sentence| {
+                    let words = &value.text[sentence];
+                    knowledge.impositions.iter().any(|r| r.is_match(words))
+                        && knowledge
+                            .shadowing
+                            .iter()
+                            .any(|phrase| phrase.pattern.is_match(words))
+                })
+            });
+            if !*candidate {
+                continue;
+            }
             let own_names: Vec<&str> = [
                 text.tool.name.as_deref(),
                 text.tool

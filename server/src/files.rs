@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use ignore::gitignore::Gitignore;
 
-use agentlint_rules::syntax::{MAX_FILE_BYTES, SkipReason, check_input};
+use agentlint_rules::syntax::{MAX_FILE_BYTES, SkipReason, check_owned};
 use agentlint_rules::{ConfigKind, Language};
 
 use crate::config::Config;
@@ -38,9 +38,7 @@ pub fn read_source(path: &Path) -> Result<String, FileProblem> {
         return Err(FileProblem::Skipped(SkipReason::TooLarge { bytes: len }));
     }
     let bytes = std::fs::read(path).map_err(FileProblem::Io)?;
-    check_input(&bytes)
-        .map(str::to_string)
-        .map_err(FileProblem::Skipped)
+    check_owned(bytes).map_err(FileProblem::Skipped)
 }
 
 /// Whether agentlint analyses files like `path`: code, or a configuration file it reads for

@@ -37,15 +37,30 @@ impl fmt::Display for SkipReason {
 
 /// Returns the text of `bytes` if it should be analysed.
 pub fn check_input(bytes: &[u8]) -> Result<&str, SkipReason> {
+    check_bytes(bytes)?;
+    std::str::from_utf8(bytes).map_err(|e| SkipReason::InvalidUtf8 {
+        valid_up_to: e.valid_up_to(),
+    })
+}
+
+/// [`check_input`] for bytes read into a buffer of their own: the buffer becomes the text, not
+/// copied (a file read from disk).
+pub fn check_owned(bytes: Vec<u8>) -> Result<String, SkipReason> {
+    check_bytes(&bytes)?;
+    String::from_utf8(bytes).map_err(|e| SkipReason::InvalidUtf8 {
+        valid_up_to: e.utf8_error().valid_up_to(),
+    })
+}
+
+/// The checks before the text's encoding: its size, and a NUL byte near its start.
+fn check_bytes(bytes: &[u8]) -> Result<(), SkipReason> {
     if bytes.len() > MAX_FILE_BYTES {
         return Err(SkipReason::TooLarge { bytes: bytes.len() });
     }
     if bytes[..bytes.len().min(BINARY_SNIFF_BYTES)].contains(&0) {
         return Err(SkipReason::Binary);
     }
-    std::str::from_utf8(bytes).map_err(|e| SkipReason::InvalidUtf8 {
-        valid_up_to: e.valid_up_to(),
-    })
+    Ok(())
 }
 
 #[cfg(test)]
@@ -60,6 +75,12 @@ mod tests {
             check_input(b"ok\xffno"),
             Err(SkipReason::InvalidUtf8 { valid_up_to: 2 })
         );
+        for input in [&b"eval(x)\n"[..], b"a\0b", b"ok\xffno", b""] {
+            assert_eq!(
+                check_owned(input.to_vec()),
+                check_input(input).map(str::to_string)
+            );
+        }
         let big = vec![b'a'; MAX_FILE_BYTES + 1];
         assert!(matches!(
             check_input(&big),

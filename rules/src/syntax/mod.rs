@@ -12,7 +12,7 @@ use std::cell::RefCell;
 use std::path::Path;
 
 pub use document::{ApplyReport, Document, EditError, TextChange};
-pub use input::{MAX_FILE_BYTES, SkipReason, check_input};
+pub use input::{MAX_FILE_BYTES, SkipReason, check_input, check_owned};
 pub use position::{
     LineIndex, Position, PositionEncoding, RopeOffset, floor_char_boundary, rope_offset,
 };

@@ -560,6 +560,39 @@ fn typing_a_new_local_variable_keeps_the_resolution_and_matches_fresh() {
     }
 }
 
+/// Typing `const total = ...` on the line above a `return`: while the line reads `const` or
+/// `const t`, error recovery takes the `return` below for the name being declared. A reserved
+/// word is never bound, so the resolution is kept (every tool's `return` once counted as a
+/// mention of the rebound name `return`, and those keystrokes resolved the whole file again).
+#[test]
+fn a_declaration_typed_above_a_return_keeps_the_resolution() {
+    // The benchmark's module (`bench-keystroke --typescript --code` types the same).
+    let mut text = agentlint_e2e::bench::typescript_module(60);
+    let language = Language::TypeScript;
+    let mut at = text.rfind("const hits").expect("anchor");
+    at += text[at..].find('\n').expect("line end");
+    let mut cache = AnalysisCache::default();
+    let mut facts_cache = FactsCache::default();
+    let tree = parse(&text, language);
+    let _ = FileFacts::extract_cached(&text, &tree, language, &mut facts_cache);
+    let _ = fresh_and_cached(&text, &tree, language, &mut cache);
+    let mut lost = Vec::new();
+    for (i, c) in "\n    const total = hits.length;".chars().enumerate() {
+        text.insert(at + i, c);
+        let tree = parse(&text, language);
+        let cached = FileFacts::extract_cached(&text, &tree, language, &mut facts_cache);
+        assert_eq!(cached, FileFacts::extract(&text, &tree, language), "{text}");
+        if !facts_cache.kept_resolution() {
+            lost.push(text[at..at + i + 1].trim().to_string());
+        }
+        let (fresh, cached) = fresh_and_cached(&text, &tree, language, &mut cache);
+        assert_eq!(cached.diagnostics, fresh.diagnostics, "{text}");
+        assert_eq!(cached.tools, fresh.tools, "{text}");
+    }
+    // At most the first keystroke (a new line) may resolve the file again.
+    assert!(lost.len() <= 1, "resolution lost after typing {lost:?}");
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 500, ..ProptestConfig::default() })]
 

@@ -44,6 +44,26 @@ const KINDS: &[&str] = &[
     "new_expression",
 ];
 
+/// JavaScript and TypeScript's reserved words: never a name code can bind or mention. Error
+/// recovery in a statement being typed can make one look bound (`const` on the line above
+/// `return {...}` reads as `const return = ...`); such a binding is left out, so that every
+/// `return` of the file is not taken for a mention of a rebound name (which made the next
+/// keystroke resolve the whole file again).
+#[rustfmt::skip]
+const RESERVED: &[&str] = &[
+    "break", "case", "catch", "class", "const", "continue", "debugger", "default", "delete", "do",
+    "else", "enum", "export", "extends", "false", "finally", "for", "function", "if", "import",
+    "in", "instanceof", "new", "null", "return", "super", "switch", "this", "throw", "true",
+    "try", "typeof", "var", "void", "while", "with",
+];
+
+/// Records a binding, unless the name is a reserved word.
+fn bind(out: &mut Builder, name: &str, binding: Binding) {
+    if !RESERVED.contains(&name) {
+        out.bind(name, binding);
+    }
+}
+
 /// Kind ids differ between the TypeScript and TSX grammars.
 fn kinds(language: Language) -> &'static KindSet {
     static TYPESCRIPT: OnceLock<KindSet> = OnceLock::new();
@@ -76,7 +96,7 @@ pub(super) fn extract(source: &str, root: Node<'_>, language: Language, out: &mu
                     .named_children(&mut cursor)
                     .find(|c| c.kind() == "identifier");
                 if let (Some(module), Some(name)) = (module, name) {
-                    out.bind(node_text(name, source), Binding::Import(module));
+                    bind(out, node_text(name, source), Binding::Import(module));
                 }
             }
             "variable_declarator" => variable_declarator(node, source, out),
@@ -90,7 +110,7 @@ pub(super) fn extract(source: &str, root: Node<'_>, language: Language, out: &mu
                         .flatten()
                         .and_then(|c| classes.get(&c.id()).copied());
                     if node.kind() != "method_definition" {
-                        out.bind(node_text(name, source), Binding::Local);
+                        bind(out, node_text(name, source), Binding::Local);
                     }
                     function(node, name, class, source, out);
                 }
@@ -103,13 +123,13 @@ pub(super) fn extract(source: &str, root: Node<'_>, language: Language, out: &mu
             "formal_parameters" => bind_pattern(node, source, out),
             "arrow_function" => {
                 if let Some(param) = node.child_by_field_name("parameter") {
-                    out.bind(node_text(param, source), Binding::Local);
+                    bind(out, node_text(param, source), Binding::Local);
                 }
             }
             "assignment_expression" | "augmented_assignment_expression" => {
                 if let Some(left) = node.child_by_field_name("left") {
                     if left.kind() == "identifier" {
-                        out.bind(node_text(left, source), Binding::Local);
+                        bind(out, node_text(left, source), Binding::Local);
                     } else if matches!(left.kind(), "object_pattern" | "array_pattern") {
                         bind_pattern(left, source, out);
                     } else if left.kind() == "member_expression"
@@ -183,14 +203,22 @@ fn import_statement(node: Node<'_>, source: &str, out: &mut Builder) {
     for part in clause.named_children(&mut cursor) {
         match part.kind() {
             // `import vm from "vm"`: the default export; for Node's modules, the module itself.
-            "identifier" => out.bind(node_text(part, source), Binding::Import(module.clone())),
+            "identifier" => bind(
+                out,
+                node_text(part, source),
+                Binding::Import(module.clone()),
+            ),
             "namespace_import" => {
                 let mut c = part.walk();
                 if let Some(name) = part
                     .named_children(&mut c)
                     .find(|n| n.kind() == "identifier")
                 {
-                    out.bind(node_text(name, source), Binding::Import(module.clone()));
+                    bind(
+                        out,
+                        node_text(name, source),
+                        Binding::Import(module.clone()),
+                    );
                 }
             }
             "named_imports" => {
@@ -206,7 +234,7 @@ fn import_statement(node: Node<'_>, source: &str, out: &mut Builder) {
                     let local = spec
                         .child_by_field_name("alias")
                         .map_or(imported, |alias| node_text(alias, source));
-                    out.bind(local, Binding::Import(format!("{module}.{imported}")));
+                    bind(out, local, Binding::Import(format!("{module}.{imported}")));
                 }
             }
             _ => {}
@@ -352,7 +380,7 @@ fn parameter(param: Node<'_>, source: &str, out: &mut Vec<Parameter>) {
 fn class_definition(node: Node<'_>, source: &str, out: &mut Builder) -> Option<usize> {
     let name = node.child_by_field_name("name");
     if let Some(name) = name {
-        out.bind(node_text(name, source), Binding::Local);
+        bind(out, node_text(name, source), Binding::Local);
     }
     let mut bases = Vec::new();
     let mut cursor = node.walk();
@@ -455,7 +483,7 @@ fn variable_declarator(node: Node<'_>, source: &str, out: &mut Builder) {
                 },
                 _ => Binding::Local,
             };
-            out.bind(node_text(name, source), binding);
+            bind(out, node_text(name, source), binding);
             // `const helper = async (x) => ...`: a function named by its variable.
             if let Some(v) =
                 value.filter(|v| matches!(v.kind(), "arrow_function" | "function_expression"))
@@ -471,7 +499,7 @@ fn variable_declarator(node: Node<'_>, source: &str, out: &mut Builder) {
                     // `const { exec } = require("child_process")`
                     "shorthand_property_identifier_pattern" => {
                         let local = node_text(prop, source);
-                        out.bind(local, Binding::Import(format!("{module}.{local}")));
+                        bind(out, local, Binding::Import(format!("{module}.{local}")));
                     }
                     // `const { exec: run } = require("child_process")`
                     "pair_pattern" => {
@@ -481,7 +509,8 @@ fn variable_declarator(node: Node<'_>, source: &str, out: &mut Builder) {
                             (Some(key), Some(value)) if value.kind() == "identifier" => {
                                 let key =
                                     node_text(key, source).trim_matches(|c| c == '"' || c == '\'');
-                                out.bind(
+                                bind(
+                                    out,
                                     node_text(value, source),
                                     Binding::Import(format!("{module}.{key}")),
                                 );
@@ -505,7 +534,7 @@ fn bind_pattern(node: Node<'_>, source: &str, out: &mut Builder) {
     while let Some(n) = stack.pop() {
         match n.kind() {
             "identifier" | "shorthand_property_identifier_pattern" => {
-                out.bind(node_text(n, source), Binding::Local);
+                bind(out, node_text(n, source), Binding::Local);
             }
             "type_annotation" | "member_expression" | "subscript_expression" | "decorator" => {}
             "pair_pattern" => stack.extend(n.child_by_field_name("value")),

@@ -40,6 +40,24 @@ const KINDS: &[&str] = &[
     "call",
 ];
 
+/// Python's reserved words (not the soft keywords `match`, `case`, `type`, `_`, which name
+/// things): never a name code can bind or mention. Error recovery in a statement being typed can
+/// make one look bound; such a binding is left out (see the same list for JavaScript).
+#[rustfmt::skip]
+const RESERVED: &[&str] = &[
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
+    "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if",
+    "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try",
+    "while", "with", "yield",
+];
+
+/// Records a binding, unless the name is a reserved word.
+fn bind(out: &mut Builder, name: &str, binding: Binding) {
+    if !RESERVED.contains(&name) {
+        out.bind(name, binding);
+    }
+}
+
 fn kinds() -> &'static KindSet {
     static KIND_SET: OnceLock<KindSet> = OnceLock::new();
     KIND_SET.get_or_init(|| KindSet::new(&Language::Python.grammar(), KINDS))
@@ -110,7 +128,7 @@ fn function_definition(
     let class = enclosing_class(node).and_then(|c| classes.get(&c.id()).copied());
     // A method binds an attribute of its class, not a name of the module.
     if enclosing_class(node).is_none() {
-        out.bind(node_text(name, source), Binding::Local);
+        bind(out, node_text(name, source), Binding::Local);
     }
     let body = node.child_by_field_name("body");
     let docstring = body
@@ -220,7 +238,7 @@ fn parameters(node: Node<'_>, source: &str) -> Vec<Parameter> {
 /// Records a class with its bases and the attributes its body assigns; returns its index.
 fn class_definition(node: Node<'_>, source: &str, out: &mut Builder) -> Option<usize> {
     let name = node.child_by_field_name("name")?;
-    out.bind(node_text(name, source), Binding::Local);
+    bind(out, node_text(name, source), Binding::Local);
     let mut bases = Vec::new();
     if let Some(superclasses) = node.child_by_field_name("superclasses") {
         let mut cursor = superclasses.walk();
@@ -271,7 +289,7 @@ fn bind_field(node: Node<'_>, field: &str, source: &str, out: &mut Builder) {
     if let Some(name) = node.child_by_field_name(field)
         && name.kind() == "identifier"
     {
-        out.bind(node_text(name, source), Binding::Local);
+        bind(out, node_text(name, source), Binding::Local);
     }
 }
 
@@ -281,7 +299,7 @@ fn bind_all_identifiers(node: Node<'_>, source: &str, out: &mut Builder) {
     let mut stack = vec![node];
     while let Some(n) = stack.pop() {
         match n.kind() {
-            "identifier" => out.bind(node_text(n, source), Binding::Local),
+            "identifier" => bind(out, node_text(n, source), Binding::Local),
             "attribute" | "subscript" | "type" => {}
             "default_parameter" | "typed_default_parameter" => {
                 if let Some(name) = n.child_by_field_name("name") {
@@ -304,7 +322,7 @@ fn import_statement(node: Node<'_>, source: &str, out: &mut Builder) {
             "dotted_name" => {
                 let dotted = dotted(name, source);
                 let root = dotted.split('.').next().unwrap_or(&dotted);
-                out.bind(root, Binding::Import(root.to_string()));
+                bind(out, root, Binding::Import(root.to_string()));
             }
             // `import a.b as x` binds `x` to `a.b`.
             "aliased_import" => {
@@ -312,7 +330,8 @@ fn import_statement(node: Node<'_>, source: &str, out: &mut Builder) {
                     name.child_by_field_name("name"),
                     name.child_by_field_name("alias"),
                 ) {
-                    out.bind(
+                    bind(
+                        out,
                         node_text(alias, source),
                         Binding::Import(dotted(target, source)),
                     );
@@ -351,7 +370,7 @@ fn import_from_statement(node: Node<'_>, source: &str, out: &mut Builder) {
         } else {
             format!("{module}.{target}")
         };
-        out.bind(&bound, Binding::Import(qualified));
+        bind(out, &bound, Binding::Import(qualified));
     }
 }
 
@@ -381,7 +400,7 @@ fn assignment(node: Node<'_>, source: &str, out: &mut Builder) {
                 None => Binding::Value(node_range(right)),
             },
         };
-        out.bind(node_text(left, source), binding);
+        bind(out, node_text(left, source), binding);
         // `beacon = lambda data: ...`: a function by that name, for what its calls reach.
         if right.kind() == "lambda" && enclosing_class(node).is_none() {
             out.functions.push(PendingFunction {

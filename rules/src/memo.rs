@@ -28,10 +28,11 @@ fn memo() -> &'static Mutex<Memo> {
     MEMO.get_or_init(|| Mutex::new(Memo::default()))
 }
 
+/// A fast hash (FxHash): a collision costs only a recomputation, as the text is compared on a
+/// hit.
 fn hash(text: &str) -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    static STATE: OnceLock<std::collections::hash_map::RandomState> = OnceLock::new();
-    let mut hasher = STATE.get_or_init(Default::default).build_hasher();
+    use std::hash::Hasher;
+    let mut hasher = rustc_hash::FxHasher::default();
     hasher.write(text.as_bytes());
     hasher.finish()
 }

@@ -80,6 +80,9 @@ pub struct Providers {
     /// Indices in `entries` by family and prefix, so a call finds its entries by the prefixes of
     /// its name instead of comparing it with every entry.
     by_prefix: HashMap<Family, rustc_hash::FxHashMap<String, Vec<usize>>>,
+    /// The first part (before any `.`, `#` or `/`) of every prefix, by family: a name whose first
+    /// part is not one is under no entry (most calls of a file), told by one lookup.
+    roots: HashMap<Family, rustc_hash::FxHashSet<String>>,
     /// Entry points that store conversations: (prefix, what).
     stores: HashMap<Family, Vec<(String, String)>>,
 }
@@ -154,8 +157,13 @@ impl Providers {
             }
         }
         self.by_prefix.clear();
+        self.roots.clear();
         for (family, entries) in &self.entries {
             for (i, entry) in entries.iter().enumerate() {
+                self.roots
+                    .entry(*family)
+                    .or_default()
+                    .insert(first_part(&entry.prefix).to_string());
                 self.by_prefix
                     .entry(*family)
                     .or_default()
@@ -169,11 +177,16 @@ impl Providers {
 
     /// The entries a resolved name is under (see [`under`]), in the order they were declared.
     fn entries_under<'a>(&'a self, family: Family, resolved: &str) -> Vec<&'a Entry> {
-        let (Some(entries), Some(by_prefix)) =
-            (self.entries.get(&family), self.by_prefix.get(&family))
-        else {
+        let (Some(entries), Some(by_prefix), Some(roots)) = (
+            self.entries.get(&family),
+            self.by_prefix.get(&family),
+            self.roots.get(&family),
+        ) else {
             return Vec::new();
         };
+        if !roots.contains(first_part(resolved)) {
+            return Vec::new();
+        }
         // `a.B#c.d` is under `a.B#c.d`, `a.B#c`, `a.B` and `a`: its prefixes that end before a
         // separator, and itself.
         let mut found: Vec<usize> = resolved
@@ -205,6 +218,11 @@ impl Providers {
                 .any(|h| host == *h || host.ends_with(&format!(".{h}")))
         })
     }
+}
+
+/// A resolved name up to its first `.`, `#` or `/`.
+fn first_part(name: &str) -> &str {
+    name.find(['.', '#', '/']).map_or(name, |i| &name[..i])
 }
 
 /// Who receives the data.

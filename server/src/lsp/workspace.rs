@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, RwLock};
 
 use agentlint_rules::summary::normalize;
@@ -76,31 +77,53 @@ pub struct Resolved {
 
 /// The summaries of the workspace's files by normalized path: what cross-file facts come from.
 #[derive(Default)]
-pub struct Index(
-    DashMap<PathBuf, Arc<FileSummary>>,
+pub struct Index {
+    summaries: DashMap<PathBuf, Arc<FileSummary>>,
     /// Each project root's privacy notice, read from disk once (forgotten when a file that may
     /// be a notice changes).
-    DashMap<PathBuf, Option<agentlint_rules::privacy::Notice>>,
+    notices: DashMap<PathBuf, Option<agentlint_rules::privacy::Notice>>,
     /// The workspace folders: each is a project root.
-    RwLock<Vec<PathBuf>>,
-);
+    roots: RwLock<Vec<PathBuf>>,
+    /// Counts the changes to the summaries and notices: a privacy view made at an older count
+    /// is made again.
+    generation: std::sync::atomic::AtomicU64,
+    /// Each project's privacy view, with the count it was made at. An open document asks for
+    /// it on every keystroke that sends data to a provider; making it reads every summary of
+    /// the workspace (10,000 of them in a large one).
+    privacy: DashMap<PathBuf, (u64, Arc<agentlint_rules::privacy::ProjectPrivacy>)>,
+    /// Each file's project root (found outside the workspace folders by looking for `.git` and
+    /// other markers on disk: not on every keystroke). Forgotten when the folders change.
+    project_roots: DashMap<PathBuf, PathBuf>,
+}
 
 impl Summaries for Index {
     fn summary(&self, path: &Path) -> Option<Arc<FileSummary>> {
-        self.0.get(path).map(|s| s.value().clone())
+        self.summaries.get(path).map(|s| s.value().clone())
     }
 
     fn privacy(&self, importer: &Path) -> Option<Arc<agentlint_rules::privacy::ProjectPrivacy>> {
         let root = self.root_for(importer);
+        let generation = self.generation.load(Ordering::SeqCst);
+        if let Some(cached) = self
+            .privacy
+            .get(&root)
+            .filter(|c| c.0 == generation)
+            .map(|c| c.1.clone())
+        {
+            return Some(cached);
+        }
         let notice = self
-            .1
+            .notices
             .entry(root.clone())
             .or_insert_with(|| crate::privacy::find_notice(&root))
             .clone();
-        let summaries = self.0.iter().map(|e| (e.key().clone(), e.value().clone()));
-        Some(Arc::new(crate::privacy::project_privacy(
-            &root, notice, summaries,
-        )))
+        let summaries = self
+            .summaries
+            .iter()
+            .map(|e| (e.key().clone(), e.value().clone()));
+        let view = Arc::new(crate::privacy::project_privacy(&root, notice, summaries));
+        self.privacy.insert(root, (generation, view.clone()));
+        Some(view)
     }
 }
 
@@ -108,35 +131,60 @@ impl Index {
     /// Stores a file's summary; whether it differs from the one stored before.
     pub fn update(&self, summary: FileSummary) -> bool {
         let key = normalize(&summary.path);
-        if self.0.get(&key).is_some_and(|old| **old == summary) {
+        if self.summaries.get(&key).is_some_and(|old| **old == summary) {
             return false;
         }
-        self.0.insert(key, Arc::new(summary));
+        self.summaries.insert(key, Arc::new(summary));
+        self.changed();
         true
+    }
+
+    /// Something a privacy view is made from changed.
+    fn changed(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
     }
 
     /// The project a file belongs to (see [`crate::privacy::root_for`]).
     pub fn root_for(&self, path: &Path) -> PathBuf {
-        let roots = self.2.read().map(|r| r.clone()).unwrap_or_default();
-        crate::privacy::root_for(path, &roots)
+        if let Some(root) = self.project_roots.get(path) {
+            return root.clone();
+        }
+        let roots = self.roots.read().map(|r| r.clone()).unwrap_or_default();
+        let root = crate::privacy::root_for(path, &roots);
+        self.project_roots.insert(path.to_path_buf(), root.clone());
+        root
+    }
+
+    /// Sets the workspace folders (each a project root).
+    pub fn set_roots(&self, roots: &[PathBuf]) {
+        if let Ok(mut r) = self.roots.write() {
+            *r = roots.to_vec();
+        }
+        self.project_roots.clear();
+        self.forget_notices();
     }
 
     /// Forgets the notices read so far (a file that may be one changed).
     pub fn forget_notices(&self) {
-        self.1.clear();
+        self.notices.clear();
+        self.changed();
     }
 
     /// Forgets a file; whether it was there.
     pub fn remove(&self, path: &Path) -> bool {
-        self.0.remove(&normalize(path)).is_some()
+        let removed = self.summaries.remove(&normalize(path)).is_some();
+        if removed {
+            self.changed();
+        }
+        removed
     }
 
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.summaries.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.summaries.is_empty()
     }
 }
 
@@ -155,10 +203,7 @@ pub type Warnings = Vec<String>;
 
 impl Workspace {
     pub fn set_roots(&self, roots: Vec<PathBuf>) {
-        if let Ok(mut r) = self.index.2.write() {
-            r.clone_from(&roots);
-        }
-        self.index.forget_notices();
+        self.index.set_roots(&roots);
         if let Ok(mut r) = self.roots.write() {
             *r = roots;
         }
@@ -359,5 +404,36 @@ mod tests {
         std::fs::remove_file(&file).unwrap();
         workspace.index_file(&file).unwrap();
         assert!(workspace.index.is_empty());
+    }
+
+    #[test]
+    fn the_privacy_view_is_kept_until_a_summary_or_notice_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let sends = "from openai import OpenAI\n\ndef ask(q):\n    return OpenAI().responses.create(input=q)\n";
+        let (a, b) = (dir.path().join("a.py"), dir.path().join("b.py"));
+        std::fs::write(&a, sends).unwrap();
+        std::fs::write(&b, "def nothing():\n    return 1\n").unwrap();
+        let workspace = Workspace::default();
+        workspace.set_roots(vec![dir.path().to_path_buf()]);
+        let files = workspace.files(&mut Vec::new());
+        assert!(workspace.index_files(&files, &|_| {}).is_empty());
+        let index = &workspace.index;
+        let first = index.privacy(&a).unwrap();
+        assert_eq!(first.flows.len(), 1);
+        assert!(Arc::ptr_eq(&first, &index.privacy(&b).unwrap()));
+        // Another file starts sending: the view is made again.
+        std::fs::write(&b, sends).unwrap();
+        workspace.index_file(&b).unwrap();
+        let second = index.privacy(&a).unwrap();
+        assert_eq!(second.flows.len(), 2);
+        // A notice appears (its file changed): read again.
+        assert!(second.notice.is_none());
+        std::fs::write(
+            dir.path().join("PRIVACY.md"),
+            "# Privacy\n\nWe send prompts to OpenAI.\n",
+        )
+        .unwrap();
+        index.forget_notices();
+        assert!(index.privacy(&a).unwrap().notice.is_some());
     }
 }

@@ -859,12 +859,15 @@ fn local_target(
         }
         return constructed_method(call, facts, locator, source);
     };
-    let mut parts = callee.split('.');
-    let root = parts.next()?;
-    let rest: Vec<&str> = parts.collect();
+    // `name` or `object.method` (no allocation: this runs for every call on every keystroke).
+    let (root, method) = match callee.split_once('.') {
+        None => (callee, None),
+        Some((root, method)) if !method.contains('.') => (root, Some(method)),
+        Some(_) => return None,
+    };
     let functions = &facts.functions;
-    match rest.as_slice() {
-        [] => {
+    match method {
+        None => {
             // Imported or builtin names are not this file's functions.
             if call.resolved.is_some()
                 && facts
@@ -889,7 +892,7 @@ fn local_target(
                 .or_else(|| candidates.min_by_key(|(_, f)| f.range.start))
                 .map(|(i, _)| i)
         }
-        [method] => {
+        Some(method) => {
             let class = if matches!(root, "self" | "cls" | "this") {
                 owner.and_then(|o| functions[o].class)
             } else if let Some(index) = facts.classes.iter().position(|c| c.name == root) {
@@ -915,7 +918,6 @@ fn local_target(
             }?;
             index.method(class, method)
         }
-        _ => None,
     }
 }
 

@@ -42,8 +42,8 @@ pub struct Analysis {
     /// Sorted by position, then code; suppressed findings removed.
     pub diagnostics: Vec<Diagnostic>,
     pub failures: Vec<Failure>,
-    /// The tools the file declares (for hover and inventories).
-    pub tools: Vec<agent::Tool>,
+    /// The tools the file declares (for hover and inventories; shared with the document's cache).
+    pub tools: std::sync::Arc<Vec<agent::Tool>>,
     /// Where the file's secrets are (key ranges): whatever shows the file's text masks them.
     pub secrets: Vec<std::ops::Range<usize>>,
 }

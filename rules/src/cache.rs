@@ -19,7 +19,7 @@
 //! Whatever the cache holds, the result is the same as analysing the text afresh: the property
 //! tests in `tests/tests/incremental.rs` edit agent modules at random and compare.
 
-use crate::agent::tools::Found;
+use crate::agent::tools::Declared;
 use crate::facts::FactsCache;
 use crate::knowledge::Effect;
 use crate::syntax::Language;
@@ -125,7 +125,10 @@ pub(crate) struct ModelCache {
     pub key: Option<ModelKey>,
     /// The facts' generation they were made for (see `FactsCache::generation`).
     pub generation: Option<u64>,
-    pub tools: Vec<Found>,
+    /// What declares each of the last version's tools, and the tools themselves (with their
+    /// effects: the same allocation the analysis returned).
+    pub declared: Vec<Declared>,
+    pub tools: std::sync::Arc<Vec<crate::agent::Tool>>,
     /// Each call's own effects.
     pub own_effects: Vec<Vec<Effect>>,
 }

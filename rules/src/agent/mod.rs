@@ -20,14 +20,15 @@ pub fn tools_with_effects(
     facts: &crate::facts::FileFacts,
     knowledge: &crate::knowledge::Knowledge,
 ) -> Vec<Tool> {
-    model(source, tree, language, facts, knowledge, None).tools
+    std::sync::Arc::unwrap_or_clone(model(source, tree, language, facts, knowledge, None).tools)
 }
 
 /// A file's part of the agent model.
 #[derive(Clone, Debug, Default)]
 pub struct Model {
-    /// The tools the file declares, with their effects.
-    pub tools: Vec<Tool>,
+    /// The tools the file declares, with their effects (shared with the document's cache, which
+    /// moves them to the next version).
+    pub tools: std::sync::Arc<Vec<Tool>>,
 }
 
 /// The tools of a file with their effects. With a workspace, calls to functions of other files
@@ -89,10 +90,17 @@ pub(crate) fn model_cached(
         file.language,
         current,
         knowledge,
-        splice.map(|s| (cache.tools.as_slice(), s, facts.revalued())),
+        splice.map(|s| {
+            (
+                cache.declared.as_slice(),
+                cache.tools.as_slice(),
+                s,
+                facts.revalued(),
+            )
+        }),
     );
-    let tools: Vec<Tool> = found.iter().map(|f| f.tool.clone()).collect();
-    cache.tools = found;
+    let declared: Vec<tools::Declared> = found.iter().map(tools::Declared::from).collect();
+    let tools: Vec<Tool> = found.into_iter().map(|f| f.tool).collect();
     let previous_effects =
         splice.map(|s| (std::mem::take(&mut cache.own_effects), s, facts.revalued()));
     let imports = file.workspace.map(|summaries| crate::summary::Imports {
@@ -116,6 +124,14 @@ pub(crate) fn model_cached(
     cache.key = key;
     cache.own_effects = own;
     cache.generation = Some(facts.generation());
+    // The model's tools are the next version's previous tools (`with_effects` keeps their order;
+    // with none, neither).
+    cache.declared = if model.tools.is_empty() {
+        Vec::new()
+    } else {
+        declared
+    };
+    cache.tools = model.tools.clone();
     model
 }
 
@@ -154,5 +170,7 @@ fn with_effects(
         tool.processes =
             capabilities.processes(tool.function, tool.handler.as_ref(), facts, source);
     }
-    Model { tools: found }
+    Model {
+        tools: std::sync::Arc::new(found),
+    }
 }

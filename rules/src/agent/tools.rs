@@ -159,7 +159,37 @@ impl Found {
         .chain(self.depends.iter().cloned())
         .any(|range| crate::facts::mentions_any(source.get(range).unwrap_or_default(), names))
     }
+}
 
+/// What a cache keeps of a found tool besides the tool itself (kept apart, with effects, in the
+/// model the analysis returns: see `crate::agent::model_cached`).
+#[derive(Clone, Debug)]
+pub(crate) struct Declared {
+    pub origin: Origin,
+    pub depends: Vec<Range<usize>>,
+}
+
+impl From<&Found> for Declared {
+    fn from(found: &Found) -> Self {
+        Declared {
+            origin: found.origin,
+            depends: found.depends.clone(),
+        }
+    }
+}
+
+/// The previous version's tools (what declares each, and the tools), how the file changed since,
+/// and the names rebound to other values.
+pub(crate) type Previous<'a> = (&'a [Declared], &'a [Tool], &'a Splice, &'a [String]);
+
+/// A tool of the previous version, as its cache keeps it.
+struct Earlier<'a> {
+    origin: Origin,
+    tool: &'a Tool,
+    depends: &'a [Range<usize>],
+}
+
+impl Earlier<'_> {
     /// This tool in the next version, when nothing it was found from changed.
     fn moved(&self, splice: &Splice) -> Option<Found> {
         let r = |range: &Range<usize>| splice.range(range);
@@ -241,7 +271,7 @@ pub(crate) fn found(
     language: Language,
     facts: &FileFacts,
     knowledge: &Knowledge,
-    previous: Option<(&[Found], &Splice, &[String])>,
+    previous: Option<Previous<'_>>,
 ) -> Vec<Found> {
     let family = language.family();
     let finder = Finder {
@@ -286,11 +316,24 @@ pub(crate) fn found(
                 })
             })
     };
-    let old: rustc_hash::FxHashMap<Origin, &Found> = previous
-        .map(|(old, _, _)| old.iter().map(|f| (f.origin, f)).collect())
+    let old: rustc_hash::FxHashMap<Origin, Earlier<'_>> = previous
+        .map(|(declared, tools, _, _)| {
+            declared
+                .iter()
+                .zip(tools)
+                .map(|(d, tool)| {
+                    let earlier = Earlier {
+                        origin: d.origin,
+                        tool,
+                        depends: &d.depends,
+                    };
+                    (d.origin, earlier)
+                })
+                .collect()
+        })
         .unwrap_or_default();
     let reuse = |origin: Origin| {
-        let (_, splice, revalued) = previous?;
+        let (_, _, splice, revalued) = previous?;
         old.get(&origin.back(splice)?)?
             .moved(splice)
             .filter(|found| revalued.is_empty() || !found.mentions(source, revalued))

@@ -77,7 +77,7 @@ fn entries(path: &Path, cwd: &Path, config: &Config, workspace: &Index) -> Vec<E
         summaries: workspace,
         importer: &importer,
     };
-    model(
+    let tools = model(
         &source,
         &tree,
         language,
@@ -85,48 +85,49 @@ fn entries(path: &Path, cwd: &Path, config: &Config, workspace: &Index) -> Vec<E
         &config.knowledge,
         Some(imports),
     )
-    .tools
-    .into_iter()
-    .map(|tool: Tool| {
-        let at = index.position(&source, tool.anchor.start, PositionEncoding::Utf32);
-        Entry {
-            path: display_path(path, cwd),
-            line: at.line + 1,
-            column: at.column + 1,
-            name: tool.name.clone(),
-            framework: tool.framework.clone(),
-            description: tool.description.as_ref().map(|d| d.text().to_string()),
-            description_computed: tool.description.as_ref().is_some_and(|d| !d.is_constant()),
-            parameters: tool
-                .parameters
-                .iter()
-                .map(|p| Parameter {
-                    name: p.name.clone(),
-                    description: p.description.as_ref().map(|d| d.text().to_string()),
-                })
-                .collect(),
-            function: tool.function_name.clone(),
-            effects: tool
-                .effects
-                .iter()
-                .filter_map(|(effect, evidence)| {
-                    let first = evidence.first()?;
-                    Some(EffectEntry {
-                        effect: effect.as_str(),
-                        verb: effect.verb(),
-                        call: first.callee.clone(),
-                        line: match &first.place {
-                            Some(place) => place.line + 1,
-                            None => index.line_of(first.range.start) as u32 + 1,
-                        },
-                        file: first.place.as_ref().map(|p| display_path(&p.path, cwd)),
-                        through: evidence[1..].iter().map(|h| h.callee.clone()).collect(),
+    .tools;
+    std::sync::Arc::unwrap_or_clone(tools)
+        .into_iter()
+        .map(|tool: Tool| {
+            let at = index.position(&source, tool.anchor.start, PositionEncoding::Utf32);
+            Entry {
+                path: display_path(path, cwd),
+                line: at.line + 1,
+                column: at.column + 1,
+                name: tool.name.clone(),
+                framework: tool.framework.clone(),
+                description: tool.description.as_ref().map(|d| d.text().to_string()),
+                description_computed: tool.description.as_ref().is_some_and(|d| !d.is_constant()),
+                parameters: tool
+                    .parameters
+                    .iter()
+                    .map(|p| Parameter {
+                        name: p.name.clone(),
+                        description: p.description.as_ref().map(|d| d.text().to_string()),
                     })
-                })
-                .collect(),
-        }
-    })
-    .collect()
+                    .collect(),
+                function: tool.function_name.clone(),
+                effects: tool
+                    .effects
+                    .iter()
+                    .filter_map(|(effect, evidence)| {
+                        let first = evidence.first()?;
+                        Some(EffectEntry {
+                            effect: effect.as_str(),
+                            verb: effect.verb(),
+                            call: first.callee.clone(),
+                            line: match &first.place {
+                                Some(place) => place.line + 1,
+                                None => index.line_of(first.range.start) as u32 + 1,
+                            },
+                            file: first.place.as_ref().map(|p| display_path(&p.path, cwd)),
+                            through: evidence[1..].iter().map(|h| h.callee.clone()).collect(),
+                        })
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
 }
 
 pub fn run(args: &InventoryArgs) -> ExitCode {

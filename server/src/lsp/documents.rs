@@ -19,7 +19,7 @@ pub struct Published {
     pub source: String,
     pub index: LineIndex,
     /// The tools of this version, for hover cards.
-    pub tools: Vec<agentlint_rules::agent::Tool>,
+    pub tools: Arc<Vec<agentlint_rules::agent::Tool>>,
 }
 
 struct Current {

@@ -48,8 +48,14 @@ pub(crate) use step;
 
 /// Serves LSP over stdin/stdout until the client exits.
 pub async fn run_stdio() {
-    let guarded = transport::guard(std::io::stdin(), std::io::stdout());
-    let transport::Guarded { input, output } = guarded;
+    let transport::Guarded { input, output } =
+        match transport::guard(std::io::stdin(), std::io::stdout()) {
+            Ok(guarded) => guarded,
+            Err(e) => {
+                eprintln!("error: cannot start the server's input and output threads: {e}");
+                return;
+            }
+        };
     let flush = output.flusher();
     let notifier = output.notifier();
     let (service, socket) = LspService::new(|client| Backend::new(client, notifier));

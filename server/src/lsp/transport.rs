@@ -143,7 +143,8 @@ impl Flusher {
     }
 }
 
-pub fn guard<I, O>(input: I, output: O) -> Guarded
+/// Starts the input and output threads. An error only if a thread cannot be started.
+pub fn guard<I, O>(input: I, output: O) -> std::io::Result<Guarded>
 where
     I: Read + Send + 'static,
     O: Write + Send + 'static,
@@ -157,23 +158,21 @@ where
         .spawn({
             let sink = sink.clone();
             move || write_all(out_rx, &sink)
-        })
-        .expect("cannot start the output thread");
+        })?;
 
     let answers = out_tx.clone();
     std::thread::Builder::new()
         .name("agentlint-stdin".into())
-        .spawn(move || read_all(input, &in_tx, &answers))
-        .expect("cannot start the input thread");
+        .spawn(move || read_all(input, &in_tx, &answers))?;
 
-    Guarded {
+    Ok(Guarded {
         input: ChannelReader {
             rx: in_rx,
             pending: Vec::new(),
             at: 0,
         },
         output: ChannelWriter { tx: out_tx, sink },
-    }
+    })
 }
 
 /// The input thread: frames in, messages to the server, answers to the malformed.
@@ -419,7 +418,7 @@ mod tests {
         let Guarded {
             input: mut server_input,
             output: mut server_output,
-        } = guard(std::io::Cursor::new(input), output.clone());
+        } = guard(std::io::Cursor::new(input), output.clone()).unwrap();
         let flusher = server_output.flusher();
         let notifier = server_output.notifier();
 

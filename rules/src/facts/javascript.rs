@@ -57,9 +57,10 @@ const RESERVED: &[&str] = &[
     "try", "typeof", "var", "void", "while", "with",
 ];
 
-/// Records a binding, unless the name is a reserved word.
+/// Records a binding, unless the name is a reserved word or empty (a zero-width identifier that
+/// error recovery inserted).
 fn bind(out: &mut Builder, name: &str, binding: Binding) {
-    if !RESERVED.contains(&name) {
+    if !name.is_empty() && !RESERVED.contains(&name) {
         out.bind(name, binding);
     }
 }

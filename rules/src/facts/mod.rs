@@ -773,9 +773,16 @@ pub(crate) fn mentions_any(text: &str, names: &[String]) -> bool {
 /// Whether `text` contains `name` as a whole word (conservatively: in code, strings or
 /// comments alike).
 fn mentions(text: &str, name: &str) -> bool {
+    // An empty name (error recovery's zero-width identifier) would match between the bytes of a
+    // character; it names nothing.
+    if name.is_empty() {
+        return false;
+    }
     let is_word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$');
     memchr::memmem::find_iter(text.as_bytes(), name.as_bytes()).any(|at| {
-        !is_word(text[..at].chars().next_back()) && !is_word(text[at + name.len()..].chars().next())
+        let before = text.get(..at).and_then(|t| t.chars().next_back());
+        let after = text.get(at + name.len()..).and_then(|t| t.chars().next());
+        !is_word(before) && !is_word(after)
     })
 }
 

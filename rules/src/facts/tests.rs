@@ -343,3 +343,13 @@ class Search extends Tool {
     assert_eq!(attributes, vec!["name", "description"]);
     assert_eq!(f.functions[2].class, Some(0));
 }
+
+#[test]
+fn an_empty_name_is_mentioned_nowhere_and_never_splits_a_character() {
+    // Error recovery can make a zero-width identifier; a search for it once sliced text between
+    // the bytes of `中`.
+    assert!(!super::mentions("中 x", ""));
+    assert!(super::mentions("中 x", "x"));
+    assert!(!super::mentions("中x", "x"));
+    assert!(!super::mentions_any("'中\"中", &[String::new()]));
+}

@@ -9,6 +9,7 @@ use crate::rules::description::tool_label;
 use crate::syntax::{Locator, node_text, preorder};
 
 /// Where the code comes from, when the model decides it.
+#[derive(Clone)]
 pub(crate) enum Taint {
     /// An argument of the tool the call is in.
     Parameter { tool: String, name: String },
@@ -31,9 +32,40 @@ pub(crate) fn taint<'t>(
             .as_ref()
             .is_some_and(|h| h.start <= call.range.start && call.range.end <= h.end)
     });
-    let outputs = ctx.knowledge.model_outputs.get(&ctx.language.family());
     // The enclosing function, whose assignments are followed.
     let function = locator.enclosing_function(start);
+    let Some(within) = function else {
+        return follow(ctx, tool, None, start);
+    };
+    // What is found depends only on the function's text, where in it the value is, and the
+    // tool's name and parameters: remembered across analyses (the other functions of a file do
+    // not change while one is edited, and following assignments walks the whole function).
+    let params: Vec<&str> = tool
+        .map(|t| t.parameters.iter().map(|p| p.name.as_str()).collect())
+        .unwrap_or_default();
+    let key = format!(
+        "{:?}\u{0}{}\u{0}{}\u{0}{}:{}\u{0}{}",
+        ctx.language.family(),
+        tool.map(tool_label).unwrap_or_default(),
+        params.join(","),
+        start.start_byte().saturating_sub(within.start_byte()),
+        start.end_byte() - start.start_byte(),
+        node_text(within, ctx.source),
+    );
+    let found = crate::memo::by_text(ctx.knowledge, "taint", &key, || {
+        follow(ctx, tool, Some(within), start)
+    });
+    (*found).clone()
+}
+
+/// [`taint`], for the tool the call is in and its enclosing function.
+fn follow<'t>(
+    ctx: &Context<'_>,
+    tool: Option<&crate::agent::Tool>,
+    function: Option<Node<'t>>,
+    start: Node<'t>,
+) -> Option<Taint> {
+    let outputs = ctx.knowledge.model_outputs.get(&ctx.language.family());
     let mut pending: Vec<Node<'_>> = vec![start];
     let mut seen: Vec<String> = Vec::new();
     for _ in 0..=TAINT_DEPTH {

@@ -500,7 +500,21 @@ pub fn storage(
     if !conversation_words().is_match(source) {
         return out;
     }
+    // The SQL expression needs `into`: only the calls around one are searched (a search of every
+    // call's text searched nested calls' text again, on every keystroke). Found with the same
+    // engine and case rules, so no call that matches is skipped.
+    static INTO: OnceLock<regex::Regex> = OnceLock::new();
+    #[allow(clippy::expect_used)]
+    let into = INTO.get_or_init(|| regex::Regex::new(r"(?i)into").expect("valid pattern"));
+    let intos: Vec<Range<usize>> = into.find_iter(source).map(|m| m.range()).collect();
+    let has_into = |range: &Range<usize>| {
+        let i = intos.partition_point(|m| m.start < range.start);
+        intos.get(i).is_some_and(|m| m.end <= range.end)
+    };
     for call in &facts.calls {
+        if !has_into(&call.range) {
+            continue;
+        }
         let text = source.get(call.range.clone()).unwrap_or_default();
         if insert_into_conversation().is_match(text)
             && !out

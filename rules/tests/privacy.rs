@@ -165,3 +165,16 @@ fn conversation_storage() {
         .is_empty()
     );
 }
+
+/// SQL that stores a conversation is found in the calls around it, whatever its case and line
+/// breaks, and only there (the search looks only at calls around an `into`).
+#[test]
+fn sql_storing_conversations_is_found_in_the_calls_around_it() {
+    let python = "def log(db, s):\n    run(db.execute(\"\"\"Insert\n  Into `chat_history` VALUES (?)\"\"\", (s,)))\n    \
+                  db.execute(\"SELECT * FROM messages\")\n    print(\"into the messages\")\n    \
+                  db.execute('INSERT OR IGNORE INTO transcripts VALUES (1)')\n";
+    assert_eq!(
+        stores(python, Language::Python),
+        ["run", "db.execute", "db.execute"]
+    );
+}

@@ -25,7 +25,15 @@ pub struct FileReport {
 }
 
 impl FileReport {
+    /// A file's report. Its text and line index are kept only if it has findings, the only ones
+    /// whose excerpts and positions are shown: a run over a corpus held every file's text (86 MB,
+    /// most of it notebooks) until the output was written.
     pub fn new(path: &Path, cwd: &Path, source: String, diagnostics: Vec<Diagnostic>) -> Self {
+        let source = if diagnostics.is_empty() {
+            String::new()
+        } else {
+            source
+        };
         Self {
             display_path: display_path(path, cwd),
             path: path.to_path_buf(),
@@ -87,4 +95,17 @@ pub fn display_path(path: &Path, cwd: &Path) -> String {
     let shown = path.strip_prefix(cwd).unwrap_or(path);
     let text = shown.to_string_lossy().replace('\\', "/");
     text.strip_prefix("./").map(str::to_string).unwrap_or(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_report_without_findings_keeps_no_text() {
+        let cwd = Path::new("/project");
+        let report = FileReport::new(&cwd.join("a.py"), cwd, "x = 1\n".repeat(1000), Vec::new());
+        assert_eq!(report.source, "");
+        assert_eq!(report.display_path, "a.py");
+    }
 }

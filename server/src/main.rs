@@ -3,6 +3,10 @@ use std::process::ExitCode;
 use agentlint::cli::{Cli, Command};
 use clap::Parser;
 
+/// mimalloc, also behind `malloc` for tree-sitter (see Cargo.toml).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {

@@ -3,10 +3,11 @@
 //! description asks for) is the same for the same text and tables.
 
 use std::any::Any;
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::knowledge::Knowledge;
+
+type HashMap<K, V> = rustc_hash::FxHashMap<K, V>;
 
 /// Entries and bytes of text kept at most; past either the memo starts again (a bound on
 /// memory, not a policy).
@@ -19,6 +20,8 @@ type Key = ((usize, u64), &'static str, u64);
 
 #[derive(Default)]
 struct Memo {
+    /// FxHash here too: the default hasher (SipHash) of the key was 5% of a keystroke's
+    /// analysis (a lookup per description, rule and effect).
     entries: HashMap<Key, (Box<str>, Arc<dyn Any + Send + Sync>)>,
     bytes: usize,
 }

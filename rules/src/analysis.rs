@@ -46,6 +46,9 @@ pub struct Analysis {
     pub tools: std::sync::Arc<Vec<agent::Tool>>,
     /// Where the file's secrets are (key ranges): whatever shows the file's text masks them.
     pub secrets: Vec<std::ops::Range<usize>>,
+    /// The source's line index, if the analysis built one (it does when there are findings):
+    /// whatever converts the findings' positions can take it instead of building another.
+    pub lines: Option<crate::syntax::LineIndex>,
 }
 
 /// Analyses a file with every enabled rule.
@@ -200,6 +203,9 @@ fn analyse_prior(
                 return analysis;
             }
         };
+    // The tree's node finder, for the model, the privacy stages and the rules alike.
+    let locator = std::cell::OnceCell::new();
+    let locate = || locator.get_or_init(|| crate::syntax::Locator::new(file.tree));
     let model = match catch_unwind(AssertUnwindSafe(|| match model_cache.as_mut() {
         Some((facts_cache, model_cache)) => agent::model_cached(
             &file,
@@ -208,6 +214,7 @@ fn analyse_prior(
             splice.as_ref(),
             knowledge,
             model_cache,
+            locate(),
         ),
         None => {
             let imports = file.workspace.map(|summaries| Imports {
@@ -291,7 +298,7 @@ fn analyse_prior(
     let wants_privacy = enabled.iter().any(|r| r.meta().code.starts_with("AL40"));
     let stores = if enabled.iter().any(|r| r.meta().code == "AL403") {
         guarded(&mut analysis.failures, "privacy", || {
-            crate::privacy::storage(file.source, file.tree, file.language, facts, knowledge)
+            crate::privacy::storage(file.source, locate(), file.language, facts, knowledge)
         })
     } else {
         Vec::new()
@@ -302,7 +309,6 @@ fn analyse_prior(
         file.workspace.and_then(|w| w.privacy(file.path))
     };
     let lines = std::cell::OnceCell::new();
-    let locator = std::cell::OnceCell::new();
     let ctx = Context {
         name_hits: &name_hits,
         lines: &lines,
@@ -378,6 +384,7 @@ fn analyse_prior(
     });
     analysis.tools = tools;
     analysis.secrets = secrets.into_iter().map(|f| f.range).collect();
+    analysis.lines = lines.into_inner();
     analysis
 }
 

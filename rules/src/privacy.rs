@@ -467,7 +467,7 @@ fn insert_into_conversation() -> &'static regex::Regex {
 /// files or a database.
 pub fn storage(
     source: &str,
-    tree: &tree_sitter::Tree,
+    locator: &crate::syntax::Locator<'_>,
     language: crate::syntax::Language,
     facts: &FileFacts,
     knowledge: &crate::knowledge::Knowledge,
@@ -536,9 +536,8 @@ pub fn storage(
         .map(|(i, _)| i)
         .collect();
     if !named.is_empty() {
-        let locator = crate::syntax::Locator::new(tree);
         let capabilities = crate::agent::capabilities::Capabilities::compute(
-            source, &locator, language, facts, knowledge,
+            source, locator, language, facts, knowledge,
         );
         for i in named {
             let function = &facts.functions[i];

@@ -27,10 +27,16 @@ fn recipients(source: &str, language: Language) -> Vec<String> {
 fn stores(source: &str, language: Language) -> Vec<String> {
     let tree = parse(source, language);
     let facts = FileFacts::extract(source, &tree, language);
-    storage(source, &tree, language, &facts, Knowledge::builtin())
-        .into_iter()
-        .map(|s| s.callee)
-        .collect()
+    storage(
+        source,
+        &agentlint_rules::syntax::Locator::new(&tree),
+        language,
+        &facts,
+        Knowledge::builtin(),
+    )
+    .into_iter()
+    .map(|s| s.callee)
+    .collect()
 }
 
 #[test]

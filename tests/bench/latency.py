@@ -33,7 +33,7 @@ def main(path):
             if what == "written" and any(w == "analysis end" for _, w in current):
                 keystrokes.append(current)
                 current = None
-    expected = ["message read", "didChange", "analysis start", "parsed", "text and line index",
+    expected = ["message read", "didChange", "analysis start", "parsed", "text",
                 "analysed", "analysis end", "written"]
     complete = [k for k in keystrokes if [w for _, w in k] == expected]
     if not complete:

@@ -41,10 +41,11 @@ pub fn model(
     knowledge: &crate::knowledge::Knowledge,
     workspace: Option<crate::summary::Imports<'_>>,
 ) -> Model {
-    let found = tools::found(source, tree, language, facts, knowledge, None);
+    let locator = crate::syntax::Locator::new(tree);
+    let found = tools::found(source, &locator, language, facts, knowledge, None);
     with_effects(
         source,
-        tree,
+        &locator,
         language,
         facts,
         knowledge,
@@ -64,6 +65,7 @@ pub(crate) fn model_cached(
     splice: Option<&crate::facts::Splice>,
     knowledge: &crate::knowledge::Knowledge,
     cache: &mut crate::cache::ModelCache,
+    locator: &crate::syntax::Locator<'_>,
 ) -> Model {
     let key = knowledge
         .identity()
@@ -86,7 +88,7 @@ pub(crate) fn model_cached(
     });
     let found = tools::found(
         file.source,
-        file.tree,
+        locator,
         file.language,
         current,
         knowledge,
@@ -110,7 +112,7 @@ pub(crate) fn model_cached(
     let mut own = Vec::new();
     let model = with_effects(
         file.source,
-        file.tree,
+        locator,
         file.language,
         current,
         knowledge,
@@ -139,7 +141,7 @@ pub(crate) fn model_cached(
 #[allow(clippy::too_many_arguments)]
 fn with_effects(
     source: &str,
-    tree: &tree_sitter::Tree,
+    locator: &crate::syntax::Locator<'_>,
     language: crate::Language,
     facts: &crate::facts::FileFacts,
     knowledge: &crate::knowledge::Knowledge,
@@ -153,9 +155,8 @@ fn with_effects(
         own.clear();
         return Model::default();
     }
-    let locator = crate::syntax::Locator::new(tree);
     let mut capabilities = capabilities::Capabilities::compute_reusing(
-        source, &locator, language, facts, knowledge, previous, own,
+        source, locator, language, facts, knowledge, previous, own,
     );
     if let Some(workspace) = &workspace {
         let resolver = workspace.resolver(language.family());

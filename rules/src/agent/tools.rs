@@ -103,10 +103,17 @@ pub fn tools(
     facts: &FileFacts,
     knowledge: &Knowledge,
 ) -> Vec<Tool> {
-    found(source, tree, language, facts, knowledge, None)
-        .into_iter()
-        .map(|f| f.tool)
-        .collect()
+    found(
+        source,
+        &Locator::new(tree),
+        language,
+        facts,
+        knowledge,
+        None,
+    )
+    .into_iter()
+    .map(|f| f.tool)
+    .collect()
 }
 
 /// What declares a tool: a decorated function, a call or a class (indices in the file's facts).
@@ -267,7 +274,7 @@ impl Earlier<'_> {
 /// declaration and sources are in unchanged statements is moved instead of found again.
 pub(crate) fn found(
     source: &str,
-    tree: &Tree,
+    locator: &Locator<'_>,
     language: Language,
     facts: &FileFacts,
     knowledge: &Knowledge,
@@ -277,7 +284,7 @@ pub(crate) fn found(
     let finder = Finder {
         functions_sorted: facts.functions.is_sorted_by_key(|f| f.range.start),
         source,
-        locator: Locator::new(tree),
+        locator,
         family,
         facts,
         field_calls: facts
@@ -426,7 +433,7 @@ pub(crate) fn found(
 
 struct Finder<'a> {
     source: &'a str,
-    locator: Locator<'a>,
+    locator: &'a Locator<'a>,
     family: Family,
     facts: &'a FileFacts,
     /// pydantic `Field(...)` calls, looked up for every parameter and class attribute.
@@ -442,7 +449,7 @@ impl<'a> Finder<'a> {
         let node = self.locator.node_at(range)?;
         decode(
             node,
-            &self.locator,
+            self.locator,
             self.source,
             self.family,
             &self.facts.bindings,

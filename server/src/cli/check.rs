@@ -407,7 +407,7 @@ fn analyse_job(job: &Job, args: &CheckArgs, cwd: &Path, index: &Index) -> Outcom
         })
         .collect();
     Outcome::Report {
-        report: FileReport::new(&job.path, cwd, text, analysis.diagnostics)
+        report: FileReport::new(&job.path, cwd, text, analysis.diagnostics, analysis.lines)
             .with_secrets(analysis.secrets),
         fixed,
         changes,

@@ -445,13 +445,12 @@ fn analyse_entry(state: &State, entry: &DocEntry, encoding: PositionEncoding) ->
     let tree = entry.parsed(&document, version);
     step!("parsed");
     let source = document.text();
-    let index = LineIndex::new(&source);
-    step!("text and line index");
+    step!("text");
     let path = entry
         .path
         .clone()
         .unwrap_or_else(|| PathBuf::from(entry.uri.path().as_str()));
-    let analysis = if resolved.excluded || !resolved.enabled {
+    let mut analysis = if resolved.excluded || !resolved.enabled {
         agentlint_rules::Analysis::default()
     } else if let Some(kind) = entry.config {
         // Whether git would commit the file decides whether its secrets are findings; it is
@@ -507,6 +506,11 @@ fn analyse_entry(state: &State, entry: &DocEntry, encoding: PositionEncoding) ->
         }
     };
     step!("analysed");
+    // The analysis's line index, when it made one (it does for a file with findings).
+    let index = analysis
+        .lines
+        .take()
+        .unwrap_or_else(|| LineIndex::new(&source));
     for failure in &analysis.failures {
         messages.push(format!(
             "agentlint: internal error in {} on {}: {} (other rules still ran; please report this)",

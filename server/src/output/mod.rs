@@ -28,16 +28,24 @@ impl FileReport {
     /// A file's report. Its text and line index are kept only if it has findings, the only ones
     /// whose excerpts and positions are shown: a run over a corpus held every file's text (86 MB,
     /// most of it notebooks) until the output was written.
-    pub fn new(path: &Path, cwd: &Path, source: String, diagnostics: Vec<Diagnostic>) -> Self {
-        let source = if diagnostics.is_empty() {
-            String::new()
+    /// `lines` is the source's line index if the analysis made one.
+    pub fn new(
+        path: &Path,
+        cwd: &Path,
+        source: String,
+        diagnostics: Vec<Diagnostic>,
+        lines: Option<LineIndex>,
+    ) -> Self {
+        let (source, index) = if diagnostics.is_empty() {
+            (String::new(), LineIndex::new(""))
         } else {
-            source
+            let index = lines.unwrap_or_else(|| LineIndex::new(&source));
+            (source, index)
         };
         Self {
             display_path: display_path(path, cwd),
             path: path.to_path_buf(),
-            index: LineIndex::new(&source),
+            index,
             source,
             diagnostics,
             secrets: Vec::new(),
@@ -104,7 +112,13 @@ mod tests {
     #[test]
     fn a_report_without_findings_keeps_no_text() {
         let cwd = Path::new("/project");
-        let report = FileReport::new(&cwd.join("a.py"), cwd, "x = 1\n".repeat(1000), Vec::new());
+        let report = FileReport::new(
+            &cwd.join("a.py"),
+            cwd,
+            "x = 1\n".repeat(1000),
+            Vec::new(),
+            None,
+        );
         assert_eq!(report.source, "");
         assert_eq!(report.display_path, "a.py");
     }

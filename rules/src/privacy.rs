@@ -348,13 +348,18 @@ pub fn flows(source: &str, facts: &FileFacts, family: Family, providers: &Provid
     // Where each client class is constructed with another base URL: its methods send there.
     let mut classes: HashMap<String, (Option<Recipient>, bool)> = HashMap::default();
     let mut out = Vec::new();
+    // The entries under each name, looked up once per name (a file calls the same few names
+    // again and again: `client.chat.completions.create`).
+    let mut under: HashMap<&str, Vec<&Entry>> = HashMap::default();
     for call in &facts.calls {
         let Some(resolved) = call.resolved.as_deref() else {
             continue;
         };
-        let entry = providers
-            .entries_under(family, resolved)
-            .into_iter()
+        let entry = under
+            .entry(resolved)
+            .or_insert_with(|| providers.entries_under(family, resolved))
+            .iter()
+            .copied()
             .filter(|e| {
                 e.argument.as_ref().is_none_or(|pattern| {
                     call.arguments
@@ -376,13 +381,16 @@ pub fn flows(source: &str, facts: &FileFacts, family: Family, providers: &Provid
             None => (resolved, None),
         };
         let own = Recipient::Provider(entry.provider);
-        let (recipient, configured) = match (method, redirect(arguments, providers)) {
-            // A method of a client constructed here goes where the construction pointed it.
-            (Some(_), _) if classes.contains_key(class) => classes[class].clone(),
-            (_, Redirect::Local) => (None, false),
-            (_, Redirect::To(recipient)) => (Some(recipient), false),
-            (_, Redirect::None) => (Some(own), false),
-            (_, Redirect::Configured) => (Some(own), true),
+        let (recipient, configured) = match classes.get(class) {
+            // A method of a client constructed here goes where the construction pointed it
+            // (its arguments are not searched for a base URL then).
+            Some(constructed) if method.is_some() => constructed.clone(),
+            _ => match redirect(arguments, providers) {
+                Redirect::Local => (None, false),
+                Redirect::To(recipient) => (Some(recipient), false),
+                Redirect::None => (Some(own), false),
+                Redirect::Configured => (Some(own), true),
+            },
         };
         if method.is_none() {
             // The first construction decides (a second one elsewhere is usually the same).
@@ -532,7 +540,8 @@ pub fn storage(
         .functions
         .iter()
         .enumerate()
-        .filter(|(_, f)| conversation_words().is_match(&f.name.replace('_', " ")))
+        // `_` separates words as a space would: the pattern's word edges are any non-letter.
+        .filter(|(_, f)| conversation_words().is_match(&f.name))
         .map(|(i, _)| i)
         .collect();
     if !named.is_empty() {

@@ -309,7 +309,9 @@ fn analyse_prior(
         file.workspace.and_then(|w| w.privacy(file.path))
     };
     let lines = std::cell::OnceCell::new();
+    let references = std::cell::RefCell::default();
     let ctx = Context {
+        references: &references,
         name_hits: &name_hits,
         lines: &lines,
         locator: &locator,

@@ -8,6 +8,10 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+/// The server's allocator (see server/Cargo.toml), so that the phases cost what they do there.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use agentlint_e2e::bench::{python_module, typescript_module};
 use agentlint_rules::syntax::{Document, TextChange};
 use agentlint_rules::{

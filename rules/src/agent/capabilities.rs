@@ -19,7 +19,7 @@ pub struct Hop {
     /// The call.
     pub range: Range<usize>,
     /// What is called, as written.
-    pub callee: String,
+    pub callee: Arc<str>,
     /// Where the call is when it is in another file of the workspace (then `range` is an offset
     /// into that file's text, not this one's).
     pub place: Option<Arc<Place>>,
@@ -29,7 +29,7 @@ impl Hop {
     fn local(call: &Call, source: &str) -> Hop {
         Hop {
             range: call.range.clone(),
-            callee: label(call, source),
+            callee: label(call, source).into(),
             place: None,
         }
     }

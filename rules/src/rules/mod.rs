@@ -68,13 +68,38 @@ pub struct Context<'a> {
     pub name_hits: &'a [std::ops::Range<usize>],
     /// The tree's node finder, built when a rule first needs it (see [`Context::locator`]).
     pub locator: &'a std::cell::OnceCell<crate::syntax::Locator<'a>>,
+    /// [`crate::fix::python_qualified_reference`]'s answers, by module and name (see
+    /// [`Context::python_reference`]).
+    pub references: &'a std::cell::RefCell<PythonReferences>,
 }
+
+/// How the file can name `module.name`, and the import to add if it cannot yet.
+pub type PythonReferences =
+    rustc_hash::FxHashMap<(String, String), (String, Option<crate::fix::Edit>)>;
 
 impl<'a> Context<'a> {
     /// Finds the tree's nodes by range, built once for all rules.
     pub fn locator(&self) -> &crate::syntax::Locator<'a> {
         self.locator
             .get_or_init(|| crate::syntax::Locator::new(self.tree))
+    }
+
+    /// [`crate::fix::python_qualified_reference`] in this file, found once per module and name
+    /// for all rules and findings (each search goes through every binding of the file).
+    pub fn python_reference(&self, module: &str, name: &str) -> (String, Option<crate::fix::Edit>) {
+        let key = (module.to_string(), name.to_string());
+        if let Some(found) = self.references.borrow().get(&key) {
+            return found.clone();
+        }
+        let found = crate::fix::python_qualified_reference(
+            self.source,
+            self.tree,
+            self.facts,
+            module,
+            name,
+        );
+        self.references.borrow_mut().insert(key, found.clone());
+        found
     }
 
     /// Line starts of the source, built once for all rules.

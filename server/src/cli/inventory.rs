@@ -115,13 +115,13 @@ fn entries(path: &Path, cwd: &Path, config: &Config, workspace: &Index) -> Vec<E
                         Some(EffectEntry {
                             effect: effect.as_str(),
                             verb: effect.verb(),
-                            call: first.callee.clone(),
+                            call: first.callee.to_string(),
                             line: match &first.place {
                                 Some(place) => place.line + 1,
                                 None => index.line_of(first.range.start) as u32 + 1,
                             },
                             file: first.place.as_ref().map(|p| display_path(&p.path, cwd)),
-                            through: evidence[1..].iter().map(|h| h.callee.clone()).collect(),
+                            through: evidence[1..].iter().map(|h| h.callee.to_string()).collect(),
                         })
                     })
                     .collect(),

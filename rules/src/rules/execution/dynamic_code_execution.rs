@@ -2,7 +2,7 @@ use super::taint::{Taint, taint};
 use crate::agent::capabilities::condition_holds;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::facts::{Argument, Call, ValueKind};
-use crate::fix::{Applicability, Edit, Fix, python_qualified_reference};
+use crate::fix::{Applicability, Edit, Fix};
 use crate::knowledge::{ArgumentSpec, Effect, Sink};
 use crate::rules::{Context, Rule, RuleMeta, code_span, declare_rule, excerpt};
 use crate::syntax::Family;
@@ -202,8 +202,7 @@ fn safer_call_fix(ctx: &Context<'_>, call: &Call, sink: &Sink) -> Option<Fix> {
     let replacement = match (ctx.language.family(), safer.import.as_deref()) {
         (Family::Python, Some(module)) => {
             let name = safer.call.strip_prefix(module)?.strip_prefix('.')?;
-            let (reference, import) =
-                python_qualified_reference(ctx.source, ctx.tree, ctx.facts, module, name);
+            let (reference, import) = ctx.python_reference(module, name);
             edits.extend(import);
             reference
         }

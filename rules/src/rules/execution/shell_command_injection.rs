@@ -5,7 +5,7 @@ use super::taint::{Taint, taint};
 use crate::agent::command::{Command, ShellReason, ShellVia, constant_word};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::facts::Call;
-use crate::fix::{Applicability, Edit, Fix, python_qualified_reference};
+use crate::fix::{Applicability, Edit, Fix};
 use crate::knowledge::{Effect, Sink};
 use crate::rules::{Context, Rule, RuleMeta, code_span, declare_rule, excerpt};
 use crate::syntax::{Family, Locator, node_range, node_text, preorder};
@@ -288,13 +288,7 @@ fn fix(
                 }
                 let mut edits = Vec::new();
                 let list = python_list(ctx, argument, &mut edits, tainted)?;
-                let (run, import) = python_qualified_reference(
-                    ctx.source,
-                    ctx.tree,
-                    ctx.facts,
-                    "subprocess",
-                    "run",
-                );
+                let (run, import) = ctx.python_reference("subprocess", "run");
                 edits.extend(import);
                 let call_node = locator.node_at(&call.range)?;
                 let used = locator
@@ -314,13 +308,7 @@ fn fix(
             "asyncio.create_subprocess_shell" => {
                 let mut edits = Vec::new();
                 let list = python_list(ctx, argument, &mut edits, tainted)?;
-                let (exec, import) = python_qualified_reference(
-                    ctx.source,
-                    ctx.tree,
-                    ctx.facts,
-                    "asyncio",
-                    "create_subprocess_exec",
-                );
+                let (exec, import) = ctx.python_reference("asyncio", "create_subprocess_exec");
                 edits.extend(import);
                 edits.push(Edit::replace(call.callee_range.clone(), exec));
                 // The words as arguments: `"du", "-sh", folder`, or `*shlex.split(cmd)`.
@@ -391,8 +379,7 @@ fn python_list(
     {
         return None;
     }
-    let (split, import) =
-        python_qualified_reference(ctx.source, ctx.tree, ctx.facts, "shlex", "split");
+    let (split, import) = ctx.python_reference("shlex", "split");
     edits.extend(import);
     Some(format!("{split}({})", node_text(argument, ctx.source)))
 }

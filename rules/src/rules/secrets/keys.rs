@@ -1,7 +1,7 @@
 use tree_sitter::Node;
 
 use crate::diagnostic::Diagnostic;
-use crate::fix::{Applicability, Edit, FileChange, Fix, python_qualified_reference};
+use crate::fix::{Applicability, Edit, FileChange, Fix};
 use crate::rules::{Context, Rule, RuleMeta, declare_rule};
 use crate::secrets::{Found, SecretFormat, SecretRule, redact};
 use crate::syntax::{Family, Locator, node_text};
@@ -336,8 +336,7 @@ pub(super) fn environment_fix(ctx: &Context<'_>, string: Node<'_>, name: &str) -
     let mut edits = Vec::new();
     let lookup = match ctx.language.family() {
         Family::Python => {
-            let (environ, import) =
-                python_qualified_reference(ctx.source, ctx.tree, ctx.facts, "os", "environ");
+            let (environ, import) = ctx.python_reference("os", "environ");
             edits.extend(import);
             format!("{environ}[\"{name}\"]")
         }

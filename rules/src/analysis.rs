@@ -164,14 +164,15 @@ fn analyse_prior(
                 name_hits,
                 scan,
             } = cache;
-            // The bytes shared with the last version, if the facts are still of that version.
-            let unchanged = (*text_generation == Some(facts.generation()))
-                .then(|| crate::cache::common_ends(text.as_bytes(), file.source.as_bytes()));
+            // The bytes shared with the last version (compared once for every stage).
+            let ends = crate::cache::common_ends(text.as_bytes(), file.source.as_bytes());
+            // The facts use them if they are still of that version.
+            let unchanged = (*text_generation == Some(facts.generation())).then_some(ends);
             // Set again once `text` is this version's.
             *text_generation = None;
             (
                 Some((facts, model, unchanged)),
-                Some((text, text_generation, name_hits, scan)),
+                Some((text, text_generation, name_hits, scan, ends)),
             )
         }
         None => (None, None),
@@ -247,14 +248,16 @@ fn analyse_prior(
     // none behind for the next version.
     let name_hits = guarded(&mut analysis.failures, "secrets", || {
         match text_cache.as_mut() {
-            Some((text, _, hits, _)) => {
+            Some((text, _, hits, _, ends)) => {
                 let previous = hits
                     .take()
                     .filter(|h| Some(h.knowledge) == knowledge.identity());
                 let previous = previous
                     .as_ref()
                     .map(|h| (text.as_str(), h.hits.as_slice()));
-                let found = knowledge.secrets.name_hits_since(file.source, previous);
+                let found = knowledge
+                    .secrets
+                    .name_hits_at(file.source, previous, Some(*ends));
                 **hits = knowledge
                     .identity()
                     .map(|knowledge| crate::cache::NameHits {
@@ -270,19 +273,21 @@ fn analyse_prior(
     // match is line-local).
     let secrets = guarded(&mut analysis.failures, "secrets", || {
         match text_cache.as_mut() {
-            Some((text, _, _, scan)) => {
+            Some((text, _, _, scan, ends)) => {
                 let previous = scan
                     .take()
                     .filter(|(k, _)| Some(*k) == knowledge.identity());
                 let previous = previous.as_ref().map(|(_, s)| (text.as_str(), s));
-                let (found, next) = knowledge.secrets.scan_since(file.source, previous);
+                let (found, next) = knowledge
+                    .secrets
+                    .scan_at(file.source, previous, Some(*ends));
                 **scan = knowledge.identity().map(|k| (k, next));
                 found
             }
             None => knowledge.secrets.scan(file.source),
         }
     });
-    if let Some((text, generation, _, _)) = text_cache.as_mut() {
+    if let Some((text, generation, _, _, _)) = text_cache.as_mut() {
         text.clear();
         text.push_str(file.source);
         **generation = model_cache.as_ref().map(|(facts, _)| facts.generation());

@@ -89,9 +89,11 @@ pub(crate) fn common_ends(a: &[u8], b: &[u8]) -> (usize, usize) {
     (prefix, suffix)
 }
 
-pub(crate) fn changed_lines(old: &str, new: &str) -> ChangedLines {
+/// The [`ChangedLines`] of two texts. `ends` are their [`common_ends`] if known already (an
+/// analysis compares the two versions once for all its stages).
+pub(crate) fn changed_lines_at(old: &str, new: &str, ends: Option<(usize, usize)>) -> ChangedLines {
     let (a, b) = (old.as_bytes(), new.as_bytes());
-    let (prefix, suffix) = common_ends(a, b);
+    let (prefix, suffix) = ends.unwrap_or_else(|| common_ends(a, b));
     let line_start = |text: &[u8], at: usize| {
         text[..at]
             .iter()

@@ -486,13 +486,23 @@ impl Secrets {
         text: &str,
         previous: Option<(&str, &[std::ops::Range<usize>])>,
     ) -> Vec<std::ops::Range<usize>> {
+        self.name_hits_at(text, previous, None)
+    }
+
+    /// [`Secrets::name_hits_since`], given the texts' common ends if known already.
+    pub(crate) fn name_hits_at(
+        &self,
+        text: &str,
+        previous: Option<(&str, &[std::ops::Range<usize>])>,
+        ends: Option<(usize, usize)>,
+    ) -> Vec<std::ops::Range<usize>> {
         let (Some(prefilter), Some((old, old_hits))) = (&self.name_prefilter, previous) else {
             return self.name_hits(text);
         };
         if self.names.last.iter().any(|w| w.contains(['\n', '\r'])) {
             return self.name_hits(text);
         }
-        let lines = crate::cache::changed_lines(old, text);
+        let lines = crate::cache::changed_lines_at(old, text, ends);
         let mut hits: Vec<std::ops::Range<usize>> = old_hits
             .iter()
             .take_while(|h| h.end <= lines.new.start)
@@ -533,10 +543,20 @@ impl Secrets {
     /// can match is line-local, only the lines that differ (and the line after them, whose
     /// context they are) are searched again. The same result as scanning the whole text.
     pub fn scan_since(&self, text: &str, previous: Option<(&str, &Scan)>) -> (Vec<Found>, Scan) {
+        self.scan_at(text, previous, None)
+    }
+
+    /// [`Secrets::scan_since`], given the texts' common ends if known already.
+    pub(crate) fn scan_at(
+        &self,
+        text: &str,
+        previous: Option<(&str, &Scan)>,
+        ends: Option<(usize, usize)>,
+    ) -> (Vec<Found>, Scan) {
         let Some(prefilter) = &self.prefilter else {
             return (Vec::new(), Scan::default());
         };
-        let lines = previous.map(|(old, _)| crate::cache::changed_lines(old, text));
+        let lines = previous.map(|(old, _)| crate::cache::changed_lines_at(old, text, ends));
         // Keyword hits (overlapping), found again in the changed lines only: no keyword spans
         // lines.
         let keywords: Vec<(Range<usize>, usize)> = match (previous, &lines) {

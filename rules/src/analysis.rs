@@ -163,6 +163,7 @@ fn analyse_prior(
                 text_generation,
                 name_hits,
                 scan,
+                lines: last_lines,
             } = cache;
             // The bytes shared with the last version (compared once for every stage).
             let ends = crate::cache::common_ends(text.as_bytes(), file.source.as_bytes());
@@ -172,7 +173,7 @@ fn analyse_prior(
             *text_generation = None;
             (
                 Some((facts, model, unchanged)),
-                Some((text, text_generation, name_hits, scan, ends)),
+                Some((text, text_generation, name_hits, scan, ends, last_lines)),
             )
         }
         None => (None, None),
@@ -248,7 +249,7 @@ fn analyse_prior(
     // none behind for the next version.
     let name_hits = guarded(&mut analysis.failures, "secrets", || {
         match text_cache.as_mut() {
-            Some((text, _, hits, _, ends)) => {
+            Some((text, _, hits, _, ends, _)) => {
                 let previous = hits
                     .take()
                     .filter(|h| Some(h.knowledge) == knowledge.identity());
@@ -273,7 +274,7 @@ fn analyse_prior(
     // match is line-local).
     let secrets = guarded(&mut analysis.failures, "secrets", || {
         match text_cache.as_mut() {
-            Some((text, _, _, scan, ends)) => {
+            Some((text, _, _, scan, ends, _)) => {
                 let previous = scan
                     .take()
                     .filter(|(k, _)| Some(*k) == knowledge.identity());
@@ -287,7 +288,16 @@ fn analyse_prior(
             None => knowledge.secrets.scan(file.source),
         }
     });
-    if let Some((text, generation, _, _, _)) = text_cache.as_mut() {
+    // The line index, patched from the last version's when there is one (only the lines of the
+    // change are searched); otherwise built when a rule first needs it.
+    let lines = std::cell::OnceCell::new();
+    if let Some((text, _, _, _, ends, last_lines)) = text_cache.as_mut()
+        && let Some(last) = last_lines.take()
+        && last.text_len() == text.len()
+    {
+        let _ = lines.set(last.patched(file.source, ends.0, ends.1));
+    }
+    if let Some((text, generation, _, _, _, _)) = text_cache.as_mut() {
         text.clear();
         text.push_str(file.source);
         **generation = model_cache.as_ref().map(|(facts, _)| facts.generation());
@@ -313,7 +323,6 @@ fn analyse_prior(
     } else {
         file.workspace.and_then(|w| w.privacy(file.path))
     };
-    let lines = std::cell::OnceCell::new();
     let references = std::cell::RefCell::default();
     let ctx = Context {
         references: &references,
@@ -392,6 +401,10 @@ fn analyse_prior(
     analysis.tools = tools;
     analysis.secrets = secrets.into_iter().map(|f| f.range).collect();
     analysis.lines = lines.into_inner();
+    if let Some((_, _, _, _, _, last_lines)) = text_cache.as_mut() {
+        // The index of the text the cache now holds, for the next version.
+        **last_lines = analysis.lines.clone();
+    }
     analysis
 }
 

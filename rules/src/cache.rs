@@ -38,6 +38,8 @@ pub struct AnalysisCache {
     pub(crate) name_hits: Option<NameHits>,
     /// The secrets scan of that text (`Secrets::scan_since`), and with which tables.
     pub(crate) scan: Option<((usize, u64), crate::secrets::Scan)>,
+    /// That text's line index, if the analysis built one: the next one is patched from it.
+    pub(crate) lines: Option<crate::syntax::LineIndex>,
 }
 
 /// Where the last version may bind a secret's name, and with which tables.

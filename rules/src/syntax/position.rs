@@ -90,6 +90,47 @@ impl LineIndex {
         }
     }
 
+    /// The index of `new`, given this index of an old text and the lengths of the longest common
+    /// prefix of the two texts and of the longest common suffix of what follows it: the line
+    /// starts before the change are kept, those after it moved, only those in it found again.
+    /// The same as [`LineIndex::new`] of `new`.
+    pub fn patched(&self, new: &str, prefix: usize, suffix: usize) -> Self {
+        let bytes = new.as_bytes();
+        let (old_len, new_len) = (self.len, bytes.len());
+        if prefix + suffix > old_len.min(new_len) {
+            return Self::new(new);
+        }
+        // Whether a line starts at `at` depends on the bytes before and at it (`\r\n` is one
+        // break): the starts whose two bytes are both in the common prefix, or both in the common
+        // suffix, are those of the old text.
+        let before = self.line_starts.partition_point(|&s| s < prefix.max(1));
+        let mut line_starts = Vec::with_capacity(self.line_starts.len() + 16);
+        line_starts.extend_from_slice(&self.line_starts[..before]);
+        let starts_line = |at: usize| match bytes[at - 1] {
+            b'\n' => true,
+            b'\r' => bytes.get(at) != Some(&b'\n'),
+            _ => false,
+        };
+        line_starts.extend((prefix.max(1)..=new_len - suffix).filter(|&at| starts_line(at)));
+        let after = self
+            .line_starts
+            .partition_point(|&s| s < old_len - suffix + 1);
+        line_starts.extend(
+            self.line_starts[after..]
+                .iter()
+                .map(|&s| s - (old_len - suffix) + (new_len - suffix)),
+        );
+        Self {
+            line_starts,
+            len: new_len,
+        }
+    }
+
+    /// The length of the indexed text, in bytes.
+    pub fn text_len(&self) -> usize {
+        self.len
+    }
+
     pub fn line_count(&self) -> usize {
         self.line_starts.len()
     }
@@ -238,6 +279,38 @@ pub fn rope_offset(rope: &Rope, position: Position, encoding: PositionEncoding) 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// Text of line breaks of every kind, letters and a two-byte character.
+    fn text() -> impl Strategy<Value = String> {
+        proptest::collection::vec(prop_oneof!["a", "\n", "\r", "\r\n", "é"], 0..40)
+            .prop_map(|parts| parts.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn a_patched_index_is_the_index_of_the_new_text(
+            old in text(),
+            insert in text(),
+            at in 0usize..200,
+            cut in 0usize..8,
+        ) {
+            // Replace part of `old` (at character boundaries) with `insert`.
+            let chars: Vec<char> = old.chars().collect();
+            let at = at.min(chars.len());
+            let end = (at + cut).min(chars.len());
+            let new: String = chars[..at]
+                .iter()
+                .chain(insert.chars().collect::<Vec<_>>().iter())
+                .chain(&chars[end..])
+                .collect();
+            let (prefix, suffix) = crate::cache::common_ends(old.as_bytes(), new.as_bytes());
+            let patched = LineIndex::new(&old).patched(&new, prefix, suffix);
+            let fresh = LineIndex::new(&new);
+            prop_assert_eq!(&patched.line_starts, &fresh.line_starts);
+            prop_assert_eq!(patched.len, fresh.len);
+        }
+    }
 
     #[test]
     fn line_index_handles_all_terminators() {

@@ -345,7 +345,10 @@ pub(crate) fn found(
             .moved(splice)
             .filter(|found| revalued.is_empty() || !found.mentions(source, revalued))
     };
-    let mut tools: Vec<Found> = Vec::new();
+    // About as many as last time (pushed one by one, the large records were moved at each
+    // growth).
+    let mut tools: Vec<Found> =
+        Vec::with_capacity(previous.map_or(0, |(_, tools, _, _)| tools.len()));
     for (index, function) in facts.functions.iter().enumerate() {
         for decorator in &function.decorators {
             if let Some(recogniser) = recognise(

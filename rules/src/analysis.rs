@@ -178,11 +178,20 @@ fn analyse_prior(
         }
         None => (None, None),
     };
+    // The tree's node finder, for the facts, the model, the privacy stages and the rules alike.
+    let locator = std::cell::OnceCell::new();
+    let locate = || locator.get_or_init(|| crate::syntax::Locator::new(file.tree));
     let (facts, splice, mut model_cache) =
         match catch_unwind(AssertUnwindSafe(move || match cache {
             Some((facts, model, unchanged)) => {
                 let splice = facts
-                    .extract_splice(file.source, file.tree, file.language, unchanged)
+                    .extract_splice(
+                        file.source,
+                        file.tree,
+                        file.language,
+                        unchanged,
+                        Some(locate().items()),
+                    )
                     .1;
                 let facts: &crate::facts::FactsCache = facts;
                 let current = facts.current().expect("just extracted");
@@ -205,9 +214,6 @@ fn analyse_prior(
                 return analysis;
             }
         };
-    // The tree's node finder, for the model, the privacy stages and the rules alike.
-    let locator = std::cell::OnceCell::new();
-    let locate = || locator.get_or_init(|| crate::syntax::Locator::new(file.tree));
     let model = match catch_unwind(AssertUnwindSafe(|| match model_cache.as_mut() {
         Some((facts_cache, model_cache)) => agent::model_cached(
             &file,

@@ -501,6 +501,7 @@ impl FactsCache {
         tree: &tree_sitter::Tree,
         language: Language,
         unchanged: Option<(usize, usize)>,
+        statements: Option<&[tree_sitter::Node<'_>]>,
     ) -> (&FileFacts, Option<Splice>) {
         if self.language != Some(language) {
             self.items.clear();
@@ -511,14 +512,23 @@ impl FactsCache {
         let mut previous = std::mem::take(&mut self.items);
         let old_units = std::mem::take(&mut self.units);
         let root = tree.root_node();
-        let mut cursor = root.walk();
+        // The top-level statements: as the caller listed them already, or listed here.
+        let listed;
+        let statements = match statements {
+            Some(statements) => statements,
+            None => {
+                let mut cursor = root.walk();
+                listed = root.children(&mut cursor).collect::<Vec<_>>();
+                &listed
+            }
+        };
         let mut counts = (0, 0, 0, 0);
         // Statements in the bytes the last version shares with this one at the start or at the
         // end are looked up by place, without hashing their text.
         let (same_start, same_end) = unchanged.filter(|_| self.last.is_some()).unwrap_or((0, 0));
         let old_len = self.source_len;
         let mut old_index = 0;
-        for node in root.children(&mut cursor) {
+        for &node in statements {
             let start = node.start_byte();
             let end = node.end_byte();
             // Text that does not parse may parse differently in another context (error recovery
@@ -632,7 +642,7 @@ impl FactsCache {
         tree: &tree_sitter::Tree,
         language: Language,
     ) -> &FileFacts {
-        self.extract_splice(source, tree, language, None).0
+        self.extract_splice(source, tree, language, None, None).0
     }
 }
 

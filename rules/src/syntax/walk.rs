@@ -136,6 +136,11 @@ impl<'t> Locator<'t> {
         Self { root, items }
     }
 
+    /// The root's children: the top-level statements, in order.
+    pub fn items(&self) -> &[tree_sitter::Node<'t>] {
+        &self.items
+    }
+
     /// The smallest node containing `start..end`.
     pub fn descendant(&self, start: usize, end: usize) -> Option<tree_sitter::Node<'t>> {
         let i = self.items.partition_point(|item| item.end_byte() < end);

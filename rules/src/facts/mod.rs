@@ -679,6 +679,14 @@ fn rebound_names(splice: &Splice, old: &[Unit], new: &[Unit], source: &str) -> O
     {
         return None; // the file's imports changed
     }
+    if bound.is_empty() {
+        // Every name is bound as before (typing in a comment, a string, a call): nothing below
+        // would find anything, but it would look up every binding of the file.
+        return Some(Rebound {
+            rebuild: Vec::new(),
+            value: Vec::new(),
+        });
+    }
     // Each name's bindings in the unchanged statements before and after the change.
     let mut unchanged: FxHashMap<&str, (Vec<Signature>, Vec<Signature>)> = FxHashMap::default();
     for (i, unit) in new.iter().enumerate() {
@@ -906,15 +914,14 @@ fn patch(
         }
     }
     // The other names' values' ranges, from the first changed statement on (they moved or
-    // changed); their bindings are the same, in the same order.
+    // changed); their bindings are the same, in the same order. Counted from the end: a
+    // binding's place in its name's list is the list's length less the bindings after it (the
+    // statements before the change, most of a file when typing near its end, are not visited).
     let mut seen: FxHashMap<&str, usize> = FxHashMap::default();
-    for (i, &(fragment, offset)) in fragments.iter().enumerate() {
-        for (name, binding) in &fragment.bindings {
-            let nth = seen.entry(name.as_str()).or_default();
-            *nth += 1;
-            if i < splice.prefix {
-                continue;
-            }
+    for &(fragment, offset) in fragments[splice.prefix.min(fragments.len())..].iter().rev() {
+        for (name, binding) in fragment.bindings.iter().rev() {
+            let from_end = seen.entry(name.as_str()).or_default();
+            *from_end += 1;
             let range = match binding {
                 PendingBinding::Constant(r)
                 | PendingBinding::Value(r)
@@ -925,7 +932,8 @@ fn patch(
                 continue;
             }
             if let Some(list) = facts.bindings.map.get_mut(name.as_str())
-                && let Some(slot) = list.get_mut(*nth - 1)
+                && let Some(nth) = list.len().checked_sub(*from_end)
+                && let Some(slot) = list.get_mut(nth)
             {
                 match slot {
                     Binding::Constant(r) | Binding::Value(r) => *r = range,

@@ -164,6 +164,7 @@ fn analyse_prior(
                 name_hits,
                 scan,
                 lines: last_lines,
+                conversations,
             } = cache;
             // The bytes shared with the last version (compared once for every stage).
             let ends = crate::cache::common_ends(text.as_bytes(), file.source.as_bytes());
@@ -173,7 +174,15 @@ fn analyse_prior(
             *text_generation = None;
             (
                 Some((facts, model, unchanged)),
-                Some((text, text_generation, name_hits, scan, ends, last_lines)),
+                Some((
+                    text,
+                    text_generation,
+                    name_hits,
+                    scan,
+                    ends,
+                    last_lines,
+                    conversations,
+                )),
             )
         }
         None => (None, None),
@@ -255,7 +264,7 @@ fn analyse_prior(
     // none behind for the next version.
     let name_hits = guarded(&mut analysis.failures, "secrets", || {
         match text_cache.as_mut() {
-            Some((text, _, hits, _, ends, _)) => {
+            Some((text, _, hits, _, ends, _, _)) => {
                 let previous = hits
                     .take()
                     .filter(|h| Some(h.knowledge) == knowledge.identity());
@@ -280,7 +289,7 @@ fn analyse_prior(
     // match is line-local).
     let secrets = guarded(&mut analysis.failures, "secrets", || {
         match text_cache.as_mut() {
-            Some((text, _, _, scan, ends, _)) => {
+            Some((text, _, _, scan, ends, _, _)) => {
                 let previous = scan
                     .take()
                     .filter(|(k, _)| Some(*k) == knowledge.identity());
@@ -297,13 +306,34 @@ fn analyse_prior(
     // The line index, patched from the last version's when there is one (only the lines of the
     // change are searched); otherwise built when a rule first needs it.
     let lines = std::cell::OnceCell::new();
-    if let Some((text, _, _, _, ends, last_lines)) = text_cache.as_mut()
+    if let Some((text, _, _, _, ends, last_lines, _)) = text_cache.as_mut()
         && let Some(last) = last_lines.take()
         && last.text_len() == text.len()
     {
         let _ = lines.set(last.patched(file.source, ends.0, ends.1));
     }
-    if let Some((text, generation, _, _, _, _)) = text_cache.as_mut() {
+    // Whether the text mentions conversations (AL403's stores), searched only across the change
+    // when the last version's answer is known; forgotten when not looked for (it would be stale).
+    let wants_stores = enabled.iter().any(|r| r.meta().code == "AL403");
+    let conversations = match text_cache.as_mut() {
+        Some((text, _, _, _, ends, _, last)) => {
+            let known = last.take().map(|found| (found, text.len(), *ends));
+            let search = || crate::privacy::conversation_match(file.source, known);
+            match catch_unwind(AssertUnwindSafe(search))
+                .ok()
+                .filter(|_| wants_stores)
+            {
+                Some(found) => {
+                    **last = Some(found.clone());
+                    Some(found.is_some())
+                }
+                // Not looked for, or it failed: the storage search reads the whole text.
+                None => None,
+            }
+        }
+        None => None,
+    };
+    if let Some((text, generation, _, _, _, _, _)) = text_cache.as_mut() {
         text.clear();
         text.push_str(file.source);
         **generation = model_cache.as_ref().map(|(facts, _)| facts.generation());
@@ -317,9 +347,16 @@ fn analyse_prior(
         )
     });
     let wants_privacy = enabled.iter().any(|r| r.meta().code.starts_with("AL40"));
-    let stores = if enabled.iter().any(|r| r.meta().code == "AL403") {
+    let stores = if wants_stores {
         guarded(&mut analysis.failures, "privacy", || {
-            crate::privacy::storage(file.source, locate(), file.language, facts, knowledge)
+            crate::privacy::storage(
+                file.source,
+                locate(),
+                file.language,
+                facts,
+                knowledge,
+                conversations,
+            )
         })
     } else {
         Vec::new()
@@ -407,7 +444,7 @@ fn analyse_prior(
     analysis.tools = tools;
     analysis.secrets = secrets.into_iter().map(|f| f.range).collect();
     analysis.lines = lines.into_inner();
-    if let Some((_, _, _, _, _, last_lines)) = text_cache.as_mut() {
+    if let Some((_, _, _, _, _, last_lines, _)) = text_cache.as_mut() {
         // The index of the text the cache now holds, for the next version.
         **last_lines = analysis.lines.clone();
     }

@@ -40,6 +40,9 @@ pub struct AnalysisCache {
     pub(crate) scan: Option<((usize, u64), crate::secrets::Scan)>,
     /// That text's line index, if the analysis built one: the next one is patched from it.
     pub(crate) lines: Option<crate::syntax::LineIndex>,
+    /// Where that text mentions conversations (`privacy::conversation_match`), if it was looked
+    /// for: `Some(None)` when it does not.
+    pub(crate) conversations: Option<Option<std::ops::Range<usize>>>,
 }
 
 /// Where the last version may bind a secret's name, and with which tables.

@@ -458,6 +458,55 @@ fn conversation_words() -> &'static regex::Regex {
     })
 }
 
+/// The longest match of [`conversation_words`] in bytes, and more: a word of at most 13 letters
+/// (`ſ` is two bytes) between two characters of at most four.
+const CONVERSATION_MATCH: usize = 64;
+
+/// The last version's match (or none), its length, and the lengths of the common prefix of it and
+/// the new version and of the common suffix after that.
+pub(crate) type LastMatch = (Option<Range<usize>>, usize, (usize, usize));
+
+/// A match of [`conversation_words`] in `text`, or `None` if there is none, given what the last
+/// version of the text had (`last`: its match, its length, and the lengths of the two versions'
+/// common prefix and of the common suffix after it). A match outside the change is still one; a
+/// text that had none can only have one across the change: only that is searched (a whole
+/// TypeScript file without one was read byte by byte on every keystroke: 13% of its analysis).
+pub(crate) fn conversation_match(text: &str, last: Option<LastMatch>) -> Option<Range<usize>> {
+    let words = conversation_words();
+    let everywhere = || words.find(text).map(|m| m.range());
+    let Some((found, old_len, (prefix, suffix))) = last else {
+        return everywhere();
+    };
+    let new_len = text.len();
+    if prefix + suffix > old_len.min(new_len) {
+        return everywhere();
+    }
+    match found {
+        // Before the change (not at the end, where `$` matched).
+        Some(r) if r.end <= prefix && r.end < old_len => Some(r),
+        // After it (not at the start, where `^` matched).
+        Some(r) if r.start > 0 && r.start >= old_len - suffix => {
+            Some(r.start + new_len - old_len..r.end + new_len - old_len)
+        }
+        Some(_) => everywhere(),
+        None => {
+            // Across the change: from a match's length before it to the first line break a
+            // match's length after it (a match ending there by `$` ends on that line break in
+            // the whole text, a character that is not a letter).
+            let mut start = prefix.saturating_sub(CONVERSATION_MATCH);
+            while !text.is_char_boundary(start) {
+                start -= 1;
+            }
+            let after = (new_len - suffix + CONVERSATION_MATCH).min(new_len);
+            let end = text.as_bytes()[after..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(new_len, |i| after + i);
+            words.find_at(&text[..end], start).map(|m| m.range())
+        }
+    }
+}
+
 /// SQL that inserts into a conversation table.
 fn insert_into_conversation() -> &'static regex::Regex {
     static PATTERN: OnceLock<regex::Regex> = OnceLock::new();
@@ -473,12 +522,15 @@ fn insert_into_conversation() -> &'static regex::Regex {
 /// Where a file stores conversations: a known message store or checkpointer (`[[storage]]`),
 /// SQL inserting into a conversation table, or a function named for conversations that writes
 /// files or a database.
+///
+/// `conversations`: whether the source mentions conversations ([`conversation_match`]), if known.
 pub fn storage(
     source: &str,
     locator: &crate::syntax::Locator<'_>,
     language: crate::syntax::Language,
     facts: &FileFacts,
     knowledge: &crate::knowledge::Knowledge,
+    conversations: Option<bool>,
 ) -> Vec<Store> {
     let family = language.family();
     let mut out: Vec<Store> = Vec::new();
@@ -505,7 +557,7 @@ pub fn storage(
             }
         }
     }
-    if !conversation_words().is_match(source) {
+    if !conversations.unwrap_or_else(|| conversation_words().is_match(source)) {
         return out;
     }
     // The SQL expression needs `into`: only the calls around one are searched (a search of every
@@ -794,6 +846,62 @@ pub fn draft_notice(flows: &[ProjectFlow], providers: &Providers) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// Text with conversation words, parts of them, line breaks, letters and non-ASCII.
+    fn text() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            prop_oneof![
+                Just("messages"),
+                Just("chat"),
+                Just("Thread"),
+                Just("histories"),
+                Just("ſ"),
+                Just("me"),
+                Just("ssage"),
+                Just("\n"),
+                Just(" "),
+                Just("_"),
+                Just("x"),
+                Just("中"),
+                Just("conversation"),
+            ],
+            0..30,
+        )
+        .prop_map(|parts| parts.concat())
+    }
+
+    proptest! {
+        /// Searched across the change only, from the last version's answer, a text mentions
+        /// conversations exactly when it does searched whole, and the place given is a match.
+        #[test]
+        fn conversations_found_across_a_change_are_those_found_whole(
+            old in text(),
+            insert in text(),
+            at in 0usize..400,
+            cut in 0usize..40,
+        ) {
+            let chars: Vec<char> = old.chars().collect();
+            let at = at.min(chars.len());
+            let end = (at + cut).min(chars.len());
+            let new: String = chars[..at]
+                .iter()
+                .copied()
+                .chain(insert.chars())
+                .chain(chars[end..].iter().copied())
+                .collect();
+            let last = conversation_match(&old, None);
+            let ends = crate::cache::common_ends(old.as_bytes(), new.as_bytes());
+            let found = conversation_match(&new, Some((last, old.len(), ends)));
+            prop_assert_eq!(found.is_some(), conversation_words().is_match(&new));
+            if let Some(r) = found {
+                prop_assert_eq!(
+                    conversation_words().find_at(&new, r.start).map(|m| m.range()),
+                    Some(r)
+                );
+            }
+        }
+    }
 
     #[test]
     fn notice_paths() {

@@ -33,6 +33,7 @@ fn stores(source: &str, language: Language) -> Vec<String> {
         language,
         &facts,
         Knowledge::builtin(),
+        None,
     )
     .into_iter()
     .map(|s| s.callee)

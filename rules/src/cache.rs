@@ -14,7 +14,10 @@
 //!   (names resolve the same way, so it would be found the same);
 //! - effects: a call's own effects (sinks and their conditions) are kept for calls in unchanged
 //!   statements when names resolve and constants read as before; how effects spread through the
-//!   file's call graph is recomputed (it is cheap and crosses statements).
+//!   file's call graph is recomputed (it is cheap and crosses statements);
+//! - text: the secrets scan and the secret-name search run again on the changed lines only, the
+//!   line index is patched, and whether the text mentions conversations (AL403) is searched across
+//!   the change only; the two versions' common ends are found once for all of them.
 //!
 //! Whatever the cache holds, the result is the same as analysing the text afresh: the property
 //! tests in `tests/tests/incremental.rs` edit agent modules at random and compare.

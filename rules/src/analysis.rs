@@ -174,15 +174,15 @@ fn analyse_prior(
             *text_generation = None;
             (
                 Some((facts, model, unchanged)),
-                Some((
+                Some(TextCache {
                     text,
-                    text_generation,
+                    generation: text_generation,
                     name_hits,
                     scan,
                     ends,
-                    last_lines,
+                    lines: last_lines,
                     conversations,
-                )),
+                }),
             )
         }
         None => (None, None),
@@ -264,7 +264,12 @@ fn analyse_prior(
     // none behind for the next version.
     let name_hits = guarded(&mut analysis.failures, "secrets", || {
         match text_cache.as_mut() {
-            Some((text, _, hits, _, ends, _, _)) => {
+            Some(TextCache {
+                text,
+                name_hits: hits,
+                ends,
+                ..
+            }) => {
                 let previous = hits
                     .take()
                     .filter(|h| Some(h.knowledge) == knowledge.identity());
@@ -289,7 +294,9 @@ fn analyse_prior(
     // match is line-local).
     let secrets = guarded(&mut analysis.failures, "secrets", || {
         match text_cache.as_mut() {
-            Some((text, _, _, scan, ends, _, _)) => {
+            Some(TextCache {
+                text, scan, ends, ..
+            }) => {
                 let previous = scan
                     .take()
                     .filter(|(k, _)| Some(*k) == knowledge.identity());
@@ -306,7 +313,12 @@ fn analyse_prior(
     // The line index, patched from the last version's when there is one (only the lines of the
     // change are searched); otherwise built when a rule first needs it.
     let lines = std::cell::OnceCell::new();
-    if let Some((text, _, _, _, ends, last_lines, _)) = text_cache.as_mut()
+    if let Some(TextCache {
+        text,
+        ends,
+        lines: last_lines,
+        ..
+    }) = text_cache.as_mut()
         && let Some(last) = last_lines.take()
         && last.text_len() == text.len()
     {
@@ -316,24 +328,27 @@ fn analyse_prior(
     // when the last version's answer is known; forgotten when not looked for (it would be stale).
     let wants_stores = enabled.iter().any(|r| r.meta().code == "AL403");
     let conversations = match text_cache.as_mut() {
-        Some((text, _, _, _, ends, _, last)) => {
+        Some(TextCache {
+            text,
+            ends,
+            conversations: last,
+            ..
+        }) => {
             let known = last.take().map(|found| (found, text.len(), *ends));
             let search = || crate::privacy::conversation_match(file.source, known);
-            match catch_unwind(AssertUnwindSafe(search))
-                .ok()
-                .filter(|_| wants_stores)
-            {
-                Some(found) => {
-                    **last = Some(found.clone());
-                    Some(found.is_some())
-                }
-                // Not looked for, or it failed: the storage search reads the whole text.
-                None => None,
-            }
+            // Not looked for, or the search failed: the storage search reads the whole text.
+            let found = wants_stores
+                .then(|| catch_unwind(AssertUnwindSafe(search)).ok())
+                .flatten();
+            **last = found.clone();
+            found.map(|found| found.is_some())
         }
         None => None,
     };
-    if let Some((text, generation, _, _, _, _, _)) = text_cache.as_mut() {
+    if let Some(TextCache {
+        text, generation, ..
+    }) = text_cache.as_mut()
+    {
         text.clear();
         text.push_str(file.source);
         **generation = model_cache.as_ref().map(|(facts, _)| facts.generation());
@@ -444,11 +459,26 @@ fn analyse_prior(
     analysis.tools = tools;
     analysis.secrets = secrets.into_iter().map(|f| f.range).collect();
     analysis.lines = lines.into_inner();
-    if let Some((_, _, _, _, _, last_lines, _)) = text_cache.as_mut() {
+    if let Some(TextCache {
+        lines: last_lines, ..
+    }) = text_cache.as_mut()
+    {
         // The index of the text the cache now holds, for the next version.
         **last_lines = analysis.lines.clone();
     }
     analysis
+}
+
+/// The text caches of a document (see [`AnalysisCache`]), borrowed for one analysis, with the
+/// common ends of the last version's text and this one's.
+struct TextCache<'c> {
+    text: &'c mut String,
+    generation: &'c mut Option<u64>,
+    name_hits: &'c mut Option<crate::cache::NameHits>,
+    scan: &'c mut Option<((usize, u64), crate::secrets::Scan)>,
+    ends: (usize, usize),
+    lines: &'c mut Option<crate::syntax::LineIndex>,
+    conversations: &'c mut Option<Option<std::ops::Range<usize>>>,
 }
 
 /// Runs a stage of the analysis; if it panics, records the failure and goes on with nothing.

@@ -149,6 +149,21 @@ pub(crate) struct ModelKey {
     pub language: Language,
 }
 
+/// `old` with `cut` characters from character `at` replaced by `insert` (both clamped to the
+/// text): an edit at character boundaries, for property tests of what survives one.
+#[cfg(test)]
+pub(crate) fn edited(old: &str, insert: &str, at: usize, cut: usize) -> String {
+    let chars: Vec<char> = old.chars().collect();
+    let at = at.min(chars.len());
+    let end = (at + cut).min(chars.len());
+    chars[..at]
+        .iter()
+        .copied()
+        .chain(insert.chars())
+        .chain(chars[end..].iter().copied())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

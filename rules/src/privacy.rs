@@ -881,15 +881,7 @@ mod tests {
             at in 0usize..400,
             cut in 0usize..40,
         ) {
-            let chars: Vec<char> = old.chars().collect();
-            let at = at.min(chars.len());
-            let end = (at + cut).min(chars.len());
-            let new: String = chars[..at]
-                .iter()
-                .copied()
-                .chain(insert.chars())
-                .chain(chars[end..].iter().copied())
-                .collect();
+            let new = crate::cache::edited(&old, &insert, at, cut);
             let last = conversation_match(&old, None);
             let ends = crate::cache::common_ends(old.as_bytes(), new.as_bytes());
             let found = conversation_match(&new, Some((last, old.len(), ends)));

@@ -295,15 +295,7 @@ mod tests {
             at in 0usize..200,
             cut in 0usize..8,
         ) {
-            // Replace part of `old` (at character boundaries) with `insert`.
-            let chars: Vec<char> = old.chars().collect();
-            let at = at.min(chars.len());
-            let end = (at + cut).min(chars.len());
-            let new: String = chars[..at]
-                .iter()
-                .chain(insert.chars().collect::<Vec<_>>().iter())
-                .chain(&chars[end..])
-                .collect();
+            let new = crate::cache::edited(&old, &insert, at, cut);
             let (prefix, suffix) = crate::cache::common_ends(old.as_bytes(), new.as_bytes());
             let patched = LineIndex::new(&old).patched(&new, prefix, suffix);
             let fresh = LineIndex::new(&new);

@@ -82,13 +82,7 @@ fn main() {
     // first keystroke would otherwise be a cold analysis, the maximum).
     let tree = document.parse_tree();
     let source = document.text();
-    let file = SourceFile {
-        path: Path::new("bench"),
-        source: &source,
-        tree: &tree,
-        language,
-        workspace: None,
-    };
+    let file = bench_file(&source, &tree, language);
     std::hint::black_box(analyse_cached(file, &settings, knowledge, &mut cache));
     let mut phases = [Duration::ZERO; 4];
     let mut analyses = Vec::new();
@@ -118,13 +112,7 @@ fn main() {
         let source = document.text();
         phases[1] += started.elapsed();
         let started = Instant::now();
-        let file = SourceFile {
-            path: Path::new("bench"),
-            source: &source,
-            tree: &tree,
-            language,
-            workspace: None,
-        };
+        let file = bench_file(&source, &tree, language);
         let mut analysis = std::hint::black_box(measured(file, &settings, knowledge, &mut cache));
         let took = started.elapsed();
         phases[2] += took;
@@ -174,6 +162,21 @@ fn main() {
         at(100),
         mean(phases[3])
     );
+}
+
+/// The benchmark's module as the analysis sees it (no workspace).
+fn bench_file<'a>(
+    source: &'a str,
+    tree: &'a tree_sitter::Tree,
+    language: Language,
+) -> SourceFile<'a> {
+    SourceFile {
+        path: Path::new("bench"),
+        source,
+        tree,
+        language,
+        workspace: None,
+    }
 }
 
 /// One keystroke's analysis, a function of its own so that a profiler can count it alone
@@ -247,13 +250,7 @@ fn stages(text: &str, length: usize, language: Language, knowledge: &Knowledge) 
             &source, &tree, language, &facts, knowledge,
         ));
         times[4] += started.elapsed();
-        let file = SourceFile {
-            path: Path::new("bench"),
-            source: &source,
-            tree: &tree,
-            language,
-            workspace: None,
-        };
+        let file = bench_file(&source, &tree, language);
         for (i, rule) in rules.iter().enumerate() {
             let started = Instant::now();
             std::hint::black_box(agentlint_rules::analyse_with_rules(

@@ -383,6 +383,15 @@ pub(crate) fn found(
         let Some(resolved) = call.resolved.as_deref() else {
             continue;
         };
+        // A call of an unchanged statement resolves as it did, so it declares a tool exactly
+        // when it did (the previous version's tools are all known): only the changed
+        // statements' calls are looked up.
+        if let Some((_, _, splice, _)) = previous
+            && let Some(earlier) = splice.calls.back(index)
+            && !old.contains_key(&Origin::Call(earlier))
+        {
+            continue;
+        }
         if let Some(recogniser) = knowledge
             .tool_recognisers(family, Trigger::Call, resolved)
             .next()

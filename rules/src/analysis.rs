@@ -153,6 +153,8 @@ fn analyse_prior(
         return analysis;
     }
     let owned;
+    // How the text changed since the version the facts cache holds, when known.
+    let mut change = None;
     // The text caches: the last version's text, and its name hits.
     let (cache, mut text_cache) = match cache {
         Some(cache) => {
@@ -172,6 +174,12 @@ fn analyse_prior(
             let unchanged = (*text_generation == Some(facts.generation())).then_some(ends);
             // Set again once `text` is this version's.
             *text_generation = None;
+            change = unchanged.map(|(prefix, suffix)| crate::cache::TextMove {
+                prefix,
+                suffix,
+                old_len: text.len(),
+                new_len: file.source.len(),
+            });
             (
                 Some((facts, model, unchanged)),
                 Some(TextCache {
@@ -232,6 +240,7 @@ fn analyse_prior(
             knowledge,
             model_cache,
             locate(),
+            change,
         ),
         None => {
             let imports = file.workspace.map(|summaries| Imports {

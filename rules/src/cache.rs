@@ -63,6 +63,48 @@ pub(crate) struct ChangedLines {
     pub new: std::ops::Range<usize>,
 }
 
+/// How a text changed into the next version: its first `prefix` and last `suffix` bytes stayed
+/// (see [`common_ends`]); what lies between was replaced.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct TextMove {
+    pub prefix: usize,
+    pub suffix: usize,
+    pub old_len: usize,
+    pub new_len: usize,
+}
+
+impl TextMove {
+    /// Where a range of the old text is in the new one: the same bytes when it lies in the kept
+    /// start, moved when in the kept end, and stretched when it spans the replaced bytes (its
+    /// text then changed). `None` when an end is among the replaced bytes. A range starting
+    /// where text was inserted is the text after it; one ending there, the text before it.
+    pub fn range(&self, range: &std::ops::Range<usize>) -> Option<std::ops::Range<usize>> {
+        let kept_end = self.old_len.checked_sub(self.suffix)?;
+        let moved = |at: usize| (at + self.new_len).checked_sub(self.old_len);
+        let start = if range.start >= kept_end {
+            moved(range.start)?
+        } else if range.start <= self.prefix {
+            range.start
+        } else {
+            return None;
+        };
+        let end = if range.end <= self.prefix {
+            range.end
+        } else if range.end >= kept_end {
+            moved(range.end)?
+        } else {
+            return None;
+        };
+        (start <= end).then_some(start..end)
+    }
+
+    /// Whether a range of the old text lies in the kept start or the kept end (its text is
+    /// the same in the new version).
+    pub fn keeps(&self, range: &std::ops::Range<usize>) -> bool {
+        range.end <= self.prefix || range.start >= self.old_len.saturating_sub(self.suffix)
+    }
+}
+
 /// The lengths of the longest common prefix of two texts, and of the longest common suffix of
 /// what follows it, in bytes.
 pub(crate) fn common_ends(a: &[u8], b: &[u8]) -> (usize, usize) {
@@ -141,6 +183,8 @@ pub(crate) struct ModelCache {
     pub tools: std::sync::Arc<Vec<crate::agent::Tool>>,
     /// Each call's own effects.
     pub own_effects: Vec<Vec<Effect>>,
+    /// The last version's capabilities, unless they hold effects of other files.
+    pub capabilities: Option<crate::agent::capabilities::Capabilities>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -560,6 +560,60 @@ fn typing_a_new_local_variable_keeps_the_resolution_and_matches_fresh() {
     }
 }
 
+/// Edits that leave every fact where it was or only move it: typing a comment in a tool's body
+/// (the last version's capabilities are moved, not computed again), then changing the mode
+/// string of an `open` call (the call's facts are the same, moved; what it does is not: a read
+/// becomes a write, which the description denies). Each keystroke's cached analysis is the fresh
+/// one, and the last finds the write the first did not.
+#[test]
+fn edits_that_only_move_facts_match_fresh() {
+    let initial = r#"import os
+from mcp.server.fastmcp import FastMCP
+
+mcp = FastMCP("notes")
+
+
+def helper(path):
+    return os.listdir(path)
+
+
+@mcp.tool()
+def read_note(path: str) -> str:
+    """Read a note. Read-only: never changes a file."""
+    names = helper(".")
+    with open(path, "r") as f:
+        return f.read() + str(names)
+"#;
+    let language = Language::Python;
+    let mut text = initial.to_string();
+    let mut cache = AnalysisCache::default();
+    let tree = parse(&text, language);
+    let (first, _) = fresh_and_cached(&text, &tree, language, &mut cache);
+    let writes = |a: &agentlint_rules::Analysis| {
+        a.diagnostics
+            .iter()
+            .filter(|d| d.message.contains("writes"))
+            .count()
+    };
+    let mut at = text.find("names = helper").expect("anchor");
+    at += text[at..].find('\n').expect("line end");
+    for (i, c) in "\n    # the names, for context".chars().enumerate() {
+        text.insert(at + i, c);
+        let tree = parse(&text, language);
+        let (fresh, cached) = fresh_and_cached(&text, &tree, language, &mut cache);
+        assert_eq!(cached.diagnostics, fresh.diagnostics, "{text}");
+        assert_eq!(cached.tools, fresh.tools, "{text}");
+    }
+    let mode = text.find("\"r\")").expect("mode") + 1;
+    text.replace_range(mode..mode + 1, "w");
+    let tree = parse(&text, language);
+    let (fresh, cached) = fresh_and_cached(&text, &tree, language, &mut cache);
+    assert_eq!(cached.diagnostics, fresh.diagnostics, "{text}");
+    assert_eq!(cached.tools, fresh.tools, "{text}");
+    assert_eq!(writes(&first), 0, "{:#?}", first.diagnostics);
+    assert!(writes(&fresh) > 0, "{:#?}", fresh.diagnostics);
+}
+
 /// Typing `const total = ...` on the line above a `return`: while the line reads `const` or
 /// `const t`, error recovery takes the `return` below for the name being declared. A reserved
 /// word is never bound, so the resolution is kept (every tool's `return` once counted as a

@@ -601,7 +601,7 @@ impl Capabilities {
         source: &str,
         family: Family,
         resolve: &dyn Fn(&str) -> EffectMap,
-    ) {
+    ) -> bool {
         let mut any = false;
         for (i, call) in facts.calls.iter().enumerate() {
             let Some(resolved) = call.resolved.as_deref() else {
@@ -632,6 +632,7 @@ impl Capabilities {
         if any {
             self.propagate(facts, source);
         }
+        any
     }
 
     /// For each function, the functions of other modules it calls itself or through this
@@ -767,6 +768,54 @@ impl Capabilities {
         found.sort_by_key(|p| p.call);
         found.dedup_by_key(|p| p.call);
         found
+    }
+
+    /// The previous version's capabilities for this version, when the change only moved the
+    /// facts (`FactsCache::moved_only`) and left every call's own effects as they were: the
+    /// same calls reach the same functions with the same effects, so only the places in the
+    /// evidence move. `None` when a place cannot be moved. Only capabilities without effects
+    /// of other files are kept (those are added again: see [`Capabilities::add_imports`]).
+    pub(crate) fn moved(
+        mut self,
+        change: &crate::cache::TextMove,
+        calls: usize,
+        functions: usize,
+    ) -> Option<Capabilities> {
+        if self.direct.len() != calls
+            || self.functions.len() != functions
+            || self.imported.iter().any(|m| !m.is_empty())
+        {
+            return None;
+        }
+        for map in &mut self.functions {
+            for evidence in map.values_mut() {
+                for hop in evidence {
+                    // A hop in another file keeps its place.
+                    if hop.place.is_none() {
+                        hop.range = change.range(&hop.range)?;
+                    }
+                }
+            }
+        }
+        Some(self)
+    }
+
+    /// Whether the calls `calls` (of a changed statement whose names may be bound to other
+    /// values) reach the functions of this file they reached.
+    pub(crate) fn reaches_as_before(
+        &self,
+        calls: Range<usize>,
+        facts: &FileFacts,
+        locator: &Locator<'_>,
+        source: &str,
+    ) -> bool {
+        let index = FunctionIndex::new(facts);
+        calls.into_iter().all(|i| {
+            facts.calls.get(i).is_some_and(|call| {
+                local_target(call, self.owners[i], facts, &index, locator, source)
+                    == self.targets[i]
+            })
+        })
     }
 
     pub fn of_function(&self, function: usize) -> &EffectMap {

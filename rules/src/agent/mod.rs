@@ -53,11 +53,14 @@ pub fn model(
         found.into_iter().map(|f| f.tool).collect(),
         None,
         &mut Vec::new(),
+        None,
     )
+    .0
 }
 
 /// [`model`] for a new version of a document, reusing what the last version's found (see
 /// `crate::cache`). The same result.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn model_cached(
     file: &crate::analysis::SourceFile<'_>,
     facts: &crate::facts::FactsCache,
@@ -66,6 +69,7 @@ pub(crate) fn model_cached(
     knowledge: &crate::knowledge::Knowledge,
     cache: &mut crate::cache::ModelCache,
     locator: &crate::syntax::Locator<'_>,
+    change: Option<crate::cache::TextMove>,
 ) -> Model {
     let key = knowledge
         .identity()
@@ -110,7 +114,13 @@ pub(crate) fn model_cached(
         importer: file.path,
     });
     let mut own = Vec::new();
-    let model = with_effects(
+    // The previous version's capabilities may be moved when the change only moved the facts.
+    let change = change.and_then(|c| Some((c, facts.moved_only(splice?, &c)?)));
+    let kept = KeptCapabilities {
+        slot: &mut cache.capabilities,
+        change,
+    };
+    let (model, moved) = with_effects(
         file.source,
         locator,
         file.language,
@@ -122,9 +132,14 @@ pub(crate) fn model_cached(
             .as_ref()
             .map(|(e, s, revalued)| (e.as_slice(), *s, *revalued)),
         &mut own,
+        Some(kept),
     );
     cache.key = key;
-    cache.own_effects = own;
+    // Moved capabilities come with the previous version's own effects, the same.
+    cache.own_effects = match (moved, previous_effects) {
+        (true, Some((previous, _, _))) => previous,
+        _ => own,
+    };
     cache.generation = Some(facts.generation());
     // The model's tools are the next version's previous tools (`with_effects` keeps their order;
     // with none, neither).
@@ -137,7 +152,17 @@ pub(crate) fn model_cached(
     model
 }
 
-/// The tools with what their code does.
+/// The capabilities the model cache keeps from the last version, and how the text changed since
+/// when the change only moved the facts.
+struct KeptCapabilities<'a> {
+    slot: &'a mut Option<capabilities::Capabilities>,
+    /// With whether the changed statements bind every name as before (see
+    /// `FactsCache::moved_only`).
+    change: Option<(crate::cache::TextMove, bool)>,
+}
+
+/// The tools with what their code does; and whether the capabilities (and with them the calls'
+/// own effects, left out of `own` then) were the previous version's, moved.
 #[allow(clippy::too_many_arguments)]
 fn with_effects(
     source: &str,
@@ -149,18 +174,61 @@ fn with_effects(
     mut found: Vec<Tool>,
     previous: Option<capabilities::PreviousEffects<'_>>,
     own: &mut Vec<Vec<crate::knowledge::Effect>>,
-) -> Model {
+    kept: Option<KeptCapabilities<'_>>,
+) -> (Model, bool) {
+    let earlier = kept.as_ref().and_then(|k| k.change);
+    let (slot, earlier) = match kept {
+        Some(kept) => {
+            let earlier = kept.slot.take().zip(earlier);
+            (Some(kept.slot), earlier)
+        }
+        None => (None, None),
+    };
     if found.is_empty() {
         // No tool needs effects; the own effects of the calls are not kept either.
         own.clear();
-        return Model::default();
+        return (Model::default(), false);
     }
-    let mut capabilities = capabilities::Capabilities::compute_reusing(
-        source, locator, language, facts, knowledge, previous, own,
-    );
+    let family = language.family();
+    // The change only moved the facts: if it left the own effects of the changed statements'
+    // calls as they were, everything the capabilities are made of is the same.
+    let moved = match (earlier, previous) {
+        (Some((earlier, (change, same_bindings))), Some((old_own, splice, _)))
+            if old_own.len() == facts.calls.len()
+                && splice.calls.new.clone().all(|i| {
+                    let j = i - splice.calls.new.start + splice.calls.old.start;
+                    old_own.get(j).is_some_and(|old| {
+                        *old == capabilities::call_effects(
+                            &facts.calls[i],
+                            source,
+                            locator,
+                            facts,
+                            family,
+                            knowledge,
+                        )
+                    })
+                }) =>
+        {
+            earlier
+                .moved(&change, facts.calls.len(), facts.functions.len())
+                .filter(|moved| {
+                    same_bindings
+                        || moved.reaches_as_before(splice.calls.new.clone(), facts, locator, source)
+                })
+        }
+        _ => None,
+    };
+    let reused = moved.is_some();
+    let mut capabilities = match moved {
+        Some(capabilities) => capabilities,
+        None => capabilities::Capabilities::compute_reusing(
+            source, locator, language, facts, knowledge, previous, own,
+        ),
+    };
+    let mut imported = false;
     if let Some(workspace) = &workspace {
-        let resolver = workspace.resolver(language.family());
-        capabilities.add_imports(facts, source, language.family(), &resolver);
+        let resolver = workspace.resolver(family);
+        imported = capabilities.add_imports(facts, source, family, &resolver);
     }
     for tool in &mut found {
         tool.effects = match (tool.function, &tool.handler) {
@@ -171,7 +239,14 @@ fn with_effects(
         tool.processes =
             capabilities.processes(tool.function, tool.handler.as_ref(), facts, source);
     }
-    Model {
-        tools: std::sync::Arc::new(found),
+    // Kept for the next version unless other files' effects were added to them.
+    if let Some(slot) = slot {
+        *slot = (!imported).then_some(capabilities);
     }
+    (
+        Model {
+            tools: std::sync::Arc::new(found),
+        },
+        reused,
+    )
 }

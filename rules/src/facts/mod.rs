@@ -356,6 +356,20 @@ pub struct FactsCache {
     kept: bool,
     /// Then: the names it binds the same way but to other values.
     revalued: Vec<String>,
+    /// Then: the changed statements' facts in the version before (see
+    /// [`FactsCache::moved_only`]).
+    replaced: Option<Replaced>,
+    /// Then: whether the changed statements bind every name exactly as before.
+    same_bindings: bool,
+}
+
+/// The facts of the statements a change replaced, as the version before had them.
+#[derive(Default)]
+struct Replaced {
+    calls: Vec<Call>,
+    functions: Vec<FunctionDef>,
+    classes: Vec<ClassDef>,
+    attribute_assignments: Vec<AttributeAssignment>,
 }
 
 /// A top-level statement of the version last extracted: the unit later stages cache their work
@@ -471,6 +485,158 @@ impl FactsCache {
     /// command built from one) holds only if it did not mention them.
     pub(crate) fn revalued(&self) -> &[String] {
         &self.revalued
+    }
+
+    /// Whether the last extraction only moved the facts: the resolution was kept, no name an
+    /// unchanged statement mentions is bound to another value, and the changed statements'
+    /// calls, functions, classes and attribute assignments are the previous version's, each
+    /// with its places moved by `change` (the same names, resolutions, arguments and nesting;
+    /// the text between may differ, as when a comment is typed in a body). A call that has no
+    /// name as its callee is also written the same (what it calls is then read from the text).
+    /// `Some(true)` when the changed statements also bind every name as before; `Some(false)`
+    /// when they bind some differently (a value's text changed: `const t = tool({...})` with a
+    /// comment typed inside), names only they mention, so what their own calls reach may differ.
+    pub(crate) fn moved_only(
+        &self,
+        splice: &Splice,
+        change: &crate::cache::TextMove,
+    ) -> Option<bool> {
+        let (Some(old), Some(new)) = (&self.replaced, &self.last) else {
+            return None;
+        };
+        if !self.kept || !self.revalued.is_empty() {
+            return None;
+        }
+        fn same<T: PartialEq>(
+            old: &[T],
+            new: Option<&[T]>,
+            moved: impl Fn(&T) -> Option<T>,
+        ) -> bool {
+            new.is_some_and(|new| {
+                old.len() == new.len()
+                    && old
+                        .iter()
+                        .zip(new)
+                        .all(|(o, n)| moved(o).is_some_and(|m| m == *n))
+            })
+        }
+        let r = |range: &Range<usize>| change.range(range);
+        let optional = |range: &Option<Range<usize>>| -> Option<Option<Range<usize>>> {
+            match range {
+                None => Some(None),
+                Some(range) => r(range).map(Some),
+            }
+        };
+        let arguments = |arguments: &[Argument]| -> Option<Vec<Argument>> {
+            arguments
+                .iter()
+                .map(|a| {
+                    Some(Argument {
+                        range: r(&a.range)?,
+                        ..a.clone()
+                    })
+                })
+                .collect()
+        };
+        let call = |c: &Call| -> Option<Call> {
+            if c.callee.is_none() && !change.keeps(&c.callee_range) {
+                return None;
+            }
+            Some(Call {
+                range: r(&c.range)?,
+                callee_range: r(&c.callee_range)?,
+                arguments: arguments(&c.arguments)?,
+                ..c.clone()
+            })
+        };
+        let function = |f: &FunctionDef| -> Option<FunctionDef> {
+            Some(FunctionDef {
+                range: r(&f.range)?,
+                name_range: r(&f.name_range)?,
+                body_range: r(&f.body_range)?,
+                docstring: optional(&f.docstring)?,
+                parameters: f
+                    .parameters
+                    .iter()
+                    .map(|p| {
+                        Some(Parameter {
+                            range: r(&p.range)?,
+                            annotation: optional(&p.annotation)?,
+                            default: optional(&p.default)?,
+                            ..p.clone()
+                        })
+                    })
+                    .collect::<Option<_>>()?,
+                decorators: f
+                    .decorators
+                    .iter()
+                    .map(|d| {
+                        Some(Decorator {
+                            range: r(&d.range)?,
+                            arguments: match &d.arguments {
+                                Some(a) => Some(arguments(a)?),
+                                None => None,
+                            },
+                            ..d.clone()
+                        })
+                    })
+                    .collect::<Option<_>>()?,
+                ..f.clone()
+            })
+        };
+        let class = |c: &ClassDef| -> Option<ClassDef> {
+            Some(ClassDef {
+                range: r(&c.range)?,
+                name_range: r(&c.name_range)?,
+                bases: c
+                    .bases
+                    .iter()
+                    .map(|b| {
+                        Some(Base {
+                            range: r(&b.range)?,
+                            ..b.clone()
+                        })
+                    })
+                    .collect::<Option<_>>()?,
+                attributes: c
+                    .attributes
+                    .iter()
+                    .map(|a| {
+                        Some(Attribute {
+                            range: r(&a.range)?,
+                            value: r(&a.value)?,
+                            ..a.clone()
+                        })
+                    })
+                    .collect::<Option<_>>()?,
+                ..c.clone()
+            })
+        };
+        let assignment = |a: &AttributeAssignment| -> Option<AttributeAssignment> {
+            Some(AttributeAssignment {
+                range: r(&a.range)?,
+                value: r(&a.value)?,
+                ..a.clone()
+            })
+        };
+        let moved = same(&old.calls, new.calls.get(splice.calls.new.clone()), call)
+            && same(
+                &old.functions,
+                new.functions.get(splice.functions.new.clone()),
+                function,
+            )
+            && same(
+                &old.classes,
+                new.classes.get(splice.classes.new.clone()),
+                class,
+            )
+            && same(
+                &old.attribute_assignments,
+                new.attribute_assignments
+                    .get(splice.attribute_assignments.new.clone()),
+                assignment,
+            );
+        moved.then_some(self.same_bindings)
     }
 
     /// Number of top-level statements cached.
@@ -614,8 +780,23 @@ impl FactsCache {
             .filter(|_| self.last.is_some())
             .and_then(|splice| rebound_names(splice, &old_units, &self.units, source));
         self.kept = rebound.is_some();
+        self.replaced = None;
+        self.same_bindings = false;
         match (rebound, &splice, self.last.as_mut()) {
             (Some(rebound), Some(splice), Some(last)) => {
+                self.same_bindings = rebound.rebuild.is_empty() && rebound.value.is_empty();
+                // The replaced statements' facts (a statement's worth), for `moved_only`.
+                self.replaced = (|| {
+                    Some(Replaced {
+                        calls: last.calls.get(splice.calls.old.clone())?.to_vec(),
+                        functions: last.functions.get(splice.functions.old.clone())?.to_vec(),
+                        classes: last.classes.get(splice.classes.old.clone())?.to_vec(),
+                        attribute_assignments: last
+                            .attribute_assignments
+                            .get(splice.attribute_assignments.old.clone())?
+                            .to_vec(),
+                    })
+                })();
                 patch(
                     last,
                     splice,

@@ -1008,6 +1008,7 @@ impl Knowledge {
                     });
                 }
                 self.secrets.flow.reads.push(regex);
+                self.secrets.flow.finder = Default::default();
             }
             self.secrets.flow.model_input.extend(flow.model_input);
             self.secrets.flow.not_secret.extend(flow.not_secret);

@@ -6,6 +6,8 @@ use std::ops::Range;
 use aho_corasick::AhoCorasick;
 use serde::Deserialize;
 
+pub(crate) mod reads;
+
 /// Which rule reports a format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Default)]
 pub enum SecretRule {
@@ -189,12 +191,25 @@ pub(crate) struct SecretFlowRecord {
 /// Where secrets come from and where they must not go (AL305).
 #[derive(Clone, Debug, Default)]
 pub struct SecretFlow {
-    /// Reads of an environment variable; group `name` is the variable.
+    /// Reads of an environment variable; group `name` is the variable. (Whoever adds one
+    /// resets `finder`.)
     pub reads: Vec<crate::pattern::Pattern>,
+    /// How `reads` are found, made on first use.
+    pub(crate) finder: std::sync::Arc<std::sync::OnceLock<reads::ReadFinder>>,
     /// Keyword arguments and properties the model reads.
     pub model_input: Vec<String>,
     /// Environment variables whose names look like secrets' but are not (`PWD`).
     pub not_secret: Vec<String>,
+}
+
+impl SecretFlow {
+    /// The matches of each of `reads` in `text`, in order: what iterating each expression's
+    /// matches finds (see [`reads::ReadFinder`]).
+    pub(crate) fn reads_in(&self, text: &str) -> Vec<Vec<reads::Read>> {
+        self.finder
+            .get_or_init(|| reads::ReadFinder::new(&self.reads))
+            .find(&self.reads, text)
+    }
 }
 
 /// FNV-1a, 64 bits: how known example keys are listed without listing them.

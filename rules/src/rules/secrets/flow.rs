@@ -64,19 +64,17 @@ struct Read<'t> {
 fn reads<'t>(ctx: &Context<'_>, locator: &Locator<'t>) -> Vec<Read<'t>> {
     let secrets = &ctx.knowledge.secrets;
     let mut found: Vec<Read<'t>> = Vec::new();
-    for pattern in &secrets.flow.reads {
-        for captures in pattern.captures_iter(ctx.source) {
-            let (Some(whole), Some(name)) = (captures.get(0), captures.name("name")) else {
-                continue;
-            };
-            if !secrets.names.matches(name.as_str())
-                || secrets.flow.not_secret.iter().any(|n| n == name.as_str())
-                || found.iter().any(|r| r.range.start == whole.start())
+    for matches in secrets.flow.reads_in(ctx.source) {
+        for (whole, name) in matches {
+            let name = &ctx.source[name];
+            if !secrets.names.matches(name)
+                || secrets.flow.not_secret.iter().any(|n| n == name)
+                || found.iter().any(|r| r.range.start == whole.start)
             {
                 continue;
             }
             // Text in a comment or a string that looks like a read is not one.
-            let Some(node) = locator.descendant(whole.start(), whole.end()) else {
+            let Some(node) = locator.descendant(whole.start, whole.end) else {
                 continue;
             };
             if matches!(
@@ -87,8 +85,8 @@ fn reads<'t>(ctx: &Context<'_>, locator: &Locator<'t>) -> Vec<Read<'t>> {
             }
             let bound = bound_of(node, ctx, locator);
             found.push(Read {
-                variable: name.as_str().to_string(),
-                range: whole.range(),
+                variable: name.to_string(),
+                range: whole,
                 bound,
             });
         }

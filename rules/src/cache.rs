@@ -76,8 +76,9 @@ pub(crate) struct TextMove {
 impl TextMove {
     /// Where a range of the old text is in the new one: the same bytes when it lies in the kept
     /// start, moved when in the kept end, and stretched when it spans the replaced bytes (its
-    /// text then changed). `None` when an end is among the replaced bytes. A range starting
-    /// where text was inserted is the text after it; one ending there, the text before it.
+    /// text then changed, as when it ends where the replaced bytes end). `None` when an end
+    /// falls strictly among the replaced bytes. A range starting where text was inserted is the
+    /// text after it; one ending there, the text before it.
     pub fn range(&self, range: &std::ops::Range<usize>) -> Option<std::ops::Range<usize>> {
         let kept_end = self.old_len.checked_sub(self.suffix)?;
         let moved = |at: usize| (at + self.new_len).checked_sub(self.old_len);
@@ -221,6 +222,52 @@ mod tests {
             .take_while(|(x, y)| x == y)
             .count();
         (prefix, suffix)
+    }
+
+    /// A range of the old text moved: the same text in the new one when it lies outside the
+    /// change; stretched when it spans it; nothing when an end is inside what was replaced.
+    #[test]
+    fn text_moves_map_ranges_around_the_change() {
+        let moved = |old: &str, new: &str, range: std::ops::Range<usize>| {
+            let (prefix, suffix) = common_ends(old.as_bytes(), new.as_bytes());
+            let change = TextMove {
+                prefix,
+                suffix,
+                old_len: old.len(),
+                new_len: new.len(),
+            };
+            let mapped = change.range(&range);
+            if change.keeps(&range) {
+                let kept = mapped.clone().expect("kept ranges move");
+                assert_eq!(&old[range.clone()], &new[kept], "{range:?}");
+            }
+            mapped
+        };
+        let old = "f(a)\ng(b)\n";
+        // Insertion between the statements: before stays, after moves.
+        let new = "f(a)\n# c\ng(b)\n";
+        assert_eq!(moved(old, new, 0..4), Some(0..4));
+        assert_eq!(moved(old, new, 5..9), Some(9..13));
+        // A range spanning the insertion stretches over it.
+        assert_eq!(moved(old, new, 0..9), Some(0..13));
+        // Insertion inside a call: the call stretches, its callee stays.
+        let new = "f(a, x)\ng(b)\n";
+        assert_eq!(moved(old, new, 0..4), Some(0..7));
+        assert_eq!(moved(old, new, 0..1), Some(0..1));
+        assert_eq!(moved(old, new, 5..9), Some(8..12));
+        // A replacement: a range ending where the replaced bytes end takes the new ones.
+        let new = "f(zz)\ng(b)\n";
+        assert_eq!(moved(old, new, 0..3), Some(0..4));
+        assert_eq!(moved(old, new, 2..3), Some(2..4));
+        assert_eq!(moved(old, new, 0..4), Some(0..5));
+        // One ending among them (between the two bytes replaced) has no place.
+        assert_eq!(moved("f(abc)\n", "f(xc)\n", 0..3), None);
+        assert_eq!(moved("f(abc)\n", "f(xc)\n", 3..6), None);
+        assert_eq!(moved("f(abc)\n", "f(xc)\n", 0..6), Some(0..5));
+        // A deletion: ranges after move back.
+        let new = "g(b)\n";
+        assert_eq!(moved(old, new, 5..9), Some(0..4));
+        assert_eq!(moved(old, new, 0..4), None);
     }
 
     #[test]

@@ -363,6 +363,9 @@ pub struct Capabilities {
     imported: Vec<EffectMap>,
     /// For each function: the calls it makes itself.
     calls_of: Vec<Vec<usize>>,
+    /// Whether the spread reached its fixpoint (it stops after 64 rounds): then a function's
+    /// effects are exactly those of the calls it reaches.
+    complete: bool,
 }
 
 /// How many imported names one function keeps (a bound on summaries of huge functions).
@@ -555,6 +558,7 @@ impl Capabilities {
             direct,
             imported: vec![EffectMap::new(); facts.calls.len()],
             calls_of,
+            complete: false,
         };
         capabilities.propagate(facts, source);
         capabilities
@@ -562,6 +566,7 @@ impl Capabilities {
 
     /// Spreads effects from called functions to their callers until nothing changes.
     fn propagate(&mut self, facts: &FileFacts, source: &str) {
+        self.complete = false;
         for _ in 0..=facts.functions.len().min(64) {
             let mut changed = false;
             for (i, call) in facts.calls.iter().enumerate() {
@@ -587,6 +592,7 @@ impl Capabilities {
                 }
             }
             if !changed {
+                self.complete = true;
                 break;
             }
         }
@@ -719,7 +725,20 @@ impl Capabilities {
         range: Option<&Range<usize>>,
         facts: &FileFacts,
         source: &str,
+        handler_effects: Option<&EffectMap>,
     ) -> Vec<ProcessUse> {
+        // Code whose effects (complete) hold no process reaches no call that starts one: most
+        // tools, found without the walk. A function's effects are its map; an inline handler's,
+        // those of the calls inside it ([`Capabilities::of_range`], the same calls when they are
+        // in source order).
+        let effects = match (function, range) {
+            (Some(f), _) if f < facts.functions.len() => self.functions.get(f),
+            (_, Some(_)) => handler_effects.filter(|_| self.calls_sorted),
+            _ => None,
+        };
+        if self.complete && effects.is_some_and(|e| !e.contains_key(&Effect::Process)) {
+            return Vec::new();
+        }
         let calls_of = &self.calls_of;
         let mut visited = vec![false; facts.functions.len()];
         let mut queue: std::collections::VecDeque<(Vec<usize>, Vec<Hop>)> = Default::default();

@@ -236,8 +236,17 @@ fn with_effects(
             (None, Some(handler)) => capabilities.of_range(handler, facts, source),
             (None, None) => Default::default(),
         };
-        tool.processes =
-            capabilities.processes(tool.function, tool.handler.as_ref(), facts, source);
+        // The handler's effects (just computed from the same capabilities) tell when it starts
+        // no process.
+        let handler_effects =
+            (tool.function.is_none() && tool.handler.is_some()).then_some(&tool.effects);
+        tool.processes = capabilities.processes(
+            tool.function,
+            tool.handler.as_ref(),
+            facts,
+            source,
+            handler_effects,
+        );
     }
     // Kept for the next version unless other files' effects were added to them.
     if let Some(slot) = slot {

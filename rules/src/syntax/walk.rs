@@ -80,6 +80,50 @@ mod tests {
         assert!(preorder(tree.root_node()).count() > depth);
     }
 
+    /// The innermost function around each node is the first function among its ancestors, as
+    /// `Node::parent` walks them, in Python and TypeScript.
+    #[test]
+    fn enclosing_function_is_the_nearest_function_ancestor() {
+        let samples = [
+            (
+                "def f(a):\n    def g(b):\n        return h(b)\n    return lambda x: g(x)\n\nclass C:\n    def m(self):\n        run(self)\n\nz = y(1)\n",
+                Language::Python,
+            ),
+            (
+                "function f(a) { const g = (b) => h(b); return g(a); }\nclass C { m() { run(this); } }\nconst o = { k: function () { return 1; }, n() {} };\nz(1);\n",
+                Language::TypeScript,
+            ),
+        ];
+        for (text, language) in samples {
+            let tree = parse(text, language);
+            let locator = Locator::new(&tree);
+            let mut functions = 0;
+            for node in preorder(tree.root_node()) {
+                let mut expected = None;
+                let mut up = node.parent();
+                while let Some(ancestor) = up {
+                    if matches!(
+                        ancestor.kind(),
+                        "function_definition"
+                            | "function_declaration"
+                            | "function_expression"
+                            | "function"
+                            | "arrow_function"
+                            | "method_definition"
+                            | "generator_function_declaration"
+                    ) {
+                        expected = Some(ancestor);
+                        break;
+                    }
+                    up = ancestor.parent();
+                }
+                functions += usize::from(expected.is_some());
+                assert_eq!(locator.enclosing_function(node), expected, "{node:?}");
+            }
+            assert!(functions > 20, "{functions}");
+        }
+    }
+
     #[test]
     fn subtree_walk_stays_inside() {
         let tree = parse("f(a)\ng(b)\n", Language::Python);
@@ -164,10 +208,9 @@ impl<'t> Locator<'t> {
     /// The innermost function (definition, expression, arrow function or method) containing
     /// `node`.
     pub fn enclosing_function(&self, node: tree_sitter::Node<'t>) -> Option<tree_sitter::Node<'t>> {
-        let mut current = self.parent(node);
-        while let Some(candidate) = current {
-            if matches!(
-                candidate.kind(),
+        let is_function = |n: tree_sitter::Node<'_>| {
+            matches!(
+                n.kind(),
                 "function_definition"
                     | "function_declaration"
                     | "function_expression"
@@ -175,12 +218,26 @@ impl<'t> Locator<'t> {
                     | "arrow_function"
                     | "method_definition"
                     | "generator_function_declaration"
-            ) {
-                return Some(candidate);
+            )
+        };
+        // Down from the node's top-level statement, once (asking each ancestor for its parent
+        // went down from the statement again at every step), keeping the innermost function
+        // passed. The root is never a function.
+        let i = self
+            .items
+            .partition_point(|item| item.end_byte() < node.end_byte());
+        let item = self.items.get(i).filter(|item| {
+            item.start_byte() <= node.start_byte() && node.end_byte() <= item.end_byte()
+        })?;
+        let mut innermost = None;
+        let mut current = *item;
+        while current != node {
+            if is_function(current) {
+                innermost = Some(current);
             }
-            current = self.parent(candidate);
+            current = current.child_with_descendant(node)?;
         }
-        None
+        innermost
     }
 
     /// The parent of `node`, found from its top-level statement down (`Node::parent` searches

@@ -167,6 +167,7 @@ fn analyse_prior(
                 scan,
                 lines: last_lines,
                 conversations,
+                marked,
             } = cache;
             // The bytes shared with the last version (compared once for every stage).
             let ends = crate::cache::common_ends(text.as_bytes(), file.source.as_bytes());
@@ -190,6 +191,7 @@ fn analyse_prior(
                     ends,
                     lines: last_lines,
                     conversations,
+                    marked,
                 }),
             )
         }
@@ -354,10 +356,17 @@ fn analyse_prior(
         }
         None => None,
     };
+    // Whether the last text held a suppression's marker, with how this one differs from it.
+    let mut was_marked = None;
     if let Some(TextCache {
-        text, generation, ..
+        text,
+        generation,
+        marked,
+        ends,
+        ..
     }) = text_cache.as_mut()
     {
+        was_marked = marked.take().map(|m| (m, *ends));
         text.clear();
         text.push_str(file.source);
         **generation = model_cache.as_ref().map(|(facts, _)| facts.generation());
@@ -453,7 +462,11 @@ fn analyse_prior(
     }
     if !analysis.diagnostics.is_empty() {
         let index = ctx.lines();
-        let suppressions = suppress::collect(file.source, file.tree, index);
+        let marked = suppress::marked_since(file.source, was_marked);
+        if let Some(TextCache { marked: last, .. }) = text_cache.as_mut() {
+            **last = Some(marked);
+        }
+        let suppressions = suppress::collect_marked(file.source, file.tree, index, marked);
         suppress::filter(
             &mut analysis.diagnostics,
             &suppressions,
@@ -488,6 +501,7 @@ struct TextCache<'c> {
     ends: (usize, usize),
     lines: &'c mut Option<crate::syntax::LineIndex>,
     conversations: &'c mut Option<Option<std::ops::Range<usize>>>,
+    marked: &'c mut Option<bool>,
 }
 
 /// Runs a stage of the analysis; if it panics, records the failure and goes on with nothing.

@@ -46,6 +46,8 @@ pub struct AnalysisCache {
     /// Where that text mentions conversations (`privacy::conversation_match`), if it was looked
     /// for: `Some(None)` when it does not.
     pub(crate) conversations: Option<Option<std::ops::Range<usize>>>,
+    /// Whether that text contains a suppression's marker, if it was looked for.
+    pub(crate) marked: Option<bool>,
 }
 
 /// Where the last version may bind a secret's name, and with which tables.

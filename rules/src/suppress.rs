@@ -74,9 +74,35 @@ fn codes(captures: &regex::Captures<'_>) -> Option<Vec<String>> {
     (!codes.is_empty()).then_some(codes)
 }
 
+/// What every suppression comment contains.
+pub(crate) const MARKER: &str = "agentlint:";
+
+/// Whether `source` contains [`MARKER`], given whether the last version did and the bytes both
+/// share at the start and at the end (`ends`): when it did not, only around the change can it
+/// now. The same answer as searching the whole text.
+pub(crate) fn marked_since(source: &str, previous: Option<(bool, (usize, usize))>) -> bool {
+    let Some((false, (prefix, suffix))) = previous else {
+        return source.contains(MARKER);
+    };
+    let reach = MARKER.len() - 1;
+    let start = prefix.saturating_sub(reach);
+    let end = (source.len().saturating_sub(suffix) + reach).min(source.len());
+    start < end && memchr::memmem::find(&source.as_bytes()[start..end], MARKER.as_bytes()).is_some()
+}
+
 /// Every suppression comment in a file.
 pub fn collect(source: &str, tree: &Tree, index: &LineIndex) -> Vec<Suppression> {
-    if !source.contains("agentlint:") {
+    collect_marked(source, tree, index, source.contains(MARKER))
+}
+
+/// [`collect`], given whether the file contains [`MARKER`].
+pub(crate) fn collect_marked(
+    source: &str,
+    tree: &Tree,
+    index: &LineIndex,
+    marked: bool,
+) -> Vec<Suppression> {
+    if !marked {
         return Vec::new();
     }
     let mut found = Vec::new();
@@ -314,6 +340,23 @@ fn in_jsx_children(tree: &Tree, offset: usize) -> bool {
 mod tests {
     use super::*;
     use crate::syntax::parse;
+
+    proptest::proptest! {
+        /// Whether a text holds the marker, from the last version's answer and the change, is
+        /// what searching the whole text says.
+        #[test]
+        fn the_marker_is_found_around_the_change_as_in_the_whole_text(
+            old in "(agentlint:|agent|lint:|a|:| |\n){0,12}",
+            at in 0usize..40,
+            cut in 0usize..12,
+            insert in "(agentlint:|agent|lint|:|x){0,3}",
+        ) {
+            let new = crate::cache::edited(&old, &insert, at, cut);
+            let ends = crate::cache::common_ends(old.as_bytes(), new.as_bytes());
+            let previous = Some((old.contains(MARKER), ends));
+            proptest::prop_assert_eq!(marked_since(&new, previous), new.contains(MARKER));
+        }
+    }
 
     fn suppressions(source: &str, language: Language) -> Vec<Suppression> {
         let tree = parse(source, language);

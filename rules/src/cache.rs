@@ -188,6 +188,8 @@ pub(crate) struct ModelCache {
     pub own_effects: Vec<Vec<Effect>>,
     /// The last version's capabilities, unless they hold effects of other files.
     pub capabilities: Option<crate::agent::capabilities::Capabilities>,
+    /// What the last version resolved through the workspace's summaries.
+    pub imports: crate::summary::ImportMemo,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -118,6 +118,7 @@ pub(crate) fn model_cached(
     let change = change.and_then(|c| Some((c, facts.moved_only(splice?, &c)?)));
     let kept = KeptCapabilities {
         slot: &mut cache.capabilities,
+        imports: &mut cache.imports,
         change,
     };
     let (model, moved) = with_effects(
@@ -156,6 +157,8 @@ pub(crate) fn model_cached(
 /// when the change only moved the facts.
 struct KeptCapabilities<'a> {
     slot: &'a mut Option<capabilities::Capabilities>,
+    /// What the last version resolved through the workspace.
+    imports: &'a mut crate::summary::ImportMemo,
     /// With whether the changed statements bind every name as before (see
     /// `FactsCache::moved_only`).
     change: Option<(crate::cache::TextMove, bool)>,
@@ -177,12 +180,12 @@ fn with_effects(
     kept: Option<KeptCapabilities<'_>>,
 ) -> (Model, bool) {
     let earlier = kept.as_ref().and_then(|k| k.change);
-    let (slot, earlier) = match kept {
+    let (slot, earlier, mut memo) = match kept {
         Some(kept) => {
             let earlier = kept.slot.take().zip(earlier);
-            (Some(kept.slot), earlier)
+            (Some(kept.slot), earlier, Some(kept.imports))
         }
-        None => (None, None),
+        None => (None, None, None),
     };
     if found.is_empty() {
         // No tool needs effects; the own effects of the calls are not kept either.
@@ -227,8 +230,12 @@ fn with_effects(
     };
     let mut imported = false;
     if let Some(workspace) = &workspace {
-        let resolver = workspace.resolver(family);
-        imported = capabilities.add_imports(facts, source, family, &resolver);
+        let kept = memo.as_deref_mut().map(std::mem::take).unwrap_or_default();
+        let resolver = workspace.resolver_keeping(family, kept);
+        imported = capabilities.add_imports(facts, source, family, &|r| resolver.resolve(r));
+        if let Some(memo) = memo {
+            *memo = resolver.into_memo();
+        }
     }
     for tool in &mut found {
         tool.effects = match (tool.function, &tool.handler) {

@@ -101,6 +101,11 @@ impl Summaries for Index {
         self.summaries.get(path).map(|s| s.value().clone())
     }
 
+    /// Every change to a summary counts (see [`Index::update`] and [`Index::remove`]).
+    fn generation(&self) -> Option<u64> {
+        Some(self.generation.load(Ordering::SeqCst))
+    }
+
     fn privacy(&self, importer: &Path) -> Option<Arc<agentlint_rules::privacy::ProjectPrivacy>> {
         let root = self.root_for(importer);
         let generation = self.generation.load(Ordering::SeqCst);

@@ -169,29 +169,20 @@ fn what_a_document_resolved_is_kept_until_the_workspace_changes() {
         let at = text.find("    tidy(path)").unwrap();
         text.insert_str(at, "    # x\n");
         let tree = parse(&text, Language::Python);
+        let file = || SourceFile {
+            path: Path::new("tools.py"),
+            source: &text,
+            tree: &tree,
+            language: Language::Python,
+            workspace: Some(&workspace),
+        };
         let analysis = agentlint_rules::analyse_cached(
-            SourceFile {
-                path: Path::new("tools.py"),
-                source: &text,
-                tree: &tree,
-                language: Language::Python,
-                workspace: Some(&workspace),
-            },
+            file(),
             &Settings::default(),
             Knowledge::builtin(),
             &mut cache,
         );
-        let fresh = analyse(
-            SourceFile {
-                path: Path::new("tools.py"),
-                source: &text,
-                tree: &tree,
-                language: Language::Python,
-                workspace: Some(&workspace),
-            },
-            &Settings::default(),
-            Knowledge::builtin(),
-        );
+        let fresh = analyse(file(), &Settings::default(), Knowledge::builtin());
         assert_eq!(analysis.diagnostics, fresh.diagnostics, "step {step}");
         findings.push(
             analysis

@@ -102,16 +102,7 @@ mod tests {
                 let mut expected = None;
                 let mut up = node.parent();
                 while let Some(ancestor) = up {
-                    if matches!(
-                        ancestor.kind(),
-                        "function_definition"
-                            | "function_declaration"
-                            | "function_expression"
-                            | "function"
-                            | "arrow_function"
-                            | "method_definition"
-                            | "generator_function_declaration"
-                    ) {
+                    if is_function(ancestor) {
                         expected = Some(ancestor);
                         break;
                     }
@@ -165,6 +156,20 @@ impl KindSet {
     }
 }
 
+/// Whether a node is a function: a definition, an expression, an arrow function or a method.
+pub fn is_function(node: tree_sitter::Node<'_>) -> bool {
+    matches!(
+        node.kind(),
+        "function_definition"
+            | "function_declaration"
+            | "function_expression"
+            | "function"
+            | "arrow_function"
+            | "method_definition"
+            | "generator_function_declaration"
+    )
+}
+
 /// Finds nodes by byte range quickly in a wide tree: the top-level statements are indexed once, so
 /// a lookup searches one statement instead of walking every child of the root.
 pub struct Locator<'t> {
@@ -208,18 +213,6 @@ impl<'t> Locator<'t> {
     /// The innermost function (definition, expression, arrow function or method) containing
     /// `node`.
     pub fn enclosing_function(&self, node: tree_sitter::Node<'t>) -> Option<tree_sitter::Node<'t>> {
-        let is_function = |n: tree_sitter::Node<'_>| {
-            matches!(
-                n.kind(),
-                "function_definition"
-                    | "function_declaration"
-                    | "function_expression"
-                    | "function"
-                    | "arrow_function"
-                    | "method_definition"
-                    | "generator_function_declaration"
-            )
-        };
         // Down from the node's top-level statement, once (asking each ancestor for its parent
         // went down from the statement again at every step), keeping the innermost function
         // passed. The root is never a function.

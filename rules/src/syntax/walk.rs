@@ -216,14 +216,9 @@ impl<'t> Locator<'t> {
         // Down from the node's top-level statement, once (asking each ancestor for its parent
         // went down from the statement again at every step), keeping the innermost function
         // passed. The root is never a function.
-        let i = self
-            .items
-            .partition_point(|item| item.end_byte() < node.end_byte());
-        let item = self.items.get(i).filter(|item| {
-            item.start_byte() <= node.start_byte() && node.end_byte() <= item.end_byte()
-        })?;
+        let item = self.statement_of(node)?;
         let mut innermost = None;
-        let mut current = *item;
+        let mut current = item;
         while current != node {
             if is_function(current) {
                 innermost = Some(current);
@@ -233,19 +228,27 @@ impl<'t> Locator<'t> {
         innermost
     }
 
-    /// The parent of `node`, found from its top-level statement down (`Node::parent` searches
-    /// from the root, which is slow when the root has thousands of children).
-    pub fn parent(&self, node: tree_sitter::Node<'t>) -> Option<tree_sitter::Node<'t>> {
+    /// The top-level statement containing `node` (itself, if it is one).
+    fn statement_of(&self, node: tree_sitter::Node<'t>) -> Option<tree_sitter::Node<'t>> {
         let i = self
             .items
             .partition_point(|item| item.end_byte() < node.end_byte());
-        let item = self.items.get(i).filter(|item| {
-            item.start_byte() <= node.start_byte() && node.end_byte() <= item.end_byte()
-        })?;
-        if *item == node {
+        self.items
+            .get(i)
+            .filter(|item| {
+                item.start_byte() <= node.start_byte() && node.end_byte() <= item.end_byte()
+            })
+            .copied()
+    }
+
+    /// The parent of `node`, found from its top-level statement down (`Node::parent` searches
+    /// from the root, which is slow when the root has thousands of children).
+    pub fn parent(&self, node: tree_sitter::Node<'t>) -> Option<tree_sitter::Node<'t>> {
+        let item = self.statement_of(node)?;
+        if item == node {
             return Some(self.root);
         }
-        let mut current = *item;
+        let mut current = item;
         loop {
             let child = current.child_with_descendant(node)?;
             if child == node {

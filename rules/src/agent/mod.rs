@@ -90,6 +90,9 @@ pub(crate) fn model_cached(
                 g + 1 == facts.generation() || (g == facts.generation() && s.is_identity())
             })
     });
+    // The last version's tools are moved to this one, not copied, when nothing else holds them
+    // (the language server lets go of a version's tools when a newer version's analysis starts).
+    let last_tools = std::mem::take(&mut cache.tools);
     let found = tools::found(
         file.source,
         locator,
@@ -99,7 +102,7 @@ pub(crate) fn model_cached(
         splice.map(|s| {
             (
                 cache.declared.as_slice(),
-                cache.tools.as_slice(),
+                std::sync::Arc::unwrap_or_clone(last_tools),
                 s,
                 facts.revalued(),
             )

@@ -185,88 +185,64 @@ impl From<&Found> for Declared {
     }
 }
 
-/// The previous version's tools (what declares each, and the tools), how the file changed since,
-/// and the names rebound to other values.
-pub(crate) type Previous<'a> = (&'a [Declared], &'a [Tool], &'a Splice, &'a [String]);
+/// The previous version's tools (what declares each, and the tools, given up to be moved), how
+/// the file changed since, and the names rebound to other values.
+pub(crate) type Previous<'a> = (&'a [Declared], Vec<Tool>, &'a Splice, &'a [String]);
 
-/// A tool of the previous version, as its cache keeps it.
-struct Earlier<'a> {
-    origin: Origin,
-    tool: &'a Tool,
-    depends: &'a [Range<usize>],
-}
-
-impl Earlier<'_> {
-    /// This tool in the next version, when nothing it was found from changed.
-    fn moved(&self, splice: &Splice) -> Option<Found> {
-        let r = |range: &Range<usize>| splice.range(range);
-        let opt = |range: &Option<Range<usize>>| match range {
-            None => Some(None),
-            Some(range) => r(range).map(Some),
-        };
-        let description = |d: &Option<Description>| -> Option<Option<Description>> {
-            let Some(d) = d else {
-                return Some(None);
-            };
-            let value = match &d.value {
-                None => None,
-                Some(v) => {
-                    let mut v = v.clone();
-                    for piece in &mut v.pieces {
-                        piece.source = r(&piece.source)?;
-                    }
-                    Some(v)
+/// A tool of the previous version in the next, when nothing it was found from changed: its
+/// ranges and indices are moved in place (a file's few hundred tools are moved on every
+/// keystroke; copying their texts and parameters was a tenth of the keystroke). Its effects are
+/// left empty, for `crate::agent::with_effects` to fill in.
+fn moved(mut tool: Tool, declared: &Declared, splice: &Splice) -> Option<Found> {
+    let r = |range: &mut Range<usize>| -> Option<()> {
+        *range = splice.range(range)?;
+        Some(())
+    };
+    let description = |d: &mut Option<Description>| -> Option<()> {
+        if let Some(d) = d {
+            r(&mut d.expression)?;
+            if let Some(value) = &mut d.value {
+                for piece in &mut value.pieces {
+                    r(&mut piece.source)?;
                 }
-            };
-            Some(Some(Description {
-                source: d.source,
-                expression: r(&d.expression)?,
-                value,
-            }))
-        };
-        let t = &self.tool;
-        let parameters = t
-            .parameters
-            .iter()
-            .map(|p| {
-                Some(ToolParameter {
-                    name: p.name.clone(),
-                    range: r(&p.range)?,
-                    description: description(&p.description)?,
-                })
-            })
-            .collect::<Option<Vec<_>>>()?;
-        let tool = Tool {
-            kind: match t.kind {
-                ToolKind::Class(i) => ToolKind::Class(splice.classes.forward(i)?),
-                kind => kind,
-            },
-            framework: t.framework.clone(),
-            name: t.name.clone(),
-            anchor: r(&t.anchor)?,
-            declaration: r(&t.declaration)?,
-            description: description(&t.description)?,
-            function: match t.function {
-                None => None,
-                Some(i) => Some(splice.functions.forward(i)?),
-            },
-            function_name: t.function_name.clone(),
-            handler: opt(&t.handler)?,
-            parameters,
-            effects: Default::default(),
-            processes: Vec::new(),
-            schema: opt(&t.schema)?,
-        };
-        Some(Found {
-            origin: match self.origin {
-                Origin::Function(i) => Origin::Function(splice.functions.forward(i)?),
-                Origin::Call(i) => Origin::Call(splice.calls.forward(i)?),
-                Origin::Class(i) => Origin::Class(splice.classes.forward(i)?),
-            },
-            tool,
-            depends: self.depends.iter().map(r).collect::<Option<_>>()?,
-        })
+            }
+        }
+        Some(())
+    };
+    for p in &mut tool.parameters {
+        r(&mut p.range)?;
+        description(&mut p.description)?;
     }
+    if let ToolKind::Class(i) = &mut tool.kind {
+        *i = splice.classes.forward(*i)?;
+    }
+    r(&mut tool.anchor)?;
+    r(&mut tool.declaration)?;
+    description(&mut tool.description)?;
+    if let Some(i) = &mut tool.function {
+        *i = splice.functions.forward(*i)?;
+    }
+    if let Some(handler) = &mut tool.handler {
+        r(handler)?;
+    }
+    if let Some(schema) = &mut tool.schema {
+        r(schema)?;
+    }
+    tool.effects = Default::default();
+    tool.processes = Vec::new();
+    Some(Found {
+        origin: match declared.origin {
+            Origin::Function(i) => Origin::Function(splice.functions.forward(i)?),
+            Origin::Call(i) => Origin::Call(splice.calls.forward(i)?),
+            Origin::Class(i) => Origin::Class(splice.classes.forward(i)?),
+        },
+        tool,
+        depends: declared
+            .depends
+            .iter()
+            .map(|d| splice.range(d))
+            .collect::<Option<_>>()?,
+    })
 }
 
 /// Every tool declared in a file, with its origin. With the previous version's tools and how the
@@ -323,32 +299,29 @@ pub(crate) fn found(
                 })
             })
     };
-    let old: rustc_hash::FxHashMap<Origin, Earlier<'_>> = previous
-        .map(|(declared, tools, _, _)| {
-            declared
+    // The previous version's tools by what declared them, each taken when moved.
+    let (old, mut slots, previous) = match previous {
+        Some((declared, tools, splice, revalued)) => {
+            let old: rustc_hash::FxHashMap<Origin, usize> = declared
                 .iter()
-                .zip(tools)
-                .map(|(d, tool)| {
-                    let earlier = Earlier {
-                        origin: d.origin,
-                        tool,
-                        depends: &d.depends,
-                    };
-                    (d.origin, earlier)
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let reuse = |origin: Origin| {
-        let (_, _, splice, revalued) = previous?;
-        old.get(&origin.back(splice)?)?
-            .moved(splice)
-            .filter(|found| revalued.is_empty() || !found.mentions(source, revalued))
+                .enumerate()
+                .take(tools.len())
+                .map(|(i, d)| (d.origin, i))
+                .collect();
+            let slots: Vec<Option<Tool>> = tools.into_iter().map(Some).collect();
+            (old, slots, Some((declared, splice, revalued)))
+        }
+        None => Default::default(),
     };
     // About as many as last time (pushed one by one, the large records were moved at each
     // growth).
-    let mut tools: Vec<Found> =
-        Vec::with_capacity(previous.map_or(0, |(_, tools, _, _)| tools.len()));
+    let mut tools: Vec<Found> = Vec::with_capacity(slots.len());
+    let mut reuse = |origin: Origin| {
+        let (declared, splice, revalued) = previous?;
+        let i = *old.get(&origin.back(splice)?)?;
+        moved(slots.get_mut(i)?.take()?, declared.get(i)?, splice)
+            .filter(|found| revalued.is_empty() || !found.mentions(source, revalued))
+    };
     for (index, function) in facts.functions.iter().enumerate() {
         for decorator in &function.decorators {
             if let Some(recogniser) = recognise(
@@ -386,7 +359,7 @@ pub(crate) fn found(
         // A call of an unchanged statement resolves as it did, so it declares a tool exactly
         // when it did (the previous version's tools are all known): only the changed
         // statements' calls are looked up.
-        if let Some((_, _, splice, _)) = previous
+        if let Some((_, splice, _)) = previous
             && let Some(earlier) = splice.calls.back(index)
             && !old.contains_key(&Origin::Call(earlier))
         {

@@ -252,8 +252,8 @@ pub fn hover(published: &Published, position: Position) -> Option<Hover> {
         TextPosition::new(position.line, position.character),
         published.encoding,
     )?;
-    let tool = published
-        .tools
+    let tools = published.tools();
+    let tool = tools
         .iter()
         .filter(|tool| {
             let on = |r: &std::ops::Range<usize>| r.start <= offset && offset <= r.end;

@@ -18,8 +18,34 @@ pub struct Published {
     pub diagnostics: Vec<Diagnostic>,
     pub source: String,
     pub index: LineIndex,
-    /// The tools of this version, for hover cards.
-    pub tools: Arc<Vec<agentlint_rules::agent::Tool>>,
+    /// The tools of this version, for hover cards: let go of when a newer version's analysis
+    /// starts (see [`DocEntry::release_stale_tools`]).
+    tools: Mutex<Arc<Vec<agentlint_rules::agent::Tool>>>,
+}
+
+impl Published {
+    pub fn new(
+        version: i32,
+        encoding: PositionEncoding,
+        diagnostics: Vec<Diagnostic>,
+        source: String,
+        index: LineIndex,
+        tools: Arc<Vec<agentlint_rules::agent::Tool>>,
+    ) -> Self {
+        Published {
+            version,
+            encoding,
+            diagnostics,
+            source,
+            index,
+            tools: Mutex::new(tools),
+        }
+    }
+
+    /// The tools of this version (none once a newer version's analysis started).
+    pub fn tools(&self) -> Arc<Vec<agentlint_rules::agent::Tool>> {
+        lock(&self.tools).clone()
+    }
 }
 
 struct Current {
@@ -189,9 +215,59 @@ impl DocEntry {
         lock(&self.published).replace(Arc::new(published))
     }
 
+    /// Lets go of the published tools unless they are `version`'s. Only the current version's
+    /// are ever shown (see [`DocEntry::published_current`]), and the analysis cache moves a
+    /// version's tools to the next in place only when it holds them alone; otherwise it copies
+    /// them, a tenth of a keystroke on a file of a few hundred tools.
+    pub fn release_stale_tools(&self, version: i32) {
+        let published = lock(&self.published).clone();
+        if let Some(published) = published
+            && published.version != version
+        {
+            drop(std::mem::take(&mut *lock(&published.tools)));
+        }
+    }
+
     /// What was last published, if it is for the current version.
     pub fn published_current(&self) -> Option<Arc<Published>> {
         let published = lock(&self.published).clone()?;
         (published.version == self.latest()).then_some(published)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::str::FromStr;
+
+    use agentlint_rules::Language;
+
+    use super::*;
+
+    #[test]
+    fn a_newer_versions_analysis_lets_go_of_the_published_tools() {
+        let uri = Uri::from_str("file:///agent.py").expect("a valid URI");
+        let entry = DocEntry::new(uri, None, Document::new("", Language::Python), 1);
+        let tools = Arc::new(Vec::new());
+        entry.set_published(Published::new(
+            1,
+            PositionEncoding::Utf16,
+            Vec::new(),
+            String::new(),
+            LineIndex::new(""),
+            tools.clone(),
+        ));
+        // The same version analysed again (another file changed): hover may still show them.
+        entry.release_stale_tools(1);
+        assert_eq!(Arc::strong_count(&tools), 2);
+        // A newer version: only the cache holds them now, and moves them without a copy.
+        entry.release_stale_tools(2);
+        assert_eq!(Arc::strong_count(&tools), 1);
+        assert!(
+            lock(&entry.published)
+                .as_ref()
+                .expect("published")
+                .tools()
+                .is_empty()
+        );
     }
 }

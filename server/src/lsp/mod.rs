@@ -479,6 +479,7 @@ fn analyse_entry(state: &State, entry: &DocEntry, encoding: PositionEncoding) ->
             agentlint_rules::Analysis::default()
         })
     } else {
+        entry.release_stale_tools(version);
         match catch_unwind(AssertUnwindSafe(|| {
             entry.with_cache(|cache| {
                 analyse_cached(
@@ -537,14 +538,14 @@ fn analyse_entry(state: &State, entry: &DocEntry, encoding: PositionEncoding) ->
         .map(|d| conversion.diagnostic(d))
         .collect();
     Some((
-        Published {
+        Published::new(
             version,
             encoding,
-            diagnostics: analysis.diagnostics,
-            tools: analysis.tools,
+            analysis.diagnostics,
             source,
             index,
-        },
+            analysis.tools,
+        ),
         lsp_diagnostics,
         messages,
     ))

@@ -168,6 +168,7 @@ fn analyse_prior(
                 lines: last_lines,
                 conversations,
                 marked,
+                flow_places,
             } = cache;
             // The bytes shared with the last version (compared once for every stage).
             let ends = crate::cache::common_ends(text.as_bytes(), file.source.as_bytes());
@@ -192,6 +193,7 @@ fn analyse_prior(
                     lines: last_lines,
                     conversations,
                     marked,
+                    flow_places,
                 }),
             )
         }
@@ -321,6 +323,38 @@ fn analyse_prior(
             None => knowledge.secrets.scan(file.source),
         }
     });
+    // Where the literals AL305 looks for are, found again only in the lines that changed;
+    // forgotten when not looked for (they would be stale).
+    let wants_flow = enabled.iter().any(|r| r.meta().code == "AL305");
+    let flow = &knowledge.secrets.flow;
+    let flow_places = match text_cache.as_mut() {
+        Some(TextCache {
+            text,
+            flow_places: last,
+            ends,
+            ..
+        }) => {
+            let previous = last
+                .take()
+                .filter(|(k, _)| Some(*k) == knowledge.identity());
+            if wants_flow {
+                let previous = previous
+                    .as_ref()
+                    .map(|(_, p)| (text.as_str(), p.as_slice()));
+                let found = guarded(&mut analysis.failures, "secrets", || {
+                    flow.places_since(file.source, previous, Some(*ends))
+                });
+                **last = knowledge.identity().map(|k| (k, found.clone()));
+                found
+            } else {
+                Vec::new()
+            }
+        }
+        None if wants_flow => guarded(&mut analysis.failures, "secrets", || {
+            flow.places_since(file.source, None, None)
+        }),
+        None => Vec::new(),
+    };
     // The line index, patched from the last version's when there is one (only the lines of the
     // change are searched); otherwise built when a rule first needs it.
     let lines = std::cell::OnceCell::new();
@@ -403,6 +437,7 @@ fn analyse_prior(
     let ctx = Context {
         references: &references,
         name_hits: &name_hits,
+        flow_places: &flow_places,
         lines: &lines,
         locator: &locator,
         flows: &flows,
@@ -502,6 +537,7 @@ struct TextCache<'c> {
     lines: &'c mut Option<crate::syntax::LineIndex>,
     conversations: &'c mut Option<Option<std::ops::Range<usize>>>,
     marked: &'c mut Option<bool>,
+    flow_places: &'c mut Option<crate::cache::FlowPlaces>,
 }
 
 /// Runs a stage of the analysis; if it panics, records the failure and goes on with nothing.

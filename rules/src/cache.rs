@@ -48,7 +48,13 @@ pub struct AnalysisCache {
     pub(crate) conversations: Option<Option<std::ops::Range<usize>>>,
     /// Whether that text contains a suppression's marker, if it was looked for.
     pub(crate) marked: Option<bool>,
+    /// Where that text holds the literals AL305 looks for (`SecretFlow::places_since`), and with
+    /// which tables.
+    pub(crate) flow_places: Option<FlowPlaces>,
 }
+
+/// Where a version holds the literals AL305 looks for, and with which tables.
+pub(crate) type FlowPlaces = ((usize, u64), Vec<Vec<usize>>);
 
 /// Where the last version may bind a secret's name, and with which tables.
 pub(crate) struct NameHits {
@@ -166,6 +172,71 @@ pub(crate) fn changed_lines_at(old: &str, new: &str, ends: Option<(usize, usize)
     }
 }
 
+/// Every place `literal` occurs in `bytes`, overlapping occurrences too, in order.
+pub(crate) fn occurrences(literal: &[u8], bytes: &[u8]) -> Vec<usize> {
+    let mut at = Vec::new();
+    if literal.is_empty() {
+        return at;
+    }
+    let finder = memchr::memmem::Finder::new(literal);
+    let mut from = 0;
+    while let Some(i) = finder.find(&bytes[from..]) {
+        at.push(from + i);
+        from += i + 1;
+    }
+    at
+}
+
+/// [`occurrences`] of each of `literals` in `text`, given those of a `previous` text: only the
+/// lines that differ are searched again. No literal holds a line break (otherwise the whole text
+/// is searched), so no occurrence spans lines and those of the other lines stay, moved by the
+/// change's length after it. The same as searching the whole text.
+pub(crate) fn occurrences_since(
+    literals: &[&[u8]],
+    text: &str,
+    previous: Option<(&str, &[Vec<usize>])>,
+    ends: Option<(usize, usize)>,
+) -> Vec<Vec<usize>> {
+    let whole = || {
+        literals
+            .iter()
+            .map(|literal| occurrences(literal, text.as_bytes()))
+            .collect()
+    };
+    let Some((old, old_at)) = previous else {
+        return whole();
+    };
+    if old_at.len() != literals.len()
+        || literals
+            .iter()
+            .any(|l| l.contains(&b'\n') || l.contains(&b'\r'))
+    {
+        return whole();
+    }
+    let lines = changed_lines_at(old, text, ends);
+    let region = &text.as_bytes()[lines.new.clone()];
+    literals
+        .iter()
+        .zip(old_at)
+        .map(|(literal, old_at)| {
+            let before = old_at.partition_point(|&at| at < lines.new.start);
+            let after = old_at.partition_point(|&at| at < lines.old.end);
+            let mut at: Vec<usize> = old_at[..before].to_vec();
+            at.extend(
+                occurrences(literal, region)
+                    .into_iter()
+                    .map(|i| i + lines.new.start),
+            );
+            at.extend(
+                old_at[after..]
+                    .iter()
+                    .map(|&i| i + lines.new.end - lines.old.end),
+            );
+            at
+        })
+        .collect()
+}
+
 impl AnalysisCache {
     /// The facts part, also used on its own (a document's summary for other files).
     pub fn facts_mut(&mut self) -> &mut FactsCache {
@@ -226,6 +297,32 @@ mod tests {
             .take_while(|(x, y)| x == y)
             .count();
         (prefix, suffix)
+    }
+
+    proptest::proptest! {
+        /// Occurrences found again only in the changed lines are those of a whole search.
+        #[test]
+        fn occurrences_of_changed_lines_match_a_whole_search(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(&["environ", "os.", "process", ".env", "\n", "\r\n", "x", " ", "get", "env", "é", "pro"][..]),
+                0..40,
+            ),
+            edits in proptest::collection::vec(
+                (0usize..400, 0usize..12, proptest::sample::select(&["env", "\n", "iron", "", "process.env.X", "get", "\r", "ss"][..])),
+                1..8,
+            ),
+        ) {
+            let literals: [&[u8]; 4] = [b"environ", b"getenv", b"process", b"ss"];
+            let mut text: String = pieces.concat();
+            let mut at = occurrences_since(&literals, &text, None, None);
+            for (start, cut, insert) in edits {
+                let next = edited(&text, insert, start, cut);
+                let since = occurrences_since(&literals, &next, Some((&text, &at)), None);
+                proptest::prop_assert_eq!(&since, &occurrences_since(&literals, &next, None, None), "{:?} -> {:?}", text, next);
+                text = next;
+                at = since;
+            }
+        }
     }
 
     /// A range of the old text moved: the same text in the new one when it lies outside the

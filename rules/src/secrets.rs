@@ -202,13 +202,48 @@ pub struct SecretFlow {
     pub not_secret: Vec<String>,
 }
 
+/// The words, besides the reads' literals, whose places AL305 looks at: where a file may give
+/// the environment another name (`from os import environ as e`, `require("process")`).
+pub(crate) const ALIAS_WORDS: [&str; 3] = ["process", "environ", "getenv"];
+
 impl SecretFlow {
-    /// The matches of each of `reads` in `text`, in order: what iterating each expression's
-    /// matches finds (see [`reads::ReadFinder`]).
-    pub(crate) fn reads_in(&self, text: &str) -> Vec<Vec<reads::Read>> {
+    fn finder(&self) -> &reads::ReadFinder {
         self.finder
             .get_or_init(|| reads::ReadFinder::new(&self.reads))
-            .find(&self.reads, text)
+    }
+
+    /// The literals AL305 needs the places of: those the reads are found at, then
+    /// [`ALIAS_WORDS`].
+    fn literals(&self) -> Vec<&[u8]> {
+        self.finder()
+            .searched()
+            .chain(ALIAS_WORDS.iter().map(|w| w.as_bytes()))
+            .collect()
+    }
+
+    /// Every place each of the literals AL305 needs occurs in `text`, given those of a
+    /// `previous` text (searched again only in the lines that changed; see
+    /// `crate::cache::occurrences_since`), with the texts' common ends if known.
+    pub(crate) fn places_since(
+        &self,
+        text: &str,
+        previous: Option<(&str, &[Vec<usize>])>,
+        ends: Option<(usize, usize)>,
+    ) -> Vec<Vec<usize>> {
+        crate::cache::occurrences_since(&self.literals(), text, previous, ends)
+    }
+
+    /// The matches of each of `reads` in `text`, in order: what iterating each expression's
+    /// matches finds (see [`reads::ReadFinder`]), given the [`SecretFlow::places_since`].
+    pub(crate) fn reads_at(&self, text: &str, places: &[Vec<usize>]) -> Vec<Vec<reads::Read>> {
+        self.finder().find_at(&self.reads, text, places)
+    }
+
+    /// The places of [`ALIAS_WORDS`], in their order, among the [`SecretFlow::places_since`].
+    pub(crate) fn alias_places<'p>(&self, places: &'p [Vec<usize>]) -> &'p [Vec<usize>] {
+        places
+            .get(places.len().saturating_sub(ALIAS_WORDS.len())..)
+            .unwrap_or_default()
     }
 }
 

@@ -66,6 +66,9 @@ pub struct Context<'a> {
     /// Where the source may bind a secret's name (`Secrets::name_hits`), found once for all
     /// rules.
     pub name_hits: &'a [std::ops::Range<usize>],
+    /// Where the source holds the literals AL305 looks for (`SecretFlow::places_since`), found
+    /// when it is enabled.
+    pub flow_places: &'a [Vec<usize>],
     /// The tree's node finder, built when a rule first needs it (see [`Context::locator`]).
     pub locator: &'a std::cell::OnceCell<crate::syntax::Locator<'a>>,
     /// [`crate::fix::python_qualified_reference`]'s answers, by module and name (see

@@ -88,24 +88,31 @@ impl ReadFinder {
         ReadFinder { finders, searched }
     }
 
+    /// The literals whose occurrences [`ReadFinder::find_at`] takes, in its order.
+    pub(crate) fn searched(&self) -> impl Iterator<Item = &[u8]> {
+        self.searched.iter().map(Vec::as_slice)
+    }
+
     /// The matches of each expression in `text`, as iterating them over the text finds them.
+    #[cfg(test)]
     pub(crate) fn find(&self, patterns: &[crate::pattern::Pattern], text: &str) -> Vec<Vec<Read>> {
-        let bytes = text.as_bytes();
-        // Every place each searched literal occurs (overlapping ones too).
         let occurrences: Vec<Vec<usize>> = self
             .searched
             .iter()
-            .map(|literal| {
-                let finder = memchr::memmem::Finder::new(literal);
-                let mut at = Vec::new();
-                let mut from = 0;
-                while let Some(i) = finder.find(&bytes[from..]) {
-                    at.push(from + i);
-                    from += i + 1;
-                }
-                at
-            })
+            .map(|literal| crate::cache::occurrences(literal, text.as_bytes()))
             .collect();
+        self.find_at(patterns, text, &occurrences)
+    }
+
+    /// [`ReadFinder::find`], given every place each searched literal occurs in `text`
+    /// (overlapping ones too: `crate::cache::occurrences`).
+    pub(crate) fn find_at(
+        &self,
+        patterns: &[crate::pattern::Pattern],
+        text: &str,
+        occurrences: &[Vec<usize>],
+    ) -> Vec<Vec<Read>> {
+        let bytes = text.as_bytes();
         self.finders
             .iter()
             .zip(patterns)
@@ -118,10 +125,12 @@ impl ReadFinder {
                     let mut starts: Vec<usize> = prefixes
                         .iter()
                         .flat_map(|(literal, searched, offset)| {
-                            occurrences[*searched].iter().filter_map(move |&at| {
-                                let start = at.checked_sub(*offset)?;
-                                bytes[start..].starts_with(literal).then_some(start)
-                            })
+                            occurrences.get(*searched).into_iter().flatten().filter_map(
+                                move |&at| {
+                                    let start = at.checked_sub(*offset)?;
+                                    bytes[start..].starts_with(literal).then_some(start)
+                                },
+                            )
                         })
                         .collect();
                     starts.sort_unstable();

@@ -64,7 +64,7 @@ struct Read<'t> {
 fn reads<'t>(ctx: &Context<'_>, locator: &Locator<'t>) -> Vec<Read<'t>> {
     let secrets = &ctx.knowledge.secrets;
     let mut found: Vec<Read<'t>> = Vec::new();
-    for matches in secrets.flow.reads_in(ctx.source) {
+    for matches in secrets.flow.reads_at(ctx.source, ctx.flow_places) {
         for (whole, name) in matches {
             let name = &ctx.source[name];
             if !secrets.names.matches(name)
@@ -165,32 +165,37 @@ fn environment_aliases() -> &'static regex::Regex {
 /// false for most files at a fraction of the cost (the expression scans the whole file, a tenth
 /// of a millisecond per keystroke on 5,000 lines). Every alternative needs `environ` or
 /// `getenv` followed by white space and `as`, or `process` quoted or after `} =` (perhaps with
-/// `globalThis.` between).
-fn may_alias_environment(source: &str) -> bool {
-    let followed_by_as = |word: &str| {
-        memchr::memmem::find_iter(source.as_bytes(), word).any(|at| {
-            let rest = &source[at + word.len()..];
+/// `globalThis.` between). `places` are where `crate::secrets::ALIAS_WORDS` occur, in that
+/// order (without them, it may).
+fn may_alias_environment(source: &str, places: &[Vec<usize>]) -> bool {
+    let [process, environ, getenv] = places else {
+        return true;
+    };
+    let followed_by_as = |places: &[usize], word: &str| {
+        places.iter().any(|&at| {
+            let rest = source.get(at + word.len()..).unwrap_or_default();
             let after = rest.trim_start();
             after.len() < rest.len() && after.starts_with("as")
         })
     };
-    memchr::memmem::find_iter(source.as_bytes(), "process").any(|at| {
+    process.iter().any(|&at| {
         let after = source.as_bytes().get(at + "process".len());
-        let before = &source[..at];
+        let before = source.get(..at).unwrap_or_default();
         let before = before.strip_suffix("globalThis.").unwrap_or(before);
         matches!(after, Some(b'"' | b'\''))
             || before
                 .trim_end()
                 .strip_suffix('=')
                 .is_some_and(|b| b.trim_end().ends_with('}'))
-    }) || followed_by_as("environ")
-        || followed_by_as("getenv")
+    }) || followed_by_as(environ, "environ")
+        || followed_by_as(getenv, "getenv")
 }
 
 fn aliased_reads<'t>(ctx: &Context<'_>, locator: &Locator<'t>, found: &mut Vec<Read<'t>>) {
     // Only a file that gives the environment another name needs this (the text patterns match
     // `os.environ[...]`, `system.environ[...]`, `getenv(...)` and `process.env.X` already).
-    if !may_alias_environment(ctx.source) || !environment_aliases().is_match(ctx.source) {
+    let places = ctx.knowledge.secrets.flow.alias_places(ctx.flow_places);
+    if !may_alias_environment(ctx.source, places) || !environment_aliases().is_match(ctx.source) {
         return;
     }
     let secrets = &ctx.knowledge.secrets;
@@ -500,6 +505,13 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// [`may_alias_environment`] with the places found in the whole text.
+    fn may_alias(text: &str) -> bool {
+        let places = crate::secrets::ALIAS_WORDS
+            .map(|w| crate::cache::occurrences(w.as_bytes(), text.as_bytes()));
+        may_alias_environment(text, &places)
+    }
+
     #[test]
     fn the_prefilter_passes_every_alias_and_skips_plain_reads() {
         for aliasing in [
@@ -512,14 +524,14 @@ mod tests {
             "const p = require( 'process' );\n",
         ] {
             assert!(environment_aliases().is_match(aliasing), "{aliasing}");
-            assert!(may_alias_environment(aliasing), "{aliasing}");
+            assert!(may_alias(aliasing), "{aliasing}");
         }
         for plain in [
             "import os\nkey = os.environ[\"OPENAI_API_KEY\"]\nos.getenv(\"X\")\n",
             "const key = process.env.OPENAI_API_KEY;\nprocess.exit(1);\n",
             "from os import environ\nenviron['X']\n",
         ] {
-            assert!(!may_alias_environment(plain), "{plain}");
+            assert!(!may_alias(plain), "{plain}");
         }
     }
 
@@ -537,7 +549,7 @@ mod tests {
         )) {
             let text: String = pieces.concat();
             if environment_aliases().is_match(&text) {
-                prop_assert!(may_alias_environment(&text), "{text:?}");
+                prop_assert!(may_alias(&text), "{text:?}");
             }
         }
 
@@ -564,7 +576,7 @@ mod tests {
             };
             let text = format!("{prefix}\n{alias}\n{suffix}");
             if environment_aliases().is_match(&text) {
-                prop_assert!(may_alias_environment(&text), "{text:?}");
+                prop_assert!(may_alias(&text), "{text:?}");
             }
         }
     }

@@ -169,6 +169,7 @@ fn analyse_prior(
                 conversations,
                 marked,
                 flow_places,
+                intos,
             } = cache;
             // The bytes shared with the last version (compared once for every stage).
             let ends = crate::cache::common_ends(text.as_bytes(), file.source.as_bytes());
@@ -194,6 +195,7 @@ fn analyse_prior(
                     conversations,
                     marked,
                     flow_places,
+                    intos,
                 }),
             )
         }
@@ -390,6 +392,30 @@ fn analyse_prior(
         }
         None => None,
     };
+    // Where the text says `into` (AL403's SQL), when the storage search will look: found again
+    // only in the lines that changed; forgotten when not looked for (it would be stale).
+    let intos = match text_cache.as_mut() {
+        Some(TextCache {
+            text,
+            ends,
+            intos: last,
+            ..
+        }) => {
+            let previous = last.take();
+            let found = (wants_stores && conversations == Some(true))
+                .then(|| {
+                    let previous = previous.as_ref().map(|p| (text.as_str(), p.as_slice()));
+                    catch_unwind(AssertUnwindSafe(|| {
+                        crate::privacy::into_places(file.source, previous, Some(*ends))
+                    }))
+                    .ok()
+                })
+                .flatten();
+            **last = found.clone();
+            found
+        }
+        None => None,
+    };
     // Whether the last text held a suppression's marker, with how this one differs from it.
     let mut was_marked = None;
     if let Some(TextCache {
@@ -423,6 +449,7 @@ fn analyse_prior(
                 facts,
                 knowledge,
                 conversations,
+                intos.as_deref(),
             )
         })
     } else {
@@ -538,6 +565,7 @@ struct TextCache<'c> {
     conversations: &'c mut Option<Option<std::ops::Range<usize>>>,
     marked: &'c mut Option<bool>,
     flow_places: &'c mut Option<crate::cache::FlowPlaces>,
+    intos: &'c mut Option<Vec<std::ops::Range<usize>>>,
 }
 
 /// Runs a stage of the analysis; if it panics, records the failure and goes on with nothing.

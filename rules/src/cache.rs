@@ -51,6 +51,8 @@ pub struct AnalysisCache {
     /// Where that text holds the literals AL305 looks for (`SecretFlow::places_since`), and with
     /// which tables.
     pub(crate) flow_places: Option<FlowPlaces>,
+    /// Where that text says `into` (`privacy::into_places`), if it was looked for.
+    pub(crate) intos: Option<Vec<std::ops::Range<usize>>>,
 }
 
 /// Where a version holds the literals AL305 looks for, and with which tables.

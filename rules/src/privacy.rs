@@ -519,11 +519,44 @@ fn insert_into_conversation() -> &'static regex::Regex {
     })
 }
 
+/// Where `text` says `into` in any case, as AL403's SQL expression would find it (with the same
+/// engine and case rules, so no call that matches is skipped); given the places in a `previous`
+/// text, searched again only in the lines that changed (the word spans no line), with the texts'
+/// common ends if known. The same as searching the whole text.
+pub(crate) fn into_places(
+    text: &str,
+    previous: Option<(&str, &[Range<usize>])>,
+    ends: Option<(usize, usize)>,
+) -> Vec<Range<usize>> {
+    static INTO: OnceLock<regex::Regex> = OnceLock::new();
+    #[allow(clippy::expect_used)]
+    let into = INTO.get_or_init(|| regex::Regex::new(r"(?i)into").expect("valid pattern"));
+    let search = |from: usize, to: usize| {
+        into.find_iter(&text[from..to])
+            .map(move |m| m.start() + from..m.end() + from)
+    };
+    let Some((old, old_places)) = previous else {
+        return search(0, text.len()).collect();
+    };
+    let lines = crate::cache::changed_lines_at(old, text, ends);
+    let before = old_places.partition_point(|p| p.start < lines.new.start);
+    let after = old_places.partition_point(|p| p.start < lines.old.end);
+    let mut places = old_places[..before].to_vec();
+    places.extend(search(lines.new.start, lines.new.end));
+    places.extend(
+        old_places[after..].iter().map(|p| {
+            p.start + lines.new.end - lines.old.end..p.end + lines.new.end - lines.old.end
+        }),
+    );
+    places
+}
+
 /// Where a file stores conversations: a known message store or checkpointer (`[[storage]]`),
 /// SQL inserting into a conversation table, or a function named for conversations that writes
 /// files or a database.
 ///
-/// `conversations`: whether the source mentions conversations ([`conversation_match`]), if known.
+/// `conversations`: whether the source mentions conversations ([`conversation_match`]), if known;
+/// `intos`: where it says `into` ([`into_places`]), if known.
 pub fn storage(
     source: &str,
     locator: &crate::syntax::Locator<'_>,
@@ -531,6 +564,7 @@ pub fn storage(
     facts: &FileFacts,
     knowledge: &crate::knowledge::Knowledge,
     conversations: Option<bool>,
+    intos: Option<&[Range<usize>]>,
 ) -> Vec<Store> {
     let family = language.family();
     let mut out: Vec<Store> = Vec::new();
@@ -561,12 +595,15 @@ pub fn storage(
         return out;
     }
     // The SQL expression needs `into`: only the calls around one are searched (a search of every
-    // call's text searched nested calls' text again, on every keystroke). Found with the same
-    // engine and case rules, so no call that matches is skipped.
-    static INTO: OnceLock<regex::Regex> = OnceLock::new();
-    #[allow(clippy::expect_used)]
-    let into = INTO.get_or_init(|| regex::Regex::new(r"(?i)into").expect("valid pattern"));
-    let intos: Vec<Range<usize>> = into.find_iter(source).map(|m| m.range()).collect();
+    // call's text searched nested calls' text again, on every keystroke).
+    let found;
+    let intos = match intos {
+        Some(intos) => intos,
+        None => {
+            found = into_places(source, None, None);
+            &found
+        }
+    };
     let has_into = |range: &Range<usize>| {
         let i = intos.partition_point(|m| m.start < range.start);
         intos.get(i).is_some_and(|m| m.end <= range.end)
@@ -891,6 +928,32 @@ mod tests {
                     conversation_words().find_at(&new, r.start).map(|m| m.range()),
                     Some(r)
                 );
+            }
+        }
+    }
+
+    proptest! {
+        /// Where a text says `into`, found again only in the lines that changed, is where a
+        /// search of the whole text finds it.
+        #[test]
+        fn intos_found_across_a_change_are_those_found_whole(
+            old in proptest::collection::vec(
+                proptest::sample::select(&["INTO", "in", "to", "into", "ınto", "\n", "\r\n", " ", "x", "中"][..]),
+                0..30,
+            ),
+            edits in proptest::collection::vec(
+                (0usize..200, 0usize..8, proptest::sample::select(&["in", "to", "\n", "", "Into", "o", "\r"][..])),
+                1..6,
+            ),
+        ) {
+            let mut text = old.concat();
+            let mut places = into_places(&text, None, None);
+            for (at, cut, insert) in edits {
+                let next = crate::cache::edited(&text, insert, at, cut);
+                let since = into_places(&next, Some((&text, &places)), None);
+                prop_assert_eq!(&since, &into_places(&next, None, None), "{:?} -> {:?}", text, next);
+                text = next;
+                places = since;
             }
         }
     }

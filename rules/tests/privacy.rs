@@ -34,6 +34,7 @@ fn stores(source: &str, language: Language) -> Vec<String> {
         &facts,
         Knowledge::builtin(),
         None,
+        None,
     )
     .into_iter()
     .map(|s| s.callee)
@@ -184,4 +185,83 @@ fn sql_storing_conversations_is_found_in_the_calls_around_it() {
         stores(python, Language::Python),
         ["run", "db.execute", "db.execute"]
     );
+}
+
+/// A project whose privacy notice names the provider but says nothing about storage.
+struct NoticeWithoutStorage(std::sync::Arc<agentlint_rules::privacy::ProjectPrivacy>);
+
+impl agentlint_rules::Summaries for NoticeWithoutStorage {
+    fn summary(&self, _: &std::path::Path) -> Option<std::sync::Arc<agentlint_rules::FileSummary>> {
+        None
+    }
+
+    fn privacy(
+        &self,
+        _: &std::path::Path,
+    ) -> Option<std::sync::Arc<agentlint_rules::privacy::ProjectPrivacy>> {
+        Some(self.0.clone())
+    }
+}
+
+/// Typing above and inside SQL that stores conversations: the analysis with the last version's
+/// caches (where the text says `into` among them, moved and searched again only in the changed
+/// lines) reports the store where an analysis from scratch does.
+#[test]
+fn conversation_storage_is_found_again_as_the_file_is_edited() {
+    let workspace = NoticeWithoutStorage(std::sync::Arc::new(
+        agentlint_rules::privacy::ProjectPrivacy {
+            root: "/p".into(),
+            notice: Some(agentlint_rules::privacy::Notice {
+                path: "PRIVACY.md".into(),
+                text: "We send your messages to OpenAI to answer them.".into(),
+                appendable: true,
+                checkable: true,
+            }),
+            flows: Vec::new(),
+        },
+    ));
+    let analyse = |text: &str, cache: Option<&mut agentlint_rules::AnalysisCache>| {
+        let tree = parse(text, Language::Python);
+        let file = agentlint_rules::SourceFile {
+            path: std::path::Path::new("/p/agent.py"),
+            source: text,
+            tree: &tree,
+            language: Language::Python,
+            workspace: Some(&workspace),
+        };
+        let settings = agentlint_rules::Settings::default();
+        let analysis = match cache {
+            Some(cache) => {
+                agentlint_rules::analyse_cached(file, &settings, Knowledge::builtin(), cache)
+            }
+            None => agentlint_rules::analyse(file, &settings, Knowledge::builtin()),
+        };
+        analysis
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.rule.code == "AL403")
+            .map(|d| (d.range, d.message))
+            .collect::<Vec<_>>()
+    };
+    let mut text = "import sqlite3\n\ndef save_conversation(db, messages):\n    \
+                    db.execute(\"INSERT INTO conversations (body) VALUES (?)\", (messages,))\n"
+        .to_string();
+    let mut cache = agentlint_rules::AnalysisCache::default();
+    assert_eq!(analyse(&text, Some(&mut cache)).len(), 1);
+    let long = format!("# {}\n", "a comment longer than the call ".repeat(4));
+    let edits: [(&str, &str); 6] = [
+        ("import", long.as_str()),
+        ("import", long.as_str()),
+        ("INSERT INTO", "REPLACE "),
+        ("def save", "x = 1\n\n"),
+        ("INTO conversations", "OR IGNORE "),
+        ("import", "\n"),
+    ];
+    for (before, insert) in edits {
+        let at = text.find(before).expect("anchor");
+        text.insert_str(at, insert);
+        let fresh = analyse(&text, None);
+        assert_eq!(fresh.len(), 1, "{text}");
+        assert_eq!(analyse(&text, Some(&mut cache)), fresh, "{text}");
+    }
 }

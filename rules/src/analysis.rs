@@ -461,8 +461,10 @@ fn analyse_prior(
         file.workspace.and_then(|w| w.privacy(file.path))
     };
     let references = std::cell::RefCell::default();
+    let sink_calls = std::cell::OnceCell::new();
     let ctx = Context {
         references: &references,
+        sink_calls: &sink_calls,
         name_hits: &name_hits,
         flow_places: &flow_places,
         lines: &lines,

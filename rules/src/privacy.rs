@@ -413,9 +413,12 @@ pub fn flows(source: &str, facts: &FileFacts, family: Family, providers: &Provid
             let Some(resolved) = decorator.resolved.as_deref() else {
                 continue;
             };
-            let entry = providers
-                .entries_under(family, resolved)
-                .into_iter()
+            // Each name looked up once, as for calls (every tool's decorator is the same).
+            let entry = under
+                .entry(resolved)
+                .or_insert_with(|| providers.entries_under(family, resolved))
+                .iter()
+                .copied()
                 .filter(|e| e.argument.is_none())
                 .max_by_key(|e| e.prefix.len());
             if let Some(entry) = entry {

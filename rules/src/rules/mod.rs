@@ -74,6 +74,8 @@ pub struct Context<'a> {
     /// [`crate::fix::python_qualified_reference`]'s answers, by module and name (see
     /// [`Context::python_reference`]).
     pub references: &'a std::cell::RefCell<PythonReferences>,
+    /// The calls of sinks, found when a rule first needs them (see [`Context::sink_calls`]).
+    pub sink_calls: &'a std::cell::OnceCell<Vec<(usize, &'a crate::knowledge::Sink)>>,
 }
 
 /// How the file can name `module.name`, and the import to add if it cannot yet.
@@ -103,6 +105,27 @@ impl<'a> Context<'a> {
         );
         self.references.borrow_mut().insert(key, found.clone());
         found
+    }
+
+    /// Each call of a sink (by its index in the facts' calls) with each sink it calls, as
+    /// [`Knowledge::sinks_for`] lists them, in the calls' order: looked up once for all rules
+    /// (a file calls thousands of names, looked up again by every rule that wants sinks).
+    pub fn sink_calls(&self) -> &[(usize, &'a crate::knowledge::Sink)] {
+        self.sink_calls.get_or_init(|| {
+            let family = self.language.family();
+            let knowledge = self.knowledge;
+            self.facts
+                .calls
+                .iter()
+                .enumerate()
+                .filter_map(|(i, call)| Some((i, call.resolved.as_deref()?)))
+                .flat_map(|(i, resolved)| {
+                    knowledge
+                        .sinks_for(family, resolved)
+                        .map(move |sink| (i, sink))
+                })
+                .collect()
+        })
     }
 
     /// Line starts of the source, built once for all rules.

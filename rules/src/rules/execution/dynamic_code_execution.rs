@@ -86,26 +86,24 @@ impl Rule for DynamicCodeExecution {
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let family = ctx.language.family();
         let locator = ctx.locator();
-        for call in &ctx.facts.calls {
-            let Some(resolved) = call.resolved.as_deref() else {
+        for &(index, sink) in ctx.sink_calls() {
+            let Some(call) = ctx.facts.calls.get(index) else {
                 continue;
             };
-            for sink in ctx.knowledge.sinks_for(family, resolved) {
-                if sink.effect != Effect::CodeEval
-                    || sink.unless.as_ref().is_some_and(|c| {
-                        condition_holds(call, c, ctx.source, locator, ctx.facts, family)
-                    })
-                {
-                    continue;
-                }
-                let Some(payload) = dynamic_payload(call, sink) else {
-                    continue;
-                };
-                let taint = locator
-                    .node_at(&payload.range)
-                    .and_then(|node| taint(ctx, locator, call, node));
-                out.push(diagnostic(ctx, call, sink, payload, taint));
+            if sink.effect != Effect::CodeEval
+                || sink.unless.as_ref().is_some_and(|c| {
+                    condition_holds(call, c, ctx.source, locator, ctx.facts, family)
+                })
+            {
+                continue;
             }
+            let Some(payload) = dynamic_payload(call, sink) else {
+                continue;
+            };
+            let taint = locator
+                .node_at(&payload.range)
+                .and_then(|node| taint(ctx, locator, call, node));
+            out.push(diagnostic(ctx, call, sink, payload, taint));
         }
     }
 }

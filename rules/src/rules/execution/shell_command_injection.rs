@@ -94,15 +94,14 @@ impl Rule for ShellCommandInjection {
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let family = ctx.language.family();
         let locator = ctx.locator();
-        for call in &ctx.facts.calls {
-            let Some(resolved) = call.resolved.as_deref() else {
+        // Each call's first sink that starts a process.
+        let mut last = None;
+        for &(index, sink) in ctx.sink_calls() {
+            if sink.effect != Effect::Process || last == Some(index) {
                 continue;
-            };
-            let Some(sink) = ctx
-                .knowledge
-                .sinks_for(family, resolved)
-                .find(|s| s.effect == Effect::Process)
-            else {
+            }
+            last = Some(index);
+            let Some(call) = ctx.facts.calls.get(index) else {
                 continue;
             };
             let command = Command::of(

@@ -1102,19 +1102,43 @@ impl Knowledge {
 
     /// Whether a description discloses an effect.
     pub fn discloses(&self, effect: Effect, text: &str) -> bool {
-        // Every effect a text discloses, found once per text (a description is asked about
-        // each effect of its tool, on every keystroke).
-        crate::memo::by_text(self, "disclosures", text, || {
-            let mut disclosed: Vec<Effect> = self
-                .disclosures
-                .iter()
-                .filter(|(_, pattern)| pattern.is_match(text))
-                .map(|(e, _)| *e)
-                .collect();
-            disclosed.dedup();
-            disclosed
-        })
-        .contains(&effect)
+        self.disclosed(text).contains(&effect)
+    }
+
+    /// [`Knowledge::discloses`] for a tool's description, what its text discloses kept with it.
+    pub fn description_discloses(
+        &self,
+        effect: Effect,
+        description: &crate::agent::tools::Description,
+    ) -> bool {
+        match &description.value {
+            Some(value) => crate::memo::read_kept(
+                self,
+                "disclosures",
+                &value.text,
+                &value.kept,
+                || self.disclosures_in(&value.text),
+                |disclosed| disclosed.contains(&effect),
+            ),
+            None => self.discloses(effect, ""),
+        }
+    }
+
+    /// Every effect a text discloses: found once per text (a description is asked about each
+    /// effect of its tool, on every keystroke).
+    fn disclosed(&self, text: &str) -> std::sync::Arc<Vec<Effect>> {
+        crate::memo::by_text(self, "disclosures", text, || self.disclosures_in(text))
+    }
+
+    fn disclosures_in(&self, text: &str) -> Vec<Effect> {
+        let mut disclosed: Vec<Effect> = self
+            .disclosures
+            .iter()
+            .filter(|(_, pattern)| pattern.is_match(text))
+            .map(|(e, _)| *e)
+            .collect();
+        disclosed.dedup();
+        disclosed
     }
 
     /// Recognisers for an unresolved callee as written (`server.tool`), by `*.tool` suffix.

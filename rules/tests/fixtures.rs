@@ -249,3 +249,19 @@ fn all_fixes_together() {
         );
     }
 }
+
+/// What one description rule found in a text is kept with the text apart from what another found:
+/// a description clean for AL110–AL112 but with hidden characters is still reported by AL113
+/// (the rules run in that order, each asking about the same text).
+#[test]
+fn description_rules_keep_their_own_answers() {
+    let source = "from mcp.server.fastmcp import FastMCP\n\nmcp = FastMCP(\"x\")\n\n\n\
+                  @mcp.tool()\ndef ping(host: str) -> str:\n    \"\"\"Ping a host.\u{200b}\u{200b}\u{200b}\"\"\"\n    \
+                  return host\n";
+    let codes: Vec<&str> = analyse(Path::new("agent.py"), source)
+        .iter()
+        .map(|d| d.rule.code)
+        .collect();
+    assert!(codes.contains(&"AL113"), "{codes:?}");
+    assert!(!codes.contains(&"AL110"), "{codes:?}");
+}

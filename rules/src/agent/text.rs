@@ -29,6 +29,8 @@ pub struct DecodedText {
     /// Parts of the value are only known at run time (interpolations, names that are not
     /// constants, calls); `text` holds the constant parts.
     pub dynamic: bool,
+    /// What the rules found in `text`, kept with it (see `crate::memo::by_kept_text`).
+    pub(crate) kept: crate::memo::Kept,
 }
 
 impl DecodedText {
@@ -61,6 +63,7 @@ impl DecodedText {
             text: self.text[range.clone()].to_string(),
             pieces: Vec::new(),
             dynamic: false,
+            kept: Default::default(),
         };
         for piece in &self.pieces {
             let start = piece.text.start.max(range.start);

@@ -310,11 +310,10 @@ fn undisclosed<'t>(
     if !description.is_constant() {
         return Vec::new();
     }
-    let text = description.text();
     tool.effects
         .iter()
         .filter(|(effect, _)| effects.contains(effect))
-        .filter(|(effect, _)| !ctx.knowledge.discloses(**effect, text))
+        .filter(|(effect, _)| !ctx.knowledge.description_discloses(**effect, description))
         // A contradicted claim is reported by AL105 instead.
         .filter(|(effect, _)| contradicting_claim(ctx, description, **effect).is_none())
         .map(|(effect, evidence)| (*effect, evidence))
@@ -332,7 +331,7 @@ fn contradicting_claim<'k>(
         if !claim.contradicts.contains(&effect) {
             return None;
         }
-        if claim.weak && ctx.knowledge.discloses(effect, text) {
+        if claim.weak && ctx.knowledge.description_discloses(effect, description) {
             return None;
         }
         claim.pattern.find(text).map(|m| (claim, m.range()))

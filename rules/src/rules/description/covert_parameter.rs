@@ -94,7 +94,7 @@ impl Rule for CovertToolParameter {
             let discloses_sending = tool
                 .description
                 .as_ref()
-                .is_some_and(|d| ctx.knowledge.discloses(Effect::NetworkSend, d.text()));
+                .is_some_and(|d| ctx.knowledge.description_discloses(Effect::NetworkSend, d));
             let sends = tool.effects.contains_key(&Effect::NetworkSend) && !discloses_sending;
             // Nothing to report unless it sends without saying so, or a description tells the
             // model what to put in one of its parameters: most tools stop here.
@@ -282,9 +282,13 @@ fn mentions(ctx: &Context<'_>) -> HashMap<String, Mention> {
         let Some(value) = description.value.as_ref() else {
             continue;
         };
-        let named = crate::memo::by_text(ctx.knowledge, "covert-mentions", &value.text, || {
-            named_in(ctx, names, &value.text)
-        });
+        let named = crate::memo::by_kept_text(
+            ctx.knowledge,
+            "covert-mentions",
+            &value.text,
+            &value.kept,
+            || named_in(ctx, names, &value.text),
+        );
         for (name, range) in named.iter() {
             found.entry(name.clone()).or_insert_with(|| Mention {
                 range: super::source_range(description, value, range.clone()),

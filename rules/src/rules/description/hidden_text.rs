@@ -217,7 +217,7 @@ impl Rule for HiddenTextInDescription {
         for model_text in described(ctx) {
             let (description, value) = (model_text.description, model_text.value);
             let text = &value.text;
-            unless_clean(ctx, "AL113", text, out, |out| {
+            unless_clean(ctx, "AL113", text, Some(&value.kept), out, |out| {
                 let subject = model_text.subject();
                 for group in hidden_characters(text) {
                     let count = group.spans.len();

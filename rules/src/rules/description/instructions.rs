@@ -59,7 +59,7 @@ impl Rule for InstructionsInToolDescription {
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for text in described(ctx) {
             let (description, value) = (text.description, text.value);
-            unless_clean(ctx, "AL110", &value.text, out, |out| {
+            unless_clean(ctx, "AL110", &value.text, Some(&value.kept), out, |out| {
                 for phrase in &ctx.knowledge.instructions {
                     let Some(captures) = phrase.pattern.captures(&value.text) else {
                         continue;

@@ -113,20 +113,26 @@ pub(crate) fn described<'c>(ctx: &'c Context<'_>) -> impl Iterator<Item = ModelT
 /// Runs `findings` for a text the model is given, unless it is known to find nothing there:
 /// whether it does is remembered per text (with the tables) across analyses, so the file's
 /// unchanged descriptions are not checked again on every keystroke. Only for checks whose
-/// findings, or their absence, depend on nothing but the text.
+/// findings, or their absence, depend on nothing but the text. `kept`: where the text keeps
+/// results with itself (a description's, see `crate::memo::Kept`).
 pub(crate) fn unless_clean(
     ctx: &Context<'_>,
     rule: &'static str,
     text: &str,
+    kept: Option<&crate::memo::Kept>,
     out: &mut Vec<Diagnostic>,
     mut findings: impl FnMut(&mut Vec<Diagnostic>),
 ) {
     let mut found = Vec::new();
-    let clean = crate::memo::by_text(ctx.knowledge, rule, text, || {
+    let compute = || {
         findings(&mut found);
         found.is_empty()
-    });
-    if *clean {
+    };
+    let clean = match kept {
+        Some(kept) => crate::memo::read_kept(ctx.knowledge, rule, text, kept, compute, |c| *c),
+        None => *crate::memo::by_text(ctx.knowledge, rule, text, compute),
+    };
+    if clean {
         return;
     }
     if found.is_empty() {

@@ -87,7 +87,7 @@ impl Rule for ParameterDrift {
                             key.push('\0');
                             key.push_str(&parameter.name);
                         }
-                        super::unless_clean(ctx, "AL104-handler", &key, out, |out| {
+                        super::unless_clean(ctx, "AL104-handler", &key, None, out, |out| {
                             javascript(ctx, tool, locator, out)
                         });
                     }

@@ -59,7 +59,7 @@ impl Rule for SensitiveResourceInDescription {
         for model_text in described(ctx) {
             let (description, value) = (model_text.description, model_text.value);
             let text = &value.text;
-            unless_clean(ctx, "AL111", text, out, |out| {
+            unless_clean(ctx, "AL111", text, Some(&value.kept), out, |out| {
                 let mut reported = Vec::new();
                 for (index, sentence) in sentences(text).into_iter().enumerate() {
                     let words = &text[sentence.clone()];

@@ -83,17 +83,24 @@ impl Rule for ToolShadowing {
             // Whether a sentence both imposes and names something: a question of the text
             // alone, remembered per text (most descriptions never change between keystrokes).
             // Only then do the tool's own names matter.
-            let candidate = crate::memo::by_text(knowledge, "AL112-candidate", &value.text, || {
-                sentences(&value.text).into_iter().any(|sentence| {
-                    let words = &value.text[sentence];
-                    knowledge.impositions.iter().any(|r| r.is_match(words))
-                        && knowledge
-                            .shadowing
-                            .iter()
-                            .any(|phrase| phrase.pattern.is_match(words))
-                })
-            });
-            if !*candidate {
+            let candidate = crate::memo::read_kept(
+                knowledge,
+                "AL112-candidate",
+                &value.text,
+                &value.kept,
+                || {
+                    sentences(&value.text).into_iter().any(|sentence| {
+                        let words = &value.text[sentence];
+                        knowledge.impositions.iter().any(|r| r.is_match(words))
+                            && knowledge
+                                .shadowing
+                                .iter()
+                                .any(|phrase| phrase.pattern.is_match(words))
+                    })
+                },
+                |candidate| *candidate,
+            );
+            if !candidate {
                 continue;
             }
             let own_names: Vec<&str> = [

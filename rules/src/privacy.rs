@@ -85,6 +85,55 @@ pub struct Providers {
     roots: HashMap<Family, rustc_hash::FxHashSet<String>>,
     /// Entry points that store conversations: (prefix, what).
     stores: HashMap<Family, Vec<(String, String)>>,
+    /// The first parts of the entries' prefixes and of the stores', as bits (see [`Roots`]).
+    entry_roots: HashMap<Family, Roots>,
+    store_roots: HashMap<Family, Roots>,
+}
+
+/// A set of names' first parts (`openai` of `openai.OpenAI#chat.completions.create`) as bits: a
+/// name whose first part has no bit is under none of the names (most of a file's calls: `len`,
+/// `json.loads`), told without hashing the name. A set bit only says "look it up".
+#[derive(Clone, Debug, Default)]
+struct Roots {
+    bits: Vec<u64>,
+}
+
+const ROOT_BITS: usize = 1 << 12;
+
+impl Roots {
+    fn bit(name: &str) -> usize {
+        let first = first_part_bytes(name.as_bytes());
+        let (Some(&a), Some(&z)) = (first.first(), first.last()) else {
+            return 0;
+        };
+        (first.len().wrapping_mul(0x9E37) ^ (usize::from(a) << 3) ^ (usize::from(z) << 7))
+            & (ROOT_BITS - 1)
+    }
+
+    fn insert(&mut self, name: &str) {
+        if self.bits.is_empty() {
+            self.bits = vec![0; ROOT_BITS / 64];
+        }
+        let bit = Self::bit(name);
+        self.bits[bit / 64] |= 1 << (bit % 64);
+    }
+
+    /// Whether a name under one of the names may be `name` (never false when it is).
+    fn may_hold(&self, name: &str) -> bool {
+        let bit = Self::bit(name);
+        self.bits
+            .get(bit / 64)
+            .is_some_and(|word| word & (1 << (bit % 64)) != 0)
+    }
+}
+
+/// The bytes of a name before its first `.`, `#` or `/` ([`first_part`]).
+fn first_part_bytes(name: &[u8]) -> &[u8] {
+    let end = name
+        .iter()
+        .position(|b| matches!(b, b'.' | b'#' | b'/'))
+        .unwrap_or(name.len());
+    &name[..end]
 }
 
 impl Providers {
@@ -158,8 +207,19 @@ impl Providers {
         }
         self.by_prefix.clear();
         self.roots.clear();
+        self.entry_roots.clear();
+        self.store_roots.clear();
+        for (family, stores) in &self.stores {
+            for (prefix, _) in stores {
+                self.store_roots.entry(*family).or_default().insert(prefix);
+            }
+        }
         for (family, entries) in &self.entries {
             for (i, entry) in entries.iter().enumerate() {
+                self.entry_roots
+                    .entry(*family)
+                    .or_default()
+                    .insert(&entry.prefix);
                 self.roots
                     .entry(*family)
                     .or_default()
@@ -342,9 +402,12 @@ fn redirect(arguments: &str, providers: &Providers) -> Redirect {
 
 /// The places a file sends data to third parties, in source order.
 pub fn flows(source: &str, facts: &FileFacts, family: Family, providers: &Providers) -> Vec<Flow> {
-    if !providers.entries.contains_key(&family) {
+    let (true, Some(roots)) = (
+        providers.entries.contains_key(&family),
+        providers.entry_roots.get(&family),
+    ) else {
         return Vec::new();
-    }
+    };
     // Where each client class is constructed with another base URL: its methods send there.
     let mut classes: HashMap<String, (Option<Recipient>, bool)> = HashMap::default();
     let mut out = Vec::new();
@@ -352,7 +415,7 @@ pub fn flows(source: &str, facts: &FileFacts, family: Family, providers: &Provid
     // again and again: `client.chat.completions.create`).
     let mut under: HashMap<&str, Vec<&Entry>> = HashMap::default();
     for call in &facts.calls {
-        let Some(resolved) = call.resolved.as_deref() else {
+        let Some(resolved) = call.resolved.as_deref().filter(|r| roots.may_hold(r)) else {
             continue;
         };
         let entry = under
@@ -410,7 +473,7 @@ pub fn flows(source: &str, facts: &FileFacts, family: Family, providers: &Provid
     // Decorators that send (`@traceable` traces every call of the function to LangSmith).
     for function in &facts.functions {
         for decorator in &function.decorators {
-            let Some(resolved) = decorator.resolved.as_deref() else {
+            let Some(resolved) = decorator.resolved.as_deref().filter(|r| roots.may_hold(r)) else {
                 continue;
             };
             // Each name looked up once, as for calls (every tool's decorator is the same).
@@ -571,11 +634,14 @@ pub fn storage(
 ) -> Vec<Store> {
     let family = language.family();
     let mut out: Vec<Store> = Vec::new();
-    if let Some(stores) = knowledge.providers.stores.get(&family) {
+    if let (Some(stores), Some(roots)) = (
+        knowledge.providers.stores.get(&family),
+        knowledge.providers.store_roots.get(&family),
+    ) {
         // Calls repeat names: each name is compared with the entry points once.
         let mut seen: rustc_hash::FxHashMap<&str, Option<&String>> = Default::default();
         for call in &facts.calls {
-            let Some(resolved) = call.resolved.as_deref() else {
+            let Some(resolved) = call.resolved.as_deref().filter(|r| roots.may_hold(r)) else {
                 continue;
             };
             let found = *seen.entry(resolved).or_insert_with(|| {
@@ -933,6 +999,44 @@ mod tests {
                 );
             }
         }
+    }
+
+    proptest! {
+        /// A name under one of the names put in a [`Roots`] is never ruled out by it.
+        #[test]
+        fn roots_never_rule_out_a_name_under_theirs(
+            prefixes in proptest::collection::vec("[a-zA-Z_@][a-zA-Z0-9_./#-]{0,12}", 1..8),
+            rest in "[a-zA-Z0-9_./#]{0,10}",
+            separator in proptest::sample::select(&[".", "#", "/"][..]),
+        ) {
+            let mut roots = Roots::default();
+            for prefix in &prefixes {
+                roots.insert(prefix);
+            }
+            for prefix in &prefixes {
+                prop_assert!(roots.may_hold(prefix));
+                let name = format!("{prefix}{separator}{rest}");
+                prop_assert!(under(&name, prefix));
+                prop_assert!(roots.may_hold(&name), "{name} under {prefix}");
+            }
+        }
+    }
+
+    #[test]
+    fn roots_rule_out_most_other_names() {
+        let providers = &crate::knowledge::Knowledge::builtin().providers;
+        let roots = &providers.entry_roots[&Family::Python];
+        let others = [
+            "len",
+            "json.loads",
+            "builtins.open",
+            "os.path.join",
+            "requests.get",
+            "str.lower",
+        ];
+        let held = others.iter().filter(|n| roots.may_hold(n)).count();
+        assert!(held <= 1, "{held} of {others:?}");
+        assert!(roots.may_hold("openai.OpenAI#chat.completions.create"));
     }
 
     proptest! {

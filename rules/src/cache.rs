@@ -11,13 +11,15 @@
 //!   same way (same names, kinds, imports and constructors, in order), the last version's
 //!   resolved calls and definitions are kept and only the changed statements are resolved;
 //! - tools: a tool whose declaration and every range it was found from are unchanged is moved
-//!   (names resolve the same way, so it would be found the same);
+//!   in place (names resolve the same way, so it would be found the same), with what the
+//!   description rules found in its texts (`crate::memo::Kept`);
 //! - effects: a call's own effects (sinks and their conditions) are kept for calls in unchanged
 //!   statements when names resolve and constants read as before; how effects spread through the
 //!   file's call graph is recomputed (it is cheap and crosses statements);
-//! - text: the secrets scan and the secret-name search run again on the changed lines only, the
-//!   line index is patched, and whether the text mentions conversations (AL403) is searched across
-//!   the change only; the two versions' common ends are found once for all of them.
+//! - text: the secrets scan, the secret-name search and the places of AL305's literals and of
+//!   AL403's `into` are found again on the changed lines only, the line index is patched, and
+//!   whether the text mentions conversations (AL403) is searched across the change only; the two
+//!   versions' common ends are found once for all of them.
 //!
 //! Whatever the cache holds, the result is the same as analysing the text afresh: the property
 //! tests in `tests/tests/incremental.rs` edit agent modules at random and compare.

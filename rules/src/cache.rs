@@ -75,6 +75,26 @@ pub(crate) struct ChangedLines {
     pub new: std::ops::Range<usize>,
 }
 
+impl ChangedLines {
+    /// Places in the old text (in order of their starts, none spanning lines: `start` gives a
+    /// place's start): those before the changed lines, which stay where they are, and those after
+    /// them, to be moved ([`ChangedLines::moved`]). The places within them are found again.
+    pub(crate) fn around<'p, P>(
+        &self,
+        old: &'p [P],
+        start: impl Fn(&P) -> usize,
+    ) -> (&'p [P], &'p [P]) {
+        let before = old.partition_point(|p| start(p) < self.new.start);
+        let after = old.partition_point(|p| start(p) < self.old.end).max(before);
+        (&old[..before], &old[after..])
+    }
+
+    /// An offset of the old text after the changed lines, in the new text.
+    pub(crate) fn moved(&self, at: usize) -> usize {
+        at + self.new.end - self.old.end
+    }
+}
+
 /// How a text changed into the next version: its first `prefix` and last `suffix` bytes stayed
 /// (see [`common_ends`]); what lies between was replaced.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -223,19 +243,14 @@ pub(crate) fn occurrences_since(
         .iter()
         .zip(old_at)
         .map(|(literal, old_at)| {
-            let before = old_at.partition_point(|&at| at < lines.new.start);
-            let after = old_at.partition_point(|&at| at < lines.old.end);
-            let mut at: Vec<usize> = old_at[..before].to_vec();
+            let (before, after) = lines.around(old_at, |&at| at);
+            let mut at: Vec<usize> = before.to_vec();
             at.extend(
                 occurrences(literal, region)
                     .into_iter()
                     .map(|i| i + lines.new.start),
             );
-            at.extend(
-                old_at[after..]
-                    .iter()
-                    .map(|&i| i + lines.new.end - lines.old.end),
-            );
+            at.extend(after.iter().map(|&i| lines.moved(i)));
             at
         })
         .collect()

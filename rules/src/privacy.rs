@@ -605,14 +605,13 @@ pub(crate) fn into_places(
         return search(0, text.len()).collect();
     };
     let lines = crate::cache::changed_lines_at(old, text, ends);
-    let before = old_places.partition_point(|p| p.start < lines.new.start);
-    let after = old_places.partition_point(|p| p.start < lines.old.end);
-    let mut places = old_places[..before].to_vec();
+    let (before, after) = lines.around(old_places, |p| p.start);
+    let mut places = before.to_vec();
     places.extend(search(lines.new.start, lines.new.end));
     places.extend(
-        old_places[after..].iter().map(|p| {
-            p.start + lines.new.end - lines.old.end..p.end + lines.new.end - lines.old.end
-        }),
+        after
+            .iter()
+            .map(|p| lines.moved(p.start)..lines.moved(p.end)),
     );
     places
 }

@@ -553,21 +553,19 @@ impl Secrets {
             return self.name_hits(text);
         }
         let lines = crate::cache::changed_lines_at(old, text, ends);
-        let mut hits: Vec<std::ops::Range<usize>> = old_hits
-            .iter()
-            .take_while(|h| h.end <= lines.new.start)
-            .cloned()
-            .collect();
+        let (before, after) = lines.around(old_hits, |h| h.start);
+        let mut hits: Vec<std::ops::Range<usize>> = before.to_vec();
         let start = lines.new.start;
         hits.extend(
             prefilter
                 .find_iter(&text[start..lines.new.end])
                 .map(|m| m.start() + start..m.end() + start),
         );
-        let first_after = old_hits.partition_point(|h| h.start < lines.old.end);
-        hits.extend(old_hits[first_after..].iter().map(|h| {
-            h.start + lines.new.end - lines.old.end..h.end + lines.new.end - lines.old.end
-        }));
+        hits.extend(
+            after
+                .iter()
+                .map(|h| lines.moved(h.start)..lines.moved(h.end)),
+        );
         hits
     }
 

@@ -170,6 +170,7 @@ fn analyse_prior(
                 marked,
                 flow_places,
                 intos,
+                flows: last_flows,
             } = cache;
             // The bytes shared with the last version (compared once for every stage).
             let ends = crate::cache::common_ends(text.as_bytes(), file.source.as_bytes());
@@ -196,6 +197,7 @@ fn analyse_prior(
                     marked,
                     flow_places,
                     intos,
+                    flows: last_flows,
                 }),
             )
         }
@@ -431,14 +433,55 @@ fn analyse_prior(
         text.push_str(file.source);
         **generation = model_cache.as_ref().map(|(facts, _)| facts.generation());
     }
-    let flows = guarded(&mut analysis.failures, "privacy", || {
-        crate::privacy::flows(
-            file.source,
-            facts,
-            file.language.family(),
-            &knowledge.providers,
-        )
-    });
+    // The privacy flows: the last version's, moved, when the change only moved the facts and
+    // left the text of every call they were read from as it was; otherwise found again. Kept
+    // for the next version only when found without a panic.
+    let flows_key = knowledge.identity().map(|k| (k, file.language));
+    let generation = model_cache.as_ref().map(|(facts, _)| facts.generation());
+    let last_flows = text_cache.as_mut().and_then(|c| c.flows.take());
+    let moved_flows = (|| {
+        let mut last = last_flows?;
+        let (facts_cache, _) = model_cache.as_ref()?;
+        let (change, splice) = (change?, splice.as_ref()?);
+        if Some(last.key) != flows_key || Some(last.generation + 1) != generation {
+            return None;
+        }
+        facts_cache.moved_only(splice, &change)?;
+        if !last.read.iter().all(|r| change.keeps(r)) {
+            return None;
+        }
+        for flow in &mut last.flows {
+            flow.range = change.range(&flow.range)?;
+        }
+        for range in &mut last.read {
+            *range = change.range(range)?;
+        }
+        Some((last.flows, last.read))
+    })();
+    let found_flows = match moved_flows {
+        Some(moved) => Some(moved),
+        None => match catch_unwind(AssertUnwindSafe(|| {
+            crate::privacy::flows_reading(
+                file.source,
+                facts,
+                file.language.family(),
+                &knowledge.providers,
+            )
+        })) {
+            Ok(found) => Some(found),
+            Err(panic) => {
+                analysis.failures.push(Failure {
+                    stage: "privacy",
+                    message: panic_message(&panic),
+                });
+                None
+            }
+        },
+    };
+    let (flows, flows_read) = match found_flows {
+        Some((flows, read)) => (flows, Some(read)),
+        None => (Vec::new(), None),
+    };
     let wants_privacy = enabled.iter().any(|r| r.meta().code.starts_with("AL40"));
     let stores = if wants_stores {
         guarded(&mut analysis.failures, "privacy", || {
@@ -542,6 +585,16 @@ fn analyse_prior(
     analysis.diagnostics.sort_by(|a, b| {
         (a.range.start, a.range.end, a.rule.code).cmp(&(b.range.start, b.range.end, b.rule.code))
     });
+    if let (Some(cache), Some(key), Some(generation), Some(read)) =
+        (text_cache.as_mut(), flows_key, generation, flows_read)
+    {
+        *cache.flows = Some(crate::cache::LastFlows {
+            key,
+            generation,
+            flows,
+            read,
+        });
+    }
     analysis.tools = tools;
     analysis.secrets = secrets.into_iter().map(|f| f.range).collect();
     analysis.lines = lines.into_inner();
@@ -568,6 +621,7 @@ struct TextCache<'c> {
     marked: &'c mut Option<bool>,
     flow_places: &'c mut Option<crate::cache::FlowPlaces>,
     intos: &'c mut Option<Vec<std::ops::Range<usize>>>,
+    flows: &'c mut Option<crate::cache::LastFlows>,
 }
 
 /// Runs a stage of the analysis; if it panics, records the failure and goes on with nothing.

@@ -55,6 +55,18 @@ pub struct AnalysisCache {
     pub(crate) flow_places: Option<FlowPlaces>,
     /// Where that text says `into` (`privacy::into_places`), if it was looked for.
     pub(crate) intos: Option<Vec<std::ops::Range<usize>>>,
+    /// The last version's privacy flows.
+    pub(crate) flows: Option<LastFlows>,
+}
+
+/// The privacy flows of the last version (`privacy::flows_reading`): what they are for (the
+/// tables and the language), the facts' generation they were found in, the flows, and the
+/// places of the text they were read from.
+pub(crate) struct LastFlows {
+    pub key: ((usize, u64), Language),
+    pub generation: u64,
+    pub flows: Vec<crate::privacy::Flow>,
+    pub read: Vec<std::ops::Range<usize>>,
 }
 
 /// Where a version holds the literals AL305 looks for, and with which tables.

@@ -402,11 +402,24 @@ fn redirect(arguments: &str, providers: &Providers) -> Redirect {
 
 /// The places a file sends data to third parties, in source order.
 pub fn flows(source: &str, facts: &FileFacts, family: Family, providers: &Providers) -> Vec<Flow> {
+    flows_reading(source, facts, family, providers).0
+}
+
+/// [`flows`], with the places of the text they were read from: the calls and decorators whose
+/// names are under a provider's entries (their arguments' text decides the recipient). Where
+/// none of those changed and the calls are the same, moved, the flows are the same, moved.
+pub(crate) fn flows_reading(
+    source: &str,
+    facts: &FileFacts,
+    family: Family,
+    providers: &Providers,
+) -> (Vec<Flow>, Vec<Range<usize>>) {
+    let mut read = Vec::new();
     let (true, Some(roots)) = (
         providers.entries.contains_key(&family),
         providers.entry_roots.get(&family),
     ) else {
-        return Vec::new();
+        return (Vec::new(), read);
     };
     // Where each client class is constructed with another base URL: its methods send there.
     let mut classes: HashMap<String, (Option<Recipient>, bool)> = HashMap::default();
@@ -418,9 +431,13 @@ pub fn flows(source: &str, facts: &FileFacts, family: Family, providers: &Provid
         let Some(resolved) = call.resolved.as_deref().filter(|r| roots.may_hold(r)) else {
             continue;
         };
-        let entry = under
+        let entries = under
             .entry(resolved)
-            .or_insert_with(|| providers.entries_under(family, resolved))
+            .or_insert_with(|| providers.entries_under(family, resolved));
+        if !entries.is_empty() {
+            read.push(call.range.clone());
+        }
+        let entry = entries
             .iter()
             .copied()
             .filter(|e| {
@@ -485,6 +502,7 @@ pub fn flows(source: &str, facts: &FileFacts, family: Family, providers: &Provid
                 .filter(|e| e.argument.is_none())
                 .max_by_key(|e| e.prefix.len());
             if let Some(entry) = entry {
+                read.push(decorator.range.clone());
                 out.push(Flow {
                     recipient: Recipient::Provider(entry.provider),
                     range: decorator.range.clone(),
@@ -498,7 +516,7 @@ pub fn flows(source: &str, facts: &FileFacts, family: Family, providers: &Provid
         }
     }
     out.sort_by_key(|f| f.range.start);
-    out
+    (out, read)
 }
 
 /// A place where the code stores conversations.

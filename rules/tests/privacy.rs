@@ -265,3 +265,108 @@ fn conversation_storage_is_found_again_as_the_file_is_edited() {
         assert_eq!(analyse(&text, Some(&mut cache)), fresh, "{text}");
     }
 }
+
+/// A project whose privacy notice names OpenAI and no one else.
+struct NoticeNamingOpenAi(std::sync::Arc<agentlint_rules::privacy::ProjectPrivacy>);
+
+impl agentlint_rules::Summaries for NoticeNamingOpenAi {
+    fn summary(&self, _: &std::path::Path) -> Option<std::sync::Arc<agentlint_rules::FileSummary>> {
+        None
+    }
+
+    fn privacy(
+        &self,
+        _: &std::path::Path,
+    ) -> Option<std::sync::Arc<agentlint_rules::privacy::ProjectPrivacy>> {
+        Some(self.0.clone())
+    }
+}
+
+/// Typing comments around the calls that send data (the flows are moved), and in a client's base
+/// URL (read again: the recipient changes): the analysis with the last version's caches reports
+/// the recipients the notice leaves out where an analysis from scratch does.
+#[test]
+fn flows_are_found_again_as_the_file_is_edited() {
+    let workspace = NoticeNamingOpenAi(std::sync::Arc::new(
+        agentlint_rules::privacy::ProjectPrivacy {
+            root: "/p".into(),
+            notice: Some(agentlint_rules::privacy::Notice {
+                path: "PRIVACY.md".into(),
+                text: "We send your messages to OpenAI to answer them.".into(),
+                appendable: true,
+                checkable: true,
+            }),
+            flows: Vec::new(),
+        },
+    ));
+    let analyse = |text: &str, cache: Option<&mut agentlint_rules::AnalysisCache>| {
+        let tree = parse(text, Language::Python);
+        let file = agentlint_rules::SourceFile {
+            path: std::path::Path::new("/p/agent.py"),
+            source: text,
+            tree: &tree,
+            language: Language::Python,
+            workspace: Some(&workspace),
+        };
+        let settings = agentlint_rules::Settings::default();
+        let analysis = match cache {
+            Some(cache) => {
+                agentlint_rules::analyse_cached(file, &settings, Knowledge::builtin(), cache)
+            }
+            None => agentlint_rules::analyse(file, &settings, Knowledge::builtin()),
+        };
+        analysis
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.rule.code.starts_with("AL40"))
+            .map(|d| (d.rule.code, d.range, d.message))
+            .collect::<Vec<_>>()
+    };
+    let mut text = "from openai import OpenAI\nimport anthropic\nimport boto3\n\n\
+                    client = OpenAI(base_url=\"https://api.deepseek.com/v1\")\n\
+                    runtime = boto3.client(\"bedrock-runtime\")\n\n\n\
+                    def ask(q):\n    return client.chat.completions.create(model=\"m\", messages=[q])\n\n\n\
+                    def other(q):\n    return anthropic.Anthropic().messages.create(model=\"c\", messages=[q])\n"
+        .to_string();
+    let mut cache = agentlint_rules::AnalysisCache::default();
+    let first = analyse(&text, Some(&mut cache));
+    assert_eq!(first, analyse(&text, None));
+    assert!(
+        first.iter().any(|(_, _, m)| m.contains("DeepSeek"))
+            && first.iter().any(|(_, _, m)| m.contains("Bedrock")),
+        "{first:#?}"
+    );
+    let edits: [(&str, &str); 10] = [
+        ("from openai", "# the model clients\n"),
+        ("    return client", "    # ask the model\n"),
+        ("model=\"c\"", "  "),
+        ("deepseek.com", "x"),
+        ("api.xdeepseek", "deepseek.com/"),
+        ("def ask", "# asks\n"),
+        ("def other", "x = 1\n\n\n"),
+        // Text the flows read, in a comment among a call's arguments: the calls are the same,
+        // moved, but the client now points at this machine.
+        (
+            "base_url=\"https",
+            "\n    # base_url=\"http://localhost:8080\"\n    ",
+        ),
+        ("localhost", "127.0.0.1 "),
+        // The service a generic client is for: a string among its arguments.
+        ("bedrock-runtime", "s3-"),
+    ];
+    for (before, insert) in edits {
+        let at = text.find(before).expect("anchor");
+        text.insert_str(at, insert);
+        let fresh = analyse(&text, None);
+        assert_eq!(analyse(&text, Some(&mut cache)), fresh, "{text}");
+    }
+    // The client is now read as pointed at this machine, and the generic one is for S3: only
+    // Anthropic is left out.
+    let last = analyse(&text, None);
+    assert!(
+        !last
+            .iter()
+            .any(|(_, _, m)| m.contains("DeepSeek") || m.contains("Bedrock")),
+        "{last:#?}"
+    );
+}

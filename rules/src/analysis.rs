@@ -171,6 +171,7 @@ fn analyse_prior(
                 flow_places,
                 intos,
                 flows: last_flows,
+                sink_calls: last_sink_calls,
             } = cache;
             // The bytes shared with the last version (compared once for every stage).
             let ends = crate::cache::common_ends(text.as_bytes(), file.source.as_bytes());
@@ -198,6 +199,7 @@ fn analyse_prior(
                     flow_places,
                     intos,
                     flows: last_flows,
+                    sink_calls: last_sink_calls,
                 }),
             )
         }
@@ -504,7 +506,38 @@ fn analyse_prior(
         file.workspace.and_then(|w| w.privacy(file.path))
     };
     let references = std::cell::RefCell::default();
+    // The calls of sinks (AL201, AL203): the last version's kept for the unchanged statements'
+    // calls (they resolve as they did), the changed statements' looked up.
     let sink_calls = std::cell::OnceCell::new();
+    let wants_sinks = enabled
+        .iter()
+        .any(|r| matches!(r.meta().code, "AL201" | "AL203"));
+    let last_sink_calls = text_cache.as_mut().and_then(|c| c.sink_calls.take());
+    if wants_sinks {
+        let previous = last_sink_calls.as_ref().and_then(|last| {
+            let (facts_cache, _) = model_cache.as_ref()?;
+            (Some(last.key) == flows_key
+                && Some(last.generation + 1) == generation
+                && facts_cache.kept_resolution()
+                && facts_cache.revalued().is_empty())
+            .then_some((last.calls.as_slice(), &splice.as_ref()?.calls))
+        });
+        let found = catch_unwind(AssertUnwindSafe(|| {
+            knowledge.sink_calls_since(file.language.family(), &facts.calls, previous)
+        }));
+        if let Ok(found) = found {
+            let _ = sink_calls.set(crate::rules::sinks_of(knowledge, &found));
+            if let (Some(cache), Some(key), Some(generation)) =
+                (text_cache.as_mut(), flows_key, generation)
+            {
+                *cache.sink_calls = Some(crate::cache::LastSinkCalls {
+                    key,
+                    generation,
+                    calls: found,
+                });
+            }
+        }
+    }
     let ctx = Context {
         references: &references,
         sink_calls: &sink_calls,
@@ -622,6 +655,7 @@ struct TextCache<'c> {
     flow_places: &'c mut Option<crate::cache::FlowPlaces>,
     intos: &'c mut Option<Vec<std::ops::Range<usize>>>,
     flows: &'c mut Option<crate::cache::LastFlows>,
+    sink_calls: &'c mut Option<crate::cache::LastSinkCalls>,
 }
 
 /// Runs a stage of the analysis; if it panics, records the failure and goes on with nothing.

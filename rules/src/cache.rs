@@ -57,6 +57,8 @@ pub struct AnalysisCache {
     pub(crate) intos: Option<Vec<std::ops::Range<usize>>>,
     /// The last version's privacy flows.
     pub(crate) flows: Option<LastFlows>,
+    /// The last version's calls of sinks, if looked for.
+    pub(crate) sink_calls: Option<LastSinkCalls>,
 }
 
 /// The privacy flows of the last version (`privacy::flows_reading`): what they are for (the
@@ -67,6 +69,14 @@ pub(crate) struct LastFlows {
     pub generation: u64,
     pub flows: Vec<crate::privacy::Flow>,
     pub read: Vec<std::ops::Range<usize>>,
+}
+
+/// The calls of sinks of the last version (`Knowledge::sink_calls_since`): for which tables and
+/// language, in which generation of the facts, and the (call, sink) indices.
+pub(crate) struct LastSinkCalls {
+    pub key: ((usize, u64), Language),
+    pub generation: u64,
+    pub calls: Vec<(usize, usize)>,
 }
 
 /// Where a version holds the literals AL305 looks for, and with which tables.

@@ -1161,6 +1161,15 @@ impl Knowledge {
 
     /// Sinks for a resolved call name.
     pub fn sinks_for<'k>(&'k self, family: Family, call: &str) -> impl Iterator<Item = &'k Sink> {
+        self.sink_indices_for(family, call).map(|i| &self.sinks[i])
+    }
+
+    /// [`Knowledge::sinks_for`], as indices of [`Knowledge::sink`].
+    fn sink_indices_for<'k>(
+        &'k self,
+        family: Family,
+        call: &str,
+    ) -> impl Iterator<Item = usize> + 'k {
         let bit = call_bit(call);
         let listed = self
             .call_filter
@@ -1171,7 +1180,51 @@ impl Knowledge {
             .flatten()
             .into_iter()
             .flatten()
-            .map(|&i| &self.sinks[i])
+            .copied()
+    }
+
+    /// A sink by its index (see [`Knowledge::sink_calls_since`]).
+    pub(crate) fn sink(&self, index: usize) -> Option<&Sink> {
+        self.sinks.get(index)
+    }
+
+    /// Each call of a sink (its index in `calls`) with each of its sinks' indices, in the calls'
+    /// order. Given the last version's, and the index ranges of the changed statements' calls in
+    /// the last version and in this one (every other call resolves as it did), only the changed
+    /// calls are looked up: the others keep their sinks, moved past the change.
+    pub(crate) fn sink_calls_since(
+        &self,
+        family: Family,
+        calls: &[crate::facts::Call],
+        previous: Option<(&[(usize, usize)], &crate::facts::IndexSplice)>,
+    ) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        let look_up = |range: std::ops::Range<usize>, out: &mut Vec<(usize, usize)>| {
+            for (i, call) in calls.iter().enumerate().take(range.end).skip(range.start) {
+                if let Some(resolved) = call.resolved.as_deref() {
+                    out.extend(self.sink_indices_for(family, resolved).map(|s| (i, s)));
+                }
+            }
+        };
+        match previous {
+            Some((old, splice))
+                if splice.new.end <= calls.len() && splice.old.start == splice.new.start =>
+            {
+                let before = old.partition_point(|&(c, _)| c < splice.old.start);
+                let after = old
+                    .partition_point(|&(c, _)| c < splice.old.end)
+                    .max(before);
+                out.extend_from_slice(&old[..before]);
+                look_up(splice.new.clone(), &mut out);
+                out.extend(
+                    old[after..]
+                        .iter()
+                        .map(|&(c, s)| (c - splice.old.end + splice.new.end, s)),
+                );
+            }
+            _ => look_up(0..calls.len(), &mut out),
+        }
+        out
     }
 
     /// The project's own sandbox command (config `sandbox.command`): its program is recognised

@@ -112,19 +112,11 @@ impl<'a> Context<'a> {
     /// (a file calls thousands of names, looked up again by every rule that wants sinks).
     pub fn sink_calls(&self) -> &[(usize, &'a crate::knowledge::Sink)] {
         self.sink_calls.get_or_init(|| {
-            let family = self.language.family();
             let knowledge = self.knowledge;
-            self.facts
-                .calls
-                .iter()
-                .enumerate()
-                .filter_map(|(i, call)| Some((i, call.resolved.as_deref()?)))
-                .flat_map(|(i, resolved)| {
-                    knowledge
-                        .sinks_for(family, resolved)
-                        .map(move |sink| (i, sink))
-                })
-                .collect()
+            sinks_of(
+                knowledge,
+                &knowledge.sink_calls_since(self.language.family(), &self.facts.calls, None),
+            )
         })
     }
 
@@ -133,6 +125,17 @@ impl<'a> Context<'a> {
         self.lines
             .get_or_init(|| crate::syntax::LineIndex::new(self.source))
     }
+}
+
+/// Calls of sinks given by the sinks' indices (`Knowledge::sink_calls_since`), with the sinks.
+pub(crate) fn sinks_of<'k>(
+    knowledge: &'k Knowledge,
+    calls: &[(usize, usize)],
+) -> Vec<(usize, &'k crate::knowledge::Sink)> {
+    calls
+        .iter()
+        .filter_map(|&(call, sink)| Some((call, knowledge.sink(sink)?)))
+        .collect()
 }
 
 pub trait Rule: Send + Sync {

@@ -15,7 +15,10 @@
 //!   description rules found in its texts (`crate::memo::Kept`);
 //! - effects: a call's own effects (sinks and their conditions) are kept for calls in unchanged
 //!   statements when names resolve and constants read as before; how effects spread through the
-//!   file's call graph is recomputed (it is cheap and crosses statements);
+//!   file's call graph is recomputed unless the change only moved the facts (then it is moved);
+//!   the calls of sinks the rules look at (AL201, AL203) are kept for the unchanged statements;
+//! - privacy flows: moved when the change only moved the facts and none of the calls they were
+//!   read from changed;
 //! - text: the secrets scan, the secret-name search and the places of AL305's literals and of
 //!   AL403's `into` are found again on the changed lines only, the line index is patched, and
 //!   whether the text mentions conversations (AL403) is searched across the change only; the two

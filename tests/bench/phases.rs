@@ -2,7 +2,7 @@
 //! copying the text out of the rope, analysing with the facts cache, indexing lines. Run by hand:
 //!
 //! ```sh
-//! cargo run --release -p agentlint-e2e --bin bench-phases -- [--typescript] [--workspace]
+//! cargo run --release -p agentlint-e2e --bin bench-phases -- [--typescript] [--workspace] [--pause MS]
 //! ```
 
 use std::path::Path;
@@ -59,6 +59,16 @@ fn main() {
         return;
     }
     let code = args.iter().any(|a| a == "--code");
+    // `--pause MS`: rest between keystrokes, as a typist does (the machine's caches and clock
+    // cool down between them, as they do in the server; without it the keystrokes run back to
+    // back and find everything warm).
+    let pause = args
+        .iter()
+        .position(|a| a == "--pause")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|ms| ms.parse::<f64>().ok())
+        .map(Duration::from_secs_f64)
+        .map(|d| d / 1000);
     // What bench-keystroke types, where it types it: a comment (or with `--code` a statement
     // binding a new name) at the end of a line in a tool's body past the middle of the file.
     let (line_start, typed) = match (typescript, code) {
@@ -89,6 +99,9 @@ fn main() {
     let mut parses = Vec::new();
     let mut kept = 0;
     for c in typed.chars().cycle().take(KEYS as usize) {
+        if let Some(pause) = pause {
+            std::thread::sleep(pause);
+        }
         let at = Position::new(line, column);
         let started = Instant::now();
         document.apply_changes(

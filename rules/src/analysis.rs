@@ -441,7 +441,7 @@ fn analyse_prior(
     let flows_key = knowledge.identity().map(|k| (k, file.language));
     let generation = model_cache.as_ref().map(|(facts, _)| facts.generation());
     let last_flows = text_cache.as_mut().and_then(|c| c.flows.take());
-    let moved_flows = (|| {
+    let moved_flows = catch_unwind(AssertUnwindSafe(|| {
         let mut last = last_flows?;
         let (facts_cache, _) = model_cache.as_ref()?;
         let (change, splice) = (change?, splice.as_ref()?);
@@ -459,7 +459,9 @@ fn analyse_prior(
             *range = change.range(range)?;
         }
         Some((last.flows, last.read))
-    })();
+    }))
+    .ok()
+    .flatten();
     let found_flows = match moved_flows {
         Some(moved) => Some(moved),
         None => match catch_unwind(AssertUnwindSafe(|| {

@@ -1200,9 +1200,13 @@ impl Knowledge {
     ) -> Vec<(usize, usize)> {
         let mut out = Vec::new();
         let look_up = |range: std::ops::Range<usize>, out: &mut Vec<(usize, usize)>| {
-            for (i, call) in calls.iter().enumerate().take(range.end).skip(range.start) {
+            let start = range.start;
+            for (offset, call) in calls.get(range).unwrap_or_default().iter().enumerate() {
                 if let Some(resolved) = call.resolved.as_deref() {
-                    out.extend(self.sink_indices_for(family, resolved).map(|s| (i, s)));
+                    out.extend(
+                        self.sink_indices_for(family, resolved)
+                            .map(|s| (start + offset, s)),
+                    );
                 }
             }
         };

@@ -187,10 +187,58 @@ fn sql_storing_conversations_is_found_in_the_calls_around_it() {
     );
 }
 
-/// A project whose privacy notice names the provider but says nothing about storage.
-struct NoticeWithoutStorage(std::sync::Arc<agentlint_rules::privacy::ProjectPrivacy>);
+/// A project whose privacy notice says only that messages go to OpenAI (no other recipient, and
+/// nothing about storage).
+struct OpenAiNotice(std::sync::Arc<agentlint_rules::privacy::ProjectPrivacy>);
 
-impl agentlint_rules::Summaries for NoticeWithoutStorage {
+impl OpenAiNotice {
+    fn new() -> Self {
+        OpenAiNotice(std::sync::Arc::new(
+            agentlint_rules::privacy::ProjectPrivacy {
+                root: "/p".into(),
+                notice: Some(agentlint_rules::privacy::Notice {
+                    path: "PRIVACY.md".into(),
+                    text: "We send your messages to OpenAI to answer them.".into(),
+                    appendable: true,
+                    checkable: true,
+                }),
+                flows: Vec::new(),
+            },
+        ))
+    }
+
+    /// The privacy findings (AL40x) of `/p/agent.py` holding `text`: with the last version's
+    /// caches when given, otherwise from scratch.
+    fn findings(
+        &self,
+        text: &str,
+        cache: Option<&mut agentlint_rules::AnalysisCache>,
+    ) -> Vec<(&'static str, std::ops::Range<usize>, String)> {
+        let tree = parse(text, Language::Python);
+        let file = agentlint_rules::SourceFile {
+            path: std::path::Path::new("/p/agent.py"),
+            source: text,
+            tree: &tree,
+            language: Language::Python,
+            workspace: Some(self),
+        };
+        let settings = agentlint_rules::Settings::default();
+        let analysis = match cache {
+            Some(cache) => {
+                agentlint_rules::analyse_cached(file, &settings, Knowledge::builtin(), cache)
+            }
+            None => agentlint_rules::analyse(file, &settings, Knowledge::builtin()),
+        };
+        analysis
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.rule.code.starts_with("AL40"))
+            .map(|d| (d.rule.code, d.range, d.message))
+            .collect()
+    }
+}
+
+impl agentlint_rules::Summaries for OpenAiNotice {
     fn summary(&self, _: &std::path::Path) -> Option<std::sync::Arc<agentlint_rules::FileSummary>> {
         None
     }
@@ -208,40 +256,11 @@ impl agentlint_rules::Summaries for NoticeWithoutStorage {
 /// lines) reports the store where an analysis from scratch does.
 #[test]
 fn conversation_storage_is_found_again_as_the_file_is_edited() {
-    let workspace = NoticeWithoutStorage(std::sync::Arc::new(
-        agentlint_rules::privacy::ProjectPrivacy {
-            root: "/p".into(),
-            notice: Some(agentlint_rules::privacy::Notice {
-                path: "PRIVACY.md".into(),
-                text: "We send your messages to OpenAI to answer them.".into(),
-                appendable: true,
-                checkable: true,
-            }),
-            flows: Vec::new(),
-        },
-    ));
+    let workspace = OpenAiNotice::new();
     let analyse = |text: &str, cache: Option<&mut agentlint_rules::AnalysisCache>| {
-        let tree = parse(text, Language::Python);
-        let file = agentlint_rules::SourceFile {
-            path: std::path::Path::new("/p/agent.py"),
-            source: text,
-            tree: &tree,
-            language: Language::Python,
-            workspace: Some(&workspace),
-        };
-        let settings = agentlint_rules::Settings::default();
-        let analysis = match cache {
-            Some(cache) => {
-                agentlint_rules::analyse_cached(file, &settings, Knowledge::builtin(), cache)
-            }
-            None => agentlint_rules::analyse(file, &settings, Knowledge::builtin()),
-        };
-        analysis
-            .diagnostics
-            .into_iter()
-            .filter(|d| d.rule.code == "AL403")
-            .map(|d| (d.range, d.message))
-            .collect::<Vec<_>>()
+        let mut found = workspace.findings(text, cache);
+        found.retain(|(code, _, _)| *code == "AL403");
+        found
     };
     let mut text = "import sqlite3\n\ndef save_conversation(db, messages):\n    \
                     db.execute(\"INSERT INTO conversations (body) VALUES (?)\", (messages,))\n"
@@ -266,62 +285,12 @@ fn conversation_storage_is_found_again_as_the_file_is_edited() {
     }
 }
 
-/// A project whose privacy notice names OpenAI and no one else.
-struct NoticeNamingOpenAi(std::sync::Arc<agentlint_rules::privacy::ProjectPrivacy>);
-
-impl agentlint_rules::Summaries for NoticeNamingOpenAi {
-    fn summary(&self, _: &std::path::Path) -> Option<std::sync::Arc<agentlint_rules::FileSummary>> {
-        None
-    }
-
-    fn privacy(
-        &self,
-        _: &std::path::Path,
-    ) -> Option<std::sync::Arc<agentlint_rules::privacy::ProjectPrivacy>> {
-        Some(self.0.clone())
-    }
-}
-
 /// Typing comments around the calls that send data (the flows are moved), and in a client's base
 /// URL (read again: the recipient changes): the analysis with the last version's caches reports
 /// the recipients the notice leaves out where an analysis from scratch does.
 #[test]
 fn flows_are_found_again_as_the_file_is_edited() {
-    let workspace = NoticeNamingOpenAi(std::sync::Arc::new(
-        agentlint_rules::privacy::ProjectPrivacy {
-            root: "/p".into(),
-            notice: Some(agentlint_rules::privacy::Notice {
-                path: "PRIVACY.md".into(),
-                text: "We send your messages to OpenAI to answer them.".into(),
-                appendable: true,
-                checkable: true,
-            }),
-            flows: Vec::new(),
-        },
-    ));
-    let analyse = |text: &str, cache: Option<&mut agentlint_rules::AnalysisCache>| {
-        let tree = parse(text, Language::Python);
-        let file = agentlint_rules::SourceFile {
-            path: std::path::Path::new("/p/agent.py"),
-            source: text,
-            tree: &tree,
-            language: Language::Python,
-            workspace: Some(&workspace),
-        };
-        let settings = agentlint_rules::Settings::default();
-        let analysis = match cache {
-            Some(cache) => {
-                agentlint_rules::analyse_cached(file, &settings, Knowledge::builtin(), cache)
-            }
-            None => agentlint_rules::analyse(file, &settings, Knowledge::builtin()),
-        };
-        analysis
-            .diagnostics
-            .into_iter()
-            .filter(|d| d.rule.code.starts_with("AL40"))
-            .map(|d| (d.rule.code, d.range, d.message))
-            .collect::<Vec<_>>()
-    };
+    let workspace = OpenAiNotice::new();
     let mut text = "from openai import OpenAI\nimport anthropic\nimport boto3\n\n\
                     client = OpenAI(base_url=\"https://api.deepseek.com/v1\")\n\
                     runtime = boto3.client(\"bedrock-runtime\")\n\n\n\
@@ -329,8 +298,8 @@ fn flows_are_found_again_as_the_file_is_edited() {
                     def other(q):\n    return anthropic.Anthropic().messages.create(model=\"c\", messages=[q])\n"
         .to_string();
     let mut cache = agentlint_rules::AnalysisCache::default();
-    let first = analyse(&text, Some(&mut cache));
-    assert_eq!(first, analyse(&text, None));
+    let first = workspace.findings(&text, Some(&mut cache));
+    assert_eq!(first, workspace.findings(&text, None));
     assert!(
         first.iter().any(|(_, _, m)| m.contains("DeepSeek"))
             && first.iter().any(|(_, _, m)| m.contains("Bedrock")),
@@ -357,12 +326,12 @@ fn flows_are_found_again_as_the_file_is_edited() {
     for (before, insert) in edits {
         let at = text.find(before).expect("anchor");
         text.insert_str(at, insert);
-        let fresh = analyse(&text, None);
-        assert_eq!(analyse(&text, Some(&mut cache)), fresh, "{text}");
+        let fresh = workspace.findings(&text, None);
+        assert_eq!(workspace.findings(&text, Some(&mut cache)), fresh, "{text}");
     }
     // The client is now read as pointed at this machine, and the generic one is for S3: only
     // Anthropic is left out.
-    let last = analyse(&text, None);
+    let last = workspace.findings(&text, None);
     assert!(
         !last
             .iter()

@@ -51,6 +51,7 @@ pub fn model(
         knowledge,
         workspace,
         found.into_iter().map(|f| f.tool).collect(),
+        &[],
         None,
         &mut Vec::new(),
         None,
@@ -109,6 +110,7 @@ pub(crate) fn model_cached(
         }),
     );
     let declared: Vec<tools::Declared> = found.iter().map(tools::Declared::from).collect();
+    let moved_tools: Vec<bool> = found.iter().map(|f| f.moved).collect();
     let tools: Vec<Tool> = found.into_iter().map(|f| f.tool).collect();
     let previous_effects =
         splice.map(|s| (std::mem::take(&mut cache.own_effects), s, facts.revalued()));
@@ -132,6 +134,7 @@ pub(crate) fn model_cached(
         knowledge,
         imports,
         tools,
+        &moved_tools,
         previous_effects
             .as_ref()
             .map(|(e, s, revalued)| (e.as_slice(), *s, *revalued)),
@@ -156,6 +159,23 @@ pub(crate) fn model_cached(
     model
 }
 
+/// A moved tool's effects and processes, moved by `change` (a call in another file keeps its
+/// place). False when a place does not survive the change (the caller computes them again).
+fn move_effects(tool: &mut Tool, change: &crate::cache::TextMove) -> bool {
+    let mut hops = tool.effects.values_mut().flatten().chain(
+        tool.processes
+            .iter_mut()
+            .flat_map(|p| p.via.iter_mut().chain(p.imported.iter_mut().flatten())),
+    );
+    hops.all(|hop| {
+        hop.place.is_some()
+            || change
+                .range(&hop.range)
+                .map(|range| hop.range = range)
+                .is_some()
+    })
+}
+
 /// The capabilities the model cache keeps from the last version, and how the text changed since
 /// when the change only moved the facts.
 struct KeptCapabilities<'a> {
@@ -178,11 +198,13 @@ fn with_effects(
     knowledge: &crate::knowledge::Knowledge,
     workspace: Option<crate::summary::Imports<'_>>,
     mut found: Vec<Tool>,
+    moved_tools: &[bool],
     previous: Option<capabilities::PreviousEffects<'_>>,
     own: &mut Vec<Vec<crate::knowledge::Effect>>,
     kept: Option<KeptCapabilities<'_>>,
 ) -> (Model, bool) {
     let earlier = kept.as_ref().and_then(|k| k.change);
+    let earlier_change = earlier.map(|(change, _)| change);
     let (slot, earlier, mut memo) = match kept {
         Some(kept) => {
             let earlier = kept.slot.take().zip(earlier);
@@ -240,7 +262,16 @@ fn with_effects(
             *memo = resolver.into_memo();
         }
     }
-    for tool in &mut found {
+    // With the capabilities moved and no other file's effects added, a tool moved from the last
+    // version has its effects and processes of then, moved: what they would be found to be.
+    let moved_change = earlier_change.filter(|_| reused && !imported);
+    for (i, tool) in found.iter_mut().enumerate() {
+        if let Some(change) = &moved_change
+            && moved_tools.get(i) == Some(&true)
+            && move_effects(tool, change)
+        {
+            continue;
+        }
         tool.effects = match (tool.function, &tool.handler) {
             (Some(function), _) => capabilities.of_function(function).clone(),
             (None, Some(handler)) => capabilities.of_range(handler, facts, source),

@@ -142,6 +142,8 @@ pub(crate) struct Found {
     pub origin: Origin,
     pub tool: Tool,
     pub depends: Vec<Range<usize>>,
+    /// Moved from the last version, with its effects as they were there (see [`moved`]).
+    pub moved: bool,
 }
 
 impl Found {
@@ -192,7 +194,7 @@ pub(crate) type Previous<'a> = (&'a [Declared], Vec<Tool>, &'a Splice, &'a [Stri
 /// A tool of the previous version in the next, when nothing it was found from changed: its
 /// ranges and indices are moved in place (a file's few hundred tools are moved on every
 /// keystroke; copying their texts and parameters was a tenth of the keystroke). Its effects are
-/// left empty, for `crate::agent::with_effects` to fill in.
+/// the last version's, for `crate::agent::with_effects` to move or compute again.
 fn moved(mut tool: Tool, declared: &Declared, splice: &Splice) -> Option<Found> {
     let r = |range: &mut Range<usize>| -> Option<()> {
         *range = splice.range(range)?;
@@ -228,8 +230,6 @@ fn moved(mut tool: Tool, declared: &Declared, splice: &Splice) -> Option<Found> 
     if let Some(schema) = &mut tool.schema {
         r(schema)?;
     }
-    tool.effects = Default::default();
-    tool.processes = Vec::new();
     Some(Found {
         origin: match declared.origin {
             Origin::Function(i) => Origin::Function(splice.functions.forward(i)?),
@@ -242,6 +242,7 @@ fn moved(mut tool: Tool, declared: &Declared, splice: &Splice) -> Option<Found> 
             .iter()
             .map(|d| splice.range(d))
             .collect::<Option<_>>()?,
+        moved: true,
     })
 }
 
@@ -347,6 +348,7 @@ pub(crate) fn found(
                         function.name_range.clone(),
                     ),
                     depends: Vec::new(),
+                    moved: false,
                 });
                 break;
             }
@@ -387,6 +389,7 @@ pub(crate) fn found(
                     call.callee_range.clone(),
                 ),
                 depends: Vec::new(),
+                moved: false,
             });
         }
     }
@@ -410,6 +413,7 @@ pub(crate) fn found(
             origin,
             tool,
             depends: schema_class.into_iter().collect(),
+            moved: false,
         });
     }
     tools.sort_by_key(|f| (f.tool.declaration.start, f.tool.anchor.start));

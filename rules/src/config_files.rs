@@ -138,27 +138,33 @@ pub fn analyse_config(
     let secrets = &knowledge.secrets;
     // What is read: all of the file but a notebook's image data.
     let segments = match file.kind {
-        ConfigKind::Notebook => between(file.source.len(), &image_payloads(file.source)),
+        ConfigKind::Notebook => {
+            let mut holes = image_payloads(file.source);
+            holes.extend(data_uri_payloads(file.source));
+            holes.sort_by_key(|h| h.start);
+            between(file.source.len(), &holes)
+        }
         _ => std::iter::once(0..file.source.len()).collect(),
     };
+    // The secrets, and the lines where a name may bind one (a name that names a secret contains
+    // one of the words found), in one pass over each segment.
     let scan = || {
         let mut found = Vec::new();
+        let mut name_lines = Vec::new();
         for segment in &segments {
+            let text = &file.source[segment.clone()];
             let shift = |r: &Range<usize>| r.start + segment.start..r.end + segment.start;
-            found.extend(
-                secrets
-                    .scan(&file.source[segment.clone()])
-                    .into_iter()
-                    .map(|f| Found {
-                        range: shift(&f.range),
-                        matched: shift(&f.matched),
-                        ..f
-                    }),
-            );
+            let (secrets_found, name_hits) = secrets.scan_with_names(text);
+            found.extend(secrets_found.into_iter().map(|f| Found {
+                range: shift(&f.range),
+                matched: shift(&f.matched),
+                ..f
+            }));
+            name_lines.extend(hit_lines(text, &name_hits).iter().map(shift));
         }
-        found
+        (found, name_lines)
     };
-    let found = match catch_unwind(AssertUnwindSafe(scan)) {
+    let (found, name_lines) = match catch_unwind(AssertUnwindSafe(scan)) {
         Ok(found) => found,
         Err(_) => {
             analysis.failures.push(Failure {
@@ -221,19 +227,7 @@ pub fn analyse_config(
     }
     let mut masked: Vec<Range<usize>> = found.iter().map(|f| f.range.clone()).collect();
     if !secrets.names.last.is_empty() {
-        // A name that names a secret contains one of the words the name hits find: only their
-        // lines can bind one.
-        let mut lines = Vec::new();
-        for segment in &segments {
-            let text = &file.source[segment.clone()];
-            let hits = secrets.name_hits(text);
-            lines.extend(
-                hit_lines(text, &hits)
-                    .into_iter()
-                    .map(|l| l.start + segment.start..l.end + segment.start),
-            );
-        }
-        for entry in entries(file.source, file.kind, &lines) {
+        for entry in entries(file.source, file.kind, &name_lines) {
             let value_text = &file.source[entry.value.clone()];
             let overlaps = found
                 .iter()
@@ -495,6 +489,35 @@ fn between(len: usize, holes: &[Range<usize>]) -> Vec<Range<usize>> {
     out
 }
 
+/// The payloads of `data:…;base64,` URIs (images that markdown and HTML outputs embed, fonts,
+/// audio): encoded files, in which no key can be read, and where a key's shape found by chance
+/// would be a false alarm. A payload is the run of base64 characters after the comma.
+fn data_uri_payloads(source: &str) -> Vec<Range<usize>> {
+    const BASE64: &[u8] = b";base64,";
+    let bytes = source.as_bytes();
+    let is_type_char = |b: u8| b.is_ascii_alphanumeric() || b"!#$&^_.+-/=;".contains(&b);
+    let is_base64 = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=');
+    let mut out: Vec<Range<usize>> = Vec::new();
+    for at in memchr::memmem::find_iter(bytes, b"data:") {
+        let from = at + b"data:".len();
+        // The media type and its parameters: a short run of their characters, ending in
+        // `;base64,`.
+        let window = &bytes[from..bytes.len().min(from + 128)];
+        let Some(marker) = memchr::memmem::find(window, BASE64) else {
+            continue;
+        };
+        if !window[..marker].iter().all(|&b| is_type_char(b)) {
+            continue;
+        }
+        let start = from + marker + BASE64.len();
+        let end = start + bytes[start..].iter().take_while(|b| is_base64(b)).count();
+        if end > start && out.last().is_none_or(|last| last.end <= start) {
+            out.push(start..end);
+        }
+    }
+    out
+}
+
 /// The lines (between line feeds) that hold a hit, merged.
 fn hit_lines(source: &str, hits: &[Range<usize>]) -> Vec<Range<usize>> {
     let bytes = source.as_bytes();
@@ -610,6 +633,40 @@ fn entry_value(source: &str, key: &Range<usize>) -> Option<Range<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// One pass over a text finds what the two searches find: the same secrets, and name
+        /// hits on the same lines (text made of keywords, name words, fake keys and filler).
+        #[test]
+        fn one_pass_finds_what_two_searches_find(picks in proptest::collection::vec(0usize..1000, 0..40)) {
+            let secrets = &Knowledge::builtin().secrets;
+            let mut pieces: Vec<String> = secrets
+                .formats
+                .iter()
+                .flat_map(|f| f.keywords.iter().cloned())
+                .chain(secrets.names.last.iter().cloned())
+                .collect();
+            pieces.extend(secrets.formats.iter().filter_map(|f| secrets.fake(&f.id, 7)));
+            for filler in ["\n", " ", "=", "\"", "_", "x", "KEY", "api_", "Token", ": ", "\r\n", "é"] {
+                pieces.push(filler.to_string());
+            }
+            let text: String = picks.iter().map(|i| pieces[i % pieces.len()].as_str()).collect();
+            let (found, names) = secrets.scan_with_names(&text);
+            prop_assert_eq!(found, secrets.scan(&text));
+            prop_assert_eq!(hit_lines(&text, &names), hit_lines(&text, &secrets.name_hits(&text)));
+        }
+    }
+
+    #[test]
+    fn data_uri_payloads_are_their_base64_runs() {
+        let source = "![a](data:image/png;base64,iVBOR+/w==) <img src=\\\"data:image/svg+xml;charset=utf-8;base64,PHN2Zz4=\\\"> data:text/plain,key data:image/png;base64, data:a b;base64,QUJD data:;base64,QUJD";
+        let found: Vec<&str> = data_uri_payloads(source)
+            .into_iter()
+            .map(|r| &source[r])
+            .collect();
+        assert_eq!(found, ["iVBOR+/w==", "PHN2Zz4=", "QUJD"]);
+    }
 
     #[test]
     fn image_payloads_are_base64_strings_of_image_outputs() {

@@ -427,6 +427,9 @@ pub struct Secrets {
     /// Over every format's keywords, ASCII case-insensitive; pattern `i` is `keyword_format[i]`'s.
     prefilter: Option<AhoCorasick>,
     keyword_format: Vec<usize>,
+    /// The keywords (patterns `0..keyword_format.len()`) and then the name words, for
+    /// [`Secrets::scan_with_names`].
+    combined: Option<AhoCorasick>,
 }
 
 /// A secret in a text.
@@ -497,7 +500,31 @@ impl Secrets {
                     .map_err(|e| format!("secret keywords: {e}"))?,
             )
         };
+        self.combine()
+    }
+
+    /// Rebuilds the automaton over both the keywords and the name words.
+    fn combine(&mut self) -> Result<(), String> {
+        self.combined = None;
+        if self.prefilter.is_none() || self.name_prefilter.is_none() {
+            return Ok(());
+        }
+        let keywords = self.formats.iter().flat_map(|f| f.keywords.iter());
+        let words = self.name_words();
+        self.combined = Some(
+            AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(keywords.chain(words.iter()))
+                .map_err(|e| format!("secret keywords and names: {e}"))?,
+        );
         Ok(())
+    }
+
+    /// The words that can end a secret's name.
+    fn name_words(&self) -> Vec<String> {
+        let mut words: Vec<String> = self.names.last.clone();
+        words.push("key".to_string());
+        words
     }
 
     /// A generated fake of format `id` (see [`generate_fake`]): tests build keys this way, so
@@ -509,15 +536,13 @@ impl Secrets {
 
     /// Rebuilds the prefilter over the words that can end a secret's name.
     pub(crate) fn index_names(&mut self) -> Result<(), String> {
-        let mut words: Vec<String> = self.names.last.clone();
-        words.push("key".to_string());
         self.name_prefilter = Some(
             AhoCorasick::builder()
                 .ascii_case_insensitive(true)
-                .build(&words)
+                .build(self.name_words())
                 .map_err(|e| format!("secret_names: {e}"))?,
         );
-        Ok(())
+        self.combine()
     }
 
     /// Where a text may bind a secret's name: the offsets of the words that end one.
@@ -636,6 +661,41 @@ impl Secrets {
                 .map(|m| (m.range(), m.pattern().as_usize()))
                 .collect(),
         };
+        self.scan_keywords(text, keywords, previous, lines)
+    }
+
+    /// Every secret in a whole `text`, as [`Secrets::scan`] finds them, and where its name
+    /// words are (for AL302), in one pass over the text: the name hits, in the order of their
+    /// ends, overlap where words do, unlike [`Secrets::name_hits`]'s, but fall on the same lines
+    /// (no word spans lines, so a word that overlaps another shares its line).
+    pub fn scan_with_names(&self, text: &str) -> (Vec<Found>, Vec<Range<usize>>) {
+        let spanning = self.names.last.iter().any(|w| w.contains(['\n', '\r']));
+        let (Some(combined), Some(_), false) = (&self.combined, &self.prefilter, spanning) else {
+            let names = self.name_hits(text);
+            return (self.scan(text), names);
+        };
+        let keyword_count = self.keyword_format.len();
+        let mut keywords = Vec::new();
+        let mut names = Vec::new();
+        for m in combined.find_overlapping_iter(text) {
+            let pattern = m.pattern().as_usize();
+            if pattern < keyword_count {
+                keywords.push((m.range(), pattern));
+            } else {
+                names.push(m.range());
+            }
+        }
+        (self.scan_keywords(text, keywords, None, None).0, names)
+    }
+
+    /// [`Secrets::scan_at`] once its keyword hits are found.
+    fn scan_keywords(
+        &self,
+        text: &str,
+        keywords: Vec<(Range<usize>, usize)>,
+        previous: Option<(&str, &Scan)>,
+        lines: Option<crate::cache::ChangedLines>,
+    ) -> (Vec<Found>, Scan) {
         let mut present = vec![false; self.formats.len()];
         for (_, pattern) in &keywords {
             present[self.keyword_format[*pattern]] = true;

@@ -256,6 +256,42 @@ fn notebook_image_data_is_skipped_and_findings_after_it_keep_their_place() {
 }
 
 #[test]
+fn notebook_data_uri_payloads_are_skipped_and_keys_around_them_found() {
+    let key = fake("aws-access-key", 6);
+    // A key's shape by chance inside the base64 of images that markdown and HTML embed (not
+    // reported), and a key printed right after one (reported, in its place).
+    let payload = format!("iVBORw0KGgo/{key}=");
+    let source = format!(
+        r#"{{
+ "cells": [
+  {{
+   "cell_type": "markdown",
+   "source": ["![chart](data:image/png;base64,{payload}) and "]
+  }},
+  {{
+   "cell_type": "code",
+   "outputs": [
+    {{ "data": {{ "text/html": ["<img src=\"data:image/jpeg;charset=utf-8;base64,{payload}\"> key: {key}\n"] }}, "output_type": "display_data" }}
+   ],
+   "source": ["show()"]
+  }}
+ ],
+ "nbformat": 4
+}}
+"#
+    );
+    let found = analyse("embedded.ipynb", &source, true);
+    let printed = source.find("key: ").unwrap() + "key: ".len();
+    assert_eq!(
+        found.iter().map(|d| d.range.clone()).collect::<Vec<_>>(),
+        [printed..printed + key.len()]
+    );
+    // Outside a data URI, the same characters are read.
+    let bare = source.replace("data:image/png;base64,", "");
+    assert_eq!(analyse("embedded.ipynb", &bare, true).len(), 2);
+}
+
+#[test]
 fn suppressions_and_settings_apply() {
     let openai = fake("openai", 9);
     let source = format!("# agentlint: ignore[AL301] revoked demo key\nOPENAI_API_KEY={openai}\n");

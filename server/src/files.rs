@@ -190,21 +190,38 @@ fn global_ignores(root: &Path) -> Arc<Gitignore> {
 
 /// Analysable files under `root`, respecting `.gitignore`/`.ignore` files, the default excludes and
 /// the config's `exclude`, sorted.
+///
+/// Directories are read on as many threads as there are cores: a repository's tree is mostly
+/// system calls and `.gitignore` matching, and the analysis waits for the whole list.
 pub fn walk(root: &Path, config: &Config) -> Vec<PathBuf> {
-    let mut files = Vec::new();
+    let files = std::sync::Mutex::new(Vec::new());
     let filter_config = config.clone();
-    let walker = ignore::WalkBuilder::new(root)
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    ignore::WalkBuilder::new(root)
         .hidden(false)
         .require_git(false)
         .follow_links(false)
+        .threads(threads)
         .filter_entry(move |entry| !filter_config.is_excluded(entry.path()))
-        .build();
-    for entry in walker.flatten() {
-        let is_file = entry.file_type().is_some_and(|t| t.is_file());
-        if is_file && is_analysable(entry.path()) {
-            files.push(entry.into_path());
-        }
-    }
+        .build_parallel()
+        .run(|| {
+            let files = &files;
+            Box::new(move |entry| {
+                if let Ok(entry) = entry
+                    && entry.file_type().is_some_and(|t| t.is_file())
+                    && is_analysable(entry.path())
+                {
+                    files
+                        .lock()
+                        .unwrap_or_else(|poisoned| poisoned.into_inner())
+                        .push(entry.into_path());
+                }
+                ignore::WalkState::Continue
+            })
+        });
+    let mut files = files
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     files.sort();
     files
 }

@@ -178,19 +178,20 @@ pub fn project_privacy(
 /// [`files::project_root`]). Its notice is looked for there, and fixes that create or edit
 /// `PRIVACY.md`, `.env.example` or `.gitignore` do so there.
 pub fn root_for(path: &Path, roots: &[PathBuf]) -> PathBuf {
-    let absolute = agentlint_rules::summary::normalize(
-        &std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()),
-    );
+    let absolute = root_key(path);
     roots
         .iter()
-        .map(|r| {
-            agentlint_rules::summary::normalize(
-                &std::path::absolute(r).unwrap_or_else(|_| r.clone()),
-            )
-        })
+        .map(|r| root_key(r))
         .filter(|r| absolute.starts_with(r))
         .max_by_key(|r| r.components().count())
         .unwrap_or_else(|| agentlint_rules::summary::normalize(&files::project_root(&absolute)))
+}
+
+/// A root as [`root_for`] gives it: absolute and normalized.
+pub fn root_key(root: &Path) -> PathBuf {
+    agentlint_rules::summary::normalize(
+        &std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf()),
+    )
 }
 
 /// Whether `path` is UI code that may link to a privacy policy.

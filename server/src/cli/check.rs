@@ -149,17 +149,7 @@ fn check(args: &CheckArgs) -> Result<ExitCode> {
     // What every function does, so that a tool calling a helper of another file gets the
     // helper's effects: the files checked and the rest of their projects (a pre-commit hook
     // passes only the changed files). Unreadable files are reported by the analysis below.
-    let index = Index::build(
-        jobs.iter().filter_map(|job| match job.kind {
-            Kind::Code(language) => Some((job.path.as_path(), language, job.config.as_ref())),
-            Kind::Config(_) => None,
-        }),
-        &cwd,
-        &walked,
-        true,
-    );
-    let mut index = index;
-    index.roots = if args.paths.is_empty() {
+    let roots: Vec<PathBuf> = if args.paths.is_empty() {
         vec![cwd.clone()]
     } else {
         args.paths
@@ -168,6 +158,15 @@ fn check(args: &CheckArgs) -> Result<ExitCode> {
             .map(|p| cwd.join(p))
             .collect()
     };
+    let mut index = Index::build_with_notices(
+        jobs.iter().filter_map(|job| match job.kind {
+            Kind::Code(language) => Some((job.path.as_path(), language, job.config.as_ref())),
+            Kind::Config(_) => None,
+        }),
+        &cwd,
+        &walked,
+        &roots,
+    );
     let mut outcomes: Vec<Outcome> = jobs
         .par_iter()
         .map(|job| analyse_job(job, args, &cwd, &index))

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use agentlint_rules::facts::FileFacts;
-use agentlint_rules::privacy::ProjectPrivacy;
+use agentlint_rules::privacy::{Notice, ProjectPrivacy};
 use agentlint_rules::summary::normalize;
 use agentlint_rules::{FileSummary, Language, Summaries};
 use rayon::prelude::*;
@@ -25,6 +25,9 @@ pub struct Index {
     /// The files given to [`Index::build`] to keep, as read and parsed for their summaries, until
     /// their analysis takes them: each file is read and parsed once.
     kept: std::sync::Mutex<HashMap<PathBuf, Parsed>>,
+    /// Project roots' notices, looked for while the files were parsed (see
+    /// [`Index::build_with_notices`]); any other root's is looked for when a file asks.
+    notices: HashMap<PathBuf, Option<Notice>>,
 }
 
 /// A file's text, syntax tree and facts.
@@ -48,9 +51,13 @@ impl Summaries for Index {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         let view = cache.entry(root.clone()).or_insert_with(|| {
+            let notice = match self.notices.get(&root) {
+                Some(notice) => notice.clone(),
+                None => crate::privacy::find_notice(&root),
+            };
             Arc::new(crate::privacy::project_privacy(
                 &root,
-                crate::privacy::find_notice(&root),
+                notice,
                 self.summaries.iter().map(|(k, v)| (k.clone(), v.clone())),
             ))
         });
@@ -130,7 +137,35 @@ impl Index {
             privacy: std::sync::Mutex::new(HashMap::new()),
             roots: Vec::new(),
             kept: std::sync::Mutex::new(kept),
+            notices: HashMap::new(),
         }
+    }
+
+    /// [`Index::build`], with the notices of `roots` looked for at the same time (a project
+    /// without a notice file is walked for a privacy page: the analysis would otherwise wait for
+    /// that walk when its first file asks for the project's privacy view).
+    pub fn build_with_notices<'a>(
+        jobs: impl Iterator<Item = (&'a Path, Language, &'a Config)> + Send,
+        cwd: &Path,
+        walked: &HashSet<PathBuf>,
+        roots: &[PathBuf],
+    ) -> Index {
+        let (mut index, notices) = rayon::join(
+            || Index::build(jobs, cwd, walked, true),
+            || {
+                roots
+                    .par_iter()
+                    .map(|root| {
+                        let key = crate::privacy::root_key(root);
+                        let notice = crate::privacy::find_notice(&key);
+                        (key, notice)
+                    })
+                    .collect::<HashMap<_, _>>()
+            },
+        );
+        index.notices = notices;
+        index.roots = roots.to_vec();
+        index
     }
 
     /// A given file's text and tree as the index read them, once (see [`Index::build`]).
@@ -142,7 +177,8 @@ impl Index {
     }
 
     /// Forgets the privacy views (after `--fix` wrote a notice).
-    pub fn forget_privacy(&self) {
+    pub fn forget_privacy(&mut self) {
+        self.notices.clear();
         self.privacy
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())

@@ -116,6 +116,32 @@ mod tests {
     }
 
     #[test]
+    fn ancestry_is_the_chain_of_parents() {
+        let samples = [
+            (
+                "import os\nAPI_KEY = \"x\"\ndef f(a, token=\"t\"):\n    self.secret = {\"k\": [1, (2, g(a))]}\n\n@d\nclass C:\n    key: str = \"v\"\nbroken(\n",
+                Language::Python,
+            ),
+            (
+                "const o = { apiKey: 'k', n: [1, f(2)] };\nclass C { token = 't'; m(a = 'b') { this.key = a; } }\nlet x = (\n",
+                Language::TypeScript,
+            ),
+        ];
+        for (text, language) in samples {
+            let tree = parse(text, language);
+            let locator = Locator::new(&tree);
+            for node in preorder(tree.root_node()) {
+                for count in [1, 4, 50] {
+                    let expected: Vec<_> = std::iter::successors(Some(node), |n| n.parent())
+                        .take(count)
+                        .collect();
+                    assert_eq!(locator.ancestry(node, count), expected, "{node:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn subtree_walk_stays_inside() {
         let tree = parse("f(a)\ng(b)\n", Language::Python);
         let first = tree.root_node().child(0).unwrap();
@@ -239,6 +265,36 @@ impl<'t> Locator<'t> {
                 item.start_byte() <= node.start_byte() && node.end_byte() <= item.end_byte()
             })
             .copied()
+    }
+
+    /// `node` and then its ancestors, innermost first, `count` nodes at most: one descent from
+    /// the node's top-level statement (tree-sitter's own `parent` starts from the root, and
+    /// walks its children to find the statement).
+    pub fn ancestry(
+        &self,
+        node: tree_sitter::Node<'t>,
+        count: usize,
+    ) -> Vec<tree_sitter::Node<'t>> {
+        let mut path = Vec::new();
+        if let Some(item) = self.statement_of(node) {
+            path.extend([self.root, item]);
+            let mut current = item;
+            while current != node {
+                let Some(child) = current.child_with_descendant(node) else {
+                    path.clear();
+                    break;
+                };
+                path.push(child);
+                current = child;
+            }
+        }
+        if path.is_empty() {
+            // Not under a top-level statement: the slow way up.
+            return std::iter::successors(Some(node), |n| n.parent())
+                .take(count)
+                .collect();
+        }
+        path.into_iter().rev().take(count).collect()
     }
 
     /// The parent of `node`, found from its top-level statement down (`Node::parent` searches

@@ -114,14 +114,11 @@ impl Rule for HardcodedSecret {
         // Only where a word that ends a secret's name occurs: the binding is a few levels up.
         let mut seen = rustc_hash::FxHashSet::default();
         let candidates = ctx.name_hits.iter().filter_map(|hit| {
-            let mut node = locator.descendant(hit.start, hit.end)?;
-            for _ in 0..4 {
-                if binding(node, ctx.source).is_some() {
-                    return Some(node);
-                }
-                node = node.parent()?;
-            }
-            None
+            let node = locator.descendant(hit.start, hit.end)?;
+            locator
+                .ancestry(node, 4)
+                .into_iter()
+                .find(|n| binding(*n, ctx.source).is_some())
         });
         for node in candidates {
             if !seen.insert(node.start_byte()) {

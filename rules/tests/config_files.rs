@@ -282,10 +282,8 @@ fn notebook_data_uri_payloads_are_skipped_and_keys_around_them_found() {
     );
     let found = analyse("embedded.ipynb", &source, true);
     let printed = source.find("key: ").unwrap() + "key: ".len();
-    assert_eq!(
-        found.iter().map(|d| d.range.clone()).collect::<Vec<_>>(),
-        [printed..printed + key.len()]
-    );
+    let ranges: Vec<_> = found.iter().map(|d| d.range.clone()).collect();
+    assert_eq!(ranges, vec![printed..printed + key.len()]);
     // Outside a data URI, the same characters are read.
     let bare = source.replace("data:image/png;base64,", "");
     assert_eq!(analyse("embedded.ipynb", &bare, true).len(), 2);

@@ -2,6 +2,7 @@
 //! databases), from the sinks in `rules/data/sinks.toml`, propagated through the calls a file
 //! makes to its own functions and methods, to a fixpoint, with the chain of calls as evidence.
 
+use crate::syntax::Fields as _;
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::Arc;
@@ -140,9 +141,9 @@ fn condition_argument<'t>(
             }
             let mut cursor = node.walk();
             node.named_children(&mut cursor).find_map(|pair| {
-                let k = pair.child_by_field_name("key")?;
+                let k = pair.field("key")?;
                 (node_text(k, source).trim_matches(|c| c == '"' || c == '\'') == key)
-                    .then(|| pair.child_by_field_name("value"))
+                    .then(|| pair.field("value"))
                     .flatten()
             })
         }
@@ -261,7 +262,7 @@ impl<'t> Scratch<'_, 't> {
             // A method (`Path#unlink`): the path is the object.
             self.locator
                 .node_at(&call.callee_range)
-                .and_then(|callee| callee.child_by_field_name("object"))
+                .and_then(|callee| callee.field("object"))
         } else {
             let positional = match sink.argument {
                 ArgumentSpec::Position(n) => {
@@ -1004,23 +1005,16 @@ fn constructed_method(
 ) -> Option<usize> {
     let callee = locator.node_at(&call.callee_range)?;
     let (object, method) = match callee.kind() {
-        "attribute" => (
-            callee.child_by_field_name("object")?,
-            callee.child_by_field_name("attribute")?,
-        ),
-        "member_expression" => (
-            callee.child_by_field_name("object")?,
-            callee.child_by_field_name("property")?,
-        ),
+        "attribute" => (callee.field("object")?, callee.field("attribute")?),
+        "member_expression" => (callee.field("object")?, callee.field("property")?),
         _ => return None,
     };
     let constructor = match object.kind() {
-        "call" | "call_expression" => object.child_by_field_name("function")?,
-        "new_expression" => object.child_by_field_name("constructor")?,
+        "call" | "call_expression" => object.field("function")?,
+        "new_expression" => object.field("constructor")?,
         "parenthesized_expression" => {
             let inner = object.named_child(0)?;
-            (inner.kind() == "new_expression")
-                .then(|| inner.child_by_field_name("constructor"))??
+            (inner.kind() == "new_expression").then(|| inner.field("constructor"))??
         }
         _ => return None,
     };

@@ -1,6 +1,7 @@
 //! What a process call runs, as far as the code shows it: the words of its command line, whether
 //! a shell interprets them, and whether the process is confined by a sandbox.
 
+use crate::syntax::Fields as _;
 use tree_sitter::Node;
 
 use crate::facts::{Call, FileFacts};
@@ -79,9 +80,9 @@ pub fn property<'t>(object: Node<'t>, key: &str, source: &str) -> Option<Node<'t
         .named_children(&mut cursor)
         .find_map(|pair| match pair.kind() {
             "pair" => {
-                let k = pair.child_by_field_name("key")?;
+                let k = pair.field("key")?;
                 (node_text(k, source).trim_matches(|c| c == '"' || c == '\'') == key)
-                    .then(|| pair.child_by_field_name("value"))
+                    .then(|| pair.field("value"))
                     .flatten()
             }
             "shorthand_property_identifier" => (node_text(pair, source) == key).then_some(pair),
@@ -173,13 +174,9 @@ fn leading_text(
             }
             Some(text)
         }
-        "binary_operator" | "binary_expression" => leading_text(
-            node.child_by_field_name("left")?,
-            source,
-            facts,
-            locator,
-            depth - 1,
-        ),
+        "binary_operator" | "binary_expression" => {
+            leading_text(node.field("left")?, source, facts, locator, depth - 1)
+        }
         "concatenated_string" | "parenthesized_expression" => {
             leading_text(node.named_child(0)?, source, facts, locator, depth - 1)
         }

@@ -2,6 +2,7 @@
 //! network)? Followed through names bound once and through calls to functions of the same file,
 //! a few steps deep.
 
+use crate::syntax::Fields as _;
 use std::ops::Range;
 
 use tree_sitter::Tree;
@@ -54,8 +55,8 @@ pub fn external_read(
         for node in preorder(root) {
             budget = budget.checked_sub(1)?;
             let candidate = match node.kind() {
-                "call" => node.child_by_field_name("function"),
-                "call_expression" => node.child_by_field_name("function"),
+                "call" => node.field("function"),
+                "call_expression" => node.field("function"),
                 "attribute" | "member_expression" | "identifier" => Some(node),
                 _ => None,
             };
@@ -65,9 +66,8 @@ pub fn external_read(
             // `x.open` and `f(open=...)` name attributes and keywords, not variables.
             let is_label = node.kind() == "identifier"
                 && node.parent().is_some_and(|p| {
-                    (p.kind() == "attribute" && p.child_by_field_name("attribute") == Some(node))
-                        || (p.kind() == "keyword_argument"
-                            && p.child_by_field_name("name") == Some(node))
+                    (p.kind() == "attribute" && p.field("attribute") == Some(node))
+                        || (p.kind() == "keyword_argument" && p.field("name") == Some(node))
                 });
             if is_label {
                 continue;
@@ -119,7 +119,7 @@ pub fn external_read(
             let called = node.kind() != "identifier"
                 || node.parent().is_some_and(|p| {
                     matches!(p.kind(), "call" | "call_expression")
-                        && p.child_by_field_name("function") == Some(node)
+                        && p.field("function") == Some(node)
                 });
             if called
                 && let Some(function) = facts

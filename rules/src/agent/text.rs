@@ -2,6 +2,7 @@
 //! of the text mapped back to the source it came from, so a finding inside a description can point
 //! at the exact characters (or escape sequence) in the file.
 
+use crate::syntax::Fields as _;
 use std::ops::Range;
 
 use tree_sitter::Node;
@@ -165,14 +166,8 @@ pub fn decode(
                 stack.extend(children.into_iter().rev().map(Some));
             }
             (Family::Python, "binary_operator") | (Family::JavaScript, "binary_expression") => {
-                let plus = n
-                    .child_by_field_name("operator")
-                    .is_some_and(|op| op.kind() == "+");
-                match (
-                    plus,
-                    n.child_by_field_name("left"),
-                    n.child_by_field_name("right"),
-                ) {
+                let plus = n.field("operator").is_some_and(|op| op.kind() == "+");
+                match (plus, n.field("left"), n.field("right")) {
                     (true, Some(l), Some(r)) => {
                         stack.push(Some(r));
                         stack.push(Some(l));
@@ -194,9 +189,9 @@ pub fn decode(
             }
             (Family::JavaScript, "ternary_expression") => {
                 out.dynamic = true;
-                stack.push(n.child_by_field_name("alternative"));
+                stack.push(n.field("alternative"));
                 stack.push(None);
-                stack.push(n.child_by_field_name("consequence"));
+                stack.push(n.field("consequence"));
             }
             (_, "identifier") => match bindings.constant_value(node_text(n, source)).or_else(|| {
                 // A name bound once to another expression: read what it can hold (marked

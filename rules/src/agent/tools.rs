@@ -1,5 +1,6 @@
 //! Recognising the tools a file declares, with the recognisers in `rules/data/frameworks.toml`.
 
+use crate::syntax::Fields as _;
 use std::ops::Range;
 
 use tree_sitter::{Node, Tree};
@@ -489,7 +490,7 @@ impl<'a> Finder<'a> {
                     return Some(member);
                 }
                 "method_definition" => {
-                    let name = member.child_by_field_name("name")?;
+                    let name = member.field("name")?;
                     if node_text(name, self.source) == key {
                         return Some(member);
                     }
@@ -552,19 +553,19 @@ impl<'a> Finder<'a> {
                 | "satisfies_expression"
                 | "non_null_expression" => node = parent,
                 "variable_declarator" => {
-                    let name = parent.child_by_field_name("name")?;
+                    let name = parent.field("name")?;
                     return (name.kind() == "identifier")
                         .then(|| (node_text(name, self.source).to_string(), node_range(name)));
                 }
                 "pair" => {
-                    let key = parent.child_by_field_name("key")?;
+                    let key = parent.field("key")?;
                     let text = node_text(key, self.source).trim_matches(|c| c == '"' || c == '\'');
                     return Some((text.to_string(), node_range(key)));
                 }
                 "assignment_expression" => {
-                    let left = parent.child_by_field_name("left")?;
+                    let left = parent.field("left")?;
                     let name = match left.kind() {
-                        "member_expression" => left.child_by_field_name("property")?,
+                        "member_expression" => left.field("property")?,
                         _ => left,
                     };
                     return Some((node_text(name, self.source).to_string(), node_range(name)));
@@ -789,7 +790,7 @@ impl<'a> Finder<'a> {
     /// as the parameters the model fills in.
     fn model_fields(&self, class: &crate::facts::ClassDef) -> Option<Vec<ToolParameter>> {
         let node = self.locator.node_at(&class.range)?;
-        let body = node.child_by_field_name("body")?;
+        let body = node.field("body")?;
         let mut fields = Vec::new();
         let mut cursor = body.walk();
         for statement in body.named_children(&mut cursor) {
@@ -801,12 +802,12 @@ impl<'a> Finder<'a> {
                 continue;
             };
             let Some(left) = assignment
-                .child_by_field_name("left")
+                .field("left")
                 .filter(|l| l.kind() == "identifier")
             else {
                 continue;
             };
-            let annotation = assignment.child_by_field_name("type").map(node_range);
+            let annotation = assignment.field("type").map(node_range);
             let Some(annotation) = annotation else {
                 continue; // a plain class attribute, not a field
             };
@@ -814,7 +815,7 @@ impl<'a> Finder<'a> {
             if name.starts_with('_') || name == "model_config" {
                 continue;
             }
-            let right = assignment.child_by_field_name("right").map(node_range);
+            let right = assignment.field("right").map(node_range);
             let description = [Some(&annotation), right.as_ref()]
                 .into_iter()
                 .flatten()
@@ -938,18 +939,18 @@ impl Finder<'_> {
             }
             node = match node.kind() {
                 "call_expression" => {
-                    let function = node.child_by_field_name("function")?;
+                    let function = node.field("function")?;
                     let is_object = function.kind() == "member_expression"
                         && function
-                            .child_by_field_name("property")
+                            .field("property")
                             .is_some_and(|p| node_text(p, self.source) == "object");
                     if is_object {
-                        node.child_by_field_name("arguments")?.named_child(0)?
+                        node.field("arguments")?.named_child(0)?
                     } else {
-                        function.child_by_field_name("object")?
+                        function.field("object")?
                     }
                 }
-                "member_expression" => node.child_by_field_name("object")?,
+                "member_expression" => node.field("object")?,
                 "parenthesized_expression" | "as_expression" | "satisfies_expression" => {
                     node.named_child(0)?
                 }
@@ -962,10 +963,7 @@ impl Finder<'_> {
             .named_children(&mut cursor)
             .filter(|p| p.kind() == "pair")
         {
-            let (Some(key), Some(value)) = (
-                pair.child_by_field_name("key"),
-                pair.child_by_field_name("value"),
-            ) else {
+            let (Some(key), Some(value)) = (pair.field("key"), pair.field("value")) else {
                 continue;
             };
             parameters.push(ToolParameter {
@@ -986,13 +984,13 @@ impl Finder<'_> {
             if node.kind() != "call_expression" {
                 return None;
             }
-            let function = node.child_by_field_name("function")?;
+            let function = node.field("function")?;
             if function.kind() != "member_expression" {
                 return None;
             }
-            let property = function.child_by_field_name("property")?;
+            let property = function.field("property")?;
             if node_text(property, self.source) == "describe" {
-                let argument = node.child_by_field_name("arguments")?.named_child(0)?;
+                let argument = node.field("arguments")?.named_child(0)?;
                 let range = node_range(argument);
                 return Some(Description {
                     source: DescriptionSource::Argument,
@@ -1000,7 +998,7 @@ impl Finder<'_> {
                     expression: range,
                 });
             }
-            node = function.child_by_field_name("object")?;
+            node = function.field("object")?;
         }
         None
     }

@@ -1,5 +1,6 @@
 //! Fact extraction for TypeScript, TSX, JavaScript and JSX (one grammar family).
 
+use crate::syntax::Fields as _;
 use std::sync::OnceLock;
 
 use tree_sitter::Node;
@@ -89,9 +90,7 @@ pub(super) fn extract(source: &str, root: Node<'_>, language: Language, out: &mu
             "import_statement" => import_statement(node, source, out),
             "import_require_clause" => {
                 // TypeScript `import vm = require("vm")`.
-                let module = node
-                    .child_by_field_name("source")
-                    .map(|s| module_name(s, source));
+                let module = node.field("source").map(|s| module_name(s, source));
                 let mut cursor = node.walk();
                 let name = node
                     .named_children(&mut cursor)
@@ -105,7 +104,7 @@ pub(super) fn extract(source: &str, root: Node<'_>, language: Language, out: &mu
             | "generator_function_declaration"
             | "function_expression"
             | "method_definition" => {
-                if let Some(name) = node.child_by_field_name("name") {
+                if let Some(name) = node.field("name") {
                     let class = (node.kind() == "method_definition")
                         .then(|| enclosing_class(node))
                         .flatten()
@@ -123,12 +122,12 @@ pub(super) fn extract(source: &str, root: Node<'_>, language: Language, out: &mu
             }
             "formal_parameters" => bind_pattern(node, source, out),
             "arrow_function" => {
-                if let Some(param) = node.child_by_field_name("parameter") {
+                if let Some(param) = node.field("parameter") {
                     bind(out, node_text(param, source), Binding::Local);
                 }
             }
             "assignment_expression" | "augmented_assignment_expression" => {
-                if let Some(left) = node.child_by_field_name("left") {
+                if let Some(left) = node.field("left") {
                     if left.kind() == "identifier" {
                         bind(out, node_text(left, source), Binding::Local);
                     } else if matches!(left.kind(), "object_pattern" | "array_pattern") {
@@ -136,10 +135,9 @@ pub(super) fn extract(source: &str, root: Node<'_>, language: Language, out: &mu
                     } else if left.kind() == "member_expression"
                         && node.kind() == "assignment_expression"
                         && let (Some(object), Some(property), Some(right)) = (
-                            left.child_by_field_name("object")
-                                .filter(|o| o.kind() == "identifier"),
-                            left.child_by_field_name("property"),
-                            node.child_by_field_name("right"),
+                            left.field("object").filter(|o| o.kind() == "identifier"),
+                            left.field("property"),
+                            node.field("right"),
                         )
                     {
                         out.attribute_assignments.push(super::AttributeAssignment {
@@ -152,29 +150,17 @@ pub(super) fn extract(source: &str, root: Node<'_>, language: Language, out: &mu
                 }
             }
             "for_in_statement" => {
-                if let Some(left) = node.child_by_field_name("left") {
+                if let Some(left) = node.field("left") {
                     bind_pattern(left, source, out);
                 }
             }
             "catch_clause" => {
-                if let Some(param) = node.child_by_field_name("parameter") {
+                if let Some(param) = node.field("parameter") {
                     bind_pattern(param, source, out);
                 }
             }
-            "call_expression" => call(
-                node,
-                node.child_by_field_name("function"),
-                false,
-                source,
-                out,
-            ),
-            "new_expression" => call(
-                node,
-                node.child_by_field_name("constructor"),
-                true,
-                source,
-                out,
-            ),
+            "call_expression" => call(node, node.field("function"), false, source, out),
+            "new_expression" => call(node, node.field("constructor"), true, source, out),
             _ => {}
         }
     }
@@ -187,10 +173,7 @@ fn module_name(string: Node<'_>, source: &str) -> String {
 }
 
 fn import_statement(node: Node<'_>, source: &str, out: &mut Builder) {
-    let Some(module) = node
-        .child_by_field_name("source")
-        .map(|s| module_name(s, source))
-    else {
+    let Some(module) = node.field("source").map(|s| module_name(s, source)) else {
         return;
     };
     let mut cursor = node.walk();
@@ -228,12 +211,12 @@ fn import_statement(node: Node<'_>, source: &str, out: &mut Builder) {
                     .named_children(&mut c)
                     .filter(|n| n.kind() == "import_specifier")
                 {
-                    let Some(name) = spec.child_by_field_name("name") else {
+                    let Some(name) = spec.field("name") else {
                         continue;
                     };
                     let imported = node_text(name, source).trim_matches(|c| c == '"' || c == '\'');
                     let local = spec
-                        .child_by_field_name("alias")
+                        .field("alias")
                         .map_or(imported, |alias| node_text(alias, source));
                     bind(out, local, Binding::Import(format!("{module}.{imported}")));
                 }
@@ -252,11 +235,11 @@ fn required_module(node: Node<'_>, source: &str) -> Option<String> {
         match current.kind() {
             "await_expression" | "parenthesized_expression" => current = current.named_child(0)?,
             "member_expression" => {
-                members.push(node_text(current.child_by_field_name("property")?, source));
-                current = current.child_by_field_name("object")?;
+                members.push(node_text(current.field("property")?, source));
+                current = current.field("object")?;
             }
             "call_expression" => {
-                let function = current.child_by_field_name("function")?;
+                let function = current.field("function")?;
                 let is_require = match function.kind() {
                     "identifier" => node_text(function, source) == "require",
                     "import" => true,
@@ -265,7 +248,7 @@ fn required_module(node: Node<'_>, source: &str) -> Option<String> {
                 if !is_require {
                     return None;
                 }
-                let args = current.child_by_field_name("arguments")?;
+                let args = current.field("arguments")?;
                 let first = args.named_child(0)?;
                 if first.kind() != "string" || args.named_child_count() != 1 {
                     return None;
@@ -298,14 +281,14 @@ fn enclosing_class(method: Node<'_>) -> Option<Node<'_>> {
 
 /// Records a function (declaration, method, or a function value bound to `name`).
 fn function(node: Node<'_>, name: Node<'_>, class: Option<usize>, source: &str, out: &mut Builder) {
-    let body = node.child_by_field_name("body");
+    let body = node.field("body");
     let mut parameters = Vec::new();
-    if let Some(list) = node.child_by_field_name("parameters") {
+    if let Some(list) = node.field("parameters") {
         let mut cursor = list.walk();
         for param in list.named_children(&mut cursor) {
             parameter(param, source, &mut parameters);
         }
-    } else if let Some(single) = node.child_by_field_name("parameter") {
+    } else if let Some(single) = node.field("parameter") {
         parameter(single, source, &mut parameters);
     }
     out.functions.push(PendingFunction {
@@ -324,16 +307,12 @@ fn function(node: Node<'_>, name: Node<'_>, class: Option<usize>, source: &str, 
 fn parameter(param: Node<'_>, source: &str, out: &mut Vec<Parameter>) {
     let (pattern, annotation, default) = match param.kind() {
         "required_parameter" | "optional_parameter" => (
-            param.child_by_field_name("pattern"),
-            param.child_by_field_name("type"),
-            param.child_by_field_name("value"),
+            param.field("pattern"),
+            param.field("type"),
+            param.field("value"),
         ),
         "identifier" => (Some(param), None, None),
-        "assignment_pattern" => (
-            param.child_by_field_name("left"),
-            None,
-            param.child_by_field_name("right"),
-        ),
+        "assignment_pattern" => (param.field("left"), None, param.field("right")),
         _ => (None, None, None),
     };
     let Some(pattern) = pattern else {
@@ -360,12 +339,12 @@ fn parameter(param: Node<'_>, source: &str, out: &mut Vec<Parameter>) {
                 match prop.kind() {
                     "shorthand_property_identifier_pattern" => push(out, prop, prop),
                     "object_assignment_pattern" => {
-                        if let Some(left) = prop.child_by_field_name("left") {
+                        if let Some(left) = prop.field("left") {
                             push(out, left, prop);
                         }
                     }
                     "pair_pattern" => {
-                        if let Some(key) = prop.child_by_field_name("key") {
+                        if let Some(key) = prop.field("key") {
                             push(out, key, prop);
                         }
                     }
@@ -379,7 +358,7 @@ fn parameter(param: Node<'_>, source: &str, out: &mut Vec<Parameter>) {
 
 /// Records a class with its base and the fields it initialises; returns its index.
 fn class_definition(node: Node<'_>, source: &str, out: &mut Builder) -> Option<usize> {
-    let name = node.child_by_field_name("name");
+    let name = node.field("name");
     if let Some(name) = name {
         bind(out, node_text(name, source), Binding::Local);
     }
@@ -394,7 +373,7 @@ fn class_definition(node: Node<'_>, source: &str, out: &mut Builder) -> Option<u
             .named_children(&mut c)
             .filter(|n| n.kind() == "extends_clause")
         {
-            if let Some(value) = clause.child_by_field_name("value") {
+            if let Some(value) = clause.field("value") {
                 bases.push(PendingBase {
                     range: node_range(value),
                     path: callee_path(value, source),
@@ -414,7 +393,7 @@ fn class_definition(node: Node<'_>, source: &str, out: &mut Builder) -> Option<u
         }
     }
     let mut attributes = Vec::new();
-    if let Some(body) = node.child_by_field_name("body") {
+    if let Some(body) = node.field("body") {
         let mut c = body.walk();
         for member in body.named_children(&mut c) {
             if !matches!(
@@ -423,10 +402,8 @@ fn class_definition(node: Node<'_>, source: &str, out: &mut Builder) -> Option<u
             ) {
                 continue;
             }
-            let key = member
-                .child_by_field_name("name")
-                .or_else(|| member.child_by_field_name("property"));
-            if let (Some(key), Some(value)) = (key, member.child_by_field_name("value")) {
+            let key = member.field("name").or_else(|| member.field("property"));
+            if let (Some(key), Some(value)) = (key, member.field("value")) {
                 attributes.push(Attribute {
                     name: node_text(key, source).to_string(),
                     range: node_range(key),
@@ -456,18 +433,18 @@ fn constructed(value: Node<'_>, source: &str) -> Option<super::Path> {
         value
     };
     let callee = match value.kind() {
-        "new_expression" => value.child_by_field_name("constructor")?,
-        "call_expression" => value.child_by_field_name("function")?,
+        "new_expression" => value.field("constructor")?,
+        "call_expression" => value.field("function")?,
         _ => return None,
     };
     callee_path(callee, source)
 }
 
 fn variable_declarator(node: Node<'_>, source: &str, out: &mut Builder) {
-    let Some(name) = node.child_by_field_name("name") else {
+    let Some(name) = node.field("name") else {
         return;
     };
-    let value = node.child_by_field_name("value");
+    let value = node.field("value");
     let module = value.and_then(|v| required_module(v, source));
     match name.kind() {
         "identifier" => {
@@ -504,8 +481,8 @@ fn variable_declarator(node: Node<'_>, source: &str, out: &mut Builder) {
                     }
                     // `const { exec: run } = require("child_process")`
                     "pair_pattern" => {
-                        let key = prop.child_by_field_name("key");
-                        let value = prop.child_by_field_name("value");
+                        let key = prop.field("key");
+                        let value = prop.field("value");
                         match (key, value) {
                             (Some(key), Some(value)) if value.kind() == "identifier" => {
                                 let key =
@@ -538,12 +515,12 @@ fn bind_pattern(node: Node<'_>, source: &str, out: &mut Builder) {
                 bind(out, node_text(n, source), Binding::Local);
             }
             "type_annotation" | "member_expression" | "subscript_expression" | "decorator" => {}
-            "pair_pattern" => stack.extend(n.child_by_field_name("value")),
+            "pair_pattern" => stack.extend(n.field("value")),
             "assignment_pattern" | "object_assignment_pattern" => {
-                stack.extend(n.child_by_field_name("left"));
+                stack.extend(n.field("left"));
             }
             "required_parameter" | "optional_parameter" => {
-                stack.extend(n.child_by_field_name("pattern"));
+                stack.extend(n.field("pattern"));
             }
             _ => {
                 let mut cursor = n.walk();
@@ -558,7 +535,7 @@ fn call(node: Node<'_>, callee: Option<Node<'_>>, is_new: bool, source: &str, ou
         return;
     };
     let mut arguments = Vec::new();
-    if let Some(args) = node.child_by_field_name("arguments") {
+    if let Some(args) = node.field("arguments") {
         if args.kind() == "template_string" {
             // A tagged template: the tag receives the pieces and the values.
             arguments.push(PendingArgument {
@@ -613,15 +590,15 @@ pub(super) fn callee_path(node: Node<'_>, source: &str) -> Option<super::Path> {
                 return Some((node_text(current, source).to_string(), members));
             }
             "member_expression" => {
-                let property = current.child_by_field_name("property")?;
+                let property = current.field("property")?;
                 if property.kind() != "property_identifier" {
                     return None;
                 }
                 members.push(node_text(property, source).to_string());
-                current = current.child_by_field_name("object")?;
+                current = current.field("object")?;
             }
             "subscript_expression" => {
-                let index = current.child_by_field_name("index")?;
+                let index = current.field("index")?;
                 if index.kind() != "string" {
                     return None;
                 }
@@ -630,7 +607,7 @@ pub(super) fn callee_path(node: Node<'_>, source: &str) -> Option<super::Path> {
                         .trim_matches(|c| c == '"' || c == '\'')
                         .to_string(),
                 );
-                current = current.child_by_field_name("object")?;
+                current = current.field("object")?;
             }
             "parenthesized_expression" | "non_null_expression" => {
                 current = current.named_child(0)?;

@@ -10,6 +10,7 @@
 mod javascript;
 mod python;
 
+use crate::syntax::Fields as _;
 use rustc_hash::FxHashMap;
 use std::ops::Range;
 use std::sync::Arc;
@@ -1512,14 +1513,8 @@ pub(crate) fn constness(
         } else if syntax.first_child.contains(&kind) {
             stack.extend(n.named_child(0));
         } else if kind == syntax.concatenation {
-            let is_plus = n
-                .child_by_field_name("operator")
-                .is_some_and(|op| op.kind() == "+");
-            match (
-                is_plus,
-                n.child_by_field_name("left"),
-                n.child_by_field_name("right"),
-            ) {
+            let is_plus = n.field("operator").is_some_and(|op| op.kind() == "+");
+            match (is_plus, n.field("left"), n.field("right")) {
                 (true, Some(l), Some(r)) => {
                     stack.push(l);
                     stack.push(r);

@@ -1,5 +1,6 @@
 //! Fact extraction for Python.
 
+use crate::syntax::Fields as _;
 use std::sync::OnceLock;
 
 use tree_sitter::Node;
@@ -84,18 +85,18 @@ pub(super) fn extract(source: &str, root: Node<'_>, out: &mut Builder) {
             "parameters" | "lambda_parameters" => bind_all_identifiers(node, source, out),
             "assignment" => assignment(node, source, out),
             "augmented_assignment" => {
-                if let Some(left) = node.child_by_field_name("left") {
+                if let Some(left) = node.field("left") {
                     bind_all_identifiers(left, source, out);
                 }
             }
             "for_statement" | "for_in_clause" => {
-                if let Some(left) = node.child_by_field_name("left") {
+                if let Some(left) = node.field("left") {
                     bind_all_identifiers(left, source, out);
                 }
             }
             "named_expression" => bind_field(node, "name", source, out),
             "as_pattern" | "except_clause" => {
-                if let Some(alias) = node.child_by_field_name("alias") {
+                if let Some(alias) = node.field("alias") {
                     bind_all_identifiers(alias, source, out);
                 }
             }
@@ -123,7 +124,7 @@ fn function_definition(
     out: &mut Builder,
     classes: &FxHashMap<usize, usize>,
 ) {
-    let Some(name) = node.child_by_field_name("name") else {
+    let Some(name) = node.field("name") else {
         return;
     };
     let class = enclosing_class(node).and_then(|c| classes.get(&c.id()).copied());
@@ -131,7 +132,7 @@ fn function_definition(
     if enclosing_class(node).is_none() {
         bind(out, node_text(name, source), Binding::Local);
     }
-    let body = node.child_by_field_name("body");
+    let body = node.field("body");
     let docstring = body
         .and_then(|b| b.named_child(0))
         .filter(|s| s.kind() == "expression_statement")
@@ -139,7 +140,7 @@ fn function_definition(
         .filter(|s| matches!(s.kind(), "string" | "concatenated_string"))
         .map(node_range);
     let parameters = node
-        .child_by_field_name("parameters")
+        .field("parameters")
         .map(|p| parameters(p, source))
         .unwrap_or_default();
     let mut decorators = Vec::new();
@@ -154,10 +155,10 @@ fn function_definition(
             };
             let (callee, arguments) = if expression.kind() == "call" {
                 (
-                    expression.child_by_field_name("function"),
+                    expression.field("function"),
                     Some(
                         expression
-                            .child_by_field_name("arguments")
+                            .field("arguments")
                             .map(|a| call_arguments(a, source))
                             .unwrap_or_default(),
                     ),
@@ -198,17 +199,13 @@ fn parameters(node: Node<'_>, source: &str) -> Vec<Parameter> {
                         "identifier" | "list_splat_pattern" | "dictionary_splat_pattern"
                     )
                 });
-                (name, param.child_by_field_name("type"), None)
+                (name, param.field("type"), None)
             }
-            "default_parameter" => (
-                param.child_by_field_name("name"),
-                None,
-                param.child_by_field_name("value"),
-            ),
+            "default_parameter" => (param.field("name"), None, param.field("value")),
             "typed_default_parameter" => (
-                param.child_by_field_name("name"),
-                param.child_by_field_name("type"),
-                param.child_by_field_name("value"),
+                param.field("name"),
+                param.field("type"),
+                param.field("value"),
             ),
             "list_splat_pattern" | "dictionary_splat_pattern" => (Some(param), None, None),
             _ => continue,
@@ -238,10 +235,10 @@ fn parameters(node: Node<'_>, source: &str) -> Vec<Parameter> {
 
 /// Records a class with its bases and the attributes its body assigns; returns its index.
 fn class_definition(node: Node<'_>, source: &str, out: &mut Builder) -> Option<usize> {
-    let name = node.child_by_field_name("name")?;
+    let name = node.field("name")?;
     bind(out, node_text(name, source), Binding::Local);
     let mut bases = Vec::new();
-    if let Some(superclasses) = node.child_by_field_name("superclasses") {
+    if let Some(superclasses) = node.field("superclasses") {
         let mut cursor = superclasses.walk();
         for base in superclasses.named_children(&mut cursor) {
             if matches!(base.kind(), "keyword_argument" | "comment") {
@@ -254,7 +251,7 @@ fn class_definition(node: Node<'_>, source: &str, out: &mut Builder) -> Option<u
         }
     }
     let mut attributes = Vec::new();
-    if let Some(body) = node.child_by_field_name("body") {
+    if let Some(body) = node.field("body") {
         let mut cursor = body.walk();
         for statement in body.named_children(&mut cursor) {
             let Some(assignment) = statement
@@ -263,10 +260,8 @@ fn class_definition(node: Node<'_>, source: &str, out: &mut Builder) -> Option<u
             else {
                 continue;
             };
-            if let (Some(left), Some(right)) = (
-                assignment.child_by_field_name("left"),
-                assignment.child_by_field_name("right"),
-            ) && left.kind() == "identifier"
+            if let (Some(left), Some(right)) = (assignment.field("left"), assignment.field("right"))
+                && left.kind() == "identifier"
             {
                 attributes.push(Attribute {
                     name: node_text(left, source).to_string(),
@@ -286,8 +281,8 @@ fn class_definition(node: Node<'_>, source: &str, out: &mut Builder) -> Option<u
     Some(out.classes.len() - 1)
 }
 
-fn bind_field(node: Node<'_>, field: &str, source: &str, out: &mut Builder) {
-    if let Some(name) = node.child_by_field_name(field)
+fn bind_field(node: Node<'_>, field: &'static str, source: &str, out: &mut Builder) {
+    if let Some(name) = node.field(field)
         && name.kind() == "identifier"
     {
         bind(out, node_text(name, source), Binding::Local);
@@ -303,7 +298,7 @@ fn bind_all_identifiers(node: Node<'_>, source: &str, out: &mut Builder) {
             "identifier" => bind(out, node_text(n, source), Binding::Local),
             "attribute" | "subscript" | "type" => {}
             "default_parameter" | "typed_default_parameter" => {
-                if let Some(name) = n.child_by_field_name("name") {
+                if let Some(name) = n.field("name") {
                     stack.push(name);
                 }
             }
@@ -327,10 +322,7 @@ fn import_statement(node: Node<'_>, source: &str, out: &mut Builder) {
             }
             // `import a.b as x` binds `x` to `a.b`.
             "aliased_import" => {
-                if let (Some(target), Some(alias)) = (
-                    name.child_by_field_name("name"),
-                    name.child_by_field_name("alias"),
-                ) {
+                if let (Some(target), Some(alias)) = (name.field("name"), name.field("alias")) {
                     bind(
                         out,
                         node_text(alias, source),
@@ -344,7 +336,7 @@ fn import_statement(node: Node<'_>, source: &str, out: &mut Builder) {
 }
 
 fn import_from_statement(node: Node<'_>, source: &str, out: &mut Builder) {
-    let Some(module) = node.child_by_field_name("module_name") else {
+    let Some(module) = node.field("module_name") else {
         return;
     };
     let module = dotted(module, source);
@@ -355,10 +347,7 @@ fn import_from_statement(node: Node<'_>, source: &str, out: &mut Builder) {
                 let target = dotted(name, source);
                 (target.clone(), target)
             }
-            "aliased_import" => match (
-                name.child_by_field_name("name"),
-                name.child_by_field_name("alias"),
-            ) {
+            "aliased_import" => match (name.field("name"), name.field("alias")) {
                 (Some(target), Some(alias)) => {
                     (dotted(target, source), node_text(alias, source).to_string())
                 }
@@ -384,10 +373,10 @@ fn dotted(node: Node<'_>, source: &str) -> String {
 }
 
 fn assignment(node: Node<'_>, source: &str, out: &mut Builder) {
-    let Some(left) = node.child_by_field_name("left") else {
+    let Some(left) = node.field("left") else {
         return;
     };
-    let right = node.child_by_field_name("right");
+    let right = node.field("right");
     if left.kind() == "identifier" {
         let Some(right) = right else {
             return; // `x: int` declares, it does not bind
@@ -408,12 +397,10 @@ fn assignment(node: Node<'_>, source: &str, out: &mut Builder) {
                 name: node_text(left, source).to_string(),
                 range: node_range(right),
                 name_range: node_range(left),
-                body_range: right
-                    .child_by_field_name("body")
-                    .map_or(node_range(right), node_range),
+                body_range: right.field("body").map_or(node_range(right), node_range),
                 docstring: None,
                 parameters: right
-                    .child_by_field_name("parameters")
+                    .field("parameters")
                     .map(|p| parameters(p, source))
                     .unwrap_or_default(),
                 decorators: Vec::new(),
@@ -423,9 +410,8 @@ fn assignment(node: Node<'_>, source: &str, out: &mut Builder) {
     } else {
         if left.kind() == "attribute"
             && let (Some(object), Some(attribute), Some(right)) = (
-                left.child_by_field_name("object")
-                    .filter(|o| o.kind() == "identifier"),
-                left.child_by_field_name("attribute"),
+                left.field("object").filter(|o| o.kind() == "identifier"),
+                left.field("attribute"),
                 right,
             )
         {
@@ -448,17 +434,17 @@ fn constructed(value: Node<'_>, source: &str) -> Option<super::Path> {
         value
     };
     (value.kind() == "call")
-        .then(|| value.child_by_field_name("function"))
+        .then(|| value.field("function"))
         .flatten()
         .and_then(|f| callee_path(f, source))
 }
 
 fn call(node: Node<'_>, source: &str, out: &mut Builder) {
-    let Some(function) = node.child_by_field_name("function") else {
+    let Some(function) = node.field("function") else {
         return;
     };
     let arguments = node
-        .child_by_field_name("arguments")
+        .field("arguments")
         .map(|args| call_arguments(args, source))
         .unwrap_or_default();
     out.calls.push(PendingCall {
@@ -486,10 +472,8 @@ fn call_arguments(args: Node<'_>, source: &str) -> Vec<PendingArgument> {
                 match arg.kind() {
                     "comment" => {}
                     "keyword_argument" => {
-                        let (Some(name), Some(value)) = (
-                            arg.child_by_field_name("name"),
-                            arg.child_by_field_name("value"),
-                        ) else {
+                        let (Some(name), Some(value)) = (arg.field("name"), arg.field("value"))
+                        else {
                             continue;
                         };
                         arguments.push(PendingArgument {
@@ -529,9 +513,8 @@ pub(super) fn callee_path(node: Node<'_>, source: &str) -> Option<super::Path> {
                 return Some((node_text(current, source).to_string(), members));
             }
             "attribute" => {
-                members
-                    .push(node_text(current.child_by_field_name("attribute")?, source).to_string());
-                current = current.child_by_field_name("object")?;
+                members.push(node_text(current.field("attribute")?, source).to_string());
+                current = current.field("object")?;
             }
             "parenthesized_expression" => current = current.named_child(0)?,
             _ => return None,

@@ -191,6 +191,17 @@ pub fn field<'t>(node: tree_sitter::Node<'t>, name: &'static str) -> Option<tree
     node.child_by_field_id(id?)
 }
 
+/// [`field`] as a method: `node.field("name")` for `node.child_by_field_name("name")`.
+pub trait Fields<'t> {
+    fn field(&self, name: &'static str) -> Option<tree_sitter::Node<'t>>;
+}
+
+impl<'t> Fields<'t> for tree_sitter::Node<'t> {
+    fn field(&self, name: &'static str) -> Option<tree_sitter::Node<'t>> {
+        field(*self, name)
+    }
+}
+
 /// Byte range of a node.
 pub fn node_range(node: tree_sitter::Node<'_>) -> std::ops::Range<usize> {
     node.start_byte()..node.end_byte()

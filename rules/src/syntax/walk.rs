@@ -1,6 +1,7 @@
 //! Iterative tree traversal. Syntax trees are walked with a cursor, never by recursion, so that
 //! pathologically nested input cannot overflow the stack.
 
+use crate::syntax::Fields as _;
 use tree_sitter::{Node, Tree, TreeCursor};
 
 /// Pre-order iterator over every node of a tree (named and anonymous).
@@ -323,16 +324,10 @@ pub fn assignments<'t>(
 ) -> impl Iterator<Item = (tree_sitter::Node<'t>, tree_sitter::Node<'t>)> {
     preorder(scope).take(limit).filter_map(|n| {
         let (target, value) = match n.kind() {
-            "assignment" | "assignment_expression" => (
-                n.child_by_field_name("left"),
-                n.child_by_field_name("right"),
-            ),
-            "variable_declarator" | "named_expression" => (
-                n.child_by_field_name("name"),
-                n.child_by_field_name("value"),
-            ),
+            "assignment" | "assignment_expression" => (n.field("left"), n.field("right")),
+            "variable_declarator" | "named_expression" => (n.field("name"), n.field("value")),
             // `with tempfile.TemporaryDirectory() as tmp`
-            "as_pattern" => (n.child_by_field_name("alias"), n.named_child(0)),
+            "as_pattern" => (n.field("alias"), n.named_child(0)),
             _ => return None,
         };
         Some((target?, value?))

@@ -1,5 +1,6 @@
 //! AL115: parameters the model fills in that the tool's code ignores, or only sends away.
 
+use crate::syntax::Fields as _;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -388,14 +389,12 @@ fn handler_parts<'t>(ctx: &Context<'_>, tool: &Tool, locator: &Locator<'t>) -> O
         }
         Family::JavaScript => {
             let node = locator.node_at(tool.handler.as_ref()?)?;
-            let body = node.child_by_field_name("body")?;
-            let parameters = node.child_by_field_name("parameters")?;
+            let body = node.field("body")?;
+            let parameters = node.field("parameters")?;
             let mut cursor = parameters.walk();
             let first = parameters.named_children(&mut cursor).next()?;
             let pattern = match first.kind() {
-                "required_parameter" | "optional_parameter" => {
-                    first.child_by_field_name("pattern")?
-                }
+                "required_parameter" | "optional_parameter" => first.field("pattern")?,
                 _ => first,
             };
             if pattern.kind() != "object_pattern" {
@@ -410,22 +409,21 @@ fn handler_parts<'t>(ctx: &Context<'_>, tool: &Tool, locator: &Locator<'t>) -> O
                         names.push((name.clone(), name));
                     }
                     "object_assignment_pattern" => {
-                        let Some(left) = property.child_by_field_name("left") else {
+                        let Some(left) = property.field("left") else {
                             continue;
                         };
                         let name = node_text(left, ctx.source).to_string();
                         names.push((name.clone(), name));
                     }
                     "pair_pattern" => {
-                        let (Some(key), Some(value)) = (
-                            property.child_by_field_name("key"),
-                            property.child_by_field_name("value"),
-                        ) else {
+                        let (Some(key), Some(value)) =
+                            (property.field("key"), property.field("value"))
+                        else {
                             continue;
                         };
                         let local = match value.kind() {
                             "identifier" => value,
-                            "assignment_pattern" => match value.child_by_field_name("left") {
+                            "assignment_pattern" => match value.field("left") {
                                 Some(left) if left.kind() == "identifier" => left,
                                 _ => continue,
                             },

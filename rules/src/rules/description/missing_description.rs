@@ -1,6 +1,7 @@
 use crate::agent::{Tool, ToolKind};
 use crate::diagnostic::Diagnostic;
 use crate::rules::{Context, Rule, RuleMeta, declare_rule};
+use crate::syntax::Fields as _;
 use crate::syntax::node_text;
 
 declare_rule! {
@@ -102,7 +103,7 @@ fn described_elsewhere(ctx: &Context<'_>, tool: &Tool) -> bool {
     let Some(call) = locator.node_at(&tool.declaration) else {
         return false;
     };
-    let Some(arguments) = call.child_by_field_name("arguments") else {
+    let Some(arguments) = call.field("arguments") else {
         return false;
     };
     let mut cursor = arguments.walk();
@@ -117,10 +118,7 @@ fn described_elsewhere(ctx: &Context<'_>, tool: &Tool) -> bool {
             if child.kind() == "spread_element" {
                 return true;
             }
-            let (Some(key), Some(value)) = (
-                child.child_by_field_name("key"),
-                child.child_by_field_name("value"),
-            ) else {
+            let (Some(key), Some(value)) = (child.field("key"), child.field("value")) else {
                 return false;
             };
             // `"provider"`, `'provider' as const`

@@ -5,6 +5,7 @@ use crate::agent::tools::docstring_arguments;
 use crate::agent::{DescriptionSource, Tool};
 use crate::diagnostic::{Diagnostic, Related};
 use crate::rules::{Context, Rule, RuleMeta, code_span, declare_rule};
+use crate::syntax::Fields as _;
 use crate::syntax::{Family, Locator, node_text};
 
 declare_rule! {
@@ -188,7 +189,7 @@ fn javascript(ctx: &Context<'_>, tool: &Tool, locator: &Locator<'_>, out: &mut V
     let Some(node) = locator.node_at(handler) else {
         return;
     };
-    let first = match node.child_by_field_name("parameters") {
+    let first = match node.field("parameters") {
         Some(parameters) => {
             let mut cursor = parameters.walk();
             parameters.named_children(&mut cursor).next()
@@ -197,7 +198,7 @@ fn javascript(ctx: &Context<'_>, tool: &Tool, locator: &Locator<'_>, out: &mut V
         None => None,
     };
     let pattern = first.and_then(|p| match p.kind() {
-        "required_parameter" | "optional_parameter" => p.child_by_field_name("pattern"),
+        "required_parameter" | "optional_parameter" => p.field("pattern"),
         _ => Some(p),
     });
     let Some(pattern) = pattern.filter(|p| p.kind() == "object_pattern") else {
@@ -207,11 +208,11 @@ fn javascript(ctx: &Context<'_>, tool: &Tool, locator: &Locator<'_>, out: &mut V
     for property in pattern.named_children(&mut cursor) {
         let (key, defaulted) = match property.kind() {
             "shorthand_property_identifier_pattern" => (Some(property), false),
-            "object_assignment_pattern" => (property.child_by_field_name("left"), true),
+            "object_assignment_pattern" => (property.field("left"), true),
             "pair_pattern" => (
-                property.child_by_field_name("key"),
+                property.field("key"),
                 property
-                    .child_by_field_name("value")
+                    .field("value")
                     .is_some_and(|v| v.kind() == "assignment_pattern"),
             ),
             _ => (None, false), // `...rest`

@@ -1,6 +1,7 @@
 //! Rewriting a shell command line as an argument list: the words of an f-string, template
 //! literal, concatenation or literal, each variable part its own argument.
 
+use crate::syntax::Fields as _;
 use tree_sitter::Node;
 
 use crate::facts::FileFacts;
@@ -54,7 +55,7 @@ fn pieces(node: Node<'_>, source: &str, out: &mut Vec<Piece>, depth: usize) -> O
                         {
                             return None;
                         }
-                        let expression = child.child_by_field_name("expression")?;
+                        let expression = child.field("expression")?;
                         out.push(Piece::Expr(node_text(expression, source).to_string()));
                     }
                     "template_substitution" => {
@@ -67,12 +68,12 @@ fn pieces(node: Node<'_>, source: &str, out: &mut Vec<Piece>, depth: usize) -> O
             Some(())
         }
         "binary_operator" | "binary_expression" => {
-            let operator = node.child_by_field_name("operator")?;
+            let operator = node.field("operator")?;
             if operator.kind() != "+" {
                 return None;
             }
-            pieces(node.child_by_field_name("left")?, source, out, depth - 1)?;
-            let right = node.child_by_field_name("right")?;
+            pieces(node.field("left")?, source, out, depth - 1)?;
+            let right = node.field("right")?;
             match right.kind() {
                 "string"
                 | "template_string"

@@ -1,3 +1,4 @@
+use crate::syntax::Fields as _;
 use tree_sitter::Node;
 
 use super::rewrite::{argument_list, remove_argument};
@@ -410,7 +411,7 @@ fn javascript_callee(
 ) -> Option<Vec<Edit>> {
     let callee = locator.node_at(&call.callee_range)?;
     if callee.kind() == "member_expression" {
-        let property = callee.child_by_field_name("property")?;
+        let property = callee.field("property")?;
         return Some(vec![Edit::replace(node_range(property), replacement)]);
     }
     if callee.kind() != "identifier" {

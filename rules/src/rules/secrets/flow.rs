@@ -1,3 +1,4 @@
+use crate::syntax::Fields as _;
 use std::ops::Range;
 
 use tree_sitter::Node;
@@ -106,8 +107,8 @@ fn bound_of<'t>(
     for _ in 0..4 {
         let parent = node.parent()?;
         let target = match parent.kind() {
-            "assignment" => parent.child_by_field_name("left"),
-            "variable_declarator" => parent.child_by_field_name("name"),
+            "assignment" => parent.field("left"),
+            "variable_declarator" => parent.field("name"),
             // The value is the secret itself, maybe with a default: `getenv(...) or ""`,
             // `process.env.X ?? ""`, `(...)`, `process.env.X!`. A call or an argument list in
             // between (`client = OpenAI(api_key=os.environ[...])`) makes something else.
@@ -215,12 +216,8 @@ fn aliased_reads<'t>(ctx: &Context<'_>, locator: &Locator<'t>, found: &mut Vec<R
             let read = match node.kind() {
                 // env["KEY"], process.env["KEY"]
                 "subscript" | "subscript_expression" => {
-                    let object = node
-                        .child_by_field_name("value")
-                        .or_else(|| node.child_by_field_name("object"));
-                    let key = node
-                        .child_by_field_name("subscript")
-                        .or_else(|| node.child_by_field_name("index"));
+                    let object = node.field("value").or_else(|| node.field("object"));
+                    let key = node.field("subscript").or_else(|| node.field("index"));
                     object
                         .filter(|o| {
                             ctx.facts
@@ -232,23 +229,21 @@ fn aliased_reads<'t>(ctx: &Context<'_>, locator: &Locator<'t>, found: &mut Vec<R
                 }
                 // env.KEY
                 "member_expression" => node
-                    .child_by_field_name("object")
+                    .field("object")
                     .filter(|o| {
                         ctx.facts
                             .resolve_in(*o, ctx.source, family)
                             .is_some_and(|r| is_environment(&r))
                     })
-                    .and(node.child_by_field_name("property"))
+                    .and(node.field("property"))
                     .map(|p| node_text(p, ctx.source).to_string()),
                 // getenv("KEY"), env.get("KEY")
                 "call" => {
-                    let function = node.child_by_field_name("function");
+                    let function = node.field("function");
                     let environment = function
                         .and_then(|f| ctx.facts.resolve_in(f, ctx.source, family))
                         .is_some_and(|r| r == "os.getenv" || r == "os.environ.get");
-                    let first = node
-                        .child_by_field_name("arguments")
-                        .and_then(|a| a.named_child(0));
+                    let first = node.field("arguments").and_then(|a| a.named_child(0));
                     environment.then_some(first).flatten().and_then(string_text)
                 }
                 _ => None,
@@ -334,10 +329,7 @@ fn exposed<'t>(
                 if pair.kind() != "pair" {
                     continue;
                 }
-                let (Some(key), Some(value)) = (
-                    pair.child_by_field_name("key"),
-                    pair.child_by_field_name("value"),
-                ) else {
+                let (Some(key), Some(value)) = (pair.field("key"), pair.field("value")) else {
                     continue;
                 };
                 let key = node_text(key, ctx.source).trim_matches(|c| c == '"' || c == '\'');
@@ -366,17 +358,17 @@ fn only_derived(node: Node<'_>, top: Node<'_>, source: &str) -> bool {
         };
         let derived = match parent.kind() {
             "comparison_operator" | "not_operator" | "unary_expression" => true,
-            "binary_expression" => parent.child_by_field_name("operator").is_some_and(|op| {
+            "binary_expression" => parent.field("operator").is_some_and(|op| {
                 matches!(
                     op.kind(),
                     "===" | "!==" | "==" | "!=" | "<" | ">" | "<=" | ">="
                 )
             }),
             "subscript" => parent
-                .child_by_field_name("subscript")
+                .field("subscript")
                 .is_some_and(|s| s.kind() == "slice"),
             "call" | "call_expression" => parent
-                .child_by_field_name("function")
+                .field("function")
                 .filter(|f| f.id() != current.id())
                 .is_some_and(|f| {
                     matches!(
@@ -386,8 +378,8 @@ fn only_derived(node: Node<'_>, top: Node<'_>, source: &str) -> bool {
                 }),
             "member_expression" | "attribute" => {
                 let member = parent
-                    .child_by_field_name("property")
-                    .or_else(|| parent.child_by_field_name("attribute"));
+                    .field("property")
+                    .or_else(|| parent.field("attribute"));
                 member.is_some_and(|m| {
                     matches!(
                         node_text(m, source),

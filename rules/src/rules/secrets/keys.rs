@@ -1,3 +1,4 @@
+use crate::syntax::Fields as _;
 use tree_sitter::Node;
 
 use crate::diagnostic::Diagnostic;
@@ -305,13 +306,13 @@ pub(super) fn whole_literal<'t>(
 fn bound_name(string: Node<'_>, source: &str) -> Option<String> {
     let parent = string.parent()?;
     let name = match parent.kind() {
-        "assignment" => parent.child_by_field_name("left"),
-        "keyword_argument" => parent.child_by_field_name("name"),
-        "variable_declarator" => parent.child_by_field_name("name"),
-        "pair" => parent.child_by_field_name("key"),
+        "assignment" => parent.field("left"),
+        "keyword_argument" => parent.field("name"),
+        "variable_declarator" => parent.field("name"),
+        "pair" => parent.field("key"),
         "assignment_expression" => parent
-            .child_by_field_name("left")
-            .map(|l| l.child_by_field_name("property").unwrap_or(l)),
+            .field("left")
+            .map(|l| l.field("property").unwrap_or(l)),
         _ => None,
     }?;
     let text = node_text(name, source).trim_matches(|c| c == '"' || c == '\'');

@@ -1,3 +1,4 @@
+use crate::syntax::Fields as _;
 use tree_sitter::Node;
 
 use super::keys::{environment_fix, whole_literal};
@@ -63,36 +64,24 @@ declare_rule! {
 fn binding<'t>(node: Node<'t>, source: &str) -> Option<(Node<'t>, Node<'t>)> {
     let (name, value) = match node.kind() {
         // Python `x = "..."`, `self.x = "..."`; JavaScript `x = "..."`, `this.x = "..."`.
-        "assignment" | "assignment_expression" => (
-            node.child_by_field_name("left")?,
-            node.child_by_field_name("right")?,
-        ),
-        "keyword_argument" | "default_parameter" | "typed_default_parameter" => (
-            node.child_by_field_name("name")?,
-            node.child_by_field_name("value")?,
-        ),
-        "variable_declarator" => (
-            node.child_by_field_name("name")?,
-            node.child_by_field_name("value")?,
-        ),
-        "pair" => (
-            node.child_by_field_name("key")?,
-            node.child_by_field_name("value")?,
-        ),
-        "required_parameter" | "optional_parameter" => (
-            node.child_by_field_name("pattern")?,
-            node.child_by_field_name("value")?,
-        ),
+        "assignment" | "assignment_expression" => (node.field("left")?, node.field("right")?),
+        "keyword_argument" | "default_parameter" | "typed_default_parameter" => {
+            (node.field("name")?, node.field("value")?)
+        }
+        "variable_declarator" => (node.field("name")?, node.field("value")?),
+        "pair" => (node.field("key")?, node.field("value")?),
+        "required_parameter" | "optional_parameter" => {
+            (node.field("pattern")?, node.field("value")?)
+        }
         "public_field_definition" | "field_definition" => (
-            node.child_by_field_name("name")
-                .or_else(|| node.child_by_field_name("property"))?,
-            node.child_by_field_name("value")?,
+            node.field("name").or_else(|| node.field("property"))?,
+            node.field("value")?,
         ),
         _ => return None,
     };
     let name = match name.kind() {
-        "attribute" => name.child_by_field_name("attribute")?,
-        "member_expression" => name.child_by_field_name("property")?,
+        "attribute" => name.field("attribute")?,
+        "member_expression" => name.field("property")?,
         "identifier" | "property_identifier" | "string" | "private_property_identifier" => name,
         _ => return None,
     };

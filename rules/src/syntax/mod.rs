@@ -269,6 +269,7 @@ mod field_tests {
 
     /// `field` finds what `child_by_field_name` finds, in every grammar (their field ids differ).
     #[test]
+    #[allow(clippy::disallowed_methods)]
     fn field_ids_are_per_grammar() {
         for (source, language) in [
             ("f(name=1)\nx = {'key': 2}\n", Language::Python),

@@ -162,6 +162,7 @@ fn analyse_prior(
                 facts,
                 model,
                 text,
+                offered,
                 text_generation,
                 name_hits,
                 scan,
@@ -189,6 +190,7 @@ fn analyse_prior(
                 Some((facts, model, unchanged)),
                 Some(TextCache {
                     text,
+                    offered: offered.take(),
                     generation: text_generation,
                     name_hits,
                     scan,
@@ -424,6 +426,7 @@ fn analyse_prior(
     let mut was_marked = None;
     if let Some(TextCache {
         text,
+        offered,
         generation,
         marked,
         ends,
@@ -431,8 +434,21 @@ fn analyse_prior(
     }) = text_cache.as_mut()
     {
         was_marked = marked.take().map(|m| (m, *ends));
-        text.clear();
-        text.push_str(file.source);
+        match offered.take() {
+            // The analysed text itself, which the caller keeps: kept, not copied.
+            Some(shared)
+                if shared.as_ptr() == file.source.as_ptr() && shared.len() == file.source.len() =>
+            {
+                **text = shared;
+            }
+            _ => match std::sync::Arc::get_mut(text) {
+                Some(own) => {
+                    own.clear();
+                    own.push_str(file.source);
+                }
+                None => **text = std::sync::Arc::new(file.source.to_string()),
+            },
+        }
         **generation = model_cache.as_ref().map(|(facts, _)| facts.generation());
     }
     // The privacy flows: the last version's, moved, when the change only moved the facts and
@@ -646,7 +662,9 @@ fn analyse_prior(
 /// The text caches of a document (see [`AnalysisCache`]), borrowed for one analysis, with the
 /// common ends of the last version's text and this one's.
 struct TextCache<'c> {
-    text: &'c mut String,
+    text: &'c mut std::sync::Arc<String>,
+    /// The caller's copy of this version's text, if offered (see [`AnalysisCache::share_text`]).
+    offered: Option<std::sync::Arc<String>>,
     generation: &'c mut Option<u64>,
     name_hits: &'c mut Option<crate::cache::NameHits>,
     scan: &'c mut Option<((usize, u64), crate::secrets::Scan)>,

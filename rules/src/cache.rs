@@ -39,7 +39,10 @@ pub struct AnalysisCache {
     pub(crate) model: ModelCache,
     /// The text of the version last analysed, and where it may bind a secret's name
     /// (`Secrets::name_hits`).
-    pub(crate) text: String,
+    pub(crate) text: std::sync::Arc<String>,
+    /// The text of the version about to be analysed, offered by a caller that keeps it anyway
+    /// ([`AnalysisCache::share_text`]): kept instead of a copy.
+    pub(crate) offered: Option<std::sync::Arc<String>>,
     /// The facts' generation once they were extracted from that text: if it is still the
     /// current one, the facts' last version is that text.
     pub(crate) text_generation: Option<u64>,
@@ -286,6 +289,14 @@ impl AnalysisCache {
     pub fn facts_mut(&mut self) -> &mut FactsCache {
         &mut self.facts
     }
+
+    /// Offers the text of the version about to be analysed, which the caller keeps anyway: the
+    /// cache keeps it for comparing the next version with, instead of a copy of its own (the
+    /// copy of a large document on every keystroke). Used only if it is the analysed text itself
+    /// (the same bytes at the same address), then let go of.
+    pub fn share_text(&mut self, text: std::sync::Arc<String>) {
+        self.offered = Some(text);
+    }
 }
 
 /// The agent model of the last version: its tools as found and its calls' own effects.
@@ -331,6 +342,43 @@ pub(crate) fn edited(old: &str, insert: &str, at: usize, cut: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_offered_text_is_kept_not_copied() {
+        use std::sync::Arc;
+        let analyse = |text: &str, cache: &mut AnalysisCache| {
+            let tree = crate::syntax::parse(text, Language::Python);
+            crate::analyse_cached(
+                crate::SourceFile {
+                    path: std::path::Path::new("a.py"),
+                    source: text,
+                    tree: &tree,
+                    language: Language::Python,
+                    workspace: None,
+                },
+                &crate::Settings::default(),
+                crate::Knowledge::builtin(),
+                cache,
+            )
+            .diagnostics
+        };
+        let mut cache = AnalysisCache::default();
+        let first = Arc::new("import os\nx = eval(os.environ['K'])\n".to_string());
+        let found = analyse(&first, &mut cache);
+        assert!(!found.is_empty());
+        // The analysed text itself: kept.
+        let second = Arc::new("import os\nx = eval(os.environ['KEY'])\n".to_string());
+        cache.share_text(second.clone());
+        assert_eq!(analyse(&second, &mut cache).len(), found.len());
+        assert!(Arc::ptr_eq(&cache.text, &second) && cache.offered.is_none());
+        // Another copy of it: not kept, let go of; the cache copies the analysed text.
+        let third = "import os\ny = eval(os.environ['KEY'])\n".to_string();
+        let other = Arc::new(third.clone());
+        cache.share_text(other.clone());
+        assert_eq!(analyse(&third, &mut cache).len(), found.len());
+        assert!(!Arc::ptr_eq(&cache.text, &other) && cache.offered.is_none());
+        assert_eq!(cache.text.as_str(), third);
+    }
 
     fn naive(a: &[u8], b: &[u8]) -> (usize, usize) {
         let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();

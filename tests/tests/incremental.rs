@@ -171,6 +171,7 @@ proptest! {
             &mut analysis_cache,
         );
         let last = batches.len() - 1;
+        let mut published: Option<std::sync::Arc<String>> = None;
         for (i, (batch, parse_now)) in batches.into_iter().enumerate() {
             let mut changes = Vec::new();
             for edit in batch {
@@ -221,12 +222,28 @@ proptest! {
             } else {
                 let _ = FileFacts::extract_cached(&text, tree, language, &mut facts_cache);
             }
+            // The text shared with the cache as the server shares it (and kept alive, as the
+            // server's published version keeps it), offered but not the analysed one, or not
+            // offered: the cache keeps the first and copies the others.
+            let shared = std::sync::Arc::new(text.clone());
+            let analysed: &str = match i % 3 {
+                0 => {
+                    analysis_cache.share_text(shared.clone());
+                    &shared
+                }
+                1 => {
+                    analysis_cache.share_text(shared.clone());
+                    &text
+                }
+                _ => &text,
+            };
             let cached = analyse_cached(
-                source(&text, tree, language),
+                source(analysed, tree, language),
                 &Settings::default(),
                 Knowledge::builtin(),
                 &mut analysis_cache,
             );
+            drop(published.replace(shared));
             prop_assert_eq!(cached.diagnostics, fresh_diagnostics);
         }
     }

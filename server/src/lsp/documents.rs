@@ -16,7 +16,8 @@ pub struct Published {
     pub version: i32,
     pub encoding: PositionEncoding,
     pub diagnostics: Vec<Diagnostic>,
-    pub source: String,
+    /// The version's text (shared with the analysis cache, which compares the next with it).
+    pub source: Arc<String>,
     pub index: LineIndex,
     /// The tools of this version, for hover cards: let go of when a newer version's analysis
     /// starts (see [`DocEntry::release_stale_tools`]).
@@ -28,7 +29,7 @@ impl Published {
         version: i32,
         encoding: PositionEncoding,
         diagnostics: Vec<Diagnostic>,
-        source: String,
+        source: Arc<String>,
         index: LineIndex,
         tools: Arc<Vec<agentlint_rules::agent::Tool>>,
     ) -> Self {
@@ -252,7 +253,7 @@ mod tests {
             1,
             PositionEncoding::Utf16,
             Vec::new(),
-            String::new(),
+            Arc::default(),
             LineIndex::new(""),
             tools.clone(),
         ));

@@ -444,7 +444,8 @@ fn analyse_entry(state: &State, entry: &DocEntry, encoding: PositionEncoding) ->
         .resolve(entry.path.as_deref(), &mut messages);
     let tree = entry.parsed(&document, version);
     step!("parsed");
-    let source = document.text();
+    // Shared with the analysis cache, which keeps it to compare the next version with.
+    let source = Arc::new(document.text());
     step!("text");
     let path = entry
         .path
@@ -482,6 +483,7 @@ fn analyse_entry(state: &State, entry: &DocEntry, encoding: PositionEncoding) ->
         entry.release_stale_tools(version);
         match catch_unwind(AssertUnwindSafe(|| {
             entry.with_cache(|cache| {
+                cache.share_text(source.clone());
                 analyse_cached(
                     SourceFile {
                         path: &path,

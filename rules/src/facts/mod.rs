@@ -342,7 +342,9 @@ fn extract_subtree(
 #[derive(Default)]
 pub struct FactsCache {
     language: Option<Language>,
-    items: FxHashMap<(u64, u16), Vec<Arc<Item>>>,
+    /// The last version's statements by their text's hash and kind: one each, but for statements
+    /// repeated word for word (so inline, without an allocation of its own).
+    items: FxHashMap<(u64, u16), smallvec::SmallVec<[Arc<Item>; 1]>>,
     /// The top-level statements of the version last extracted, in order.
     units: Vec<Unit>,
     /// The facts of the version last extracted.
@@ -642,7 +644,7 @@ impl FactsCache {
 
     /// Number of top-level statements cached.
     pub fn len(&self) -> usize {
-        self.items.values().map(Vec::len).sum()
+        self.items.values().map(|items| items.len()).sum()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -689,6 +691,9 @@ impl FactsCache {
                 &listed
             }
         };
+        // One unit and one item per statement: grown once, not push by push.
+        self.units.reserve(statements.len());
+        self.items.reserve(statements.len());
         let mut counts = (0, 0, 0, 0);
         // Statements in the bytes the last version shares with this one at the start or at the
         // end are looked up by place, without hashing their text.

@@ -1008,6 +1008,11 @@ impl Finder<'_> {
 /// `:param name: text` lines): each parameter's name and the byte range of its text.
 pub(crate) fn docstring_arguments(doc: &str) -> Vec<(&str, Range<usize>)> {
     let mut out: Vec<(&str, Range<usize>)> = Vec::new();
+    // Both forms need a colon (`:param`, `Args:`): most one-line docstrings have none, and the
+    // rules ask on every keystroke for every tool.
+    if !doc.contains(':') {
+        return out;
+    }
     let mut in_section = false;
     let mut section_indent = 0;
     let mut offset = 0;

@@ -65,9 +65,11 @@ pub struct DocEntry {
     closed: AtomicBool,
     /// Held while publishing, so results are published in version order.
     pub publish_lock: tokio::sync::Mutex<()>,
-    /// How many analyses have been scheduled: a result publishes only if no analysis was
-    /// scheduled after it (a later one saw newer configuration or other files), even for the
-    /// same version.
+    /// How many analyses have been requested (each request after what it is for: an edit
+    /// applied, settings or another file changed). An analysis notes the count before it takes
+    /// its snapshot; its result publishes only if no request came after that (a later one saw
+    /// newer configuration or other files, even for the same version), and when it ends, another
+    /// run is needed only for such requests.
     tickets: std::sync::atomic::AtomicU64,
     published: Mutex<Option<Arc<Published>>>,
     /// Facts of the statements of the last analysed version, reused for unchanged ones.
@@ -119,10 +121,14 @@ impl DocEntry {
         true
     }
 
-    /// Ends an analysis; whether another was requested meanwhile (the caller starts it).
-    pub fn end_analysis(&self) -> bool {
+    /// Ends an analysis that saw the requests up to `covered` ([`DocEntry::requests`] before its
+    /// snapshot); whether another run is needed: one was requested meanwhile, after the snapshot
+    /// (the caller starts it). A burst of edits all applied before the snapshot needs no second
+    /// run.
+    pub fn end_analysis(&self, covered: u64) -> bool {
         self.running.store(false, Ordering::SeqCst);
-        self.pending.swap(false, Ordering::SeqCst) && !self.is_closed()
+        let pending = self.pending.swap(false, Ordering::SeqCst);
+        pending && !self.is_closed() && self.requests() != covered
     }
 
     /// The same entry for a configuration file of `kind`.
@@ -131,14 +137,14 @@ impl DocEntry {
         self
     }
 
-    /// A ticket for an analysis being scheduled now.
-    pub fn take_ticket(&self) -> u64 {
-        self.tickets.fetch_add(1, Ordering::SeqCst) + 1
+    /// Records a request for analysis (after what it is for has been applied).
+    pub fn request(&self) {
+        self.tickets.fetch_add(1, Ordering::SeqCst);
     }
 
-    /// Whether `ticket` is the last one taken.
-    pub fn is_last_ticket(&self, ticket: u64) -> bool {
-        self.tickets.load(Ordering::SeqCst) == ticket
+    /// How many analyses have been requested so far.
+    pub fn requests(&self) -> u64 {
+        self.tickets.load(Ordering::SeqCst)
     }
 
     pub fn latest(&self) -> i32 {
@@ -243,6 +249,39 @@ mod tests {
     use agentlint_rules::Language;
 
     use super::*;
+
+    #[test]
+    fn a_run_answers_the_requests_made_before_its_snapshot() {
+        let uri = Uri::from_str("file:///agent.py").expect("a valid URI");
+        let entry = DocEntry::new(uri, None, Document::new("", Language::Python), 1);
+        // A request starts a run; three more while it runs (a burst) only mark it pending.
+        entry.request();
+        assert!(entry.begin_analysis());
+        for _ in 0..3 {
+            entry.request();
+            assert!(!entry.begin_analysis());
+        }
+        // All four before the run's snapshot: it answers them, and none needs another run.
+        let covered = entry.requests();
+        assert!(!entry.end_analysis(covered));
+        // A request after the snapshot needs another run.
+        entry.request();
+        assert!(entry.begin_analysis());
+        let covered = entry.requests();
+        entry.request();
+        assert!(!entry.begin_analysis());
+        assert!(entry.end_analysis(covered));
+        // No request meanwhile: nothing to run, whatever was covered.
+        assert!(entry.begin_analysis());
+        assert!(!entry.end_analysis(0));
+        // A closed document is not analysed again.
+        assert!(entry.begin_analysis());
+        let covered = entry.requests();
+        entry.request();
+        assert!(!entry.begin_analysis());
+        entry.close();
+        assert!(!entry.end_analysis(covered));
+    }
 
     #[test]
     fn a_newer_versions_analysis_lets_go_of_the_published_tools() {

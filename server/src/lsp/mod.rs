@@ -282,9 +282,10 @@ fn schedule_entry(
 ) {
     let client = client.clone();
     let state = state.clone();
-    let ticket = entry.take_ticket();
+    entry.request();
     // One analysis per document at a time: while one runs, later requests coalesce into one
-    // more run when it ends (a burst of keystrokes costs two analyses, not one per keystroke).
+    // more run when it ends, if they came after its snapshot (a burst of keystrokes costs one or
+    // two analyses, not one per keystroke).
     if !entry.begin_analysis() {
         return;
     }
@@ -293,13 +294,15 @@ fn schedule_entry(
     let runtime = tokio::runtime::Handle::current();
     tokio::task::spawn_blocking(move || {
         step!("analysis start");
+        // The requests this analysis answers: those made before its snapshot.
+        let covered = entry.requests();
         let result = catch_unwind(AssertUnwindSafe(|| analyse_entry(&state, &entry, encoding)));
         step!("analysis end");
         // Whatever happens below, the next requested analysis may start now.
-        if entry.end_analysis() {
+        if entry.end_analysis(covered) {
             schedule_entry(&client, &state, entry.clone(), encoding);
         }
-        runtime.block_on(publish(client, state, entry, ticket, encoding, result));
+        runtime.block_on(publish(client, state, entry, covered, encoding, result));
     });
 }
 
@@ -312,7 +315,7 @@ async fn publish(
     client: Client,
     state: Arc<State>,
     entry: Arc<DocEntry>,
-    ticket: u64,
+    covered: u64,
     encoding: PositionEncoding,
     result: std::thread::Result<Option<Outcome>>,
 ) {
@@ -337,9 +340,9 @@ async fn publish(
     }
     // Serialise publishing per document so an older result can never land after a newer.
     let guard = entry.publish_lock.lock().await;
-    // A newer version, or a newer analysis of this version (after a configuration or
-    // workspace change), supersedes this result.
-    if entry.is_closed() || entry.latest() != published.version || !entry.is_last_ticket(ticket) {
+    // A newer version, or a request after this analysis's snapshot (a configuration or
+    // workspace change: a newer analysis of this version), supersedes this result.
+    if entry.is_closed() || entry.latest() != published.version || entry.requests() != covered {
         return;
     }
     // A re-analysis (another file changed, indexing finished) that finds the same: the
@@ -444,6 +447,12 @@ fn analyse_entry(state: &State, entry: &DocEntry, encoding: PositionEncoding) ->
         .resolve(entry.path.as_deref(), &mut messages);
     let tree = entry.parsed(&document, version);
     step!("parsed");
+    // A change that arrived during the reparse makes this version stale: dropped here, before
+    // the analysis takes the caches (the next run starts from them), so that a burst settles in
+    // the newest version's analysis rather than after a stale one.
+    if entry.latest() != version {
+        return None;
+    }
     // Shared with the analysis cache, which keeps it to compare the next version with.
     let source = Arc::new(document.text());
     step!("text");

@@ -7,6 +7,9 @@ example through a wrapper script given to bench-keystroke as AGENTLINT_BIN), the
     tests/bench/latency.py server-stderr.log
 
 Each keystroke is the steps from a `didChange` being read to its diagnostics being written.
+bench-keystroke ends with a burst of 50 changes: for it, how many analyses ran to the end after
+its last change was handled (1: it settled in the newest version's analysis), and the time from
+that change to the last diagnostics written.
 """
 
 import statistics
@@ -46,6 +49,23 @@ def main(path):
         gaps = [k[i][0] - k[i - 1][0] for k in complete]
         print(f"  {expected[i - 1]:>20} → {expected[i]:<20} {statistics.median(gaps):8.0f}")
     print(f"  {'total':>43} {statistics.median(k[-1][0] - k[0][0] for k in complete):8.0f}")
+    burst(list(steps(path)))
+
+
+def burst(events, size=50):
+    """The last `size` changes: analyses run to the end after the last one, and its settling."""
+    changes = [i for i, (_, what) in enumerate(events) if what == "didChange"]
+    if len(changes) < size:
+        return
+    last = changes[-1]
+    after = events[last:]
+    analyses = sum(1 for _, what in after if what == "analysed")
+    written = [at for at, what in after if what == "written"]
+    if written:
+        print(
+            f"burst of {size}: {analyses} analysis(es) after its last change, "
+            f"{(written[-1] - events[last][0]) / 1000:.2f} ms from it to the last diagnostics"
+        )
 
 
 if __name__ == "__main__":

@@ -479,8 +479,8 @@ fn between(len: usize, holes: &[Range<usize>]) -> Vec<Range<usize>> {
 }
 
 /// Whether every byte is one of base64's characters or the backslash of an escaped line break
-/// (`\n`). Checked without a branch per byte, 64 bytes at a time (the compiler vectorises it):
-/// a notebook's images are about half its bytes, and each is checked before it is skipped.
+/// (`\n`). Checked without a branch per byte, 64 bytes at a time (so the compiler can vectorise
+/// it): a notebook's images are about half its bytes, and each is checked before it is skipped.
 fn all_base64(bytes: &[u8]) -> bool {
     bytes.chunks(64).all(|chunk| {
         chunk

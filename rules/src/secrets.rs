@@ -366,18 +366,24 @@ fn keyword_lines(text: &str, hits: impl Iterator<Item = Range<usize>>) -> Vec<Ra
 fn line_local(pattern: &str) -> bool {
     use regex_syntax::hir::{Class, HirKind, Look};
     fn walk(hir: &regex_syntax::hir::Hir) -> bool {
-        let breaks = |c: u32| c == u32::from(b'\n') || c == u32::from(b'\r');
+        // Whether a range holds a line break (bounds compared: a Unicode class's ranges span
+        // up to a million code points).
+        let breaks = |start: u32, end: u32| {
+            [b'\n', b'\r']
+                .iter()
+                .any(|&b| (start..=end).contains(&u32::from(b)))
+        };
         match hir.kind() {
             HirKind::Empty => true,
-            HirKind::Literal(literal) => !literal.0.iter().any(|&b| breaks(u32::from(b))),
+            HirKind::Literal(literal) => !literal.0.iter().any(|&b| breaks(b.into(), b.into())),
             HirKind::Class(Class::Unicode(class)) => !class
                 .ranges()
                 .iter()
-                .any(|r| (u32::from(r.start())..=u32::from(r.end())).any(breaks)),
+                .any(|r| breaks(r.start().into(), r.end().into())),
             HirKind::Class(Class::Bytes(class)) => !class
                 .ranges()
                 .iter()
-                .any(|r| (u32::from(r.start())..=u32::from(r.end())).any(breaks)),
+                .any(|r| breaks(r.start().into(), r.end().into())),
             HirKind::Look(look) => !matches!(look, Look::Start | Look::End),
             HirKind::Repetition(repetition) => walk(&repetition.sub),
             HirKind::Capture(capture) => walk(&capture.sub),
@@ -1034,6 +1040,39 @@ pub fn generate_fake(template: &str, seed: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pattern_is_line_local_unless_it_can_match_a_line_break() {
+        for local in [
+            r"sk-[a-z0-9]{20}",
+            r"[^\n\r]+",
+            r"\bkey\b",
+            r"[\x00-\x09]",
+            r"[\x0b\x0c]",
+            r"[\x0e-\x{10FFFF}]+",
+            r"(?-u:[\x0e-\x7f])",
+            r"(?m:^x$)",
+        ] {
+            assert!(line_local(local), "{local}");
+        }
+        for spanning in [
+            r"a\nb",
+            "a\rb",
+            r"\s+",
+            r"[^x]",
+            r"(?s).",
+            r"[\x00-\x{10FFFF}]",
+            r"(?-u:[\x00-\x7f])",
+            r"[\x0a-\x0c]",
+            "^a",
+            r"\Ax",
+            r"x\z",
+            r"(?:a|\r)",
+            "(",
+        ] {
+            assert!(!line_local(spanning), "{spanning}");
+        }
+    }
 
     #[test]
     fn keyword_lines_are_the_hits_lines_and_the_lines_after_merged() {

@@ -71,17 +71,11 @@ pub fn analyse_cached(
 /// caller that extracted them already (the command line's workspace index).
 pub fn analyse_extracted(
     file: SourceFile<'_>,
-    facts: FileFacts,
+    facts: &FileFacts,
     settings: &Settings,
     knowledge: &Knowledge,
 ) -> Analysis {
-    analyse_prior(
-        rules::all(),
-        file,
-        settings,
-        knowledge,
-        Prior::Facts(Box::new(facts)),
-    )
+    analyse_prior(rules::all(), file, settings, knowledge, Prior::Facts(facts))
 }
 
 /// Parses and analyses text.
@@ -128,7 +122,7 @@ enum Prior<'c> {
     /// The document's last analysis.
     Cache(&'c mut AnalysisCache),
     /// The file's facts, extracted already.
-    Facts(Box<FileFacts>),
+    Facts(&'c FileFacts),
 }
 
 fn analyse_prior(
@@ -226,14 +220,19 @@ fn analyse_prior(
                 let current = facts.current().expect("just extracted");
                 Ok((current, splice, Some((facts, model))))
             }
-            None => Err(extracted.unwrap_or_else(|| {
-                Box::new(FileFacts::extract(file.source, file.tree, file.language))
+            None => Err(Box::new(match extracted {
+                Some(facts) => std::borrow::Cow::Borrowed(facts),
+                None => std::borrow::Cow::Owned(FileFacts::extract(
+                    file.source,
+                    file.tree,
+                    file.language,
+                )),
             })),
         })) {
             Ok(Ok((current, splice, caches))) => (current, splice, caches),
             Ok(Err(facts)) => {
                 owned = *facts;
-                (&owned, None, None)
+                (&*owned, None, None)
             }
             Err(panic) => {
                 analysis.failures.push(Failure {

@@ -14,7 +14,7 @@ use agentlint_rules::{
 use anyhow::{Context as _, Result};
 use rayon::prelude::*;
 
-use super::index::{Index, Parsed};
+use super::index::{Early, Index, Parsed};
 use super::{CheckArgs, Format};
 use crate::config::{Config, parse_selectors};
 use crate::files::{self, FileProblem};
@@ -158,7 +158,17 @@ fn check(args: &CheckArgs) -> Result<ExitCode> {
             .map(|p| cwd.join(p))
             .collect()
     };
-    let mut index = Index::build_with_notices(
+    // Without `--fix`, a file is analysed as soon as it is parsed if what it asks of the other
+    // files' summaries is made by then (its tree then need not wait for the whole index).
+    let code_jobs: std::collections::HashMap<&Path, &Job> =
+        jobs.iter().map(|job| (job.path.as_path(), job)).collect();
+    let early = |path: &Path, parsed: &Parsed, summaries: &dyn Summaries| {
+        let job = code_jobs[path];
+        let absolute = normalize(&cwd.join(path));
+        let analysis = analyse_text(job, &parsed.source, Some(parsed), &absolute, summaries);
+        report(job, &cwd, parsed.source.clone(), analysis, 0, Vec::new())
+    };
+    let (mut index, mut analysed) = Index::build_with_notices(
         jobs.iter().filter_map(|job| match job.kind {
             Kind::Code(language) => Some((job.path.as_path(), language, job.config.as_ref())),
             Kind::Config(_) => None,
@@ -166,10 +176,13 @@ fn check(args: &CheckArgs) -> Result<ExitCode> {
         &cwd,
         &walked,
         &roots,
+        (!args.fix).then_some(&early as &Early<'_, Outcome>),
     );
+    let ready: Vec<Option<Outcome>> = jobs.iter().map(|job| analysed.remove(&job.path)).collect();
     let mut outcomes: Vec<Outcome> = jobs
         .par_iter()
-        .map(|job| analyse_job(job, args, &cwd, &index))
+        .zip(ready)
+        .map(|(job, ready)| ready.unwrap_or_else(|| analyse_job(job, args, &cwd, &index)))
         .collect();
 
     // The fixes' changes to other files, each made once per project; then the configuration
@@ -177,7 +190,9 @@ fn check(args: &CheckArgs) -> Result<ExitCode> {
     let mut changes = Vec::new();
     let mut updated = Vec::new();
     for (job, outcome) in jobs.iter().zip(&mut outcomes) {
-        if let Outcome::Report { changes: made, .. } = outcome {
+        if let Outcome::Report { changes: made, .. } = outcome
+            && !made.is_empty()
+        {
             let root = index.root_for(&job.path);
             changes.extend(made.drain(..).map(|change| (root.clone(), change)));
         }
@@ -262,6 +277,10 @@ fn check(args: &CheckArgs) -> Result<ExitCode> {
     // A closed pipe (`agentlint check | head`) is not an error worth a panic.
     let _ = stdout.write_all(output.as_bytes());
     let _ = stdout.flush();
+    // The process ends here: freeing the summaries and reports one by one would only delay the
+    // exit.
+    std::mem::forget(index);
+    std::mem::forget(reports);
 
     Ok(if io_errors > 0 {
         ExitCode::from(2)
@@ -272,22 +291,31 @@ fn check(args: &CheckArgs) -> Result<ExitCode> {
     })
 }
 
-/// Analyses a file's text with the workspace's summaries (and its tree and facts, if the index
-/// made them already).
-fn analyse_text(job: &Job, text: &str, parsed: Option<Parsed>, index: &Index) -> Analysis {
-    let path = index.absolute(&job.path);
+/// Analyses a file's text (at its absolute, normalized `path`) with the workspace's summaries (and
+/// its tree and facts, if the index made them already).
+fn analyse_text(
+    job: &Job,
+    text: &str,
+    parsed: Option<&Parsed>,
+    path: &Path,
+    summaries: &dyn Summaries,
+) -> Analysis {
     match job.kind {
         Kind::Code(language) => {
+            let parsed_here;
             let (tree, facts) = match parsed {
-                Some(parsed) => (parsed.tree, Some(parsed.facts)),
-                None => (parse(text, language), None),
+                Some(parsed) => (&parsed.tree, Some(&parsed.facts)),
+                None => {
+                    parsed_here = parse(text, language);
+                    (&parsed_here, None)
+                }
             };
             let file = SourceFile {
-                path: &path,
+                path,
                 source: text,
-                tree: &tree,
+                tree,
                 language,
-                workspace: Some(index as &dyn Summaries),
+                workspace: Some(summaries),
             };
             let (settings, knowledge) = (&job.config.settings, &job.config.knowledge);
             match facts {
@@ -297,10 +325,10 @@ fn analyse_text(job: &Job, text: &str, parsed: Option<Parsed>, index: &Index) ->
         }
         Kind::Config(kind) => analyse_config(
             ConfigFile {
-                path: &path,
+                path,
                 source: text,
                 kind,
-                committed: !files::is_git_ignored(&path),
+                committed: !files::is_git_ignored(path),
             },
             &job.config.settings,
             &job.config.knowledge,
@@ -353,14 +381,19 @@ fn analyse_job(job: &Job, args: &CheckArgs, cwd: &Path, index: &Index) -> Outcom
             }
         },
     };
-    let shown = display_path(&job.path, cwd);
     let mut text = source;
     let mut fixed = 0;
     let mut changes: Vec<FileChange> = Vec::new();
     if args.fix {
         let original = text.clone();
         for _ in 0..MAX_FIX_ROUNDS {
-            let analysis = analyse_text(job, &text, parsed.take(), index);
+            let analysis = analyse_text(
+                job,
+                &text,
+                parsed.take().as_ref(),
+                &index.absolute(&job.path),
+                index,
+            );
             let fixes = analysis
                 .diagnostics
                 .iter()
@@ -394,7 +427,26 @@ fn analyse_job(job: &Job, args: &CheckArgs, cwd: &Path, index: &Index) -> Outcom
             };
         }
     }
-    let analysis = analyse_text(job, &text, parsed, index);
+    let analysis = analyse_text(
+        job,
+        &text,
+        parsed.as_ref(),
+        &index.absolute(&job.path),
+        index,
+    );
+    report(job, cwd, text, analysis, fixed, changes)
+}
+
+/// A file's outcome, given its final text and analysis.
+fn report(
+    job: &Job,
+    cwd: &Path,
+    text: String,
+    analysis: Analysis,
+    fixed: usize,
+    changes: Vec<FileChange>,
+) -> Outcome {
+    let shown = display_path(&job.path, cwd);
     let failures = analysis
         .failures
         .iter()

@@ -4,6 +4,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use agentlint_rules::facts::FileFacts;
 use agentlint_rules::privacy::{Notice, ProjectPrivacy};
@@ -28,6 +29,45 @@ pub struct Index {
     /// Project roots' notices, looked for while the files were parsed (see
     /// [`Index::build_with_notices`]); any other root's is looked for when a file asks.
     notices: HashMap<PathBuf, Option<Notice>>,
+}
+
+/// An analysis of a given file made while the index is built (see [`Index::build`]): given the
+/// file's path as given, its text, tree and facts, and the summaries made so far.
+pub type Early<'e, T> = dyn Fn(&Path, &Parsed, &dyn Summaries) -> T + Sync + 'e;
+
+/// The summaries made so far, while the index is built. It answers as the finished index will
+/// except where it cannot know yet: asked for a file it will summarise but has not yet, or for
+/// a project's privacy view (every file's flows), it answers "none" and notes that it was
+/// incomplete; an analysis that asked nothing of the kind is the one the finished index would
+/// give, and its file's tree need not wait for the index in memory (a third of the command
+/// line's peak memory and page faults).
+struct Partial<'i> {
+    cwd: &'i Path,
+    made: &'i std::sync::RwLock<HashMap<PathBuf, Arc<FileSummary>>>,
+    /// Every file the index will summarise (absolute, normalized).
+    known: &'i HashSet<PathBuf>,
+    incomplete: AtomicBool,
+}
+
+impl Summaries for Partial<'_> {
+    fn summary(&self, path: &Path) -> Option<Arc<FileSummary>> {
+        let key = normalize(&self.cwd.join(path));
+        let made = self
+            .made
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .get(&key)
+            .cloned();
+        if made.is_none() && self.known.contains(&key) {
+            self.incomplete.store(true, Ordering::Relaxed);
+        }
+        made
+    }
+
+    fn privacy(&self, _importer: &Path) -> Option<Arc<ProjectPrivacy>> {
+        self.incomplete.store(true, Ordering::Relaxed);
+        None
+    }
 }
 
 /// A file's text, syntax tree and facts.
@@ -70,13 +110,16 @@ impl Index {
     /// (a pre-commit hook passes only the changed files). Unreadable files are left out; the
     /// analysis reports them. The `walked` roots (absolute, normalized) are those whose every
     /// file is among the given ones already. With `keep`, the given files' texts and trees are
-    /// kept for [`Index::take`].
-    pub fn build<'a>(
+    /// kept for [`Index::take`] -- or, with `early`, analysed as soon as they are parsed if the
+    /// analysis finds all it asks for among the summaries made by then: returned by the given
+    /// path, and not kept (see [`Partial`]).
+    pub fn build<'a, T: Send>(
         jobs: impl Iterator<Item = (&'a Path, Language, &'a Config)>,
         cwd: &Path,
         walked: &HashSet<PathBuf>,
         keep: bool,
-    ) -> Index {
+        early: Option<&Early<'_, T>>,
+    ) -> (Index, HashMap<PathBuf, T>) {
         let mut seen = HashSet::new();
         // Each file, and whether it is one of the given files.
         let mut all: Vec<(PathBuf, Language, &Config, bool)> = Vec::new();
@@ -101,7 +144,8 @@ impl Index {
                 }
             }
         }
-        let done: Vec<(PathBuf, Arc<FileSummary>, Option<Parsed>)> = all
+        let made = std::sync::RwLock::new(HashMap::with_capacity(all.len()));
+        let done: Vec<(PathBuf, Option<Parsed>, Option<T>)> = all
             .par_iter()
             .filter_map(|(path, language, config, keep)| {
                 let source = files::read_source(path).ok()?;
@@ -115,43 +159,67 @@ impl Index {
                     *language,
                     &config.knowledge,
                 );
-                let parsed = keep.then_some(Parsed {
+                let key = normalize(&cwd.join(path));
+                made.write()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                    .insert(key.clone(), Arc::new(summary));
+                if !keep {
+                    return Some((key, None, None));
+                }
+                let parsed = Parsed {
                     source,
                     tree,
                     facts,
-                });
-                Some((normalize(&cwd.join(path)), Arc::new(summary), parsed))
+                };
+                if let Some(early) = early {
+                    let partial = Partial {
+                        cwd,
+                        made: &made,
+                        known: &seen,
+                        incomplete: AtomicBool::new(false),
+                    };
+                    let analysed = early(path, &parsed, &partial);
+                    if !partial.incomplete.load(Ordering::Relaxed) {
+                        return Some((path.clone(), None, Some(analysed)));
+                    }
+                }
+                Some((key, Some(parsed), None))
             })
             .collect();
-        let mut summaries = HashMap::with_capacity(done.len());
         let mut kept = HashMap::new();
-        for (path, summary, parsed) in done {
+        let mut analysed = HashMap::new();
+        for (path, parsed, early) in done {
             if let Some(parsed) = parsed {
-                kept.insert(path.clone(), parsed);
+                kept.insert(path, parsed);
+            } else if let Some(early) = early {
+                analysed.insert(path, early);
             }
-            summaries.insert(path, summary);
         }
-        Index {
+        let index = Index {
             cwd: cwd.to_path_buf(),
-            summaries,
+            summaries: made
+                .into_inner()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()),
             privacy: std::sync::Mutex::new(HashMap::new()),
             roots: Vec::new(),
             kept: std::sync::Mutex::new(kept),
             notices: HashMap::new(),
-        }
+        };
+        (index, analysed)
     }
 
     /// [`Index::build`], with the notices of `roots` looked for at the same time (a project
     /// without a notice file is walked for a privacy page: the analysis would otherwise wait for
     /// that walk when its first file asks for the project's privacy view).
-    pub fn build_with_notices<'a>(
+    pub fn build_with_notices<'a, T: Send>(
         jobs: impl Iterator<Item = (&'a Path, Language, &'a Config)> + Send,
         cwd: &Path,
         walked: &HashSet<PathBuf>,
         roots: &[PathBuf],
-    ) -> Index {
-        let (mut index, notices) = rayon::join(
-            || Index::build(jobs, cwd, walked, true),
+        early: Option<&Early<'_, T>>,
+    ) -> (Index, HashMap<PathBuf, T>) {
+        let ((mut index, analysed), notices) = rayon::join(
+            || Index::build(jobs, cwd, walked, true, early),
             || {
                 roots
                     .par_iter()
@@ -165,7 +233,7 @@ impl Index {
         );
         index.notices = notices;
         index.roots = roots.to_vec();
-        index
+        (index, analysed)
     }
 
     /// A given file's text and tree as the index read them, once (see [`Index::build`]).
@@ -194,5 +262,137 @@ impl Index {
     /// real place whatever the working directory.
     pub fn absolute(&self, path: &Path) -> PathBuf {
         normalize(&self.cwd.join(path))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use agentlint_rules::{SourceFile, analyse_extracted};
+
+    /// Every diagnostic of an analysis, in full (messages, ranges, fixes).
+    fn analysed(
+        path: &Path,
+        parsed: &Parsed,
+        config: &Config,
+        summaries: &dyn Summaries,
+    ) -> String {
+        let language = Language::from_path(path).expect("a code file");
+        let file = SourceFile {
+            path: &normalize(path),
+            source: &parsed.source,
+            tree: &parsed.tree,
+            language,
+            workspace: Some(summaries),
+        };
+        format!(
+            "{:?}",
+            analyse_extracted(file, &parsed.facts, &config.settings, &config.knowledge).diagnostics
+        )
+    }
+
+    #[test]
+    fn the_partial_view_answers_what_is_made_and_notes_what_is_not_yet() {
+        let cwd = Path::new("/project");
+        let made = std::sync::RwLock::new(HashMap::from([(
+            PathBuf::from("/project/made.py"),
+            Arc::new(FileSummary::of_source(
+                Path::new("/project/made.py"),
+                "def helper():\n    pass\n",
+                Language::Python,
+                agentlint_rules::Knowledge::builtin(),
+            )),
+        )]));
+        let known: HashSet<PathBuf> = ["/project/made.py", "/project/later.py"]
+            .into_iter()
+            .map(PathBuf::from)
+            .collect();
+        let view = || Partial {
+            cwd,
+            made: &made,
+            known: &known,
+            incomplete: AtomicBool::new(false),
+        };
+        let partial = view();
+        assert!(partial.summary(Path::new("made.py")).is_some());
+        assert!(
+            partial
+                .summary(Path::new("/project/sub/../made.py"))
+                .is_some()
+        );
+        // Not a file of the index (a library): the finished index has none either.
+        assert!(partial.summary(Path::new("/elsewhere/lib.py")).is_none());
+        assert!(!partial.incomplete.load(Ordering::Relaxed));
+        // A file the index will summarise but has not yet.
+        assert!(partial.summary(Path::new("later.py")).is_none());
+        assert!(partial.incomplete.load(Ordering::Relaxed));
+        // The privacy view needs every file's flows.
+        let partial = view();
+        assert!(partial.privacy(Path::new("made.py")).is_none());
+        assert!(partial.incomplete.load(Ordering::Relaxed));
+    }
+
+    /// An analysis made while the index is built is the one the finished index gives: projects
+    /// whose tools call helpers of other files (in both orders) and whose files send data to
+    /// providers, indexed many times (the two threads interleave differently each time).
+    #[test]
+    fn early_analyses_are_the_finished_index_analyses() {
+        let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let projects = [
+            manifest.join("../rules/tests/projects/python"),
+            manifest.join("../rules/tests/projects/typescript"),
+            manifest.join("tests/fixtures/privacy/storage"),
+            manifest.join("tests/fixtures/privacy/none"),
+            manifest.join("tests/fixtures/project"),
+        ];
+        let (mut early_count, mut late_count) = (0, 0);
+        for root in &projects {
+            let root = normalize(root);
+            let config = Config::discover(&root).expect("the fixture's configuration");
+            let files: Vec<(PathBuf, Language)> = files::walk(&root, &config)
+                .into_iter()
+                .filter_map(|f| Some((f.clone(), Language::from_path(&f)?)))
+                .collect();
+            assert!(files.len() >= 2, "{}", root.display());
+            for _ in 0..8 {
+                let early = |path: &Path, parsed: &Parsed, summaries: &dyn Summaries| {
+                    analysed(path, parsed, &config, summaries)
+                };
+                let (mut index, done) = Index::build(
+                    files.iter().map(|(f, l)| (f.as_path(), *l, &config)),
+                    &root,
+                    &HashSet::new(),
+                    true,
+                    Some(&early as &Early<'_, String>),
+                );
+                // The project is the directory checked, as `agentlint check` makes it.
+                index.roots = vec![root.clone()];
+                for (path, language) in &files {
+                    let parsed = index.take(path).unwrap_or_else(|| {
+                        let source = std::fs::read_to_string(path).expect("readable");
+                        let tree = agentlint_rules::syntax::parse(&source, *language);
+                        let facts = FileFacts::extract(&source, &tree, *language);
+                        Parsed {
+                            source,
+                            tree,
+                            facts,
+                        }
+                    });
+                    let finished = analysed(path, &parsed, &config, &index);
+                    match done.get(path) {
+                        Some(early) => {
+                            early_count += 1;
+                            assert_eq!(early, &finished, "{}", path.display());
+                        }
+                        None => late_count += 1,
+                    }
+                }
+            }
+        }
+        // Both kinds happen: files asking for the privacy view are always analysed late.
+        assert!(
+            early_count > 0 && late_count > 0,
+            "{early_count} / {late_count}"
+        );
     }
 }

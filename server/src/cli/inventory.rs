@@ -159,13 +159,14 @@ pub fn run(args: &InventoryArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    let index = Index::build(
+    let (index, _) = Index::build(
         jobs.iter().filter_map(|(path, config)| {
             Some((path.as_path(), Language::from_path(path)?, config.as_ref()))
         }),
         &cwd,
         &std::collections::HashSet::new(),
         true,
+        None::<&super::index::Early<'_, ()>>,
     );
     let mut all: Vec<Entry> = jobs
         .par_iter()

@@ -6,6 +6,7 @@ use std::ops::Range;
 use aho_corasick::AhoCorasick;
 use serde::Deserialize;
 
+mod interleaved;
 pub(crate) mod reads;
 
 /// Which rule reports a format.
@@ -436,6 +437,8 @@ pub struct Secrets {
     /// The keywords (patterns `0..keyword_format.len()`) and then the name words, for
     /// [`Secrets::scan_with_names`].
     combined: Option<AhoCorasick>,
+    /// The same words' automaton as two streams (see [`interleaved`]), made when first used.
+    interleaved: std::sync::Arc<std::sync::OnceLock<Option<interleaved::Interleaved>>>,
 }
 
 /// A secret in a text.
@@ -515,15 +518,20 @@ impl Secrets {
         if self.prefilter.is_none() || self.name_prefilter.is_none() {
             return Ok(());
         }
-        let keywords = self.formats.iter().flat_map(|f| f.keywords.iter());
-        let words = self.name_words();
+        self.interleaved = Default::default();
         self.combined = Some(
             AhoCorasick::builder()
                 .ascii_case_insensitive(true)
-                .build(keywords.chain(words.iter()))
+                .build(self.combined_words())
                 .map_err(|e| format!("secret keywords and names: {e}"))?,
         );
         Ok(())
+    }
+
+    /// The combined automaton's words: every format's keywords, then the name words.
+    fn combined_words(&self) -> Vec<String> {
+        let keywords = self.formats.iter().flat_map(|f| f.keywords.iter().cloned());
+        keywords.chain(self.name_words()).collect()
     }
 
     /// The words that can end a secret's name.
@@ -683,12 +691,21 @@ impl Secrets {
         let keyword_count = self.keyword_format.len();
         let mut keywords = Vec::new();
         let mut names = Vec::new();
-        for m in combined.find_overlapping_iter(text) {
-            let pattern = m.pattern().as_usize();
+        let hits = match self
+            .interleaved
+            .get_or_init(|| interleaved::Interleaved::new(self.combined_words()))
+        {
+            Some(automaton) => automaton.overlapping(text.as_bytes()),
+            None => combined
+                .find_overlapping_iter(text)
+                .map(|m| (m.range(), m.pattern().as_usize()))
+                .collect(),
+        };
+        for (range, pattern) in hits {
             if pattern < keyword_count {
-                keywords.push((m.range(), pattern));
+                keywords.push((range, pattern));
             } else {
-                names.push(m.range());
+                names.push(range);
             }
         }
         (self.scan_keywords(text, keywords, None, None).0, names)
@@ -1040,6 +1057,27 @@ pub fn generate_fake(template: &str, seed: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_builtin_words_run_as_two_streams() {
+        let secrets = &crate::knowledge::Knowledge::builtin().secrets;
+        let automaton = interleaved::Interleaved::new(secrets.combined_words())
+            .expect("the built-in words make a small automaton");
+        let mut text: String = secrets
+            .combined_words()
+            .iter()
+            .enumerate()
+            .map(|(i, w)| format!("{w}{}", ["\n", " ", "_x\r\n", ""][i % 4]))
+            .collect();
+        text.push_str(&text.to_uppercase());
+        let combined = secrets.combined.as_ref().expect("built");
+        let expected: Vec<_> = combined
+            .find_overlapping_iter(&text)
+            .map(|m| (m.range(), m.pattern().as_usize()))
+            .collect();
+        assert!(expected.len() > 100);
+        assert_eq!(automaton.overlapping(text.as_bytes()), expected);
+    }
 
     #[test]
     fn a_pattern_is_line_local_unless_it_can_match_a_line_break() {

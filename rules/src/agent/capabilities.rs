@@ -223,6 +223,7 @@ pub fn call_effects(
                     facts,
                     locator,
                     source,
+                    assignments: std::cell::OnceCell::new(),
                 }
                 .call(call, sink)
             })
@@ -254,6 +255,8 @@ struct Scratch<'a, 't> {
     facts: &'a FileFacts,
     locator: &'a Locator<'t>,
     source: &'a str,
+    /// The enclosing function's assignments, listed once for every level of the search.
+    assignments: std::cell::OnceCell<Vec<(Node<'t>, Node<'t>)>>,
 }
 
 impl<'t> Scratch<'_, 't> {
@@ -321,7 +324,11 @@ impl<'t> Scratch<'_, 't> {
         if names.is_empty() {
             return false;
         }
-        for (target, value) in crate::syntax::assignments(function, 8192) {
+        // (Every level of the search is in the same function.)
+        let assignments = self
+            .assignments
+            .get_or_init(|| crate::syntax::assignments(function, 8192).collect());
+        for &(target, value) in assignments {
             let assigns = preorder(target)
                 .take(32)
                 .any(|t| t.kind() == "identifier" && names.contains(&node_text(t, self.source)));

@@ -415,6 +415,26 @@ mod tests {
     }
 
     #[test]
+    fn an_extension_with_a_bad_expression_is_refused_after_the_builtin_tables_were_read() {
+        // The built-in tables' expressions are not checked when read; a user's still are, on
+        // the same thread, after them.
+        let _ = agentlint_rules::Knowledge::builtin();
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "rules/extra.toml",
+            "[[instruction]]\nid = \"mine\"\nstrength = \"strong\"\nwhat = \"x\"\npattern = '(unclosed'\n",
+        );
+        write(
+            dir.path(),
+            "agentlint.toml",
+            "extend = [\"rules/extra.toml\"]\n",
+        );
+        let error = format!("{:#}", Config::discover(dir.path()).unwrap_err());
+        assert!(error.contains("invalid pattern `(unclosed`"), "{error}");
+    }
+
+    #[test]
     fn sandbox_command_is_recognised_and_offered() {
         let dir = tempfile::tempdir().unwrap();
         write(

@@ -39,8 +39,8 @@ pub type Early<'e, T> = dyn Fn(&Path, &Parsed, &dyn Summaries) -> T + Sync + 'e;
 /// except where it cannot know yet: asked for a file it will summarise but has not yet, or for
 /// a project's privacy view (every file's flows), it answers "none" and notes that it was
 /// incomplete; an analysis that asked nothing of the kind is the one the finished index would
-/// give, and its file's tree need not wait for the index in memory (a third of the command
-/// line's peak memory and page faults).
+/// give, and its file's tree need not wait for the index in memory (the trees kept were two
+/// thirds of the command line's peak memory, their pages' first touch a tenth of its time).
 struct Partial<'i> {
     cwd: &'i Path,
     made: &'i std::sync::RwLock<HashMap<PathBuf, Arc<FileSummary>>>,

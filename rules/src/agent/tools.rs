@@ -71,7 +71,9 @@ pub struct Tool {
     pub anchor: Range<usize>,
     /// The decorator, call or class that declares it.
     pub declaration: Range<usize>,
-    pub description: Option<Description>,
+    /// Boxed: a tool is moved whole from one version's model to the next, and the description
+    /// is a third of it.
+    pub description: Option<Box<Description>>,
     /// Index in [`FileFacts::functions`] of the function that runs, when it is a named function.
     pub function: Option<usize>,
     /// That function's name.
@@ -151,18 +153,18 @@ impl Found {
     /// Whether the code the tool was found from mentions any of `names`.
     fn mentions(&self, source: &str, names: &[String]) -> bool {
         let t = &self.tool;
-        let description = |d: &Option<Description>| d.as_ref().map(|d| d.expression.clone());
+        let description = |d: Option<&Description>| d.map(|d| d.expression.clone());
         [
             Some(t.anchor.clone()),
             Some(t.declaration.clone()),
-            description(&t.description),
+            description(t.description.as_deref()),
             t.handler.clone(),
             t.schema.clone(),
         ]
         .into_iter()
         .flatten()
         .chain(t.parameters.iter().flat_map(|p| {
-            [Some(p.range.clone()), description(&p.description)]
+            [Some(p.range.clone()), description(p.description.as_ref())]
                 .into_iter()
                 .flatten()
         }))
@@ -201,7 +203,7 @@ fn moved(mut tool: Tool, declared: &Declared, splice: &Splice) -> Option<Found> 
         *range = splice.range(range)?;
         Some(())
     };
-    let description = |d: &mut Option<Description>| -> Option<()> {
+    let description = |d: Option<&mut Description>| -> Option<()> {
         if let Some(d) = d {
             r(&mut d.expression)?;
             if let Some(value) = &mut d.value {
@@ -214,14 +216,14 @@ fn moved(mut tool: Tool, declared: &Declared, splice: &Splice) -> Option<Found> 
     };
     for p in &mut tool.parameters {
         r(&mut p.range)?;
-        description(&mut p.description)?;
+        description(p.description.as_mut())?;
     }
     if let ToolKind::Class(i) = &mut tool.kind {
         *i = splice.classes.forward(*i)?;
     }
     r(&mut tool.anchor)?;
     r(&mut tool.declaration)?;
-    description(&mut tool.description)?;
+    description(tool.description.as_deref_mut())?;
     if let Some(i) = &mut tool.function {
         *i = splice.functions.forward(*i)?;
     }
@@ -666,7 +668,7 @@ impl<'a> Finder<'a> {
             name,
             anchor,
             declaration,
-            description,
+            description: description.map(Box::new),
             function,
             function_name: def.map(|f| f.name.clone()),
             handler,
@@ -770,7 +772,7 @@ impl<'a> Finder<'a> {
             name: name.or_else(|| Some(class.name.clone())),
             anchor,
             declaration: class.range.clone(),
-            description,
+            description: description.map(Box::new),
             function,
             function_name: function.map(|i| self.facts.functions[i].name.clone()),
             handler: function.map(|i| self.facts.functions[i].range.clone()),

@@ -92,7 +92,7 @@ pub(crate) fn parameter_name_range(
 /// descriptions and parameter descriptions.
 pub(crate) fn described<'c>(ctx: &'c Context<'_>) -> impl Iterator<Item = ModelText<'c>> {
     ctx.tools.iter().flat_map(|tool| {
-        let own = tool.description.as_ref().map(|d| (None, d));
+        let own = tool.description.as_deref().map(|d| (None, d));
         let parameters = tool
             .parameters
             .iter()

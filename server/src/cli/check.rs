@@ -166,7 +166,13 @@ fn check(args: &CheckArgs) -> Result<ExitCode> {
         let job = code_jobs[path];
         let absolute = normalize(&cwd.join(path));
         let analysis = analyse_text(job, &parsed.source, Some(parsed), &absolute, summaries);
-        report(job, &cwd, parsed.source.clone(), analysis, 0, Vec::new())
+        // A report keeps its file's text only for excerpts of its findings.
+        let text = if analysis.diagnostics.is_empty() {
+            String::new()
+        } else {
+            parsed.source.clone()
+        };
+        report(job, &cwd, text, analysis, 0, Vec::new())
     };
     let (mut index, mut analysed) = Index::build_with_notices(
         jobs.iter().filter_map(|job| match job.kind {

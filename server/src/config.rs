@@ -369,6 +369,22 @@ mod tests {
         );
         let err = format!("{:#}", Config::discover(dir.path()).unwrap_err());
         assert!(err.contains("`fatal`"), "{err}");
+
+        // The built-in tables' expressions are not checked when read; a user's still are, on
+        // the same thread, after them.
+        let _ = agentlint_rules::Knowledge::builtin();
+        write(
+            dir.path(),
+            "rules/extra.toml",
+            "[[instruction]]\nid = \"mine\"\nstrength = \"strong\"\nwhat = \"x\"\npattern = '(unclosed'\n",
+        );
+        write(
+            dir.path(),
+            "agentlint.toml",
+            "extend = [\"rules/extra.toml\"]\n",
+        );
+        let err = format!("{:#}", Config::discover(dir.path()).unwrap_err());
+        assert!(err.contains("invalid pattern `(unclosed`"), "{err}");
     }
 
     #[test]
@@ -412,26 +428,6 @@ mod tests {
                 .count(),
             1
         );
-    }
-
-    #[test]
-    fn an_extension_with_a_bad_expression_is_refused_after_the_builtin_tables_were_read() {
-        // The built-in tables' expressions are not checked when read; a user's still are, on
-        // the same thread, after them.
-        let _ = agentlint_rules::Knowledge::builtin();
-        let dir = tempfile::tempdir().unwrap();
-        write(
-            dir.path(),
-            "rules/extra.toml",
-            "[[instruction]]\nid = \"mine\"\nstrength = \"strong\"\nwhat = \"x\"\npattern = '(unclosed'\n",
-        );
-        write(
-            dir.path(),
-            "agentlint.toml",
-            "extend = [\"rules/extra.toml\"]\n",
-        );
-        let error = format!("{:#}", Config::discover(dir.path()).unwrap_err());
-        assert!(error.contains("invalid pattern `(unclosed`"), "{error}");
     }
 
     #[test]

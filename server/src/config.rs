@@ -351,23 +351,19 @@ mod tests {
     #[test]
     fn errors_name_the_file_and_the_problem() {
         let dir = tempfile::tempdir().unwrap();
-        write(dir.path(), "agentlint.toml", "selct = [\"AL2\"]\n");
-        let err = format!("{:#}", Config::discover(dir.path()).unwrap_err());
+        // The error for a configuration of `text`.
+        let refused = |text: &str| {
+            write(dir.path(), "agentlint.toml", text);
+            format!("{:#}", Config::discover(dir.path()).unwrap_err())
+        };
+        let err = refused("selct = [\"AL2\"]\n");
         assert!(
             err.contains("agentlint.toml") && err.contains("selct"),
             "{err}"
         );
-
-        write(dir.path(), "agentlint.toml", "select = [\"E501\"]\n");
-        let err = format!("{:#}", Config::discover(dir.path()).unwrap_err());
+        let err = refused("select = [\"E501\"]\n");
         assert!(err.contains("unknown rule selector `E501`"), "{err}");
-
-        write(
-            dir.path(),
-            "agentlint.toml",
-            "[severity]\nAL203 = \"fatal\"\n",
-        );
-        let err = format!("{:#}", Config::discover(dir.path()).unwrap_err());
+        let err = refused("[severity]\nAL203 = \"fatal\"\n");
         assert!(err.contains("`fatal`"), "{err}");
 
         // The built-in tables' expressions are not checked when read; a user's still are, on
@@ -378,12 +374,7 @@ mod tests {
             "rules/extra.toml",
             "[[instruction]]\nid = \"mine\"\nstrength = \"strong\"\nwhat = \"x\"\npattern = '(unclosed'\n",
         );
-        write(
-            dir.path(),
-            "agentlint.toml",
-            "extend = [\"rules/extra.toml\"]\n",
-        );
-        let err = format!("{:#}", Config::discover(dir.path()).unwrap_err());
+        let err = refused("extend = [\"rules/extra.toml\"]\n");
         assert!(err.contains("invalid pattern `(unclosed`"), "{err}");
     }
 

@@ -146,11 +146,11 @@ pub fn analyse_config(
         }
         _ => std::iter::once(0..file.source.len()).collect(),
     };
-    // The secrets, and the lines where a name may bind one (a name that names a secret contains
-    // one of the words found), in one pass over each segment.
+    // The secrets, and where a name may bind one (a name that names a secret ends with one of
+    // the words found), in one pass over each segment.
     let scan = || {
         let mut found = Vec::new();
-        let mut name_lines = Vec::new();
+        let mut name_spans = Vec::new();
         for segment in &segments {
             let text = &file.source[segment.clone()];
             let shift = |r: &Range<usize>| r.start + segment.start..r.end + segment.start;
@@ -160,11 +160,15 @@ pub fn analyse_config(
                 matched: shift(&f.matched),
                 ..f
             }));
-            name_lines.extend(hit_lines(text, &name_hits).iter().map(shift));
+            let spans = match file.kind {
+                ConfigKind::Notebook => binding_spans(text, &name_hits),
+                _ => hit_lines(text, &name_hits),
+            };
+            name_spans.extend(spans.iter().map(shift));
         }
-        (found, name_lines)
+        (found, name_spans)
     };
-    let (found, name_lines) = match catch_unwind(AssertUnwindSafe(scan)) {
+    let (found, name_spans) = match catch_unwind(AssertUnwindSafe(scan)) {
         Ok(found) => found,
         Err(_) => {
             analysis.failures.push(Failure {
@@ -227,7 +231,7 @@ pub fn analyse_config(
     }
     let mut masked: Vec<Range<usize>> = found.iter().map(|f| f.range.clone()).collect();
     if !secrets.names.last.is_empty() {
-        for entry in entries(file.source, file.kind, &name_lines) {
+        for entry in entries(file.source, file.kind, &name_spans) {
             let value_text = &file.source[entry.value.clone()];
             let overlaps = found
                 .iter()
@@ -561,7 +565,48 @@ fn hit_lines(source: &str, hits: &[Range<usize>]) -> Vec<Range<usize>> {
     lines
 }
 
-/// The entries of a file within `spans` (whole lines, in order).
+/// The stretches of a notebook's text around `hits` that [`notebook_binding`] searches, ordered
+/// and apart: each reaches from the byte after a barrier to the next barrier, a barrier being
+/// a line break or a backslash not followed by a quote. A binding contains no barrier: its only
+/// backslashes are the first halves of escaped quotes (`\"`). So its matches over a line are
+/// those over the line's stretches between barriers, and only the stretches with a hit can
+/// hold a binding whose name ends with a word. Outputs print objects on lines of 100 kB
+/// (`TextNode(id_='…', embedding=[…])`) with an escaped line break every few dozen bytes.
+fn binding_spans(source: &str, hits: &[Range<usize>]) -> Vec<Range<usize>> {
+    let bytes = source.as_bytes();
+    let barrier =
+        |i: usize| bytes[i] == b'\n' || (bytes[i] == b'\\' && bytes.get(i + 1) != Some(&b'"'));
+    let mut spans: Vec<Range<usize>> = Vec::new();
+    for hit in hits {
+        if spans
+            .last()
+            .is_some_and(|s| s.start <= hit.start && hit.end <= s.end)
+        {
+            continue;
+        }
+        let mut start = hit.start.min(bytes.len());
+        while start > 0 && !barrier(start - 1) {
+            start -= 1;
+        }
+        let mut end = hit.end.min(bytes.len());
+        while end < bytes.len() && !barrier(end) {
+            end += 1;
+        }
+        spans.push(start..end);
+    }
+    spans.sort_by_key(|s| s.start);
+    let mut merged: Vec<Range<usize>> = Vec::with_capacity(spans.len());
+    for span in spans {
+        match merged.last_mut() {
+            Some(last) if span.start <= last.end => last.end = last.end.max(span.end),
+            _ => merged.push(span),
+        }
+    }
+    merged
+}
+
+/// The entries of a file within `spans` (whole lines, or for a notebook [`binding_spans`], in
+/// order).
 fn entries(source: &str, kind: ConfigKind, spans: &[Range<usize>]) -> Vec<Entry> {
     let mut out = Vec::new();
     match kind {
@@ -657,8 +702,9 @@ mod tests {
     use proptest::prelude::*;
 
     proptest! {
-        /// One pass over a text finds what the two searches find: the same secrets, and name
-        /// hits on the same lines (text made of keywords, name words, fake keys and filler).
+        /// One pass over a text finds what the two searches find: the same secrets, and every
+        /// occurrence of a name word that a letter or digit does not follow (text made of
+        /// keywords, name words, fake keys and filler).
         #[test]
         fn one_pass_finds_what_two_searches_find(picks in proptest::collection::vec(0usize..1000, 0..40)) {
             let secrets = &Knowledge::builtin().secrets;
@@ -675,8 +721,76 @@ mod tests {
             let text: String = picks.iter().map(|i| pieces[i % pieces.len()].as_str()).collect();
             let (found, names) = secrets.scan_with_names(&text);
             prop_assert_eq!(found, secrets.scan(&text));
-            prop_assert_eq!(hit_lines(&text, &names), hit_lines(&text, &secrets.name_hits(&text)));
+            let lower = text.to_ascii_lowercase();
+            let mut ending: Vec<Range<usize>> = secrets
+                .names
+                .last
+                .iter()
+                .map(String::as_str)
+                .chain(["key"])
+                .flat_map(|w| lower.match_indices(w).map(|(i, w)| i..i + w.len()).collect::<Vec<_>>())
+                .filter(|h| text.as_bytes().get(h.end).is_none_or(|b| !b.is_ascii_alphanumeric()))
+                .collect();
+            ending.sort_by_key(|h| (h.end, h.start));
+            ending.dedup();
+            let mut names = names;
+            names.sort_by_key(|h| (h.end, h.start));
+            prop_assert_eq!(names, ending);
         }
+
+        /// A notebook's bindings of secrets' names, searched for in the stretches around the
+        /// words that may end a name, are those searched for on every line with a name word
+        /// (text made of names, quotes escaped and not, separators, escaped and real line
+        /// breaks, values).
+        #[test]
+        fn stretches_hold_the_bindings_lines_hold(picks in proptest::collection::vec(0usize..1000, 0..60)) {
+            let secrets = &Knowledge::builtin().secrets;
+            let pieces = [
+                "api_key", "Token", "myPaToken", "GITHUB_PAT", "path", "tokens", "password",
+                "x", "_", "9", "é", "\\\"", "'", "\"", "\\", "\\n", "\n", " = ", ": ", "=",
+                ":", " ", "\t", "Zq7vN2wRtY8pLm3k", "hunter2hunter2", "abc", "(", ",",
+            ];
+            let text: String = picks.iter().map(|i| pieces[i % pieces.len()]).collect();
+            let bindings = |spans: &[Range<usize>]| -> Vec<(Range<usize>, Range<usize>)> {
+                entries(&text, ConfigKind::Notebook, spans)
+                    .into_iter()
+                    .filter(|e| secrets.names.matches(&text[e.name.clone()]))
+                    .map(|e| (e.name, e.value))
+                    .collect()
+            };
+            let (_, hits) = secrets.scan_with_names(&text);
+            let spans = binding_spans(&text, &hits);
+            prop_assert!(spans.windows(2).all(|w| w[0].end < w[1].start));
+            prop_assert_eq!(
+                bindings(&spans),
+                bindings(&hit_lines(&text, &secrets.name_hits(&text)))
+            );
+        }
+    }
+
+    #[test]
+    fn a_binding_is_found_between_escaped_line_breaks_and_not_inside_another_value() {
+        let secrets = &Knowledge::builtin().secrets;
+        let value = "Zq7vN2wRtY8pLm3k";
+        let found = |text: &str| -> Vec<String> {
+            let (_, hits) = secrets.scan_with_names(text);
+            entries(text, ConfigKind::Notebook, &binding_spans(text, &hits))
+                .into_iter()
+                .filter(|e| secrets.names.matches(&text[e.name.clone()]))
+                .map(|e| format!("{}={}", &text[e.name], &text[e.value]))
+                .collect()
+        };
+        // An output line: a printed object, with escaped line breaks.
+        let line = format!(
+            "\"Config(path='/tmp', tokens=3)\\n Config(api_key='{value}', secret_path='x')\\n\","
+        );
+        assert_eq!(found(&line), [format!("api_key={value}")]);
+        // A cell's line: `github_pat = "…"`, its quotes escaped.
+        let cell = format!("\"github_pat = \\\"{value}\\\"\\n\",");
+        assert_eq!(found(&cell), [format!("github_pat={value}")]);
+        // A binding inside another binding's value is that value, not a binding.
+        let nested = format!("\"note = \\\"token = '{value}'\\\"\\n\",");
+        assert_eq!(found(&nested), Vec::<String>::new());
     }
 
     #[test]

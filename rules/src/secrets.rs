@@ -678,10 +678,13 @@ impl Secrets {
         self.scan_keywords(text, keywords, previous, lines)
     }
 
-    /// Every secret in a whole `text`, as [`Secrets::scan`] finds them, and where its name
-    /// words are (for AL302), in one pass over the text: the name hits, in the order of their
-    /// ends, overlap where words do, unlike [`Secrets::name_hits`]'s, but fall on the same lines
-    /// (no word spans lines, so a word that overlaps another shares its line).
+    /// Every secret in a whole `text`, as [`Secrets::scan`] finds them, and where a secret's
+    /// name may end (for AL302), in one pass over the text. The name hits are every occurrence
+    /// of a name word (overlapping, in the order of their ends) that is not followed by an ASCII
+    /// letter or digit: a name names a secret only if its last word is one of the words
+    /// ([`SecretNames::matches`]), and a name's last word ends where the name does, so a line
+    /// without such a hit binds no secret's name (`path`, `tokens`, `keyword` are not). Where
+    /// the one pass cannot be made, [`Secrets::name_hits`]'s, unfiltered.
     pub fn scan_with_names(&self, text: &str) -> (Vec<Found>, Vec<Range<usize>>) {
         let spanning = self.names.last.iter().any(|w| w.contains(['\n', '\r']));
         let (Some(combined), Some(_), false) = (&self.combined, &self.prefilter, spanning) else {
@@ -704,7 +707,11 @@ impl Secrets {
         for (range, pattern) in hits {
             if pattern < keyword_count {
                 keywords.push((range, pattern));
-            } else {
+            } else if text
+                .as_bytes()
+                .get(range.end)
+                .is_none_or(|b| !b.is_ascii_alphanumeric())
+            {
                 names.push(range);
             }
         }

@@ -190,45 +190,156 @@ fn global_ignores(root: &Path) -> Arc<Gitignore> {
 
 /// Analysable files under `root`, respecting `.gitignore`/`.ignore` files, the default excludes and
 /// the config's `exclude`, sorted.
+pub fn walk(root: &Path, config: &Config) -> Vec<PathBuf> {
+    list(root, config).files
+}
+
+/// What a walk of a directory found.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Listing {
+    /// Analysable files (see [`walk`]), sorted.
+    pub files: Vec<PathBuf>,
+    /// The files the search for a privacy page under the directory would read, relative to it
+    /// and sorted (see [`crate::privacy::find_notice_among`]), so that it need not walk the
+    /// directory again; `None` if the config's `exclude` kept this walk out of an entry that
+    /// search reaches.
+    pub pages: Option<Vec<PathBuf>>,
+}
+
+/// [`walk`], with the files the search for a privacy page reads. The two walks read the same
+/// `.gitignore` files; the search enters no hidden or build directory and looks at most
+/// eight levels deep, this walk enters all but the excluded ones.
 ///
 /// Directories are read on as many threads as there are cores: a repository's tree is mostly
 /// system calls and `.gitignore` matching, and the analysis waits for the whole list.
-pub fn walk(root: &Path, config: &Config) -> Vec<PathBuf> {
-    let files = std::sync::Mutex::new(Vec::new());
+pub fn list(root: &Path, config: &Config) -> Listing {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let found = std::sync::Mutex::new((Vec::new(), Vec::new()));
+    let missed = std::sync::Arc::new(AtomicBool::new(false));
     let filter_config = config.clone();
+    let filter_root = root.to_path_buf();
+    let filter_missed = missed.clone();
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
     ignore::WalkBuilder::new(root)
         .hidden(false)
         .require_git(false)
         .follow_links(false)
         .threads(threads)
-        .filter_entry(move |entry| !filter_config.is_excluded(entry.path()))
+        .filter_entry(move |entry| {
+            let excluded = filter_config.is_excluded(entry.path());
+            if excluded && let Ok(relative) = entry.path().strip_prefix(&filter_root) {
+                let read = if entry.file_type().is_some_and(|t| t.is_dir()) {
+                    crate::privacy::page_search_looks_in(relative)
+                } else {
+                    crate::privacy::is_page_file(relative)
+                        && crate::privacy::page_search_reaches(relative)
+                };
+                if read {
+                    filter_missed.store(true, Ordering::Relaxed);
+                }
+            }
+            !excluded
+        })
         .build_parallel()
         .run(|| {
-            let files = &files;
+            let found = &found;
             Box::new(move |entry| {
-                if let Ok(entry) = entry
-                    && entry.file_type().is_some_and(|t| t.is_file())
-                    && is_analysable(entry.path())
-                {
-                    files
+                let Ok(entry) = entry else {
+                    return ignore::WalkState::Continue;
+                };
+                if !entry.file_type().is_some_and(|t| t.is_file()) {
+                    return ignore::WalkState::Continue;
+                }
+                let page = crate::privacy::is_page_file(entry.path())
+                    .then(|| entry.path().strip_prefix(root).ok())
+                    .flatten()
+                    .filter(|relative| crate::privacy::page_search_reaches(relative))
+                    .map(Path::to_path_buf);
+                let analysable = is_analysable(entry.path());
+                if page.is_some() || analysable {
+                    let mut found = found
                         .lock()
-                        .unwrap_or_else(|poisoned| poisoned.into_inner())
-                        .push(entry.into_path());
+                        .unwrap_or_else(|poisoned| poisoned.into_inner());
+                    found.1.extend(page);
+                    if analysable {
+                        found.0.push(entry.into_path());
+                    }
                 }
                 ignore::WalkState::Continue
             })
         });
-    let mut files = files
+    let (mut files, mut pages) = found
         .into_inner()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     files.sort();
-    files
+    pages.sort();
+    Listing {
+        files,
+        pages: (!missed.load(Ordering::Relaxed)).then_some(pages),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_listing_holds_the_files_the_privacy_search_reads() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let deep = "a/b/c/d/e/f/g";
+        for name in [
+            "README.md",
+            "web/app/page.tsx",
+            "web/app/about.html",
+            "web/lib/util.ts",
+            "web/dist/privacy.html",
+            "web/node_modules/pkg/privacy.md",
+            ".github/privacy.md",
+            ".well-known/policy.html",
+            "notes/ignored/privacy.md",
+            "notes/kept.txt",
+            "app.py",
+            "logo.png",
+            &format!("{deep}/at-depth-eight.md"),
+            &format!("{deep}/h/at-depth-nine.md"),
+            "skipped/privacy.md",
+        ] {
+            let path = root.join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "x\n").unwrap();
+        }
+        std::fs::write(root.join(".gitignore"), "ignored/\n!.well-known/\n").unwrap();
+        let listed = |exclude: &str| {
+            std::fs::write(root.join("agentlint.toml"), exclude).unwrap();
+            let config = Config::discover(root).unwrap();
+            list(root, &config).pages
+        };
+        let expected: Vec<PathBuf> = [
+            "README.md",
+            &format!("{deep}/at-depth-eight.md"),
+            "notes/kept.txt",
+            "skipped/privacy.md",
+            "web/app/about.html",
+            "web/app/page.tsx",
+            "web/lib/util.ts",
+        ]
+        .iter()
+        .map(PathBuf::from)
+        .collect();
+        assert_eq!(crate::privacy::page_files(root), expected);
+        assert_eq!(listed("").unwrap(), expected);
+        // Excluded entries the search would not enter or read: the listing still holds.
+        let outside = format!("exclude = [\"dist\", \".github\", \"app.py\", \"{deep}/h\"]\n");
+        assert_eq!(listed(&outside).unwrap(), expected);
+        // An excluded directory or page the search would enter or read: no listing.
+        assert_eq!(listed("exclude = [\"skipped\"]\n"), None);
+        assert_eq!(listed("exclude = [\"kept.txt\"]\n"), None);
+        // `site-packages` is excluded by default, and the search enters it.
+        std::fs::create_dir_all(root.join("site-packages")).unwrap();
+        assert_eq!(listed(""), None);
+        assert_eq!(crate::privacy::page_files(root), expected);
+    }
 
     #[test]
     fn walk_respects_gitignore_excludes_and_extensions() {

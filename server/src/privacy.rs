@@ -22,6 +22,51 @@ const PAGE_EXTENSIONS: &[&str] = &[
 /// Extensions of UI code that may link to a privacy policy.
 const UI_EXTENSIONS: &[&str] = &["html", "htm", "tsx", "jsx", "vue", "svelte", "astro"];
 
+/// Directories the search for a privacy page does not enter, beside hidden ones.
+const SKIPPED_DIRS: &[&str] = &[
+    "node_modules",
+    "target",
+    "dist",
+    "build",
+    ".venv",
+    "venv",
+    "__pycache__",
+];
+
+/// How many levels below the root the search for a privacy page looks.
+const PAGE_DEPTH: usize = 8;
+
+/// Whether the search for a privacy page enters an entry of this name below the root: not
+/// hidden (a dot name, even one a `.gitignore` lists with `!`), not a build or dependency
+/// directory.
+fn page_search_enters(name: &std::ffi::OsStr) -> bool {
+    let name = name.to_string_lossy();
+    !name.starts_with('.') && !SKIPPED_DIRS.contains(&name.as_ref())
+}
+
+/// Whether the search for a privacy page from a root reaches the entry at `relative` below it
+/// (if `.gitignore` files do not hide it).
+pub fn page_search_reaches(relative: &Path) -> bool {
+    let mut depth = 0;
+    relative.components().all(|component| {
+        depth += 1;
+        matches!(component, std::path::Component::Normal(name)
+            if depth <= PAGE_DEPTH && page_search_enters(name))
+    })
+}
+
+/// Whether the search for a privacy page looks into the directory at `relative` below its root.
+pub fn page_search_looks_in(relative: &Path) -> bool {
+    relative.components().count() < PAGE_DEPTH && page_search_reaches(relative)
+}
+
+/// Whether the search for a privacy page reads a file of this name.
+pub fn is_page_file(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| PAGE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+}
+
 fn read_small(path: &Path) -> Option<String> {
     let meta = std::fs::metadata(path).ok()?;
     if !meta.is_file() || meta.len() > MAX_NOTICE_BYTES {
@@ -42,6 +87,12 @@ fn relative(root: &Path, path: &Path) -> String {
 /// `docs/privacy-policy.md`), a README section about privacy, or a privacy page anywhere in the
 /// project (`app/privacy/page.tsx`), in that order. Respects `.gitignore`.
 pub fn find_notice(root: &Path) -> Option<Notice> {
+    find_notice_among(root, None)
+}
+
+/// [`find_notice`], given the files below `root` it reads ([`page_files`]) if they are known
+/// already (see [`files::list`]).
+pub fn find_notice_among(root: &Path, listed: Option<&[PathBuf]>) -> Option<Notice> {
     // Own files first: at the root, then in docs/.
     for dir in [root.to_path_buf(), root.join("docs"), root.join("doc")] {
         let Ok(entries) = std::fs::read_dir(&dir) else {
@@ -87,34 +138,22 @@ pub fn find_notice(root: &Path) -> Option<Notice> {
         }
     }
     // A page of the UI.
-    let walker = ignore::WalkBuilder::new(root)
-        .hidden(true)
-        .require_git(false)
-        .follow_links(false)
-        .max_depth(Some(8))
-        .filter_entry(|e| {
-            let name = e.file_name().to_string_lossy();
-            !matches!(
-                name.as_ref(),
-                "node_modules" | "target" | "dist" | "build" | ".venv" | "venv" | "__pycache__"
-            )
-        })
-        .build();
+    let walked;
+    let listed = match listed {
+        Some(listed) => listed,
+        None => {
+            walked = page_files(root);
+            &walked
+        }
+    };
     let mut pages: Vec<PathBuf> = Vec::new();
     let mut ui: Vec<PathBuf> = Vec::new();
-    for path in walker
-        .flatten()
-        .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
-        .map(ignore::DirEntry::into_path)
-    {
+    for path in listed.iter().map(|path| root.join(path)) {
         let extension = path
             .extension()
             .and_then(|e| e.to_str())
             .map(str::to_ascii_lowercase)
             .unwrap_or_default();
-        if !PAGE_EXTENSIONS.contains(&extension.as_str()) {
-            continue;
-        }
         if is_notice_path(&relative(root, &path)) {
             pages.push(path);
         } else if UI_EXTENSIONS.contains(&extension.as_str()) {
@@ -143,6 +182,25 @@ pub fn find_notice(root: &Path) -> Option<Notice> {
             checkable: false,
         })
     })
+}
+
+/// The files below `root` the search for a privacy page reads, relative to it and sorted: those
+/// with a page's extension, at most eight levels down, outside hidden and build directories and
+/// what `.gitignore` files hide.
+pub fn page_files(root: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = ignore::WalkBuilder::new(root)
+        .hidden(false)
+        .require_git(false)
+        .follow_links(false)
+        .max_depth(Some(PAGE_DEPTH))
+        .filter_entry(|e| page_search_enters(e.file_name()))
+        .build()
+        .flatten()
+        .filter(|e| e.file_type().is_some_and(|t| t.is_file()) && is_page_file(e.path()))
+        .filter_map(|e| e.path().strip_prefix(root).ok().map(Path::to_path_buf))
+        .collect();
+    files.sort();
+    files
 }
 
 /// The project view for `root` from the summaries of its files (by absolute path).

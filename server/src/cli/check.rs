@@ -14,7 +14,7 @@ use agentlint_rules::{
 use anyhow::{Context as _, Result};
 use rayon::prelude::*;
 
-use super::index::{Early, Index, Parsed};
+use super::index::{Early, Index, Pages, Parsed};
 use super::{CheckArgs, Format};
 use crate::config::{Config, parse_selectors};
 use crate::files::{self, FileProblem};
@@ -87,13 +87,14 @@ fn configure(args: &CheckArgs, start: &Path) -> Result<Config> {
     Ok(config)
 }
 
-/// The files to analyse, and the project roots walked whole to find them (the index need not
-/// walk them again).
+/// The files to analyse, the project roots walked whole to find them (the index need not walk
+/// them again), and the files the search for each directory's privacy page would read (by
+/// [`crate::privacy::root_key`]; see [`files::Listing`]).
 fn collect_jobs(
     args: &CheckArgs,
     cwd: &Path,
     warnings: &mut Vec<String>,
-) -> Result<(Vec<Job>, HashSet<PathBuf>)> {
+) -> Result<(Vec<Job>, HashSet<PathBuf>, Pages)> {
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -107,6 +108,7 @@ fn collect_jobs(
     let mut seen = HashSet::new();
     let mut jobs = Vec::new();
     let mut walked = HashSet::new();
+    let mut pages = Pages::new();
     for path in paths {
         let config = std::sync::Arc::new(configure(args, &path)?);
         if path.is_dir() {
@@ -114,7 +116,11 @@ fn collect_jobs(
             if normalize(&cwd.join(&config.root)) == dir {
                 walked.insert(dir);
             }
-            for file in files::walk(&path, &config) {
+            let listing = files::list(&path, &config);
+            if let Some(listed) = listing.pages {
+                pages.insert(crate::privacy::root_key(&cwd.join(&path)), listed);
+            }
+            for file in listing.files {
                 if let Some(kind) = Kind::of(&file)
                     && seen.insert(file.clone())
                 {
@@ -138,13 +144,13 @@ fn collect_jobs(
             ));
         }
     }
-    Ok((jobs, walked))
+    Ok((jobs, walked, pages))
 }
 
 fn check(args: &CheckArgs) -> Result<ExitCode> {
     let cwd = std::env::current_dir().context("cannot read the working directory")?;
     let mut warnings = Vec::new();
-    let (jobs, walked) = collect_jobs(args, &cwd, &mut warnings)?;
+    let (jobs, walked, pages) = collect_jobs(args, &cwd, &mut warnings)?;
 
     // What every function does, so that a tool calling a helper of another file gets the
     // helper's effects: the files checked and the rest of their projects (a pre-commit hook
@@ -182,6 +188,7 @@ fn check(args: &CheckArgs) -> Result<ExitCode> {
         &cwd,
         &walked,
         &roots,
+        &pages,
         (!args.fix).then_some(&early as &Early<'_, Outcome>),
     );
     let ready: Vec<Option<Outcome>> = jobs.iter().map(|job| analysed.remove(&job.path)).collect();

@@ -33,6 +33,10 @@ pub struct Index {
 
 /// An analysis of a given file made while the index is built (see [`Index::build`]): given the
 /// file's path as given, its text, tree and facts, and the summaries made so far.
+/// For each directory checked (by [`crate::privacy::root_key`]), the files the search for its
+/// privacy page reads, if the walk that found its files listed them (see [`files::Listing`]).
+pub type Pages = HashMap<PathBuf, Vec<PathBuf>>;
+
 pub type Early<'e, T> = dyn Fn(&Path, &Parsed, &dyn Summaries) -> T + Sync + 'e;
 
 /// The summaries made so far, while the index is built. It answers as the finished index will
@@ -209,13 +213,15 @@ impl Index {
     }
 
     /// [`Index::build`], with the notices of `roots` looked for at the same time (a project
-    /// without a notice file is walked for a privacy page: the analysis would otherwise wait for
-    /// that walk when its first file asks for the project's privacy view).
+    /// without a notice file is searched for a privacy page: the analysis would otherwise wait
+    /// for that search when its first file asks for the project's privacy view), among the
+    /// `pages` listed for a root, else by walking it.
     pub fn build_with_notices<'a, T: Send>(
         jobs: impl Iterator<Item = (&'a Path, Language, &'a Config)> + Send,
         cwd: &Path,
         walked: &HashSet<PathBuf>,
         roots: &[PathBuf],
+        pages: &Pages,
         early: Option<&Early<'_, T>>,
     ) -> (Index, HashMap<PathBuf, T>) {
         let ((mut index, analysed), notices) = rayon::join(
@@ -225,7 +231,8 @@ impl Index {
                     .par_iter()
                     .map(|root| {
                         let key = crate::privacy::root_key(root);
-                        let notice = crate::privacy::find_notice(&key);
+                        let listed = pages.get(&key).map(Vec::as_slice);
+                        let notice = crate::privacy::find_notice_among(&key, listed);
                         (key, notice)
                     })
                     .collect::<HashMap<_, _>>()

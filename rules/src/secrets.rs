@@ -277,6 +277,10 @@ pub struct SecretFormat {
     /// No match of the pattern contains a line break or depends on where the text starts or
     /// ends: a line's matches depend only on it (and its context, the line before).
     pub line_local: bool,
+    /// The context pattern does not look at where the text starts or ends (no `^`, `$`, `\A`,
+    /// `\z`, judged by its characters): where it matches in a match's context lines, it
+    /// matches in any text that holds them, up to line breaks.
+    pub context_unanchored: bool,
 }
 
 /// Where the line holding `at` ends: its line break, or the text's end.
@@ -477,6 +481,9 @@ impl Secrets {
             let ascii = |p: &str| compile(&ascii_boundaries(p));
             self.formats.push(SecretFormat {
                 line_local: line_local(&ascii_boundaries(&record.pattern)),
+                context_unanchored: record.context.as_deref().is_some_and(|c| {
+                    !c.contains(['^', '$']) && !c.contains("\\A") && !c.contains("\\z")
+                }),
                 pattern: ascii(&record.pattern)?,
                 context: record.context.as_deref().map(ascii).transpose()?,
                 ignore: record.ignore.as_deref().map(ascii).transpose()?,
@@ -780,6 +787,16 @@ impl Secrets {
                     })
                     .collect();
             }
+            if let (Some(context), true) = (&format.context, format.context_unanchored) {
+                // A match is kept only if the context matches on its line or the line before:
+                // none is in a span where the context matches nowhere from the line before the
+                // span to the end of its last line (that text holds every match's context
+                // lines, and its line breaks are where their text starts and ends).
+                spans.retain(|span| {
+                    let lines = context_start(text, span.start)..line_end_lf(text, span.end);
+                    context.is_match(&text[lines])
+                });
+            }
             for captures in captures_within(&format.pattern, text, &spans) {
                 found.extend(self.accept(text, index, &captures));
             }
@@ -987,14 +1004,22 @@ fn base64url_decode(text: &str) -> Option<Vec<u8>> {
 
 /// The line `at` is on and the line before it.
 fn context_lines(text: &str, at: usize) -> &str {
+    &text[context_start(text, at)..line_end_lf(text, at)]
+}
+
+/// Where the line before the one `at` is on starts (the text's start if none).
+fn context_start(text: &str, at: usize) -> usize {
     let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-    let start = if line_start == 0 {
+    if line_start == 0 {
         0
     } else {
         text[..line_start - 1].rfind('\n').map_or(0, |i| i + 1)
-    };
-    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
-    &text[start..end]
+    }
+}
+
+/// Where the line `at` is on ends: at its line feed, or the text's end.
+fn line_end_lf(text: &str, at: usize) -> usize {
+    text[at..].find('\n').map_or(text.len(), |i| at + i)
 }
 
 /// A key as messages may show it: at most its first and last four characters
@@ -1064,6 +1089,71 @@ pub fn generate_fake(template: &str, seed: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The built-in formats, with the spans their contexts rule out searched all the same.
+    fn searching_every_span() -> Secrets {
+        let mut plain = crate::knowledge::Knowledge::builtin().secrets.clone();
+        for format in &mut plain.formats {
+            format.context_unanchored = false;
+        }
+        plain
+    }
+
+    proptest::proptest! {
+        /// Leaving out the spans where a format's context matches nowhere near finds the same
+        /// keys (text made of the formats' keywords and contexts, fake keys, line breaks).
+        #[test]
+        fn spans_without_context_hold_no_key(picks in proptest::collection::vec(0usize..1000, 0..40)) {
+            let secrets = &crate::knowledge::Knowledge::builtin().secrets;
+            let mut pieces: Vec<String> = secrets
+                .formats
+                .iter()
+                .filter(|f| f.context.is_some())
+                .flat_map(|f| f.keywords.iter().cloned().chain(secrets.fake(&f.id, 3)))
+                .collect();
+            // Fakes with their context (`TOGETHER_API_KEY = "…"`) and without (`…`).
+            let bare: Vec<String> = pieces
+                .iter()
+                .filter_map(|p| p.split('"').nth(1).map(str::to_string))
+                .collect();
+            pieces.extend(bare);
+            for filler in [
+                "\n", "\r\n", " ", " = ", "\"", "_api_key", "Token", "market", "ARK_", "x",
+                "TOGETHER_API_KEY=", "# ark key\n", "é",
+            ] {
+                pieces.push(filler.to_string());
+            }
+            let text: String = picks.iter().map(|i| pieces[i % pieces.len()].as_str()).collect();
+            proptest::prop_assert_eq!(secrets.scan(&text), searching_every_span().scan(&text));
+        }
+    }
+
+    #[test]
+    fn a_key_whose_context_is_on_the_line_before_its_keyword_is_found() {
+        // Together's key with a context that does not hold its keyword: `API key` on the line
+        // before the key's line, which is the first of its keyword's span.
+        let mut secrets = crate::knowledge::Knowledge::builtin().secrets.clone();
+        let format = secrets
+            .formats
+            .iter_mut()
+            .find(|f| f.id == "together-legacy")
+            .unwrap();
+        format.context = Some(crate::pattern::Pattern::new("(?i)api key").unwrap());
+        let fake = secrets.fake("together-legacy", 5).unwrap();
+        let key = fake.split('"').nth(1).unwrap();
+        let text = format!("# The API key:\nconfig(together=\"{key}\")\n");
+        let found = secrets.scan(&text);
+        assert_eq!(found.len(), 1, "{text}");
+        let mut plain = secrets.clone();
+        plain
+            .formats
+            .iter_mut()
+            .for_each(|f| f.context_unanchored = false);
+        assert_eq!(found, plain.scan(&text));
+        // With no context near, no key (and no search).
+        let text = format!("# The API key:\n\nconfig(together=\"{key}\")\n");
+        assert!(secrets.scan(&text).is_empty());
+    }
 
     #[test]
     fn the_builtin_words_run_as_two_streams() {

@@ -97,6 +97,8 @@ fn main() {
     let mut phases = [Duration::ZERO; 4];
     let mut analyses = Vec::new();
     let mut parses = Vec::new();
+    // The keystrokes whose reparse took over 5 ms, by the character typed.
+    let mut slow: std::collections::BTreeMap<char, usize> = std::collections::BTreeMap::new();
     let mut kept = 0;
     let mut published = None;
     for c in typed.chars().cycle().take(KEYS as usize) {
@@ -122,6 +124,9 @@ fn main() {
         let parsed = started.elapsed();
         phases[0] += parsed;
         parses.push(parsed);
+        if parsed > Duration::from_millis(5) {
+            *slow.entry(c).or_insert(0) += 1;
+        }
         let started = Instant::now();
         // Shared with the cache and kept until the next version, as the server's published
         // version keeps it.
@@ -166,7 +171,7 @@ fn main() {
     println!(
         "{} lines of {}, typing {}, mean per keystroke: apply + reparse {} (p99 {}, max {}) · \
          text {} · analyse {} (p50 {}, p99 {}, max {}; the last version's name resolution kept \
-         for {kept} of {KEYS}) · line index {}",
+         for {kept} of {KEYS}) · line index {} · reparses over 5 ms: {}",
         length,
         language.name(),
         if code { "a statement" } else { "a comment" },
@@ -178,7 +183,15 @@ fn main() {
         at(50),
         at(99),
         at(100),
-        mean(phases[3])
+        mean(phases[3]),
+        if slow.is_empty() {
+            "none".to_string()
+        } else {
+            slow.iter()
+                .map(|(c, n)| format!("{n} after {c:?}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
     );
 }
 

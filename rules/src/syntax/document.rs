@@ -47,7 +47,21 @@ pub struct Document {
     language: Language,
     /// Text only (a configuration file): never parsed; the tree is an empty one.
     plain: bool,
+    /// While the tree has a syntax error: the last tree without one, edited like the tree since.
+    /// An unclosed bracket or string makes tree-sitter parse the rest of the file again (inside
+    /// a bracket, line breaks mean nothing, so no later subtree can be reused); when it closes,
+    /// a reparse from the tree before it opened reuses them all again.
+    base: Option<Tree>,
+    /// Whether the changes since the last parse added or removed a bracket or a quote (and so
+    /// may have closed what the tree's error left open).
+    rebalancing: bool,
 }
+
+/// How long a reparse from [`Document::base`] may take before the tree is reparsed instead.
+const BASE_BUDGET: std::time::Duration = std::time::Duration::from_millis(3);
+
+/// The characters whose insertion or removal may close an unclosed bracket or string.
+const BALANCING: [char; 9] = ['(', ')', '[', ']', '{', '}', '\'', '"', '`'];
 
 /// What applying a batch of changes did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -66,6 +80,8 @@ impl Document {
             state: TreeState::Parsed,
             language,
             plain: false,
+            base: None,
+            rebalancing: false,
         }
     }
 
@@ -78,6 +94,8 @@ impl Document {
             state: TreeState::Parsed,
             language: Language::Python,
             plain: true,
+            base: None,
+            rebalancing: false,
         }
     }
 
@@ -101,17 +119,35 @@ impl Document {
 
     /// The tree of the current text: the parsed tree, or a reparse (incremental when possible).
     /// Does not change the document; see [`Document::set_tree`].
+    ///
+    /// When the tree has a syntax error and a bracket or quote was typed or deleted since, the
+    /// text is first reparsed from the last tree without one, given up at the first error or
+    /// after a few milliseconds: a closing bracket then costs a keystroke's reparse, not a parse
+    /// of the rest of the file. Either way the tree is the text's (tree-sitter's incremental
+    /// parse gives a fresh parse's tree, which the incremental tests check).
     pub fn parse_tree(&self) -> Tree {
         match self.state {
             TreeState::Parsed => self.tree.clone(),
-            TreeState::Edited => self.reparse(Some(&self.tree)),
+            TreeState::Edited => self
+                .base
+                .as_ref()
+                .filter(|_| self.rebalancing)
+                .and_then(|base| self.reparse_from_base(base))
+                .unwrap_or_else(|| self.reparse(Some(&self.tree))),
             TreeState::Replaced => self.reparse(None),
         }
     }
 
     /// Keeps a tree that [`Document::parse_tree`] returned for the current text.
     pub fn set_tree(&mut self, tree: Tree) {
-        self.tree = tree;
+        let previous = std::mem::replace(&mut self.tree, tree);
+        if !self.tree.root_node().has_error() {
+            self.base = None;
+        } else if self.state == TreeState::Edited && !previous.root_node().has_error() {
+            // The tree before the error, edited to this text.
+            self.base = Some(previous);
+        }
+        self.rebalancing = false;
         self.state = TreeState::Parsed;
     }
 
@@ -145,6 +181,7 @@ impl Document {
                     self.rope = Rope::from_str(&change.text);
                     if !self.plain {
                         self.state = TreeState::Replaced;
+                        self.base = None;
                     }
                 }
                 Some((start, end)) => {
@@ -170,19 +207,31 @@ impl Document {
         let old_end_byte = self.rope.char_to_byte(end);
         let start_position = self.point(start_byte);
         let old_end_position = self.point(old_end_byte);
+        if self.base.is_some() && !self.rebalancing {
+            self.rebalancing = text.contains(BALANCING)
+                || self
+                    .rope
+                    .slice(start..end)
+                    .chars()
+                    .any(|c| BALANCING.contains(&c));
+        }
         self.rope.remove(start..end);
         self.rope.insert(start, text);
         if self.state != TreeState::Replaced && !self.plain {
             self.state = TreeState::Edited;
             let new_end_byte = start_byte + text.len();
-            self.tree.edit(&InputEdit {
+            let edit = InputEdit {
                 start_byte,
                 old_end_byte,
                 new_end_byte,
                 start_position,
                 old_end_position,
                 new_end_position: advance(start_position, text),
-            });
+            };
+            self.tree.edit(&edit);
+            if let Some(base) = &mut self.base {
+                base.edit(&edit);
+            }
         }
     }
 
@@ -196,23 +245,46 @@ impl Document {
     }
 
     fn reparse(&self, old: Option<&Tree>) -> Tree {
-        let rope = &self.rope;
         with_parser(self.language, |parser| {
             parser.reset();
             parse_or_empty(parser, |parser| {
-                parser.parse_with_options(
-                    &mut |byte, _| {
-                        if byte >= rope.len_bytes() {
-                            return &b""[..];
-                        }
-                        let (chunk, chunk_start, _, _) = rope.chunk_at_byte(byte);
-                        &chunk.as_bytes()[byte - chunk_start..]
-                    },
-                    old,
-                    None,
-                )
+                parser.parse_with_options(&mut |byte, _| self.chunk(byte), old, None)
             })
         })
+    }
+
+    /// A reparse from `base` if it finds no syntax error within [`BASE_BUDGET`].
+    fn reparse_from_base(&self, base: &Tree) -> Option<Tree> {
+        let started = std::time::Instant::now();
+        let mut give_up = |state: &tree_sitter::ParseState| {
+            if state.has_error() || started.elapsed() > BASE_BUDGET {
+                std::ops::ControlFlow::Break(())
+            } else {
+                std::ops::ControlFlow::Continue(())
+            }
+        };
+        let options = tree_sitter::ParseOptions::new().progress_callback(&mut give_up);
+        let tree = with_parser(self.language, |parser| {
+            parser.reset();
+            let tree = parser.parse_with_options(
+                &mut |byte, _| self.chunk(byte),
+                Some(base),
+                Some(options),
+            );
+            // A parse given up leaves the parser mid-way: the next starts afresh.
+            parser.reset();
+            tree
+        })?;
+        (!tree.root_node().has_error()).then_some(tree)
+    }
+
+    /// The text from `byte` to the end of its rope chunk (tree-sitter's input).
+    fn chunk(&self, byte: usize) -> &[u8] {
+        if byte >= self.rope.len_bytes() {
+            return &b""[..];
+        }
+        let (chunk, chunk_start, _, _) = self.rope.chunk_at_byte(byte);
+        &chunk.as_bytes()[byte - chunk_start..]
     }
 }
 
@@ -313,6 +385,79 @@ mod tests {
             structure(doc.tree().unwrap()),
             structure(&parse(&text, Language::Python))
         );
+    }
+
+    #[test]
+    fn a_closed_bracket_is_reparsed_from_the_tree_before_it_opened() {
+        let text: String = (0..200)
+            .map(|i| format!("def f{i}(x):\n    return x + {i}\n\n"))
+            .collect();
+        let mut doc = Document::new(&text, Language::Python);
+        // Typed one character at a time at the end of `return x + 100`.
+        let (line, mut column) = (301, 18);
+        for c in " * len(x".chars() {
+            doc.apply_changes(
+                &[change(line, column, line, column, &c.to_string())],
+                PositionEncoding::Utf8,
+            );
+            column += 1;
+            let fresh = parse(&doc.text(), Language::Python);
+            assert_eq!(structure(doc.tree().unwrap()), structure(&fresh));
+            // From the bracket on, the tree has an error, and the one before is kept.
+            assert_eq!(doc.base.is_some(), fresh.root_node().has_error(), "{c}");
+            assert!(!doc.rebalancing);
+        }
+        assert!(doc.base.is_some());
+        doc.edit(
+            &[change(line, column, line, column, ")")],
+            PositionEncoding::Utf8,
+        );
+        assert!(doc.rebalancing);
+        let text = doc.text();
+        assert!(text.contains("return x + 100 * len(x)\n"));
+        let fresh = structure(&parse(&text, Language::Python));
+        let from_base = doc.reparse_from_base(doc.base.as_ref().unwrap());
+        assert_eq!(from_base.as_ref().map(structure), Some(fresh.clone()));
+        let tree = doc.parse_tree();
+        doc.set_tree(tree);
+        assert_eq!(structure(doc.tree().unwrap()), fresh);
+        assert!(doc.base.is_none() && !doc.rebalancing);
+    }
+
+    #[test]
+    fn a_reparse_from_the_tree_before_an_error_is_given_up_while_the_error_stays() {
+        let text: String = (0..50)
+            .map(|i| format!("def f{i}(x):\n    return x + {i}\n\n"))
+            .collect();
+        let mut doc = Document::new(&text, Language::Python);
+        // A bracket left open near the top; then a quote typed further down.
+        doc.apply_changes(&[change(1, 18, 1, 18, " * len(")], PositionEncoding::Utf8);
+        assert!(doc.base.is_some());
+        doc.apply_changes(
+            &[change(100, 0, 100, 0, "s = 'a'\n")],
+            PositionEncoding::Utf8,
+        );
+        let fresh = parse(&doc.text(), Language::Python);
+        assert!(fresh.root_node().has_error());
+        assert_eq!(structure(doc.tree().unwrap()), structure(&fresh));
+        // Still kept (edited along), and a reparse from it finds the error and gives up.
+        doc.edit(&[change(100, 7, 100, 7, "b")], PositionEncoding::Utf8);
+        doc.edit(&[change(100, 4, 100, 4, "'")], PositionEncoding::Utf8);
+        assert!(doc.rebalancing);
+        assert!(doc.reparse_from_base(doc.base.as_ref().unwrap()).is_none());
+        let tree = doc.parse_tree();
+        doc.set_tree(tree);
+        let fresh = parse(&doc.text(), Language::Python);
+        assert_eq!(structure(doc.tree().unwrap()), structure(&fresh));
+        // A whole new text: no tree before it is of use.
+        doc.apply_changes(
+            &[TextChange {
+                range: None,
+                text: "f(\n".into(),
+            }],
+            PositionEncoding::Utf8,
+        );
+        assert!(doc.base.is_none());
     }
 
     #[test]

@@ -101,14 +101,44 @@ impl Rule for HardcodedSecret {
         }
         let locator = ctx.locator();
         // Only where a word that ends a secret's name occurs: the binding is a few levels up.
+        // A name names a secret only if its last word is one of the words, so its last run of
+        // letters and digits ends with one, and holds a hit (hits do not overlap, but one that
+        // swallows part of the word is in the same run): hits in other runs (`path`, `tokens`,
+        // `keyword`) lead to no binding that could be reported.
+        let words: Vec<&[u8]> = names
+            .last
+            .iter()
+            .map(String::as_bytes)
+            .chain([&b"key"[..]])
+            .collect();
+        let bytes = ctx.source.as_bytes();
+        let ends_with_a_word = |hit: &&std::ops::Range<usize>| {
+            let end = hit.end.min(bytes.len());
+            let end = end
+                + bytes[end..]
+                    .iter()
+                    .take_while(|b| b.is_ascii_alphanumeric())
+                    .count();
+            words
+                .iter()
+                .any(|w| end >= w.len() && bytes[end - w.len()..end].eq_ignore_ascii_case(w))
+        };
+        #[cfg(test)]
+        let every_hit = tests::EVERY_HIT.with(std::cell::Cell::get);
+        #[cfg(not(test))]
+        let every_hit = false;
         let mut seen = rustc_hash::FxHashSet::default();
-        let candidates = ctx.name_hits.iter().filter_map(|hit| {
-            let node = locator.descendant(hit.start, hit.end)?;
-            locator
-                .ancestry(node, 4)
-                .into_iter()
-                .find(|n| binding(*n, ctx.source).is_some())
-        });
+        let candidates = ctx
+            .name_hits
+            .iter()
+            .filter(|hit| every_hit || ends_with_a_word(hit))
+            .filter_map(|hit| {
+                let node = locator.descendant(hit.start, hit.end)?;
+                locator
+                    .ancestry(node, 4)
+                    .into_iter()
+                    .find(|n| binding(*n, ctx.source).is_some())
+            });
         for node in candidates {
             if !seen.insert(node.start_byte()) {
                 continue;
@@ -153,5 +183,116 @@ impl Rule for HardcodedSecret {
                 .and_then(|string| environment_fix(ctx, string, &env));
             out.push(Diagnostic::new(&HardcodedSecret::META, range, message).with_fix(fix));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::syntax::Language;
+    use proptest::prelude::*;
+
+    thread_local! {
+        /// Every name hit is followed up, not only those in a run of letters and digits that
+        /// ends with a word.
+        pub(super) static EVERY_HIT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+
+    /// AL302's findings in `source`, following up every hit or only those that may end a name.
+    fn findings(source: &str, language: Language, every_hit: bool) -> Vec<(usize, String)> {
+        EVERY_HIT.with(|e| e.set(every_hit));
+        let knowledge = crate::knowledge::Knowledge::builtin();
+        let analysis = crate::analysis::analyse_text(
+            std::path::Path::new("t"),
+            source,
+            language,
+            &crate::settings::Settings::default(),
+            knowledge,
+        );
+        EVERY_HIT.with(|e| e.set(false));
+        analysis
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.rule.code == "AL302")
+            .map(|d| (d.range.start, d.message))
+            .collect()
+    }
+
+    const NAMES: &[&str] = &[
+        "api_key",
+        "myPaToken",
+        "filepath",
+        "tokens",
+        "GITHUB_PAT",
+        "secretKey",
+        "self.auth_token",
+        "pat",
+        "token_path",
+        "keyword",
+        "x-api-key",
+        "apiKEY",
+        "passwordHash",
+        "dbPassword",
+        "tokenizer",
+        "stripe_secret_key",
+        "KEY",
+        "pat2",
+        "é_token",
+    ];
+    const VALUES: &[&str] = &[
+        "'Zq7vN2wRtY8pLm3kQ9'",
+        "\"tok3n-8f2a9c41d7e6b5\"",
+        "'path/to'",
+        "'hi'",
+    ];
+
+    proptest! {
+        /// Following up only the hits that may end a name finds what following up every hit
+        /// finds (Python and TypeScript bindings, arguments and dictionary keys).
+        #[test]
+        fn hits_that_end_no_name_lead_to_no_finding(
+            lines in proptest::collection::vec((0usize..100, 0usize..100, 0usize..4), 1..12),
+        ) {
+            let mut python = String::new();
+            let mut typescript = String::new();
+            for (name, value, shape) in lines {
+                let name = NAMES[name % NAMES.len()];
+                let value = VALUES[value % VALUES.len()];
+                let plain = name.replace(['.', '-', 'é'], "_");
+                match shape {
+                    0 => {
+                        python.push_str(&format!("{plain} = {value}\n"));
+                        typescript.push_str(&format!("const {plain} = {value};\n"));
+                    }
+                    1 => {
+                        python.push_str(&format!("f({plain}={value})\n"));
+                        typescript.push_str(&format!("f({{ {plain}: {value} }});\n"));
+                    }
+                    2 => {
+                        python.push_str(&format!("d = {{\"{name}\": {value}}}\n"));
+                        typescript.push_str(&format!("d = {{ \"{name}\": {value} }};\n"));
+                    }
+                    _ => {
+                        python.push_str(&format!("{name} = {value}  # {plain}\n"));
+                        typescript.push_str(&format!("this.{plain} = {value};\n"));
+                    }
+                }
+            }
+            for (source, language) in [(&python, Language::Python), (&typescript, Language::TypeScript)] {
+                let some = findings(source, language, false);
+                prop_assert_eq!(&some, &findings(source, language, true), "{}", source);
+            }
+        }
+    }
+
+    #[test]
+    fn a_name_whose_last_word_a_hit_swallows_is_still_found() {
+        // `PaT` is a hit (`pat`), which leaves `oken` behind: the name is still followed up.
+        let source = "myPaToken = 'Zq7vN2wRtY8pLm3kQ9'\nfilepath = 'Zq7vN2wRtY8pLm3kQ9'\n";
+        let found = findings(source, Language::Python, false);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].1.starts_with("`myPaToken` holds a secret"),
+            "{found:?}"
+        );
     }
 }

@@ -278,6 +278,14 @@ fn analyse_prior(
         }
     };
     let tools = model.tools;
+    // Without a last version, the secrets and where the text may bind a secret's name are found
+    // in one pass over the text ([`crate::secrets::Secrets::scan_with_names`]: its name hits
+    // are those that can end a name, which AL302 follows up alike).
+    let mut one_pass = text_cache.is_none().then(|| {
+        guarded(&mut analysis.failures, "secrets", || {
+            knowledge.secrets.scan_with_names(file.source)
+        })
+    });
     // Where the text may bind a secret's name (AL302, AL305), found again only in the lines
     // that changed since the last version.
     // The caches are taken before each stage and put back after it: a stage that panics leaves
@@ -307,7 +315,10 @@ fn analyse_prior(
                     });
                 found
             }
-            None => knowledge.secrets.name_hits(file.source),
+            None => one_pass
+                .as_mut()
+                .map(|(_, names)| std::mem::take(names))
+                .unwrap_or_default(),
         }
     });
     // The secrets, scanned again only around the lines that changed (when every format that can
@@ -327,7 +338,7 @@ fn analyse_prior(
                 **scan = knowledge.identity().map(|k| (k, next));
                 found
             }
-            None => knowledge.secrets.scan(file.source),
+            None => one_pass.take().map(|(found, _)| found).unwrap_or_default(),
         }
     });
     // Where the literals AL305 looks for are, found again only in the lines that changed;

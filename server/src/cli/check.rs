@@ -336,16 +336,27 @@ fn analyse_text(
                 None => analyse(file, settings, knowledge),
             }
         }
-        Kind::Config(kind) => analyse_config(
-            ConfigFile {
-                path,
-                source: text,
-                kind,
-                committed: !files::is_git_ignored(path),
-            },
-            &job.config.settings,
-            &job.config.knowledge,
-        ),
+        Kind::Config(kind) => {
+            // Nothing is reported in a file git would not commit. Whether it would is asked
+            // only of a file with something to report (most have nothing, and the question
+            // reads the `.gitignore` files from the project's root down).
+            let analysis = analyse_config(
+                ConfigFile {
+                    path,
+                    source: text,
+                    kind,
+                    committed: true,
+                },
+                &job.config.settings,
+                &job.config.knowledge,
+            );
+            let reports = !analysis.diagnostics.is_empty() || !analysis.failures.is_empty();
+            if reports && files::is_git_ignored(path) {
+                Analysis::default()
+            } else {
+                analysis
+            }
+        }
     }
 }
 

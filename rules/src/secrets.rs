@@ -1153,6 +1153,32 @@ mod tests {
         // With no context near, no key (and no search).
         let text = format!("# The API key:\n\nconfig(together=\"{key}\")\n");
         assert!(secrets.scan(&text).is_empty());
+        // A context with word boundaries at the edges of its lines: the same answers.
+        let format = secrets
+            .formats
+            .iter_mut()
+            .find(|f| f.id == "together-legacy")
+            .unwrap();
+        format.context = Some(crate::pattern::Pattern::new("(?i)\\bapi key\\b|\\bAPI\\b").unwrap());
+        let mut plain = secrets.clone();
+        plain
+            .formats
+            .iter_mut()
+            .for_each(|f| f.context_unanchored = false);
+        for text in [
+            format!("API\nconfig(together=\"{key}\")\n"),
+            format!("xAPI\nconfig(together=\"{key}\")\n"),
+            format!("api key\nconfig(together=\"{key}\")\nAPI"),
+            format!("config(together=\"{key}\") # api key\n"),
+        ] {
+            assert_eq!(secrets.scan(&text), plain.scan(&text), "{text}");
+        }
+        assert_eq!(
+            secrets
+                .scan(&format!("API\nconfig(together=\"{key}\")\n"))
+                .len(),
+            1
+        );
     }
 
     #[test]

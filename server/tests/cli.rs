@@ -486,6 +486,69 @@ fn privacy_notices_golden() {
     insta::assert_snapshot!(report);
 }
 
+/// A privacy page of the UI is found whichever way the project is named (`.`, a relative or an
+/// absolute path, `..` from inside) and whether the job walk's list of the files the notice search reads is
+/// used or the search walks itself (an `exclude` it would cross, a hidden or build directory).
+#[test]
+fn a_privacy_page_is_found_from_the_walk_or_by_the_search() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("bot");
+    copy_dir(&fixtures().join("privacy").join("none"), &root);
+    let verdict = |args: &[&str], cwd: &Path| {
+        let output = run(&[&["check", "--select", "AL4"], args].concat(), cwd);
+        (output.status.code(), stdout(&output))
+    };
+    // No notice: AL401 in every way of naming the project.
+    let absolute = root.to_str().unwrap().to_string();
+    for (args, cwd) in [
+        (vec!["."], root.clone()),
+        (vec!["bot"], dir.path().to_path_buf()),
+        (vec![absolute.as_str()], dir.path().to_path_buf()),
+        (vec![".."], root.join("web")),
+    ] {
+        let (code, out) = verdict(&args, &cwd);
+        assert_eq!(code, Some(1), "{args:?}: {out}");
+        assert!(out.contains("AL401"), "{args:?}: {out}");
+    }
+    let page = root.join("web/app/privacy/page.tsx");
+    std::fs::create_dir_all(page.parent().unwrap()).unwrap();
+    std::fs::write(
+        &page,
+        "export default () => <p>Your messages are sent to OpenAI and Anthropic (Claude), and \
+         runs are traced in LangSmith.</p>;\n",
+    )
+    .unwrap();
+    for exclude in ["", "exclude = [\"web\"]\n", "exclude = [\"dist\"]\n"] {
+        std::fs::write(root.join("agentlint.toml"), exclude).unwrap();
+        for (args, cwd) in [
+            (vec!["."], root.clone()),
+            (vec!["bot"], dir.path().to_path_buf()),
+            (vec![absolute.as_str()], dir.path().to_path_buf()),
+            (vec![".."], root.join("web")),
+        ] {
+            let (code, out) = verdict(&args, &cwd);
+            assert!(!out.contains("AL401"), "{exclude} {args:?}: {out}");
+            assert_eq!(code, Some(0), "{exclude} {args:?}: {out}");
+        }
+    }
+    // A page in a hidden or a build directory is not the project's.
+    std::fs::remove_file(root.join("agentlint.toml")).unwrap();
+    for hidden in [".next/app/privacy", "dist/privacy"] {
+        std::fs::remove_dir_all(root.join("web/app")).ok();
+        let moved = root.join("web").join(hidden).join("page.tsx");
+        std::fs::create_dir_all(moved.parent().unwrap()).unwrap();
+        std::fs::write(
+            &moved,
+            "export default () => <p>OpenAI, Anthropic, LangSmith</p>;\n",
+        )
+        .unwrap();
+        let (code, out) = verdict(&["."], &root);
+        assert_eq!(code, Some(1), "{hidden}: {out}");
+        assert!(out.contains("AL401"), "{hidden}: {out}");
+        std::fs::remove_dir_all(root.join("web").join(hidden.split('/').next().unwrap())).unwrap();
+    }
+}
+
 /// The generated notice, and the section appended to a stale one, are accepted by the rules.
 #[test]
 fn privacy_fixes_are_accepted_by_the_rules() {

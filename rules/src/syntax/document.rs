@@ -408,13 +408,20 @@ mod tests {
             assert!(!doc.rebalancing);
         }
         assert!(doc.base.is_some());
+        // Changes elsewhere while the bracket is open, one parsed and two not: the kept tree
+        // is edited with each (the line added above and the line removed above cancel out).
+        doc.apply_changes(&[change(10, 0, 10, 0, "y = 2\n")], PositionEncoding::Utf8);
+        assert!(doc.base.is_some());
+        doc.edit(&[change(500, 4, 500, 10, "yield")], PositionEncoding::Utf8);
+        doc.edit(&[change(3, 0, 4, 0, "")], PositionEncoding::Utf8);
         doc.edit(
             &[change(line, column, line, column, ")")],
             PositionEncoding::Utf8,
         );
         assert!(doc.rebalancing);
         let text = doc.text();
-        assert!(text.contains("return x + 100 * len(x)\n"));
+        assert!(text.contains("return x + 100 * len(x)\n"), "{text}");
+        assert!(text.contains("    yield x + 166\n") && text.contains("y = 2\n"));
         let fresh = structure(&parse(&text, Language::Python));
         let from_base = doc.reparse_from_base(doc.base.as_ref().unwrap());
         assert_eq!(from_base.as_ref().map(structure), Some(fresh.clone()));

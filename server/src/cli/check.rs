@@ -117,7 +117,12 @@ fn collect_jobs(
                 walked.insert(dir);
             }
             let listing = files::list(&path, &config);
-            if let Some(listed) = listing.pages {
+            // Keyed as the notice search's root is: lexically normalized, which is where the
+            // walk went unless `..` follows a symbolic link (then the search walks itself).
+            let lexical = !path
+                .components()
+                .any(|c| c == std::path::Component::ParentDir);
+            if let (Some(listed), true) = (listing.pages, lexical) {
                 pages.insert(crate::privacy::root_key(&cwd.join(&path)), listed);
             }
             for file in listing.files {

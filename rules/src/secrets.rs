@@ -1132,39 +1132,35 @@ mod tests {
     fn a_key_whose_context_is_on_the_line_before_its_keyword_is_found() {
         // Together's key with a context that does not hold its keyword: `API key` on the line
         // before the key's line, which is the first of its keyword's span.
-        let mut secrets = crate::knowledge::Knowledge::builtin().secrets.clone();
-        let format = secrets
-            .formats
-            .iter_mut()
-            .find(|f| f.id == "together-legacy")
-            .unwrap();
-        format.context = Some(crate::pattern::Pattern::new("(?i)api key").unwrap());
+        // The built-in formats with Together's context replaced, and the same searching every
+        // span.
+        let with_context = |context: &str| {
+            let mut secrets = crate::knowledge::Knowledge::builtin().secrets.clone();
+            let format = secrets
+                .formats
+                .iter_mut()
+                .find(|f| f.id == "together-legacy")
+                .unwrap();
+            format.context = Some(crate::pattern::Pattern::new(context).unwrap());
+            let mut plain = secrets.clone();
+            plain
+                .formats
+                .iter_mut()
+                .for_each(|f| f.context_unanchored = false);
+            (secrets, plain)
+        };
+        let (secrets, plain) = with_context("(?i)api key");
         let fake = secrets.fake("together-legacy", 5).unwrap();
         let key = fake.split('"').nth(1).unwrap();
         let text = format!("# The API key:\nconfig(together=\"{key}\")\n");
         let found = secrets.scan(&text);
         assert_eq!(found.len(), 1, "{text}");
-        let mut plain = secrets.clone();
-        plain
-            .formats
-            .iter_mut()
-            .for_each(|f| f.context_unanchored = false);
         assert_eq!(found, plain.scan(&text));
         // With no context near, no key (and no search).
         let text = format!("# The API key:\n\nconfig(together=\"{key}\")\n");
         assert!(secrets.scan(&text).is_empty());
         // A context with word boundaries at the edges of its lines: the same answers.
-        let format = secrets
-            .formats
-            .iter_mut()
-            .find(|f| f.id == "together-legacy")
-            .unwrap();
-        format.context = Some(crate::pattern::Pattern::new("(?i)\\bapi key\\b|\\bAPI\\b").unwrap());
-        let mut plain = secrets.clone();
-        plain
-            .formats
-            .iter_mut()
-            .for_each(|f| f.context_unanchored = false);
+        let (secrets, plain) = with_context("(?i)\\bapi key\\b|\\bAPI\\b");
         for text in [
             format!("API\nconfig(together=\"{key}\")\n"),
             format!("xAPI\nconfig(together=\"{key}\")\n"),

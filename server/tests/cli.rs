@@ -498,15 +498,17 @@ fn a_privacy_page_is_found_from_the_walk_or_by_the_search() {
         let output = run(&[&["check", "--select", "AL4"], args].concat(), cwd);
         (output.status.code(), stdout(&output))
     };
-    // No notice: AL401 in every way of naming the project.
+    // The ways of naming the project: the argument and the directory it is given in.
     let absolute = root.to_str().unwrap().to_string();
-    for (args, cwd) in [
-        (vec!["."], root.clone()),
-        (vec!["bot"], dir.path().to_path_buf()),
-        (vec![absolute.as_str()], dir.path().to_path_buf()),
-        (vec![".."], root.join("web")),
-    ] {
-        let (code, out) = verdict(&args, &cwd);
+    let ways = [
+        (".", root.clone()),
+        ("bot", dir.path().to_path_buf()),
+        (absolute.as_str(), dir.path().to_path_buf()),
+        ("..", root.join("web")),
+    ];
+    // No notice: AL401 in every way.
+    for (args, cwd) in &ways {
+        let (code, out) = verdict(&[args], cwd);
         assert_eq!(code, Some(1), "{args:?}: {out}");
         assert!(out.contains("AL401"), "{args:?}: {out}");
     }
@@ -520,13 +522,8 @@ fn a_privacy_page_is_found_from_the_walk_or_by_the_search() {
     .unwrap();
     for exclude in ["", "exclude = [\"web\"]\n", "exclude = [\"dist\"]\n"] {
         std::fs::write(root.join("agentlint.toml"), exclude).unwrap();
-        for (args, cwd) in [
-            (vec!["."], root.clone()),
-            (vec!["bot"], dir.path().to_path_buf()),
-            (vec![absolute.as_str()], dir.path().to_path_buf()),
-            (vec![".."], root.join("web")),
-        ] {
-            let (code, out) = verdict(&args, &cwd);
+        for (args, cwd) in &ways {
+            let (code, out) = verdict(&[args], cwd);
             assert!(!out.contains("AL401"), "{exclude} {args:?}: {out}");
             assert_eq!(code, Some(0), "{exclude} {args:?}: {out}");
         }

@@ -387,12 +387,17 @@ mod tests {
         );
     }
 
-    #[test]
-    fn a_closed_bracket_is_reparsed_from_the_tree_before_it_opened() {
-        let text: String = (0..200)
+    /// A module of `n` functions, `f{i}` on lines `3 i` and `3 i + 1` (`    return x + {i}`).
+    fn functions(n: usize) -> Document {
+        let text: String = (0..n)
             .map(|i| format!("def f{i}(x):\n    return x + {i}\n\n"))
             .collect();
-        let mut doc = Document::new(&text, Language::Python);
+        Document::new(&text, Language::Python)
+    }
+
+    #[test]
+    fn a_closed_bracket_is_reparsed_from_the_tree_before_it_opened() {
+        let mut doc = functions(200);
         // Typed one character at a time at the end of `return x + 100`.
         let (line, mut column) = (301, 18);
         for c in " * len(x".chars() {
@@ -433,10 +438,7 @@ mod tests {
 
     #[test]
     fn a_reparse_from_the_tree_before_an_error_is_given_up_while_the_error_stays() {
-        let text: String = (0..50)
-            .map(|i| format!("def f{i}(x):\n    return x + {i}\n\n"))
-            .collect();
-        let mut doc = Document::new(&text, Language::Python);
+        let mut doc = functions(50);
         // A bracket left open near the top; then a quote typed further down.
         doc.apply_changes(&[change(1, 18, 1, 18, " * len(")], PositionEncoding::Utf8);
         assert!(doc.base.is_some());

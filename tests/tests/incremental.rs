@@ -762,3 +762,175 @@ fn editing_a_line_rescans_only_around_it() {
     assert_eq!(found, secrets.scan(&next));
     assert_eq!(found.len(), 200);
 }
+
+/// Tokens lexed by an incremental reparse of `before` with `typed` inserted at `at`, from `old`
+/// (tree-sitter's log counts them), with the text and tree it gives.
+fn reparse_counting(old: &Tree, before: &str, at: usize, typed: &str) -> (String, Tree, usize) {
+    fn point(text: &str, byte: usize) -> tree_sitter::Point {
+        let line_start = text[..byte].rfind('\n').map_or(0, |i| i + 1);
+        tree_sitter::Point::new(text[..byte].matches('\n').count(), byte - line_start)
+    }
+    let mut after = before.to_string();
+    after.insert_str(at, typed);
+    let mut edited = old.clone();
+    edited.edit(&tree_sitter::InputEdit {
+        start_byte: at,
+        old_end_byte: at,
+        new_end_byte: at + typed.len(),
+        start_position: point(before, at),
+        old_end_position: point(before, at),
+        new_end_position: point(&after, at + typed.len()),
+    });
+    let lexed = std::rc::Rc::new(std::cell::Cell::new(0));
+    let mut parser = tree_sitter::Parser::new();
+    parser
+        .set_language(&old.language())
+        .expect("the tree's language");
+    let count = lexed.clone();
+    parser.set_logger(Some(Box::new(move |_, message| {
+        if message.starts_with("lexed_lookahead") {
+            count.set(count.get() + 1);
+        }
+    })));
+    let tree = parser.parse(&after, Some(&edited)).expect("no timeout");
+    (after, tree, lexed.get())
+}
+
+/// Typing a call's opening bracket in the middle of a long module (the bracket closes later, as
+/// it does when typing without an editor closing it) leaves the rest of the file unparseable
+/// inside the bracket until tree-sitter's error recovery gives up on it a few lines below. The
+/// rest of the file is then what it was: tree-sitter (patched, vendor/README.md) reuses it
+/// instead of lexing and parsing it again. Counted in tokens lexed, not timed.
+#[test]
+fn an_opened_bracket_reparses_its_neighbourhood_not_the_rest_of_the_file() {
+    use agentlint_e2e::bench::{python_module, typescript_module};
+    let cases = [
+        (
+            python_module(2000),
+            Language::Python,
+            "    hits =",
+            "    total = len(",
+        ),
+        (
+            typescript_module(2000),
+            Language::TypeScript,
+            "    const hits",
+            "    const total = count(",
+        ),
+    ];
+    for (text, language, anchor, statement) in cases {
+        let (_, _, whole) = reparse_counting(&parse("", language), "", 0, &text);
+        let middle = text.len() / 2;
+        let at = middle + text[middle..].find(anchor).expect("a tool past the middle");
+        // The statement up to the bracket, then the bracket: as typed.
+        let call = statement.trim_end_matches('(');
+        let mut typing = text.clone();
+        typing.insert_str(at, &format!("{call}\n"));
+        let before = parse(&typing, language);
+        let bracket = at + call.len();
+        let (opened, tree, lexed) = reparse_counting(&before, &typing, bracket, "(");
+        assert!(
+            tree.root_node().has_error(),
+            "{language:?}: the bracket is open"
+        );
+        assert_eq!(structure(&tree), structure(&parse(&opened, language)));
+        assert!(
+            lexed * 20 < whole,
+            "{language:?}: {lexed} of the file's {whole} tokens lexed again after '('"
+        );
+        let (closed, tree, lexed) = reparse_counting(&tree, &opened, bracket + 1, ")");
+        assert!(!tree.root_node().has_error());
+        assert_eq!(structure(&tree), structure(&parse(&closed, language)));
+        assert!(
+            lexed * 20 < whole,
+            "{language:?}: {lexed} of {whole} after ')'"
+        );
+    }
+}
+
+/// Pieces that open and close what changes how the rest of a module parses, and lines around
+/// them; then those of each language (Python's `/*` would be `a / *b`, a starred expression the
+/// grammar reads two ways, and which way an incremental parse takes depends on the old tree:
+/// upstream too, and not what this test is about).
+const BALANCE_PIECES: &[&str] = &[
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    "}",
+    "\"",
+    "'",
+    "`",
+    "\n",
+    "    ",
+    "x",
+    "len(",
+    "\n    total = len(hits",
+    "def g(",
+    "@mcp.tool()\n",
+    "\n\n",
+    ":",
+    ",",
+    "",
+];
+const PYTHON_PIECES: &[&str] = &["\"\"\"", "'''", "#", "\\\n", "f\"{"];
+const TYPESCRIPT_PIECES: &[&str] = &["/*", "*/", "${", "//", "=> {"];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 120, ..ProptestConfig::default() })]
+
+    /// Keystrokes that open and close brackets, strings and comments in a module of a dozen
+    /// tools, each reparsed from the previous tree (through the document's kept error-free tree
+    /// when one applies): the same tree and findings as a fresh parse wherever the text parses,
+    /// the same findings where one keystroke breaks a text that parsed (an opened bracket,
+    /// string, comment). The error nodes of an incremental parse may differ from a fresh one's,
+    /// and once errors pile up so may findings: tree-sitter's error recovery depends on the
+    /// previous tree (upstream too, without the vendored patch; both seen in this test's cases).
+    #[test]
+    fn unbalancing_keystrokes_in_a_module_match_a_fresh_parse(
+        typescript in proptest::bool::ANY,
+        keys in proptest::collection::vec(
+            (0.0..=1.0f64, 0.0..0.01f64, 0..BALANCE_PIECES.len() + 5),
+            1..24,
+        ),
+    ) {
+        let (initial, language) = if typescript {
+            (agentlint_e2e::bench::typescript_module(150), Language::TypeScript)
+        } else {
+            (agentlint_e2e::bench::python_module(150), Language::Python)
+        };
+        let mut text = initial.clone();
+        let mut document = Document::new(&initial, language);
+        // Whether the previous version parsed without a syntax error.
+        let mut parsed = true;
+        for (start, len, piece) in keys {
+            let own = if typescript { TYPESCRIPT_PIECES } else { PYTHON_PIECES };
+            let piece = BALANCE_PIECES.get(piece).unwrap_or_else(|| &own[piece - BALANCE_PIECES.len()]);
+            let chars: Vec<char> = text.chars().collect();
+            let n = chars.len();
+            let from = snap(&chars, ((start * n as f64) as usize).min(n));
+            let to = snap(&chars, (from + (len * n as f64) as usize).min(n)).max(from);
+            let range = (
+                reference_position(&text, from, PositionEncoding::Utf8),
+                reference_position(&text, to, PositionEncoding::Utf8),
+            );
+            text = chars[..from].iter().chain(piece.chars().collect::<Vec<_>>().iter()).chain(&chars[to..]).collect();
+            document.apply_changes(&[TextChange { range: Some(range), text: piece.to_string() }], PositionEncoding::Utf8);
+            let tree = document.tree().expect("parsed");
+            let fresh = parse(&text, language);
+            let previous = std::mem::replace(&mut parsed, !fresh.root_node().has_error());
+            if !previous && !parsed {
+                continue;
+            }
+            if parsed {
+                prop_assert_eq!(structure(tree), structure(&fresh), "tree differs for {:?}", text);
+            }
+            prop_assert_eq!(
+                diagnostics_of(&text, tree, language),
+                diagnostics_of(&text, &fresh, language),
+                "diagnostics differ for {:?}", text
+            );
+        }
+    }
+}

@@ -28,13 +28,17 @@ pub struct SourceFile<'a> {
     pub workspace: Option<&'a dyn Summaries>,
 }
 
-/// A rule (or the fact extraction) that panicked. The other rules still report.
+/// A rule (or the fact extraction) that panicked, or a parse given up ([`PARSE_STAGE`]). The
+/// other rules still report.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Failure {
-    /// The rule's code, or `facts`.
+    /// The rule's code, `facts`, or [`PARSE_STAGE`].
     pub stage: &'static str,
     pub message: String,
 }
+
+/// The stage of a [`Failure`] that is a parse given up (`syntax::parse_budget`), not a bug.
+pub const PARSE_STAGE: &str = "parse";
 
 /// The outcome of analysing one file.
 #[derive(Clone, Debug, Default)]
@@ -138,6 +142,15 @@ fn analyse_prior(
         Prior::Facts(facts) => (None, Some(facts)),
     };
     let mut analysis = Analysis::default();
+    if crate::syntax::gave_up(file.tree, file.source) {
+        analysis.failures.push(Failure {
+            stage: PARSE_STAGE,
+            message: "not parsed: its syntax errors are too tangled for tree-sitter's error \
+                      recovery within agentlint's budget, so only its text was searched (for \
+                      keys); once the errors are fixed it is analysed in full"
+                .to_string(),
+        });
+    }
     let enabled: Vec<&dyn Rule> = rules
         .iter()
         .copied()

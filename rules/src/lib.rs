@@ -22,8 +22,8 @@ pub mod suppress;
 pub mod syntax;
 
 pub use analysis::{
-    Analysis, Failure, SourceFile, analyse, analyse_cached, analyse_extracted, analyse_text,
-    analyse_with_rules,
+    Analysis, Failure, PARSE_STAGE, SourceFile, analyse, analyse_cached, analyse_extracted,
+    analyse_text, analyse_with_rules,
 };
 pub use cache::AnalysisCache;
 pub use config_files::{ConfigFile, ConfigKind, analyse_config};

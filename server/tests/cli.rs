@@ -157,6 +157,9 @@ fn bad_files_are_skipped_with_a_warning() {
     std::fs::write(dir.path().join("big.py"), big).unwrap();
     std::fs::write(dir.path().join("broken.py"), "def f(:\n    eval(x)\n").unwrap();
     std::fs::write(dir.path().join("notes.txt"), "eval(x)").unwrap();
+    // Syntax errors that tree-sitter's error recovery would search for minutes.
+    let tangled = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/tests/data/tangled.ts");
+    std::fs::copy(tangled, dir.path().join("tangled.ts")).unwrap();
     let output = run(&["check", ".", "notes.txt"], dir.path());
     let err = stderr(&output);
     assert!(
@@ -175,6 +178,11 @@ fn bad_files_are_skipped_with_a_warning() {
         err.contains("notes.txt: skipped: not a Python, TypeScript or JavaScript file"),
         "{err}"
     );
+    assert!(
+        err.contains("warning: tangled.ts: not parsed: its syntax errors are too tangled"),
+        "{err}"
+    );
+    assert!(!err.contains("internal error"), "{err}");
     // The broken file is still analysed: what parses is checked.
     assert_eq!(output.status.code(), Some(1));
     assert!(

@@ -4,7 +4,7 @@ use ropey::Rope;
 use tree_sitter::{InputEdit, Point, Tree};
 
 use super::position::{Position, PositionEncoding, rope_offset};
-use super::{Language, parse_or_empty, with_parser};
+use super::{Language, parse_budget, parse_or_empty, with_parser};
 
 /// One change from the editor: replace `range` (or the whole text when `None`) with `text`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,13 +48,18 @@ pub struct Document {
     /// Text only (a configuration file): never parsed; the tree is an empty one.
     plain: bool,
     /// While the tree has a syntax error: the last tree without one, edited like the tree since.
-    /// An unclosed bracket or string makes tree-sitter parse the rest of the file again (inside
-    /// a bracket, line breaks mean nothing, so no later subtree can be reused); when it closes,
-    /// a reparse from the tree before it opened reuses them all again.
+    /// An unclosed string or comment (a `"""`, a `/*`) makes the rest of the file parse
+    /// differently, so the tree holds nothing of it to reuse; when it closes, a reparse from
+    /// the tree before it opened reuses it all again. (An unclosed bracket no longer needs this:
+    /// tree-sitter's error recovery gives up on it a few lines below, and the vendored patch,
+    /// vendor/README.md, lets the reparse reuse the rest of the file.)
     base: Option<Tree>,
     /// Whether the changes since the last parse added or removed a bracket or a quote (and so
     /// may have closed what the tree's error left open).
     rebalancing: bool,
+    /// Whether the tree is empty (a parse given up, see `syntax::parse_budget`, or a blank
+    /// text): nothing to reparse from, the next parse starts afresh.
+    empty: bool,
 }
 
 /// How long a reparse from [`Document::base`] may take before the tree is reparsed instead.
@@ -74,9 +79,11 @@ pub struct ApplyReport {
 
 impl Document {
     pub fn new(text: &str, language: Language) -> Self {
+        let tree = super::parse(text, language);
         Self {
             rope: Rope::from_str(text),
-            tree: super::parse(text, language),
+            empty: tree.root_node().end_byte() == 0,
+            tree,
             state: TreeState::Parsed,
             language,
             plain: false,
@@ -96,6 +103,7 @@ impl Document {
             plain: true,
             base: None,
             rebalancing: false,
+            empty: true,
         }
     }
 
@@ -128,6 +136,7 @@ impl Document {
     pub fn parse_tree(&self) -> Tree {
         match self.state {
             TreeState::Parsed => self.tree.clone(),
+            TreeState::Edited if self.empty => self.reparse(None),
             TreeState::Edited => self
                 .base
                 .as_ref()
@@ -149,6 +158,7 @@ impl Document {
         }
         self.rebalancing = false;
         self.state = TreeState::Parsed;
+        self.empty = self.tree.root_node().end_byte() == 0;
     }
 
     pub fn text(&self) -> String {
@@ -247,9 +257,14 @@ impl Document {
     fn reparse(&self, old: Option<&Tree>) -> Tree {
         with_parser(self.language, |parser| {
             parser.reset();
-            parse_or_empty(parser, |parser| {
-                parser.parse_with_options(&mut |byte, _| self.chunk(byte), old, None)
-            })
+            let mut budget = parse_budget(self.len_bytes());
+            let options = tree_sitter::ParseOptions::new().progress_callback(&mut budget);
+            let tree = parse_or_empty(parser, |parser| {
+                parser.parse_with_options(&mut |byte, _| self.chunk(byte), old, Some(options))
+            });
+            // A parse given up leaves the parser mid-way: the next starts afresh.
+            parser.reset();
+            tree
         })
     }
 

@@ -142,16 +142,59 @@ pub(crate) fn with_parser<R>(
     })
 }
 
-/// Parses `source` from scratch.
+/// Parses `source` from scratch (within [`parse_budget`]).
 pub fn parse(source: &str, language: Language) -> tree_sitter::Tree {
     with_parser(language, |parser| {
         parser.reset();
-        parse_or_empty(parser, |parser| parser.parse(source, None))
+        let mut budget = parse_budget(source.len());
+        let options = tree_sitter::ParseOptions::new().progress_callback(&mut budget);
+        parse_or_empty(parser, |parser| {
+            parser.parse_with_options(
+                &mut |byte, _| source.as_bytes().get(byte..).unwrap_or_default(),
+                None,
+                Some(options),
+            )
+        })
     })
 }
 
-/// A parser only returns `None` without a language or when a parse is cancelled, neither of which
-/// agentlint does; should it happen anyway, the empty document's tree keeps "parsing never fails".
+/// Progress checks a parse may take (tree-sitter checks every 100 parse operations) before it
+/// is given up: a floor, and so many per kilobyte of text.
+const PARSE_BUDGET_FLOOR: u64 = 2_000;
+const PARSE_BUDGET_PER_KB: u64 = 200;
+
+/// A parse's budget, as a progress callback: tree-sitter's error recovery can take time
+/// exponential in the syntax errors close together (a few dozen in a few kilobytes of
+/// TypeScript parse for minutes, taking gigabytes), and a hung parse would hang the editor's
+/// file or the whole check. Counted in tree-sitter's operations, not in time, so the same text
+/// gives the same tree on every machine. Real files take 13 checks per kilobyte at most (every
+/// Python, TypeScript and JavaScript file of the benchmark corpus, BENCHMARKS.md), a 5,000-line
+/// module about 2,500 in all: the budget is 15 times the densest. A parse given up gives the
+/// empty tree ([`parse_or_empty`], [`gave_up`]).
+pub(crate) fn parse_budget(
+    bytes: usize,
+) -> impl FnMut(&tree_sitter::ParseState) -> std::ops::ControlFlow<()> {
+    let limit = PARSE_BUDGET_FLOOR + PARSE_BUDGET_PER_KB * (bytes as u64).div_ceil(1024);
+    let mut checks = 0;
+    move |_| {
+        checks += 1;
+        if checks > limit {
+            std::ops::ControlFlow::Break(())
+        } else {
+            std::ops::ControlFlow::Continue(())
+        }
+    }
+}
+
+/// Whether `tree` is what a parse of `source` gave when it was given up ([`parse_budget`]): the
+/// empty tree of a text that has tokens.
+pub fn gave_up(tree: &tree_sitter::Tree, source: &str) -> bool {
+    let root = tree.root_node();
+    root.end_byte() == 0 && root.child_count() == 0 && !source.trim().is_empty()
+}
+
+/// A parser returns `None` when a parse is given up ([`parse_budget`]) or cancelled, or without a
+/// language (which agentlint never does): the empty document's tree keeps "parsing never fails".
 pub(crate) fn parse_or_empty(
     parser: &mut tree_sitter::Parser,
     parse: impl FnOnce(&mut tree_sitter::Parser) -> Option<tree_sitter::Tree>,

@@ -8,8 +8,8 @@ use std::process::ExitCode;
 use agentlint_rules::summary::normalize;
 use agentlint_rules::syntax::parse;
 use agentlint_rules::{
-    Analysis, Applicability, ConfigFile, ConfigKind, FileChange, Language, LineKind, SourceFile,
-    Summaries, analyse, analyse_config, analyse_extracted, apply_fixes,
+    Analysis, Applicability, ConfigFile, ConfigKind, FileChange, Language, LineKind, PARSE_STAGE,
+    SourceFile, Summaries, analyse, analyse_config, analyse_extracted, apply_fixes,
 };
 use anyhow::{Context as _, Result};
 use rayon::prelude::*;
@@ -480,10 +480,14 @@ fn report(
         .failures
         .iter()
         .map(|f| {
-            format!(
-                "{shown}: internal error in {}: {} (the other rules still ran; please report this)",
-                f.stage, f.message
-            )
+            if f.stage == PARSE_STAGE {
+                format!("{shown}: {}", f.message)
+            } else {
+                format!(
+                    "{shown}: internal error in {}: {} (the other rules still ran; please report this)",
+                    f.stage, f.message
+                )
+            }
         })
         .collect();
     Outcome::Report {

@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 use agentlint_rules::facts::FileFacts;
 use agentlint_rules::syntax::{Document, TextChange, check_input};
 use agentlint_rules::{
-    Language, LineIndex, Position, PositionEncoding, SourceFile, analyse_cached,
+    Language, LineIndex, PARSE_STAGE, Position, PositionEncoding, SourceFile, analyse_cached,
 };
 use tower_lsp_server::jsonrpc::Result as RpcResult;
 use tower_lsp_server::ls_types::*;
@@ -524,12 +524,16 @@ fn analyse_entry(state: &State, entry: &DocEntry, encoding: PositionEncoding) ->
         .take()
         .unwrap_or_else(|| LineIndex::new(&source));
     for failure in &analysis.failures {
-        messages.push(format!(
-            "agentlint: internal error in {} on {}: {} (other rules still ran; please report this)",
-            failure.stage,
-            entry.uri.as_str(),
-            failure.message
-        ));
+        messages.push(if failure.stage == PARSE_STAGE {
+            format!("agentlint: {}: {}", entry.uri.as_str(), failure.message)
+        } else {
+            format!(
+                "agentlint: internal error in {} on {}: {} (other rules still ran; please report this)",
+                failure.stage,
+                entry.uri.as_str(),
+                failure.message
+            )
+        });
     }
     let conversion = Conversion {
         uri: &entry.uri,

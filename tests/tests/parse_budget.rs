@@ -59,8 +59,15 @@ fn text_that_parses_is_never_given_up() {
         assert!(!gave_up(&tree, &text), "{lines} lines");
         assert!(analysed(&text, &tree).failures.is_empty());
     }
-    for blank in ["", "\n\n", "   "] {
-        assert!(!gave_up(&parse(blank, Language::Python), blank));
+    for (text, language) in [
+        ("", Language::Python),
+        ("\n\n", Language::Python),
+        ("   ", Language::TypeScript),
+        ("# a comment only\n", Language::Python),
+        ("// a comment only\n", Language::TypeScript),
+        ("/* a comment only */", Language::JavaScript),
+    ] {
+        assert!(!gave_up(&parse(text, language), text), "{text:?}");
     }
 }
 
@@ -81,14 +88,16 @@ fn a_document_given_up_parses_afresh_once_edited_into_shape() {
         let text = document.text();
         assert!(gave_up(document.tree().expect("parsed"), &text));
     }
-    // Replacing its body with code that parses: the next parse is a fresh one, not a reparse of
-    // the empty tree, and gives the text's tree.
+    // Replacing all but its first line (the same import) with code that parses: the next parse
+    // is a fresh one, not a reparse of the empty tree (which an edit past its end leaves as it
+    // is), and gives the text's tree.
     let fixed = typescript_module(150);
-    let end = Position::new(u32::MAX, 0);
+    assert_eq!(TANGLED.lines().next(), fixed.lines().next());
+    let second_line = fixed.find('\n').expect("lines") + 1;
     document.apply_changes(
         &[TextChange {
-            range: Some((Position::new(0, 0), end)),
-            text: fixed.clone(),
+            range: Some((Position::new(1, 0), Position::new(u32::MAX, 0))),
+            text: fixed[second_line..].to_string(),
         }],
         PositionEncoding::Utf16,
     );
@@ -99,4 +108,35 @@ fn a_document_given_up_parses_afresh_once_edited_into_shape() {
         agentlint_rules::syntax::structure(tree),
         agentlint_rules::syntax::structure(&parse(&fixed, Language::TypeScript))
     );
+}
+
+/// From a document given up, an edit into text that parses with an error, then a bracket: the
+/// empty tree is never kept as the tree to reparse a closing bracket from (it covers none of the
+/// text: a reparse from it would give an empty tree of a text that has one).
+#[test]
+fn the_empty_tree_of_a_parse_given_up_is_never_reparsed_from() {
+    let mut document = Document::new(TANGLED, Language::TypeScript);
+    let broken = typescript_module(150).replacen("const hits =", "const hits = ;", 1);
+    let second_line = broken.find('\n').expect("lines") + 1;
+    document.apply_changes(
+        &[TextChange {
+            range: Some((Position::new(1, 0), Position::new(u32::MAX, 0))),
+            text: broken[second_line..].to_string(),
+        }],
+        PositionEncoding::Utf16,
+    );
+    assert_eq!(document.text(), broken);
+    assert!(document.tree().expect("parsed").root_node().has_error());
+    let at = Position::new(5, 0);
+    document.apply_changes(
+        &[TextChange {
+            range: Some((at, at)),
+            text: "(".to_string(),
+        }],
+        PositionEncoding::Utf16,
+    );
+    let text = document.text();
+    let tree = document.tree().expect("parsed");
+    assert!(!gave_up(tree, &text));
+    assert_eq!(tree.root_node().end_byte(), text.len());
 }

@@ -48,7 +48,7 @@ pub struct Document {
     /// Text only (a configuration file): never parsed; the tree is an empty one.
     plain: bool,
     /// While the tree has a syntax error: the last tree without one, edited like the tree since.
-    /// An unclosed string or comment (a `"""`, a `/*`) makes the rest of the file parse
+    /// An unclosed string (a `"""`, a template literal) makes the rest of the file parse
     /// differently, so the tree holds nothing of it to reuse; when it closes, a reparse from
     /// the tree before it opened reuses it all again. (An unclosed bracket no longer needs this:
     /// tree-sitter's error recovery gives up on it a few lines below, and the vendored patch,
@@ -57,8 +57,9 @@ pub struct Document {
     /// Whether the changes since the last parse added or removed a bracket or a quote (and so
     /// may have closed what the tree's error left open).
     rebalancing: bool,
-    /// Whether the tree is empty (a parse given up, see `syntax::parse_budget`, or a blank
-    /// text): nothing to reparse from, the next parse starts afresh.
+    /// Whether the tree is the empty one (a parse given up, see `syntax::ParseBudget`, or an
+    /// empty text). It does not cover the text: it is never reparsed from nor kept as `base`,
+    /// the next parse starts afresh.
     empty: bool,
 }
 
@@ -152,7 +153,10 @@ impl Document {
         let previous = std::mem::replace(&mut self.tree, tree);
         if !self.tree.root_node().has_error() {
             self.base = None;
-        } else if self.state == TreeState::Edited && !previous.root_node().has_error() {
+        } else if self.state == TreeState::Edited
+            && !self.empty
+            && !previous.root_node().has_error()
+        {
             // The tree before the error, edited to this text.
             self.base = Some(previous);
         }
@@ -259,12 +263,10 @@ impl Document {
             parser.reset();
             let mut budget = parse_budget(self.len_bytes());
             let options = tree_sitter::ParseOptions::new().progress_callback(&mut budget);
-            let tree = parse_or_empty(parser, |parser| {
+            // A parse given up is reset by `parse_or_empty`: the next starts afresh.
+            parse_or_empty(parser, |parser| {
                 parser.parse_with_options(&mut |byte, _| self.chunk(byte), old, Some(options))
-            });
-            // A parse given up leaves the parser mid-way: the next starts afresh.
-            parser.reset();
-            tree
+            })
         })
     }
 
@@ -290,7 +292,8 @@ impl Document {
             parser.reset();
             tree
         })?;
-        (!tree.root_node().has_error()).then_some(tree)
+        let root = tree.root_node();
+        (!root.has_error() && (root.end_byte() > 0 || self.len_bytes() == 0)).then_some(tree)
     }
 
     /// The text from `byte` to the end of its rope chunk (tree-sitter's input).

@@ -159,29 +159,59 @@ pub fn parse(source: &str, language: Language) -> tree_sitter::Tree {
 }
 
 /// Progress checks a parse may take (tree-sitter checks every 100 parse operations) before it
-/// is given up: a floor, and so many per kilobyte of text.
+/// is given up: a floor and so many per kilobyte of text in all, and so many while the parse
+/// does not get a kilobyte further.
 const PARSE_BUDGET_FLOOR: u64 = 2_000;
 const PARSE_BUDGET_PER_KB: u64 = 200;
+const PARSE_BUDGET_STALL: u64 = 5_000;
 
-/// A parse's budget, as a progress callback: tree-sitter's error recovery can take time
-/// exponential in the syntax errors close together (a few dozen in a few kilobytes of
-/// TypeScript parse for minutes, taking gigabytes), and a hung parse would hang the editor's
-/// file or the whole check. Counted in tree-sitter's operations, not in time, so the same text
-/// gives the same tree on every machine. Real files take 13 checks per kilobyte at most (every
-/// Python, TypeScript and JavaScript file of the benchmark corpus, BENCHMARKS.md), a 5,000-line
-/// module about 2,500 in all: the budget is 15 times the densest. A parse given up gives the
-/// empty tree ([`parse_or_empty`], [`gave_up`]).
+/// A parse's budget: tree-sitter's error recovery can take time exponential in the syntax
+/// errors close together (a few dozen in a few kilobytes of TypeScript parse for minutes, taking
+/// gigabytes), and a hung parse would hang the editor's file or the whole check. Counted in
+/// tree-sitter's operations, not in time, so the same text gives the same tree on every
+/// machine. Real files take 13 checks per kilobyte at most, and at most 163 before their parse
+/// gets a kilobyte further (every Python, TypeScript and JavaScript file of the benchmark
+/// corpus, BENCHMARKS.md); a 5,000-line module about 2,500 in all. So the budget is 15 times the
+/// densest file in all, and 30 times the slowest stretch without progress (which bounds a
+/// tangled spot in a large file to a fraction of a second, where the whole file's budget would
+/// allow minutes). A parse given up gives the empty tree ([`parse_or_empty`], [`gave_up`]).
+#[derive(Clone, Debug)]
+pub(crate) struct ParseBudget {
+    limit: u64,
+    checks: u64,
+    /// Where the parse was, and after how many checks, when it last got a kilobyte further.
+    mark: (usize, u64),
+}
+
+impl ParseBudget {
+    pub(crate) fn new(bytes: usize) -> Self {
+        Self {
+            limit: PARSE_BUDGET_FLOOR + PARSE_BUDGET_PER_KB * (bytes as u64).div_ceil(1024),
+            checks: 0,
+            mark: (0, 0),
+        }
+    }
+
+    /// One progress check at `offset` (the byte the parse has reached): whether to go on.
+    pub(crate) fn check(&mut self, offset: usize) -> bool {
+        self.checks += 1;
+        if offset >= self.mark.0 + 1024 {
+            self.mark = (offset, self.checks);
+        }
+        self.checks <= self.limit && self.checks - self.mark.1 <= PARSE_BUDGET_STALL
+    }
+}
+
+/// [`ParseBudget`] as tree-sitter's progress callback.
 pub(crate) fn parse_budget(
     bytes: usize,
 ) -> impl FnMut(&tree_sitter::ParseState) -> std::ops::ControlFlow<()> {
-    let limit = PARSE_BUDGET_FLOOR + PARSE_BUDGET_PER_KB * (bytes as u64).div_ceil(1024);
-    let mut checks = 0;
-    move |_| {
-        checks += 1;
-        if checks > limit {
-            std::ops::ControlFlow::Break(())
-        } else {
+    let mut budget = ParseBudget::new(bytes);
+    move |state| {
+        if budget.check(state.current_byte_offset()) {
             std::ops::ControlFlow::Continue(())
+        } else {
+            std::ops::ControlFlow::Break(())
         }
     }
 }
@@ -303,6 +333,33 @@ mod tests {
     fn broken_syntax_still_parses() {
         let tree = parse("def f(:\n  eval(x)\n", Language::Python);
         assert!(tree.root_node().has_error());
+    }
+
+    /// A parse that gets a kilobyte further every 13 checks (the densest real file) never runs
+    /// out; one that stops getting further is given up after the stall allowance, however long
+    /// the file; one that gets further, slowly, after the whole file's budget.
+    #[test]
+    fn the_parse_budget_allows_progress_and_bounds_a_stall() {
+        let (bytes, per_kb) = (5 * 1024 * 1024, 13);
+        let mut budget = ParseBudget::new(bytes);
+        for check in 0..(bytes / 1024) * per_kb {
+            assert!(budget.check(check / per_kb * 1024), "check {check}");
+        }
+        // Stuck at one place in a 5 MB file: the file's budget is a million checks, the stall's
+        // a few thousand.
+        let mut budget = ParseBudget::new(bytes);
+        let given_up = (1..).find(|_| !budget.check(70_000)).expect("given up");
+        // The first check got it there; then the stall's allowance, and one more.
+        assert_eq!(given_up, 1 + PARSE_BUDGET_STALL + 1);
+        // Getting further just fast enough never to stall: the whole budget.
+        let mut budget = ParseBudget::new(20 * 1024);
+        let given_up = (1..)
+            .find(|&n| !budget.check(n as usize / PARSE_BUDGET_STALL as usize * 1024))
+            .expect("given up");
+        assert_eq!(
+            given_up as u64,
+            PARSE_BUDGET_FLOOR + 20 * PARSE_BUDGET_PER_KB + 1
+        );
     }
 }
 

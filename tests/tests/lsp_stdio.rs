@@ -358,6 +358,28 @@ fn bad_input_is_answered_and_the_server_keeps_serving() {
             .is_some_and(|t| t.contains("huge.py") && t.contains("not open"))
     });
     assert!(!noisy, "changes to a skipped document were reported");
+    // A document whose syntax errors are too tangled to parse within the budget: analysed
+    // anyway (its keys), the warning logged once, not on every keystroke.
+    let tangled = "file:///tmp/agentlint-bad/tangled.ts";
+    client.open(tangled, "typescript", 1, include_str!("data/tangled.ts"));
+    assert!(client.wait_log("not parsed").is_some());
+    assert!(client.diagnostics(tangled, Some(1)).is_empty());
+    client.change(tangled, 2, (3, 0), (3, 0), "x");
+    client.change(tangled, 3, (3, 0), (3, 0), "y");
+    assert!(client.diagnostics(tangled, Some(3)).is_empty());
+    // Log messages may trail the diagnostics they came with: a request's answer comes after.
+    let response = client.request("agentlint/noSuchThing", json!({}));
+    assert_eq!(response["error"]["code"], -32601, "{response}");
+    let warnings = client
+        .seen
+        .iter()
+        .filter(|m| {
+            m["params"]["message"]
+                .as_str()
+                .is_some_and(|t| t.contains("tangled.ts") && t.contains("not parsed"))
+        })
+        .count();
+    assert_eq!(warnings, 1, "the warning is logged once per document");
 
     assert!(client.is_running());
     assert!(client.shutdown().success());

@@ -78,6 +78,9 @@ pub struct DocEntry {
     running: AtomicBool,
     /// Another analysis was requested while one ran.
     pending: AtomicBool,
+    /// The last analysis's parse was given up (`syntax::ParseBudget`): its warning is logged
+    /// once, not on every keystroke, until the document parses again.
+    pub not_parsed: AtomicBool,
 }
 
 /// Locks a mutex, recovering the data if a panic poisoned it (the data is still consistent: every
@@ -103,6 +106,7 @@ impl DocEntry {
             facts_cache: Mutex::new(AnalysisCache::default()),
             running: AtomicBool::new(false),
             pending: AtomicBool::new(false),
+            not_parsed: AtomicBool::new(false),
         }
     }
 

@@ -523,8 +523,13 @@ fn analyse_entry(state: &State, entry: &DocEntry, encoding: PositionEncoding) ->
         .lines
         .take()
         .unwrap_or_else(|| LineIndex::new(&source));
+    let not_parsed = analysis.failures.iter().any(|f| f.stage == PARSE_STAGE);
+    let warned = entry.not_parsed.swap(not_parsed, Ordering::Relaxed);
     for failure in &analysis.failures {
         messages.push(if failure.stage == PARSE_STAGE {
+            if warned {
+                continue;
+            }
             format!("agentlint: {}: {}", entry.uri.as_str(), failure.message)
         } else {
             format!(

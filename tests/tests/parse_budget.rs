@@ -24,6 +24,22 @@ fn analysed(text: &str, tree: &agentlint_rules::syntax::Tree) -> agentlint_rules
     analyse(file, &Settings::default(), Knowledge::builtin())
 }
 
+/// Edits the document (whose first line is `text`'s) into `text` with one change from its second
+/// line on: an edit past the start of the empty tree of a parse given up, which leaves that tree
+/// as it is.
+fn replace_all_but_the_first_line(document: &mut Document, text: &str) {
+    let second_line = text.find('\n').expect("lines") + 1;
+    assert_eq!(document.text()[..second_line], text[..second_line]);
+    document.apply_changes(
+        &[TextChange {
+            range: Some((Position::new(1, 0), Position::new(u32::MAX, 0))),
+            text: text[second_line..].to_string(),
+        }],
+        PositionEncoding::Utf16,
+    );
+    assert_eq!(document.text(), text);
+}
+
 #[test]
 fn tangled_syntax_errors_are_given_up_and_reported() {
     let tree = parse(TANGLED, Language::TypeScript);
@@ -92,16 +108,7 @@ fn a_document_given_up_parses_afresh_once_edited_into_shape() {
     // is a fresh one, not a reparse of the empty tree (which an edit past its end leaves as it
     // is), and gives the text's tree.
     let fixed = typescript_module(150);
-    assert_eq!(TANGLED.lines().next(), fixed.lines().next());
-    let second_line = fixed.find('\n').expect("lines") + 1;
-    document.apply_changes(
-        &[TextChange {
-            range: Some((Position::new(1, 0), Position::new(u32::MAX, 0))),
-            text: fixed[second_line..].to_string(),
-        }],
-        PositionEncoding::Utf16,
-    );
-    assert_eq!(document.text(), fixed);
+    replace_all_but_the_first_line(&mut document, &fixed);
     let tree = document.tree().expect("parsed");
     assert!(!gave_up(tree, &fixed));
     assert_eq!(
@@ -117,15 +124,7 @@ fn a_document_given_up_parses_afresh_once_edited_into_shape() {
 fn the_empty_tree_of_a_parse_given_up_is_never_reparsed_from() {
     let mut document = Document::new(TANGLED, Language::TypeScript);
     let broken = typescript_module(150).replacen("const hits =", "const hits = ;", 1);
-    let second_line = broken.find('\n').expect("lines") + 1;
-    document.apply_changes(
-        &[TextChange {
-            range: Some((Position::new(1, 0), Position::new(u32::MAX, 0))),
-            text: broken[second_line..].to_string(),
-        }],
-        PositionEncoding::Utf16,
-    );
-    assert_eq!(document.text(), broken);
+    replace_all_but_the_first_line(&mut document, &broken);
     assert!(document.tree().expect("parsed").root_node().has_error());
     let at = Position::new(5, 0);
     document.apply_changes(

@@ -213,4 +213,12 @@ try {
   } catch {
     // already gone
   }
+  // Kept when the run failed (the screenshot, the profile); removed when it passed (180 MB).
+  if (!process.exitCode) {
+    try {
+      fs.rmSync(tmp, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+    } catch {
+      // a file still held by the exiting server: the OS cleans the temporary directory
+    }
+  }
 }

@@ -750,6 +750,45 @@ static bool ts_parser__has_included_range_difference(
   );
 }
 
+// agentlint: whether a node the first leaf check refuses (its first token was lexed in a
+// state with other valid lookaheads than the current one) would start with the same token if
+// it were lexed here: lexes it in the current state and compares. The token lexed is cached,
+// so that when the node is refused the parser does not lex it again. In Python every
+// definition's first token was lexed inside the block before it (its lookahead decided the
+// block's end), with other lookaheads than at the top level, so no definition after an edit,
+// nor any run of them, was reused whole: a reparse lexed and rebuilt every definition after
+// the edit. Only ordinary tokens compare: external ones (their scanner's state), errors,
+// missing and extra tokens are refused as before. See vendor/README.md.
+static bool ts_parser__first_leaf_lexes_the_same(
+  TSParser *self,
+  StackVersion version,
+  TSStateId state,
+  uint32_t position,
+  Subtree last_external_token,
+  Subtree tree
+) {
+  if (ts_subtree_child_count(tree) == 0) return false;
+  Subtree leaf = tree;
+  while (ts_subtree_child_count(leaf) > 0) leaf = ts_subtree_children(leaf)[0];
+  if (
+    ts_subtree_has_external_tokens(leaf) ||
+    ts_subtree_is_error(leaf) ||
+    ts_subtree_missing(leaf) ||
+    ts_subtree_extra(leaf)
+  ) return false;
+  Subtree token = ts_parser__lex(self, version, state);
+  if (!token.ptr) return false;
+  ts_parser__set_cached_token(self, position, last_external_token, token);
+  bool same =
+    ts_subtree_symbol(token) == ts_subtree_symbol(leaf) &&
+    !ts_subtree_has_external_tokens(token) &&
+    !ts_subtree_is_error(token) &&
+    ts_subtree_padding(token).bytes == ts_subtree_padding(leaf).bytes &&
+    ts_subtree_size(token).bytes == ts_subtree_size(leaf).bytes;
+  ts_subtree_release(&self->tree_pool, token);
+  return same;
+}
+
 static Subtree ts_parser__reuse_node(
   TSParser *self,
   StackVersion version,
@@ -824,6 +863,11 @@ static Subtree ts_parser__reuse_node(
     TSSymbol leaf_symbol = ts_subtree_leaf_symbol(result);
     ts_language_table_entry(self->language, *state, leaf_symbol, table_entry);
     if (!ts_parser__can_reuse_first_leaf(self, *state, result, table_entry)) {
+      if (ts_parser__first_leaf_lexes_the_same(self, version, *state, position, last_external_token, result)) {
+        LOG("reuse_node_after_lexing_its_first_leaf symbol:%s", TREE_NAME(result));
+        ts_subtree_retain(result);
+        return result;
+      }
       LOG(
         "cant_reuse_node symbol:%s, first_leaf_symbol:%s",
         TREE_NAME(result),
@@ -1662,7 +1706,17 @@ static bool ts_parser__advance(
         }
 
         case TSParseActionTypeReduce: {
-          bool is_fragile = table_entry.action_count > 1;
+          // agentlint: a repetition's SHIFT is never taken (see above), so a state whose
+          // other action is one is not ambiguous: counting it made every node a repeat rule
+          // reduces there (`module_repeat1`, `program_repeat1`, a block's statements)
+          // fragile, so no run of statements was ever reused whole and a reparse walked
+          // every top-level statement of the file. See vendor/README.md.
+          uint32_t taken_actions = 0;
+          for (uint32_t j = 0; j < table_entry.action_count; j++) {
+            TSParseAction other = table_entry.actions[j];
+            if (other.type != TSParseActionTypeShift || !other.shift.repetition) taken_actions++;
+          }
+          bool is_fragile = taken_actions > 1;
           bool end_of_non_terminal_extra = lookahead.ptr == NULL;
           LOG("reduce sym:%s, child_count:%u", SYM_NAME(action.reduce.symbol), action.reduce.child_count);
           StackVersion reduction_version = ts_parser__reduce(

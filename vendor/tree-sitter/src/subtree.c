@@ -321,6 +321,19 @@ void ts_subtree_compress(
     ts_subtree_children(tree)[0] = ts_subtree_from_mut(grandchild);
     ts_subtree_children(child)[0] = ts_subtree_children(grandchild)[grandchild.ptr->child_count - 1];
     ts_subtree_children(grandchild)[grandchild.ptr->child_count - 1] = ts_subtree_from_mut(child);
+    // agentlint: `child` now starts where its new first child starts, not where it was
+    // reduced, so the parse state recorded for it (the state before its old start, which
+    // a reparse compares before shifting it whole: `ts_parser__breakdown_lookahead`) is
+    // now that child's, if the child is a node: a node's state is the one before it, a
+    // token's the one it was lexed in, which may be before reductions. `tree` and
+    // `grandchild` start where they did. A node without a state (fragile) keeps none.
+    // See vendor/README.md.
+    if (child.ptr->parse_state != TS_TREE_STATE_NONE) {
+      Subtree first = ts_subtree_children(child)[0];
+      child.ptr->parse_state = ts_subtree_child_count(first) > 0
+        ? ts_subtree_parse_state(first)
+        : TS_TREE_STATE_NONE;
+    }
     array_push(stack, tree);
     tree = grandchild;
   }

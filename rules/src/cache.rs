@@ -169,35 +169,45 @@ impl TextMove {
 /// The lengths of the longest common prefix of two texts, and of the longest common suffix of
 /// what follows it, in bytes.
 pub(crate) fn common_ends(a: &[u8], b: &[u8]) -> (usize, usize) {
-    // A chunk at a time (compared as slices: memcmp), then byte by byte in the first chunk that
-    // differs.
-    const CHUNK: usize = 64;
-    let chunks = a
-        .chunks(CHUNK)
-        .zip(b.chunks(CHUNK))
-        .take_while(|(x, y)| x == y)
-        .count();
-    let mut prefix = chunks * CHUNK;
-    prefix += a[prefix.min(a.len())..]
+    let prefix = common_prefix(a, b);
+    (prefix, common_suffix(&a[prefix..], &b[prefix..]))
+}
+
+/// The blocks two texts are compared in, each one `memcmp`: large ones first, then the first
+/// that differs in small ones, then byte by byte (on a 190 kB file, comparing 64-byte chunks
+/// alone took a twentieth of a keystroke's analysis).
+const BLOCKS: [usize; 2] = [4096, 64];
+
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    let n = a.len().min(b.len());
+    let mut same = 0;
+    for block in BLOCKS {
+        while same + block <= n && a[same..same + block] == b[same..same + block] {
+            same += block;
+        }
+    }
+    same + a[same..n]
         .iter()
-        .zip(&b[prefix.min(b.len())..])
+        .zip(&b[same..n])
         .take_while(|(x, y)| x == y)
-        .count();
-    let prefix = prefix.min(a.len()).min(b.len());
-    let (ra, rb) = (&a[prefix..], &b[prefix..]);
-    let chunks = ra
-        .rchunks(CHUNK)
-        .zip(rb.rchunks(CHUNK))
-        .take_while(|(x, y)| x == y)
-        .count();
-    let mut suffix = (chunks * CHUNK).min(ra.len()).min(rb.len());
-    suffix += ra[..ra.len() - suffix]
+        .count()
+}
+
+fn common_suffix(a: &[u8], b: &[u8]) -> usize {
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[a.len() - n..], &b[b.len() - n..]);
+    let mut same = 0;
+    for block in BLOCKS {
+        while same + block <= n && a[n - same - block..n - same] == b[n - same - block..n - same] {
+            same += block;
+        }
+    }
+    same + a[..n - same]
         .iter()
         .rev()
-        .zip(rb[..rb.len() - suffix].iter().rev())
+        .zip(b[..n - same].iter().rev())
         .take_while(|(x, y)| x == y)
-        .count();
-    (prefix, suffix)
+        .count()
 }
 
 /// The [`ChangedLines`] of two texts. `ends` are their [`common_ends`] if known already (an
@@ -465,10 +475,14 @@ mod tests {
 
     #[test]
     fn common_ends_agree_with_a_byte_by_byte_comparison() {
-        let base: Vec<u8> = (0..300u32)
+        // Past two of the large blocks, with changes at and around both blocks' edges.
+        let base: Vec<u8> = (0..9000u32)
             .map(|i| b"abcdefgh\n"[(i % 9) as usize])
             .collect();
-        for at in [0, 1, 63, 64, 65, 127, 128, 200, 299, 300] {
+        for at in [
+            0, 1, 63, 64, 65, 127, 128, 200, 299, 300, 4095, 4096, 4097, 4160, 4900, 8191, 8192,
+            8936, 8999, 9000,
+        ] {
             for (cut, insert) in [(0, &b"x"[..]), (1, b""), (5, b"yy"), (70, b"z"), (0, b"")] {
                 let mut other = base.clone();
                 let end = (at + cut).min(other.len());

@@ -236,3 +236,82 @@ proptest! {
         }
     }
 }
+
+/// The items of the long lists below: calls, strings, pairs, nested lists, spread out over
+/// lines or not, so that the repeated items are nodes of several kinds.
+const ITEMS: &[&str] = &[
+    "f(N)",
+    "\"s N\"",
+    "N",
+    "[N, N]",
+    "g(a=N)",
+    "\n    h(N)",
+    "x.y_N",
+    "(N, N)",
+    "-N",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 150, ..ProptestConfig::default() })]
+
+    /// Edits one after another in and around the first items of a long list (a call's arguments, a list, a
+    /// dictionary; in Python and TypeScript): each reparse rebalances the list's repetition
+    /// around runs of items it reused, and the tree must stay the fresh parse's. (A reparse
+    /// reusing a run of items once rotated a repeated item apart, and the next edit before the
+    /// first comma parsed the list with an error.)
+    #[test]
+    fn edits_near_the_start_of_long_lists_reparse_as_fresh(
+        typescript in proptest::bool::ANY,
+        container in 0..3usize,
+        items in proptest::collection::vec(0..ITEMS.len(), 30..120),
+        edits in proptest::collection::vec(
+            (0..6usize, 0..8usize, prop_oneof![3 => Just(0usize), 1 => 1..4usize], 0..TYPED.len()),
+            1..12,
+        ),
+    ) {
+        let language = if typescript { Language::TypeScript } else { Language::Python };
+        let items: Vec<String> = items
+            .iter()
+            .enumerate()
+            .map(|(i, &item)| {
+                let item = ITEMS[item].replace('N', &i.to_string());
+                if container == 2 { format!("k{i}: {}", item.trim_start()) } else { item }
+            })
+            .collect();
+        let (open, close) = [("f(", ")"), ("[", "]"), ("{", "}")][container];
+        let list = format!("{open}{}{close}", items.join(", "));
+        let mut text = if typescript {
+            format!("import a from \"a\";\nconst x = {list};\nexport const y = 1;\n")
+        } else {
+            format!("import a\n\nx = {list}\ny = 1\n")
+        };
+        let list_start = text.find(open).expect("the list");
+        let mut document = Document::new(&text, language);
+        for (item, offset, deleted, typed) in edits {
+            // In or around one of the first items: its text, the comma and space before it.
+            let separators: Vec<usize> = text[list_start..]
+                .match_indices(", ")
+                .take(6)
+                .map(|(i, _)| list_start + i)
+                .collect();
+            let start = if item == 0 { list_start } else { separators.get(item - 1).copied().unwrap_or(list_start) };
+            let from = (start + offset).min(text.len());
+            let to = (from + deleted).min(text.len());
+            let range = (position(&text, from), position(&text, to));
+            text.replace_range(from..to, TYPED[typed]);
+            document.apply_changes(
+                &[TextChange { range: Some(range), text: TYPED[typed].to_string() }],
+                PositionEncoding::Utf8,
+            );
+            let tree = document.tree().expect("parsed");
+            let fresh = parse(&text, language);
+            if gave_up(&fresh, &text) || gave_up(tree, &text) {
+                continue;
+            }
+            if !fresh.root_node().has_error() {
+                prop_assert!(!tree.root_node().has_error(), "an error the fresh parse has not in {:?}", text);
+                prop_assert_eq!(structure(tree), structure(&fresh), "tree differs for {:?}", text);
+            }
+        }
+    }
+}

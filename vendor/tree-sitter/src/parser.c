@@ -863,7 +863,10 @@ static Subtree ts_parser__reuse_node(
     TSSymbol leaf_symbol = ts_subtree_leaf_symbol(result);
     ts_language_table_entry(self->language, *state, leaf_symbol, table_entry);
     if (!ts_parser__can_reuse_first_leaf(self, *state, result, table_entry)) {
-      if (ts_parser__first_leaf_lexes_the_same(self, version, *state, position, last_external_token, result)) {
+      if (
+        table_entry->action_count > 0 &&
+        ts_parser__first_leaf_lexes_the_same(self, version, *state, position, last_external_token, result)
+      ) {
         LOG("reuse_node_after_lexing_its_first_leaf symbol:%s", TREE_NAME(result));
         ts_subtree_retain(result);
         return result;

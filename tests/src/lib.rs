@@ -376,6 +376,46 @@ impl Drop for LspClient {
 }
 
 /// Generated agent modules for the benchmarks.
+/// `text` with `typed` inserted at byte `at`, reparsed from `old` (edited to match), with how
+/// many of tree-sitter's log messages during the reparse start with `counted`
+/// (`"lexed_lookahead"`: tokens lexed; `"process "`: parse steps).
+pub fn reparse_logged(
+    old: &tree_sitter::Tree,
+    text: &str,
+    at: usize,
+    typed: &str,
+    counted: &'static str,
+) -> (String, tree_sitter::Tree, usize) {
+    fn point(text: &str, byte: usize) -> tree_sitter::Point {
+        let line_start = text[..byte].rfind('\n').map_or(0, |i| i + 1);
+        tree_sitter::Point::new(text[..byte].matches('\n').count(), byte - line_start)
+    }
+    let mut after = text.to_string();
+    after.insert_str(at, typed);
+    let mut edited = old.clone();
+    edited.edit(&tree_sitter::InputEdit {
+        start_byte: at,
+        old_end_byte: at,
+        new_end_byte: at + typed.len(),
+        start_position: point(text, at),
+        old_end_position: point(text, at),
+        new_end_position: point(&after, at + typed.len()),
+    });
+    let count = std::rc::Rc::new(std::cell::Cell::new(0));
+    let mut parser = tree_sitter::Parser::new();
+    parser
+        .set_language(&old.language())
+        .expect("the tree's language");
+    let counter = count.clone();
+    parser.set_logger(Some(Box::new(move |_, message| {
+        if message.starts_with(counted) {
+            counter.set(counter.get() + 1);
+        }
+    })));
+    let tree = parser.parse(&after, Some(&edited)).expect("no timeout");
+    (after, tree, count.get())
+}
+
 pub mod bench {
     /// A module of at least `lines` lines: `header`, then tools made by `tool(i, finding)`, where
     /// `finding` is true for one tool in fifty (a handful of findings, as in real code).

@@ -766,34 +766,7 @@ fn editing_a_line_rescans_only_around_it() {
 /// Tokens lexed by an incremental reparse of `before` with `typed` inserted at `at`, from `old`
 /// (tree-sitter's log counts them), with the text and tree it gives.
 fn reparse_counting(old: &Tree, before: &str, at: usize, typed: &str) -> (String, Tree, usize) {
-    fn point(text: &str, byte: usize) -> tree_sitter::Point {
-        let line_start = text[..byte].rfind('\n').map_or(0, |i| i + 1);
-        tree_sitter::Point::new(text[..byte].matches('\n').count(), byte - line_start)
-    }
-    let mut after = before.to_string();
-    after.insert_str(at, typed);
-    let mut edited = old.clone();
-    edited.edit(&tree_sitter::InputEdit {
-        start_byte: at,
-        old_end_byte: at,
-        new_end_byte: at + typed.len(),
-        start_position: point(before, at),
-        old_end_position: point(before, at),
-        new_end_position: point(&after, at + typed.len()),
-    });
-    let lexed = std::rc::Rc::new(std::cell::Cell::new(0));
-    let mut parser = tree_sitter::Parser::new();
-    parser
-        .set_language(&old.language())
-        .expect("the tree's language");
-    let count = lexed.clone();
-    parser.set_logger(Some(Box::new(move |_, message| {
-        if message.starts_with("lexed_lookahead") {
-            count.set(count.get() + 1);
-        }
-    })));
-    let tree = parser.parse(&after, Some(&edited)).expect("no timeout");
-    (after, tree, lexed.get())
+    agentlint_e2e::reparse_logged(old, before, at, typed, "lexed_lookahead")
 }
 
 /// Typing a call's opening bracket in the middle of a long module (the bracket closes later, as

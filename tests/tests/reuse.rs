@@ -10,34 +10,7 @@ use proptest::prelude::*;
 /// `text` with `typed` inserted at byte `at`, and the parse steps (tree-sitter's `process`
 /// messages: one per step of a parse stack) of reparsing it from `old`, with the tree.
 fn reparse_steps(old: &Tree, text: &str, at: usize, typed: &str) -> (String, Tree, usize) {
-    fn point(text: &str, byte: usize) -> tree_sitter::Point {
-        let line_start = text[..byte].rfind('\n').map_or(0, |i| i + 1);
-        tree_sitter::Point::new(text[..byte].matches('\n').count(), byte - line_start)
-    }
-    let mut after = text.to_string();
-    after.insert_str(at, typed);
-    let mut edited = old.clone();
-    edited.edit(&tree_sitter::InputEdit {
-        start_byte: at,
-        old_end_byte: at,
-        new_end_byte: at + typed.len(),
-        start_position: point(text, at),
-        old_end_position: point(text, at),
-        new_end_position: point(&after, at + typed.len()),
-    });
-    let steps = std::rc::Rc::new(std::cell::Cell::new(0));
-    let mut parser = tree_sitter::Parser::new();
-    parser
-        .set_language(&old.language())
-        .expect("the tree's language");
-    let count = steps.clone();
-    parser.set_logger(Some(Box::new(move |_, message| {
-        if message.starts_with("process ") {
-            count.set(count.get() + 1);
-        }
-    })));
-    let tree = parser.parse(&after, Some(&edited)).expect("no timeout");
-    (after, tree, steps.get())
+    agentlint_e2e::reparse_logged(old, text, at, typed, "process ")
 }
 
 /// Python with no decorators: definitions and classes, each starting with a keyword that the
@@ -190,6 +163,26 @@ fn position(text: &str, at: usize) -> Position {
     )
 }
 
+/// Replaces `range` of `text` with `typed`, in the document too (it reparses), and gives the
+/// document's tree.
+fn replace<'d>(
+    document: &'d mut Document,
+    text: &mut String,
+    range: std::ops::Range<usize>,
+    typed: &str,
+) -> &'d Tree {
+    let lsp = (position(text, range.start), position(text, range.end));
+    text.replace_range(range, typed);
+    document.apply_changes(
+        &[TextChange {
+            range: Some(lsp),
+            text: typed.to_string(),
+        }],
+        PositionEncoding::Utf8,
+    );
+    document.tree().expect("parsed")
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 150, ..ProptestConfig::default() })]
 
@@ -218,13 +211,7 @@ proptest! {
         for (start, deleted, typed) in edits {
             let from = ((start * text.len() as f64) as usize).min(text.len());
             let to = (from + deleted).min(text.len());
-            let range = (position(&text, from), position(&text, to));
-            text.replace_range(from..to, TYPED[typed]);
-            document.apply_changes(
-                &[TextChange { range: Some(range), text: TYPED[typed].to_string() }],
-                PositionEncoding::Utf8,
-            );
-            let tree = document.tree().expect("parsed");
+            let tree = replace(&mut document, &mut text, from..to, TYPED[typed]);
             let fresh = parse(&text, language);
             // A parse given up (`syntax::ParseBudget`) is no tree to compare, and with syntax
             // errors the recovery of an incremental parse may differ from a fresh one's (upstream
@@ -297,13 +284,7 @@ proptest! {
             let start = if item == 0 { list_start } else { separators.get(item - 1).copied().unwrap_or(list_start) };
             let from = (start + offset).min(text.len());
             let to = (from + deleted).min(text.len());
-            let range = (position(&text, from), position(&text, to));
-            text.replace_range(from..to, TYPED[typed]);
-            document.apply_changes(
-                &[TextChange { range: Some(range), text: TYPED[typed].to_string() }],
-                PositionEncoding::Utf8,
-            );
-            let tree = document.tree().expect("parsed");
+            let tree = replace(&mut document, &mut text, from..to, TYPED[typed]);
             let fresh = parse(&text, language);
             if gave_up(&fresh, &text) || gave_up(tree, &text) {
                 continue;

@@ -70,12 +70,44 @@ static inline bool ts_language_has_reduce_action(
 // For 'large' parse states, this is a direct lookup. For 'small' parse
 // states, this requires searching through the symbol groups to find
 // the given symbol.
+// agentlint: the 'small' states' table values, expanded once per language into a direct table
+// (a row of `symbol_count` values per small state): a lookup in a small state searched its
+// symbol groups one symbol at a time, ~75 instructions, a tenth of a parse. Built on first use
+// by whichever thread needs it, published in one of a few process-wide slots, never freed
+// (languages are static); a language that finds no free slot, or whose table would be too
+// large, is searched as before. See vendor/README.md.
+typedef struct {
+  const TSLanguage *language;
+  uint16_t values[];
+} TSDenseSmallTable;
+
+#define TS_DENSE_SMALL_TABLE_SLOTS 8
+extern TSDenseSmallTable *volatile ts_dense_small_tables[TS_DENSE_SMALL_TABLE_SLOTS];
+const uint16_t *ts_language__build_dense_small_table(const TSLanguage *self, unsigned slot);
+
+static inline const uint16_t *ts_language__dense_small_table(const TSLanguage *self) {
+  for (unsigned i = 0; i < TS_DENSE_SMALL_TABLE_SLOTS; i++) {
+#if defined(__ATOMIC_ACQUIRE) && !defined(__TINYC__)
+    TSDenseSmallTable *table = __atomic_load_n(&ts_dense_small_tables[i], __ATOMIC_ACQUIRE);
+#else
+    TSDenseSmallTable *table = ts_dense_small_tables[i];
+#endif
+    if (!table) return ts_language__build_dense_small_table(self, i);
+    if (table->language == self) return table->values;
+  }
+  return NULL;
+}
+
 static inline uint16_t ts_language_lookup(
   const TSLanguage *self,
   TSStateId state,
   TSSymbol symbol
 ) {
   if (state >= self->large_state_count) {
+    const uint16_t *dense = ts_language__dense_small_table(self);
+    if (dense) {
+      return dense[(size_t)(state - self->large_state_count) * self->symbol_count + symbol];
+    }
     uint32_t index = self->small_parse_table_map[state - self->large_state_count];
     const uint16_t *data = &self->small_parse_table[index];
     uint16_t group_count = *(data++);

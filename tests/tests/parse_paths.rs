@@ -1,0 +1,339 @@
+//! The vendored tree-sitter's shortcuts (vendor/README.md, changes 5 and 6) parse as the paths
+//! they shorten: the lexer's common step against its general one (which a logger forces), and
+//! the small states' direct table against the trees the searched table built (recorded in a
+//! snapshot before the table existed), on the repository's sources, generated modules, text
+//! with every kind of character the lexer treats apart, and token soup whose error recovery
+//! visits states a correct program never reaches.
+
+use agentlint_rules::syntax::Language;
+use proptest::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// A tree as text: every node's kind, byte range, start and end points, and whether it is an
+/// error or missing; what either shortcut could change.
+fn shape(tree: &tree_sitter::Tree) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let mut cursor = tree.walk();
+    loop {
+        let node = cursor.node();
+        let (start, end) = (node.start_position(), node.end_position());
+        let _ = writeln!(
+            out,
+            "{} {}..{} {}:{}-{}:{} {}{}",
+            node.kind_id(),
+            node.start_byte(),
+            node.end_byte(),
+            start.row,
+            start.column,
+            end.row,
+            end.column,
+            u8::from(node.is_error()),
+            u8::from(node.is_missing()),
+        );
+        if cursor.goto_first_child() {
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                return out;
+            }
+        }
+    }
+}
+
+/// Parses `text` (bytes: invalid UTF-8 too), within `ranges` if any, with or without a logger
+/// (which sends every step of the lexer down its general path).
+fn parse(
+    text: &[u8],
+    language: Language,
+    logged: bool,
+    ranges: Option<&[tree_sitter::Range]>,
+) -> tree_sitter::Tree {
+    let mut parser = tree_sitter::Parser::new();
+    let empty = agentlint_rules::syntax::parse("", language);
+    parser
+        .set_language(&empty.language())
+        .expect("a bundled grammar");
+    if let Some(ranges) = ranges {
+        parser.set_included_ranges(ranges).expect("ordered ranges");
+    }
+    if logged {
+        parser.set_logger(Some(Box::new(|_, _| {})));
+    }
+    parser
+        .parse(text, None)
+        .expect("no timeout, no cancellation")
+}
+
+/// The repository's own sources in the three grammars (the examples and the rules' fixtures; not
+/// `tests/tests/data`, whose module takes tree-sitter minutes without the analysis's budget).
+fn sources() -> Vec<(String, Language, Vec<u8>)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut files: Vec<PathBuf> = Vec::new();
+    let mut dirs: Vec<PathBuf> = ["examples", "rules/tests"]
+        .iter()
+        .map(|d| root.join(d))
+        .collect();
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).expect("a source directory") {
+            let path = entry.expect("a directory entry").path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if Language::from_path(&path).is_some() {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    assert!(files.len() > 100, "found only {} sources", files.len());
+    files
+        .into_iter()
+        .map(|path| {
+            let name = path
+                .strip_prefix(&root)
+                .expect("under the root")
+                .to_string_lossy()
+                .replace('\\', "/");
+            let language = Language::from_path(&path).expect("a code file");
+            (name, language, std::fs::read(&path).expect("readable"))
+        })
+        .collect()
+}
+
+/// Pseudo-random token soup in a grammar's vocabulary (a fixed seed): mostly broken code, whose
+/// error recovery goes through many of the small states.
+fn soup(seed: u64, tokens: usize, python: bool) -> Vec<u8> {
+    const COMMON: &[&str] = &[
+        "(", ")", "[", "]", "{", "}", ",", ":", ".", "=", "==", "+", "-", "*", "/", "%", "<", ">",
+        "x", "foo", "_a1", "1", "2.5", "0x1F", "'s'", "\"d\"", "\n", "\n    ", " ", "\t", "é",
+        "日本", "🙂", "\r\n", "#c\n", "\\\n", "@",
+    ];
+    const PYTHON: &[&str] = &[
+        "def",
+        "class",
+        "return",
+        "if",
+        "elif",
+        "else",
+        "for",
+        "in",
+        "while",
+        "with",
+        "as",
+        "lambda",
+        "import",
+        "from",
+        "try",
+        "except",
+        "finally",
+        "yield",
+        "await",
+        "async",
+        "not",
+        "and",
+        "or",
+        "is",
+        "None",
+        "f'{x}'",
+        "b'\\x00'",
+        "'''t\n'''",
+        "->",
+        ":=",
+        "**",
+        "...",
+    ];
+    const SCRIPT: &[&str] = &[
+        "function",
+        "const",
+        "let",
+        "var",
+        "return",
+        "if",
+        "else",
+        "for",
+        "of",
+        "in",
+        "while",
+        "class",
+        "extends",
+        "new",
+        "import",
+        "export",
+        "from",
+        "async",
+        "await",
+        "=>",
+        ";",
+        "?",
+        "?.",
+        "??",
+        "`t${x}`",
+        "/re/g",
+        "<div>",
+        "</div>",
+        "interface",
+        "type",
+        ": string",
+        "as",
+        "//c\n",
+        "/*c*/",
+        "...",
+        "!",
+    ];
+    let own = if python { PYTHON } else { SCRIPT };
+    let mut state = seed;
+    let mut out = Vec::new();
+    for _ in 0..tokens {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        let pick = (state >> 33) as usize;
+        let token = if pick.is_multiple_of(3) {
+            own[pick / 3 % own.len()]
+        } else {
+            COMMON[pick / 3 % COMMON.len()]
+        };
+        out.extend_from_slice(token.as_bytes());
+        if !pick.is_multiple_of(5) {
+            out.push(b' ');
+        }
+    }
+    out
+}
+
+/// Text with what the lexer treats apart: multi-byte characters at token starts and ends, a
+/// byte order mark, carriage returns, tabs, NUL, invalid UTF-8 and a last line with no break.
+fn characters(python: bool) -> Vec<u8> {
+    let mut out = Vec::new();
+    out.extend_from_slice("\u{feff}".as_bytes());
+    if python {
+        out.extend_from_slice(
+            "def é(ü, x=\"日本\"):\r\n\treturn ü + '🙂' # ¿\r\n\nclass Ω:\n    ζ = 1\t# \u{0}\n"
+                .as_bytes(),
+        );
+    } else {
+        out.extend_from_slice(
+            "const é = (ü: string) => `日本${ü}🙂`;\r\n\tlet Ω = { ζ: 1 } // ¿\u{0}\n".as_bytes(),
+        );
+    }
+    out.extend_from_slice(b"x = '\xff\xfe' \x80\n");
+    out.extend_from_slice("y = 'ends without a line break é".as_bytes());
+    out
+}
+
+/// Every input: name, grammar, bytes.
+fn inputs() -> Vec<(String, Language, Vec<u8>)> {
+    let mut all = sources();
+    for (name, language, python) in [
+        ("python", Language::Python, true),
+        ("typescript", Language::TypeScript, false),
+        ("tsx", Language::Tsx, false),
+    ] {
+        all.push((format!("characters.{name}"), language, characters(python)));
+        for seed in 0..8 {
+            all.push((
+                format!("soup-{seed}.{name}"),
+                language,
+                soup(seed, 400, python),
+            ));
+        }
+    }
+    all.push((
+        "module-600.py".into(),
+        Language::Python,
+        agentlint_e2e::bench::python_module(600).into_bytes(),
+    ));
+    all.push((
+        "module-600.ts".into(),
+        Language::TypeScript,
+        agentlint_e2e::bench::typescript_module(600).into_bytes(),
+    ));
+    all
+}
+
+/// FNV-1a: a digest that stays the same across Rust versions and platforms.
+fn digest(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// The lexer's common step yields the trees its general step does, on every input.
+#[test]
+fn the_lexers_common_step_lexes_as_its_general_one() {
+    for (name, language, text) in inputs() {
+        let common = shape(&parse(&text, language, false, None));
+        let general = shape(&parse(&text, language, true, None));
+        assert!(common == general, "{name}: the trees differ");
+    }
+}
+
+/// The same within included ranges, whose ends the common step must not cross: each input
+/// parsed in three ranges that cut through tokens and lines.
+#[test]
+fn the_lexers_common_step_stops_at_included_ranges() {
+    for (name, language, text) in inputs() {
+        let n = text.len();
+        if n < 30 {
+            continue;
+        }
+        let cuts = [0, n / 5, n / 5 + 7, n / 2 + 3, n / 2 + 11, n];
+        let point = |at: usize| {
+            let before = &text[..at];
+            let row = before.iter().filter(|&&b| b == b'\n').count();
+            let column = at
+                - before
+                    .iter()
+                    .rposition(|&b| b == b'\n')
+                    .map_or(0, |i| i + 1);
+            tree_sitter::Point::new(row, column)
+        };
+        let ranges: Vec<tree_sitter::Range> = cuts
+            .chunks(2)
+            .map(|pair| tree_sitter::Range {
+                start_byte: pair[0],
+                end_byte: pair[1],
+                start_point: point(pair[0]),
+                end_point: point(pair[1]),
+            })
+            .collect();
+        let common = shape(&parse(&text, language, false, Some(&ranges)));
+        let general = shape(&parse(&text, language, true, Some(&ranges)));
+        assert!(common == general, "{name}: the trees differ within ranges");
+    }
+}
+
+/// Every input's tree as the searched table built it: the snapshot was recorded with upstream's
+/// lookup (before change 6), so a direct table giving any other value for a state and symbol
+/// the parses reach changes a digest.
+#[test]
+fn small_states_parse_as_with_the_searched_table() {
+    let mut lines = Vec::new();
+    for (name, language, text) in inputs() {
+        let shape = shape(&parse(&text, language, false, None));
+        lines.push(format!(
+            "{name}: {} nodes, {:016x}",
+            shape.lines().count(),
+            digest(&shape)
+        ));
+    }
+    insta::assert_snapshot!(lines.join("\n"));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Random text over characters of one to four bytes, line breaks of both kinds, tabs and
+    /// NUL: the common step and the general one build the same trees.
+    #[test]
+    fn random_text_lexes_the_same_both_ways(
+        text in "[a-z_(){}:=,.'\"\\n\\r\\t\\u{0} é日🙂#/`$<>-]{0,200}",
+        grammar in 0..3usize,
+    ) {
+        let language = [Language::Python, Language::TypeScript, Language::Tsx][grammar];
+        let common = shape(&parse(text.as_bytes(), language, false, None));
+        let general = shape(&parse(text.as_bytes(), language, true, None));
+        prop_assert_eq!(common, general);
+    }
+}

@@ -1,9 +1,10 @@
-//! The vendored tree-sitter's shortcuts (vendor/README.md, changes 5 and 6) parse as the paths
-//! they shorten: the lexer's common step against its general one (which a logger forces), and
+//! The vendored tree-sitter's shortcuts (vendor/README.md, changes 5 to 7) do what the paths
+//! they shorten do: the lexer's common step against its general one (which a logger forces),
 //! the small states' direct table against the trees the searched table built (recorded in a
-//! snapshot before the table existed), on the repository's sources, generated modules, text
-//! with every kind of character the lexer treats apart, and token soup whose error recovery
-//! visits states a correct program never reaches.
+//! snapshot before the table existed), and the walk for nodes of given kinds against a
+//! cursor's pre-order walk; on the repository's sources, generated modules, text with every
+//! kind of character the lexer treats apart, and token soup whose error recovery visits states
+//! a correct program never reaches.
 
 use agentlint_rules::syntax::Language;
 use proptest::prelude::*;
@@ -319,6 +320,69 @@ fn small_states_parse_as_with_the_searched_table() {
         ));
     }
     insta::assert_snapshot!(lines.join("\n"));
+}
+
+/// A node as the walks compare it: id, kind, alias-aware kind name, bytes and points.
+fn seen(node: tree_sitter::Node<'_>) -> (usize, u16, &'static str, usize, usize, String) {
+    let (start, end) = (node.start_position(), node.end_position());
+    (
+        node.id(),
+        node.kind_id(),
+        node.kind(),
+        node.start_byte(),
+        node.end_byte(),
+        format!("{start:?}{end:?}"),
+    )
+}
+
+/// The nodes of the kinds set, as a cursor's pre-order walk reaches them.
+fn by_cursor(
+    node: tree_sitter::Node<'_>,
+    kinds: &[bool],
+) -> Vec<(usize, u16, &'static str, usize, usize, String)> {
+    let mut out = Vec::new();
+    let mut cursor = node.walk();
+    loop {
+        let here = cursor.node();
+        if kinds.get(usize::from(here.kind_id())) == Some(&true) {
+            out.push(seen(here));
+        }
+        if cursor.goto_first_child() {
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                return out;
+            }
+        }
+    }
+}
+
+/// The walk for nodes of given kinds finds what a cursor's pre-order walk does, in its order:
+/// every kind (anonymous, aliased, extra, error and missing nodes included), then every third
+/// kind, from the root and from each of the root's children.
+#[test]
+fn nodes_of_kinds_are_found_as_a_cursor_walks_to_them() {
+    for (name, language, text) in inputs() {
+        let tree = parse(&text, language, false, None);
+        let count = tree.language().node_kind_count();
+        let every = vec![true; count + 1];
+        let thirds: Vec<bool> = (0..count).map(|id| id % 3 == 1).collect();
+        let root = tree.root_node();
+        let mut starts = vec![root];
+        let mut children = root.walk();
+        starts.extend(root.children(&mut children));
+        for start in starts {
+            for kinds in [&every, &thirds] {
+                let found: Vec<_> = start
+                    .descendants_of_kinds(kinds)
+                    .into_iter()
+                    .map(seen)
+                    .collect();
+                assert!(found == by_cursor(start, kinds), "{name}: the walks differ");
+            }
+        }
+    }
 }
 
 proptest! {

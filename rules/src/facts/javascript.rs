@@ -11,7 +11,7 @@ use super::{
     Attribute, Builder, ConstantSyntax, Constness, Parameter, PendingArgument, PendingBase,
     PendingBinding as Binding, PendingCall, PendingClass, PendingFunction, constness,
 };
-use crate::syntax::{KindSet, Language, node_range, node_text, preorder};
+use crate::syntax::{KindSet, Language, node_range, node_text};
 
 /// What a constant expression is made of in JavaScript and TypeScript.
 pub(crate) const JAVASCRIPT_CONSTANTS: ConstantSyntax = ConstantSyntax {
@@ -82,10 +82,7 @@ pub(super) fn extract(source: &str, root: Node<'_>, language: Language, out: &mu
     let kinds = kinds(language);
     // Classes seen so far, by node id, to attach methods to them.
     let mut classes: FxHashMap<usize, usize> = FxHashMap::default();
-    for node in preorder(root) {
-        if !kinds.contains(node) {
-            continue;
-        }
+    for node in kinds.under(root) {
         match node.kind() {
             "import_statement" => import_statement(node, source, out),
             "import_require_clause" => {

@@ -12,7 +12,7 @@ use super::{
     PendingBinding as Binding, PendingCall, PendingClass, PendingDecorator, PendingFunction,
     constness,
 };
-use crate::syntax::{KindSet, Language, node_range, node_text, preorder};
+use crate::syntax::{KindSet, Language, node_range, node_text};
 
 /// What a constant expression is made of in Python.
 pub(crate) const PYTHON_CONSTANTS: ConstantSyntax = ConstantSyntax {
@@ -69,10 +69,7 @@ pub(super) fn extract(source: &str, root: Node<'_>, out: &mut Builder) {
     let kinds = kinds();
     // Class definitions seen so far, by node id, to attach methods to them.
     let mut classes: FxHashMap<usize, usize> = FxHashMap::default();
-    for node in preorder(root) {
-        if !kinds.contains(node) {
-            continue;
-        }
+    for node in kinds.under(root) {
         match node.kind() {
             "import_statement" => import_statement(node, source, out),
             "import_from_statement" => import_from_statement(node, source, out),

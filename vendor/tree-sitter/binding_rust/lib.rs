@@ -1949,6 +1949,38 @@ impl<'tree> Node<'tree> {
         Self::new(unsafe { ffi::ts_node_first_named_child_for_byte(self.0, byte as u32) })
     }
 
+    /// agentlint: every node under (and including) this one whose kind id is `true` in `kinds`,
+    /// in the order a [`TreeCursor`]'s pre-order walk reaches them, found without a cursor
+    /// (vendor/README.md, change 7).
+    #[must_use]
+    pub fn descendants_of_kinds(&self, kinds: &[bool]) -> Vec<Self> {
+        extern "C" {
+            fn ts_node_visit_descendants_of_kinds(
+                node: ffi::TSNode,
+                kinds: *const bool,
+                kind_count: u32,
+                visit: unsafe extern "C" fn(*mut c_void, ffi::TSNode),
+                payload: *mut c_void,
+            );
+        }
+        unsafe extern "C" fn push(payload: *mut c_void, node: ffi::TSNode) {
+            let found = unsafe { &mut *payload.cast::<Vec<ffi::TSNode>>() };
+            found.push(node);
+        }
+        let mut found: Vec<ffi::TSNode> = Vec::new();
+        let count = u32::try_from(kinds.len()).unwrap_or(u32::MAX);
+        unsafe {
+            ts_node_visit_descendants_of_kinds(
+                self.0,
+                kinds.as_ptr(),
+                count,
+                push,
+                core::ptr::addr_of_mut!(found).cast::<c_void>(),
+            );
+        }
+        found.into_iter().filter_map(Self::new).collect()
+    }
+
     /// Get the node's number of descendants, including one for the node itself.
     #[doc(alias = "ts_node_descendant_count")]
     #[must_use]

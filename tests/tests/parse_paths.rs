@@ -385,6 +385,22 @@ fn nodes_of_kinds_are_found_as_a_cursor_walks_to_them() {
     }
 }
 
+/// A node's children found without a cursor are those a cursor finds, for every node of every
+/// input.
+#[test]
+fn children_are_listed_as_a_cursor_finds_them() {
+    for (name, language, text) in inputs() {
+        let tree = parse(&text, language, false, None);
+        let mut cursor = tree.walk();
+        let every = vec![true; tree.language().node_kind_count() + 1];
+        for node in tree.root_node().descendants_of_kinds(&every) {
+            let listed: Vec<_> = node.child_list().into_iter().map(seen).collect();
+            let walked: Vec<_> = node.children(&mut cursor).map(seen).collect();
+            assert!(listed == walked, "{name}: the children of {node:?} differ");
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 

@@ -1523,6 +1523,12 @@ impl Clone for Tree {
     }
 }
 
+/// agentlint: appends a node found by a walk to the `Vec<ffi::TSNode>` behind `payload`.
+unsafe extern "C" fn push_node(payload: *mut c_void, node: ffi::TSNode) {
+    let found = unsafe { &mut *payload.cast::<Vec<ffi::TSNode>>() };
+    found.push(node);
+}
+
 impl<'tree> Node<'tree> {
     fn new(node: ffi::TSNode) -> Option<Self> {
         (!node.id.is_null()).then_some(Node(node, PhantomData))
@@ -1963,10 +1969,6 @@ impl<'tree> Node<'tree> {
                 payload: *mut c_void,
             );
         }
-        unsafe extern "C" fn push(payload: *mut c_void, node: ffi::TSNode) {
-            let found = unsafe { &mut *payload.cast::<Vec<ffi::TSNode>>() };
-            found.push(node);
-        }
         let mut found: Vec<ffi::TSNode> = Vec::new();
         let count = u32::try_from(kinds.len()).unwrap_or(u32::MAX);
         unsafe {
@@ -1974,7 +1976,29 @@ impl<'tree> Node<'tree> {
                 self.0,
                 kinds.as_ptr(),
                 count,
-                push,
+                push_node,
+                core::ptr::addr_of_mut!(found).cast::<c_void>(),
+            );
+        }
+        found.into_iter().filter_map(Self::new).collect()
+    }
+
+    /// agentlint: this node's children, in order, as [`Node::children`] gives them, found
+    /// without a cursor (vendor/README.md, change 7).
+    #[must_use]
+    pub fn child_list(&self) -> Vec<Self> {
+        extern "C" {
+            fn ts_node_visit_children(
+                node: ffi::TSNode,
+                visit: unsafe extern "C" fn(*mut c_void, ffi::TSNode),
+                payload: *mut c_void,
+            );
+        }
+        let mut found: Vec<ffi::TSNode> = Vec::with_capacity(self.child_count());
+        unsafe {
+            ts_node_visit_children(
+                self.0,
+                push_node,
                 core::ptr::addr_of_mut!(found).cast::<c_void>(),
             );
         }

@@ -1,7 +1,7 @@
-//! The vendored tree-sitter's shortcuts (vendor/README.md, changes 5 to 7) do what the paths
+//! The vendored tree-sitter's shortcuts (vendor/README.md, changes 5 to 8) do what the paths
 //! they shorten do: the lexer's common step against its general one (which a logger forces),
-//! the small states' direct table against the trees the searched table built (recorded in a
-//! snapshot before the table existed), and the walk for nodes of given kinds against a
+//! the small states' direct table and the reductions' unbranched pops against the trees
+//! upstream built (recorded in a snapshot before either existed), and the walk for nodes of given kinds against a
 //! cursor's pre-order walk; on the repository's sources, generated modules, text with every
 //! kind of character the lexer treats apart, and token soup whose error recovery visits states
 //! a correct program never reaches.
@@ -305,11 +305,13 @@ fn the_lexers_common_step_stops_at_included_ranges() {
     }
 }
 
-/// Every input's tree as the searched table built it: the snapshot was recorded with upstream's
-/// lookup (before change 6), so a direct table giving any other value for a state and symbol
-/// the parses reach changes a digest.
+/// Every input's tree as upstream's tree-sitter built it: the snapshot was recorded before
+/// changes 5 and 6 (the lexer's common step, the direct table for small states) and holds
+/// through change 8 (a reduction's children taken from an unbranched stack directly), so any
+/// other value the table gives for a state and symbol the parses reach, or any other children a
+/// reduction takes, changes a digest.
 #[test]
-fn small_states_parse_as_with_the_searched_table() {
+fn trees_are_those_upstream_built() {
     let mut lines = Vec::new();
     for (name, language, text) in inputs() {
         let shape = shape(&parse(&text, language, false, None));

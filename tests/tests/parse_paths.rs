@@ -6,7 +6,7 @@
 //! kind of character the lexer treats apart, and token soup whose error recovery visits states
 //! a correct program never reaches.
 
-use agentlint_rules::syntax::Language;
+use agentlint_rules::syntax::{Language, preorder};
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -15,9 +15,7 @@ use std::path::{Path, PathBuf};
 fn shape(tree: &tree_sitter::Tree) -> String {
     use std::fmt::Write as _;
     let mut out = String::new();
-    let mut cursor = tree.walk();
-    loop {
-        let node = cursor.node();
+    for node in preorder(tree.root_node()) {
         let (start, end) = (node.start_position(), node.end_position());
         let _ = writeln!(
             out,
@@ -32,15 +30,8 @@ fn shape(tree: &tree_sitter::Tree) -> String {
             u8::from(node.is_error()),
             u8::from(node.is_missing()),
         );
-        if cursor.goto_first_child() {
-            continue;
-        }
-        while !cursor.goto_next_sibling() {
-            if !cursor.goto_parent() {
-                return out;
-            }
-        }
     }
+    out
 }
 
 /// Parses `text` (bytes: invalid UTF-8 too), within `ranges` if any, with or without a logger
@@ -342,22 +333,10 @@ fn by_cursor(
     node: tree_sitter::Node<'_>,
     kinds: &[bool],
 ) -> Vec<(usize, u16, &'static str, usize, usize, String)> {
-    let mut out = Vec::new();
-    let mut cursor = node.walk();
-    loop {
-        let here = cursor.node();
-        if kinds.get(usize::from(here.kind_id())) == Some(&true) {
-            out.push(seen(here));
-        }
-        if cursor.goto_first_child() {
-            continue;
-        }
-        while !cursor.goto_next_sibling() {
-            if !cursor.goto_parent() {
-                return out;
-            }
-        }
-    }
+    preorder(node)
+        .filter(|n| kinds.get(usize::from(n.kind_id())) == Some(&true))
+        .map(seen)
+        .collect()
 }
 
 /// The walk for nodes of given kinds finds what a cursor's pre-order walk does, in its order:

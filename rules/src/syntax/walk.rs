@@ -163,13 +163,6 @@ impl KindSet {
     pub fn under<'t>(&self, node: tree_sitter::Node<'t>) -> Vec<tree_sitter::Node<'t>> {
         node.descendants_of_kinds(&self.member)
     }
-
-    pub fn contains(&self, node: tree_sitter::Node<'_>) -> bool {
-        self.member
-            .get(usize::from(node.kind_id()))
-            .copied()
-            .unwrap_or(false)
-    }
 }
 
 /// Whether a node is a function: a definition, an expression, an arrow function or a method.

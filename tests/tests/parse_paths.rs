@@ -382,6 +382,28 @@ fn children_are_listed_as_a_cursor_finds_them() {
     }
 }
 
+/// An alias's kind id is no symbol of the grammar's parse table: in the last (small) states it
+/// has no next state, as the searched table says, and the direct table is not read for it (its
+/// place in a row would be another state's, past the table's end in the last rows).
+#[test]
+fn alias_ids_have_no_next_state_in_small_states() {
+    for language in [Language::Python, Language::TypeScript, Language::Tsx] {
+        let empty = agentlint_rules::syntax::parse("", language);
+        let grammar = empty.language();
+        // The grammars' last kind ids are aliases (two in Python, seven in TypeScript and TSX),
+        // numbered after every symbol; their last hundred states are small.
+        let alias = u16::try_from(grammar.node_kind_count() - 1).expect("a u16 id");
+        let states = u16::try_from(grammar.parse_state_count()).expect("u16 states");
+        for state in states - 100..states {
+            assert_eq!(
+                grammar.next_state(state, alias),
+                0,
+                "{language:?} state {state}"
+            );
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 

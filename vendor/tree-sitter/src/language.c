@@ -79,10 +79,14 @@ const uint16_t *ts_language__build_dense_small_table(const TSLanguage *self, uns
     return NULL;
   }
   size_t count = (size_t)(self->state_count - self->large_state_count) * self->symbol_count;
-  if (count > TS_DENSE_SMALL_TABLE_MAX_VALUES) return NULL;
+  // Too large: a table without values is published, so that the next lookups find it at once
+  // and search.
+  bool searched = count > TS_DENSE_SMALL_TABLE_MAX_VALUES;
+  if (searched) count = 0;
   TSDenseSmallTable *table = ts_calloc(1, sizeof(TSDenseSmallTable) + count * sizeof(uint16_t));
   table->language = self;
-  for (uint32_t state = self->large_state_count; state < self->state_count; state++) {
+  table->searched = searched;
+  for (uint32_t state = self->large_state_count; state < self->state_count && !searched; state++) {
     uint16_t *row = &table->values[(size_t)(state - self->large_state_count) * self->symbol_count];
     uint32_t index = self->small_parse_table_map[state - self->large_state_count];
     const uint16_t *data = &self->small_parse_table[index];
@@ -114,10 +118,10 @@ const uint16_t *ts_language__build_dense_small_table(const TSLanguage *self, uns
     bool published = !ts_dense_small_tables[i];
     if (published) ts_dense_small_tables[i] = table; else expected = ts_dense_small_tables[i];
 #endif
-    if (published) return table->values;
+    if (published) return searched ? NULL : table->values;
     if (expected->language == self) {
       ts_free(table);
-      return expected->values;
+      return expected->searched ? NULL : expected->values;
     }
   }
   ts_free(table);

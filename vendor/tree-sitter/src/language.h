@@ -63,13 +63,6 @@ static inline bool ts_language_has_reduce_action(
   return entry.action_count > 0 && entry.actions[0].type == TSParseActionTypeReduce;
 }
 
-// Lookup the table value for a given symbol and state.
-//
-// For non-terminal symbols, the table value represents a successor state.
-// For terminal symbols, it represents an index in the actions table.
-// For 'large' parse states, this is a direct lookup. For 'small' parse
-// states, this requires searching through the symbol groups to find
-// the given symbol.
 // agentlint: the 'small' states' table values, expanded once per language into a direct table
 // (a row of `symbol_count` values per small state): a lookup in a small state searched its
 // symbol groups one symbol at a time, ~75 instructions, a tenth of a parse. Built on first use
@@ -105,6 +98,13 @@ static inline const uint16_t *ts_language__dense_small_table(const TSLanguage *s
   return NULL;
 }
 
+// Lookup the table value for a given symbol and state.
+//
+// For non-terminal symbols, the table value represents a successor state.
+// For terminal symbols, it represents an index in the actions table.
+// For 'large' parse states, this is a direct lookup. For 'small' parse
+// states, this requires searching through the symbol groups to find
+// the given symbol.
 static inline uint16_t ts_language_lookup(
   const TSLanguage *self,
   TSStateId state,

@@ -3,7 +3,10 @@
 # code-server (a real VS Code) into ~/.cache/agentlint-test. Idempotent; about two minutes cold.
 set -euo pipefail
 cache="${AGENTLINT_TEST_CACHE:-$HOME/.cache/agentlint-test}"
-packages=(neovim chromium ripgrep libkrb5-dev pkg-config libsecret-1-dev libx11-dev libxkbfile-dev)
+# Neovim and Chromium are clients; ripgrep stands in for the one @vscode/ripgrep downloads; the
+# compilers and -dev libraries build code-server's native modules (kerberos, keytar, native-keymap).
+packages=(neovim chromium ripgrep build-essential python3 libkrb5-dev pkg-config libsecret-1-dev
+  libx11-dev libxkbfile-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" > /dev/null 2>&1 || missing+=("$p")
@@ -11,8 +14,12 @@ done
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "installing with apt: ${missing[*]}"
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" > /dev/null
+  # Only what is missing, without recommended packages; packages already installed are not
+  # upgraded.
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+    --no-upgrade "${missing[@]}" > /dev/null
 fi
 if [ ! -x "$cache/code-server/node_modules/.bin/code-server" ]; then
   mkdir -p "$cache/code-server"

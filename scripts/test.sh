@@ -10,7 +10,10 @@ cd "$(dirname "$0")/.."
 cargo test --workspace --locked
 
 if [ ! -x .venv/bin/python ]; then
-  python3 -m venv .venv
+  python3 -m venv .venv || {
+    echo "error: python3 -m venv failed: install Python's venv module (Debian: apt-get install python3-venv)" >&2
+    exit 1
+  }
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -r tests/python/requirements.txt
 AGENTLINT_BIN="$PWD/target/debug/agentlint" .venv/bin/python -m pytest -q tests/python

@@ -1,7 +1,9 @@
 // End to end in a real VS Code: code-server in headless Chromium, driven by Playwright.
 // Installs the .vsix, opens a copy of examples/, opens a file, checks the squiggles and the
-// Problems entries with their codes, applies a quick fix, checks the finding is gone, and saves
-// a screenshot of the finding with its quick fix (media/screenshot.png, used in the README).
+// Problems entries with their codes, applies a quick fix, checks the finding is gone, and takes
+// a screenshot of the finding with its quick fix: into the run's temporary directory, or where
+// $AGENTLINT_E2E_SCREENSHOT says (scripts/refresh-screenshot.sh writes the README's,
+// media/screenshot.png; a test run never writes into the checkout).
 // Fails loudly: every missing piece is an error, never a skip.
 
 import { spawn, execFileSync } from "node:child_process";
@@ -19,7 +21,6 @@ const codeServer = path.join(cache, "code-server/node_modules/.bin/code-server")
 const chromiumPath = process.env.CHROMIUM ?? "/usr/bin/chromium";
 const version = JSON.parse(fs.readFileSync(path.join(extensionDir, "package.json"), "utf8")).version;
 const vsix = process.argv[2] ?? path.join(extensionDir, `agentlint-${version}.vsix`);
-const screenshot = path.join(extensionDir, "media/screenshot.png");
 
 function fail(message) {
   throw new Error(message);
@@ -67,6 +68,9 @@ const userData = path.join(tmp, "user-data");
 const extensions = path.join(tmp, "extensions");
 const profile = path.join(tmp, "chromium");
 const workspace = path.join(tmp, "examples");
+const screenshot = process.env.AGENTLINT_E2E_SCREENSHOT
+  ? path.resolve(process.env.AGENTLINT_E2E_SCREENSHOT)
+  : path.join(tmp, "screenshot.png");
 fs.cpSync(path.join(repo, "examples"), workspace, { recursive: true });
 // Settings: no welcome page, no trust prompt, the agentlint trace in the log.
 fs.mkdirSync(path.join(userData, "User"), { recursive: true });

@@ -48,8 +48,9 @@ pub struct Analysis {
     pub failures: Vec<Failure>,
     /// The tools the file declares (for hover and inventories; shared with the document's cache).
     pub tools: std::sync::Arc<Vec<agent::Tool>>,
-    /// Where the file's secrets are (key ranges): whatever shows the file's text masks them.
-    pub secrets: Vec<std::ops::Range<usize>>,
+    /// Where the file's secrets are: whatever shows the file's text masks them
+    /// ([`crate::secrets::redact`]), and no finding says more of them than it allows.
+    pub secrets: Vec<crate::secrets::SecretSpan>,
     /// The source's line index, if the analysis built one (it does when there are findings):
     /// whatever converts the findings' positions can take it instead of building another.
     pub lines: Option<crate::syntax::LineIndex>,
@@ -610,37 +611,15 @@ fn analyse_prior(
     }
     for diagnostic in &mut analysis.diagnostics {
         diagnostic.severity = settings.severity_of(diagnostic.rule, diagnostic.severity);
-        // Whatever a rule quotes, a secret is never echoed in full (AL3xx messages are written
-        // redacted already).
-        if diagnostic.rule.code.starts_with("AL30") {
-            continue;
-        }
-        for secret in &secrets {
-            let key = &file.source[secret.range.clone()];
-            if key.chars().count() < 8 {
-                continue;
-            }
-            if diagnostic.message.contains(key) {
-                diagnostic.message = diagnostic
-                    .message
-                    .replace(key, &crate::secrets::redact(key));
-            }
-            // A fix that would write the secret out again (into JSON or SARIF as well) waits
-            // until the secret is gone.
-            if diagnostic
-                .fix
-                .as_ref()
-                .is_some_and(|f| f.edits.iter().any(|e| e.new_text.contains(key)))
-            {
-                diagnostic.fix = None;
-            }
-            for related in &mut diagnostic.related {
-                if related.message.contains(key) {
-                    related.message = related.message.replace(key, &crate::secrets::redact(key));
-                }
-            }
-        }
     }
+    // The file's secrets: those the scan found and those the rules found (a value bound to a
+    // secret's name), suppressed or not.
+    let mut spans: Vec<crate::secrets::SecretSpan> = secrets
+        .iter()
+        .map(|f| knowledge.secrets.span(f, file.source))
+        .collect();
+    spans.extend(analysis.diagnostics.iter().filter_map(|d| d.secret.clone()));
+    keep_secrets_out(&mut analysis, file.source, spans);
     if !analysis.diagnostics.is_empty() {
         let index = ctx.lines();
         let marked = suppress::marked_since(file.source, was_marked);
@@ -670,7 +649,6 @@ fn analyse_prior(
         });
     }
     analysis.tools = tools;
-    analysis.secrets = secrets.into_iter().map(|f| f.range).collect();
     analysis.lines = lines.into_inner();
     if let Some(TextCache {
         lines: last_lines, ..
@@ -680,6 +658,29 @@ fn analyse_prior(
         **last_lines = analysis.lines.clone();
     }
     analysis
+}
+
+/// Keeps a file's secrets (at `spans` of `source`) out of everything its findings say: runs of
+/// them are cut from every text ([`Diagnostic::redact`]), and the analysis records where they
+/// are for whatever shows the file's text. Also makes each finding's first sentence fit
+/// [`Diagnostic::MESSAGE_LIMIT`].
+pub(crate) fn keep_secrets_out(
+    analysis: &mut Analysis,
+    source: &str,
+    mut spans: Vec<crate::secrets::SecretSpan>,
+) {
+    spans.sort_by_key(|s| (s.range.start, s.range.end));
+    spans.dedup();
+    let redactor = crate::secrets::Redactor::new(source, &spans);
+    for diagnostic in &mut analysis.diagnostics {
+        diagnostic.redact(&redactor);
+        diagnostic.fit_message();
+    }
+    // A panic's message may quote the text it was working on.
+    for failure in &mut analysis.failures {
+        redactor.redact_in_place(&mut failure.message);
+    }
+    analysis.secrets = spans;
 }
 
 /// The text caches of a document (see [`AnalysisCache`]), borrowed for one analysis, with the

@@ -23,7 +23,8 @@ use crate::rules::RuleMeta;
 use crate::rules::secrets::{
     CredentialsInUrl, HardcodedProviderKey, HardcodedSecret, PrivateKeyMaterial,
 };
-use crate::secrets::{Found, SecretRule, redact};
+use crate::secrets::redact::{in_parentheses, shown};
+use crate::secrets::{Found, SecretRule, SecretSpan};
 use crate::settings::Settings;
 use crate::suppress;
 use crate::syntax::{Language, LineIndex};
@@ -116,9 +117,11 @@ struct Secret {
     rule: &'static RuleMeta,
     /// The key (for AL303, the PEM header).
     range: Range<usize>,
-    /// What the message says it is: "An OpenAI API key, `sk-p…AbCd`," / "`DB_PASSWORD` holds a
-    /// secret (`abcd…wxyz`) and".
+    /// What the message says it is: "An OpenAI API key (`sk-proj-…AbCd`)" / "`DB_PASSWORD`, a
+    /// secret (`…wxyz`),".
     what: String,
+    /// The secret value itself.
+    span: SecretSpan,
     /// The variable the value would be read from.
     env: Option<String>,
     /// For an entry `NAME=value` whose value is exactly the secret: the value's range.
@@ -183,53 +186,56 @@ pub fn analyse_config(
         let Some(format) = secrets.formats.get(f.format) else {
             continue;
         };
+        let span = secrets.span(f, file.source);
         found_secrets.push(match format.rule {
             SecretRule::ProviderKey => Secret {
                 rule: &HardcodedProviderKey::META,
                 range: f.range.clone(),
                 what: format!(
-                    "{}, `{}`,",
+                    "{}{}",
                     crate::rules::description::capitalised(&format.provider),
-                    redact(&file.source[f.range.clone()])
+                    in_parentheses(&file.source[f.range.clone()], span.public)
                 ),
                 env: Some(entry_name(file.source, f).unwrap_or_else(|| format.env.clone())),
                 value: entry_value(file.source, &f.range),
+                span,
             },
             SecretRule::PrivateKey => {
-                let text = &file.source[f.range.clone()];
-                let header = text[..text.find('\n').unwrap_or(text.len())].trim_end();
+                // The header, the key's public prefix (also when the key is on one line).
+                let header = &file.source[f.range.start..f.range.start + span.public];
                 Secret {
                     rule: &PrivateKeyMaterial::META,
                     range: f.range.start..f.range.start + header.len(),
-                    what: format!("A private key (`{header}`)"),
+                    what: format!("A private key ({})", crate::rules::code_span(header)),
                     env: None,
                     value: None,
+                    span,
                 }
             }
             SecretRule::UrlPassword => {
                 let url = &file.source[f.matched.clone()];
                 let password = &file.source[f.range.clone()];
                 let start = f.range.start - f.matched.start;
-                let shown = format!(
+                let url_shown = format!(
                     "{}{}{}",
                     &url[..start],
-                    redact(password),
+                    shown(password, span.public),
                     &url[start + password.len()..]
                 );
                 Secret {
                     rule: &CredentialsInUrl::META,
                     range: f.range.clone(),
                     what: format!(
-                        "The URL `{}` has a password in it and",
-                        crate::rules::excerpt(&shown, 60)
+                        "A URL with a password ({})",
+                        crate::rules::code_span(&crate::rules::excerpt(&url_shown, 50))
                     ),
                     env: Some(format.env.clone()),
                     value: None,
+                    span,
                 }
             }
         });
     }
-    let mut masked: Vec<Range<usize>> = found.iter().map(|f| f.range.clone()).collect();
     if !secrets.names.last.is_empty() {
         for entry in entries(file.source, file.kind, &name_spans) {
             let value_text = &file.source[entry.value.clone()];
@@ -243,22 +249,27 @@ pub fn analyse_config(
                 continue;
             }
             let name = &file.source[entry.name.clone()];
-            masked.push(entry.value.clone());
             found_secrets.push(Secret {
                 rule: &HardcodedSecret::META,
                 range: entry.value.clone(),
-                what: format!("`{name}` holds a secret (`{}`), and it", redact(value_text)),
+                what: format!(
+                    "The secret {}{}",
+                    crate::rules::code_span(&crate::rules::excerpt(name, 40)),
+                    in_parentheses(value_text, 0)
+                ),
                 env: Some(crate::rules::secrets::environment_name(name)),
                 value: entry.whole.then(|| entry.value.clone()),
+                span: SecretSpan::new(entry.value.clone(), 0),
             });
         }
     }
+    // Every secret is masked in what shows the file, whether its rule is enabled or not.
+    let spans: Vec<SecretSpan> = found_secrets.iter().map(|s| s.span.clone()).collect();
     for secret in found_secrets {
         if !settings.is_enabled(secret.rule) {
             continue;
         }
-        let (message, fix) = explain(&file, &secret);
-        let mut diagnostic = Diagnostic::new(secret.rule, secret.range, message).with_fix(fix);
+        let mut diagnostic = explain(&file, &secret);
         diagnostic.severity = settings.severity_of(diagnostic.rule, diagnostic.severity);
         analysis.diagnostics.push(diagnostic);
     }
@@ -270,12 +281,13 @@ pub fn analyse_config(
     analysis.diagnostics.sort_by(|a, b| {
         (a.range.start, a.range.end, a.rule.code).cmp(&(b.range.start, b.range.end, b.rule.code))
     });
-    masked.sort_by_key(|r| (r.start, r.end));
-    analysis.secrets = masked;
+    crate::analysis::keep_secrets_out(&mut analysis, file.source, spans);
     analysis
 }
 
-/// The file's name as a `.gitignore` pattern: `.env`; `.cursor/mcp.json` for a client's folder.
+/// The file's name as a `.gitignore` pattern: `.env`; `**/.cursor/mcp.json` for a client's
+/// folder (a pattern with a slash in it is anchored to its `.gitignore`'s directory: `**/` finds
+/// the folder wherever it is in the project).
 fn ignore_pattern(path: &Path) -> String {
     let name = path
         .file_name()
@@ -287,14 +299,14 @@ fn ignore_pattern(path: &Path) -> String {
         .map(|n| n.to_string_lossy().into_owned());
     match folder {
         Some(folder) if matches!(folder.as_str(), ".cursor" | ".vscode" | ".claude") => {
-            format!("{folder}/{name}")
+            format!("**/{folder}/{name}")
         }
         _ => name,
     }
 }
 
-/// The message and fix for a secret in a file of this kind.
-fn explain(file: &ConfigFile<'_>, secret: &Secret) -> (String, Option<Fix>) {
+/// The finding for a secret in a file of this kind, with its fix.
+fn explain(file: &ConfigFile<'_>, secret: &Secret) -> Diagnostic {
     let name = file
         .path
         .file_name()
@@ -302,15 +314,16 @@ fn explain(file: &ConfigFile<'_>, secret: &Secret) -> (String, Option<Fix>) {
         .unwrap_or_default();
     let what = &secret.what;
     let env = secret.env.as_deref().unwrap_or("…");
-    match file.kind {
+    let (message, note, help, fix) = match file.kind {
         ConfigKind::Env => {
             let pattern = ignore_pattern(file.path);
             (
+                format!("{what} is in `{name}`, which no `.gitignore` excludes"),
+                "The next `git add .` commits it for anyone who can read the repository."
+                    .to_string(),
                 format!(
-                    "{what} is in `{name}`, which no `.gitignore` excludes: the next `git add .` \
-                     commits it for anyone who can read the repository. Add `{pattern}` to \
-                     `.gitignore` (if the file was ever committed, also revoke the key and \
-                     `git rm --cached {name}`)."
+                    "Add `{pattern}` to `.gitignore` (if the file was ever committed, also revoke \
+                     the key and `git rm --cached {name}`)."
                 ),
                 Some(
                     Fix::new(
@@ -323,10 +336,11 @@ fn explain(file: &ConfigFile<'_>, secret: &Secret) -> (String, Option<Fix>) {
             )
         }
         ConfigKind::EnvTemplate => (
+            format!("{what} is in `{name}`, a template committed for others to copy"),
+            "Anyone who can read the repository can use it.".to_string(),
             format!(
-                "{what} is in `{name}`, a template committed for others to copy: anyone who \
-                 can read the repository can use it. Leave the value empty (`{env}=`), keep the \
-                 real one in `.env` (which git ignores), and revoke this one."
+                "Leave the value empty (`{env}=`), keep the real one in `.env` (which git \
+                 ignores), and revoke this one."
             ),
             secret.value.clone().map(|value| {
                 Fix::new(
@@ -341,11 +355,12 @@ fn explain(file: &ConfigFile<'_>, secret: &Secret) -> (String, Option<Fix>) {
             let pattern = ignore_pattern(file.path);
             (
                 format!(
-                    "{what} is in the MCP configuration `{pattern}`, which no `.gitignore` \
-                     excludes: committed, it is readable by anyone who can read the repository. \
-                     Let the MCP client take it from your environment or prompt for it (see its \
-                     documentation for variable references), or keep this file out of git."
+                    "{what} is in the MCP configuration `{name}`, which no `.gitignore` excludes"
                 ),
+                "Committed, it is readable by anyone who can read the repository.".to_string(),
+                "Let the MCP client take it from your environment or prompt for it (see its \
+                 documentation for variable references), or keep this file out of git."
+                    .to_string(),
                 Some(
                     Fix::new(
                         format!("Add `{pattern}` to .gitignore"),
@@ -357,14 +372,20 @@ fn explain(file: &ConfigFile<'_>, secret: &Secret) -> (String, Option<Fix>) {
             )
         }
         ConfigKind::Notebook => (
+            format!("{what} is in the notebook `{name}`"),
+            "A notebook's cells and outputs are committed and shared as they are.".to_string(),
             format!(
-                "{what} is in the notebook `{name}`, whose cells and outputs are committed and \
-                 shared as they are. Clear it from the cell and its outputs, read it from the \
-                 environment (`os.environ[\"{env}\"]`), and revoke this one."
+                "Clear it from the cell and its outputs, read it from the environment \
+                 (`os.environ[\"{env}\"]`), and revoke this one."
             ),
             None,
         ),
-    }
+    };
+    Diagnostic::new(secret.rule, secret.range.clone(), message)
+        .with_note(note)
+        .with_help(help)
+        .with_fix(fix)
+        .with_secret(secret.span.clone())
 }
 
 /// An entry binding a name to a value.
@@ -880,7 +901,7 @@ mod tests {
         assert_eq!(ignore_pattern(Path::new("/p/.env.local")), ".env.local");
         assert_eq!(
             ignore_pattern(Path::new("/p/.cursor/mcp.json")),
-            ".cursor/mcp.json"
+            "**/.cursor/mcp.json"
         );
     }
 }

@@ -398,8 +398,11 @@ impl Phrase {
     /// `what`, filled in from a match.
     pub fn describe(&self, captures: &regex::Captures<'_>) -> String {
         let group = |i: usize| captures.get(i).map_or("", |m| m.as_str());
-        let whole: String = group(0).split_whitespace().collect::<Vec<_>>().join(" ");
-        self.what.replace("{0}", &whole).replace("{1}", group(1))
+        // Quoted in a one-sentence finding: a long match is cut.
+        let whole = crate::rules::excerpt(group(0), 30);
+        self.what
+            .replace("{0}", &whole)
+            .replace("{1}", &crate::rules::excerpt(group(1), 30))
     }
 }
 

@@ -8,6 +8,9 @@ use serde::Deserialize;
 
 mod interleaved;
 pub(crate) mod reads;
+pub mod redact;
+
+pub use redact::{Redactor, SecretSpan};
 
 /// Which rule reports a format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Default)]
@@ -38,6 +41,8 @@ pub(crate) struct SecretRecord {
     pub rule: SecretRule,
     #[serde(default)]
     pub ignore: Option<String>,
+    #[serde(default)]
+    pub prefix: Option<String>,
     pub fake: String,
 }
 
@@ -272,6 +277,9 @@ pub struct SecretFormat {
     pub rule: SecretRule,
     /// A whole match that also matches this is not reported.
     pub ignore: Option<crate::pattern::Pattern>,
+    /// The public prefix of a key (`sk-proj-`, `AKIA`), matched at its start: all of it that
+    /// outputs show, with its last characters (see [`redact`]).
+    pub prefix: Option<regex::Regex>,
     /// A template tests generate keys of this format from.
     pub fake: String,
     /// No match of the pattern contains a line break or depends on where the text starts or
@@ -487,6 +495,14 @@ impl Secrets {
                 pattern: ascii(&record.pattern)?,
                 context: record.context.as_deref().map(ascii).transpose()?,
                 ignore: record.ignore.as_deref().map(ascii).transpose()?,
+                prefix: record
+                    .prefix
+                    .as_deref()
+                    .map(|p| {
+                        regex::Regex::new(&format!("^(?:{p})"))
+                            .map_err(|e| format!("secret `{}`: prefix: {e}", record.id))
+                    })
+                    .transpose()?,
                 id: record.id,
                 provider: record.provider,
                 keywords: record.keywords,
@@ -546,6 +562,18 @@ impl Secrets {
         let mut words: Vec<String> = self.names.last.clone();
         words.push("key".to_string());
         words
+    }
+
+    /// Where a found secret is in `text`, with its public prefix (see [`redact`]).
+    pub fn span(&self, found: &Found, text: &str) -> SecretSpan {
+        let public = self
+            .formats
+            .get(found.format)
+            .and_then(|f| f.prefix.as_ref())
+            .zip(text.get(found.range.clone()))
+            .and_then(|(prefix, key)| prefix.find(key))
+            .map_or(0, |m| m.end());
+        SecretSpan::new(found.range.clone(), public)
     }
 
     /// A generated fake of format `id` (see [`generate_fake`]): tests build keys this way, so
@@ -1022,23 +1050,6 @@ fn line_end_lf(text: &str, at: usize) -> usize {
     text[at..].find('\n').map_or(text.len(), |i| at + i)
 }
 
-/// A key as messages may show it: at most its first and last four characters
-/// (`sk-p…X9aa`); short keys show less.
-pub fn redact(key: &str) -> String {
-    let chars: Vec<char> = key.chars().collect();
-    let shown = match chars.len() {
-        0..=7 => 0,
-        8..=15 => 2,
-        _ => 4,
-    };
-    if shown == 0 {
-        return "…".to_string();
-    }
-    let head: String = chars[..shown].iter().collect();
-    let tail: String = chars[chars.len() - shown..].iter().collect();
-    format!("{head}…{tail}")
-}
-
 /// Generates a key from a format's `fake` template with a seeded generator (for tests; a fake is
 /// never committed).
 pub fn generate_fake(template: &str, seed: u64) -> String {
@@ -1291,13 +1302,6 @@ mod tests {
         assert_eq!(words("OPENAI_API_KEY"), ["openai", "api", "key"]);
         assert_eq!(words("x-api-key"), ["x", "api", "key"]);
         assert_eq!(words("HTTPHeader"), ["httpheader"]);
-    }
-
-    #[test]
-    fn redaction_never_shows_more_than_eight_characters() {
-        assert_eq!(redact("abcdefghijklmnopqrstuvwxyz"), "abcd…wxyz");
-        assert_eq!(redact("abcdefghij"), "ab…ij");
-        assert_eq!(redact("abc"), "…");
     }
 
     #[test]

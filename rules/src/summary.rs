@@ -85,8 +85,10 @@ pub(crate) fn url_host(text: &str) -> Option<String> {
     use std::sync::OnceLock;
     static PATTERN: OnceLock<regex::Regex> = OnceLock::new();
     #[allow(clippy::expect_used)]
-    let pattern = PATTERN
-        .get_or_init(|| regex::Regex::new(r"https?://([A-Za-z0-9.\-]+)").expect("valid pattern"));
+    // The host, after any `user:password@` (which is no host, and may be a secret).
+    let pattern = PATTERN.get_or_init(|| {
+        regex::Regex::new(r#"https?://(?:[^@/\s"'`]*@)?([A-Za-z0-9.\-]+)"#).expect("valid pattern")
+    });
     pattern.captures(text).map(|c| c[1].to_string())
 }
 
@@ -503,6 +505,26 @@ mod tests {
         let summary =
             FileSummary::of_source(Path::new(path), source, language, Knowledge::builtin());
         (PathBuf::from(path), Arc::new(summary))
+    }
+
+    #[test]
+    fn a_url_host_is_never_its_user_or_password() {
+        assert_eq!(
+            url_host("httpx.post(\"https://api.example/v1\")").as_deref(),
+            Some("api.example")
+        );
+        assert_eq!(
+            url_host("post(\"https://user:Zq7vN2wR@stats.example/x\")").as_deref(),
+            Some("stats.example")
+        );
+        assert_eq!(
+            url_host("f\"https://tok3n@h.example\"").as_deref(),
+            Some("h.example")
+        );
+        assert_eq!(
+            url_host("get(\"https://h.example/a@b\")").as_deref(),
+            Some("h.example")
+        );
     }
 
     #[test]

@@ -14,7 +14,7 @@
 use std::sync::OnceLock;
 
 use regex::Regex;
-use tree_sitter::{Node, Tree};
+use tree_sitter::Tree;
 
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Applicability, Edit, Fix};
@@ -113,10 +113,11 @@ pub(crate) fn collect_marked(
                 continue;
             };
             let reason = captures[3].trim().trim_end_matches("*/").trim().to_string();
-            let line = index.line_of(node.start_byte());
+            let at = node.start_byte() + captures.get(0).map_or(0, |m| m.start());
+            let line = index.line_of(at);
             let scope = if captures.get(1).is_some() {
                 Scope::File
-            } else if is_alone_on_line(source, index, node) {
+            } else if is_alone_on_line(source, index, at) {
                 Scope::NextLine(line)
             } else {
                 Scope::Line(line)
@@ -187,10 +188,15 @@ pub fn filter_lines(
     });
 }
 
-fn is_alone_on_line(source: &str, index: &LineIndex, node: Node<'_>) -> bool {
-    let line = index.line_of(node.start_byte());
+/// Whether the directive at `at` is alone on its line: nothing before it but the comment's own
+/// opening (`#`, `//`, `/*`, `{/*`). A directive after code, or after other words of the same
+/// comment (`# the old key was …  # agentlint: ignore[AL301]`), is about its own line.
+fn is_alone_on_line(source: &str, index: &LineIndex, at: usize) -> bool {
+    let line = index.line_of(at);
     let start = index.line_start(line).unwrap_or(0);
-    source[start..node.start_byte()].trim().is_empty()
+    source[start..at]
+        .chars()
+        .all(|c| c.is_whitespace() || matches!(c, '#' | '/' | '*' | '{'))
 }
 
 /// Drops the diagnostics that a suppression covers.
@@ -361,6 +367,24 @@ mod tests {
     fn suppressions(source: &str, language: Language) -> Vec<Suppression> {
         let tree = parse(source, language);
         collect(source, &tree, &LineIndex::new(source))
+    }
+
+    #[test]
+    fn a_directive_after_other_words_of_a_comment_is_about_its_own_line() {
+        let found = suppressions(
+            "# the old key was x, revoked  # agentlint: ignore[AL301] revoked\n\
+             // agentlint: ignore[AL203]\n",
+            Language::Python,
+        );
+        assert_eq!(found[0].scope, Scope::Line(0));
+        let found = suppressions(
+            "/* agentlint: ignore[AL203] */\nconst a = 1; // note  // agentlint: ignore[AL201]\n",
+            Language::TypeScript,
+        );
+        assert_eq!(
+            found.iter().map(|s| s.scope).collect::<Vec<_>>(),
+            [Scope::NextLine(0), Scope::Line(1)]
+        );
     }
 
     #[test]

@@ -8,6 +8,16 @@ use clap::Parser;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    // A panic's message may quote the text it was working on (a key among it): the default hook
+    // would print it whole. The analysis catches rule panics and reports them with the secrets
+    // cut out; this prints only where it happened.
+    std::panic::set_hook(Box::new(|info| {
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!("agentlint: internal error{at} (please report this)");
+    }));
     let cli = Cli::parse();
     match cli.command {
         Command::Check(args) => {
@@ -41,13 +51,22 @@ fn main() -> ExitCode {
     }
 }
 
-/// Logs to stderr, filtered by `AGENTLINT_LOG` (e.g. `AGENTLINT_LOG=debug`).
+/// Logs to stderr, filtered by `AGENTLINT_LOG` (e.g. `AGENTLINT_LOG=debug`). At no level does a
+/// log hold the text of the user's files: tower-lsp-server's trace of every JSON-RPC message (an
+/// opened document's text, with any key in it) is left out.
 fn init_logging(default: &str) {
+    use tracing_subscriber::Layer as _;
+    use tracing_subscriber::layer::SubscriberExt as _;
+    use tracing_subscriber::util::SubscriberInitExt as _;
     let filter = tracing_subscriber::EnvFilter::try_from_env("AGENTLINT_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
+    let no_message_bodies = tracing_subscriber::filter::filter_fn(|meta| {
+        !(*meta.level() == tracing::Level::TRACE && meta.target().starts_with("tower_lsp_server"))
+    });
+    let layer = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
         .with_ansi(false)
-        .try_init();
+        .with_filter(filter)
+        .with_filter(no_message_bodies);
+    let _ = tracing_subscriber::registry().with(layer).try_init();
 }

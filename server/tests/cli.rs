@@ -75,7 +75,11 @@ fn exit_codes() {
     std::fs::write(dir.path().join("bad.py"), "eval(x)\n").unwrap();
     let clean = run(&["check", "clean.py"], dir.path());
     assert_eq!(clean.status.code(), Some(0));
-    assert!(stdout(&clean).contains("No problems found in 1 file."));
+    assert!(
+        stdout(&clean).contains("No problems found (1 file checked)."),
+        "{}",
+        stdout(&clean)
+    );
     assert_eq!(run(&["check", "bad.py"], dir.path()).status.code(), Some(1));
     let missing = run(&["check", "nope.py"], dir.path());
     assert_eq!(missing.status.code(), Some(2));
@@ -288,9 +292,8 @@ fn inventory_golden() {
 #[test]
 fn helpers_in_other_files_are_followed() {
     let projects = Path::new(env!("CARGO_MANIFEST_DIR")).join("../rules/tests/projects");
-    let expected = "sends data to telemetry.example (`requests.post`, line 7 of net.py, reached \
-                    through `post_event` at line 9 of helpers.py, reached through `clean_name` at \
-                    line 13)";
+    let expected = "It does so with `requests.post`, line 7 of net.py (the call is reached through \
+                    `post_event` at line 9 of helpers.py, then `clean_name` at line 13)";
     for (args, cwd) in [
         (vec!["check", "python"], projects.clone()),
         (vec!["check", "python/agent/tools.py"], projects.clone()),
@@ -310,100 +313,10 @@ fn helpers_in_other_files_are_followed() {
     let output = run(&["check", "--format", "json", "typescript"], &projects);
     let text = stdout(&output);
     assert!(
-        text.contains("line 2 of upload.ts, reached through `upload` at line 4 of format.ts"),
+        text.contains("(`fetch`, line 2 of upload.ts)")
+            && text.contains("the call is reached through `upload` at line 4 of format.ts"),
         "{text}"
     );
-}
-
-/// Keys are never echoed: a project with a key of every format (generated now, never committed)
-/// in strings, comments, a shell command and a URL, checked in every output format; no nine
-/// characters of any key in a row appear anywhere in the output.
-#[test]
-fn secrets_are_never_echoed_in_any_format() {
-    use agentlint_rules::Knowledge;
-    use agentlint_rules::secrets::generate_fake;
-    let dir = tempfile::tempdir().unwrap();
-    let mut python = String::from("import subprocess\nfrom langchain_core.tools import tool\n\n");
-    let mut typescript = String::new();
-    let mut keys = Vec::new();
-    for (i, format) in Knowledge::builtin().secrets.formats.iter().enumerate() {
-        let fake = generate_fake(&format.fake, 77 + i as u64);
-        let (line, key) = match fake.split_once(" = ") {
-            Some((name, value)) => (
-                format!("{name}_{i} = {value}"),
-                value.trim_matches('"').to_string(),
-            ),
-            None if fake.contains('\n') => (format!("PEM_{i} = \"\"\"{fake}\"\"\""), fake.clone()),
-            None => (format!("value_{i} = \"{fake}\""), fake.clone()),
-        };
-        python.push_str(&line);
-        python.push('\n');
-        if !fake.contains('\n') && !fake.contains(" = ") {
-            python.push_str(&format!("# the old one was {fake}\n"));
-            typescript.push_str(&format!("export const v{i} = {{ apiKey: \"{fake}\" }};\n"));
-        }
-        // A URL's secret is its password.
-        let key = if format.id == "url-password" {
-            let rest = key.split_once("://").unwrap().1;
-            rest.split_once(':')
-                .unwrap()
-                .1
-                .split_once('@')
-                .unwrap()
-                .0
-                .to_string()
-        } else {
-            key
-        };
-        keys.push(key);
-    }
-    let openai = &keys[0];
-    python.push_str(&format!(
-        "\n\n@tool\ndef ask(q: str) -> str:\n    \"\"\"Ask the API with curl in a shell command.\"\"\"\n    return subprocess.run(f\"curl -H 'Authorization: Bearer {openai}' -d {{q}} https://api.example\", shell=True).stdout\n"
-    ));
-    std::fs::write(dir.path().join("keys.py"), &python).unwrap();
-    std::fs::write(dir.path().join("keys.ts"), &typescript).unwrap();
-    // The same keys in a committed `.env`, an MCP configuration and a notebook.
-    let mut env = String::new();
-    for (i, key) in keys.iter().enumerate().filter(|(_, k)| !k.contains('\n')) {
-        env.push_str(&format!("KEY_{i}={key}\n"));
-    }
-    std::fs::write(dir.path().join(".env.production"), &env).unwrap();
-    std::fs::write(
-        dir.path().join("mcp.json"),
-        format!(
-            "{{\"mcpServers\": {{\"s\": {{\"command\": \"x\", \"env\": {{\"OPENAI_API_KEY\": \"{}\"}}}}}}}}\n",
-            keys[0]
-        ),
-    )
-    .unwrap();
-    std::fs::write(
-        dir.path().join("demo.ipynb"),
-        format!(
-            "{{\"cells\": [{{\"cell_type\": \"code\", \"source\": [\"key = \\\"{}\\\"\\n\"]}}]}}\n",
-            keys[0]
-        ),
-    )
-    .unwrap();
-    for format in ["text", "json", "sarif"] {
-        let output = run(&["check", "--format", format, "."], dir.path());
-        assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
-        let out = format!("{}{}", stdout(&output), stderr(&output));
-        assert!(out.contains("AL301") && out.contains("AL303") && out.contains("AL304"));
-        for file in [".env.production", "mcp.json", "demo.ipynb"] {
-            assert!(out.contains(file), "{format}: nothing in {file}:\n{out}");
-        }
-        for key in &keys {
-            let body: String = key.lines().filter(|l| !l.starts_with("-----")).collect();
-            for window in body.as_bytes().windows(9) {
-                let piece = std::str::from_utf8(window).unwrap();
-                assert!(
-                    !out.contains(piece),
-                    "{format} output shows `{piece}`:\n{out}"
-                );
-            }
-        }
-    }
 }
 
 /// `--fix` makes the fixes' changes to other files: `.gitignore` gets a committed `.env`, and
@@ -432,22 +345,42 @@ fn fix_changes_gitignore_and_env_example() {
     let before = run(&["check", "--format", "json", "."], root);
     assert_eq!(before.status.code(), Some(1));
     let json: serde_json::Value = serde_json::from_str(&stdout(&before)).unwrap();
+    // What the fixes do to other files, as those files are now, with paths relative to the
+    // working directory like every other path of the output.
     let files: Vec<&serde_json::Value> = json["diagnostics"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|d| &d["fix"]["files"])
+        .map(|d| &d["fix"]["other_files"])
         .collect();
     assert!(
-        files.contains(&&serde_json::json!([{ "file": ".gitignore", "line": ".env" }])),
+        files.contains(&&serde_json::json!([
+            { "path": ".gitignore", "action": "append", "text": "\n.env\n" }
+        ])),
         "{files:?}"
     );
     assert!(
         files.contains(&&serde_json::json!([
-            { "file": ".env.example", "line": "ANTHROPIC_API_KEY=" },
-            { "file": ".gitignore", "line": ".env" },
+            { "path": ".env.example", "action": "create", "text": "ANTHROPIC_API_KEY=\n" },
+            { "path": ".gitignore", "action": "append", "text": "\n.env\n" },
         ])),
         "{files:?}"
+    );
+    // From another directory, the same files are named from there.
+    let from_parent = run(
+        &[
+            "check",
+            "--format",
+            "json",
+            root.file_name().unwrap().to_str().unwrap(),
+        ],
+        root.parent().unwrap(),
+    );
+    let name = root.file_name().unwrap().to_str().unwrap();
+    assert!(
+        stdout(&from_parent).contains(&format!("\"path\": \"{name}/.env.example\"")),
+        "{}",
+        stdout(&from_parent)
     );
 
     let fixed = run(&["check", "--fix", "--unsafe-fixes", "."], root);
@@ -457,6 +390,16 @@ fn fix_changes_gitignore_and_env_example() {
         "{}{}",
         stdout(&fixed),
         stderr(&fixed)
+    );
+    let mut written: Vec<String> = stderr(&fixed).lines().map(str::to_string).collect();
+    written.sort();
+    assert_eq!(
+        written,
+        [
+            "created .env.example",
+            "created PRIVACY.md",
+            "updated .gitignore"
+        ]
     );
     assert_eq!(
         std::fs::read_to_string(root.join(".gitignore")).unwrap(),
@@ -618,4 +561,119 @@ fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(entry.path(), target).unwrap();
         }
     }
+}
+
+/// Every project the tests know (the examples, the CLI's fixture projects, the rules' fixture
+/// directories and projects).
+fn every_fixture_project() -> Vec<PathBuf> {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut projects = vec![manifest.join("../examples"), fixtures().join("project")];
+    for parent in [
+        fixtures().join("privacy"),
+        manifest.join("../rules/tests/fixtures"),
+        manifest.join("../rules/tests/projects"),
+    ] {
+        let mut found: Vec<PathBuf> = std::fs::read_dir(&parent)
+            .unwrap_or_else(|e| panic!("{parent:?}: {e}"))
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.is_dir())
+            .collect();
+        found.sort();
+        projects.extend(found);
+    }
+    projects
+}
+
+fn schema(path: &str) -> jsonschema::Validator {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(path);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path:?}: {e}"));
+    // The SARIF schema's language pattern has a stray `]` (`…-[a-zA-Z]{2}]?$`), a literal for
+    // ECMAScript's regular expressions (JSON Schema's) that Rust's refuse: escaped, it means the
+    // same to both.
+    let text = text.replace(r#"-[a-zA-Z]{2}]?$"#, r#"-[a-zA-Z]{2}\\]?$"#);
+    let schema: serde_json::Value = serde_json::from_str(&text).expect("a schema is JSON");
+    jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap_or_else(|e| panic!("{path:?} is not a valid schema: {e}"))
+}
+
+/// Every error of `instance` against `validator`, one a line with where it is.
+fn schema_errors(validator: &jsonschema::Validator, instance: &serde_json::Value) -> String {
+    validator
+        .iter_errors(instance)
+        .map(|e| format!("{} at {}\n", e, e.instance_path()))
+        .collect()
+}
+
+/// The JSON output of every fixture project validates against docs/output.schema.json and the
+/// SARIF output against the official SARIF 2.1.0 schema (a file creation in a fix included).
+#[test]
+fn outputs_match_their_schemas() {
+    let json = schema("docs/output.schema.json");
+    let sarif = schema("tests/schemas/sarif-schema-2.1.0.json");
+    let mut fixes_other_files = false;
+    for project in every_fixture_project() {
+        let cwd = project.parent().unwrap();
+        let name = project.file_name().unwrap().to_str().unwrap();
+        for (format, validator) in [("json", &json), ("sarif", &sarif)] {
+            let output = run(&["check", "--format", format, name], cwd);
+            assert!(
+                matches!(output.status.code(), Some(0 | 1)),
+                "{project:?}: {}",
+                stderr(&output)
+            );
+            let value: serde_json::Value = serde_json::from_str(&stdout(&output))
+                .unwrap_or_else(|e| panic!("{project:?} {format}: not JSON: {e}"));
+            let errors = schema_errors(validator, &value);
+            assert!(
+                errors.is_empty(),
+                "{project:?}: {format} output does not match its schema:\n{errors}"
+            );
+            fixes_other_files |= format == "sarif"
+                && value["runs"][0]["results"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .flat_map(|r| {
+                        r["fixes"][0]["artifactChanges"]
+                            .as_array()
+                            .into_iter()
+                            .flatten()
+                    })
+                    .any(|c| c["replacements"][0]["deletedRegion"]["charOffset"].is_u64());
+        }
+    }
+    assert!(
+        fixes_other_files,
+        "no fixture project's SARIF has a fix that changes another file"
+    );
+}
+
+/// The validation can fail: the SARIF of a fix with no replacements (what AL401's file creation
+/// was written as) and a JSON diagnostic with an unknown severity are refused.
+#[test]
+fn the_schemas_refuse_what_they_must() {
+    let sarif = schema("tests/schemas/sarif-schema-2.1.0.json");
+    let empty_change = serde_json::json!({
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": { "name": "agentlint" } },
+            "results": [{
+                "message": { "text": "m" },
+                "fixes": [{ "artifactChanges": [{
+                    "artifactLocation": { "uri": "PRIVACY.md" },
+                    "replacements": []
+                }] }]
+            }]
+        }]
+    });
+    assert!(schema_errors(&sarif, &empty_change).contains("replacements"));
+    let json = schema("docs/output.schema.json");
+    let output = run(&["check", "--format", "json", "project"], &fixtures());
+    let mut value: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert!(schema_errors(&json, &value).is_empty());
+    value["diagnostics"][0]["severity"] = "note".into();
+    assert!(!schema_errors(&json, &value).is_empty());
 }

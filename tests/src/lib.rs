@@ -66,6 +66,8 @@ pub struct LspClient {
     /// Everything the server wrote to stderr is collected here by a thread; read it with
     /// [`LspClient::stderr`] after exit.
     stderr: std::sync::Arc<std::sync::Mutex<String>>,
+    /// The thread that collects it (done once the server has exited and closed its stderr).
+    stderr_reader: Option<std::thread::JoinHandle<()>>,
     /// Whether server requests are answered (with `null`) as they arrive; a client that is
     /// shutting down may never answer them.
     pub answer_requests: bool,
@@ -109,6 +111,21 @@ impl LspClient {
         )
     }
 
+    /// [`LspClient::start`] with environment variables set for the server (`AGENTLINT_LOG`).
+    pub fn start_with_env(
+        capabilities: Value,
+        root: Option<&std::path::Path>,
+        options: Value,
+        env: &[(&str, &str)],
+    ) -> (Self, Value) {
+        let mut command = Command::new(agentlint_bin());
+        command.args(["server", "--stdio"]);
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        Self::start_process(command, capabilities, root, options)
+    }
+
     /// [`LspClient::start`] for any language server (the benchmark runs Ruff's the same way).
     pub fn start_command(
         program: &std::path::Path,
@@ -117,8 +134,19 @@ impl LspClient {
         root: Option<&std::path::Path>,
         options: Value,
     ) -> (Self, Value) {
-        let mut child = Command::new(program)
-            .args(args)
+        let mut command = Command::new(program);
+        command.args(args);
+        Self::start_process(command, capabilities, root, options)
+    }
+
+    fn start_process(
+        mut command: Command,
+        capabilities: Value,
+        root: Option<&std::path::Path>,
+        options: Value,
+    ) -> (Self, Value) {
+        let program = PathBuf::from(command.get_program());
+        let mut child = command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -137,7 +165,7 @@ impl LspClient {
         });
         let stderr = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
         let sink = stderr.clone();
-        std::thread::spawn(move || {
+        let stderr_reader = std::thread::spawn(move || {
             let mut text = String::new();
             let _ = BufReader::new(stderr_pipe).read_to_string(&mut text);
             if let Ok(mut s) = sink.lock() {
@@ -152,6 +180,7 @@ impl LspClient {
             pending: Vec::new(),
             seen: Vec::new(),
             stderr,
+            stderr_reader: Some(stderr_reader),
             answer_requests: true,
         };
         let folders = root.map(|r| json!([{ "uri": file_uri(r), "name": "root" }]));
@@ -334,6 +363,19 @@ impl LspClient {
     /// `shutdown`, `exit`, and the process's exit status.
     pub fn shutdown(self) -> ExitStatus {
         self.shutdown_with(true)
+    }
+
+    /// [`LspClient::shutdown`], then everything the server wrote to stderr; the server must
+    /// have exited cleanly.
+    pub fn shutdown_and_stderr(mut self) -> String {
+        let reader = self.stderr_reader.take();
+        let stderr = self.stderr.clone();
+        let status = self.shutdown();
+        assert!(status.success(), "the server exited with {status}");
+        if let Some(reader) = reader {
+            reader.join().expect("the stderr reader");
+        }
+        stderr.lock().map(|s| s.clone()).unwrap_or_default()
     }
 
     /// [`LspClient::shutdown`], closing the server's input after `exit` or (`close_input` false,

@@ -59,7 +59,7 @@ fn incremental_edits_with_emoji_and_cjk_move_diagnostics_utf16() {
         d[0]["message"]
             .as_str()
             .unwrap()
-            .starts_with("`eval` treats `expr`")
+            .starts_with("`eval` runs a value that is not a constant as a Python expression. ")
     );
 
     // Emoji (2 UTF-16 units) and CJK (1 unit) inserted before the call on the same line.
@@ -502,10 +502,19 @@ fn cli_and_editor_agree() {
     let text = "# 日本語 😀\nimport vm_helpers\n\ndef run(code, ctx):\n    x = '🤖'; exec(code)\n    return eval(ctx)\n";
     let path = dir.path().join("agent.py");
     std::fs::write(&path, text).unwrap();
-    let (mut client, _) = LspClient::start(utf16_client(), Some(dir.path()), json!({}));
+    // A client that shows related information gets the finding as the message, and why and
+    // what to do as related information at the finding.
+    let mut capabilities = utf16_client();
+    capabilities["textDocument"]["publishDiagnostics"]["relatedInformation"] = json!(true);
+    let (mut client, _) = LspClient::start(capabilities, Some(dir.path()), json!({}));
     let uri = file_uri(&path);
     client.open(&uri, "python", 1, text);
     let editor = client.diagnostics(&uri, Some(1));
+    assert!(client.shutdown().success());
+    // One that does not gets all three in the message.
+    let (mut client, _) = LspClient::start(utf16_client(), Some(dir.path()), json!({}));
+    client.open(&uri, "python", 1, text);
+    let plain = client.diagnostics(&uri, Some(1));
     assert!(client.shutdown().success());
 
     let output = Command::new(agentlint_bin())
@@ -533,9 +542,25 @@ fn cli_and_editor_agree() {
         }
         chars + 1
     };
-    for (e, c) in editor.iter().zip(&cli) {
+    for ((e, c), p) in editor.iter().zip(&cli).zip(&plain) {
         assert_eq!(e["code"], c["code"]);
         assert_eq!(e["message"], c["message"]);
+        let (message, note, help) = (
+            c["message"].as_str().unwrap(),
+            c["note"].as_str().unwrap(),
+            c["help"].as_str().unwrap(),
+        );
+        assert_eq!(
+            e["relatedInformation"][0]["message"],
+            format!("Why: {note}")
+        );
+        assert_eq!(
+            e["relatedInformation"][1]["message"],
+            format!("What to do: {help}")
+        );
+        assert_eq!(e["relatedInformation"][0]["location"]["range"], e["range"]);
+        assert_eq!(p["message"], format!("{message}. {note} {help}"));
+        assert!(p["relatedInformation"].is_null(), "{p}");
         let er = &e["range"];
         assert_eq!(
             er["start"]["line"].as_u64().unwrap() + 1,
@@ -642,8 +667,9 @@ fn editing_a_helper_in_another_file_updates_the_tool() {
     let message = found[0]["message"].as_str().unwrap();
     assert!(
         message.starts_with(
-            "`word_count` sends data to stats.example (`httpx.post`, line 5 of helpers.py, \
-             reached through `count` at line 11)"
+            "`word_count` sends data to stats.example (`httpx.post`, line 5 of helpers.py), and \
+             its description does not say so. The model, and the user who approves the call, \
+             cannot know (the call is reached through `count` at line 11)."
         ),
         "{message}"
     );
@@ -737,66 +763,10 @@ fn shell_injection_fix_round_trip_utf16() {
         after[0]["message"]
             .as_str()
             .unwrap()
-            .contains("`execFile` starts `\"git\", [\"log\", \"-n\", String(n)]`"),
+            .contains("The command is `\"git\", [\"log\", \"-n\", String(n)]`"),
         "{after:?}"
     );
     assert!(client.shutdown().success());
-}
-
-/// Keys never leave the server in full: a document holding a key of every format (generated now)
-/// yields diagnostics, hovers, code actions and log messages that show at most four characters
-/// of each key in a row.
-#[test]
-fn secrets_are_never_echoed_over_the_protocol() {
-    use agentlint_rules::Knowledge;
-    use agentlint_rules::secrets::generate_fake;
-    let (mut client, _) = LspClient::start(utf16_client(), None, json!({}));
-    let uri = "file:///tmp/agentlint-secrets/keys.py";
-    let mut text = String::from("import os\n");
-    let mut keys = Vec::new();
-    for (i, format) in Knowledge::builtin().secrets.formats.iter().enumerate() {
-        let fake = generate_fake(&format.fake, 500 + i as u64);
-        if fake.contains('\n') || fake.contains(" = ") || format.id == "url-password" {
-            continue;
-        }
-        text.push_str(&format!(
-            "KEY_{i} = \"{fake}\"\nprint(os.environ[\"OPENAI_API_KEY\"])\n"
-        ));
-        keys.push(fake);
-    }
-    client.open(uri, "python", 1, &text);
-    let diagnostics = client.diagnostics(uri, Some(1));
-    assert!(diagnostics.iter().filter(|d| d["code"] == "AL301").count() >= keys.len());
-    let mut responses = Vec::new();
-    for d in diagnostics.iter().take(5) {
-        responses.push(client.request(
-            "textDocument/hover",
-            json!({ "textDocument": { "uri": uri }, "position": d["range"]["start"] }),
-        ));
-        responses.push(client.request(
-            "textDocument/codeAction",
-            json!({
-                "textDocument": { "uri": uri },
-                "range": d["range"],
-                "context": { "diagnostics": [d] },
-            }),
-        ));
-    }
-    assert!(
-        responses
-            .iter()
-            .any(|r| r.to_string().contains("os.environ")),
-        "no environment fix offered: {responses:?}"
-    );
-    let mut seen = serde_json::to_string(&client.seen).unwrap();
-    seen.push_str(&serde_json::to_string(&responses).unwrap());
-    assert!(client.shutdown().success());
-    for key in &keys {
-        for window in key.as_bytes().windows(9) {
-            let piece = std::str::from_utf8(window).unwrap();
-            assert!(!seen.contains(piece), "the protocol shows `{piece}`");
-        }
-    }
 }
 
 /// A client that applies `documentChanges` with file creation.

@@ -8,8 +8,8 @@ use std::process::ExitCode;
 use agentlint_rules::summary::normalize;
 use agentlint_rules::syntax::parse;
 use agentlint_rules::{
-    Analysis, Applicability, ConfigFile, ConfigKind, FileChange, Language, LineKind, PARSE_STAGE,
-    SourceFile, Summaries, analyse, analyse_config, analyse_extracted, apply_fixes,
+    Analysis, Applicability, ConfigFile, ConfigKind, FileChange, Language, PARSE_STAGE, SourceFile,
+    Summaries, analyse, analyse_config, analyse_extracted, apply_fixes,
 };
 use anyhow::{Context as _, Result};
 use rayon::prelude::*;
@@ -18,7 +18,10 @@ use super::index::{Early, Index, Pages, Parsed};
 use super::{CheckArgs, Format};
 use crate::config::{Config, parse_selectors};
 use crate::files::{self, FileProblem};
-use crate::output::{FileReport, Summary, display_path, render_json, render_sarif, render_text};
+use crate::output::{
+    FileReport, Fixing, Summary, display_path, render_concise, render_json, render_sarif,
+    render_text,
+};
 
 /// Most rounds of fixing one file: a fix can enable another (two fixes that both add an import
 /// conflict in one round and land in the next).
@@ -48,8 +51,9 @@ impl Kind {
 
 enum Outcome {
     Report {
-        report: FileReport,
-        fixed: usize,
+        report: Box<FileReport>,
+        /// With `--fix`: the codes of the findings before any fix (one per finding).
+        before: Option<Vec<&'static str>>,
         /// Other files' changes the applied fixes make (`.gitignore`, `.env.example`).
         changes: Vec<FileChange>,
         failures: Vec<String>,
@@ -183,7 +187,7 @@ fn check(args: &CheckArgs) -> Result<ExitCode> {
         } else {
             parsed.source.clone()
         };
-        report(job, &cwd, text, analysis, 0, Vec::new())
+        report(job, &cwd, text, analysis, None, Vec::new())
     };
     let (mut index, mut analysed) = Index::build_with_notices(
         jobs.iter().filter_map(|job| match job.kind {
@@ -206,7 +210,7 @@ fn check(args: &CheckArgs) -> Result<ExitCode> {
     // The fixes' changes to other files, each made once per project; then the configuration
     // files are analysed again (a `.gitignore` entry settles what they hold).
     let mut changes = Vec::new();
-    let mut updated = Vec::new();
+    let mut written = Vec::new();
     for (job, outcome) in jobs.iter().zip(&mut outcomes) {
         if let Outcome::Report { changes: made, .. } = outcome
             && !made.is_empty()
@@ -217,7 +221,7 @@ fn check(args: &CheckArgs) -> Result<ExitCode> {
     }
     if !changes.is_empty() {
         match apply_file_changes(&changes) {
-            Ok(written) => updated = written,
+            Ok(files) => written = files,
             Err(e) => {
                 warnings.push(format!("{e:#}"));
             }
@@ -249,18 +253,25 @@ fn check(args: &CheckArgs) -> Result<ExitCode> {
 
     let mut reports = Vec::new();
     let mut io_errors = 0;
-    let mut fixed = 0;
+    let mut fixing = args.fix.then(|| Fixing {
+        unsafe_fixes: args.unsafe_fixes,
+        ..Fixing::default()
+    });
     for outcome in outcomes {
         match outcome {
             Outcome::Report {
                 report,
-                fixed: n,
+                before,
                 failures,
                 ..
             } => {
-                fixed += n;
+                if let (Some(fixing), Some(before)) = (fixing.as_mut(), before) {
+                    let (fixed, new) = fixed_and_new(&before, &report.diagnostics);
+                    fixing.fixed += fixed;
+                    fixing.new += new;
+                }
                 warnings.extend(failures);
-                reports.push(report);
+                reports.push(*report);
             }
             Outcome::Problem { path, problem } => {
                 if matches!(problem, FileProblem::Io(_)) {
@@ -272,15 +283,30 @@ fn check(args: &CheckArgs) -> Result<ExitCode> {
     }
     reports.sort_by(|a, b| a.display_path.cmp(&b.display_path));
     let analysed = reports.len();
-    let summary = Summary::of(&reports, analysed, fixed);
+    if jobs.is_empty() {
+        warnings.push(format!(
+            "no files to check in {}: agentlint reads Python, TypeScript and JavaScript files, \
+             `.env` files, MCP configurations and notebooks (files that `.gitignore` or \
+             `exclude` leave out are skipped)",
+            shown_paths(args)
+        ));
+    }
+    let summary = Summary::of(&reports, analysed, fixing);
     reports.retain(|r| !r.diagnostics.is_empty());
+    if matches!(args.format, Format::Json | Format::Sarif) {
+        for report in &mut reports {
+            resolve_other_files(report, &index.root_for(&report.path), &cwd);
+        }
+    }
 
+    let summary_shown = (!args.quiet).then_some(&summary);
     let output = match args.format {
         Format::Text => {
             let color =
                 anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never;
-            render_text(&reports, (!args.quiet).then_some(&summary), color)
+            render_text(&reports, summary_shown, color)
         }
+        Format::Concise => render_concise(&reports, summary_shown),
         Format::Json => render_json(&reports),
         Format::Sarif => render_sarif(&reports),
     };
@@ -288,8 +314,9 @@ fn check(args: &CheckArgs) -> Result<ExitCode> {
     for warning in &warnings {
         let _ = writeln!(stderr, "warning: {warning}");
     }
-    for file in &updated {
-        let _ = writeln!(stderr, "updated {}", display_path(file, &cwd));
+    for (file, created) in &written {
+        let verb = if *created { "created" } else { "updated" };
+        let _ = writeln!(stderr, "{verb} {}", display_path(file, &cwd));
     }
     let mut stdout = std::io::stdout().lock();
     // A closed pipe (`agentlint check | head`) is not an error worth a panic.
@@ -366,34 +393,94 @@ fn analyse_text(
 }
 
 /// Makes the fixes' changes to other files: appends each missing line to its file under its
-/// project's root (creating the file). Returns the files written.
-fn apply_file_changes(changes: &[(PathBuf, FileChange)]) -> Result<Vec<PathBuf>> {
-    let mut written = Vec::new();
+/// project's root (creating the file). Returns the files written, each with whether it was
+/// created.
+fn apply_file_changes(changes: &[(PathBuf, FileChange)]) -> Result<Vec<(PathBuf, bool)>> {
+    let mut written: Vec<(PathBuf, bool)> = Vec::new();
     let mut done = HashSet::new();
     for (root, change) in changes {
         if !done.insert((root.clone(), change.clone())) {
             continue;
         }
         let file = root.join(&change.file);
-        // A wider pattern (`*.env`, `.env*`) may ignore the path already.
-        if change.kind == LineKind::Ignore && files::is_git_ignored(&root.join(&change.line)) {
-            continue;
-        }
-        let existing = match std::fs::read_to_string(&file) {
-            Ok(text) => Some(text),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => return Err(e).with_context(|| format!("{}: cannot read", file.display())),
-        };
-        let Some(addition) = change.append_to(existing.as_deref()) else {
+        let existing = crate::changes::read_from_disk(&file)
+            .with_context(|| format!("{}: cannot read", file.display()))?;
+        let Some(resolved) = crate::changes::resolve(root, change, &|_| Ok(existing.clone()))
+        else {
             continue;
         };
-        let text = existing.unwrap_or_default() + &addition;
+        let created = resolved.creates();
+        let text = resolved.existing.unwrap_or_default() + &resolved.addition;
         std::fs::write(&file, text).with_context(|| format!("{}: cannot write", file.display()))?;
-        if !written.contains(&file) {
-            written.push(file);
+        if !written.iter().any(|(path, _)| *path == file) {
+            written.push((file, created));
         }
     }
     Ok(written)
+}
+
+/// How many findings the fixes removed and how many they brought, per rule: `before` holds the
+/// codes of a file's findings before fixing, `after` its findings now.
+fn fixed_and_new(before: &[&'static str], after: &[agentlint_rules::Diagnostic]) -> (usize, usize) {
+    let mut counts: std::collections::HashMap<&str, isize> = std::collections::HashMap::new();
+    for code in before {
+        *counts.entry(code).or_default() += 1;
+    }
+    for d in after {
+        *counts.entry(d.rule.code).or_default() -= 1;
+    }
+    let fixed = counts
+        .values()
+        .filter(|n| **n > 0)
+        .map(|n| n.unsigned_abs())
+        .sum();
+    let new = counts
+        .values()
+        .filter(|n| **n < 0)
+        .map(|n| n.unsigned_abs())
+        .sum();
+    (fixed, new)
+}
+
+/// The paths given, as the user wrote them, for messages.
+fn shown_paths(args: &CheckArgs) -> String {
+    if args.paths.is_empty() {
+        return "`.`".to_string();
+    }
+    args.paths
+        .iter()
+        .map(|p| format!("`{}`", p.display()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Resolves what the report's fixes do to other files of the project rooted at `root`, for the
+/// outputs that show it (JSON, SARIF).
+fn resolve_other_files(report: &mut FileReport, root: &Path, cwd: &Path) {
+    report.other_files = report
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let Some(fix) = &d.fix else {
+                return Vec::new();
+            };
+            fix.files
+                .iter()
+                .filter_map(|change| {
+                    crate::changes::resolve(root, change, &crate::changes::read_from_disk)
+                })
+                .map(|resolved| crate::output::OtherFileEdit {
+                    display_path: display_path(&resolved.path, cwd),
+                    creates: resolved.creates(),
+                    offset_utf16: resolved
+                        .existing
+                        .as_deref()
+                        .map_or(0, |text| text.encode_utf16().count()),
+                    text: resolved.addition,
+                })
+                .collect()
+        })
+        .collect();
 }
 
 fn analyse_job(job: &Job, args: &CheckArgs, cwd: &Path, index: &Index) -> Outcome {
@@ -411,7 +498,7 @@ fn analyse_job(job: &Job, args: &CheckArgs, cwd: &Path, index: &Index) -> Outcom
         },
     };
     let mut text = source;
-    let mut fixed = 0;
+    let mut before = None;
     let mut changes: Vec<FileChange> = Vec::new();
     if args.fix {
         let original = text.clone();
@@ -423,6 +510,9 @@ fn analyse_job(job: &Job, args: &CheckArgs, cwd: &Path, index: &Index) -> Outcom
                 &index.absolute(&job.path),
                 index,
             );
+            if before.is_none() {
+                before = Some(analysis.diagnostics.iter().map(|d| d.rule.code).collect());
+            }
             let fixes = analysis
                 .diagnostics
                 .iter()
@@ -435,7 +525,6 @@ fn analyse_job(job: &Job, args: &CheckArgs, cwd: &Path, index: &Index) -> Outcom
             if applied.applied == 0 {
                 break;
             }
-            fixed += applied.applied;
             for change in applied.files {
                 if !changes.contains(&change) {
                     changes.push(change);
@@ -463,7 +552,7 @@ fn analyse_job(job: &Job, args: &CheckArgs, cwd: &Path, index: &Index) -> Outcom
         &index.absolute(&job.path),
         index,
     );
-    report(job, cwd, text, analysis, fixed, changes)
+    report(job, cwd, text, analysis, before, changes)
 }
 
 /// A file's outcome, given its final text and analysis.
@@ -472,7 +561,7 @@ fn report(
     cwd: &Path,
     text: String,
     analysis: Analysis,
-    fixed: usize,
+    before: Option<Vec<&'static str>>,
     changes: Vec<FileChange>,
 ) -> Outcome {
     let shown = display_path(&job.path, cwd);
@@ -491,9 +580,11 @@ fn report(
         })
         .collect();
     Outcome::Report {
-        report: FileReport::new(&job.path, cwd, text, analysis.diagnostics, analysis.lines)
-            .with_secrets(analysis.secrets),
-        fixed,
+        report: Box::new(
+            FileReport::new(&job.path, cwd, text, analysis.diagnostics, analysis.lines)
+                .with_secrets(analysis.secrets),
+        ),
+        before,
         changes,
         failures,
     }

@@ -6,9 +6,12 @@ use std::process::ExitCode;
 use agentlint_rules::agent::card::visible;
 use agentlint_rules::agent::{Tool, model};
 use agentlint_rules::facts::FileFacts;
+use agentlint_rules::secrets::Redactor;
 use agentlint_rules::summary::Imports;
 use agentlint_rules::syntax::parse;
-use agentlint_rules::{Language, LineIndex, PositionEncoding};
+use agentlint_rules::{
+    Language, LineIndex, PositionEncoding, Selector, Settings, SourceFile, analyse_extracted,
+};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -86,6 +89,26 @@ fn entries(path: &Path, cwd: &Path, config: &Config, workspace: &Index) -> Vec<E
         Some(imports),
     )
     .tools;
+    if tools.is_empty() {
+        return Vec::new();
+    }
+    // A key written in a description is masked as in every output: the file's secrets are
+    // those the key rules find.
+    let secrets = analyse_extracted(
+        SourceFile {
+            path: &importer,
+            source: &source,
+            tree: &tree,
+            language,
+            workspace: None,
+        },
+        &facts,
+        &secret_rules(),
+        &config.knowledge,
+    )
+    .secrets;
+    let redactor = Redactor::new(&source, &secrets);
+    let shown = |text: &str| redactor.redact(text);
     std::sync::Arc::unwrap_or_clone(tools)
         .into_iter()
         .map(|tool: Tool| {
@@ -94,19 +117,19 @@ fn entries(path: &Path, cwd: &Path, config: &Config, workspace: &Index) -> Vec<E
                 path: display_path(path, cwd),
                 line: at.line + 1,
                 column: at.column + 1,
-                name: tool.name.clone(),
+                name: tool.name.as_deref().map(shown),
                 framework: tool.framework.clone(),
-                description: tool.description.as_ref().map(|d| d.text().to_string()),
+                description: tool.description.as_ref().map(|d| shown(d.text())),
                 description_computed: tool.description.as_ref().is_some_and(|d| !d.is_constant()),
                 parameters: tool
                     .parameters
                     .iter()
                     .map(|p| Parameter {
-                        name: p.name.clone(),
-                        description: p.description.as_ref().map(|d| d.text().to_string()),
+                        name: shown(&p.name),
+                        description: p.description.as_ref().map(|d| shown(d.text())),
                     })
                     .collect(),
-                function: tool.function_name.clone(),
+                function: tool.function_name.as_deref().map(shown),
                 effects: tool
                     .effects
                     .iter()
@@ -115,19 +138,27 @@ fn entries(path: &Path, cwd: &Path, config: &Config, workspace: &Index) -> Vec<E
                         Some(EffectEntry {
                             effect: effect.as_str(),
                             verb: effect.verb(),
-                            call: first.callee.to_string(),
+                            call: shown(&first.callee),
                             line: match &first.place {
                                 Some(place) => place.line + 1,
                                 None => index.line_of(first.range.start) as u32 + 1,
                             },
                             file: first.place.as_ref().map(|p| display_path(&p.path, cwd)),
-                            through: evidence[1..].iter().map(|h| h.callee.to_string()).collect(),
+                            through: evidence[1..].iter().map(|h| shown(&h.callee)).collect(),
                         })
                     })
                     .collect(),
             }
         })
         .collect()
+}
+
+/// The settings that run only the rules that find secrets (AL3xx).
+fn secret_rules() -> Settings {
+    Settings {
+        select: Selector::parse("AL3").into_iter().collect(),
+        ..Settings::default()
+    }
 }
 
 pub fn run(args: &InventoryArgs) -> ExitCode {
@@ -221,7 +252,20 @@ pub fn run(args: &InventoryArgs) -> ExitCode {
                     }
                 }
             }
-            eprintln!("{} tools", all.len());
+            let count = match all.len() {
+                0 => "No tools found.".to_string(),
+                1 => "1 tool.".to_string(),
+                n => format!("{n} tools."),
+            };
+            if all.is_empty() {
+                println!("{count}");
+            } else {
+                println!(
+                    "\n{count} Each is listed with `|` what the model is told (its description), \
+                     `>` what its code does and where, and `-` its parameters with what the model \
+                     is told of each."
+                );
+            }
         }
     }
     ExitCode::SUCCESS

@@ -33,8 +33,10 @@ pub enum Command {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
-    /// Human-readable, with the source line and a caret.
+    /// Human-readable, with the source line and a caret, why it matters and how to fix it.
     Text,
+    /// One line a finding: `path:line:column: severity[CODE] message`.
+    Concise,
     /// One JSON object: {"version": 1, "diagnostics": [...]}.
     Json,
     /// SARIF 2.1.0 for GitHub code scanning and other SARIF viewers.
@@ -65,7 +67,7 @@ pub struct CheckArgs {
     /// Use this configuration file instead of discovering agentlint.toml / pyproject.toml.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Do not print the summary line (text format).
+    /// Do not print the summary lines (text and concise formats).
     #[arg(long)]
     pub quiet: bool,
 }

@@ -1,7 +1,7 @@
 //! Code actions: quick fixes and suppressions read back from `Diagnostic.data`, and "fix all safe
 //! problems" combined from the last published analysis. Nothing here re-analyses.
 
-use agentlint_rules::{Applicability, FileChange, LineKind, compatible_fixes};
+use agentlint_rules::{Applicability, FileChange, compatible_fixes};
 use tower_lsp_server::ls_types::*;
 
 use super::FIX_ALL_KIND;
@@ -80,28 +80,21 @@ fn file_change(
     change: &FileChange,
     files: &Files<'_>,
 ) -> Vec<DocumentChangeOperation> {
-    // A wider pattern (`*.env`, `.env*`) may ignore the path already.
-    if change.kind == LineKind::Ignore && crate::files::is_git_ignored(&root.join(&change.line)) {
-        return Vec::new();
-    }
-    let path = root.join(&change.file);
-    let Some(target) = Uri::from_file_path(&path) else {
+    let Some(target) = Uri::from_file_path(root.join(&change.file)) else {
         return Vec::new();
     };
-    let (existing, version) = match (files.open)(&target) {
-        Some((text, version)) => (Some(text), Some(version)),
-        None => match std::fs::read_to_string(&path) {
-            Ok(text) => (Some(text), None),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (None, None),
-            // Unreadable: never overwrite what cannot be read.
-            Err(_) => return Vec::new(),
-        },
+    // The editor's text of an open file, else the disk's.
+    let open = (files.open)(&target);
+    let version = open.as_ref().map(|(_, version)| *version);
+    let read = |path: &std::path::Path| match &open {
+        Some((text, _)) => Ok(Some(text.clone())),
+        None => crate::changes::read_from_disk(path),
     };
-    let Some(addition) = change.append_to(existing.as_deref()) else {
+    let Some(resolved) = crate::changes::resolve(root, change, &read) else {
         return Vec::new();
     };
     let mut operations = Vec::new();
-    let at = match &existing {
+    let at = match &resolved.existing {
         None => {
             if !files.can_create {
                 return Vec::new();
@@ -129,7 +122,10 @@ fn file_change(
             uri: target,
             version,
         },
-        edits: vec![OneOf::Left(TextEdit::new(Range::new(at, at), addition))],
+        edits: vec![OneOf::Left(TextEdit::new(
+            Range::new(at, at),
+            resolved.addition,
+        ))],
     }));
     operations
 }
@@ -270,7 +266,9 @@ pub fn hover(published: &Published, position: Position) -> Option<Hover> {
     Some(Hover {
         contents: HoverContents::Markup(MarkupContent {
             kind: MarkupKind::Markdown,
-            value: card(tool, &published.index),
+            // A key written in a description is masked as everywhere else.
+            value: agentlint_rules::secrets::Redactor::new(&published.source, &published.secrets)
+                .redact(&card(tool, &published.index)),
         }),
         range: Some(text.range(&tool.anchor)),
     })

@@ -143,6 +143,9 @@ pub struct Conversion<'a> {
     /// Set for a configuration file (no syntax tree).
     pub config: Option<ConfigKind>,
     pub version: i32,
+    /// Whether the client shows related information: if not, a finding's why and how are part
+    /// of its message.
+    pub related_information: bool,
 }
 
 impl Conversion<'_> {
@@ -172,25 +175,47 @@ impl Conversion<'_> {
             code: Some(NumberOrString::String(d.rule.code.to_string())),
             code_description: rule_doc_url(d.rule.code).map(|href| CodeDescription { href }),
             source: Some(SOURCE.to_string()),
-            message: d.message.clone(),
-            related_information: (!d.related.is_empty()).then(|| {
-                d.related
-                    .iter()
-                    .filter_map(|r| {
-                        let location = match &r.place {
-                            None => Location::new(self.uri.clone(), self.text.range(&r.range)),
-                            Some(place) => place_location(place, self.text.encoding)?,
-                        };
-                        Some(DiagnosticRelatedInformation {
-                            location,
-                            message: r.message.clone(),
-                        })
-                    })
-                    .collect()
-            }),
+            message: if self.related_information {
+                d.message.clone()
+            } else {
+                d.full_message()
+            },
+            related_information: self.related(d),
             tags: None,
             data: serde_json::to_value(data).ok(),
         }
+    }
+}
+
+impl Conversion<'_> {
+    /// The finding's related information: why it matters and what to do (at the finding itself),
+    /// then the places that explain it.
+    fn related(&self, d: &Diagnostic) -> Option<Vec<DiagnosticRelatedInformation>> {
+        let here = || Location::new(self.uri.clone(), self.text.range(&d.range));
+        let parts = [
+            d.note.as_ref().map(|note| format!("Why: {note}")),
+            d.help.as_ref().map(|help| format!("What to do: {help}")),
+        ];
+        let mut related: Vec<DiagnosticRelatedInformation> = parts
+            .into_iter()
+            .flatten()
+            .filter(|_| self.related_information)
+            .map(|message| DiagnosticRelatedInformation {
+                location: here(),
+                message,
+            })
+            .collect();
+        related.extend(d.related.iter().filter_map(|r| {
+            let location = match &r.place {
+                None => Location::new(self.uri.clone(), self.text.range(&r.range)),
+                Some(place) => place_location(place, self.text.encoding)?,
+            };
+            Some(DiagnosticRelatedInformation {
+                location,
+                message: r.message.clone(),
+            })
+        }));
+        (!related.is_empty()).then_some(related)
     }
 }
 

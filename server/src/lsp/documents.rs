@@ -19,6 +19,8 @@ pub struct Published {
     /// The version's text (shared with the analysis cache, which compares the next with it).
     pub source: Arc<String>,
     pub index: LineIndex,
+    /// Where the version's secrets are: hover cards mask them.
+    pub secrets: Vec<agentlint_rules::secrets::SecretSpan>,
     /// The tools of this version, for hover cards: let go of when a newer version's analysis
     /// starts (see [`DocEntry::release_stale_tools`]).
     tools: Mutex<Arc<Vec<agentlint_rules::agent::Tool>>>,
@@ -32,6 +34,7 @@ impl Published {
         source: Arc<String>,
         index: LineIndex,
         tools: Arc<Vec<agentlint_rules::agent::Tool>>,
+        secrets: Vec<agentlint_rules::secrets::SecretSpan>,
     ) -> Self {
         Published {
             version,
@@ -39,6 +42,7 @@ impl Published {
             diagnostics,
             source,
             index,
+            secrets,
             tools: Mutex::new(tools),
         }
     }
@@ -299,6 +303,7 @@ mod tests {
             Arc::default(),
             LineIndex::new(""),
             tools.clone(),
+            Vec::new(),
         ));
         // The same version analysed again (another file changed): hover may still show them.
         entry.release_stale_tools(1);

@@ -81,6 +81,9 @@ struct State {
     supports_watch_registration: std::sync::atomic::AtomicBool,
     /// The client applies `CreateFile` in workspace edits (a fix creating `.env.example`).
     supports_create: std::sync::atomic::AtomicBool,
+    /// The client shows a diagnostic's related information (where a finding's why and how go;
+    /// without it, they are part of the message).
+    supports_related: std::sync::atomic::AtomicBool,
     /// Diagnostics go to the editor through this, not the tower-lsp client: see
     /// [`transport::Notifier`].
     notifier: transport::Notifier,
@@ -122,6 +125,7 @@ impl Backend {
                 supports_progress: false.into(),
                 supports_watch_registration: false.into(),
                 supports_create: false.into(),
+                supports_related: false.into(),
                 notifier,
             }),
         }
@@ -551,6 +555,7 @@ fn analyse_entry(state: &State, entry: &DocEntry, encoding: PositionEncoding) ->
         language: document.language(),
         config: entry.config,
         version,
+        related_information: state.supports_related.load(Ordering::Relaxed),
     };
     let lsp_diagnostics = analysis
         .diagnostics
@@ -565,6 +570,7 @@ fn analyse_entry(state: &State, entry: &DocEntry, encoding: PositionEncoding) ->
             source,
             index,
             analysis.tools,
+            analysis.secrets,
         ),
         lsp_diagnostics,
         messages,
@@ -644,6 +650,16 @@ impl LanguageServer for Backend {
             .and_then(|e| e.resource_operations.as_ref())
             .is_some_and(|ops| ops.contains(&ResourceOperationKind::Create));
         self.state.supports_create.store(create, Ordering::Relaxed);
+        let related = params
+            .capabilities
+            .text_document
+            .as_ref()
+            .and_then(|t| t.publish_diagnostics.as_ref())
+            .and_then(|p| p.related_information)
+            .unwrap_or(false);
+        self.state
+            .supports_related
+            .store(related, Ordering::Relaxed);
         if let Some(options) = &params.initialization_options {
             let accepted = EditorSettings::from_json(options)
                 .and_then(|settings| self.state.workspace.set_editor_settings(settings));

@@ -1,6 +1,8 @@
 //! `--format json`: one object, `{"version": 1, "diagnostics": [...]}`. The shape is a stable
-//! interface (DESIGN.md, "Interfaces other tools rely on"): lines and columns are 1-based, columns
-//! count Unicode characters, and `end` is the position just after the range.
+//! interface, documented in docs/output.md and by the JSON Schema docs/output.schema.json (the
+//! tests validate every output against it): lines and columns are 1-based, columns count Unicode
+//! characters, `end` is the position just after the range, and every path is relative to the
+//! working directory.
 
 use agentlint_rules::{Diagnostic, PositionEncoding};
 use serde::Serialize;
@@ -21,6 +23,8 @@ struct JsonDiagnostic<'a> {
     path: &'a str,
     range: JsonRange,
     message: &'a str,
+    note: Option<&'a str>,
+    help: Option<&'a str>,
     fix: Option<JsonFix<'a>>,
 }
 
@@ -41,16 +45,16 @@ struct JsonFix<'a> {
     title: &'a str,
     applicability: &'a str,
     edits: Vec<JsonEdit<'a>>,
-    /// Lines other files of the project get (relative to its root; each added at the end unless
-    /// the file has it). Omitted when there are none.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    files: Vec<JsonFileChange<'a>>,
+    /// What the fix does to other files of the project, as they are now.
+    other_files: Vec<JsonOtherFile<'a>>,
 }
 
 #[derive(Serialize)]
-struct JsonFileChange<'a> {
-    file: &'a str,
-    line: &'a str,
+struct JsonOtherFile<'a> {
+    path: &'a str,
+    /// `create` (the file does not exist: `text` is all of it) or `append` (`text` goes at its end).
+    action: &'a str,
+    text: &'a str,
 }
 
 #[derive(Serialize)]
@@ -74,7 +78,7 @@ fn range(report: &FileReport, range: &std::ops::Range<usize>) -> JsonRange {
     }
 }
 
-fn diagnostic<'a>(report: &'a FileReport, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
+fn diagnostic<'a>(report: &'a FileReport, i: usize, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
     JsonDiagnostic {
         code: d.rule.code,
         name: d.rule.name,
@@ -82,6 +86,8 @@ fn diagnostic<'a>(report: &'a FileReport, d: &'a Diagnostic) -> JsonDiagnostic<'
         path: &report.display_path,
         range: range(report, &d.range),
         message: &d.message,
+        note: d.note.as_deref(),
+        help: d.help.as_deref(),
         fix: d.fix.as_ref().map(|fix| JsonFix {
             title: &fix.title,
             applicability: fix.applicability.as_str(),
@@ -93,12 +99,13 @@ fn diagnostic<'a>(report: &'a FileReport, d: &'a Diagnostic) -> JsonDiagnostic<'
                     new_text: &e.new_text,
                 })
                 .collect(),
-            files: fix
-                .files
+            other_files: report
+                .other_files(i)
                 .iter()
-                .map(|c| JsonFileChange {
-                    file: &c.file,
-                    line: &c.line,
+                .map(|edit| JsonOtherFile {
+                    path: &edit.display_path,
+                    action: if edit.creates { "create" } else { "append" },
+                    text: &edit.text,
                 })
                 .collect(),
         }),
@@ -110,7 +117,12 @@ pub fn render_json(reports: &[FileReport]) -> String {
         version: 1,
         diagnostics: reports
             .iter()
-            .flat_map(|r| r.diagnostics.iter().map(move |d| diagnostic(r, d)))
+            .flat_map(|r| {
+                r.diagnostics
+                    .iter()
+                    .enumerate()
+                    .map(move |(i, d)| diagnostic(r, i, d))
+            })
             .collect(),
     };
     // Serialising plain structs of strings and numbers cannot fail.

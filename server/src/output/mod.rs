@@ -6,11 +6,28 @@ mod text;
 
 use std::path::{Path, PathBuf};
 
+use agentlint_rules::secrets::SecretSpan;
+use agentlint_rules::secrets::redact::masked;
 use agentlint_rules::{Diagnostic, LineIndex, Position, PositionEncoding};
 
 pub use json::render_json;
 pub use sarif::render_sarif;
-pub use text::{Summary, render_text};
+pub use text::{Fixing, Summary, render_concise, render_text};
+
+/// What a finding's fix does to another file of the project (creates `PRIVACY.md`, adds a line
+/// to `.env.example` or `.gitignore`), resolved against the file as it is now.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OtherFileEdit {
+    /// As shown: relative to the working directory when inside it, `/`-separated (as
+    /// [`FileReport::display_path`]).
+    pub display_path: String,
+    /// Whether the fix creates the file (else it appends to it).
+    pub creates: bool,
+    /// The file's length in UTF-16 code units: where the text goes (SARIF's `charOffset`).
+    pub offset_utf16: usize,
+    /// The text added at the file's end (the whole file when it creates it).
+    pub text: String,
+}
 
 /// The findings for one analysed file.
 pub struct FileReport {
@@ -21,7 +38,10 @@ pub struct FileReport {
     pub index: LineIndex,
     pub diagnostics: Vec<Diagnostic>,
     /// Where the file's secrets are: masked in every excerpt of the file's text.
-    pub secrets: Vec<std::ops::Range<usize>>,
+    pub secrets: Vec<SecretSpan>,
+    /// For each diagnostic (same index), what its fix does to other files; empty when nothing,
+    /// or when not resolved (the text output does not show it).
+    pub other_files: Vec<Vec<OtherFileEdit>>,
 }
 
 impl FileReport {
@@ -49,46 +69,47 @@ impl FileReport {
             source,
             diagnostics,
             secrets: Vec::new(),
+            other_files: Vec::new(),
         }
     }
 
-    /// With the ranges of the file's secrets, which excerpts mask.
-    pub fn with_secrets(mut self, secrets: Vec<std::ops::Range<usize>>) -> Self {
+    /// With the file's secrets, which excerpts mask.
+    pub fn with_secrets(mut self, secrets: Vec<SecretSpan>) -> Self {
         self.secrets = secrets;
         self
     }
 
-    /// `from..to` of the source with every secret in it masked but for its first and last four
-    /// characters, byte for byte the same length (so spans into it stay valid).
+    /// `from..to` of the source with every secret in it masked as [`masked`] does (its public
+    /// prefix and last four characters at most), byte for byte the same length (so spans into it
+    /// stay valid).
     pub fn masked(&self, from: usize, to: usize) -> String {
         let mut text = self.source[from..to].to_string();
         for secret in &self.secrets {
-            let start = secret.start.max(from);
-            let end = secret.end.min(to);
+            let start = secret.range.start.max(from);
+            let end = secret.range.end.min(to);
             if start >= end {
                 continue;
             }
-            let key = &self.source[secret.clone()];
-            let count = key.chars().count();
-            let shown = if count >= 16 {
-                4
-            } else if count >= 8 {
-                2
-            } else {
-                0
+            let Some(key) = self.source.get(secret.range.clone()) else {
+                continue;
             };
-            let mut masked = String::with_capacity(key.len());
-            for (i, c) in key.chars().enumerate() {
-                if i < shown || i >= count - shown {
-                    masked.push(c);
-                } else {
-                    masked.extend(std::iter::repeat_n('*', c.len_utf8()));
-                }
-            }
-            let piece = &masked[start - secret.start..end - secret.start];
+            let mask = masked(key, secret.public);
+            // Byte for byte: a boundary of the text is one of the mask's where the mask keeps
+            // a character, and a `*` (one byte) elsewhere.
+            let (Some(piece), true) = (
+                mask.get(start - secret.range.start..end - secret.range.start),
+                text.is_char_boundary(start - from) && text.is_char_boundary(end - from),
+            ) else {
+                continue;
+            };
             text.replace_range(start - from..end - from, piece);
         }
         text
+    }
+
+    /// What the fix of diagnostic `i` does to other files.
+    pub fn other_files(&self, i: usize) -> &[OtherFileEdit] {
+        self.other_files.get(i).map_or(&[], Vec::as_slice)
     }
 
     /// 1-based line and column of a byte offset, the column counted in `encoding`.

@@ -1,6 +1,8 @@
-//! `--format sarif`: SARIF 2.1.0, as GitHub code scanning accepts it. Columns are UTF-16 code units
-//! (`columnKind: utf16CodeUnits`, SARIF's default and what GitHub assumes); paths are relative URIs
-//! against `%SRCROOT%` (the working directory) when inside it.
+//! `--format sarif`: SARIF 2.1.0, as GitHub code scanning accepts it (the tests validate every
+//! output against the official schema, tests/schemas/sarif-schema-2.1.0.json). Columns are UTF-16
+//! code units (`columnKind: utf16CodeUnits`, SARIF's default and what GitHub assumes); paths are
+//! relative URIs against `%SRCROOT%` (the working directory) when inside it. Severities map to
+//! levels as docs/output.md says: error and warning to themselves, info and hint to `note`.
 
 use agentlint_rules::{Diagnostic, PositionEncoding, Severity, rules};
 use serde_json::{Value, json};
@@ -41,11 +43,12 @@ fn uri_path(path: &str) -> String {
     out
 }
 
-fn artifact_location(report: &FileReport) -> Value {
-    if report.display_path.starts_with('/') {
-        json!({ "uri": format!("file://{}", uri_path(&report.display_path)) })
+/// A path as shown (relative to the working directory, or absolute) as an artifact location.
+fn artifact_location(display_path: &str) -> Value {
+    if display_path.starts_with('/') {
+        json!({ "uri": format!("file://{}", uri_path(display_path)) })
     } else {
-        json!({ "uri": uri_path(&report.display_path), "uriBaseId": "%SRCROOT%" })
+        json!({ "uri": uri_path(display_path), "uriBaseId": "%SRCROOT%" })
     }
 }
 
@@ -60,30 +63,68 @@ fn region(report: &FileReport, range: &std::ops::Range<usize>) -> Value {
     })
 }
 
-fn result(report: &FileReport, d: &Diagnostic, rule_index: usize) -> Value {
+fn result(report: &FileReport, i: usize, d: &Diagnostic, rule_index: usize) -> Value {
     let mut result = json!({
         "ruleId": d.rule.code,
         "ruleIndex": rule_index,
         "level": level(d.severity),
-        "message": { "text": d.message },
+        "message": { "text": d.full_message() },
         "locations": [{
             "physicalLocation": {
-                "artifactLocation": artifact_location(report),
+                "artifactLocation": artifact_location(&report.display_path),
                 "region": region(report, &d.range),
             }
         }],
     });
+    let related: Vec<Value> = d
+        .related
+        .iter()
+        .filter(|r| r.place.is_none())
+        .map(|r| {
+            json!({
+                "message": { "text": r.message },
+                "physicalLocation": {
+                    "artifactLocation": artifact_location(&report.display_path),
+                    "region": region(report, &r.range),
+                }
+            })
+        })
+        .collect();
+    if !related.is_empty() {
+        result["relatedLocations"] = json!(related);
+    }
     if let Some(fix) = &d.fix {
-        result["fixes"] = json!([{
-            "description": { "text": format!("{} ({})", fix.title, fix.applicability.as_str()) },
-            "artifactChanges": [{
-                "artifactLocation": artifact_location(report),
+        // One change a file: this file's edits, then each other file's insertion at its end (a
+        // file the fix creates is empty: the insertion is its whole text).
+        let mut changes = Vec::new();
+        if !fix.edits.is_empty() {
+            changes.push(json!({
+                "artifactLocation": artifact_location(&report.display_path),
                 "replacements": fix.edits.iter().map(|e| json!({
                     "deletedRegion": region(report, &e.range),
                     "insertedContent": { "text": e.new_text },
                 })).collect::<Vec<_>>(),
-            }],
-        }]);
+            }));
+        }
+        for edit in report.other_files(i) {
+            changes.push(json!({
+                "artifactLocation": artifact_location(&edit.display_path),
+                "replacements": [{
+                    "deletedRegion": { "charOffset": edit.offset_utf16, "charLength": 0 },
+                    "insertedContent": { "text": edit.text },
+                }],
+            }));
+        }
+        // A fix that changes nothing here (its other files have what it adds) is left out: SARIF
+        // requires at least one change.
+        if !changes.is_empty() {
+            result["fixes"] = json!([{
+                "description": {
+                    "text": format!("{} ({} fix)", fix.title, fix.applicability.as_str())
+                },
+                "artifactChanges": changes,
+            }]);
+        }
     }
     result
 }
@@ -113,12 +154,12 @@ pub fn render_sarif(reports: &[FileReport]) -> String {
     let results: Vec<Value> = reports
         .iter()
         .flat_map(|report| {
-            report.diagnostics.iter().map(move |d| {
+            report.diagnostics.iter().enumerate().map(move |(i, d)| {
                 let index = all
                     .iter()
                     .position(|r| r.meta().code == d.rule.code)
                     .unwrap_or_default();
-                result(report, d, index)
+                result(report, i, d, index)
             })
         })
         .collect();

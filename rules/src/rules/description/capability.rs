@@ -210,11 +210,8 @@ fn hop_line(hop: &Hop, index: &LineIndex) -> String {
 
 /// "`httpx.post`, line 47", or "`httpx.post`, line 73, reached through `_upload` at line 64".
 pub(crate) fn evidence_text(evidence: &Evidence, index: &LineIndex) -> String {
-    let Some(first) = evidence.first() else {
-        return String::new();
-    };
-    let mut text = format!("`{}`, {}", first.callee, hop_line(first, index));
-    for hop in &evidence[1..] {
+    let mut text = first_hop_text(evidence, index);
+    for hop in evidence.iter().skip(1) {
         text.push_str(&format!(
             ", reached through `{}` at {}",
             hop.callee,
@@ -222,6 +219,32 @@ pub(crate) fn evidence_text(evidence: &Evidence, index: &LineIndex) -> String {
         ));
     }
     text
+}
+
+/// "`httpx.post`, line 47" (or "line 12 of helpers.py"): the call that has the effect.
+fn first_hop_text(evidence: &Evidence, index: &LineIndex) -> String {
+    evidence.first().map_or_else(String::new, |first| {
+        format!(
+            "{}, {}",
+            crate::rules::code_span(&crate::rules::excerpt(&first.callee, 30)),
+            hop_line(first, index)
+        )
+    })
+}
+
+/// ": the call is reached through `record` at line 95" when the effect is in a helper, else
+/// nothing.
+fn chain_text(evidence: &Evidence, index: &LineIndex) -> String {
+    let through: Vec<String> = evidence
+        .iter()
+        .skip(1)
+        .map(|hop| format!("`{}` at {}", hop.callee, hop_line(hop, index)))
+        .collect();
+    if through.is_empty() {
+        String::new()
+    } else {
+        format!(" (the call is reached through {})", through.join(", then "))
+    }
 }
 
 pub(crate) fn related(evidence: &Evidence, effect: Effect) -> Vec<Related> {
@@ -363,14 +386,17 @@ fn check_undisclosed(
                 meta,
                 tool.anchor.clone(),
                 format!(
-                    "{} {} ({}), and its description does not say so: the model, and the user \
-                     who approves the call, cannot know. Say it in the description, or remove \
-                     the call.",
+                    "{} {} ({}), and its description does not say so",
                     tool_label(tool),
                     what_it_does(ctx, effect, evidence),
-                    evidence_text(evidence, index)
+                    first_hop_text(evidence, index)
                 ),
             )
+            .with_note(format!(
+                "The model, and the user who approves the call, cannot know{}.",
+                chain_text(evidence, index)
+            ))
+            .with_help("Say it in the description, or remove the call.")
             .with_fix(fix);
             diagnostic.related = related(evidence, effect);
             out.push(diagnostic);
@@ -449,13 +475,22 @@ impl Rule for ContradictedDescriptionClaim {
                     &Self::META,
                     source_range(description, value, text_range),
                     format!(
-                        "{} says {} (\"{}\") but {} ({}).",
+                        "{} says {} (\"{}\") but {}",
                         tool_label(tool),
                         claim.what,
-                        quoted.split_whitespace().collect::<Vec<_>>().join(" "),
+                        crate::rules::excerpt(quoted, 24),
                         what_it_does(ctx, *effect, evidence),
-                        evidence_text(evidence, index)
                     ),
+                )
+                .with_note(format!(
+                    "It does so with {}{}. The model, and the user who approves the call, decide \
+                     from the description: a claim the code contradicts misleads both.",
+                    first_hop_text(evidence, index),
+                    chain_text(evidence, index)
+                ))
+                .with_help(
+                    "Make the code do what the description says, or make the description say \
+                     what the code does.",
                 );
                 diagnostic.related = related(evidence, *effect);
                 out.push(diagnostic);

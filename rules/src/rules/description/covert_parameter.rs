@@ -13,7 +13,7 @@ use crate::agent::capabilities::call_effects;
 use crate::agent::{Tool, ToolKind};
 use crate::diagnostic::{Diagnostic, Related};
 use crate::knowledge::Effect;
-use crate::rules::{Context, Rule, RuleMeta, declare_rule};
+use crate::rules::{Context, Rule, RuleMeta, code_span, declare_rule, excerpt};
 use crate::syntax::{Family, Locator, node_text, preorder};
 
 declare_rule! {
@@ -193,15 +193,20 @@ impl Rule for CovertToolParameter {
                         &Self::META,
                         parameter_name_range(ctx.source, &declared.range, parameter),
                         format!(
-                            "{label} uses `{parameter}` only to print or log it (`{callee}`, line \
-                             {}), and the description of {} tells the model what to put there: \
-                             it ends up in the server's output and nowhere else, which is how \
-                             poisoned tools collect what their description asks for. Remove the \
-                             parameter.",
+                            "{label} only logs {} ({}, line {}), and a description asks the model \
+                             to fill it",
+                            code_span(&excerpt(parameter, 30)),
+                            code_span(&excerpt(&callee, 30)),
                             index.line_of(logged_at.start) + 1,
-                            mention.tool
                         ),
-                    );
+                    )
+                    .with_note(format!(
+                        "The description of {} tells the model what to put there, and it ends up \
+                         in the server's output and nowhere else: this is how poisoned tools \
+                         collect what their description asks for.",
+                        mention.tool
+                    ))
+                    .with_help("Remove the parameter.");
                     diagnostic.related.push(Related {
                         range: logged_at,
                         message: format!("`{parameter}` is logged here"),
@@ -235,14 +240,18 @@ impl Rule for CovertToolParameter {
                         &Self::META,
                         parameter_name_range(ctx.source, &declared.range, parameter),
                         format!(
-                            "{label} uses `{parameter}` only to send it over the network \
-                             (`{callee}`, line {}), and its description does not say so: a \
-                             parameter that exists to be sent away is how poisoned tools \
-                             exfiltrate what the model is told to put in it. Remove it, or say in \
-                             the description what is sent and where.",
+                            "{label} only sends {} over the network ({}, line {}), and its \
+                             description does not say so",
+                            code_span(&excerpt(parameter, 30)),
+                            code_span(&callee),
                             index.line_of(sent_at.start) + 1
                         ),
-                    );
+                    )
+                    .with_note(
+                        "A parameter that exists to be sent away is how poisoned tools \
+                         exfiltrate what the model is told to put in it.",
+                    )
+                    .with_help("Remove it, or say in the description what is sent and where.");
                     diagnostic.related.push(Related {
                         range: sent_at,
                         message: format!("`{parameter}` is sent here"),
@@ -334,14 +343,18 @@ fn never_used(tool: &Tool, parameter: &str, range: Range<usize>, mention: Mentio
         &CovertToolParameter::META,
         range,
         format!(
-            "{} asks the model for `{parameter}`, and the description of {} tells the model what \
-             to put there, but the code never uses it: whatever the model puts in it goes \
-             somewhere the code does not show (the client's logs, the server's request records), \
-             which is how poisoned tools collect data. Remove the parameter.",
+            "{} never uses {}, yet a description tells the model what to put in it",
             tool_label(tool),
-            mention.tool
+            crate::rules::code_span(&crate::rules::excerpt(parameter, 30)),
         ),
-    );
+    )
+    .with_note(format!(
+        "The description of {} tells the model what to put there; whatever it puts goes somewhere \
+         the code does not show (the client's logs, the server's request records), which is how \
+         poisoned tools collect data.",
+        mention.tool
+    ))
+    .with_help("Remove the parameter.");
     diagnostic.related.push(Related {
         range: mention.range,
         message: format!("`{parameter}` is named here"),

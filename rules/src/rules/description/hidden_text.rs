@@ -242,7 +242,7 @@ impl Rule for HiddenTextInDescription {
                             format!(
                                 "{count} Unicode tag character{} spelling \"{}\"",
                                 plural(count),
-                                spelled_by_tags(text, &group.spans)
+                                crate::rules::excerpt(&spelled_by_tags(text, &group.spans), 30)
                             ),
                             "tag characters are an invisible copy of ASCII, used to smuggle instructions",
                         ),
@@ -258,15 +258,13 @@ impl Rule for HiddenTextInDescription {
                         "Remove the hidden characters from the description",
                     );
                     out.push(
-                        Diagnostic::new(
-                            &Self::META,
-                            first,
-                            format!(
-                                "{subject} contains {what} that the model reads but editors and \
-                             approval screens do not show: {why}."
-                            ),
-                        )
-                        .with_fix(fix),
+                        Diagnostic::new(&Self::META, first, format!("{subject} contains {what}"))
+                            .with_note(format!(
+                                "The model reads them but editors and approval screens do not show \
+                             them: {why}."
+                            ))
+                            .with_help("Remove them: a description is plain text.")
+                            .with_fix(fix),
                     );
                 }
                 if let Some(comment) = html_comment().find(text) {
@@ -281,33 +279,37 @@ impl Rule for HiddenTextInDescription {
                         .split_whitespace()
                         .collect::<Vec<_>>()
                         .join(" ");
-                    let excerpt = if flat.chars().count() > 60 {
-                        format!("{}…", flat.chars().take(59).collect::<String>())
-                    } else {
-                        flat
-                    };
+                    let excerpt = crate::rules::excerpt(&flat, 30);
                     out.push(
                         Diagnostic::new(
                             &Self::META,
                             source_range(description, value, comment.range()),
                             format!(
-                                "{subject} contains an HTML comment (`{}`) that Markdown renderers \
-                             hide but the model reads.",
-                                excerpt
+                                "{subject} contains an HTML comment ({})",
+                                crate::rules::code_span(&excerpt)
                             ),
                         )
+                        .with_note(
+                            "Markdown renderers hide HTML comments, but the model reads them: \
+                             hidden text is how poisoned tools smuggle instructions past review.",
+                        )
+                        .with_help("Remove the comment, or make it visible text.")
                         .with_fix(fix),
                     );
                 }
                 if let Some((range, amount)) = padding(text) {
-                    out.push(Diagnostic::new(
-                        &Self::META,
-                        source_range(description, value, range),
-                        format!(
-                            "{subject} is padded with {amount}, which pushes the text after it out \
-                         of sight in most interfaces; the model still reads it."
-                        ),
-                    ));
+                    out.push(
+                        Diagnostic::new(
+                            &Self::META,
+                            source_range(description, value, range),
+                            format!("{subject} is padded with {amount}"),
+                        )
+                        .with_note(
+                            "Padding pushes the text after it out of sight in most interfaces; \
+                             the model still reads it.",
+                        )
+                        .with_help("Remove the padding, and check what follows it."),
+                    );
                 }
             });
         }

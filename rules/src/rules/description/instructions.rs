@@ -69,27 +69,28 @@ impl Rule for InstructionsInToolDescription {
                     };
                     let what = phrase.describe(&captures);
                     let range = source_range(description, value, whole.range());
+                    let found = Diagnostic::new(
+                        &Self::META,
+                        range,
+                        format!("{} contains {what}", text.subject()),
+                    );
                     let mut diagnostic = match phrase.strength {
-                        Strength::Strong => Diagnostic::new(
-                            &Self::META,
-                            range,
-                            format!(
-                                "{} contains {what}: the model reads tool descriptions as \
-                             instructions and users rarely see them, which is how poisoned tools \
-                             steer agents. Describe what the tool does; do not give the model \
-                             orders.",
-                                text.subject()
+                        Strength::Strong => found
+                            .with_note(
+                                "The model reads tool descriptions as instructions and users \
+                                 rarely see them: this is how poisoned tools steer agents.",
+                            )
+                            .with_help(
+                                "Describe what the tool does; do not give the model orders.",
                             ),
-                        ),
-                        Strength::Weak => Diagnostic::new(
-                            &Self::META,
-                            range,
-                            format!(
-                                "{} contains {what}. Check that it asks the model only for what the \
-                             tool needs.",
-                                text.subject()
+                        Strength::Weak => found
+                            .with_note(
+                                "Honest descriptions give usage hints too; a step that asks for \
+                                 more than the tool needs is how poisoned tools work.",
+                            )
+                            .with_help(
+                                "Check that it asks the model only for what the tool needs.",
                             ),
-                        ),
                     };
                     if phrase.strength == Strength::Weak {
                         diagnostic.severity = Severity::Hint;

@@ -75,19 +75,24 @@ impl Rule for MissingToolDescription {
                 "no description"
             };
             let subject = match &tool.name {
-                Some(name) => format!("Tool `{name}`"),
+                Some(_) => format!("Tool {}", super::tool_label(tool)),
                 None => "This tool".to_string(),
             };
-            out.push(Diagnostic::new(
-                &Self::META,
-                tool.anchor.clone(),
-                format!(
-                    "{subject} ({}) has {what}: the model decides when to call a tool, and with \
-                     what, from its description alone. Say what it does, what it reads or \
-                     changes, and whether anything leaves the machine.",
-                    tool.framework
+            out.push(
+                Diagnostic::new(
+                    &Self::META,
+                    tool.anchor.clone(),
+                    format!("{subject} ({}) has {what}", tool.framework),
+                )
+                .with_note(
+                    "The model decides when to call a tool, and with what, from its description \
+                     alone.",
+                )
+                .with_help(
+                    "Say what it does, what it reads or changes, and whether anything leaves the \
+                     machine.",
                 ),
-            ));
+            );
         }
     }
 }

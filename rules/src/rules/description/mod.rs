@@ -30,10 +30,11 @@ pub use unauditable_description::UnauditableDescription;
 use crate::agent::{DecodedText, Description, Tool};
 use crate::rules::Context;
 
-/// `` `name` `` of a tool for messages.
+/// `` `name` `` of a tool for messages (a long name cut, so that a finding stays one short
+/// sentence).
 pub(crate) fn tool_label(tool: &Tool) -> String {
     match &tool.name {
-        Some(name) => format!("`{name}`"),
+        Some(name) => crate::rules::code_span(&crate::rules::excerpt(name, 40)),
         None => "this tool".to_string(),
     }
 }
@@ -53,7 +54,8 @@ impl ModelText<'_> {
         match self.parameter {
             None => format!("the description of {}", tool_label(self.tool)),
             Some(parameter) => format!(
-                "the description of parameter `{parameter}` of {}",
+                "the description of parameter {} of {}",
+                crate::rules::code_span(&crate::rules::excerpt(parameter, 30)),
                 tool_label(self.tool)
             ),
         }

@@ -4,7 +4,7 @@ use super::{capitalised, parameter_name_range, source_range, tool_label};
 use crate::agent::tools::docstring_arguments;
 use crate::agent::{DescriptionSource, Tool};
 use crate::diagnostic::{Diagnostic, Related};
-use crate::rules::{Context, Rule, RuleMeta, code_span, declare_rule};
+use crate::rules::{Context, Rule, RuleMeta, code_span, declare_rule, excerpt};
 use crate::syntax::Fields as _;
 use crate::syntax::{Family, Locator, node_text};
 
@@ -140,12 +140,15 @@ fn python(ctx: &Context<'_>, tool: &Tool, out: &mut Vec<Diagnostic>) {
                 &ParameterDrift::META,
                 range,
                 format!(
-                    "The docstring of {} documents a parameter `{name}` that the function does \
-                     not take: the model reads it and may send a value that is rejected or \
-                     silently dropped. Remove it from the docstring, or add the parameter.",
-                    tool_label(tool)
+                    "The docstring of {} documents a parameter {} that the function does not take",
+                    tool_label(tool),
+                    code_span(&excerpt(name, 30))
                 ),
-            );
+            )
+            .with_note(
+                "The model reads it and may send a value that is rejected or silently dropped.",
+            )
+            .with_help("Remove it from the docstring, or add the parameter.");
             diagnostic.related.push(Related {
                 range: function.name_range.clone(),
                 message: format!("the parameters of `{}`", function.name),
@@ -165,16 +168,19 @@ fn python(ctx: &Context<'_>, tool: &Tool, out: &mut Vec<Diagnostic>) {
         .filter(|p| p.description.is_none() && !is_variadic(&p.range))
     {
         let range = parameter_name_range(ctx.source, &parameter.range, &parameter.name);
-        out.push(Diagnostic::new(
-            &ParameterDrift::META,
-            range,
-            format!(
-                "{} describes its other parameters but not `{}`: the model has to guess what to \
-                 pass. Describe it in the docstring's `Args:` section.",
-                capitalised(&tool_label(tool)),
-                parameter.name
-            ),
-        ));
+        out.push(
+            Diagnostic::new(
+                &ParameterDrift::META,
+                range,
+                format!(
+                    "{} describes its other parameters but not {}",
+                    capitalised(&tool_label(tool)),
+                    code_span(&excerpt(&parameter.name, 30))
+                ),
+            )
+            .with_note("The model has to guess what to pass.")
+            .with_help("Describe it in the docstring's `Args:` section."),
+        );
     }
 }
 
@@ -228,18 +234,20 @@ fn javascript(ctx: &Context<'_>, tool: &Tool, locator: &Locator<'_>, out: &mut V
             &ParameterDrift::META,
             key.start_byte()..key.end_byte(),
             format!(
-                "The code of {} reads {} from its input, but the input schema does not declare \
-                 it: the model is never asked for it, so it {}. Add it to the schema, or stop \
-                 reading it.",
-                tool_label(tool),
-                code_span(name),
-                if defaulted {
-                    "always takes its default"
-                } else {
-                    "is always `undefined`"
-                }
+                "{} reads {} from its input, but the input schema does not declare it",
+                capitalised(&tool_label(tool)),
+                code_span(&excerpt(name, 30)),
             ),
-        );
+        )
+        .with_note(format!(
+            "The model is never asked for it, so it {}.",
+            if defaulted {
+                "always takes its default"
+            } else {
+                "is always `undefined`"
+            }
+        ))
+        .with_help("Add it to the schema, or stop reading it.");
         if let Some(first) = tool.parameters.first() {
             diagnostic.related.push(Related {
                 range: first.range.clone(),
@@ -283,14 +291,18 @@ fn schema_against_run(
             &ParameterDrift::META,
             field.range.clone(),
             format!(
-                "`{schema_name}` asks the model for `{}`, but `{}` of {} does not take it: a \
-                 call with it fails. Add the parameter to `{}`, or remove the field.",
-                field.name,
-                function.name,
+                "{} asks the model for {}, but {} of {} does not take it",
+                code_span(&excerpt(schema_name, 30)),
+                code_span(&excerpt(&field.name, 30)),
+                code_span(&excerpt(&function.name, 30)),
                 tool_label(tool),
-                function.name
             ),
-        );
+        )
+        .with_note("A call with it fails.")
+        .with_help(format!(
+            "Add the parameter to `{}`, or remove the field.",
+            function.name
+        ));
         diagnostic.related.push(Related {
             range: function.name_range.clone(),
             message: format!("the parameters of `{}`", function.name),
@@ -302,17 +314,20 @@ fn schema_against_run(
         if parameter.default.is_some() || tool.parameters.iter().any(|f| f.name == parameter.name) {
             continue;
         }
-        out.push(Diagnostic::new(
-            &ParameterDrift::META,
-            parameter_name_range(ctx.source, &parameter.range, &parameter.name),
-            format!(
-                "`{}` of {} needs `{}`, but `{schema_name}` does not declare it: the model is \
-                 never asked for it, so every call fails. Add it to the schema, or give it a \
-                 default.",
-                function.name,
-                tool_label(tool),
-                parameter.name
-            ),
-        ));
+        out.push(
+            Diagnostic::new(
+                &ParameterDrift::META,
+                parameter_name_range(ctx.source, &parameter.range, &parameter.name),
+                format!(
+                    "{} of {} needs {}, but {} does not declare it",
+                    code_span(&excerpt(&function.name, 30)),
+                    tool_label(tool),
+                    code_span(&excerpt(&parameter.name, 30)),
+                    code_span(&excerpt(schema_name, 30)),
+                ),
+            )
+            .with_note("The model is never asked for it, so every call fails.")
+            .with_help("Add it to the schema, or give it a default."),
+        );
     }
 }

@@ -94,13 +94,19 @@ impl Rule for SensitiveResourceInDescription {
                             &Self::META,
                             range,
                             format!(
-                                "{} asks the model for {} (`{resource}`): a tool description that \
-                             requests secrets is how a poisoned tool gets the model to hand them \
-                             over. Remove the request; a tool that needs credentials should read \
-                             them from its own configuration.",
+                                "{} asks the model for {} ({})",
                                 model_text.subject(),
-                                phrase.what
+                                phrase.what,
+                                crate::rules::code_span(&crate::rules::excerpt(resource, 30))
                             ),
+                        )
+                        .with_note(
+                            "A tool description that requests secrets is how a poisoned tool gets \
+                             the model to hand them over.",
+                        )
+                        .with_help(
+                            "Remove the request; a tool that needs credentials should read them \
+                             from its own configuration.",
                         );
                         if phrase.strength == Strength::Weak {
                             diagnostic.severity = Severity::Hint;

@@ -146,28 +146,32 @@ impl Rule for ToolShadowing {
                             value,
                             sentence.start + whole.start()..sentence.start + whole.end(),
                         );
-                        let what = phrase.what.replace("{1}", name);
+                        let what = phrase.what.replace("{1}", &crate::rules::excerpt(name, 40));
                         let mut diagnostic = if redirects {
                             Diagnostic::new(
                                 &Self::META,
                                 range,
-                                format!(
-                                    "{} contains {what} and redirects something elsewhere: a \
-                                     description that rewrites how another tool behaves lets this \
-                                     server hijack a trusted tool (tool shadowing). Describe only \
-                                     this tool.",
-                                    text.subject()
-                                ),
+                                format!("{} contains {what}", text.subject()),
                             )
+                            .with_note(
+                                "It also redirects something elsewhere: a description that \
+                                 rewrites how another tool behaves lets this server hijack a \
+                                 trusted tool (tool shadowing).",
+                            )
+                            .with_help("Describe only this tool.")
                         } else {
                             Diagnostic::new(
                                 &Self::META,
                                 range,
-                                format!(
-                                    "{} contains {what}. Check that it only advises an order of \
-                                     calls and does not change what the other tool does.",
-                                    text.subject()
-                                ),
+                                format!("{} contains {what}", text.subject()),
+                            )
+                            .with_note(
+                                "Advice on the order of calls is common; a description that \
+                                 changes what another tool does hijacks it.",
+                            )
+                            .with_help(
+                                "Check that it only advises an order of calls and does not change \
+                                 what the other tool does.",
                             )
                         };
                         if !redirects {

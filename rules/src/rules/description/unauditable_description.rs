@@ -79,14 +79,17 @@ impl Rule for UnauditableDescription {
                     &Self::META,
                     description.expression.clone(),
                     format!(
-                        "The description of {} is read from {} at run time ({}): the text the \
-                         model follows cannot be reviewed in the code and can change after the \
-                         tool is approved (a rug pull). Write it as a literal.",
+                        "The description of {} is read from {} at run time ({})",
                         tool_label(tool),
                         origin(found.effect),
-                        code_span(&excerpt(&found.what, 50))
+                        code_span(&excerpt(&found.what, 30))
                     ),
-                );
+                )
+                .with_note(
+                    "The text the model follows cannot be reviewed in the code, and can change \
+                     after the tool is approved (a rug pull).",
+                )
+                .with_help("Write the description as a literal.");
                 if !description.expression.contains(&found.range.start) {
                     diagnostic.related.push(Related {
                         range: found.range.clone(),
@@ -111,14 +114,19 @@ impl Rule for UnauditableDescription {
                     &Self::META,
                     assignment.range.clone(),
                     format!(
-                        "`{}.{}` replaces the description of {} at run time: the model is told \
-                         something other than what the code shows, and can be told something \
-                         else again later (a rug pull).",
-                        assignment.object,
-                        assignment.attribute,
+                        "{} replaces the description of {} at run time",
+                        code_span(&excerpt(
+                            &format!("{}.{}", assignment.object, assignment.attribute),
+                            40
+                        )),
                         tool_label(tool)
                     ),
-                );
+                )
+                .with_note(
+                    "The model is told something other than what the code shows, and can be told \
+                     something else again later (a rug pull).",
+                )
+                .with_help("Write the description once, as a literal, where the tool is defined.");
                 diagnostic.related.push(Related {
                     range: tool.anchor.clone(),
                     message: "the tool whose description is replaced".to_string(),

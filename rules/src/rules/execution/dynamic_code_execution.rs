@@ -138,38 +138,45 @@ fn diagnostic(
     payload: &Argument,
     taint: Option<Taint>,
 ) -> Diagnostic {
-    let callee = code_span(&ctx.source[call.callee_range.clone()]);
+    let callee = code_span(&excerpt(&ctx.source[call.callee_range.clone()], 40));
     let arg = code_span(&excerpt(&ctx.source[payload.range.clone()], 40));
-    let (message, severity) = match &taint {
+    // "a pickle (loading one calls any function it names)": the finding says what it is, the
+    // note what that means.
+    let (runs, why) = match sink.runs.split_once(" (") {
+        Some((runs, why)) => (runs, format!(" ({why}")),
+        None => (sink.runs.as_str(), String::new()),
+    };
+    let steer = "anyone who can steer the model (a prompt injection in a page or document it \
+                 reads) runs code with this process's permissions";
+    let (message, note, severity) = match &taint {
         None => (
+            format!("{callee} runs a value that is not a constant as {runs}"),
             format!(
-                "{callee} treats {arg} as {runs}, and that value is not a constant: whoever \
-                 controls it (the model, a tool argument, a user) can run arbitrary code with \
-                 this process's permissions. {advice}",
-                runs = sink.runs,
-                advice = sink.advice,
+                "The value is {arg}{why}: whoever controls it (the model, a tool argument, a \
+                 user) can run arbitrary code with this process's permissions."
             ),
             sink.untainted
                 .unwrap_or(DynamicCodeExecution::META.default_severity),
         ),
         Some(Taint::Parameter { tool, name }) => (
             format!(
-                "{callee} runs {arg} as {runs}, and it comes from `{name}`, an argument of {tool} \
-                 that the model fills in: anyone who can steer the model (a prompt injection in a \
-                 page or document it reads) runs code with this process's permissions. {advice}",
-                runs = sink.runs,
-                advice = sink.advice,
+                "{callee} runs {runs} from {}, an argument of {tool}",
+                code_span(&excerpt(name, 30))
             ),
+            {
+                // `eval(expression)` needs no "(`expression`)".
+                let written = if arg == code_span(name) {
+                    String::new()
+                } else {
+                    format!(" ({arg})")
+                };
+                format!("The model fills in `{name}`{written}{why}: {steer}.")
+            },
             Severity::Error,
         ),
         Some(Taint::ModelOutput(read)) => (
-            format!(
-                "{callee} runs {arg} as {runs}, and it is the model's reply (`{read}`): anyone \
-                 who can steer the model (a prompt injection in a page or document it reads) \
-                 runs code with this process's permissions. {advice}",
-                runs = sink.runs,
-                advice = sink.advice,
-            ),
+            format!("{callee} runs the model's reply as {runs}"),
+            format!("{arg} is the model's reply (`{read}`){why}: {steer}."),
             Severity::Error,
         ),
     };
@@ -178,6 +185,8 @@ fn diagnostic(
         call.callee_range.clone(),
         message,
     )
+    .with_note(note)
+    .with_help(sink.advice.clone())
     .with_fix(safer_call_fix(ctx, call, sink));
     diagnostic.severity = severity;
     diagnostic

@@ -163,14 +163,12 @@ fn is_named_constant(ctx: &Context<'_>, node: Node<'_>) -> bool {
 }
 
 /// Why a shell reads the command, for messages: "through a shell (`shell=True`)".
-fn through(ctx: &Context<'_>, call: &Call, shell: &ShellVia<'_>) -> String {
+fn through(ctx: &Context<'_>, shell: &ShellVia<'_>) -> String {
     match &shell.reason {
-        ShellReason::Always => format!(
-            "through a shell ({} always uses one)",
-            code_span(&ctx.source[call.callee_range.clone()])
-        ),
+        ShellReason::Always => "through a shell".to_string(),
         ShellReason::Option(value) => {
             let value = node_text(*value, ctx.source);
+            let value = excerpt(value, 10);
             match ctx.language.family() {
                 Family::Python => format!("through a shell (`shell={value}`)"),
                 Family::JavaScript => format!("through a shell (`shell: {value}`)"),
@@ -192,42 +190,47 @@ fn diagnostic(
     dynamic: &[Node<'_>],
     taint: Option<Taint>,
 ) -> Diagnostic {
-    let callee = code_span(&ctx.source[call.callee_range.clone()]);
+    let callee = code_span(&excerpt(&ctx.source[call.callee_range.clone()], 40));
     let payload = code_span(&excerpt(node_text(dynamic[0], ctx.source), 40));
-    let through = through(ctx, call, shell);
+    let through = through(ctx, shell);
     let advice = match ctx.language.family() {
         Family::Python => {
-            "Pass the program and its arguments as a list, without a shell \
-             (`subprocess.run([\"grep\", \"--\", query])`)."
+            "Pass the program and its arguments as a list, without a shell, with `--` before \
+             arguments that are data (`subprocess.run([\"grep\", \"--\", query])`)."
         }
         Family::JavaScript => {
-            "Pass the program and its arguments as an array, without a shell \
-             (`execFile(\"git\", [\"log\", \"-n\", String(n)])`)."
+            "Pass the program and its arguments as an array, without a shell, with `--` before \
+             arguments that are data (`execFile(\"git\", [\"log\", \"--\", path])`)."
         }
     };
     let metacharacters = "a `;`, `|`, `$(…)` or backtick in it runs any other command";
-    let (message, severity) = match &taint {
+    let (message, note, severity) = match &taint {
         None => (
+            format!("{callee} runs a command line that is not a constant {through}"),
             format!(
-                "{callee} runs {payload} {through}, and that command line is not a constant: if \
-                 any part of it comes from the model, a tool argument or a user, {metacharacters} \
-                 with this process's permissions. {advice}"
+                "The command is {payload}: if any part of it comes from the model, a tool \
+                 argument or a user, {metacharacters} with this process's permissions."
             ),
             ShellCommandInjection::META.default_severity,
         ),
         Some(Taint::Parameter { tool, name }) => (
             format!(
-                "{callee} runs {payload} {through}, and it contains `{name}`, an argument of \
-                 {tool} that the model fills in: {metacharacters} the model (or whoever steers \
-                 it with a prompt injection) chooses, with this process's permissions. {advice}"
+                "{callee} runs a command line with {}, an argument of {tool}, {through}",
+                code_span(&excerpt(name, 30))
+            ),
+            format!(
+                "The command is {payload}, and the model fills in `{name}`: {metacharacters} \
+                 the model (or whoever steers it with a prompt injection) chooses, with this \
+                 process's permissions."
             ),
             Severity::Error,
         ),
         Some(Taint::ModelOutput(read)) => (
+            format!("{callee} runs the model's reply as a command line {through}"),
             format!(
-                "{callee} runs {payload} {through}, and it is the model's reply (`{read}`): \
-                 {metacharacters} the model (or whoever steers it with a prompt injection) \
-                 chooses, with this process's permissions. {advice}"
+                "The command is {payload}, from the reply (`{read}`): {metacharacters} the model \
+                 (or whoever steers it with a prompt injection) chooses, with this process's \
+                 permissions."
             ),
             Severity::Error,
         ),
@@ -237,6 +240,8 @@ fn diagnostic(
         call.callee_range.clone(),
         message,
     )
+    .with_note(note)
+    .with_help(advice)
     .with_fix(fix(
         ctx,
         locator,

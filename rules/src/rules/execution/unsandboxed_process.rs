@@ -112,11 +112,20 @@ fn sandboxes(ctx: &Context<'_>) -> String {
     names.join(", ")
 }
 
-/// "from the code of tool `x`", or "in `helper`, which tool `x` calls (line 12)".
-fn reached(tool: &Tool, process: &ProcessUse, index: &LineIndex) -> String {
+/// "in the code of `x`", or "in code that `x` reaches".
+fn reached(tool: &Tool, process: &ProcessUse) -> String {
     let label = tool_label(tool);
     match process.via.as_slice() {
         [] => format!("in the code of {label}"),
+        _ => format!("in code that {label} reaches"),
+    }
+}
+
+/// " (through `helper` (line 12), then …)" when the process is in code the tool reaches, else
+/// nothing.
+fn chain(process: &ProcessUse, index: &LineIndex) -> String {
+    match process.via.as_slice() {
+        [] => String::new(),
         via => {
             let chain: Vec<String> = via
                 .iter()
@@ -128,10 +137,7 @@ fn reached(tool: &Tool, process: &ProcessUse, index: &LineIndex) -> String {
                     )
                 })
                 .collect();
-            format!(
-                "in code that {label} reaches through {}",
-                chain.join(", then ")
-            )
+            format!(" (reached through {})", chain.join(", then "))
         }
     }
 }
@@ -145,14 +151,15 @@ fn diagnostic(
 ) -> Option<Diagnostic> {
     let call = ctx.facts.calls.get(process.call)?;
     let family = ctx.language.family();
-    let callee = code_span(&ctx.source[call.callee_range.clone()]);
-    let where_ = reached(tool, process, index);
+    let callee = code_span(&excerpt(&ctx.source[call.callee_range.clone()], 40));
+    let where_ = reached(tool, process);
+    let chain = chain(process, index);
     let advice = format!(
         "Run it in a sandbox ({}), or configure your own wrapper (`[sandbox] command = [...]` in \
          agentlint.toml).",
         sandboxes(ctx)
     );
-    let (message, severity, fix, related_places) = match &process.imported {
+    let (message, note, severity, fix, related_places) = match &process.imported {
         None => {
             let sink = ctx
                 .knowledge
@@ -192,11 +199,11 @@ fn diagnostic(
             let constant = command.is_constant(ctx.source, ctx.facts, locator, family);
             if constant {
                 (
+                    format!("{callee} starts a process {where_}, outside any sandbox"),
                     format!(
-                        "{callee} starts {shown} {where_}, outside any sandbox. The command is \
-                         constant, so the model decides only when it runs, but the process has \
-                         all of this agent's permissions, and what it reads (a repository, a \
-                         file) can steer it. {advice}"
+                        "The command{chain} is {shown}, a constant: the model decides only when \
+                         it runs, but the process has all of this agent's permissions, and what \
+                         it reads (a repository, a file) can steer it."
                     ),
                     Severity::Hint,
                     wrap_fix(ctx, sink.shell, &command),
@@ -204,12 +211,12 @@ fn diagnostic(
                 )
             } else {
                 (
+                    format!("{callee} starts a process {where_}, outside any sandbox"),
                     format!(
-                        "{callee} starts {shown} {where_}, outside any sandbox: the model \
-                         chooses part of the command, and whoever steers the model (a prompt \
-                         injection in what it reads) can use the process to read your files and \
-                         keys, change them or reach the network with this agent's permissions. \
-                         {advice}"
+                        "The command{chain} is {shown}, and the model chooses part of it: \
+                         whoever steers the model (a prompt injection in what it reads) can use \
+                         the process to read your files and keys, change them or reach the \
+                         network with this agent's permissions."
                     ),
                     Severity::Warning,
                     wrap_fix(ctx, sink.shell, &command),
@@ -229,9 +236,10 @@ fn diagnostic(
                 Severity::Hint
             };
             (
+                format!("{callee} starts a process {where_}, outside any sandbox"),
                 format!(
-                    "{callee} starts a process ({what}) {where_}, outside any sandbox: the \
-                     process has all of this agent's permissions{steer}. {advice}",
+                    "It starts one through {what}{chain}: the process has all of this agent's \
+                     permissions{steer}.",
                     steer = if dynamic {
                         ", and the model chooses what this call passes to it"
                     } else {
@@ -249,6 +257,8 @@ fn diagnostic(
         call.callee_range.clone(),
         message,
     )
+    .with_note(note)
+    .with_help(advice)
     .with_fix(fix);
     diagnostic.severity = severity;
     diagnostic.related = related_places;

@@ -162,12 +162,13 @@ impl Rule for UndisclosedConversationStorage {
         let here = relative(ctx, privacy);
         let line = ctx.lines().line_of(store.range.start) + 1;
         let message = format!(
-            "{} stores users' conversations ({}), and the privacy notice `{}` says nothing about \
-             what is stored or for how long. Say what is kept, where, for how long, and how \
-             users can have it deleted.",
-            code_span(&store.callee),
-            store.what,
+            "{} stores users' conversations, and the privacy notice `{}` says nothing about it",
+            code_span(&crate::rules::excerpt(&store.callee, 30)),
             notice.path
+        );
+        let note = format!(
+            "It keeps {}: users cannot know what is kept, or for how long.",
+            store.what
         );
         let block = format!(
             "## What this agent stores\n\n- Conversations: {} (`{here}:{line}`).\n\
@@ -181,6 +182,11 @@ impl Rule for UndisclosedConversationStorage {
                 &UndisclosedConversationStorage::META,
                 store.range.clone(),
                 message,
+            )
+            .with_note(note)
+            .with_help(
+                "Say in the notice what is kept, where, for how long, and how users can have it \
+                 deleted.",
             )
             .with_fix(fix),
         );
@@ -207,7 +213,10 @@ fn this(flow: &Flow) -> String {
     } else {
         "call"
     };
-    format!("This {what} ({})", code_span(&flow.callee))
+    format!(
+        "This {what} ({})",
+        code_span(&crate::rules::excerpt(&flow.callee, 30))
+    )
 }
 
 /// The file's first flow to each recipient.
@@ -288,11 +297,11 @@ impl Rule for MissingPrivacyNotice {
                 name
             };
             let message = format!(
-                "{} sends users' data to {name} ({}), and the project has no privacy notice: the \
-                 people using this agent cannot know where their messages go. Add one \
-                 (`PRIVACY.md`, or a Privacy section in the README) that names every service the \
-                 agent sends to and what it keeps.",
-                this(flow),
+                "{} sends users' data to {name}, and the project has no privacy notice",
+                this(flow)
+            );
+            let note = format!(
+                "It sends {}: the people using this agent cannot know where their messages go.",
                 sends(ctx, &flow.recipient)
             );
             let fix = Fix::new(
@@ -303,6 +312,11 @@ impl Rule for MissingPrivacyNotice {
             .with_file_change(FileChange::create("PRIVACY.md", &draft));
             out.push(
                 Diagnostic::new(&MissingPrivacyNotice::META, flow.range.clone(), message)
+                    .with_note(note)
+                    .with_help(
+                        "Add a notice (`PRIVACY.md`, or a Privacy section in the README) that \
+                         names every service the agent sends to and what it keeps.",
+                    )
                     .with_fix(Some(fix)),
             );
         }
@@ -332,12 +346,15 @@ impl Rule for PrivacyNoticeMissingRecipient {
             let name = flow.recipient.name(providers);
             let what = sends(ctx, &flow.recipient);
             let message = format!(
-                "{} sends users' data to {name} ({what}), which the privacy notice `{}` does not \
-                 name: users who read it believe their data goes only where it says. Add {name} \
-                 to the notice, with what it receives.",
+                "{} sends users' data to {name}, which the privacy notice `{}` does not name",
                 this(flow),
                 notice.path
             );
+            let note = format!(
+                "It sends {what}: users who read the notice believe their data goes only where \
+                 it says."
+            );
+            let help = format!("Add {name} to the notice, with what it receives.");
             let line = index.line_of(flow.range.start) + 1;
             let block = crate::privacy::recipient_section(
                 &name,
@@ -351,6 +368,8 @@ impl Rule for PrivacyNoticeMissingRecipient {
                     flow.range.clone(),
                     message,
                 )
+                .with_note(note)
+                .with_help(help)
                 .with_fix(fix),
             );
         }

@@ -290,7 +290,10 @@ fn exposed<'t>(
     call: &Call,
 ) -> Option<(Vec<Node<'t>>, String)> {
     let family = ctx.language.family();
-    let callee = code_span(&ctx.source[call.callee_range.clone()]);
+    let callee = code_span(&crate::rules::excerpt(
+        &ctx.source[call.callee_range.clone()],
+        30,
+    ));
     let logging = ctx
         .knowledge
         .logging
@@ -302,10 +305,7 @@ fn exposed<'t>(
             .iter()
             .filter_map(|a| locator.node_at(&a.range))
             .collect();
-        return Some((
-            nodes,
-            format!("is passed to {callee}, which prints or logs it"),
-        ));
+        return Some((nodes, format!("is printed or logged by {callee}")));
     }
     let inputs = &ctx.knowledge.secrets.flow.model_input;
     let mut nodes = Vec::new();
@@ -343,7 +343,7 @@ fn exposed<'t>(
     let via = via?;
     Some((
         nodes,
-        format!("is put into `{via}` of {callee}, which the model reads"),
+        format!("is sent to the model in `{via}` of {callee}"),
     ))
 }
 
@@ -470,15 +470,21 @@ impl Rule for SecretSentToModelOrLog {
                         continue;
                     };
                     let message = format!(
-                        "The secret `{}` (read from the environment at line {}) {where_}: logs and \
-                         the model's context are kept, shared and repeatable (a prompt injection \
-                         can make the model say it). Log that it is set, or its last four \
-                         characters at most; keep credentials out of prompts.",
-                        read.variable,
-                        index.line_of(read.range.start) + 1
+                        "The secret {} from the environment {where_}",
+                        code_span(&crate::rules::excerpt(&read.variable, 30)),
                     );
                     let mut diagnostic =
-                        Diagnostic::new(&SecretSentToModelOrLog::META, at, message);
+                        Diagnostic::new(&SecretSentToModelOrLog::META, at, message)
+                            .with_note(format!(
+                                "It is read at line {}. Logs and the model's context are kept, \
+                                 shared and repeatable (a prompt injection can make the model say \
+                                 it).",
+                                index.line_of(read.range.start) + 1
+                            ))
+                            .with_help(
+                                "Log that it is set, or its last four characters at most; keep \
+                                 credentials out of prompts.",
+                            );
                     diagnostic.related.push(Related {
                         range: read.range.clone(),
                         message: format!("`{}` is read here", read.variable),

@@ -4,7 +4,8 @@ use tree_sitter::Node;
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Applicability, Edit, FileChange, Fix};
 use crate::rules::{Context, Rule, RuleMeta, declare_rule};
-use crate::secrets::{Found, SecretFormat, SecretRule, redact};
+use crate::secrets::redact::{in_parentheses, shown};
+use crate::secrets::{Found, SecretFormat, SecretRule};
 use crate::syntax::{Family, Locator, node_text};
 
 declare_rule! {
@@ -181,20 +182,26 @@ impl Rule for HardcodedProviderKey {
                 }
                 _ => format.env.clone(),
             };
+            let span = ctx.knowledge.secrets.span(&found, ctx.source);
             let message = format!(
-                "{}, `{}`, is written in the source: anyone who can read this file or its \
-                 history (a public repository, a fork, a shared notebook, a published package) \
-                 can use it and bill or impersonate you. Revoke it at the provider (deleting the \
-                 line does not delete it from history), then read a new one from the \
-                 environment (`{}`).",
+                "{} is written in the source{}",
                 capitalised(&format.provider),
-                redact(key),
-                env
+                in_parentheses(key, span.public)
             );
             let fix = literal.and_then(|string| environment_fix(ctx, string, &env));
             out.push(
                 Diagnostic::new(&HardcodedProviderKey::META, found.range.clone(), message)
-                    .with_fix(fix),
+                    .with_note(
+                        "Anyone who can read this file or its history (a public repository, a \
+                         fork, a shared notebook, a published package) can use it and bill or \
+                         impersonate you; deleting the line does not delete it from history.",
+                    )
+                    .with_help(format!(
+                        "Revoke it at the provider, then read a new one from the environment \
+                         (`{env}`)."
+                    ))
+                    .with_fix(fix)
+                    .with_secret(span),
             );
         }
     }
@@ -207,18 +214,25 @@ impl Rule for PrivateKeyMaterial {
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for (found, _) in found(ctx, SecretRule::PrivateKey) {
-            // The header line: the key itself is never shown.
-            let text = &ctx.source[found.range.clone()];
-            let header_end = text.find('\n').unwrap_or(text.len());
-            let header = text[..header_end].trim_end();
+            // The header (`-----BEGIN RSA PRIVATE KEY-----`, the key's public prefix): the key
+            // itself is never shown, also when it is written on one line with `\n` escapes.
+            let span = ctx.knowledge.secrets.span(&found, ctx.source);
+            let header = &ctx.source[found.range.start..found.range.start + span.public];
             let message = format!(
-                "A private key (`{header}`) is written in the source: whoever has this file can \
-                 sign, decrypt or log in as its owner. Replace the key (this one is compromised), \
-                 keep the new one outside the repository (a key file or a secret manager) and \
-                 read its path from the environment."
+                "A private key ({}) is written in the source",
+                crate::rules::code_span(header)
             );
             let range = found.range.start..found.range.start + header.len();
-            out.push(Diagnostic::new(&PrivateKeyMaterial::META, range, message));
+            out.push(
+                Diagnostic::new(&PrivateKeyMaterial::META, range, message)
+                    .with_note("Whoever has this file can sign, decrypt or log in as its owner.")
+                    .with_help(
+                        "Replace the key (this one is compromised), keep the new one outside the \
+                         repository (a key file or a secret manager) and read its path from the \
+                         environment.",
+                    )
+                    .with_secret(span),
+            );
         }
     }
 }
@@ -234,24 +248,31 @@ impl Rule for CredentialsInUrl {
             let url = &ctx.source[found.matched.clone()];
             let password = &ctx.source[found.range.clone()];
             let start = found.range.start - found.matched.start;
-            let shown = format!(
+            let span = ctx.knowledge.secrets.span(&found, ctx.source);
+            let url_shown = format!(
                 "{}{}{}",
                 &url[..start],
-                redact(password),
+                shown(password, span.public),
                 &url[start + password.len()..]
             );
-            let shown = crate::rules::excerpt(&shown, 60);
             let message = format!(
-                "`{shown}` has a password in it: URLs are copied into logs, error messages and \
-                 the model's context, and the password goes with them. Read the URL (or the \
-                 password) from the environment (`{}`).",
-                format.env
+                "A URL has a password in it ({})",
+                crate::rules::code_span(&crate::rules::excerpt(&url_shown, 60))
             );
             let fix = whole_literal(locator, &found.matched, ctx.source)
                 .and_then(|string| environment_fix(ctx, string, &format.env));
             out.push(
                 Diagnostic::new(&CredentialsInUrl::META, found.range.clone(), message)
-                    .with_fix(fix),
+                    .with_note(
+                        "URLs are copied into logs, error messages and the model's context, and \
+                         the password goes with them.",
+                    )
+                    .with_help(format!(
+                        "Read the URL (or the password) from the environment (`{}`).",
+                        format.env
+                    ))
+                    .with_fix(fix)
+                    .with_secret(span),
             );
         }
     }

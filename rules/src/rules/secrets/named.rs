@@ -4,7 +4,8 @@ use tree_sitter::Node;
 use super::keys::{environment_fix, whole_literal};
 use crate::diagnostic::Diagnostic;
 use crate::rules::{Context, Rule, RuleMeta, declare_rule};
-use crate::secrets::redact;
+use crate::secrets::SecretSpan;
+use crate::secrets::redact::in_parentheses;
 use crate::syntax::node_text;
 
 declare_rule! {
@@ -174,14 +175,25 @@ impl Rule for HardcodedSecret {
             }
             let env = super::keys::environment_name(name_text);
             let message = format!(
-                "`{name_text}` holds a secret written in the source (`{}`): anyone who can \
-                 read this file or its history can use it, and changing it needs a release. \
-                 Read it from the environment (`{env}`) or a secret manager, and rotate it.",
-                redact(text)
+                "{} holds a secret written in the source{}",
+                crate::rules::code_span(&crate::rules::excerpt(name_text, 40)),
+                in_parentheses(text, 0)
             );
             let fix = whole_literal(locator, &range, ctx.source)
                 .and_then(|string| environment_fix(ctx, string, &env));
-            out.push(Diagnostic::new(&HardcodedSecret::META, range, message).with_fix(fix));
+            out.push(
+                Diagnostic::new(&HardcodedSecret::META, range.clone(), message)
+                    .with_note(
+                        "Anyone who can read this file or its history can use it, and changing \
+                         it needs a release.",
+                    )
+                    .with_help(format!(
+                        "Read it from the environment (`{env}`) or a secret manager, and rotate \
+                         it."
+                    ))
+                    .with_fix(fix)
+                    .with_secret(SecretSpan::new(range, 0)),
+            );
         }
     }
 }

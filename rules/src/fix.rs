@@ -2,10 +2,10 @@
 
 use std::ops::Range;
 
-use tree_sitter::Tree;
+use tree_sitter::{Node, Tree};
 
 use crate::facts::FileFacts;
-use crate::syntax::node_range;
+use crate::syntax::{Fields as _, node_range};
 
 /// Whether a fix can be applied without looking.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -284,9 +284,9 @@ fn overlap(a: &Range<usize>, b: &Range<usize>) -> bool {
 }
 
 /// How to refer to `module.name` in a Python file, and the edit that imports it if needed:
-/// reuses `import module` / `import module as m` / `from module import name` when present,
-/// otherwise adds `import module` after the file's leading docstring, `__future__` imports and
-/// top-level imports.
+/// reuses a module-level `import module` / `import module as m` / `from module import name` when
+/// present (an import inside a function binds nothing elsewhere), otherwise adds `import module`
+/// where isort and Ruff would put it (see [`python_import_at`]).
 pub fn python_qualified_reference(
     source: &str,
     tree: &Tree,
@@ -295,6 +295,7 @@ pub fn python_qualified_reference(
     name: &str,
 ) -> (String, Option<Edit>) {
     let full = format!("{module}.{name}");
+    let top_level = python_top_level_imports(tree, source);
     // One pass over the bindings for both: a large file binds thousands of names.
     let (mut of_name, mut of_module): (Option<&str>, Option<&str>) = (None, None);
     for (local, qualified) in facts.bindings.imported() {
@@ -305,7 +306,7 @@ pub fn python_qualified_reference(
         } else {
             continue;
         };
-        if slot.is_none_or(|s| local < s) {
+        if top_level.iter().any(|bound| bound == local) && slot.is_none_or(|s| local < s) {
             *slot = Some(local);
         }
     }
@@ -315,24 +316,74 @@ pub fn python_qualified_reference(
     if let Some(local) = of_module {
         return (format!("{local}.{name}"), None);
     }
-    let (offset, newline_first) = python_import_offset(source, tree);
-    let text = if newline_first {
-        format!("\nimport {module}\n")
-    } else {
-        format!("import {module}\n")
-    };
-    (full, Some(Edit::insert(offset, text)))
+    (full, Some(python_import_at(source, tree, module)))
 }
 
-/// Where a new top-level import goes: at the start of the line after the file's leading block of
-/// comments (shebang, encoding, licence), docstring and imports. The flag is set when that block
-/// ends the file without a newline.
-fn python_import_offset(source: &str, tree: &Tree) -> (usize, bool) {
+/// The names the module-level import statements bind (`os` for `import os.path`, `np` for
+/// `import numpy as np`, `run` for `from subprocess import run`).
+fn python_top_level_imports(tree: &Tree, source: &str) -> Vec<String> {
+    let root = tree.root_node();
+    let mut names = Vec::new();
+    let mut cursor = root.walk();
+    for statement in root.named_children(&mut cursor) {
+        if !matches!(
+            statement.kind(),
+            "import_statement" | "import_from_statement"
+        ) {
+            continue;
+        }
+        let mut inner = statement.walk();
+        for child in statement.children_by_field_name("name", &mut inner) {
+            let bound = match child.kind() {
+                "aliased_import" => child.field("alias"),
+                _ => Some(child),
+            };
+            if let Some(bound) = bound {
+                let text = crate::syntax::node_text(bound, source);
+                // `import os.path` binds `os`.
+                let first = if statement.kind() == "import_statement" {
+                    text.split('.').next().unwrap_or(text)
+                } else {
+                    text
+                };
+                names.push(first.to_string());
+            }
+        }
+    }
+    names
+}
+
+/// Which group of imports a module belongs to, in isort's and Ruff's order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum ImportGroup {
+    Future,
+    StandardLibrary,
+    /// Third-party and the project's own (relative imports too): after the standard library.
+    Other,
+}
+
+fn import_group(module: &str) -> ImportGroup {
+    if module == "__future__" {
+        ImportGroup::Future
+    } else if !module.starts_with('.') && crate::python_stdlib::is_stdlib(module) {
+        ImportGroup::StandardLibrary
+    } else {
+        ImportGroup::Other
+    }
+}
+
+/// The edit that adds `import module` where a reviewer expects it: among the file's leading
+/// imports of its group (the standard library's before third-party and local ones), in
+/// alphabetical order among the plain `import x` lines, which come before the group's
+/// `from x import y` lines; a group the file does not have yet starts where it belongs, set off
+/// by a blank line. A file without imports gets it after its leading docstring and comments
+/// (shebang, encoding, licence).
+fn python_import_at(source: &str, tree: &Tree, module: &str) -> Edit {
     let root = tree.root_node();
     let mut cursor = root.walk();
-    let mut offset = 0;
-    // Comments extend the block only before the first docstring or import: a comment after the
-    // imports usually introduces the code below it.
+    // The leading block: comments, a docstring, then imports.
+    let mut header_end = 0;
+    let mut imports: Vec<(Node<'_>, ImportGroup, bool, String)> = Vec::new();
     let mut in_header = true;
     let mut first_statement = true;
     for child in root.named_children(&mut cursor) {
@@ -344,25 +395,104 @@ fn python_import_offset(source: &str, tree: &Tree) -> (usize, bool) {
         }
         match child.kind() {
             "import_statement" | "import_from_statement" | "future_import_statement" => {
-                offset = node_range(child).end;
+                let (from, name) = match child.kind() {
+                    "import_statement" => (
+                        false,
+                        child
+                            .field("name")
+                            .map(|n| match n.kind() {
+                                "aliased_import" => n.field("name").unwrap_or(n),
+                                _ => n,
+                            })
+                            .map(|n| crate::syntax::node_text(n, source).to_string()),
+                    ),
+                    "future_import_statement" => (true, Some("__future__".to_string())),
+                    _ => (
+                        true,
+                        child
+                            .field("module_name")
+                            .map(|n| crate::syntax::node_text(n, source).to_string()),
+                    ),
+                };
+                let name = name.unwrap_or_default();
+                imports.push((child, import_group(&name), from, name));
                 in_header = false;
             }
-            "comment" if in_header => offset = node_range(child).end,
+            "comment" if in_header => header_end = node_range(child).end,
             "comment" => {}
             _ if is_docstring => {
-                offset = node_range(child).end;
+                header_end = node_range(child).end;
                 in_header = false;
             }
             _ => break,
         }
     }
-    if offset == 0 {
-        return (0, false);
-    }
-    match source[offset..].find('\n') {
+    let line_start = |offset: usize| source[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line_after = |offset: usize| match source[offset..].find('\n') {
         Some(nl) => (offset + nl + 1, false),
         None => (source.len(), true),
+    };
+    let text = format!("import {module}\n");
+    let group = import_group(module);
+    let same: Vec<&(Node<'_>, ImportGroup, bool, String)> =
+        imports.iter().filter(|i| i.1 == group).collect();
+    // Before the first plain import of the group that sorts after it, else before the group's
+    // first `from` import, else after the group's last import.
+    let before = same
+        .iter()
+        .find(|(_, _, from, name)| !from && name.to_ascii_lowercase() > module.to_ascii_lowercase())
+        .or_else(|| same.iter().find(|(_, _, from, _)| *from));
+    if let Some((node, ..)) = before {
+        return Edit::insert(line_start(node.start_byte()), text);
     }
+    if let Some((node, ..)) = same.last() {
+        let (at, newline_first) = line_after(node.end_byte());
+        let text = if newline_first {
+            format!("\n{text}")
+        } else {
+            text
+        };
+        return Edit::insert(at, text);
+    }
+    // A group of its own: before the first import of a later group, or after the last import
+    // of an earlier one.
+    if let Some((node, ..)) = imports.iter().find(|i| i.1 > group) {
+        return Edit::insert(line_start(node.start_byte()), format!("{text}\n"));
+    }
+    if let Some((node, ..)) = imports.last() {
+        let (at, newline_first) = line_after(node.end_byte());
+        let text = if newline_first {
+            format!("\n\n{text}")
+        } else {
+            format!("\n{text}")
+        };
+        return Edit::insert(at, text);
+    }
+    let (at, newline_first) = if header_end == 0 {
+        (0, false)
+    } else {
+        line_after(header_end)
+    };
+    // The first import of the file is set off from the code after it (two blank lines before
+    // a definition, as PEP 8 has it).
+    let next = source[at..].trim_start_matches([' ', '\t']);
+    let gap = if next.is_empty() || next.starts_with(['\n', '\r']) {
+        ""
+    } else if next.starts_with("def ")
+        || next.starts_with("async def ")
+        || next.starts_with("class ")
+        || next.starts_with('@')
+    {
+        "\n\n"
+    } else {
+        "\n"
+    };
+    let text = if newline_first {
+        format!("\n{text}")
+    } else {
+        format!("{text}{gap}")
+    };
+    Edit::insert(at, text)
 }
 
 #[cfg(test)]
@@ -415,18 +545,52 @@ mod tests {
             reference("\"\"\"Doc.\"\"\"\nfrom __future__ import annotations\nimport os\n\nx = 1\n"),
             (
                 "ast.literal_eval".to_string(),
-                "\"\"\"Doc.\"\"\"\nfrom __future__ import annotations\nimport os\nimport ast\n\nx = 1\n"
+                "\"\"\"Doc.\"\"\"\nfrom __future__ import annotations\nimport ast\nimport os\n\nx = 1\n"
                     .to_string()
             )
         );
-        assert_eq!(reference("x = 1\n").1, "import ast\nx = 1\n");
+        assert_eq!(reference("x = 1\n").1, "import ast\n\nx = 1\n");
         assert_eq!(
             reference("#!/usr/bin/env python\nimport os").1,
-            "#!/usr/bin/env python\nimport os\nimport ast\n"
+            "#!/usr/bin/env python\nimport ast\nimport os"
         );
         assert_eq!(
             reference("#!/usr/bin/env python\n# licence\n\nx = eval(y)\n").1,
             "#!/usr/bin/env python\n# licence\nimport ast\n\nx = eval(y)\n"
         );
+    }
+
+    #[test]
+    fn a_standard_library_import_goes_with_the_standard_library() {
+        // Among the standard library's plain imports, in order, before its `from` imports and
+        // the project's own.
+        assert_eq!(
+            reference("import json\nimport sys\nfrom pathlib import Path\n\nimport config\nfrom . import storage\n").1,
+            "import ast\nimport json\nimport sys\nfrom pathlib import Path\n\nimport config\nfrom . import storage\n"
+        );
+        assert_eq!(
+            reference("import abc\nfrom pathlib import Path\n\nimport requests\n").1,
+            "import abc\nimport ast\nfrom pathlib import Path\n\nimport requests\n"
+        );
+        // No standard library imports yet: a group of its own before the others.
+        assert_eq!(
+            reference("\"\"\"Doc.\"\"\"\nimport requests\nfrom .config import settings\n\nx = 1\n")
+                .1,
+            "\"\"\"Doc.\"\"\"\nimport ast\n\nimport requests\nfrom .config import settings\n\nx = 1\n"
+        );
+        // After `__future__` only.
+        assert_eq!(
+            reference("from __future__ import annotations\n\nx = 1\n").1,
+            "from __future__ import annotations\n\nimport ast\n\nx = 1\n"
+        );
+    }
+
+    #[test]
+    fn an_import_inside_a_function_is_not_reused_elsewhere() {
+        let (name, fixed) = reference(
+            "def helper():\n    import ast\n    return ast\n\n\ndef calc(e):\n    return eval(e)\n",
+        );
+        assert_eq!(name, "ast.literal_eval");
+        assert!(fixed.starts_with("import ast\n\n\ndef helper"), "{fixed}");
     }
 }

@@ -14,6 +14,7 @@ pub mod knowledge;
 mod memo;
 pub mod pattern;
 pub mod privacy;
+mod python_stdlib;
 pub mod rules;
 pub mod secrets;
 pub mod settings;

@@ -141,7 +141,7 @@ fn fix_applies_safe_then_unsafe_fixes() {
     );
     assert_eq!(
         std::fs::read_to_string(&file).unwrap(),
-        "import os\nimport ast\n\n\ndef calc(expr):\n    return ast.literal_eval(expr) + ast.literal_eval(expr)\n"
+        "import ast\nimport os\n\n\ndef calc(expr):\n    return ast.literal_eval(expr) + ast.literal_eval(expr)\n"
     );
     // --unsafe-fixes without --fix is a usage error.
     assert_eq!(

@@ -38,9 +38,17 @@ async def test_python_diagnostics_on_open(client, tmp_path):
         assert d.code == "AL203"
         assert d.code_description is not None
         assert d.code_description.href.endswith("/docs/rules/AL203.md")
-    assert diagnostics[0].message.startswith(
-        "`eval` treats `expr` as a Python expression, and that value is not a constant: "
+    # VS Code shows related information: the message is the finding, why and what to do follow
+    # it at the same place.
+    assert (
+        diagnostics[0].message
+        == "`eval` runs a value that is not a constant as a Python expression"
     ), diagnostics[0].message
+    related = diagnostics[0].related_information
+    assert related is not None
+    assert related[0].message.startswith("Why: The value is `expr`: "), related[0].message
+    assert related[1].message.startswith("What to do: "), related[1].message
+    assert related[0].location.range == diagnostics[0].range
     assert "`exec`" in diagnostics[1].message
     assert "`compile`" in diagnostics[2].message
     # The client's stored copy is the same publication.
@@ -129,7 +137,8 @@ async def test_incremental_edit_with_emoji_and_cjk_moves_range_utf16(client, tmp
     client.replace(uri, 4, (2, 14), (2, 16), "")
     [d] = await client.wait_for_diagnostics(uri, version=4)
     assert span(d) == (2, 22, 2, 26)
-    assert d.message.startswith("`eval` treats `payload`"), d.message
+    assert d.message.startswith("`eval` runs a value that is not a constant"), d.message
+    assert d.related_information[0].message.startswith("Why: The value is `payload`")
 
     # Every publication carried the version it was computed for, never going backwards.
     versions = [p.version for p in client.published if p.uri == uri]

@@ -204,13 +204,86 @@ pub fn constant_word(
     })
 }
 
-/// Whether an option value is false for sure (`False`, `None`, `0`, `false`, `undefined`, `null`,
-/// an empty string).
-fn is_falsy(node: Node<'_>, source: &str) -> bool {
-    matches!(
-        node_text(node, source).trim(),
-        "False" | "None" | "0" | "false" | "undefined" | "null" | "\"\"" | "''"
-    )
+/// Whether an option value is false for sure, in the language's own terms: Python's `False`,
+/// `None`, a zero, an empty string or bytes, `[]`, `()`, `{}`; JavaScript's `false`, `null`,
+/// `undefined`, `void 0`, a zero, `NaN`, an empty string (an empty array or object is true
+/// there: Node runs a shell for `shell: []`). Through parentheses, `not`/`!` of a true
+/// literal, and names bound only to such a value.
+fn is_falsy(
+    node: Node<'_>,
+    source: &str,
+    facts: &FileFacts,
+    locator: &Locator<'_>,
+    family: Family,
+) -> bool {
+    falsy(node, source, facts, locator, family, 4)
+}
+
+fn falsy(
+    node: Node<'_>,
+    source: &str,
+    facts: &FileFacts,
+    locator: &Locator<'_>,
+    family: Family,
+    depth: usize,
+) -> bool {
+    if depth == 0 {
+        return false;
+    }
+    let text = node_text(node, source).trim();
+    let is_zero = |t: &str| {
+        let digits: String = t
+            .trim_start_matches('-')
+            .trim_end_matches(['n', 'j', 'J'])
+            .chars()
+            .filter(|c| *c != '_')
+            .collect();
+        let digits = digits
+            .strip_prefix("0x")
+            .or_else(|| digits.strip_prefix("0o"))
+            .or_else(|| digits.strip_prefix("0b"))
+            .unwrap_or(&digits);
+        !digits.is_empty()
+            && digits
+                .split(['e', 'E'])
+                .next()
+                .is_some_and(|m| !m.is_empty() && m.chars().all(|c| c == '0' || c == '.'))
+            && digits.chars().any(|c| c == '0')
+    };
+    let recurse = |inner: Node<'_>| falsy(inner, source, facts, locator, family, depth - 1);
+    match node.kind() {
+        "parenthesized_expression" => node.named_child(0).is_some_and(recurse),
+        "identifier" => {
+            if matches!(text, "undefined" | "NaN") && family == Family::JavaScript {
+                return true;
+            }
+            facts
+                .bindings
+                .constant_value(text)
+                .and_then(|value| locator.node_at(&value))
+                .is_some_and(recurse)
+        }
+        "integer" | "float" | "number" => is_zero(text),
+        "string" | "template_string" | "concatenated_string" => {
+            // Empty whatever its prefix or quotes (`""`, `b''`, `""""""`, `` `` ``).
+            let body = text.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+            !body.is_empty() && body.chars().all(|c| matches!(c, '"' | '\'' | '`'))
+        }
+        "list" | "tuple" | "dictionary" | "set" if family == Family::Python => {
+            node.named_child_count() == 0
+        }
+        "not_operator" => node
+            .named_child(0)
+            .is_some_and(|n| matches!(node_text(n, source).trim(), "True" | "1")),
+        "unary_expression" => {
+            text == "void 0"
+                || text.starts_with('!')
+                    && node
+                        .named_child(0)
+                        .is_some_and(|n| matches!(node_text(n, source).trim(), "true" | "1"))
+        }
+        _ => matches!(text, "False" | "None" | "false" | "null"),
+    }
 }
 
 impl<'t> Command<'t> {
@@ -268,7 +341,7 @@ impl<'t> Command<'t> {
                     .and_then(|a| locator.node_at(&a.range)),
                 Family::JavaScript => options.iter().find_map(|o| property(*o, "shell", source)),
             }?;
-            (!is_falsy(value, source)).then_some(value)
+            (!is_falsy(value, source, facts, locator, family)).then_some(value)
         };
         let shell = match sink.shell {
             Some(ShellUse::Always) => value.map(|a| ShellVia {

@@ -8,8 +8,8 @@ use std::process::ExitCode;
 use agentlint_rules::summary::normalize;
 use agentlint_rules::syntax::parse;
 use agentlint_rules::{
-    Analysis, Applicability, ConfigFile, ConfigKind, FileChange, Language, PARSE_STAGE, SourceFile,
-    Summaries, analyse, analyse_config, analyse_extracted, apply_fixes,
+    Analysis, Applicability, ConfigFile, ConfigKind, FileChange, Fix, Language, PARSE_STAGE,
+    SourceFile, Summaries, analyse, analyse_config, analyse_extracted, apply_fixes,
 };
 use anyhow::{Context as _, Result};
 use rayon::prelude::*;
@@ -500,6 +500,7 @@ fn analyse_job(job: &Job, args: &CheckArgs, cwd: &Path, index: &Index) -> Outcom
     let mut text = source;
     let mut before = None;
     let mut changes: Vec<FileChange> = Vec::new();
+    let mut refused: Vec<String> = Vec::new();
     if args.fix {
         let original = text.clone();
         for _ in 0..MAX_FIX_ROUNDS {
@@ -513,15 +514,39 @@ fn analyse_job(job: &Job, args: &CheckArgs, cwd: &Path, index: &Index) -> Outcom
             if before.is_none() {
                 before = Some(analysis.diagnostics.iter().map(|d| d.rule.code).collect());
             }
-            let fixes = analysis
+            let fixes: Vec<&Fix> = analysis
                 .diagnostics
                 .iter()
                 .filter_map(|d| d.fix.as_ref())
                 .filter(|f| {
                     f.applicability == Applicability::Safe
                         || (args.unsafe_fixes && f.applicability == Applicability::Unsafe)
+                })
+                .collect();
+            let mut applied = apply_fixes(&text, fixes.iter().copied());
+            // A fix must never leave code that parses worse than before: then each is tried
+            // alone, and those that would are left out (and said).
+            if let Kind::Code(language) = job.kind
+                && parses_worse(&text, &applied.text, language)
+            {
+                let (kept, left_out): (Vec<&Fix>, Vec<&Fix>) = fixes.iter().partition(|fix| {
+                    !parses_worse(&text, &apply_fixes(&text, [**fix]).text, language)
                 });
-            let applied = apply_fixes(&text, fixes);
+                for fix in left_out {
+                    let note = format!(
+                        "{}: fix not applied, the code would not parse: {}",
+                        display_path(&job.path, cwd),
+                        fix.title
+                    );
+                    if !refused.contains(&note) {
+                        refused.push(note);
+                    }
+                }
+                applied = apply_fixes(&text, kept);
+                if parses_worse(&text, &applied.text, language) {
+                    break;
+                }
+            }
             if applied.applied == 0 {
                 break;
             }
@@ -552,7 +577,17 @@ fn analyse_job(job: &Job, args: &CheckArgs, cwd: &Path, index: &Index) -> Outcom
         &index.absolute(&job.path),
         index,
     );
-    report(job, cwd, text, analysis, before, changes)
+    let mut outcome = report(job, cwd, text, analysis, before, changes);
+    if let Outcome::Report { failures, .. } = &mut outcome {
+        failures.extend(refused);
+    }
+    outcome
+}
+
+/// Whether `after` has syntax errors where `before` had none.
+fn parses_worse(before: &str, after: &str, language: Language) -> bool {
+    parse(after, language).root_node().has_error()
+        && !parse(before, language).root_node().has_error()
 }
 
 /// A file's outcome, given its final text and analysis.

@@ -308,7 +308,14 @@ fn append_to_description(
         .into_iter()
         .find(|d| text.ends_with(d) && text.len() >= 2 * d.len())?;
     let content_end = node.end_byte() - delimiter.len();
-    let content = &ctx.source[node.start_byte()..content_end];
+    let mut content = &ctx.source[node.start_byte()..content_end];
+    // In a description of several paragraphs (a docstring's summary, then `Args:`), the
+    // sentence goes at the end of the first: what follows describes parameters, and a parser
+    // such as LangChain's `parse_docstring` would make it part of one.
+    let body_start = text.find(delimiter).map_or(0, |d| d + delimiter.len());
+    if let Some(gap) = blank_line(&content[body_start.min(content.len())..]) {
+        content = &content[..body_start + gap];
+    }
     // Insert after the last visible character of the content (before a docstring's closing
     // indentation).
     let trimmed = content.trim_end();
@@ -319,6 +326,24 @@ fn append_to_description(
         format!(". {sentence}")
     };
     Some(Edit::insert(at, sentence))
+}
+
+/// Where the first blank line of `text` starts (a line of whitespace alone after some text),
+/// if it has one.
+fn blank_line(text: &str) -> Option<usize> {
+    let mut offset = 0;
+    let mut seen_text = false;
+    for line in text.split_inclusive('\n') {
+        if line.trim().is_empty() {
+            if seen_text && line.ends_with('\n') {
+                return Some(offset);
+            }
+        } else {
+            seen_text = true;
+        }
+        offset += line.len();
+    }
+    None
 }
 
 /// Effects `tool` has that its (constant) description neither discloses nor contradicts.

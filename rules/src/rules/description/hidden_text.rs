@@ -268,9 +268,21 @@ impl Rule for HiddenTextInDescription {
                     );
                 }
                 if let Some(comment) = html_comment().find(text) {
+                    // With the spaces that set it off, so that no double or trailing space is
+                    // left.
+                    let mut removed = comment.range();
+                    let before = text[..removed.start].len()
+                        - text[..removed.start].trim_end_matches([' ', '\t']).len();
+                    let after = text[removed.end..].len()
+                        - text[removed.end..].trim_start_matches([' ', '\t']).len();
+                    if before > 0 {
+                        removed.start -= before;
+                    } else {
+                        removed.end += after;
+                    }
                     let fix = removal(
                         value,
-                        &[comment.range()],
+                        &[removed],
                         Applicability::Unsafe,
                         "Remove the HTML comment from the description",
                     );

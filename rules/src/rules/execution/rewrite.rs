@@ -87,6 +87,17 @@ fn pieces(node: Node<'_>, source: &str, out: &mut Vec<Piece>, depth: usize) -> O
             }
         }
         "parenthesized_expression" => pieces(node.named_child(0)?, source, out, depth - 1),
+        // `"grep -rn " f"{q} notes/"`: Python joins adjacent literals.
+        "concatenated_string" => {
+            let mut cursor = node.walk();
+            for part in node.named_children(&mut cursor) {
+                if part.kind() != "string" {
+                    return None;
+                }
+                pieces(part, source, out, depth - 1)?;
+            }
+            Some(())
+        }
         _ => {
             out.push(Piece::Expr(node_text(node, source).to_string()));
             Some(())
@@ -198,10 +209,19 @@ pub(crate) fn argument_list(
     facts: &FileFacts,
     program_constant: bool,
 ) -> Option<Vec<String>> {
-    let words = words(node, source)?;
+    let mut words = words(node, source)?;
     if program_constant && !matches!(words.first()?.as_slice(), [Piece::Text(_)]) {
         return None;
     }
+    // `FOO=bar prog`: the shell sets a variable; as a list, `FOO=bar` would be the program.
+    if let Some([Piece::Text(first), ..]) = words.first().map(Vec::as_slice)
+        && first
+            .split_once('=')
+            .is_some_and(|(name, _)| !name.is_empty() && !name.contains('/'))
+    {
+        return None;
+    }
+    end_of_options(&mut words);
     // A name that is a `str` parameter, or already converted, needs no `str(...)`.
     let plain_string = |expr: &str| -> bool {
         if expr.starts_with("str(") || expr.starts_with("String(") {
@@ -225,19 +245,91 @@ pub(crate) fn argument_list(
         .collect()
 }
 
-/// The edit range that removes an argument node with its separating comma.
-pub(crate) fn remove_argument(argument: Node<'_>) -> Option<std::ops::Range<usize>> {
-    let previous = argument
-        .prev_named_sibling()
-        .filter(|n| n.kind() != "comment");
-    let next = argument
-        .next_named_sibling()
-        .filter(|n| n.kind() != "comment");
-    match (previous, next) {
-        (Some(previous), _) => Some(previous.end_byte()..argument.end_byte()),
-        (None, Some(next)) => Some(argument.start_byte()..next.start_byte()),
-        (None, None) => Some(argument.start_byte()..argument.end_byte()),
+/// Programs that do not take `--` as the end of their options (they print it, or refuse it).
+const NO_END_OF_OPTIONS: &[&str] = &["echo", "printf", "xdg-open", "open", "start"];
+
+/// Puts `--` before the first argument the program could read as an option: the first word
+/// that starts with a value (which may start with `-`: `--output=/etc/passwd`), when no option
+/// follows it. A value right after a single-letter option (`-n {count}`) or a long one
+/// (`--author {name}`) may be that option's value, and the next such word is looked at. Nothing
+/// changes when the words have `--` already or the program does not take it.
+fn end_of_options(words: &mut Vec<Vec<Piece>>) {
+    let text = |word: &[Piece]| match word {
+        [Piece::Text(text)] => Some(text.clone()),
+        _ => None,
+    };
+    let program = words.first().and_then(|w| text(w));
+    let program = program
+        .as_deref()
+        .map(|p| p.rsplit('/').next().unwrap_or(p));
+    if program.is_none_or(|p| NO_END_OF_OPTIONS.contains(&p))
+        || words.iter().any(|w| text(w).as_deref() == Some("--"))
+    {
+        return;
     }
+    let may_take_a_value = |word: &[Piece]| {
+        text(word).is_some_and(|t| {
+            let single = t.len() == 2 && t.starts_with('-') && t != "--";
+            let long = t.starts_with("--") && !t.contains('=');
+            single || long
+        })
+    };
+    let first = (1..words.len()).find(|&i| {
+        matches!(words[i].first(), Some(Piece::Expr(_))) && !may_take_a_value(&words[i - 1])
+    });
+    let Some(first) = first else {
+        return;
+    };
+    // An option after it would become an operand.
+    let options_after = words[first..]
+        .iter()
+        .any(|w| matches!(w.first(), Some(Piece::Text(t)) if t.starts_with('-')));
+    if !options_after {
+        words.insert(first, vec![Piece::Text("--".to_string())]);
+    }
+}
+
+/// The edit range that removes an argument node with its comma (the one after it, else the one
+/// before it; comments around it stay), and its whole line when nothing else is left on it.
+pub(crate) fn remove_argument(argument: Node<'_>, source: &str) -> Option<std::ops::Range<usize>> {
+    let sibling = |next: bool| {
+        let mut node = if next {
+            argument.next_sibling()
+        } else {
+            argument.prev_sibling()
+        };
+        while let Some(n) = node.filter(|n| n.kind() == "comment") {
+            node = if next {
+                n.next_sibling()
+            } else {
+                n.prev_sibling()
+            };
+        }
+        node.filter(|n| n.kind() == ",")
+    };
+    let mut range = match (sibling(true), sibling(false)) {
+        (Some(comma), _) => {
+            // With the spaces after the comma, not a line break.
+            let end = comma.end_byte()
+                + source[comma.end_byte()..]
+                    .find(|c: char| c != ' ' && c != '\t')
+                    .unwrap_or(0);
+            argument.start_byte()..end
+        }
+        (None, Some(comma)) => comma.start_byte()..argument.end_byte(),
+        (None, None) => argument.start_byte()..argument.end_byte(),
+    };
+    let line_start = source[..range.start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = source[range.end..]
+        .find('\n')
+        .map_or(source.len(), |i| range.end + i);
+    if source[line_start..range.start].trim().is_empty()
+        && source[range.end..line_end].trim().is_empty()
+        && line_end < source.len()
+    {
+        range = line_start..line_end + 1;
+    }
+    Some(range)
 }
 
 #[cfg(test)]
@@ -272,7 +364,12 @@ mod tests {
         );
         assert_eq!(
             list("run(\"ls -la \" + path)\n", Language::Python),
-            Some(vec!["\"ls\"".into(), "\"-la\"".into(), "str(path)".into()])
+            Some(vec![
+                "\"ls\"".into(),
+                "\"-la\"".into(),
+                "\"--\"".into(),
+                "str(path)".into()
+            ])
         );
         assert_eq!(
             list("run(f\"git log --max-count={n} --\")\n", Language::Python),
@@ -295,7 +392,38 @@ mod tests {
     }
 
     #[test]
+    fn data_that_could_pass_for_an_option_comes_after_the_end_of_options() {
+        let words = |source| list(source, Language::Python).unwrap_or_default().join(" ");
+        assert_eq!(
+            words("def f(query: str):\n    run(f\"grep -rn {query} {DIR}\")\n"),
+            r#""grep" "-rn" "--" query str(DIR)"#
+        );
+        // A value after `-n` may be its value; `--` goes before the next one.
+        assert_eq!(
+            words("run(f\"git log -n {count} {path}\")\n"),
+            r#""git" "log" "-n" str(count) "--" str(path)"#
+        );
+        // Options after it, `--` already there, a program that takes none: as written.
+        assert_eq!(
+            words("run(f\"grep {q} -r notes\")\n"),
+            r#""grep" str(q) "-r" "notes""#
+        );
+        assert_eq!(
+            words("run(f\"git log -- {p}\")\n"),
+            r#""git" "log" "--" str(p)"#
+        );
+        assert_eq!(words("run(f\"xdg-open {p}\")\n"), r#""xdg-open" str(p)"#);
+        // Adjacent literals are one command line.
+        assert_eq!(
+            words("def f(q: str):\n    run(\"grep -rn \" f\"{q} notes/\")\n"),
+            r#""grep" "-rn" "--" q "notes/""#
+        );
+    }
+
+    #[test]
     fn refuses_what_needs_a_shell() {
+        // A variable set for the command.
+        assert_eq!(list("run(f\"FOO={v} env\")\n", Language::Python), None);
         assert_eq!(list("run(f\"cat {p} | wc -l\")\n", Language::Python), None);
         assert_eq!(list("run(f\"ls {p} > out.txt\")\n", Language::Python), None);
         assert_eq!(list("run(f\"echo '{p}'\")\n", Language::Python), None);

@@ -179,6 +179,37 @@ fn through(ctx: &Context<'_>, shell: &ShellVia<'_>) -> String {
     }
 }
 
+/// The edit that removes `import {module}` (a statement of the module alone, at the top level)
+/// when nothing but the code at `replaced` refers to `module`.
+fn unused_import(
+    ctx: &Context<'_>,
+    module: &str,
+    replaced: &std::ops::Range<usize>,
+) -> Option<Edit> {
+    let root = ctx.tree.root_node();
+    let mut cursor = root.walk();
+    let statement = root.named_children(&mut cursor).find(|s| {
+        s.kind() == "import_statement"
+            && s.named_child_count() == 1
+            && s.named_child(0)
+                .is_some_and(|n| n.kind() == "dotted_name" && node_text(n, ctx.source) == module)
+    })?;
+    let elsewhere = preorder(root).any(|n| {
+        n.kind() == "identifier"
+            && node_text(n, ctx.source) == module
+            && !(replaced.start <= n.start_byte() && n.end_byte() <= replaced.end)
+            && !(statement.start_byte() <= n.start_byte() && n.end_byte() <= statement.end_byte())
+    });
+    if elsewhere {
+        return None;
+    }
+    let start = statement.start_byte();
+    let end = ctx.source[statement.end_byte()..]
+        .find('\n')
+        .map_or(ctx.source.len(), |i| statement.end_byte() + i + 1);
+    Some(Edit::replace(start..end, ""))
+}
+
 #[allow(clippy::too_many_arguments)]
 fn diagnostic(
     ctx: &Context<'_>,
@@ -278,7 +309,7 @@ fn fix(
             // The `shell=True` keyword argument, with its comma.
             let keyword = locator.parent(*value)?;
             edits.push(Edit::replace(node_range(argument), list));
-            edits.push(Edit::replace(remove_argument(keyword)?, ""));
+            edits.push(Edit::replace(remove_argument(keyword, ctx.source)?, ""));
             Some(Fix::new(
                 "Pass the command as an argument list, without a shell",
                 Applicability::Unsafe,
@@ -304,6 +335,12 @@ fn fix(
                     call.range.clone(),
                     format!("{run}({list}, check=False){suffix}"),
                 ));
+                // `import os` that only this call used would be left unused.
+                let module = ctx.source[call.callee_range.clone()]
+                    .split('.')
+                    .next()
+                    .unwrap_or_default();
+                edits.extend(unused_import(ctx, module, &call.range));
                 Some(Fix::new(
                     "Run it with `subprocess.run` and an argument list, without a shell",
                     Applicability::Unsafe,

@@ -6,7 +6,7 @@ use crate::fix::{Applicability, Edit, FileChange, Fix};
 use crate::rules::{Context, Rule, RuleMeta, declare_rule};
 use crate::secrets::redact::{in_parentheses, shown};
 use crate::secrets::{Found, SecretFormat, SecretRule};
-use crate::syntax::{Family, Locator, node_text};
+use crate::syntax::{Family, Locator, node_range, node_text};
 
 declare_rule! {
     /// ## What it does
@@ -182,6 +182,7 @@ impl Rule for HardcodedProviderKey {
                 }
                 _ => format.env.clone(),
             };
+            let env = variable_for(ctx, literal, env);
             let span = ctx.knowledge.secrets.span(&found, ctx.source);
             let message = format!(
                 "{} is written in the source{}",
@@ -259,8 +260,9 @@ impl Rule for CredentialsInUrl {
                 "A URL has a password in it ({})",
                 crate::rules::code_span(&crate::rules::excerpt(&url_shown, 60))
             );
-            let fix = whole_literal(locator, &found.matched, ctx.source)
-                .and_then(|string| environment_fix(ctx, string, &format.env));
+            let literal = whole_literal(locator, &found.matched, ctx.source);
+            let env = variable_for(ctx, literal, format.env.clone());
+            let fix = literal.and_then(|string| environment_fix(ctx, string, &env));
             out.push(
                 Diagnostic::new(&CredentialsInUrl::META, found.range.clone(), message)
                     .with_note(
@@ -268,8 +270,7 @@ impl Rule for CredentialsInUrl {
                          the password goes with them.",
                     )
                     .with_help(format!(
-                        "Read the URL (or the password) from the environment (`{}`).",
-                        format.env
+                        "Read the URL (or the password) from the environment (`{env}`)."
                     ))
                     .with_fix(fix)
                     .with_secret(span),
@@ -353,8 +354,108 @@ pub(crate) fn environment_name(name: &str) -> String {
         .join("_")
 }
 
-/// Replaces the literal with an environment lookup.
+/// The environment lookup a literal is the fallback of, if any: the lookup's whole expression
+/// and the variable it reads (`os.environ.get("DATABASE_URL", "<literal>")`, `os.getenv("X",
+/// default="<literal>")`, `os.environ.get("X") or "<literal>"`, `process.env.X ?? "<literal>"`,
+/// `process.env["X"] || "<literal>"`).
+fn fallback_of<'t>(ctx: &Context<'_>, string: Node<'t>) -> Option<(Node<'t>, String)> {
+    let parent = string.parent()?;
+    let literal_name = |node: Node<'_>| -> Option<String> {
+        let text = node_text(node, ctx.source);
+        let name = text.trim_matches(|c| c == '"' || c == '\'' || c == '`');
+        (name.len() + 2 == text.len()
+            && !name.is_empty()
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        .then(|| name.to_string())
+    };
+    match ctx.language.family() {
+        Family::Python => {
+            // `os.environ.get(NAME, literal)` / `os.getenv(NAME, default=literal)`.
+            let lookup = |call: Node<'t>| -> Option<String> {
+                let facts = ctx
+                    .facts
+                    .calls
+                    .iter()
+                    .find(|c| c.range == node_range(call))?;
+                if !matches!(
+                    facts.resolved.as_deref(),
+                    Some("os.environ.get" | "os.getenv")
+                ) {
+                    return None;
+                }
+                let first = facts.arguments.first().filter(|a| a.keyword.is_none())?;
+                ctx.locator().node_at(&first.range).and_then(literal_name)
+            };
+            let argument = if parent.kind() == "keyword_argument" {
+                let keyword = parent.field("name").map(|n| node_text(n, ctx.source));
+                (keyword == Some("default")).then(|| parent.parent())??
+            } else {
+                parent
+            };
+            if argument.kind() == "argument_list" {
+                let call = argument.parent()?;
+                let is_second = parent.kind() == "keyword_argument"
+                    || argument.named_child(1).map(|n| n.id()) == Some(string.id());
+                return is_second.then(|| lookup(call).map(|name| (call, name)))?;
+            }
+            // `lookup or literal`.
+            if parent.kind() == "boolean_operator"
+                && parent.field("right").map(|n| n.id()) == Some(string.id())
+                && parent
+                    .field("operator")
+                    .is_some_and(|o| node_text(o, ctx.source) == "or")
+            {
+                let left = parent.field("left")?;
+                let name = (left.kind() == "call").then(|| lookup(left))??;
+                return Some((parent, name));
+            }
+            None
+        }
+        Family::JavaScript => {
+            // `process.env.NAME ?? literal` / `process.env["NAME"] || literal`.
+            if parent.kind() != "binary_expression"
+                || parent.field("right").map(|n| n.id()) != Some(string.id())
+                || !parent
+                    .field("operator")
+                    .is_some_and(|o| matches!(node_text(o, ctx.source), "??" | "||"))
+            {
+                return None;
+            }
+            let left = parent.field("left")?;
+            let name = match left.kind() {
+                "member_expression" => left
+                    .field("property")
+                    .map(|p| node_text(p, ctx.source).to_string()),
+                "subscript_expression" => left.field("index").and_then(literal_name),
+                _ => None,
+            }?;
+            let object = left.field("object")?;
+            (node_text(object, ctx.source).replace(' ', "") == "process.env")
+                .then_some((parent, name))
+        }
+    }
+}
+
+/// The variable a literal's value should be read from: the one of the lookup it is the fallback
+/// of, if any, else `default`.
+pub(super) fn variable_for(
+    ctx: &Context<'_>,
+    literal: Option<Node<'_>>,
+    default: String,
+) -> String {
+    literal
+        .and_then(|string| fallback_of(ctx, string))
+        .map_or(default, |(_, variable)| variable)
+}
+
+/// Replaces the literal with an environment lookup (or, when the literal is the fallback of a
+/// lookup already, the lookup and its fallback with the lookup alone).
 pub(super) fn environment_fix(ctx: &Context<'_>, string: Node<'_>, name: &str) -> Option<Fix> {
+    let (string, name) = match fallback_of(ctx, string) {
+        Some((lookup, variable)) => (lookup, variable),
+        None => (string, name.to_string()),
+    };
+    let name = name.as_str();
     let mut edits = Vec::new();
     let lookup = match ctx.language.family() {
         Family::Python => {

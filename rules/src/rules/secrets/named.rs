@@ -173,14 +173,15 @@ impl Rule for HardcodedSecret {
             {
                 continue;
             }
-            let env = super::keys::environment_name(name_text);
+            let literal = whole_literal(locator, &range, ctx.source);
+            let env =
+                super::keys::variable_for(ctx, literal, super::keys::environment_name(name_text));
             let message = format!(
                 "{} holds a secret written in the source{}",
                 crate::rules::code_span(&crate::rules::excerpt(name_text, 40)),
                 in_parentheses(text, 0)
             );
-            let fix = whole_literal(locator, &range, ctx.source)
-                .and_then(|string| environment_fix(ctx, string, &env));
+            let fix = literal.and_then(|string| environment_fix(ctx, string, &env));
             out.push(
                 Diagnostic::new(&HardcodedSecret::META, range.clone(), message)
                     .with_note(

@@ -1,0 +1,5 @@
+export function Preview({ code }: { code: string }) {
+  return <div>
+    {eval(code)}
+  </div>;
+}

@@ -1,0 +1,2 @@
+def run(expression):
+    return eval(expression)

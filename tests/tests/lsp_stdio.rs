@@ -212,11 +212,12 @@ fn quick_fixes_and_suppression_round_trip() {
     );
     let edit = &actions[0]["edit"]["documentChanges"][0];
     assert_eq!(edit["textDocument"]["version"], 1);
-    // The import goes after the leading comment; the call is renamed in place.
+    // The import goes after the leading comment, set off from the function by two blank lines;
+    // the call is renamed in place.
     assert_eq!(
         edit["edits"],
         json!([
-            { "range": { "start": { "line": 1, "character": 0 }, "end": { "line": 1, "character": 0 } }, "newText": "import ast\n" },
+            { "range": { "start": { "line": 1, "character": 0 }, "end": { "line": 1, "character": 0 } }, "newText": "import ast\n\n\n" },
             { "range": { "start": { "line": 2, "character": 11 }, "end": { "line": 2, "character": 15 } }, "newText": "ast.literal_eval" },
         ])
     );

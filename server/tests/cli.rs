@@ -202,14 +202,40 @@ fn gitignore_is_respected_without_a_repository() {
     std::fs::write(dir.path().join(".gitignore"), "vendored/\n").unwrap();
     std::fs::create_dir(dir.path().join("vendored")).unwrap();
     std::fs::write(dir.path().join("vendored/lib.py"), "eval(x)\n").unwrap();
-    assert_eq!(run(&["check"], dir.path()).status.code(), Some(0));
+    std::fs::write(dir.path().join("app.py"), "eval(y)\n").unwrap();
+    // The walk finds the project's file and leaves the ignored one out.
+    let output = run(&["check", "--format", "json"], dir.path());
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let paths: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["app.py"]);
+    // Named explicitly, an ignored file is checked.
+    let named = run(&["check", "vendored/lib.py"], dir.path());
+    assert_eq!(named.status.code(), Some(1));
 }
 
 #[test]
 fn rule_lists_and_documents() {
     let list = run(&["rule"], &fixtures());
     assert_eq!(list.status.code(), Some(0));
-    assert!(stdout(&list).contains("AL203  dynamic-code-execution"));
+    // The columns line up: every row's severity starts where the header's does.
+    let text = stdout(&list);
+    let column = text.find("default").unwrap();
+    for row in text.lines().skip(1).take_while(|l| !l.is_empty()) {
+        let severity = &row[column..];
+        assert!(
+            ["error ", "warning", "info ", "hint "]
+                .iter()
+                .any(|s| severity.starts_with(s)),
+            "{row}"
+        );
+    }
+    insta::assert_snapshot!(text);
     let doc = run(&["rule", "AL203"], &fixtures());
     assert_eq!(doc.status.code(), Some(0));
     assert!(stdout(&doc).starts_with("# AL203 dynamic-code-execution\n"));
@@ -676,4 +702,47 @@ fn the_schemas_refuse_what_they_must() {
     assert!(schema_errors(&json, &value).is_empty());
     value["diagnostics"][0]["severity"] = "note".into();
     assert!(!schema_errors(&json, &value).is_empty());
+}
+
+/// examples/README.md says, file by file, what `agentlint check examples/` finds: the rules it
+/// names for each file are exactly those the run reports there.
+#[test]
+fn the_examples_readme_lists_what_the_run_finds() {
+    use std::collections::{BTreeMap, BTreeSet};
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let readme = std::fs::read_to_string(root.join("examples/README.md")).unwrap();
+    let mut promised: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    // A bullet names its file first (`python/agent.py`), and its rules in parentheses.
+    let bullets = readme.split("\n- ").skip(1);
+    for bullet in bullets {
+        let bullet = bullet.split("\n\n").next().unwrap_or_default();
+        let Some(path) = bullet
+            .strip_prefix('`')
+            .and_then(|b| b.split_once('`'))
+            .map(|(p, _)| p)
+        else {
+            continue;
+        };
+        if !path.contains('/') {
+            continue;
+        }
+        let codes = promised.entry(format!("examples/{path}")).or_default();
+        for (i, _) in bullet.match_indices("AL") {
+            let code = &bullet[i..(i + 5).min(bullet.len())];
+            if code.len() == 5 && code[2..].chars().all(|c| c.is_ascii_digit()) {
+                codes.insert(code.to_string());
+            }
+        }
+    }
+    let output = run(&["check", "--format", "json", "examples"], &root);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let mut found: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for d in json["diagnostics"].as_array().unwrap() {
+        found
+            .entry(d["path"].as_str().unwrap().to_string())
+            .or_default()
+            .insert(d["code"].as_str().unwrap().to_string());
+    }
+    promised.retain(|_, codes| !codes.is_empty());
+    assert_eq!(promised, found, "examples/README.md and the run disagree");
 }

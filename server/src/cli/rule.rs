@@ -19,25 +19,46 @@ pub fn rule_markdown(meta: &RuleMeta) -> String {
     )
 }
 
-/// The rule table.
+/// The rule table: columns as wide as their longest entry.
 pub fn rule_list() -> String {
+    let metas: Vec<&RuleMeta> = rules::all().iter().map(|r| r.meta()).collect();
+    let name_width = metas.iter().map(|m| m.name.len()).max().unwrap_or(0);
+    let severity_width = metas
+        .iter()
+        .map(|m| m.default_severity.as_str().len())
+        .max()
+        .unwrap_or(0);
     let mut out = String::new();
-    for rule in rules::all() {
-        let meta = rule.meta();
+    let _ = writeln!(
+        out,
+        "{:<5}  {:<name_width$}  {:<severity_width$}  {}",
+        "code", "name", "default", "finds"
+    );
+    for meta in &metas {
         let _ = writeln!(
             out,
-            "{:<6} {:<26} {:<8} {}",
-            meta.code, meta.name, meta.default_severity, meta.summary
+            "{:<5}  {:<name_width$}  {:<severity_width$}  {}",
+            meta.code,
+            meta.name,
+            meta.default_severity.as_str(),
+            meta.summary
         );
     }
     let planned = CATALOGUE
         .iter()
         .filter(|(code, _)| rules::find(code).is_none())
         .count();
+    let _ = write!(out, "\n{} rules", metas.len());
+    if planned > 0 {
+        let _ = write!(
+            out,
+            " implemented ({planned} more planned: configuration may name them already)"
+        );
+    }
     let _ = writeln!(
         out,
-        "\n{} rules implemented; {planned} more in the catalogue are planned. `agentlint rule CODE` prints a rule's documentation.",
-        rules::all().len()
+        ". `agentlint rule CODE` prints a rule's documentation: what it finds, why it matters, \
+         examples, and how to fix it."
     );
     out
 }

@@ -956,6 +956,14 @@ impl Finder<'_> {
                 "parenthesized_expression" | "as_expression" | "satisfies_expression" => {
                     node.named_child(0)?
                 }
+                // A schema of the file's own (`const schema = z.object({...})`), bound once.
+                "identifier" => {
+                    let value = self
+                        .facts
+                        .bindings
+                        .single_value(node_text(node, self.source))?;
+                    self.locator.node_at(&value)?
+                }
                 _ => return None,
             };
         }

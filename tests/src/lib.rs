@@ -57,7 +57,9 @@ pub fn file_uri(path: &std::path::Path) -> String {
 pub struct LspClient {
     child: Child,
     stdin: Option<ChildStdin>,
-    incoming: Receiver<Value>,
+    incoming: Receiver<Incoming>,
+    /// Set once `shutdown` is sent: from then on the server may close its end.
+    closing: bool,
     next_id: i64,
     /// Messages received and not yet consumed by a `wait_*` call.
     pending: Vec<Value>,
@@ -73,25 +75,53 @@ pub struct LspClient {
     pub answer_requests: bool,
 }
 
-/// Reads one `Content-Length` framed message.
-fn read_message(reader: &mut impl BufRead) -> Option<Value> {
+/// What the reader thread passes on: a message, or the end of the server's output and why.
+enum Incoming {
+    Message(Value),
+    /// The output ended: cleanly (`Ok`), or with an I/O error or a malformed frame (`Err`).
+    Closed(Result<(), String>),
+}
+
+/// Reads one `Content-Length` framed message: `Ok(None)` at the end of the stream, an error for
+/// an I/O error or a frame that is not a JSON-RPC message (a server bug, never to be mistaken for
+/// silence).
+fn read_message(reader: &mut impl BufRead) -> Result<Option<Value>, String> {
     let mut length = None;
+    let mut first = true;
     loop {
         let mut line = String::new();
-        if reader.read_line(&mut line).ok()? == 0 {
-            return None;
+        let read = reader
+            .read_line(&mut line)
+            .map_err(|e| format!("reading a header: {e}"))?;
+        if read == 0 {
+            return if first {
+                Ok(None)
+            } else {
+                Err("the output ended inside a header".to_string())
+            };
         }
+        first = false;
         let line = line.trim_end();
         if line.is_empty() {
             break;
         }
         if let Some(value) = line.strip_prefix("Content-Length:") {
-            length = value.trim().parse::<usize>().ok();
+            length = Some(
+                value
+                    .trim()
+                    .parse::<usize>()
+                    .map_err(|e| format!("a bad Content-Length `{value}`: {e}"))?,
+            );
         }
     }
-    let mut body = vec![0; length?];
-    reader.read_exact(&mut body).ok()?;
-    serde_json::from_slice(&body).ok()
+    let length = length.ok_or("a header without Content-Length")?;
+    let mut body = vec![0; length];
+    reader
+        .read_exact(&mut body)
+        .map_err(|e| format!("reading a body of {length} bytes: {e}"))?;
+    serde_json::from_slice(&body)
+        .map(Some)
+        .map_err(|e| format!("a body that is not JSON ({e}): {}", String::from_utf8_lossy(&body)))
 }
 
 impl LspClient {
@@ -157,11 +187,18 @@ impl LspClient {
         let (tx, rx) = channel();
         std::thread::spawn(move || {
             let mut reader = BufReader::new(stdout);
-            while let Some(message) = read_message(&mut reader) {
-                if tx.send(message).is_err() {
-                    break;
+            let end = loop {
+                match read_message(&mut reader) {
+                    Ok(Some(message)) => {
+                        if tx.send(Incoming::Message(message)).is_err() {
+                            return;
+                        }
+                    }
+                    Ok(None) => break Ok(()),
+                    Err(e) => break Err(e),
                 }
-            }
+            };
+            let _ = tx.send(Incoming::Closed(end));
         });
         let stderr = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
         let sink = stderr.clone();
@@ -176,6 +213,7 @@ impl LspClient {
             stdin: child.stdin.take(),
             child,
             incoming: rx,
+            closing: false,
             next_id: 1,
             pending: Vec::new(),
             seen: Vec::new(),
@@ -199,9 +237,19 @@ impl LspClient {
     }
 
     pub fn send_raw(&mut self, bytes: &[u8]) {
+        let closing = self.closing;
         if let Some(stdin) = self.stdin.as_mut() {
-            let _ = stdin.write_all(bytes);
-            let _ = stdin.flush();
+            let written = stdin.write_all(bytes).and_then(|()| stdin.flush());
+            // After `exit` the server may be gone; before, a write that fails means it died.
+            if let Err(e) = written
+                && !closing
+            {
+                let status = self.child.try_wait();
+                panic!(
+                    "cannot write to the server ({e}); exit status {status:?}; stderr:\n{}",
+                    self.stderr()
+                );
+            }
         }
     }
 
@@ -230,7 +278,20 @@ impl LspClient {
     fn receive(&mut self, deadline: Instant) -> Option<Value> {
         let timeout = deadline.saturating_duration_since(Instant::now());
         match self.incoming.recv_timeout(timeout) {
-            Ok(message) => {
+            Ok(Incoming::Closed(end)) => {
+                // A server that ends its output before `shutdown` has died (or broke the
+                // protocol): never "nothing arrived".
+                if !self.closing || end.is_err() {
+                    std::thread::sleep(Duration::from_millis(100));
+                    let status = self.child.try_wait();
+                    panic!(
+                        "the server's output ended ({end:?}); exit status {status:?}; stderr:\n{}",
+                        self.stderr()
+                    );
+                }
+                None
+            }
+            Ok(Incoming::Message(message)) => {
                 if message.get("method").is_some() {
                     self.seen.push(message.clone());
                     if let Some(id) = message.get("id").filter(|_| self.answer_requests) {
@@ -240,7 +301,11 @@ impl LspClient {
                 }
                 Some(message)
             }
-            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => None,
+            Err(RecvTimeoutError::Timeout) => None,
+            Err(RecvTimeoutError::Disconnected) => {
+                assert!(self.closing, "the server's output reader is gone");
+                None
+            }
         }
     }
 
@@ -382,6 +447,7 @@ impl LspClient {
     /// as some clients do) leaving it open: the server must exit on `exit` alone.
     pub fn shutdown_with(mut self, close_input: bool) -> ExitStatus {
         let response = self.request("shutdown", Value::Null);
+        self.closing = true;
         assert!(response.get("error").is_none(), "{response}");
         self.notify("exit", Value::Null);
         if close_input {

@@ -1029,3 +1029,23 @@ fn fixes_that_need_file_creation_are_offered_only_to_clients_that_can() {
     assert_eq!(titles, ["Suppress AL401 on this line"]);
     assert!(client.shutdown().success());
 }
+
+/// The test client never takes a dead server for a quiet one: waiting for a message after the
+/// server died fails the test instead of finding "nothing arrived".
+#[test]
+fn a_dead_server_is_never_silence() {
+    let (mut client, _) = LspClient::start(utf16_client(), None, json!({}));
+    let killed = Command::new("kill")
+        .args(["-9", &client.pid().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let waited = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        client.wait_for(Duration::from_millis(2000), |_| false)
+    }));
+    let message = waited
+        .err()
+        .and_then(|e| e.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    assert!(message.contains("the server's output ended"), "{message}");
+}

@@ -103,11 +103,11 @@ async def test_code_actions_for_eval_are_fix_then_suppression(client, tmp_path):
 
     fix_edits = single_document_edit(fix, uri, 1)
     assert sorted((span_of(e), e.new_text) for e in fix_edits) == [
-        ((1, 0, 1, 0), "import ast\n"),  # after the existing imports
+        ((0, 0, 0, 0), "import ast\n"),  # with the standard library's imports, in order
         ((3, 28, 3, 32), "ast.literal_eval"),  # the callee, renamed
     ]
     assert apply_edits(CALC, fix_edits) == (
-        'import os\nimport ast\n\ndef calc(expr):\n'
+        'import ast\nimport os\n\ndef calc(expr):\n'
         '    label = "計算 🤖"; return ast.literal_eval(expr)\n'
     )
 

@@ -746,3 +746,37 @@ fn the_examples_readme_lists_what_the_run_finds() {
     promised.retain(|_, codes| !codes.is_empty());
     assert_eq!(promised, found, "examples/README.md and the run disagree");
 }
+
+/// The counts the README gives are the knowledge tables' own.
+#[test]
+fn the_readme_counts_what_the_tables_hold() {
+    use agentlint_rules::Knowledge;
+    use agentlint_rules::secrets::SecretRule;
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"))
+            .unwrap();
+    let number_before = |words: &str| -> usize {
+        let at = readme
+            .find(words)
+            .unwrap_or_else(|| panic!("README.md does not say `{words}`"));
+        let digits: String = readme[..at]
+            .chars()
+            .rev()
+            .skip_while(|c| *c == ' ')
+            .take_while(char::is_ascii_digit)
+            .collect();
+        digits.chars().rev().collect::<String>().parse().unwrap()
+    };
+    let knowledge = Knowledge::builtin();
+    let key_formats = knowledge
+        .secrets
+        .formats
+        .iter()
+        .filter(|f| f.rule == SecretRule::ProviderKey)
+        .count();
+    assert_eq!(number_before(" formats ("), key_formats);
+    assert_eq!(
+        number_before(" recipients as data"),
+        knowledge.providers.list.len()
+    );
+}

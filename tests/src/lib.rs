@@ -119,9 +119,12 @@ fn read_message(reader: &mut impl BufRead) -> Result<Option<Value>, String> {
     reader
         .read_exact(&mut body)
         .map_err(|e| format!("reading a body of {length} bytes: {e}"))?;
-    serde_json::from_slice(&body)
-        .map(Some)
-        .map_err(|e| format!("a body that is not JSON ({e}): {}", String::from_utf8_lossy(&body)))
+    serde_json::from_slice(&body).map(Some).map_err(|e| {
+        format!(
+            "a body that is not JSON ({e}): {}",
+            String::from_utf8_lossy(&body)
+        )
+    })
 }
 
 impl LspClient {

@@ -5,10 +5,11 @@
 use std::path::Path;
 
 use agentlint_rules::facts::FileFacts;
+use agentlint_rules::privacy::{Notice, ProjectPrivacy};
 use agentlint_rules::syntax::{Document, TextChange, Tree, gave_up, parse, structure};
 use agentlint_rules::{
     AnalysisCache, Diagnostic, FactsCache, Knowledge, Language, Position, PositionEncoding,
-    Settings, SourceFile, analyse, analyse_cached,
+    Settings, SourceFile, Summaries, analyse, analyse_cached,
 };
 use proptest::prelude::*;
 
@@ -256,18 +257,48 @@ fn fresh_and_cached(
     language: Language,
     cache: &mut AnalysisCache,
 ) -> (agentlint_rules::Analysis, agentlint_rules::Analysis) {
-    let fresh = analyse(
-        source(text, tree, language),
-        &Settings::default(),
-        Knowledge::builtin(),
-    );
-    let cached = analyse_cached(
-        source(text, tree, language),
-        &Settings::default(),
-        Knowledge::builtin(),
-        cache,
-    );
+    fresh_and_cached_in(text, tree, language, cache, None)
+}
+
+/// [`fresh_and_cached`] in a project (`workspace`), as the server analyses a document.
+fn fresh_and_cached_in(
+    text: &str,
+    tree: &Tree,
+    language: Language,
+    cache: &mut AnalysisCache,
+    workspace: Option<&dyn Summaries>,
+) -> (agentlint_rules::Analysis, agentlint_rules::Analysis) {
+    let file = SourceFile {
+        workspace,
+        ..source(text, tree, language)
+    };
+    let fresh = analyse(file, &Settings::default(), Knowledge::builtin());
+    let cached = analyse_cached(file, &Settings::default(), Knowledge::builtin(), cache);
     (fresh, cached)
+}
+
+/// A project for the privacy rules (AL401–AL403): with no notice, or one that names Mistral only.
+struct Project {
+    notice: Option<&'static str>,
+}
+
+impl Summaries for Project {
+    fn summary(&self, _: &Path) -> Option<std::sync::Arc<agentlint_rules::FileSummary>> {
+        None
+    }
+
+    fn privacy(&self, _: &Path) -> Option<std::sync::Arc<ProjectPrivacy>> {
+        Some(std::sync::Arc::new(ProjectPrivacy {
+            root: "/".into(),
+            notice: self.notice.map(|text| Notice {
+                path: "PRIVACY.md".into(),
+                text: text.to_string(),
+                appendable: true,
+                checkable: true,
+            }),
+            flows: Vec::new(),
+        }))
+    }
 }
 
 /// `text` with the characters from fraction `start` of it, `len` of it long, replaced by `insert`.
@@ -342,7 +373,8 @@ class Clean(BaseTool):
         Language::Python,
     ),
     (
-        r#"import { tool } from "ai";
+        r#"import { generateText, tool } from "ai";
+import { openai } from "@ai-sdk/openai";
 import { z } from "zod";
 import { exec } from "node:child_process";
 import fs from "node:fs";
@@ -360,7 +392,8 @@ export const search = tool({
   parameters: z.object({ query: z.string().describe("What to look for") }),
   execute: async ({ query }) => {
     remove(query);
-    return query;
+    const { text } = await generateText({ model: openai("gpt-4o-mini"), prompt: query });
+    return text;
   },
 });
 
@@ -407,8 +440,11 @@ module.exports = { wipe };
     (
         r#"from langchain_core.tools import tool
 from crewai.tools import BaseTool
+from langchain_anthropic import ChatAnthropic
 import requests
 import os
+
+llm = ChatAnthropic(model="claude-sonnet-4-5")
 
 API = os.environ["NOTES_API"]
 HEADERS = {"Authorization": "Bearer " + os.environ["NOTES_TOKEN"]}
@@ -491,24 +527,29 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
 
     /// The server analyses each version with the caches of the previous one (facts, resolution,
-    /// the agent model): typing anywhere in an agent module gives the same findings and tools as
-    /// analysing the text from scratch.
+    /// the agent model, privacy flows): typing anywhere in an agent module gives the same
+    /// findings and tools as analysing the text from scratch, in a project with or without a
+    /// privacy notice (so that the privacy rules report too).
     #[test]
     fn cached_analysis_of_agent_modules_matches_fresh(
         seed in 0..AGENTS.len(),
         edits in proptest::collection::vec(small_edit_strategy(), 1..16),
+        noticed in proptest::bool::ANY,
     ) {
         let (initial, language) = AGENTS[seed];
+        let project = Project {
+            notice: noticed.then_some("We send your messages to Mistral to answer them."),
+        };
         let mut text = initial.to_string();
         let mut cache = AnalysisCache::default();
         let mut facts_cache = FactsCache::default();
         let tree = parse(&text, language);
         let _ = FileFacts::extract_cached(&text, &tree, language, &mut facts_cache);
-        let _ = analyse_cached(
-            source(&text, &tree, language),
-            &Settings::default(),
-            Knowledge::builtin(),
-            &mut cache,
+        let (first, _) = fresh_and_cached_in(&text, &tree, language, &mut cache, Some(&project));
+        // The privacy rules take part: every module sends to a provider.
+        prop_assert!(
+            first.diagnostics.iter().any(|d| d.rule.code.starts_with("AL40")),
+            "no privacy finding in {:?}", text
         );
         for edit in edits {
             text = edited(&text, edit.start, edit.len, &edit.text);
@@ -518,7 +559,8 @@ proptest! {
                 FileFacts::extract(&text, &tree, language),
                 "facts differ for {:?}", text
             );
-            let (fresh, cached) = fresh_and_cached(&text, &tree, language, &mut cache);
+            let (fresh, cached) =
+                fresh_and_cached_in(&text, &tree, language, &mut cache, Some(&project));
             prop_assert_eq!(&cached.diagnostics, &fresh.diagnostics, "diagnostics differ for {:?}", text);
             prop_assert_eq!(&cached.tools, &fresh.tools, "tools differ for {:?}", text);
         }

@@ -31,8 +31,8 @@ pub fn rule_list() -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{:<5}  {:<name_width$}  {:<severity_width$}  {}",
-        "code", "name", "default", "finds"
+        "{:<5}  {:<name_width$}  {:<severity_width$}  finds",
+        "code", "name", "default"
     );
     for meta in &metas {
         let _ = writeln!(

@@ -780,3 +780,60 @@ fn the_readme_counts_what_the_tables_hold() {
         knowledge.providers.list.len()
     );
 }
+
+/// The closing lines say what happened: what was checked and found, what the fixes did, what is
+/// left to fix and how; an empty directory warns. `--format concise` gives one line a finding.
+#[test]
+fn summary_lines_say_what_happened() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir(root.join(".git")).unwrap();
+    std::fs::create_dir(root.join("empty")).unwrap();
+    std::fs::write(
+        root.join("calc.py"),
+        "def calc(expr):\n    return eval(expr)\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("clean.py"), "print('hello')\n").unwrap();
+    std::fs::write(
+        root.join("notes.py"),
+        "from mcp.server.fastmcp import FastMCP\n\nmcp = FastMCP(\"n\")\n\n\n@mcp.tool()\n\
+         def search(q: str) -> str:\n    \"\"\"Search the notes.\u{200b}\"\"\"\n    return q\n",
+    )
+    .unwrap();
+    let mut report = String::new();
+    let mut step = |title: &str, args: &[&str]| {
+        let output = run(args, root);
+        report.push_str(&format!(
+            "== {title}: agentlint {} (exit {:?})\n{}{}",
+            args.join(" "),
+            output.status.code(),
+            stdout(&output),
+            stderr(&output)
+        ));
+    };
+    step("an empty directory", &["check", "empty"]);
+    step("nothing found", &["check", "clean.py"]);
+    step("one line a finding", &["check", "--format", "concise", "."]);
+    step(
+        "--fix, safe fixes only",
+        &["check", "--fix", "--format", "concise", "."],
+    );
+    step(
+        "--fix with nothing safe to fix",
+        &["check", "--fix", "--format", "concise", "."],
+    );
+    step(
+        "--fix --unsafe-fixes",
+        &[
+            "check",
+            "--fix",
+            "--unsafe-fixes",
+            "--format",
+            "concise",
+            ".",
+        ],
+    );
+    step("--fix with nothing to fix", &["check", "--fix", "clean.py"]);
+    insta::assert_snapshot!(report);
+}

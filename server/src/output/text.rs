@@ -76,7 +76,7 @@ impl Summary {
             return out;
         }
         let problems = self.problems();
-        if let Some(fixing) = self.fixing {
+        if let Some(fixing) = self.fixing.filter(|f| f.fixed > 0 || problems > 0) {
             if fixing.fixed > 0 {
                 out.push_str(&format!(
                     "Fixed {}.\n",

@@ -19,8 +19,10 @@ declare_rule! {
     /// shape the context that names the provider); text that stands for a key (`sk-your-key-here`,
     /// `<token>`, `xxxx`, `...EXAMPLE`, too few distinct characters) is not reported.
     ///
-    /// The message never shows the key: only the provider and its first and last four
-    /// characters at most, in every output (editor, terminal, JSON, SARIF).
+    /// No output shows the key: the message names the provider and shows at most the key's public
+    /// prefix (`sk-proj-`, `AKIA`) and its last four characters, and every other output (source
+    /// excerpts, JSON, SARIF, the editor's hover cards, the inventory, generated files, logs)
+    /// masks it the same way.
     ///
     /// Agent configuration files are read too, as text: `.env` files (`.env.local`, `.envrc`,
     /// `prod.env`), templates (`.env.example`, `.env.sample`), MCP client configurations

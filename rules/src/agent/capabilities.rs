@@ -340,14 +340,46 @@ impl<'t> Scratch<'_, 't> {
     }
 }
 
-/// What a call calls, as written (`helper`, `Git().log`).
+/// What a call calls, as written, its arguments left out (`helper`, `Git().log`,
+/// `OpenAI(…).chat.completions.create`): labels travel into other files' findings, where a
+/// literal among the arguments (a key, a URL with a password) is not that file's to mask.
 fn label(call: &Call, source: &str) -> String {
     call.callee.clone().unwrap_or_else(|| {
         crate::rules::excerpt(
-            source.get(call.callee_range.clone()).unwrap_or_default(),
+            &without_arguments(source.get(call.callee_range.clone()).unwrap_or_default()),
             40,
         )
     })
+}
+
+/// `text` with what is between brackets replaced by `…` (`f(x)[0]` → `f(…)[…]`; `f()` stays).
+fn without_arguments(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut depth = 0usize;
+    let mut skipped = false;
+    for c in text.chars() {
+        match c {
+            '(' | '[' | '{' => {
+                if depth == 0 {
+                    out.push(c);
+                    skipped = false;
+                }
+                depth += 1;
+            }
+            ')' | ']' | '}' if depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    if skipped {
+                        out.push('…');
+                    }
+                    out.push(c);
+                }
+            }
+            _ if depth > 0 => skipped |= !c.is_whitespace(),
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// The previous version's calls' own effects, how the file changed since, and the names the
@@ -1034,4 +1066,20 @@ fn constructed_method(
         .functions
         .iter()
         .position(|f| f.class == Some(class) && f.name == method)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn labels_leave_arguments_out() {
+        assert_eq!(super::without_arguments("Git().log"), "Git().log");
+        assert_eq!(
+            super::without_arguments("OpenAI(api_key=\"k\").chat.create"),
+            "OpenAI(…).chat.create"
+        );
+        assert_eq!(
+            super::without_arguments("clients[\"a\"](x)"),
+            "clients[…](…)"
+        );
+    }
 }

@@ -151,14 +151,30 @@ try {
   await page.waitForSelector(".markers-panel .monaco-list-row", { timeout: 20_000 });
   const problems = async () =>
     page.$$eval(".markers-panel .monaco-list-row", (rows) => rows.map((r) => r.textContent ?? ""));
-  const deadline = Date.now() + 30_000;
-  let rows = await problems();
-  while (!["AL203", "AL201", "AL110"].every((c) => rows.some((r) => r.includes(c)))) {
-    if (Date.now() > deadline) fail(`Problems lacks AL203/AL201/AL110: ${JSON.stringify(rows)}`);
-    await page.waitForTimeout(500);
-    rows = await problems();
+  // Each finding has its why and what to do as related information, so the list is longer than
+  // the panel: each code is looked for with the panel's filter.
+  const filter = page.locator('.panel input[placeholder^="Filter"]').first();
+  await filter.waitFor({ timeout: 20_000 });
+  const rowsOf = async (code) => {
+    await filter.fill(code);
+    await page.waitForTimeout(300);
+    return problems();
+  };
+  let rows = [];
+  for (const code of ["AL110", "AL201", "AL203"]) {
+    const deadline = Date.now() + 30_000;
+    rows = await rowsOf(code);
+    while (!rows.some((r) => r.includes(code))) {
+      if (Date.now() > deadline) fail(`Problems lacks ${code}: ${JSON.stringify(rows)}`);
+      await page.waitForTimeout(500);
+      rows = await problems();
+    }
+    // The finding is one sentence; why it matters and what to do are listed under it.
+    if (!rows.some((r) => r.includes("Why: ")) || !rows.some((r) => r.includes("What to do: "))) {
+      fail(`${code} has no "Why:" and "What to do:" under it: ${JSON.stringify(rows)}`);
+    }
   }
-  console.log(`e2e: Problems shows ${rows.length} rows, with AL203, AL201 and AL110`);
+  console.log(`e2e: Problems lists AL110, AL201 and AL203, each with why and what to do`);
   const evalRows = () => rows.filter((r) => r.includes("AL203")).length;
   const before = evalRows();
 
@@ -191,7 +207,7 @@ try {
     { timeout: 20_000 },
   );
   const fixedBy = Date.now() + 30_000;
-  rows = await problems();
+  rows = await rowsOf("AL203");
   while (evalRows() >= before) {
     if (Date.now() > fixedBy) fail(`AL203 still listed after the fix: ${JSON.stringify(rows)}`);
     await page.waitForTimeout(500);

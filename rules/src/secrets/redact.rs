@@ -10,6 +10,7 @@
 
 use std::ops::Range;
 
+use aho_corasick::AhoCorasick;
 use rustc_hash::FxHashSet;
 
 /// A value shorter than this shows nothing of itself, not even its last characters.
@@ -98,55 +99,49 @@ fn floor_boundary(text: &str, at: usize) -> usize {
     at
 }
 
-/// One secret's runs of characters that give it away.
-struct Secret {
-    window: usize,
-    /// Every run of `window` characters of the secret past its public prefix (and not also in
-    /// the prefix: a PEM footer shares words with its header).
-    runs: FxHashSet<String>,
-}
-
 /// Removes from texts every run of characters they share with one of a file's secrets.
 #[derive(Default)]
 pub struct Redactor {
-    secrets: Vec<Secret>,
+    /// Every run of [`window`] characters of every secret past its public prefix (and not also
+    /// in the prefix: a PEM footer shares words with its header), found in a text in one pass.
+    runs: Option<AhoCorasick>,
 }
 
 impl Redactor {
     /// The redactor of the secrets at `spans` of `source`.
     pub fn new(source: &str, spans: &[SecretSpan]) -> Self {
-        let mut secrets = Vec::new();
+        let mut runs: FxHashSet<String> = FxHashSet::default();
         for span in spans {
             let Some(value) = source.get(span.range.clone()) else {
                 continue;
             };
             let public = floor_boundary(value, span.public);
             let (prefix, rest) = value.split_at(public);
-            let window = window(value);
             let chars: Vec<char> = rest.chars().collect();
-            let runs: FxHashSet<String> = chars
-                .windows(window)
-                .map(|w| w.iter().collect::<String>())
-                .filter(|run| !prefix.contains(run.as_str()))
-                // Runs of layout alone (a PEM body's line breaks and indentation) give nothing
-                // away.
-                .filter(|run: &String| run.chars().any(|c| !c.is_whitespace()))
-                .collect();
-            if !runs.is_empty() {
-                secrets.push(Secret { window, runs });
-            }
+            runs.extend(
+                chars
+                    .windows(window(value))
+                    .map(|w| w.iter().collect::<String>())
+                    .filter(|run| !prefix.contains(run.as_str()))
+                    // Runs of layout alone (a PEM body's line breaks and indentation) give
+                    // nothing away.
+                    .filter(|run| run.chars().any(|c| !c.is_whitespace())),
+            );
         }
-        Self { secrets }
+        let runs = (!runs.is_empty())
+            .then(|| AhoCorasick::new(runs))
+            .and_then(Result::ok);
+        Self { runs }
     }
 
     /// Whether there is nothing to redact.
     pub fn is_empty(&self) -> bool {
-        self.secrets.is_empty()
+        self.runs.is_none()
     }
 
     /// Whether `text` holds a run of a secret.
     pub fn finds(&self, text: &str) -> bool {
-        !self.covered(text).is_empty()
+        self.runs.as_ref().is_some_and(|runs| runs.is_match(text))
     }
 
     /// `text` with every run it shares with a secret replaced by `…` (one `…` for adjacent runs).
@@ -171,38 +166,25 @@ impl Redactor {
 
     /// Redacts `text` in place; whether it changed.
     pub fn redact_in_place(&self, text: &mut String) -> bool {
-        if self.secrets.is_empty() {
+        if !self.finds(text) {
             return false;
         }
-        let redacted = self.redact(text);
-        let changed = redacted != *text;
-        *text = redacted;
-        changed
+        *text = self.redact(text);
+        true
     }
 
     /// The byte ranges of `text` that runs of secrets cover, merged, in order.
     fn covered(&self, text: &str) -> Vec<Range<usize>> {
-        if self.secrets.is_empty() {
+        let Some(runs) = &self.runs else {
             return Vec::new();
-        }
-        let chars: Vec<(usize, char)> = text.char_indices().collect();
-        let end_of = |i: usize| chars.get(i).map_or(text.len(), |(at, _)| *at);
-        let mut ranges: Vec<Range<usize>> = Vec::new();
-        let mut run = String::new();
-        for secret in &self.secrets {
-            if chars.len() < secret.window {
-                continue;
-            }
-            for start in 0..=chars.len() - secret.window {
-                run.clear();
-                run.extend(chars[start..start + secret.window].iter().map(|(_, c)| c));
-                if secret.runs.contains(&run) {
-                    ranges.push(chars[start].0..end_of(start + secret.window));
-                }
-            }
-        }
-        ranges.sort_by_key(|r| r.start);
+        };
         let mut merged: Vec<Range<usize>> = Vec::new();
+        // Matches come in order of their ends; overlapping ones are all reported.
+        let mut ranges: Vec<Range<usize>> = runs
+            .find_overlapping_iter(text)
+            .map(|m| m.start()..m.end())
+            .collect();
+        ranges.sort_by_key(|r| r.start);
         for range in ranges {
             match merged.last_mut() {
                 Some(last) if range.start <= last.end => last.end = last.end.max(range.end),

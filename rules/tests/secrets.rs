@@ -4,6 +4,10 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
+use common::revealing_runs;
+
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -55,25 +59,6 @@ fn key_of(fake: &str) -> &str {
         Some((_, value)) => value.trim_matches('"'),
         None => fake,
     }
-}
-
-/// The runs of `key` a message may not show: five characters in a row past its provider's public
-/// prefix (`sk-proj-`), four of a key shorter than 20 characters.
-fn revealing_runs(key: &str) -> Vec<String> {
-    let public = Knowledge::builtin()
-        .secrets
-        .formats
-        .iter()
-        .filter_map(|f| f.prefix.as_ref()?.find(key).map(|m| m.end()))
-        .max()
-        .unwrap_or(0);
-    let width = if key.chars().count() < 20 { 4 } else { 5 };
-    let chars: Vec<char> = key[public..].chars().collect();
-    chars
-        .windows(width)
-        .map(|w| w.iter().collect::<String>())
-        .filter(|run| !key[..public].contains(run.as_str()))
-        .collect()
 }
 
 #[test]

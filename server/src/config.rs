@@ -8,6 +8,8 @@
 //! extend = ["agentlint/sinks.toml"] # extra knowledge tables in the format of rules/data
 //! [severity]
 //! AL203 = "error"
+//! [extend-per-file-ignores]         # added to the defaults (`per-file-ignores` replaces them)
+//! "scripts/*.py" = ["AL203"]
 //! [sandbox]
 //! command = ["bwrap", "--ro-bind", "/", "/", "--unshare-all", "--"]  # your sandbox prefix (AL202)
 //! ```
@@ -18,7 +20,7 @@ use std::sync::Arc;
 
 use agentlint_rules::{Knowledge, Selector, Settings, Severity};
 use anyhow::{Context as _, Result, bail};
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use globset::{GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 
 /// Config file names, in order of precedence within one directory.
@@ -41,6 +43,34 @@ pub const DEFAULT_EXCLUDES: &[&str] = &[
     ".ruff_cache",
 ];
 
+/// Test files: where a test's tools, prompts and model calls are the test's own business, not a
+/// project's users'. Patterns as `exclude` reads them (one without `/` matches any component of
+/// the path).
+pub const TEST_FILES: &[&str] = &[
+    "tests",
+    "test",
+    "__tests__",
+    "fixtures",
+    "cassettes",
+    "conftest.py",
+    "test_*.py",
+    "*_test.py",
+    "*.test.ts",
+    "*.test.tsx",
+    "*.test.js",
+    "*.test.jsx",
+    "*.test.mjs",
+    "*.spec.ts",
+    "*.spec.tsx",
+    "*.spec.js",
+    "*.spec.jsx",
+    "*.spec.mjs",
+];
+
+/// What test files do not report by default: tools without descriptions (AL100) and the privacy
+/// rules (AL4xx); keys, execution and poisoning are reported there as anywhere.
+pub const TEST_FILE_IGNORES: &[&str] = &["AL100", "AL4"];
+
 /// The options as written in a file (all optional).
 #[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -51,6 +81,11 @@ pub struct Options {
     pub extend: Option<Vec<String>>,
     pub severity: Option<BTreeMap<String, String>>,
     pub sandbox: Option<SandboxOptions>,
+    /// Rules not reported in the files a pattern matches; replaces the defaults (test files do
+    /// not report AL100 and AL4xx).
+    pub per_file_ignores: Option<BTreeMap<String, Vec<String>>>,
+    /// The same, added to the defaults.
+    pub extend_per_file_ignores: Option<BTreeMap<String, Vec<String>>>,
 }
 
 /// `[sandbox]`: the project's own way of confining processes.
@@ -80,6 +115,8 @@ pub struct Config {
     pub file: Option<PathBuf>,
     pub settings: Settings,
     exclude: Exclude,
+    /// Rules left out in the files matching each set of patterns.
+    per_file_ignores: Vec<(PathPatterns, Vec<Selector>)>,
     pub knowledge: Arc<Knowledge>,
 }
 
@@ -100,6 +137,7 @@ impl Config {
             file: None,
             settings: Settings::default(),
             exclude: Exclude::new(&[]).unwrap_or_default(),
+            per_file_ignores: default_per_file_ignores(),
             knowledge: builtin_knowledge(),
         }
     }
@@ -135,6 +173,13 @@ impl Config {
         let settings = settings_from(&options).with_context(|| origin.clone())?;
         let exclude = Exclude::new(options.exclude.as_deref().unwrap_or_default())
             .with_context(|| origin.clone())?;
+        let mut per_file_ignores = match &options.per_file_ignores {
+            Some(table) => per_file_ignores_from(table).with_context(|| origin.clone())?,
+            None => default_per_file_ignores(),
+        };
+        if let Some(table) = &options.extend_per_file_ignores {
+            per_file_ignores.extend(per_file_ignores_from(table).with_context(|| origin.clone())?);
+        }
         let mut extensions = Vec::new();
         for extra in options.extend.iter().flatten() {
             let path = root.join(extra);
@@ -166,6 +211,7 @@ impl Config {
             file,
             settings,
             exclude,
+            per_file_ignores,
             knowledge,
         })
     }
@@ -175,6 +221,62 @@ impl Config {
         let relative = path.strip_prefix(&self.root).unwrap_or(path);
         self.exclude.matches(relative)
     }
+
+    /// The settings for the file at `path`: the project's, with the rules its per-file ignores
+    /// leave out there (test files: AL100 and AL4xx by default).
+    pub fn settings_for(&self, path: &Path) -> std::borrow::Cow<'_, Settings> {
+        let relative = path.strip_prefix(&self.root).unwrap_or(path);
+        let ignored: Vec<&Selector> = self
+            .per_file_ignores
+            .iter()
+            .filter(|(patterns, _)| patterns.matches(relative))
+            .flat_map(|(_, selectors)| selectors)
+            .collect();
+        if ignored.is_empty() {
+            return std::borrow::Cow::Borrowed(&self.settings);
+        }
+        let mut settings = self.settings.clone();
+        settings.ignore.extend(ignored.into_iter().cloned());
+        std::borrow::Cow::Owned(settings)
+    }
+}
+
+/// Whether a path relative to a project's root is a test file by [`TEST_FILES`].
+pub fn is_test_file(relative: &Path) -> bool {
+    static PATTERNS: std::sync::OnceLock<PathPatterns> = std::sync::OnceLock::new();
+    PATTERNS
+        .get_or_init(|| {
+            let patterns: Vec<String> = TEST_FILES.iter().map(|p| p.to_string()).collect();
+            PathPatterns::new(&patterns, "test files").unwrap_or_default()
+        })
+        .matches(relative)
+}
+
+/// Test files leave out [`TEST_FILE_IGNORES`].
+fn default_per_file_ignores() -> Vec<(PathPatterns, Vec<Selector>)> {
+    let patterns: Vec<String> = TEST_FILES.iter().map(|p| p.to_string()).collect();
+    let selectors = TEST_FILE_IGNORES
+        .iter()
+        .filter_map(|s| Selector::parse(s).ok())
+        .collect();
+    PathPatterns::new(&patterns, "per-file-ignores")
+        .map(|patterns| vec![(patterns, selectors)])
+        .unwrap_or_default()
+}
+
+/// `"pattern" = ["AL100", ...]` entries.
+fn per_file_ignores_from(
+    table: &BTreeMap<String, Vec<String>>,
+) -> Result<Vec<(PathPatterns, Vec<Selector>)>> {
+    table
+        .iter()
+        .map(|(pattern, rules)| {
+            let patterns = PathPatterns::new(std::slice::from_ref(pattern), "per-file-ignores")?;
+            let selectors =
+                parse_selectors(rules).with_context(|| format!("per-file-ignores: `{pattern}`"))?;
+            Ok((patterns, selectors))
+        })
+        .collect()
 }
 
 fn find_in_dir(dir: &Path) -> Result<Option<(PathBuf, Options)>> {
@@ -245,35 +347,49 @@ pub fn parse_selectors(list: &[String]) -> Result<Vec<Selector>> {
         .collect()
 }
 
-/// Exclusion globs. A pattern without `/` matches any path component (`generated`, `*.gen.py`);
-/// a pattern with `/` matches the path relative to the root, or any of its parent directories
-/// (`tests/fixtures` excludes everything under it).
+/// Exclusion globs: [`PathPatterns`] with [`DEFAULT_EXCLUDES`].
 #[derive(Clone, Debug, Default)]
-struct Exclude {
+struct Exclude(PathPatterns);
+
+impl Exclude {
+    fn new(patterns: &[String]) -> Result<Exclude> {
+        let mut all: Vec<String> = DEFAULT_EXCLUDES.iter().map(|p| p.to_string()).collect();
+        all.extend(patterns.iter().cloned());
+        Ok(Exclude(PathPatterns::new(&all, "exclude")?))
+    }
+
+    fn matches(&self, relative: &Path) -> bool {
+        self.0.matches(relative)
+    }
+}
+
+/// Path globs, relative to a configuration's directory. A pattern without `/` matches any path
+/// component (`generated`, `*.gen.py`, `tests`); a pattern with `/` matches the path, or any of
+/// its parent directories (`tests/fixtures` matches everything under it).
+#[derive(Clone, Debug, Default)]
+struct PathPatterns {
     component: GlobSet,
     relative: GlobSet,
 }
 
-impl Exclude {
-    fn new(patterns: &[String]) -> Result<Exclude> {
+impl PathPatterns {
+    /// The patterns of option `option` (for errors).
+    fn new(patterns: &[String], option: &str) -> Result<PathPatterns> {
         let mut component = GlobSetBuilder::new();
         let mut relative = GlobSetBuilder::new();
-        for default in DEFAULT_EXCLUDES {
-            component.add(Glob::new(default)?);
-        }
         for pattern in patterns {
             let trimmed = pattern.trim_start_matches("./").trim_end_matches('/');
             let glob = globset::GlobBuilder::new(trimmed)
                 .literal_separator(true)
                 .build()
-                .with_context(|| format!("exclude: invalid pattern `{pattern}`"))?;
+                .with_context(|| format!("{option}: invalid pattern `{pattern}`"))?;
             if trimmed.contains('/') {
                 relative.add(glob);
             } else {
                 component.add(glob);
             }
         }
-        Ok(Exclude {
+        Ok(PathPatterns {
             component: component.build()?,
             relative: relative.build()?,
         })
@@ -396,6 +512,83 @@ mod tests {
         assert!(config.is_excluded(Path::new("/p/web/node_modules/x/index.js")));
         assert!(!config.is_excluded(Path::new("/p/tests/test_a.py")));
         assert!(!config.is_excluded(Path::new("/p/src/fixtures.py")));
+    }
+
+    #[test]
+    fn test_files_leave_out_al100_and_al4xx_unless_configured_otherwise() {
+        let root = Path::new("/p");
+        let al = |code: &str| agentlint_rules::rules::find(code).unwrap().meta();
+        let enabled = |config: &Config, path: &str, code: &str| {
+            config.settings_for(Path::new(path)).is_enabled(al(code))
+        };
+        let defaults = Config::from_options(root, None, Options::default()).unwrap();
+        for test in [
+            "/p/tests/test_agent.py",
+            "/p/pkg/test_tools.py",
+            "/p/pkg/tools_test.py",
+            "/p/web/__tests__/chat.tsx",
+            "/p/web/chat.test.ts",
+            "/p/web/chat.spec.js",
+            "/p/conftest.py",
+            "/p/tests/fixtures/agent.py",
+            "/p/src/cassettes/x.py",
+        ] {
+            assert!(!enabled(&defaults, test, "AL401"), "{test}");
+            assert!(!enabled(&defaults, test, "AL100"), "{test}");
+            // Keys, execution and poisoning are reported in tests too.
+            assert!(enabled(&defaults, test, "AL203"), "{test}");
+            assert!(enabled(&defaults, test, "AL301"), "{test}");
+            assert!(enabled(&defaults, test, "AL110"), "{test}");
+        }
+        for code in ["/p/agent.py", "/p/src/testing_utils.py", "/p/contest.py"] {
+            assert!(enabled(&defaults, code, "AL401"), "{code}");
+        }
+        // `per-file-ignores` replaces the defaults; `extend-per-file-ignores` adds to them.
+        let table = |entries: &[(&str, &[&str])]| {
+            Some(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.iter().map(|c| c.to_string()).collect()))
+                    .collect::<BTreeMap<String, Vec<String>>>(),
+            )
+        };
+        let replaced = Config::from_options(
+            root,
+            None,
+            Options {
+                per_file_ignores: table(&[("scripts/*.py", &["AL203"])]),
+                ..Options::default()
+            },
+        )
+        .unwrap();
+        assert!(enabled(&replaced, "/p/tests/test_agent.py", "AL401"));
+        assert!(!enabled(&replaced, "/p/scripts/run.py", "AL203"));
+        assert!(enabled(&replaced, "/p/scripts/sub/run.py", "AL203"));
+        let extended = Config::from_options(
+            root,
+            None,
+            Options {
+                extend_per_file_ignores: table(&[("notebooks", &["dynamic-code-execution"])]),
+                ..Options::default()
+            },
+        )
+        .unwrap();
+        assert!(!enabled(&extended, "/p/tests/test_agent.py", "AL401"));
+        assert!(!enabled(&extended, "/p/notebooks/demo.py", "AL203"));
+        // Errors name the option and the pattern.
+        let err = Config::from_options(
+            root,
+            None,
+            Options {
+                per_file_ignores: table(&[("tests/**", &["E501"])]),
+                ..Options::default()
+            },
+        )
+        .unwrap_err();
+        assert!(
+            format!("{err:#}").contains("per-file-ignores: `tests/**`"),
+            "{err:#}"
+        );
     }
 
     #[test]

@@ -214,6 +214,14 @@ pub fn project_privacy(
         if summary.flows.is_empty() || !absolute.starts_with(root) {
             continue;
         }
+        // A test's model calls are the test's own (mocked, or with made-up data): not where the
+        // project's users' data goes.
+        if absolute
+            .strip_prefix(root)
+            .is_ok_and(crate::config::is_test_file)
+        {
+            continue;
+        }
         let path = relative(root, &absolute);
         flows.extend(summary.flows.iter().map(|f| ProjectFlow {
             recipient: f.recipient.clone(),

@@ -837,3 +837,48 @@ fn summary_lines_say_what_happened() {
     step("--fix with nothing to fix", &["check", "--fix", "clean.py"]);
     insta::assert_snapshot!(report);
 }
+
+/// Test files report no tools without descriptions and no privacy findings by default (a test's
+/// model calls are not the users' data), but keys and execution as anywhere; `per-file-ignores`
+/// in `agentlint.toml` replaces the defaults.
+#[test]
+fn test_files_are_quiet_about_privacy_by_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("tests")).unwrap();
+    let agent = "from openai import OpenAI\n\nclient = OpenAI()\n\n\ndef ask(q):\n    return client.chat.completions.create(model=\"m\", messages=[{\"role\": \"user\", \"content\": q}])\n";
+    std::fs::write(
+        root.join("tests/test_agent.py"),
+        format!("{agent}\n\ndef test_it(x):\n    assert eval(x)\n"),
+    )
+    .unwrap();
+    let codes = |args: &[&str]| -> Vec<String> {
+        let output = run(args, root);
+        let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+        json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                format!(
+                    "{} {}",
+                    d["path"].as_str().unwrap(),
+                    d["code"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        codes(&["check", "--format", "json", "."]),
+        ["tests/test_agent.py AL203"]
+    );
+    std::fs::write(
+        root.join("agentlint.toml"),
+        "[per-file-ignores]\n\"scripts\" = [\"AL203\"]\n",
+    )
+    .unwrap();
+    assert_eq!(
+        codes(&["check", "--format", "json", "."]),
+        ["tests/test_agent.py AL401", "tests/test_agent.py AL203"]
+    );
+}

@@ -362,7 +362,8 @@ fn analyse_text(
                 language,
                 workspace: Some(summaries),
             };
-            let (settings, knowledge) = (&job.config.settings, &job.config.knowledge);
+            let settings = job.config.settings_for(&job.path);
+            let (settings, knowledge) = (settings.as_ref(), &job.config.knowledge);
             match facts {
                 Some(facts) => analyse_extracted(file, facts, settings, knowledge),
                 None => analyse(file, settings, knowledge),
@@ -379,7 +380,7 @@ fn analyse_text(
                     kind,
                     committed: true,
                 },
-                &job.config.settings,
+                &job.config.settings_for(&job.path),
                 &job.config.knowledge,
             );
             let reports = !analysis.diagnostics.is_empty() || !analysis.failures.is_empty();

@@ -270,7 +270,7 @@ impl Workspace {
             Some(path) => {
                 let config = self.config_for_root(&self.root_of(path), warnings);
                 (
-                    config.settings.clone(),
+                    config.settings_for(path).into_owned(),
                     config.knowledge.clone(),
                     config.is_excluded(path),
                 )

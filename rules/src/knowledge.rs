@@ -210,6 +210,9 @@ pub struct Sink {
     /// The severity when nothing says the model chose the payload, if not the rule's default
     /// (`hint` for deserialisers: almost every use reads a file the program wrote itself).
     pub untainted: Option<crate::diagnostic::Severity>,
+    /// (code-eval) The call builds code without running it (`compile`): its result discarded
+    /// is a syntax check, not reported; given a constant, what it builds is a constant.
+    pub builds: bool,
 }
 
 /// When a process sink hands its command to a shell.
@@ -262,6 +265,8 @@ struct SinkRecord {
     capability: bool,
     #[serde(default)]
     untainted: Option<String>,
+    #[serde(default)]
+    builds: bool,
 }
 
 fn yes() -> bool {
@@ -875,6 +880,7 @@ impl Knowledge {
                 safer: record.safer,
                 shell: record.shell,
                 capability: record.capability,
+                builds: record.builds,
                 untainted: match record.untainted.as_deref() {
                     None => None,
                     Some(text) => Some(crate::diagnostic::Severity::parse(text).ok_or_else(|| {

@@ -97,15 +97,42 @@ impl Rule for DynamicCodeExecution {
             {
                 continue;
             }
+            // Code built and thrown away is a syntax check (`compile(src, "<x>", "exec")` in a
+            // `try`): nothing runs.
+            if sink.builds
+                && locator
+                    .node_at(&call.range)
+                    .and_then(|node| locator.parent(node))
+                    .is_some_and(|parent| parent.kind() == "expression_statement")
+            {
+                continue;
+            }
             let Some(payload) = dynamic_payload(call, sink) else {
                 continue;
             };
+            // Code built from a constant is a constant (`exec(compile("x = 1", ...))`).
+            if built_from_a_constant(ctx, &payload.range) {
+                continue;
+            }
             let taint = locator
                 .node_at(&payload.range)
                 .and_then(|node| taint(ctx, locator, call, node));
             out.push(diagnostic(ctx, call, sink, payload, taint));
         }
     }
+}
+
+/// Whether the expression at `range` is a call of a sink that builds code (`compile`) from a
+/// constant.
+fn built_from_a_constant(ctx: &Context<'_>, range: &std::ops::Range<usize>) -> bool {
+    ctx.sink_calls().iter().any(|&(index, sink)| {
+        sink.builds
+            && ctx
+                .facts
+                .calls
+                .get(index)
+                .is_some_and(|call| call.range == *range && dynamic_payload(call, sink).is_none())
+    })
 }
 
 /// The argument carrying code that is not a constant, if any. When every argument is code (as in

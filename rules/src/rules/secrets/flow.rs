@@ -348,8 +348,9 @@ fn exposed<'t>(
 }
 
 /// Whether the value at `node` reaches `top` only as something derived that is not the secret:
-/// a truth value (`bool(key)`, `!key`, `key is None`, `key == ""`), a length, a type, or a
-/// short slice (`key[-4:]`, `key.slice(-4)`).
+/// a truth value (`bool(key)`, `!key`, `key is None`, `key == ""`, the condition of
+/// `"set" if key else "missing"`), a length, a type, or a short slice (`key[-4:]`,
+/// `key.slice(-4)`).
 fn only_derived(node: Node<'_>, top: Node<'_>, source: &str) -> bool {
     let mut current = node;
     while current.id() != top.id() {
@@ -358,6 +359,14 @@ fn only_derived(node: Node<'_>, top: Node<'_>, source: &str) -> bool {
         };
         let derived = match parent.kind() {
             "comparison_operator" | "not_operator" | "unary_expression" => true,
+            // The condition of `"set" if key else "missing"` / `key ? "set" : "missing"`: only
+            // whether it is set shows.
+            "conditional_expression" => parent
+                .named_child(1)
+                .is_some_and(|c| c.id() == current.id()),
+            "ternary_expression" => parent
+                .field("condition")
+                .is_some_and(|c| c.id() == current.id()),
             "binary_expression" => parent.field("operator").is_some_and(|op| {
                 matches!(
                     op.kind(),

@@ -132,7 +132,8 @@ pub(super) fn extract(source: &str, root: Node<'_>, language: Language, out: &mu
                     } else if left.kind() == "member_expression"
                         && node.kind() == "assignment_expression"
                         && let (Some(object), Some(property), Some(right)) = (
-                            left.field("object").filter(|o| o.kind() == "identifier"),
+                            left.field("object")
+                                .filter(|o| matches!(o.kind(), "identifier" | "this")),
                             left.field("property"),
                             node.field("right"),
                         )
@@ -143,6 +144,14 @@ pub(super) fn extract(source: &str, root: Node<'_>, language: Language, out: &mu
                             range: node_range(node),
                             value: node_range(right),
                         });
+                        // `this.client = new OpenAI()`: `this.client.chat...` is a method of
+                        // what it made.
+                        if node_text(object, source) == "this"
+                            && let Some(path) = constructed(right, source)
+                        {
+                            let name = format!("this.{}", node_text(property, source));
+                            bind(out, &name, Binding::Construct(path, node_range(right)));
+                        }
                     }
                 }
             }
@@ -401,6 +410,12 @@ fn class_definition(node: Node<'_>, source: &str, out: &mut Builder) -> Option<u
             }
             let key = member.field("name").or_else(|| member.field("property"));
             if let (Some(key), Some(value)) = (key, member.field("value")) {
+                // `private client = new OpenAI()`: `this.client.chat...` is a method of what it
+                // made.
+                if let Some(path) = constructed(value, source) {
+                    let name = format!("this.{}", node_text(key, source));
+                    bind(out, &name, Binding::Construct(path, node_range(value)));
+                }
                 attributes.push(Attribute {
                     name: node_text(key, source).to_string(),
                     range: node_range(key),
@@ -582,7 +597,8 @@ pub(super) fn callee_path(node: Node<'_>, source: &str) -> Option<super::Path> {
     let mut current = node;
     loop {
         match current.kind() {
-            "identifier" => {
+            // `this.client.chat...`: resolved when the class made `this.client` (only then).
+            "identifier" | "this" => {
                 members.reverse();
                 return Some((node_text(current, source).to_string(), members));
             }

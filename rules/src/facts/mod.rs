@@ -1869,6 +1869,18 @@ fn resolve_with(
     members: &[String],
     instances: bool,
 ) -> Option<String> {
+    // `self.client.chat.completions.create`: a method of what `self.client = OpenAI()` made.
+    if instances
+        && matches!(root, "self" | "this")
+        && let [attribute, rest @ ..] = members
+        && !rest.is_empty()
+        && let Some(class) = bindings.instance_of(&format!("{root}.{attribute}"))
+    {
+        return Some(format!("{class}#{}", rest.join(".")));
+    }
+    if root == "this" {
+        return None;
+    }
     let base = if let Some(imported) = bindings.import_of(root) {
         imported.to_string()
     } else if let Some(class) = bindings.instance_of(root).filter(|_| instances) {

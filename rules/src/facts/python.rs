@@ -418,6 +418,13 @@ fn assignment(node: Node<'_>, source: &str, out: &mut Builder) {
                 range: node_range(node),
                 value: node_range(right),
             });
+            // `self.client = OpenAI()`: `self.client.chat...` is a method of what it made.
+            if node_text(object, source) == "self"
+                && let Some(path) = constructed(right, source)
+            {
+                let name = format!("self.{}", node_text(attribute, source));
+                bind(out, &name, Binding::Construct(path, node_range(right)));
+            }
         }
         bind_all_identifiers(left, source, out);
     }

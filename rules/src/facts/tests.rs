@@ -353,3 +353,49 @@ fn an_empty_name_is_mentioned_nowhere_and_never_splits_a_character() {
     assert!(!super::mentions("中x", "x"));
     assert!(!super::mentions_any("'中\"中", &[String::new()]));
 }
+
+#[test]
+fn methods_of_what_self_and_this_attributes_hold_resolve() {
+    let f = facts(
+        "from openai import AsyncOpenAI\n\
+         class Bot:\n    def __init__(self):\n        self.client = AsyncOpenAI()\n\
+         \x20   async def answer(self, text):\n        await self.client.chat.completions.create(messages=text)\n\
+         \x20       self.other.go()\n        self.client()\n",
+        Language::Python,
+    );
+    assert_eq!(
+        resolved(&f),
+        vec![
+            ("AsyncOpenAI".into(), Some("openai.AsyncOpenAI".into())),
+            (
+                "self.client.chat.completions.create".into(),
+                Some("openai.AsyncOpenAI#chat.completions.create".into())
+            ),
+            ("self.other.go".into(), None),
+            ("self.client".into(), None),
+        ]
+    );
+    let f = facts(
+        "import OpenAI from 'openai';\nimport Anthropic from '@anthropic-ai/sdk';\n\
+         class Svc {\n  private client = new OpenAI();\n  anth: Anthropic;\n\
+         \x20 constructor() { this.anth = new Anthropic(); }\n\
+         \x20 go(x: string) { this.client.responses.create({ input: x }); this.anth.messages.create(x); this.run(); }\n}\n",
+        Language::TypeScript,
+    );
+    assert_eq!(
+        resolved(&f),
+        vec![
+            ("OpenAI".into(), Some("openai".into())),
+            ("Anthropic".into(), Some("@anthropic-ai/sdk".into())),
+            (
+                "this.client.responses.create".into(),
+                Some("openai#responses.create".into())
+            ),
+            (
+                "this.anth.messages.create".into(),
+                Some("@anthropic-ai/sdk#messages.create".into())
+            ),
+            ("this.run".into(), None),
+        ]
+    );
+}

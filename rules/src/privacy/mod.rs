@@ -1,0 +1,94 @@
+//! Where users' data goes: the third parties a project's code sends to (LLM providers, hosted
+//! vector stores, tracing, analytics), found from the SDK entry points it calls
+//! (`rules/data/providers.toml`), and what the project's privacy notice says about them.
+//!
+//! Which files are the notice, and reading them, is the caller's: the rules get a
+//! [`ProjectPrivacy`] through [`crate::Summaries::privacy`].
+
+mod flows;
+mod notice;
+mod providers;
+mod storage;
+
+use std::ops::Range;
+use std::path::PathBuf;
+
+pub use flows::flows;
+pub(crate) use flows::flows_reading;
+pub use notice::{
+    draft_notice, is_notice_path, links_to_policy, mentions_storage, names, names_recipient,
+    readme_section, recipient_section,
+};
+pub use providers::{Provider, Providers};
+pub(crate) use providers::{ProviderRecord, StorageRecord};
+pub use storage::{Store, storage};
+pub(crate) use storage::{conversation_match, into_places};
+
+/// Who receives the data.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Recipient {
+    /// A provider of the table (its index in [`Providers::list`]).
+    Provider(usize),
+    /// An OpenAI-compatible service at a host no provider claims.
+    Host(String),
+}
+
+impl Recipient {
+    /// How messages and the notice name it.
+    pub fn name(&self, providers: &Providers) -> String {
+        match self {
+            Recipient::Provider(i) => providers
+                .list
+                .get(*i)
+                .map_or_else(|| "a third party".to_string(), |p| p.name.clone()),
+            Recipient::Host(host) => format!("the service at {host}"),
+        }
+    }
+}
+
+/// A place where the code sends data to a third party.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Flow {
+    pub recipient: Recipient,
+    /// The call's callee (where a diagnostic points).
+    pub range: Range<usize>,
+    /// The callee as written (`OpenAI`, `client.chat.completions.create`).
+    pub callee: String,
+    /// The client's `base_url` is set from a variable: the data may go elsewhere than the
+    /// provider, so whether a notice names the right recipient cannot be checked.
+    pub configured: bool,
+}
+/// A flow as the project sees it: which file and line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProjectFlow {
+    pub recipient: Recipient,
+    pub configured: bool,
+    /// Relative to the project's root, `/`-separated.
+    pub path: String,
+    /// 1-based.
+    pub line: u32,
+    pub callee: String,
+}
+
+/// The project's privacy notice.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    /// Relative to the project's root, `/`-separated: `PRIVACY.md`, `README.md`.
+    pub path: String,
+    /// The text that counts: the whole file, or the README's privacy section.
+    pub text: String,
+    /// Whether agentlint may append to it (a notice file of its own, not a README section or a
+    /// page of the UI).
+    pub appendable: bool,
+    /// The text is the notice itself. `false` for UI code that only links to a privacy policy
+    /// published elsewhere: the project has a notice, but what it says cannot be checked.
+    pub checkable: bool,
+}
+
+/// What the rules know about the project: its notice, if any, and every flow of its files.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ProjectPrivacy {
+    pub root: PathBuf,
+    pub notice: Option<Notice>,
+    pub flows: Vec<ProjectFlow>,
+}

@@ -507,6 +507,7 @@ fn analyse_prior(
         None => match catch_unwind(AssertUnwindSafe(|| {
             crate::privacy::flows_reading(
                 file.source,
+                locate(),
                 facts,
                 file.language.family(),
                 &knowledge.providers,

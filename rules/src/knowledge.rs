@@ -533,6 +533,20 @@ struct DataFile {
     kinds: Option<std::collections::HashMap<String, String>>,
     #[serde(default)]
     storage: Vec<crate::privacy::StorageRecord>,
+    #[serde(default)]
+    model: Vec<crate::privacy::SendsRecord>,
+    #[serde(default)]
+    client: Vec<crate::privacy::SendsRecord>,
+    #[serde(default)]
+    function: Vec<crate::privacy::SendsRecord>,
+    #[serde(default)]
+    router: Vec<crate::privacy::RouterRecord>,
+    #[serde(default)]
+    package: Vec<crate::privacy::PackageRecord>,
+    #[serde(default)]
+    unmapped: Vec<crate::privacy::UnmappedRecord>,
+    #[serde(default)]
+    sending: Option<crate::privacy::SendingRecord>,
 }
 
 /// A shell program and the flag after which it takes a command line (`sh -c`).
@@ -1010,15 +1024,22 @@ impl Knowledge {
                     message,
                 })?;
         }
-        if !file.provider.is_empty() || file.kinds.is_some() || !file.storage.is_empty() {
+        let privacy = crate::privacy::PrivacyTables {
+            providers: file.provider,
+            kinds: file.kinds.map(|k| k.into_iter().collect()),
+            storage: file.storage,
+            models: file.model,
+            clients: file.client,
+            functions: file.function,
+            routers: file.router,
+            packages: file.package,
+            unmapped: file.unmapped,
+            sending: file.sending,
+        };
+        if !privacy.is_empty() {
             let compile_here = |p: &str| compile(origin, p).map_err(|e| e.message);
             self.providers
-                .add(
-                    file.provider,
-                    file.kinds.map(|k| k.into_iter().collect()),
-                    file.storage,
-                    &compile_here,
-                )
+                .add(privacy, &compile_here)
                 .map_err(|message| KnowledgeError {
                     origin: origin.to_string(),
                     message,

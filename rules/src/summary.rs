@@ -192,7 +192,13 @@ impl FileSummary {
         let locator = Locator::new(tree);
         let capabilities = Capabilities::compute(source, &locator, language, facts, knowledge);
         let mut summary = FileSummary::new(path, source, facts, language, &capabilities);
-        let flows = crate::privacy::flows(source, facts, language.family(), &knowledge.providers);
+        let flows = crate::privacy::flows(
+            source,
+            &locator,
+            facts,
+            language.family(),
+            &knowledge.providers,
+        );
         if !flows.is_empty() {
             let index = LineIndex::new(source);
             summary.flows = flows

@@ -11,7 +11,8 @@ fn recipients(source: &str, language: Language) -> Vec<String> {
     let tree = parse(source, language);
     let facts = FileFacts::extract(source, &tree, language);
     let providers = &Knowledge::builtin().providers;
-    flows(source, &facts, language.family(), providers)
+    let locator = agentlint_rules::syntax::Locator::new(&tree);
+    flows(source, &locator, &facts, language.family(), providers)
         .iter()
         .map(|f| {
             let name = f.recipient.name(providers);

@@ -277,8 +277,10 @@ fn stages(text: &str, length: usize, language: Language, knowledge: &Knowledge) 
         std::hint::black_box(knowledge.secrets.scan(&source));
         times[2] += started.elapsed();
         let started = Instant::now();
+        let locator = agentlint_rules::syntax::Locator::new(&tree);
         std::hint::black_box(agentlint_rules::privacy::flows(
             &source,
+            &locator,
             &facts,
             language.family(),
             &knowledge.providers,

@@ -6,10 +6,12 @@ use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::providers::{Entry, Providers};
+use tree_sitter::Node;
+
+use super::providers::{Entry, Providers, Router, Sends};
 use super::{Flow, Recipient};
-use crate::facts::FileFacts;
-use crate::syntax::Family;
+use crate::facts::{Call, FileFacts, ValueKind};
+use crate::syntax::{Family, Fields, Locator, node_range, node_text};
 
 /// Where a client is pointed at another service.
 fn base_url_pattern() -> &'static regex::Regex {
@@ -84,42 +86,87 @@ fn redirect(arguments: &str, providers: &Providers) -> Redirect {
 }
 
 /// The places a file sends data to third parties, in source order.
-pub fn flows(source: &str, facts: &FileFacts, family: Family, providers: &Providers) -> Vec<Flow> {
-    flows_reading(source, facts, family, providers).0
+pub fn flows(
+    source: &str,
+    locator: &Locator<'_>,
+    facts: &FileFacts,
+    family: Family,
+    providers: &Providers,
+) -> Vec<Flow> {
+    flows_reading(source, locator, facts, family, providers).0
 }
 
-/// [`flows`], with the places of the text they were read from: the calls and decorators whose
-/// names are under a provider's entries (their arguments' text decides the recipient). Where
-/// none of those changed and the calls are the same, moved, the flows are the same, moved.
+/// What a call of the tables' is.
+#[derive(Clone, Copy)]
+enum Found<'p> {
+    /// Constructs a model or a client: it decides where what is sent through it goes.
+    Construct { provider: usize, client: bool },
+    /// Sends (a client's method, a function), when users' data reaches it.
+    Send { provider: usize },
+    /// Sends where its model string says, when users' data reaches it.
+    Route(&'p Router),
+    /// Under an entry point the tables do not cover (telemetry, vector stores): every call
+    /// counts, as written.
+    Untabled { provider: usize },
+}
+
+/// [`flows`], with the places of the text they were read from: the calls under a provider's
+/// entries and the routers' (their arguments' text decides the recipient and whether data
+/// reaches them). Where none of those changed and the calls are the same, moved, the flows are
+/// the same, moved.
+///
+/// A flow is where the code decides that users' data goes to a third party:
+/// - a call that sends (a client's sending method, a function, a router) when something not
+///   constant reaches it: a demo's constant prompt sends nothing of a user's;
+/// - the construction of a model (`ChatOpenAI(...)`, `openai("gpt-4o")`): what it sends is
+///   decided where it is used, often inside a framework — unless it is made in the model
+///   argument of a router (`generateText({ model: openai("gpt-4o"), prompt })`), which is then
+///   the flow;
+/// - the construction of a client none of whose methods the file calls (it is handed to
+///   something else that sends);
+/// - any call under an entry point the tables do not cover.
+///
+/// Types, errors and the other classes of an SDK send nothing; nor do a client's methods that
+/// list, fetch or delete.
 pub(crate) fn flows_reading(
     source: &str,
+    locator: &Locator<'_>,
     facts: &FileFacts,
     family: Family,
     providers: &Providers,
 ) -> (Vec<Flow>, Vec<Range<usize>>) {
     let mut read = Vec::new();
-    let (true, Some(roots)) = (
-        providers.entries.contains_key(&family),
+    let (Some(_), Some(roots)) = (
+        providers.entries.get(&family),
         providers.entry_roots.get(&family),
     ) else {
         return (Vec::new(), read);
     };
-    // Where each client class is constructed with another base URL: its methods send there.
-    let mut classes: HashMap<String, (Option<Recipient>, bool)> = HashMap::default();
-    let mut out = Vec::new();
     // The entries under each name, looked up once per name (a file calls the same few names
     // again and again: `client.chat.completions.create`).
     let mut under: HashMap<&str, Vec<&Entry>> = HashMap::default();
-    for call in &facts.calls {
-        let Some(resolved) = call.resolved.as_deref().filter(|r| roots.may_hold(r)) else {
+    let mut found: Vec<(usize, Found<'_>)> = Vec::new();
+    for (index, call) in facts.calls.iter().enumerate() {
+        let Some(resolved) = call.resolved.as_deref() else {
             continue;
         };
+        if providers.may_route(family, resolved)
+            && let Some(Sends::Router(router)) = providers.listed(family, resolved)
+        {
+            read.push(call.range.clone());
+            found.push((index, Found::Route(router)));
+            continue;
+        }
+        if !roots.may_hold(resolved) {
+            continue;
+        }
         let entries = under
             .entry(resolved)
             .or_insert_with(|| providers.entries_under(family, resolved));
-        if !entries.is_empty() {
-            read.push(call.range.clone());
+        if entries.is_empty() {
+            continue;
         }
+        read.push(call.range.clone());
         let entry = entries
             .iter()
             .copied()
@@ -136,6 +183,99 @@ pub(crate) fn flows_reading(
         let Some(entry) = entry else {
             continue;
         };
+        let kind = if !entry.tabled {
+            Found::Untabled {
+                provider: entry.provider,
+            }
+        } else {
+            match providers.listed(family, resolved) {
+                Some(Sends::Model { provider }) => Found::Construct {
+                    provider: *provider,
+                    client: false,
+                },
+                Some(Sends::Client { provider, .. }) => Found::Construct {
+                    provider: *provider,
+                    client: true,
+                },
+                Some(Sends::Function { provider }) => Found::Send {
+                    provider: *provider,
+                },
+                Some(Sends::Router(router)) => Found::Route(router),
+                None => {
+                    let Some((class, method)) = resolved.split_once('#') else {
+                        continue;
+                    };
+                    match providers.listed(family, class) {
+                        Some(Sends::Client { provider, sends })
+                            if sends.contains(sending_method(method).as_ref()) =>
+                        {
+                            Found::Send {
+                                provider: *provider,
+                            }
+                        }
+                        _ => continue,
+                    }
+                }
+            }
+        };
+        found.push((index, kind));
+    }
+    // The classes whose methods the file calls: a client constructed here and used here sends
+    // through those calls, not by being made.
+    let used: rustc_hash::FxHashSet<&str> = facts
+        .calls
+        .iter()
+        .filter_map(|c| {
+            c.resolved
+                .as_deref()?
+                .split_once('#')
+                .map(|(class, _)| class)
+        })
+        .collect();
+    // Where each class is constructed pointing: its methods send there.
+    let mut classes: HashMap<&str, (Option<Recipient>, bool)> = HashMap::default();
+    // The model constructions made in a router's model argument
+    // (`generateText({ model: openai("gpt-4o"), prompt })`): the router decides whether data
+    // reaches them, and the flow points at the model.
+    let constructions: Vec<(usize, usize)> = found
+        .iter()
+        .filter_map(|&(i, f)| match f {
+            Found::Construct {
+                provider,
+                client: false,
+            } => Some((i, provider)),
+            _ => None,
+        })
+        .collect();
+    let mut made: HashMap<usize, (usize, usize)> = HashMap::default();
+    for &(index, kind) in &found {
+        let Found::Route(router) = kind else {
+            continue;
+        };
+        let call = &facts.calls[index];
+        let Some(model) = argument(
+            call,
+            router.model.as_deref(),
+            router.position,
+            source,
+            locator,
+        ) else {
+            continue;
+        };
+        if let Some(&(inner, provider)) = constructions.iter().find(|&&(i, _)| {
+            let inner = &facts.calls[i].range;
+            model.start <= inner.start && inner.end <= model.end
+        }) {
+            made.insert(index, (inner, provider));
+        }
+    }
+    let consumed: rustc_hash::FxHashSet<usize> = made.values().map(|&(inner, _)| inner).collect();
+    let mut out = Vec::new();
+    for &(index, kind) in &found {
+        let call = &facts.calls[index];
+        let Some(resolved) = call.resolved.as_deref() else {
+            continue;
+        };
         let arguments = source
             .get(call.callee_range.end..call.range.end)
             .unwrap_or_default();
@@ -143,29 +283,76 @@ pub(crate) fn flows_reading(
             Some((class, method)) => (class, Some(method)),
             None => (resolved, None),
         };
-        let own = Recipient::Provider(entry.provider);
-        let (recipient, configured) = match classes.get(class) {
-            // A method of a client constructed here goes where the construction pointed it
-            // (its arguments are not searched for a base URL then).
-            Some(constructed) if method.is_some() => constructed.clone(),
-            _ => match redirect(arguments, providers) {
-                Redirect::Local => (None, false),
-                Redirect::To(recipient) => (Some(recipient), false),
-                Redirect::None => (Some(own), false),
-                Redirect::Configured => (Some(own), true),
-            },
+        let pointed = |own: usize| match redirect(arguments, providers) {
+            Redirect::Local => (None, false),
+            Redirect::To(recipient) => (Some(recipient), false),
+            Redirect::None => (Some(Recipient::Provider(own)), false),
+            Redirect::Configured => (Some(Recipient::Provider(own)), true),
         };
-        if method.is_none() {
-            // The first construction decides (a second one elsewhere is usually the same).
-            classes
-                .entry(class.to_string())
-                .or_insert((recipient.clone(), configured));
-        }
+        let mut range = call.callee_range.clone();
+        let mut callee = call.callee.clone().unwrap_or_else(|| resolved.to_string());
+        let (recipient, configured) = match kind {
+            Found::Construct { provider, client } => {
+                let pointed = pointed(provider);
+                classes.entry(class).or_insert(pointed.clone());
+                if (client && used.contains(class)) || consumed.contains(&index) {
+                    continue;
+                }
+                pointed
+            }
+            Found::Untabled { provider } => match (classes.get(class), method) {
+                // A method of a client constructed here goes where the construction pointed
+                // it (its arguments are not searched for a base URL then).
+                (Some(constructed), Some(_)) => constructed.clone(),
+                _ => {
+                    let pointed = pointed(provider);
+                    if method.is_none() {
+                        classes.entry(class).or_insert(pointed.clone());
+                    }
+                    pointed
+                }
+            },
+            Found::Send { provider } => {
+                if !carries_data(call, source, locator, facts, providers) {
+                    continue;
+                }
+                match (classes.get(class), method) {
+                    (Some(constructed), Some(_)) => constructed.clone(),
+                    (None, Some(_)) => (Some(Recipient::Provider(provider)), false),
+                    (_, None) => pointed(provider),
+                }
+            }
+            Found::Route(router) => {
+                if !router.constructs && !carries_data(call, source, locator, facts, providers) {
+                    continue;
+                }
+                if let Some(&(inner, provider)) = made.get(&index) {
+                    // A model made in the model argument: its recipient, pointed at the model.
+                    let inner = &facts.calls[inner];
+                    range = inner.callee_range.clone();
+                    callee = inner.callee.clone().unwrap_or_else(|| callee.clone());
+                    let arguments = source
+                        .get(inner.callee_range.end..inner.range.end)
+                        .unwrap_or_default();
+                    match redirect(arguments, providers) {
+                        Redirect::Local => continue,
+                        Redirect::To(recipient) => (Some(recipient), false),
+                        Redirect::None => (Some(Recipient::Provider(provider)), false),
+                        Redirect::Configured => (Some(Recipient::Provider(provider)), true),
+                    }
+                } else {
+                    match routed(call, router, source, locator, facts, providers) {
+                        Some(routed) => routed,
+                        None => continue,
+                    }
+                }
+            }
+        };
         if let Some(recipient) = recipient {
             out.push(Flow {
                 recipient,
-                range: call.callee_range.clone(),
-                callee: call.callee.clone().unwrap_or_else(|| resolved.to_string()),
+                range,
+                callee,
                 configured,
             });
         }
@@ -182,7 +369,7 @@ pub(crate) fn flows_reading(
                 .or_insert_with(|| providers.entries_under(family, resolved))
                 .iter()
                 .copied()
-                .filter(|e| e.argument.is_none())
+                .filter(|e| e.argument.is_none() && !e.tabled)
                 .max_by_key(|e| e.prefix.len());
             if let Some(entry) = entry {
                 read.push(decorator.range.clone());
@@ -200,6 +387,327 @@ pub(crate) fn flows_reading(
     }
     out.sort_by_key(|f| f.range.start);
     (out, read)
+}
+
+/// A client's method as the tables write it: without the SDKs' response wrappers
+/// (`chat.completions.with_raw_response.create` is `chat.completions.create`).
+fn sending_method(method: &str) -> std::borrow::Cow<'_, str> {
+    if method.contains("with_raw_response.") || method.contains("with_streaming_response.") {
+        std::borrow::Cow::Owned(
+            method
+                .replace("with_raw_response.", "")
+                .replace("with_streaming_response.", ""),
+        )
+    } else {
+        std::borrow::Cow::Borrowed(method)
+    }
+}
+
+/// The range of an argument given by keyword (Python), by property of an object argument
+/// (JavaScript: `generateText({ model, prompt })`), or by position.
+fn argument(
+    call: &Call,
+    keyword: Option<&str>,
+    position: Option<usize>,
+    source: &str,
+    locator: &Locator<'_>,
+) -> Option<Range<usize>> {
+    if let Some(keyword) = keyword {
+        if let Some(argument) = call
+            .arguments
+            .iter()
+            .find(|a| a.keyword.as_deref() == Some(keyword))
+        {
+            return Some(argument.range.clone());
+        }
+        for argument in call.arguments.iter().filter(|a| a.keyword.is_none()) {
+            let Some(node) = locator.node_at(&argument.range) else {
+                continue;
+            };
+            if node.kind() != "object" {
+                continue;
+            }
+            let mut cursor = node.walk();
+            for pair in node.named_children(&mut cursor) {
+                match pair.kind() {
+                    "pair" => {
+                        let key = pair.field("key").map(|k| key_text(k, source));
+                        if key.as_deref() == Some(keyword) {
+                            return pair.field("value").map(node_range);
+                        }
+                    }
+                    "shorthand_property_identifier" if node_text(pair, source) == keyword => {
+                        return Some(node_range(pair));
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    call.arguments
+        .iter()
+        .filter(|a| a.keyword.is_none())
+        .nth(position?)
+        .map(|a| a.range.clone())
+}
+
+/// A property's or a dictionary's key without quotes.
+fn key_text(key: Node<'_>, source: &str) -> String {
+    node_text(key, source)
+        .trim_matches(|c| c == '"' || c == '\'' || c == '`')
+        .to_string()
+}
+
+/// The text of a string written at `range`, or of the string a name there is bound to once
+/// (not an f-string or a template with substitutions).
+fn string_at(range: &Range<usize>, source: &str, facts: &FileFacts) -> Option<String> {
+    let text = source.get(range.clone())?.trim();
+    let literal = if text.starts_with(['"', '\'', '`']) {
+        text
+    } else {
+        facts
+            .bindings
+            .constant_value(text)
+            .and_then(|r| source.get(r))
+            .map(str::trim)
+            .filter(|t| t.starts_with(['"', '\'', '`']))?
+    };
+    if literal.contains("${") {
+        return None;
+    }
+    Some(
+        literal
+            .trim_matches(|c| c == '"' || c == '\'' || c == '`')
+            .to_string(),
+    )
+}
+
+/// Whether a computed model argument is a model's name (a parameter, a setting, `os.getenv(..)`,
+/// an f-string) rather than a model object made elsewhere (whose construction is the flow).
+fn names_a_model(node: Node<'_>, source: &str, facts: &FileFacts) -> bool {
+    match node.kind() {
+        "identifier" => facts
+            .bindings
+            .instance_of(node_text(node, source))
+            .is_none(),
+        "string" | "template_string" | "subscript" | "subscript_expression" => true,
+        "attribute" | "member_expression" => {
+            let text = node_text(node, source);
+            text.starts_with("process.env.")
+                || text
+                    .rsplit('.')
+                    .next()
+                    .is_some_and(|last| last.to_ascii_lowercase().contains("model"))
+        }
+        "call" | "call_expression" => {
+            let text = node_text(node, source);
+            ["os.getenv(", "os.environ.get(", "getenv("]
+                .iter()
+                .any(|p| text.starts_with(p))
+        }
+        _ => false,
+    }
+}
+
+/// Where a router sends, from its model argument: the provider a constant model string names
+/// (through the router's gateway if it has one), the router's default when there is no model,
+/// and when the model's name is computed, the provider the configuration names. `None`: a local
+/// model, or a model object made elsewhere (its construction is the flow).
+fn routed(
+    call: &Call,
+    router: &Router,
+    source: &str,
+    locator: &Locator<'_>,
+    facts: &FileFacts,
+    providers: &Providers,
+) -> Option<(Option<Recipient>, bool)> {
+    let model = argument(
+        call,
+        router.model.as_deref(),
+        router.position,
+        source,
+        locator,
+    );
+    // `init_chat_model("gpt-4o", model_provider="openai")`
+    let route = router
+        .route
+        .as_deref()
+        .and_then(|keyword| argument(call, Some(keyword), None, source, locator))
+        .and_then(|range| string_at(&range, source, facts));
+    let Some(model) = model else {
+        if let Some(route) = route {
+            return routed_string(&format!("{route}:"), router, providers);
+        }
+        return router
+            .default
+            .or(router.via)
+            .map(|p| (Some(Recipient::Provider(p)), false));
+    };
+    match string_at(&model, source, facts) {
+        Some(string) => {
+            let string = match route {
+                Some(route) => format!("{route}:{string}"),
+                None => string,
+            };
+            routed_string(&string, router, providers)
+        }
+        None => {
+            let node = locator.node_at(&model)?;
+            // A gateway's router takes a model object too: only its strings go through the
+            // gateway, and a computed model may be either.
+            if router.via.is_some() || !names_a_model(node, source, facts) {
+                return None;
+            }
+            Some((Some(Recipient::Chosen), true))
+        }
+    }
+}
+
+/// Where a model string sends, through a router.
+fn routed_string(
+    string: &str,
+    router: &Router,
+    providers: &Providers,
+) -> Option<(Option<Recipient>, bool)> {
+    match providers.by_model_string(string) {
+        // A local model: nothing leaves the machine.
+        Ok(None) => Some((None, false)),
+        Ok(Some(provider)) => Some((
+            Some(Recipient::Provider(router.via.unwrap_or(provider))),
+            false,
+        )),
+        Err(route) => Some(match (router.via, route.is_empty()) {
+            (Some(via), _) => (Some(Recipient::Provider(via)), false),
+            // A model name alone that no provider's models start with: served by whoever the
+            // configuration points the router at.
+            (None, true) => (Some(Recipient::Chosen), true),
+            (None, false) => (Some(Recipient::Unnamed(route)), false),
+        }),
+    }
+}
+
+/// The most nodes looked at to decide whether data reaches a call.
+const DATA_BUDGET: usize = 256;
+
+/// Whether something not constant in the program reaches a call that sends: an argument other
+/// than its settings (`model`, `temperature`: `[sending] settings`) that is not built of
+/// literals and names bound to them — a parameter, a request's body, `input()`, a file's text, a
+/// chat history. A demo's constant prompt sends nothing of a user's.
+fn carries_data(
+    call: &Call,
+    source: &str,
+    locator: &Locator<'_>,
+    facts: &FileFacts,
+    providers: &Providers,
+) -> bool {
+    let mut budget = DATA_BUDGET;
+    call.arguments.iter().any(|argument| {
+        if argument
+            .keyword
+            .as_deref()
+            .is_some_and(|k| providers.is_setting(k))
+        {
+            return false;
+        }
+        match argument.value {
+            ValueKind::Constant => false,
+            ValueKind::Spread => true,
+            ValueKind::Dynamic => match locator.node_at(&argument.range) {
+                Some(node) => holds_data(node, source, locator, facts, providers, &mut budget),
+                None => true,
+            },
+        }
+    })
+}
+
+/// Whether an expression holds something not constant, settings aside (see [`carries_data`]).
+/// Containers are looked into; a name bound once to a container, never changed through a method
+/// (`history.append(...)`), is looked into too. Anything else is data.
+fn holds_data(
+    node: Node<'_>,
+    source: &str,
+    locator: &Locator<'_>,
+    facts: &FileFacts,
+    providers: &Providers,
+    budget: &mut usize,
+) -> bool {
+    let mut stack = vec![node];
+    while let Some(node) = stack.pop() {
+        *budget = match budget.checked_sub(1) {
+            Some(b) => b,
+            None => return true,
+        };
+        let mut cursor = node.walk();
+        match node.kind() {
+            "integer" | "float" | "number" | "true" | "false" | "none" | "null" | "undefined"
+            | "comment" => {}
+            "string" | "template_string" => {
+                if node
+                    .named_children(&mut cursor)
+                    .any(|c| matches!(c.kind(), "interpolation" | "template_substitution"))
+                {
+                    return true;
+                }
+            }
+            "list"
+            | "tuple"
+            | "set"
+            | "dictionary"
+            | "array"
+            | "object"
+            | "parenthesized_expression"
+            | "concatenated_string"
+            | "expression_list" => {
+                stack.extend(node.named_children(&mut cursor));
+            }
+            "pair" => {
+                let key = node.field("key");
+                if key.is_some_and(|k| {
+                    matches!(
+                        k.kind(),
+                        "string" | "property_identifier" | "string_fragment"
+                    ) && providers.is_setting(&key_text(k, source))
+                }) {
+                    continue;
+                }
+                stack.extend(key.filter(|k| k.kind() != "property_identifier"));
+                stack.extend(node.field("value"));
+            }
+            "shorthand_property_identifier" | "identifier" => {
+                let name = node_text(node, source);
+                if node.kind() == "shorthand_property_identifier" && providers.is_setting(name) {
+                    continue;
+                }
+                if facts.bindings.is_constant(name) {
+                    continue;
+                }
+                // Bound once to a container no method changes: what it holds.
+                let changed = facts.calls.iter().any(|c| {
+                    c.callee
+                        .as_deref()
+                        .and_then(|callee| callee.strip_prefix(name))
+                        .is_some_and(|rest| rest.starts_with('.'))
+                });
+                let value = facts
+                    .bindings
+                    .single_value(name)
+                    .filter(|_| !changed)
+                    .and_then(|range| locator.node_at(&range))
+                    .filter(|v| {
+                        matches!(
+                            v.kind(),
+                            "list" | "tuple" | "dictionary" | "array" | "object"
+                        )
+                    });
+                match value {
+                    Some(value) => stack.push(value),
+                    None => return true,
+                }
+            }
+            _ => return true,
+        }
+    }
+    false
 }
 
 #[cfg(test)]

@@ -19,8 +19,11 @@ pub use notice::{
     draft_notice, is_notice_path, links_to_policy, mentions_storage, names, names_recipient,
     readme_section, recipient_section,
 };
+pub(crate) use providers::{
+    PackageRecord, PrivacyTables, ProviderRecord, RouterRecord, SendingRecord, SendsRecord,
+    StorageRecord, UnmappedRecord,
+};
 pub use providers::{Provider, Providers};
-pub(crate) use providers::{ProviderRecord, StorageRecord};
 pub use storage::{Store, storage};
 pub(crate) use storage::{conversation_match, into_places};
 
@@ -31,6 +34,10 @@ pub enum Recipient {
     Provider(usize),
     /// An OpenAI-compatible service at a host no provider claims.
     Host(String),
+    /// Whichever provider the configuration names (a router given a computed model string).
+    Chosen,
+    /// A provider a model string names that the tables do not know (`foo/some-model`).
+    Unnamed(String),
 }
 
 impl Recipient {
@@ -42,6 +49,8 @@ impl Recipient {
                 .get(*i)
                 .map_or_else(|| "a third party".to_string(), |p| p.name.clone()),
             Recipient::Host(host) => format!("the service at {host}"),
+            Recipient::Chosen => "the model provider the configuration names".to_string(),
+            Recipient::Unnamed(route) => format!("the provider `{route}`"),
         }
     }
 }

@@ -94,6 +94,9 @@ pub fn names(notice: &str, provider: &Provider) -> bool {
 pub fn names_recipient(notice: &str, recipient: &Recipient, providers: &Providers) -> bool {
     match recipient {
         Recipient::Provider(i) => providers.list.get(*i).is_some_and(|p| names(notice, p)),
+        // Whichever the configuration names: no notice can be checked against it.
+        Recipient::Chosen => true,
+        Recipient::Unnamed(route) => notice.to_lowercase().contains(route.as_str()),
         Recipient::Host(host) => {
             let lower = notice.to_lowercase();
             let parts: Vec<&str> = host.split('.').collect();
@@ -157,6 +160,9 @@ pub fn draft_notice(flows: &[ProjectFlow], providers: &Providers) -> String {
                 .get(*i)
                 .map_or("the data the code passes to it", |p| providers.sends(p)),
             Recipient::Host(_) => "prompts and conversation history (an OpenAI-compatible service)",
+            Recipient::Chosen | Recipient::Unnamed(_) => {
+                "prompts and conversation history (a model provider)"
+            }
         };
         let places: Vec<String> = flows
             .iter()

@@ -23,6 +23,144 @@ pub(crate) struct ProviderRecord {
     javascript: Vec<String>,
     #[serde(default)]
     entry: Vec<EntryRecord>,
+    /// How model strings name it: `anthropic` in `anthropic/claude-…` (LiteLLM, gateways) and
+    /// `anthropic:claude-…` (pydantic-ai, LangChain's `init_chat_model`).
+    #[serde(default)]
+    routes: Vec<String>,
+    /// How its models' own names start (`claude-`), for a model string without a route.
+    #[serde(default)]
+    models: Vec<String>,
+}
+
+/// `[[model]]`, `[[client]]` and `[[function]]` in a data file: what sends (the generated
+/// `rules/data/sdks/*.toml`, and the hand-written rest in `providers.toml`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SendsRecord {
+    language: String,
+    provider: String,
+    #[serde(default)]
+    kind: Option<String>,
+    names: Vec<String>,
+    /// (`[[client]]`) the methods that send, relative to the client (`chat.completions.create`).
+    #[serde(default)]
+    sends: Vec<String>,
+}
+
+/// `[[router]]` in a data file: calls that send to whichever provider their model string names.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RouterRecord {
+    language: String,
+    names: Vec<String>,
+    /// The keyword (Python) or property (JavaScript, of an object argument) of the model.
+    #[serde(default)]
+    model: Option<String>,
+    /// The model's position when passed positionally.
+    #[serde(default)]
+    position: Option<usize>,
+    /// The provider when the call names no model (a framework's default).
+    #[serde(default)]
+    default: Option<String>,
+    /// The provider every model string goes through (a gateway), whatever it names.
+    #[serde(default)]
+    via: Option<String>,
+    /// The keyword (or property) that names the provider apart from the model
+    /// (`init_chat_model("gpt-4o", model_provider="openai")`).
+    #[serde(default)]
+    route: Option<String>,
+    /// The call makes a model or an agent (it sends when used, often inside a framework): it is
+    /// the flow whatever its other arguments are, as a model's construction is.
+    #[serde(default)]
+    constructs: bool,
+}
+
+/// `[[package]]` and `[[unmapped]]` in the generated tables: what they were generated from, and
+/// what they leave out and why (read by people and tests, not by the analysis).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PackageRecord {
+    language: String,
+    name: String,
+    version: String,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct UnmappedRecord {
+    language: String,
+    names: Vec<String>,
+    reason: String,
+}
+
+/// `[sending]` in a data file.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub(crate) struct SendingRecord {
+    /// Arguments that configure a call rather than carry data (`model`, `temperature`): a call
+    /// whose other arguments are all constants sends nothing of a user's.
+    #[serde(default)]
+    settings: Vec<String>,
+    /// Routes of model strings that are local models (`ollama/llama3`).
+    #[serde(default)]
+    local_routes: Vec<String>,
+}
+
+/// The privacy tables of one data file.
+#[derive(Default)]
+pub(crate) struct PrivacyTables {
+    pub providers: Vec<ProviderRecord>,
+    pub kinds: Option<HashMap<String, String>>,
+    pub storage: Vec<StorageRecord>,
+    pub models: Vec<SendsRecord>,
+    pub clients: Vec<SendsRecord>,
+    pub functions: Vec<SendsRecord>,
+    pub routers: Vec<RouterRecord>,
+    pub packages: Vec<PackageRecord>,
+    pub unmapped: Vec<UnmappedRecord>,
+    pub sending: Option<SendingRecord>,
+}
+
+impl PrivacyTables {
+    pub(crate) fn is_empty(&self) -> bool {
+        self.providers.is_empty()
+            && self.kinds.is_none()
+            && self.storage.is_empty()
+            && self.models.is_empty()
+            && self.clients.is_empty()
+            && self.functions.is_empty()
+            && self.routers.is_empty()
+            && self.packages.is_empty()
+            && self.unmapped.is_empty()
+            && self.sending.is_none()
+    }
+}
+
+/// What a name the tables list does when called.
+#[derive(Clone, Debug)]
+pub(crate) enum Sends {
+    /// A model class or factory: constructing one decides where prompts go; it sends when used.
+    Model { provider: usize },
+    /// An SDK client: the methods in `sends` send (`chat.completions.create`).
+    Client {
+        provider: usize,
+        sends: std::sync::Arc<rustc_hash::FxHashSet<String>>,
+    },
+    /// A function that sends.
+    Function { provider: usize },
+    /// Sends to whichever provider its model string names.
+    Router(std::sync::Arc<Router>),
+}
+
+/// A call that sends where its model string says.
+#[derive(Clone, Debug)]
+pub(crate) struct Router {
+    pub model: Option<String>,
+    pub position: Option<usize>,
+    pub default: Option<usize>,
+    pub via: Option<usize>,
+    pub route: Option<String>,
+    pub constructs: bool,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -50,6 +188,8 @@ pub struct Provider {
     pub aliases: Vec<String>,
     pub kind: String,
     pub hosts: Vec<String>,
+    pub routes: Vec<String>,
+    pub models: Vec<String>,
 }
 
 /// An entry point: a call (or the prefix of calls) that sends to a provider.
@@ -59,6 +199,9 @@ pub(super) struct Entry {
     pub(super) prefix: String,
     /// The first argument (a string) must match.
     pub(super) argument: Option<crate::pattern::Pattern>,
+    /// Some table lists a name under the prefix: only what the tables list sends (a type or an
+    /// error class of the SDK does not). Without one, every call under it counts.
+    pub(super) tabled: bool,
 }
 
 /// The providers and their entry points.
@@ -79,6 +222,18 @@ pub struct Providers {
     /// The first parts of the entries' prefixes and of the stores', as bits (see [`Roots`]).
     pub(super) entry_roots: HashMap<Family, Roots>,
     pub(super) store_roots: HashMap<Family, Roots>,
+    /// What each listed name does, by family.
+    pub(super) sends: HashMap<Family, HashMap<String, Sends>>,
+    /// The first parts of the routers' names, as bits.
+    pub(super) router_roots: HashMap<Family, Roots>,
+    /// Arguments that configure a call (`[sending] settings`).
+    pub(super) settings: rustc_hash::FxHashSet<String>,
+    /// Routes of model strings that are local models.
+    pub(super) local_routes: Vec<String>,
+    /// What the generated tables were made from.
+    pub packages: Vec<(Family, String, String)>,
+    /// What the generated tables leave out, and why: (family, name, reason).
+    pub unmapped: Vec<(Family, String, String)>,
 }
 
 /// A set of names' first parts (`openai` of `openai.OpenAI#chat.completions.create`) as bits: a
@@ -130,26 +285,24 @@ fn first_part_bytes(name: &[u8]) -> &[u8] {
 impl Providers {
     pub(crate) fn add(
         &mut self,
-        records: Vec<ProviderRecord>,
-        kinds: Option<HashMap<String, String>>,
-        storage: Vec<StorageRecord>,
+        tables: PrivacyTables,
         compile: &dyn Fn(&str) -> Result<crate::pattern::Pattern, String>,
     ) -> Result<(), String> {
-        for record in storage {
-            let family = match record.language.as_str() {
-                "python" => Family::Python,
-                "javascript" => Family::JavaScript,
-                other => return Err(format!("storage: unknown language `{other}`")),
-            };
+        for record in tables.storage {
+            let family = family(&record.language, "storage")?;
             let stores = self.stores.entry(family).or_default();
             for call in record.calls {
                 stores.push((call, record.what.clone()));
             }
         }
-        for (kind, text) in kinds.unwrap_or_default() {
+        for (kind, text) in tables.kinds.unwrap_or_default() {
             self.kinds.insert(kind, text);
         }
-        for record in records {
+        if let Some(sending) = tables.sending {
+            self.settings.extend(sending.settings);
+            self.local_routes.extend(sending.local_routes);
+        }
+        for record in tables.providers {
             let index = match self.list.iter().position(|p| p.id == record.id) {
                 Some(i) => i,
                 None => {
@@ -159,6 +312,8 @@ impl Providers {
                         aliases: Vec::new(),
                         kind: record.kind.clone(),
                         hosts: Vec::new(),
+                        routes: Vec::new(),
+                        models: Vec::new(),
                     });
                     self.list.len() - 1
                 }
@@ -166,6 +321,12 @@ impl Providers {
             let provider = &mut self.list[index];
             provider.aliases.extend(record.aliases);
             provider.hosts.extend(record.hosts);
+            provider
+                .routes
+                .extend(record.routes.iter().map(|r| r.to_ascii_lowercase()));
+            provider
+                .models
+                .extend(record.models.iter().map(|m| m.to_ascii_lowercase()));
             for (family, prefixes) in [
                 (Family::Python, record.python),
                 (Family::JavaScript, record.javascript),
@@ -175,38 +336,110 @@ impl Providers {
                         provider: index,
                         prefix,
                         argument: None,
+                        tabled: false,
                     });
                 }
             }
             for entry in record.entry {
-                let family = match entry.language.as_str() {
-                    "python" => Family::Python,
-                    "javascript" => Family::JavaScript,
-                    other => {
-                        return Err(format!(
-                            "provider `{}`: unknown language `{other}`",
-                            record.id
-                        ));
-                    }
-                };
+                let family = family(&entry.language, &format!("provider `{}`", record.id))?;
                 self.entries.entry(family).or_default().push(Entry {
                     provider: index,
                     prefix: entry.call,
                     argument: entry.argument.as_deref().map(compile).transpose()?,
+                    tabled: false,
                 });
+            }
+        }
+        let provider_of = |list: &[Provider], id: &str, what: &str| {
+            list.iter()
+                .position(|p| p.id == id)
+                .ok_or_else(|| format!("{what}: unknown provider `{id}`"))
+        };
+        for (table, records) in [
+            ("model", tables.models),
+            ("client", tables.clients),
+            ("function", tables.functions),
+        ] {
+            for record in records {
+                let family = family(&record.language, table)?;
+                let provider = provider_of(&self.list, &record.provider, table)?;
+                if let Some(kind) = &record.kind
+                    && !matches!(kind.as_str(), "llm" | "embeddings")
+                {
+                    return Err(format!("{table}: unknown kind `{kind}` (llm, embeddings)"));
+                }
+                let sends = match table {
+                    "model" => Sends::Model { provider },
+                    "client" => Sends::Client {
+                        provider,
+                        sends: std::sync::Arc::new(record.sends.into_iter().collect()),
+                    },
+                    _ => Sends::Function { provider },
+                };
+                let names = self.sends.entry(family).or_default();
+                for name in record.names {
+                    names.insert(name, sends.clone());
+                }
+            }
+        }
+        for record in tables.routers {
+            let family = family(&record.language, "router")?;
+            let find = |id: &Option<String>| {
+                id.as_deref()
+                    .map(|id| provider_of(&self.list, id, "router"))
+                    .transpose()
+            };
+            let router = std::sync::Arc::new(Router {
+                model: record.model,
+                position: record.position,
+                default: find(&record.default)?,
+                via: find(&record.via)?,
+                route: record.route,
+                constructs: record.constructs,
+            });
+            let names = self.sends.entry(family).or_default();
+            for name in record.names {
+                names.insert(name, Sends::Router(router.clone()));
+            }
+        }
+        for record in tables.packages {
+            let family = family(&record.language, "package")?;
+            self.packages.push((family, record.name, record.version));
+        }
+        for record in tables.unmapped {
+            let family = family(&record.language, "unmapped")?;
+            for name in record.names {
+                self.unmapped.push((family, name, record.reason.clone()));
             }
         }
         self.by_prefix.clear();
         self.roots.clear();
         self.entry_roots.clear();
         self.store_roots.clear();
+        self.router_roots.clear();
         for (family, stores) in &self.stores {
             for (prefix, _) in stores {
                 self.store_roots.entry(*family).or_default().insert(prefix);
             }
         }
-        for (family, entries) in &self.entries {
-            for (i, entry) in entries.iter().enumerate() {
+        for (family, names) in &self.sends {
+            for (name, sends) in names {
+                if matches!(sends, Sends::Router(_)) {
+                    self.router_roots.entry(*family).or_default().insert(name);
+                }
+            }
+        }
+        for (family, entries) in &mut self.entries {
+            // Every prefix of a listed name (that ends before a separator), and the name.
+            let mut listed: rustc_hash::FxHashSet<&str> = Default::default();
+            for (name, sends) in self.sends.get(family).into_iter().flatten() {
+                if !matches!(sends, Sends::Router(_)) {
+                    listed.extend(name.match_indices(['.', '#', '/']).map(|(i, _)| &name[..i]));
+                    listed.insert(name);
+                }
+            }
+            for (i, entry) in entries.iter_mut().enumerate() {
+                entry.tabled = listed.contains(entry.prefix.as_str());
                 self.entry_roots
                     .entry(*family)
                     .or_default()
@@ -224,6 +457,57 @@ impl Providers {
             }
         }
         Ok(())
+    }
+
+    /// What a listed name does when called.
+    pub(super) fn listed(&self, family: Family, name: &str) -> Option<&Sends> {
+        self.sends.get(&family)?.get(name)
+    }
+
+    /// Whether a name may be a router's (never false when it is).
+    pub(super) fn may_route(&self, family: Family, name: &str) -> bool {
+        self.router_roots
+            .get(&family)
+            .is_some_and(|roots| roots.may_hold(name))
+    }
+
+    /// Whether an argument (a keyword or an object's property) configures a call rather than
+    /// carrying data.
+    pub(super) fn is_setting(&self, name: &str) -> bool {
+        self.settings.contains(name)
+    }
+
+    /// The recipient a model string names (`openai/gpt-4o`, `anthropic:claude-…`, `gpt-4o`):
+    /// `Ok(None)` for a local model, `Err(route)` for a route no provider claims (empty for a
+    /// bare model name no provider's models start with).
+    pub(super) fn by_model_string(&self, model: &str) -> Result<Option<usize>, String> {
+        let lower = model.trim().to_ascii_lowercase();
+        if let Some((route, _)) = lower.split_once([':', '/']) {
+            if self.local_routes.iter().any(|r| *r == route) {
+                return Ok(None);
+            }
+            if let Some(i) = self
+                .list
+                .iter()
+                .position(|p| p.routes.iter().any(|r| *r == route))
+            {
+                return Ok(Some(i));
+            }
+        }
+        // A bare model name (`gpt-4o`, `claude-3-5-sonnet`), or one after an unknown route.
+        let name = lower.rsplit(['/', ':']).next().unwrap_or(&lower);
+        match self
+            .list
+            .iter()
+            .position(|p| p.models.iter().any(|m| name.starts_with(m.as_str())))
+        {
+            Some(i) if !lower.contains(['/', ':']) => Ok(Some(i)),
+            // An unknown route names the provider; an unknown bare name names none.
+            _ => Err(lower
+                .split_once(['/', ':'])
+                .map(|(route, _)| route.to_string())
+                .unwrap_or_default()),
+        }
     }
 
     /// The entries a resolved name is under (see [`under`]), in the order they were declared.
@@ -268,6 +552,15 @@ impl Providers {
                 .iter()
                 .any(|h| host == *h || host.ends_with(&format!(".{h}")))
         })
+    }
+}
+
+/// The family a table's `language` names.
+fn family(language: &str, table: &str) -> Result<Family, String> {
+    match language {
+        "python" => Ok(Family::Python),
+        "javascript" => Ok(Family::JavaScript),
+        other => Err(format!("{table}: unknown language `{other}`")),
     }
 }
 

@@ -271,7 +271,9 @@ fn sends_in_full(ctx: &Context<'_>, recipient: &Recipient) -> String {
             .get(*i)
             .map_or("the data the code passes to it", |p| providers.sends(p))
             .to_string(),
-        Recipient::Host(_) => "prompts and conversation history".to_string(),
+        Recipient::Host(_) | Recipient::Chosen | Recipient::Unnamed(_) => {
+            "prompts and conversation history".to_string()
+        }
     }
 }
 

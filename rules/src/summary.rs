@@ -78,6 +78,7 @@ pub struct SummaryFlow {
     pub line: u32,
     pub callee: String,
     pub configured: bool,
+    pub adapter: bool,
 }
 
 /// The URL host written in a call's text.
@@ -208,6 +209,7 @@ impl FileSummary {
                     line: u32::try_from(index.line_of(f.range.start) + 1).unwrap_or(u32::MAX),
                     callee: f.callee,
                     configured: f.configured,
+                    adapter: f.adapter,
                 })
                 .collect();
         }

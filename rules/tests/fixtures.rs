@@ -72,6 +72,7 @@ impl Summaries for Project {
                 checkable: true,
             }),
             flows: Vec::new(),
+            library: None,
         }))
     }
 }
@@ -191,6 +192,29 @@ fn render(name: &str, source: &str, analysis: &Analysis) -> String {
         );
         if let Some(note) = &d.note {
             let _ = writeln!(out, "{pad} = note: {note}");
+        }
+        for related in &d.related {
+            match &related.place {
+                Some(place) => {
+                    let _ = writeln!(
+                        out,
+                        "{pad} = related: {}:{}: {}",
+                        place.path.display(),
+                        place.line + 1,
+                        related.message
+                    );
+                }
+                None => {
+                    let at = index.position(source, related.range.start, PositionEncoding::Utf32);
+                    let _ = writeln!(
+                        out,
+                        "{pad} = related: {}:{}: {}",
+                        at.line + 1,
+                        at.column + 1,
+                        related.message
+                    );
+                }
+            }
         }
         if let Some(help) = &d.help {
             let _ = writeln!(out, "{pad} = help: {help}");

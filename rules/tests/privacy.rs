@@ -204,6 +204,7 @@ impl OpenAiNotice {
                     checkable: true,
                 }),
                 flows: Vec::new(),
+                library: None,
             },
         ))
     }

@@ -71,6 +71,23 @@ pub const TEST_FILES: &[&str] = &[
 /// rules (AL4xx); keys, execution and poisoning are reported there as anywhere.
 pub const TEST_FILE_IGNORES: &[&str] = &["AL100", "AL4"];
 
+/// Maintainers' tooling: CI scripts, evaluations and benchmarks send the maintainers' own data,
+/// not the project's users'.
+pub const MAINTAINER_FILES: &[&str] = &[
+    ".github",
+    "evals",
+    "eval",
+    "benchmarks",
+    "benchmark",
+    "*benchmark*.py",
+    "*benchmark*.ts",
+    "*_eval.py",
+    "eval_*.py",
+];
+
+/// What maintainers' tooling does not report by default: the privacy rules (AL4xx).
+pub const MAINTAINER_FILE_IGNORES: &[&str] = &["AL4"];
+
 /// The options as written in a file (all optional).
 #[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -241,27 +258,41 @@ impl Config {
     }
 }
 
-/// Whether a path relative to a project's root is a test file by [`TEST_FILES`].
-pub fn is_test_file(relative: &Path) -> bool {
+/// Whether a path relative to a project's root is a test file ([`TEST_FILES`]) or maintainers'
+/// tooling ([`MAINTAINER_FILES`]): its flows are not where the project's users' data goes.
+pub fn is_quiet_about_privacy(relative: &Path) -> bool {
     static PATTERNS: std::sync::OnceLock<PathPatterns> = std::sync::OnceLock::new();
     PATTERNS
         .get_or_init(|| {
-            let patterns: Vec<String> = TEST_FILES.iter().map(|p| p.to_string()).collect();
+            let patterns: Vec<String> = TEST_FILES
+                .iter()
+                .chain(MAINTAINER_FILES)
+                .map(|p| p.to_string())
+                .collect();
             PathPatterns::new(&patterns, "test files").unwrap_or_default()
         })
         .matches(relative)
 }
 
-/// Test files leave out [`TEST_FILE_IGNORES`].
+/// Test files leave out [`TEST_FILE_IGNORES`], maintainers' tooling
+/// [`MAINTAINER_FILE_IGNORES`].
 fn default_per_file_ignores() -> Vec<(PathPatterns, Vec<Selector>)> {
-    let patterns: Vec<String> = TEST_FILES.iter().map(|p| p.to_string()).collect();
-    let selectors = TEST_FILE_IGNORES
-        .iter()
-        .filter_map(|s| Selector::parse(s).ok())
-        .collect();
-    PathPatterns::new(&patterns, "per-file-ignores")
-        .map(|patterns| vec![(patterns, selectors)])
-        .unwrap_or_default()
+    [
+        (TEST_FILES, TEST_FILE_IGNORES),
+        (MAINTAINER_FILES, MAINTAINER_FILE_IGNORES),
+    ]
+    .into_iter()
+    .filter_map(|(patterns, ignores)| {
+        let patterns: Vec<String> = patterns.iter().map(|p| p.to_string()).collect();
+        let selectors = ignores
+            .iter()
+            .filter_map(|s| Selector::parse(s).ok())
+            .collect();
+        PathPatterns::new(&patterns, "per-file-ignores")
+            .ok()
+            .map(|patterns| (patterns, selectors))
+    })
+    .collect()
 }
 
 /// `"pattern" = ["AL100", ...]` entries.

@@ -203,7 +203,9 @@ pub fn page_files(root: &Path) -> Vec<PathBuf> {
     files
 }
 
-/// The project view for `root` from the summaries of its files (by absolute path).
+/// The project view for `root` from the summaries of its files (by absolute path). The flows
+/// of test and maintainer files (those whose privacy findings the default per-file ignores
+/// leave out) are not where the project's users' data goes, and are left out.
 pub fn project_privacy(
     root: &Path,
     notice: Option<Notice>,
@@ -214,11 +216,11 @@ pub fn project_privacy(
         if summary.flows.is_empty() || !absolute.starts_with(root) {
             continue;
         }
-        // A test's model calls are the test's own (mocked, or with made-up data): not where the
-        // project's users' data goes.
+        // A test's model calls are the test's own (mocked, or with made-up data), an eval's or
+        // a CI script's the maintainers': not where the project's users' data goes.
         if absolute
             .strip_prefix(root)
-            .is_ok_and(crate::config::is_test_file)
+            .is_ok_and(crate::config::is_quiet_about_privacy)
         {
             continue;
         }
@@ -229,6 +231,7 @@ pub fn project_privacy(
             path: path.clone(),
             line: f.line,
             callee: f.callee.clone(),
+            adapter: f.adapter,
         }));
     }
     flows.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
@@ -236,7 +239,43 @@ pub fn project_privacy(
         root: root.to_path_buf(),
         notice,
         flows,
+        library: package_name(root),
     }
+}
+
+/// The name of the package a project publishes, if it is one that others install: a
+/// `pyproject.toml` with a `[build-system]` and a name (`[project]` or `[tool.poetry]`), or a
+/// `package.json` with a name, an entry point (`main`, `module`, `exports`) and no
+/// `"private": true`.
+pub fn package_name(root: &Path) -> Option<String> {
+    if let Some(text) = read_small(&root.join("pyproject.toml"))
+        && let Ok(value) = text.parse::<toml::Table>()
+        && value.contains_key("build-system")
+    {
+        let name = value
+            .get("project")
+            .and_then(|p| p.get("name"))
+            .or_else(|| {
+                value
+                    .get("tool")
+                    .and_then(|t| t.get("poetry"))
+                    .and_then(|p| p.get("name"))
+            })
+            .and_then(|n| n.as_str());
+        if let Some(name) = name {
+            return Some(name.to_string());
+        }
+    }
+    let text = read_small(&root.join("package.json"))?;
+    let value: serde_json::Value = serde_json::from_str(&text).ok()?;
+    let private = value.get("private").and_then(serde_json::Value::as_bool) == Some(true);
+    let entry = ["main", "module", "exports"]
+        .iter()
+        .any(|k| value.get(k).is_some());
+    if private || !entry {
+        return None;
+    }
+    value.get("name")?.as_str().map(str::to_string)
 }
 
 /// The project `path` belongs to: the innermost of `roots` (the directories checked, the

@@ -351,6 +351,7 @@ pub(crate) fn flows_reading(
         if let Some(recipient) = recipient {
             out.push(Flow {
                 recipient,
+                adapter: in_adapter(facts, range.start),
                 range,
                 callee,
                 configured,
@@ -375,6 +376,7 @@ pub(crate) fn flows_reading(
                 read.push(decorator.range.clone());
                 out.push(Flow {
                     recipient: Recipient::Provider(entry.provider),
+                    adapter: in_adapter(facts, decorator.range.start),
                     range: decorator.range.clone(),
                     callee: decorator
                         .callee
@@ -387,6 +389,21 @@ pub(crate) fn flows_reading(
     }
     out.sort_by_key(|f| f.range.start);
     (out, read)
+}
+
+/// Whether the code at `offset` is in a class whose name says it wraps a model: `…Model`,
+/// `…LLM`, `Chat…`, `…Provider`, `…Client`, `…Embeddings`, `…Completion`.
+fn in_adapter(facts: &FileFacts, offset: usize) -> bool {
+    static PATTERN: OnceLock<regex::Regex> = OnceLock::new();
+    #[allow(clippy::expect_used)]
+    let pattern = PATTERN.get_or_init(|| {
+        regex::Regex::new(r"(?i)model|llm|chat|provider|client|embedd|completion")
+            .expect("valid pattern")
+    });
+    facts
+        .classes
+        .iter()
+        .any(|c| c.range.start <= offset && offset < c.range.end && pattern.is_match(&c.name))
 }
 
 /// A client's method as the tables write it: without the SDKs' response wrappers

@@ -66,6 +66,10 @@ pub struct Flow {
     /// The client's `base_url` is set from a variable: the data may go elsewhere than the
     /// provider, so whether a notice names the right recipient cannot be checked.
     pub configured: bool,
+    /// Made in a class of the project's own that wraps a model (`class OpenAIChatModel`,
+    /// `class ChatAnthropic`, `class GenericLLMProvider`): in a library, an adapter its users'
+    /// applications choose, not a flow of the library's own.
+    pub adapter: bool,
 }
 /// A flow as the project sees it: which file and line.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -77,6 +81,7 @@ pub struct ProjectFlow {
     /// 1-based.
     pub line: u32,
     pub callee: String,
+    pub adapter: bool,
 }
 
 /// The project's privacy notice.
@@ -100,4 +105,25 @@ pub struct ProjectPrivacy {
     pub root: PathBuf,
     pub notice: Option<Notice>,
     pub flows: Vec<ProjectFlow>,
+    /// The package's name when the project is a library whose own classes wrap models
+    /// ([`ProjectPrivacy::counts`]).
+    pub library: Option<String>,
+}
+
+impl ProjectPrivacy {
+    /// Whether a flow is the project's to disclose: in a library (a package others install),
+    /// the model adapters' calls are its users' applications' to disclose, not its own; its own
+    /// telemetry and error reports are still its own.
+    pub fn counts(&self, adapter: bool, recipient: &Recipient, providers: &Providers) -> bool {
+        if self.library.is_none() || !adapter {
+            return true;
+        }
+        match recipient {
+            Recipient::Provider(i) => providers
+                .list
+                .get(*i)
+                .is_some_and(|p| !matches!(p.kind.as_str(), "llm" | "embeddings" | "vector-store")),
+            _ => false,
+        }
+    }
 }

@@ -17,7 +17,9 @@ pub use position::{
     LineIndex, Position, PositionEncoding, RopeOffset, floor_char_boundary, rope_offset,
 };
 pub use tree_sitter::Tree;
-pub use walk::{KindSet, Locator, Preorder, ancestors, assignments, preorder, structure};
+pub use walk::{
+    KindSet, Locator, Preorder, ancestors, assignments, is_function, preorder, structure,
+};
 
 /// A language agentlint analyses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

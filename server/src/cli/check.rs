@@ -156,6 +156,35 @@ fn collect_jobs(
     Ok((jobs, walked, pages))
 }
 
+/// What is said once about each directory checked that is a library: its model classes' calls
+/// are its users' applications' to disclose, and are left out of AL401–AL402.
+fn library_notes(roots: &[PathBuf], index: &Index, cwd: &Path) -> Vec<String> {
+    let providers = &agentlint_rules::Knowledge::builtin().providers;
+    let mut notes = Vec::new();
+    for root in roots {
+        let Some(view) = index.privacy(root) else {
+            continue;
+        };
+        let Some(name) = &view.library else {
+            continue;
+        };
+        let left_out = view
+            .flows
+            .iter()
+            .filter(|f| !view.counts(f.adapter, &f.recipient, providers))
+            .count();
+        if left_out > 0 {
+            notes.push(format!(
+                "{} is a library (`{name}`): the {left_out} calls to model providers in its \
+                 model classes are left to the applications that use it to disclose (AL401, \
+                 AL402); its own telemetry is checked",
+                display_path(root, cwd)
+            ));
+        }
+    }
+    notes
+}
+
 fn check(args: &CheckArgs) -> Result<ExitCode> {
     let cwd = std::env::current_dir().context("cannot read the working directory")?;
     let mut warnings = Vec::new();
@@ -292,6 +321,7 @@ fn check(args: &CheckArgs) -> Result<ExitCode> {
         ));
     }
     let summary = Summary::of(&reports, analysed, fixing);
+    let notes = library_notes(&roots, &index, &cwd);
     reports.retain(|r| !r.diagnostics.is_empty());
     if matches!(args.format, Format::Json | Format::Sarif) {
         for report in &mut reports {
@@ -313,6 +343,11 @@ fn check(args: &CheckArgs) -> Result<ExitCode> {
     let mut stderr = std::io::stderr().lock();
     for warning in &warnings {
         let _ = writeln!(stderr, "warning: {warning}");
+    }
+    if !args.quiet {
+        for note in &notes {
+            let _ = writeln!(stderr, "note: {note}");
+        }
     }
     for (file, created) in &written {
         let verb = if *created { "created" } else { "updated" };

@@ -6,6 +6,7 @@ use crate::diagnostic::Diagnostic;
 use crate::fix::{Applicability, FileChange, Fix};
 use crate::privacy::{Flow, ProjectFlow, ProjectPrivacy, Recipient, draft_notice, names_recipient};
 use crate::rules::{Context, Rule, RuleMeta, code_span, declare_rule};
+use crate::syntax::Fields;
 
 declare_rule! {
     /// ## What it does
@@ -219,27 +220,18 @@ fn this(flow: &Flow) -> String {
     )
 }
 
-/// The file's first flow to each recipient.
-fn first_flows(flows: &[Flow]) -> Vec<&Flow> {
-    let mut out: Vec<&Flow> = Vec::new();
-    for flow in flows {
-        if !out.iter().any(|f| f.recipient == flow.recipient) {
-            out.push(flow);
-        }
-    }
-    out
-}
-
 /// The file's path relative to the project's root, `/`-separated.
 fn relative(ctx: &Context<'_>, privacy: &ProjectPrivacy) -> String {
     let path = ctx.path.strip_prefix(&privacy.root).unwrap_or(ctx.path);
     path.to_string_lossy().replace('\\', "/")
 }
 
-/// The project's flows with this file's as they are now (the index may hold an older version).
+/// The project's flows with this file's as they are now (the index may hold an older version),
+/// those the project is to disclose ([`ProjectPrivacy::counts`]), in order of path and line.
 fn project_flows(ctx: &Context<'_>, privacy: &ProjectPrivacy) -> Vec<ProjectFlow> {
     let here = relative(ctx, privacy);
     let index = ctx.lines();
+    let providers = &ctx.knowledge.providers;
     let mut flows: Vec<ProjectFlow> = ctx
         .flows
         .iter()
@@ -249,11 +241,226 @@ fn project_flows(ctx: &Context<'_>, privacy: &ProjectPrivacy) -> Vec<ProjectFlow
             path: here.clone(),
             line: u32::try_from(index.line_of(f.range.start) + 1).unwrap_or(u32::MAX),
             callee: f.callee.clone(),
+            adapter: f.adapter,
         })
         .collect();
     flows.extend(privacy.flows.iter().filter(|f| f.path != here).cloned());
+    flows.retain(|f| privacy.counts(f.adapter, &f.recipient, providers));
     flows.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
     flows
+}
+
+/// What one finding is about: a flow, or the flows in the branches of one `if`, `match` or
+/// `switch` that picks among providers (`if provider == "openai": ... elif provider ==
+/// "anthropic": ...`), which the configuration chooses one of.
+struct Unit<'f> {
+    flows: Vec<&'f Flow>,
+    switch: bool,
+}
+
+impl Unit<'_> {
+    fn first(&self) -> &Flow {
+        self.flows[0]
+    }
+
+    /// Its recipients, each once, in order.
+    fn recipients(&self) -> Vec<&Recipient> {
+        let mut out: Vec<&Recipient> = Vec::new();
+        for flow in &self.flows {
+            if !out.contains(&&flow.recipient) {
+                out.push(&flow.recipient);
+            }
+        }
+        out
+    }
+}
+
+/// The file's flows that the project is to disclose, as findings' subjects, in order.
+fn units<'f>(ctx: &'f Context<'_>, privacy: &ProjectPrivacy) -> Vec<Unit<'f>> {
+    let providers = &ctx.knowledge.providers;
+    let locator = ctx.locator();
+    // The flows in a choice's branches, by the choice (its start), with their branches.
+    let mut choices: Vec<(usize, Vec<(usize, &'f Flow)>)> = Vec::new();
+    let mut out: Vec<Unit<'f>> = Vec::new();
+    for flow in ctx
+        .flows
+        .iter()
+        .filter(|f| privacy.counts(f.adapter, &f.recipient, providers))
+    {
+        let choice = locator
+            .descendant(flow.range.start, flow.range.end)
+            .and_then(|node| choice_of(locator, node));
+        match choice {
+            Some((choice, branch)) => match choices.iter_mut().find(|(c, _)| *c == choice) {
+                Some((_, flows)) => flows.push((branch, flow)),
+                None => choices.push((choice, vec![(branch, flow)])),
+            },
+            None => out.push(Unit {
+                flows: vec![flow],
+                switch: false,
+            }),
+        }
+    }
+    for (_, flows) in choices {
+        let branches = flows
+            .iter()
+            .map(|(b, _)| b)
+            .collect::<rustc_hash::FxHashSet<_>>();
+        let recipients = flows
+            .iter()
+            .map(|(_, f)| &f.recipient)
+            .collect::<rustc_hash::FxHashSet<_>>();
+        if branches.len() > 1 && recipients.len() > 1 {
+            out.push(Unit {
+                flows: flows.into_iter().map(|(_, f)| f).collect(),
+                switch: true,
+            });
+        } else {
+            out.extend(flows.into_iter().map(|(_, f)| Unit {
+                flows: vec![f],
+                switch: false,
+            }));
+        }
+    }
+    out.sort_by_key(|u| u.first().range.start);
+    out
+}
+
+/// The choice (`if`/`elif` chain, `match`, `switch`, conditional expression) whose branch holds
+/// `node`, nearest first: the choice's start and the branch's.
+fn choice_of(
+    locator: &crate::syntax::Locator<'_>,
+    node: tree_sitter::Node<'_>,
+) -> Option<(usize, usize)> {
+    let ancestry = locator.ancestry(node, 40);
+    for pair in ancestry.windows(2) {
+        let (child, parent) = (pair[0], pair[1]);
+        match parent.kind() {
+            // Python: `elif` and `else` clauses are the `if`'s children.
+            "if_statement"
+            | "match_statement"
+            | "switch_statement"
+            | "conditional_expression"
+            | "ternary_expression" => {
+                // The condition is no branch.
+                let condition = if parent.kind() == "conditional_expression" {
+                    parent.named_child(1)
+                } else {
+                    parent.field("condition")
+                };
+                if condition.is_some_and(|c| c.id() == child.id()) {
+                    continue;
+                }
+                // JavaScript: `else if` nests an `if` in the `else`: the outermost is the choice.
+                let mut root = parent;
+                let position = ancestry.iter().position(|n| n.id() == parent.id())?;
+                for pair in ancestry[position..].windows(2) {
+                    if pair[1].kind() == "else_clause" {
+                        continue;
+                    }
+                    if pair[0].kind() == "else_clause" && pair[1].kind() == "if_statement" {
+                        root = pair[1];
+                        continue;
+                    }
+                    if pair[0].kind() == "if_statement" && pair[1].kind() == "else_clause" {
+                        continue;
+                    }
+                    break;
+                }
+                return Some((root.start_byte(), child.start_byte()));
+            }
+            // A function or class between: its own code, not a branch.
+            "class_definition" | "class_declaration" | "class" => return None,
+            _ if crate::syntax::is_function(parent) => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Whether the project sends to `recipient` from a place before `path:line` (earlier files,
+/// then earlier lines): a recipient is reported once per project, at its first place.
+fn reported_before(flows: &[ProjectFlow], recipient: &Recipient, path: &str, line: u32) -> bool {
+    flows
+        .iter()
+        .any(|f| &f.recipient == recipient && (f.path.as_str(), f.line) < (path, line))
+}
+
+/// The project's other places that send to the unit's recipients, as related information.
+fn other_places(
+    ctx: &Context<'_>,
+    privacy: &ProjectPrivacy,
+    unit: &Unit<'_>,
+    flows: &[ProjectFlow],
+) -> Vec<crate::diagnostic::Related> {
+    const SHOWN: usize = 10;
+    let providers = &ctx.knowledge.providers;
+    let here = relative(ctx, privacy);
+    let line = |f: &Flow| u32::try_from(ctx.lines().line_of(f.range.start) + 1).unwrap_or(0);
+    let mut out = Vec::new();
+    // In a choice: the other branches' flows.
+    for flow in unit.flows.iter().skip(1) {
+        out.push(crate::diagnostic::Related {
+            range: flow.range.clone(),
+            message: format!("or to {}", flow.recipient.name(providers)),
+            place: None,
+        });
+    }
+    let first = (here.as_str(), line(unit.first()));
+    for recipient in unit.recipients() {
+        for flow in flows
+            .iter()
+            .filter(|f| &f.recipient == recipient && (f.path.as_str(), f.line) != first)
+        {
+            if out.len() >= SHOWN {
+                return out;
+            }
+            if flow.path == here {
+                // This file's own: by range.
+                if let Some(f) = ctx.flows.iter().find(|f| {
+                    &f.recipient == recipient
+                        && line(f) == flow.line
+                        && !unit.flows.iter().any(|u| std::ptr::eq(*u, *f))
+                }) {
+                    out.push(crate::diagnostic::Related {
+                        range: f.range.clone(),
+                        message: format!("also sends to {}", recipient.name(providers)),
+                        place: None,
+                    });
+                }
+                continue;
+            }
+            out.push(crate::diagnostic::Related {
+                range: 0..0,
+                message: format!("also sends to {}", recipient.name(providers)),
+                place: Some(std::sync::Arc::new(crate::summary::Place {
+                    path: privacy.root.join(&flow.path),
+                    line: flow.line.saturating_sub(1),
+                    utf8: 0..0,
+                    utf16: 0..0,
+                    utf32: 0..0,
+                    host: None,
+                })),
+            });
+        }
+    }
+    out
+}
+
+/// "OpenAI, Anthropic, Google and 17 more".
+fn listed(names: &[String], shown: usize) -> String {
+    if names.len() <= shown {
+        return match names {
+            [] => String::new(),
+            [one] => one.clone(),
+            [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+        };
+    }
+    format!(
+        "{} and {} more",
+        names[..shown].join(", "),
+        names.len() - shown
+    )
 }
 
 /// What a recipient receives, in short, for messages.
@@ -290,37 +497,71 @@ impl Rule for MissingPrivacyNotice {
             return;
         }
         let providers = &ctx.knowledge.providers;
-        let draft = draft_notice(&project_flows(ctx, privacy), providers);
-        for flow in first_flows(ctx.flows) {
-            let name = flow.recipient.name(providers);
-            let name = if flow.configured {
-                format!("{name} (or wherever its `base_url` points)")
+        let flows = project_flows(ctx, privacy);
+        let draft = draft_notice(&flows, providers);
+        let here = relative(ctx, privacy);
+        let mut reported: Vec<Recipient> = Vec::new();
+        for unit in units(ctx, privacy) {
+            let first = unit.first();
+            let line = u32::try_from(ctx.lines().line_of(first.range.start) + 1).unwrap_or(0);
+            let recipients = unit.recipients();
+            if recipients
+                .iter()
+                .all(|r| reported.contains(r) || reported_before(&flows, r, &here, line))
+            {
+                continue;
+            }
+            reported.extend(recipients.iter().map(|r| (*r).clone()));
+            let names: Vec<String> = recipients.iter().map(|r| r.name(providers)).collect();
+            let (message, note) = if unit.switch {
+                (
+                    format!(
+                        "These calls send users' data to whichever of {} providers is configured, \
+                         and the project has no privacy notice",
+                        names.len()
+                    ),
+                    format!(
+                        "The configuration picks {}: the people using this agent cannot know \
+                         where their messages go.",
+                        listed(&names, 4).replace(" and ", " or ")
+                    ),
+                )
             } else {
-                name
+                let mut note = format!(
+                    "It sends {}: the people using this agent cannot know where their messages go.",
+                    sends(ctx, &first.recipient)
+                );
+                if first.configured {
+                    note.push_str(
+                        " Its `base_url` comes from the configuration: the data may go elsewhere.",
+                    );
+                }
+                (
+                    format!(
+                        "{} sends users' data to {}, and the project has no privacy notice",
+                        this(first),
+                        names[0]
+                    ),
+                    note,
+                )
             };
-            let message = format!(
-                "{} sends users' data to {name}, and the project has no privacy notice",
-                this(flow)
-            );
-            let note = format!(
-                "It sends {}: the people using this agent cannot know where their messages go.",
-                sends(ctx, &flow.recipient)
-            );
+            let related = other_places(ctx, privacy, &unit, &flows);
             let fix = Fix::new(
                 "Create PRIVACY.md (a draft from the code, with TODOs to complete)",
                 Applicability::Unsafe,
                 Vec::new(),
             )
             .with_file_change(FileChange::create("PRIVACY.md", &draft));
-            out.push(
-                Diagnostic::new(&MissingPrivacyNotice::META, flow.range.clone(), message)
+            let mut diagnostic =
+                Diagnostic::new(&MissingPrivacyNotice::META, first.range.clone(), message)
                     .with_note(note)
                     .with_help(
                         "Add a notice (`PRIVACY.md`, or a Privacy section in the README) that \
                          names every service the agent sends to and what it keeps.",
                     )
-                    .with_fix(Some(fix)),
-            );
+                    .with_fix(Some(fix));
+            diagnostic.related = related;
+            out.push(diagnostic);
         }
     }
 }
@@ -340,11 +581,25 @@ impl Rule for PrivacyNoticeMissingRecipient {
         };
         let providers = &ctx.knowledge.providers;
         let here = relative(ctx, privacy);
-        let index = ctx.lines();
-        for flow in first_flows(ctx.flows) {
-            if flow.configured || names_recipient(&notice.text, &flow.recipient, providers) {
+        let flows = project_flows(ctx, privacy);
+        let mut reported: Vec<Recipient> = Vec::new();
+        for unit in units(ctx, privacy) {
+            // Whichever provider the configuration picks, or wherever a configured `base_url`
+            // points: the notice cannot be checked against it.
+            let flow = unit.first();
+            if unit.switch
+                || flow.configured
+                || names_recipient(&notice.text, &flow.recipient, providers)
+            {
                 continue;
             }
+            let line = u32::try_from(ctx.lines().line_of(flow.range.start) + 1).unwrap_or(0);
+            if reported.contains(&flow.recipient)
+                || reported_before(&flows, &flow.recipient, &here, line)
+            {
+                continue;
+            }
+            reported.push(flow.recipient.clone());
             let name = flow.recipient.name(providers);
             let what = sends(ctx, &flow.recipient);
             let message = format!(
@@ -357,23 +612,28 @@ impl Rule for PrivacyNoticeMissingRecipient {
                  it says."
             );
             let help = format!("Add {name} to the notice, with what it receives.");
-            let line = index.line_of(flow.range.start) + 1;
+            let places: Vec<String> = flows
+                .iter()
+                .filter(|f| f.recipient == flow.recipient)
+                .map(|f| format!("`{}:{}`", f.path, f.line))
+                .take(5)
+                .collect();
             let block = crate::privacy::recipient_section(
                 &name,
                 &sends_in_full(ctx, &flow.recipient),
-                &[format!("`{here}:{line}`")],
+                &places,
             );
             let fix = append_fix(notice, &name, &block);
-            out.push(
-                Diagnostic::new(
-                    &PrivacyNoticeMissingRecipient::META,
-                    flow.range.clone(),
-                    message,
-                )
-                .with_note(note)
-                .with_help(help)
-                .with_fix(fix),
-            );
+            let mut diagnostic = Diagnostic::new(
+                &PrivacyNoticeMissingRecipient::META,
+                flow.range.clone(),
+                message,
+            )
+            .with_note(note)
+            .with_help(help)
+            .with_fix(fix);
+            diagnostic.related = other_places(ctx, privacy, &unit, &flows);
+            out.push(diagnostic);
         }
     }
 }

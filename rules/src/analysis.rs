@@ -510,7 +510,7 @@ fn analyse_prior(
                 locate(),
                 facts,
                 file.language.family(),
-                &knowledge.providers,
+                knowledge,
             )
         })) {
             Ok(found) => Some(found),

@@ -30,6 +30,14 @@ const BUILTIN_TABLES: &[(&str, &str)] = &[
         "rules/data/providers.toml",
         include_str!("../data/providers.toml"),
     ),
+    (
+        "rules/data/sdks/python.toml",
+        include_str!("../data/sdks/python.toml"),
+    ),
+    (
+        "rules/data/sdks/javascript.toml",
+        include_str!("../data/sdks/javascript.toml"),
+    ),
 ];
 
 /// What a call does.
@@ -1183,6 +1191,17 @@ impl Knowledge {
     }
 
     /// Recognisers for an unresolved callee as written (`server.tool`), by `*.tool` suffix.
+    /// Whether `root` is the first part of a name some tool recogniser lists: a framework the
+    /// recognisers describe.
+    pub fn is_framework_root(&self, family: Family, root: &str) -> bool {
+        self.tools_by_name.iter().any(|((f, _), names)| {
+            *f == family
+                && names
+                    .keys()
+                    .any(|name| name.split(['.', '#', '/']).next() == Some(root))
+        })
+    }
+
     pub fn tool_recognisers_by_suffix(
         &self,
         family: Family,

@@ -193,13 +193,7 @@ impl FileSummary {
         let locator = Locator::new(tree);
         let capabilities = Capabilities::compute(source, &locator, language, facts, knowledge);
         let mut summary = FileSummary::new(path, source, facts, language, &capabilities);
-        let flows = crate::privacy::flows(
-            source,
-            &locator,
-            facts,
-            language.family(),
-            &knowledge.providers,
-        );
+        let flows = crate::privacy::flows(source, &locator, facts, language.family(), knowledge);
         if !flows.is_empty() {
             let index = LineIndex::new(source);
             summary.flows = flows

@@ -12,17 +12,23 @@ fn recipients(source: &str, language: Language) -> Vec<String> {
     let facts = FileFacts::extract(source, &tree, language);
     let providers = &Knowledge::builtin().providers;
     let locator = agentlint_rules::syntax::Locator::new(&tree);
-    flows(source, &locator, &facts, language.family(), providers)
-        .iter()
-        .map(|f| {
-            let name = f.recipient.name(providers);
-            if f.configured {
-                format!("{name}?")
-            } else {
-                name
-            }
-        })
-        .collect()
+    flows(
+        source,
+        &locator,
+        &facts,
+        language.family(),
+        Knowledge::builtin(),
+    )
+    .iter()
+    .map(|f| {
+        let name = f.recipient.name(providers);
+        if f.configured {
+            format!("{name}?")
+        } else {
+            name
+        }
+    })
+    .collect()
 }
 
 fn stores(source: &str, language: Language) -> Vec<String> {
@@ -45,9 +51,10 @@ fn stores(source: &str, language: Language) -> Vec<String> {
 #[test]
 fn python_clients_and_where_they_point() {
     let cases: &[(&str, &[&str])] = &[
+        // A client used here sends through its calls, not by being made.
         (
             "from openai import OpenAI\nc = OpenAI()\nc.chat.completions.create(messages=m)\n",
-            &["OpenAI", "OpenAI"],
+            &["OpenAI"],
         ),
         (
             "from openai import AzureOpenAI\nc = AzureOpenAI(azure_endpoint=e)\n",
@@ -55,7 +62,7 @@ fn python_clients_and_where_they_point() {
         ),
         (
             "from openai import OpenAI\nc = OpenAI(base_url=\"https://api.deepseek.com\")\nc.chat.completions.create(messages=m)\n",
-            &["DeepSeek", "DeepSeek"],
+            &["DeepSeek"],
         ),
         (
             "from openai import OpenAI\nc = OpenAI(base_url=\"https://llm.example.org/v1\")\n",
@@ -340,4 +347,131 @@ fn flows_are_found_again_as_the_file_is_edited() {
             .any(|(_, _, m)| m.contains("DeepSeek") || m.contains("Bedrock")),
         "{last:#?}"
     );
+}
+
+/// What sends users' data and what does not: a call that sends is a flow when something not
+/// constant reaches it; types, errors, admin calls and constant prompts send nothing of a user's;
+/// model strings, gateways and HTTP requests to providers' hosts name their recipient.
+#[test]
+fn what_sends_and_what_does_not() {
+    let python: &[(&str, &[&str])] = &[
+        // Types and validation of an SDK's objects.
+        (
+            "from openai.types.chat import ChatCompletionUserMessageParam as P\nP(role=\"user\", content=t)\n",
+            &[],
+        ),
+        ("import openai\nx = openai.NotGiven()\n", &[]),
+        (
+            "from anthropic.types import Message\nMessage.model_validate(data)\n",
+            &[],
+        ),
+        // Listing and fetching.
+        (
+            "from openai import OpenAI\nc = OpenAI()\nc.models.list()\nc.files.retrieve(f)\n",
+            &[],
+        ),
+        // Administration: defining an agent, a webhook.
+        (
+            "import anthropic\nc = anthropic.Anthropic()\nc.beta.agents.create(name=n, model=m)\n",
+            &[],
+        ),
+        // A constant prompt, and a constant bound to a name.
+        (
+            "from openai import OpenAI\nc = OpenAI()\nQ = \"Write a haiku.\"\nc.responses.create(model=\"gpt-4o\", input=Q)\n",
+            &[],
+        ),
+        (
+            "from openai import OpenAI\nc = OpenAI()\ndef f(q):\n    return c.responses.create(model=\"gpt-4o\", input=q)\n",
+            &["OpenAI"],
+        ),
+        // A history the code appends to is not a constant.
+        (
+            "from openai import OpenAI\nc = OpenAI()\nh = []\nh.append(x)\nc.chat.completions.create(model=\"m\", messages=h)\n",
+            &["OpenAI"],
+        ),
+        // self.client = ...: its methods are the client's.
+        (
+            "from anthropic import AsyncAnthropic\nclass B:\n    def __init__(self):\n        self.c = AsyncAnthropic()\n    async def ask(self, q):\n        return await self.c.messages.create(model=\"m\", max_tokens=9, messages=q)\n",
+            &["Anthropic"],
+        ),
+        // Model strings.
+        (
+            "import litellm\ndef f(m):\n    return litellm.completion(model=\"groq/llama3-70b\", messages=m)\n",
+            &["Groq"],
+        ),
+        (
+            "import litellm\ndef f(m):\n    return litellm.completion(model=\"ollama/llama3\", messages=m)\n",
+            &[],
+        ),
+        (
+            "import litellm, os\ndef f(m):\n    return litellm.completion(model=os.getenv(\"MODEL\"), messages=m)\n",
+            &["the model provider the configuration names?"],
+        ),
+        (
+            "from pydantic_ai import Agent\nagent = Agent(\"openai:gpt-4o\")\n",
+            &["OpenAI"],
+        ),
+        (
+            "from langchain.chat_models import init_chat_model\nllm = init_chat_model(\"claude-sonnet-4-5\", model_provider=\"anthropic\")\n",
+            &["Anthropic"],
+        ),
+        // An agent of the Agents SDK sends to OpenAI unless told otherwise.
+        (
+            "from agents import Agent\nagent = Agent(name=\"a\", instructions=\"i\")\n",
+            &["OpenAI"],
+        ),
+        // HTTP to a provider's API.
+        (
+            "import requests\nURL = \"https://api.anthropic.com/v1/messages\"\ndef f(q):\n    return requests.post(URL, json={\"messages\": q})\n",
+            &["Anthropic"],
+        ),
+        (
+            "import httpx, os\nBASE = os.getenv(\"BASE\", \"https://api.openai.com/v1\")\nasync def f(q):\n    async with httpx.AsyncClient() as h:\n        return await h.post(f\"{BASE}/chat/completions\", json=q)\n",
+            &["OpenAI"],
+        ),
+        (
+            "import requests\ndef f(q):\n    return requests.post(\"https://example.org/api\", json=q)\n",
+            &[],
+        ),
+    ];
+    for (source, expected) in python {
+        assert_eq!(&recipients(source, Language::Python), expected, "{source}");
+    }
+    let typescript: &[(&str, &[&str])] = &[
+        (
+            "import OpenAI from \"openai\";\nconst c = new OpenAI();\nexport const f = (q: string) => c.chat.completions.create({ model: \"m\", messages: [{ role: \"user\", content: q }] });\n",
+            &["OpenAI"],
+        ),
+        (
+            "import OpenAI from \"openai\";\nconst c = new OpenAI();\nc.chat.completions.create({ model: \"m\", messages: [{ role: \"user\", content: \"Hi\" }] });\n",
+            &[],
+        ),
+        (
+            "import { generateText } from \"ai\";\nexport const f = (p: string) => generateText({ model: \"anthropic/claude-sonnet-4-5\", prompt: p });\n",
+            &["Vercel AI Gateway"],
+        ),
+        (
+            "import { streamText } from \"ai\";\nimport { google } from \"@ai-sdk/google\";\nexport const f = (messages: any[]) => streamText({ model: google(\"gemini-2.0-flash\"), messages });\n",
+            &["Google (Gemini / Vertex AI)"],
+        ),
+        (
+            "import { generateText } from \"ai\";\nimport { google } from \"@ai-sdk/google\";\ngenerateText({ model: google(\"gemini-2.0-flash\"), prompt: \"Hi\" });\n",
+            &[],
+        ),
+        (
+            "export async function f(text: string) {\n  return fetch(\"https://api.groq.com/openai/v1/chat/completions\", { method: \"POST\", body: JSON.stringify({ text }) });\n}\n",
+            &["Groq"],
+        ),
+        (
+            "export async function f() {\n  return fetch(\"https://api.groq.com/openai/v1/models\");\n}\n",
+            &[],
+        ),
+    ];
+    for (source, expected) in typescript {
+        assert_eq!(
+            &recipients(source, Language::TypeScript),
+            expected,
+            "{source}"
+        );
+    }
 }

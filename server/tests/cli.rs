@@ -551,7 +551,7 @@ fn privacy_fixes_are_accepted_by_the_rules() {
                 "OpenAI",
                 "Anthropic",
                 "LangSmith",
-                "`agent.py:5`",
+                "`agent.py:10`",
                 "`web/chat.ts:7`",
             ] {
                 assert!(notice.contains(name), "{name}: {notice}");

@@ -283,7 +283,7 @@ fn stages(text: &str, length: usize, language: Language, knowledge: &Knowledge) 
             &locator,
             &facts,
             language.family(),
-            &knowledge.providers,
+            knowledge,
         ));
         times[3] += started.elapsed();
         let started = Instant::now();

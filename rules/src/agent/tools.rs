@@ -295,11 +295,20 @@ pub(crate) fn found(
         resolved
             .and_then(|name| knowledge.tool_recognisers(family, trigger, name).next())
             .or_else(|| {
+                // A name of another framework the recognisers describe is that framework's API,
+                // which its own recognisers answer for.
+                let root = resolved.map(|r| r.split(['.', '#', '/']).next().unwrap_or(r));
                 written.and_then(|w| {
                     knowledge
                         .tool_recognisers_by_suffix(family, trigger, w)
                         .into_iter()
-                        .find(|r| imports_one_of(&r.requires_import))
+                        .find(|r| {
+                            imports_one_of(&r.requires_import)
+                                && !root.is_some_and(|root| {
+                                    knowledge.is_framework_root(family, root)
+                                        && !r.requires_import.iter().any(|m| m == root)
+                                })
+                        })
                 })
             })
     };

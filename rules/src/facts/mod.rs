@@ -84,6 +84,21 @@ impl Bindings {
         }
     }
 
+    /// The name bound once, and only, to the value at `value` (`model = Model(...)`, `x = await
+    /// f()` for the call `f()`).
+    pub fn bound_to(&self, value: &Range<usize>) -> Option<&str> {
+        self.map
+            .iter()
+            .find_map(|(name, bindings)| match bindings.as_slice() {
+                [Binding::Value(range) | Binding::Instance { value: range, .. }]
+                    if range.start <= value.start && range.end == value.end =>
+                {
+                    Some(name.as_str())
+                }
+                _ => None,
+            })
+    }
+
     /// The class or factory that made `name`, when every binding of it agrees.
     pub fn instance_of(&self, name: &str) -> Option<&str> {
         let mut classes = self.of(name).iter().map(|b| match b {

@@ -94,7 +94,25 @@ pub(super) fn extract(source: &str, root: Node<'_>, out: &mut Builder) {
             "named_expression" => bind_field(node, "name", source, out),
             "as_pattern" | "except_clause" => {
                 if let Some(alias) = node.field("alias") {
-                    bind_all_identifiers(alias, source, out);
+                    // `with httpx.Client() as client:`: what the call made (a context manager
+                    // that returns itself, as clients do).
+                    let made = (node.kind() == "as_pattern"
+                        && node.parent().is_some_and(|p| p.kind() == "with_item"))
+                    .then(|| node.named_child(0))
+                    .flatten()
+                    .and_then(|value| constructed(value, source).map(|path| (path, value)));
+                    let name = (alias.named_child_count() == 1)
+                        .then(|| alias.named_child(0))
+                        .flatten()
+                        .filter(|n| n.kind() == "identifier");
+                    match (made, name) {
+                        (Some((path, value)), Some(name)) => bind(
+                            out,
+                            node_text(name, source),
+                            Binding::Construct(path, node_range(value)),
+                        ),
+                        _ => bind_all_identifiers(alias, source, out),
+                    }
                 }
             }
             "call" => call(node, source, out),

@@ -96,9 +96,11 @@ fn python_parameters_and_loops_are_local() {
         "def f(a, b: str = 'x', *rest, **kw):\n    for c in a: pass\n    with open(p) as fh: pass\n",
         Language::Python,
     );
-    for name in ["a", "b", "rest", "kw", "c", "fh", "f"] {
+    for name in ["a", "b", "rest", "kw", "c", "f"] {
         assert_eq!(f.bindings.of(name), &[Binding::Local], "{name}");
     }
+    // `with open(p) as fh`: what the call made (a context manager that returns itself).
+    assert_eq!(f.bindings.instance_of("fh"), Some("builtins.open"));
     assert!(f.bindings.of("str").is_empty());
     assert!(f.bindings.of("p").is_empty());
     assert_eq!(f.functions[0].name, "f");

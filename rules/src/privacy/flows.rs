@@ -11,6 +11,7 @@ use tree_sitter::Node;
 use super::providers::{Entry, Providers, Router, Sends};
 use super::{Flow, Recipient};
 use crate::facts::{Call, FileFacts, ValueKind};
+use crate::knowledge::{Effect, Knowledge};
 use crate::syntax::{Family, Fields, Locator, node_range, node_text};
 
 /// Where a client is pointed at another service.
@@ -91,9 +92,9 @@ pub fn flows(
     locator: &Locator<'_>,
     facts: &FileFacts,
     family: Family,
-    providers: &Providers,
+    knowledge: &Knowledge,
 ) -> Vec<Flow> {
-    flows_reading(source, locator, facts, family, providers).0
+    flows_reading(source, locator, facts, family, knowledge).0
 }
 
 /// What a call of the tables' is.
@@ -108,6 +109,11 @@ enum Found<'p> {
     /// Under an entry point the tables do not cover (telemetry, vector stores): every call
     /// counts, as written.
     Untabled { provider: usize },
+    /// An HTTP request (`requests.post`, `fetch`) to a provider's API host, when users' data
+    /// reaches it.
+    Http { provider: usize },
+    /// A method of a listed class that is none of its sending ones: nothing.
+    Nothing,
 }
 
 /// [`flows`], with the places of the text they were read from: the calls under a provider's
@@ -133,8 +139,9 @@ pub(crate) fn flows_reading(
     locator: &Locator<'_>,
     facts: &FileFacts,
     family: Family,
-    providers: &Providers,
+    knowledge: &Knowledge,
 ) -> (Vec<Flow>, Vec<Range<usize>>) {
+    let providers = &knowledge.providers;
     let mut read = Vec::new();
     let (Some(_), Some(roots)) = (
         providers.entries.get(&family),
@@ -150,20 +157,60 @@ pub(crate) fn flows_reading(
         let Some(resolved) = call.resolved.as_deref() else {
             continue;
         };
-        if providers.may_route(family, resolved)
-            && let Some(Sends::Router(router)) = providers.listed(family, resolved)
-        {
-            read.push(call.range.clone());
-            found.push((index, Found::Route(router)));
-            continue;
+        // What the tables list: a model, a client and its sending methods, a function, a router.
+        if providers.may_be_listed(family, resolved) {
+            let kind = match providers.listed(family, resolved) {
+                Some(Sends::Model { provider }) => Some(Found::Construct {
+                    provider: *provider,
+                    client: false,
+                }),
+                Some(Sends::Client { provider, .. }) => Some(Found::Construct {
+                    provider: *provider,
+                    client: true,
+                }),
+                Some(Sends::Function { provider }) => Some(Found::Send {
+                    provider: *provider,
+                }),
+                Some(Sends::Router(router)) => Some(Found::Route(router)),
+                None => resolved.split_once('#').and_then(|(class, method)| {
+                    match providers.listed(family, class) {
+                        Some(Sends::Client { provider, sends })
+                            if sends.contains(sending_method(method).as_ref()) =>
+                        {
+                            Some(Found::Send {
+                                provider: *provider,
+                            })
+                        }
+                        // Another method of a listed class: it lists, fetches or deletes.
+                        Some(_) => None,
+                        None => return None,
+                    }
+                    .or(Some(Found::Nothing))
+                }),
+            };
+            if let Some(kind) = kind {
+                read.push(call.range.clone());
+                if !matches!(kind, Found::Nothing) {
+                    found.push((index, kind));
+                }
+                continue;
+            }
         }
-        if !roots.may_hold(resolved) {
-            continue;
-        }
-        let entries = under
-            .entry(resolved)
-            .or_insert_with(|| providers.entries_under(family, resolved));
+        let entries = if roots.may_hold(resolved) {
+            under
+                .entry(resolved)
+                .or_insert_with(|| providers.entries_under(family, resolved))
+                .as_slice()
+        } else {
+            &[]
+        };
         if entries.is_empty() {
+            if let Some(provider) =
+                http_request(call, resolved, source, locator, facts, family, knowledge)
+            {
+                read.push(call.range.clone());
+                found.push((index, Found::Http { provider }));
+            }
             continue;
         }
         read.push(call.range.clone());
@@ -180,43 +227,13 @@ pub(crate) fn flows_reading(
                 })
             })
             .max_by_key(|e| e.prefix.len());
-        let Some(entry) = entry else {
+        // Under a prefix the tables cover, what they do not list sends nothing (a type, an
+        // error, a helper of the SDK).
+        let Some(entry) = entry.filter(|e| !e.tabled) else {
             continue;
         };
-        let kind = if !entry.tabled {
-            Found::Untabled {
-                provider: entry.provider,
-            }
-        } else {
-            match providers.listed(family, resolved) {
-                Some(Sends::Model { provider }) => Found::Construct {
-                    provider: *provider,
-                    client: false,
-                },
-                Some(Sends::Client { provider, .. }) => Found::Construct {
-                    provider: *provider,
-                    client: true,
-                },
-                Some(Sends::Function { provider }) => Found::Send {
-                    provider: *provider,
-                },
-                Some(Sends::Router(router)) => Found::Route(router),
-                None => {
-                    let Some((class, method)) = resolved.split_once('#') else {
-                        continue;
-                    };
-                    match providers.listed(family, class) {
-                        Some(Sends::Client { provider, sends })
-                            if sends.contains(sending_method(method).as_ref()) =>
-                        {
-                            Found::Send {
-                                provider: *provider,
-                            }
-                        }
-                        _ => continue,
-                    }
-                }
-            }
+        let kind = Found::Untabled {
+            provider: entry.provider,
         };
         found.push((index, kind));
     }
@@ -270,6 +287,36 @@ pub(crate) fn flows_reading(
         }
     }
     let consumed: rustc_hash::FxHashSet<usize> = made.values().map(|&(inner, _)| inner).collect();
+    // Where each construction points (by the construction's start): a method of what a name is
+    // bound to goes where that construction pointed (`deepseek = OpenAI(base_url=...)`, then
+    // `deepseek.chat.completions.create(...)`), whatever other constructions of the class do.
+    let mut pointed_at: HashMap<usize, (Option<Recipient>, bool)> = HashMap::default();
+    for &(index, kind) in &found {
+        let call = &facts.calls[index];
+        let provider = match kind {
+            Found::Construct { provider, .. } => provider,
+            Found::Untabled { provider }
+                if call.resolved.as_deref().is_some_and(|r| !r.contains('#')) =>
+            {
+                provider
+            }
+            _ => continue,
+        };
+        let arguments = source
+            .get(call.callee_range.end..call.range.end)
+            .unwrap_or_default();
+        pointed_at.insert(call.range.start, pointed_to(arguments, provider, providers));
+    }
+    // What a method call's object was made by, if a construction of this file.
+    let made_by = |call: &Call, method: &str| -> Option<(Option<Recipient>, bool)> {
+        let callee = call.callee.as_deref()?;
+        let object = callee.strip_suffix(method)?.strip_suffix('.')?;
+        let value = facts.bindings.single_value(object)?;
+        pointed_at
+            .iter()
+            .find(|(start, _)| value.start <= **start && **start < value.end)
+            .map(|(_, pointed)| pointed.clone())
+    };
     let mut out = Vec::new();
     for &(index, kind) in &found {
         let call = &facts.calls[index];
@@ -283,28 +330,29 @@ pub(crate) fn flows_reading(
             Some((class, method)) => (class, Some(method)),
             None => (resolved, None),
         };
-        let pointed = |own: usize| match redirect(arguments, providers) {
-            Redirect::Local => (None, false),
-            Redirect::To(recipient) => (Some(recipient), false),
-            Redirect::None => (Some(Recipient::Provider(own)), false),
-            Redirect::Configured => (Some(Recipient::Provider(own)), true),
-        };
+        let pointed = |own: usize| pointed_to(arguments, own, providers);
         let mut range = call.callee_range.clone();
         let mut callee = call.callee.clone().unwrap_or_else(|| resolved.to_string());
         let (recipient, configured) = match kind {
+            Found::Nothing => continue,
             Found::Construct { provider, client } => {
                 let pointed = pointed(provider);
                 classes.entry(class).or_insert(pointed.clone());
-                if (client && used.contains(class)) || consumed.contains(&index) {
+                if (client && used.contains(class))
+                    || consumed.contains(&index)
+                    || only_constants_reach(call, source, locator, facts, providers)
+                {
                     continue;
                 }
                 pointed
             }
-            Found::Untabled { provider } => match (classes.get(class), method) {
+            Found::Untabled { provider } => match method
+                .and_then(|m| made_by(call, m).or_else(|| classes.get(class).cloned()))
+            {
                 // A method of a client constructed here goes where the construction pointed
                 // it (its arguments are not searched for a base URL then).
-                (Some(constructed), Some(_)) => constructed.clone(),
-                _ => {
+                Some(constructed) => constructed,
+                None => {
                     let pointed = pointed(provider);
                     if method.is_none() {
                         classes.entry(class).or_insert(pointed.clone());
@@ -312,18 +360,32 @@ pub(crate) fn flows_reading(
                     pointed
                 }
             },
-            Found::Send { provider } => {
+            Found::Http { provider } => {
                 if !carries_data(call, source, locator, facts, providers) {
                     continue;
                 }
-                match (classes.get(class), method) {
-                    (Some(constructed), Some(_)) => constructed.clone(),
-                    (None, Some(_)) => (Some(Recipient::Provider(provider)), false),
-                    (_, None) => pointed(provider),
+                (Some(Recipient::Provider(provider)), false)
+            }
+            Found::Send { provider } => {
+                if !carries_data(call, source, locator, facts, providers)
+                    && !data_reaches_what_it_makes(call, source, locator, facts, providers)
+                {
+                    continue;
+                }
+                match method {
+                    Some(method) => made_by(call, method)
+                        .or_else(|| classes.get(class).cloned())
+                        .unwrap_or((Some(Recipient::Provider(provider)), false)),
+                    None => pointed(provider),
                 }
             }
             Found::Route(router) => {
                 if !router.constructs && !carries_data(call, source, locator, facts, providers) {
+                    continue;
+                }
+                if router.constructs
+                    && only_constants_reach(call, source, locator, facts, providers)
+                {
                     continue;
                 }
                 if let Some(&(inner, provider)) = made.get(&index) {
@@ -389,6 +451,74 @@ pub(crate) fn flows_reading(
     }
     out.sort_by_key(|f| f.range.start);
     (out, read)
+}
+
+/// Where a construction given `arguments` points: its provider, another service its
+/// `base_url` names (`None`: a local one), or its provider as configured (the `base_url` is not
+/// written in the code).
+fn pointed_to(arguments: &str, own: usize, providers: &Providers) -> (Option<Recipient>, bool) {
+    match redirect(arguments, providers) {
+        Redirect::Local => (None, false),
+        Redirect::To(recipient) => (Some(recipient), false),
+        Redirect::None => (Some(Recipient::Provider(own)), false),
+        Redirect::Configured => (Some(Recipient::Provider(own)), true),
+    }
+}
+
+/// The provider whose API a call sends an HTTP request to: a call that sends over the network
+/// (`requests.post`, `httpx.AsyncClient#post`, `fetch` with a `POST`: the sinks' `network-send`)
+/// whose URL names a provider's host — written in it, or in the string a name in it is bound to
+/// (`API_URL`, `f"{BASE}/chat/completions"`, `os.getenv("BASE", "https://api.openai.com/v1")`).
+fn http_request(
+    call: &Call,
+    resolved: &str,
+    source: &str,
+    locator: &Locator<'_>,
+    facts: &FileFacts,
+    family: Family,
+    knowledge: &Knowledge,
+) -> Option<usize> {
+    let sends = knowledge.sinks_for(family, resolved).any(|sink| {
+        sink.effect == Effect::NetworkSend || sink.otherwise == Some(Effect::NetworkSend)
+    });
+    if !sends {
+        return None;
+    }
+    let url = call
+        .arguments
+        .iter()
+        .find(|a| a.keyword.as_deref() == Some("url"))
+        .or_else(|| call.arguments.iter().find(|a| a.keyword.is_none()))?;
+    let text = source.get(url.range.clone())?;
+    let host = crate::summary::url_host(text).or_else(|| {
+        // The first name in it, bound once: `API_URL`, `f"{BASE}/chat"`, `BASE + "/chat"`.
+        let name = first_name(text)?;
+        let value = facts.bindings.single_value(name)?;
+        crate::summary::url_host(source.get(value)?)
+    })?;
+    if is_local(&host) {
+        return None;
+    }
+    let provider = knowledge.providers.by_host(&host)?;
+    crate::agent::capabilities::call_effects(call, source, locator, facts, family, knowledge)
+        .contains(&Effect::NetworkSend)
+        .then_some(provider)
+}
+
+/// The first identifier in an expression's text (not inside a string's literal part).
+fn first_name(text: &str) -> Option<&str> {
+    static PATTERN: OnceLock<regex::Regex> = OnceLock::new();
+    #[allow(clippy::expect_used)]
+    let pattern = PATTERN.get_or_init(|| {
+        regex::Regex::new(
+            r#"^(?:[fFrRbBuU]{0,2}["'`]\{?|`\$\{|\(\s*)?\s*([A-Za-z_$][A-Za-z0-9_$]*)"#,
+        )
+        .expect("valid pattern")
+    });
+    pattern
+        .captures(text)
+        .and_then(|c| c.get(1))
+        .map(|m| m.as_str())
 }
 
 /// Whether the code at `offset` is in a class whose name says it wraps a model: `…Model`,
@@ -603,6 +733,158 @@ fn routed_string(
     }
 }
 
+/// The most names followed from a construction (see [`only_constants_reach`]).
+const USE_BUDGET: usize = 16;
+
+/// Whether only constants reach what a construction makes: it is bound to a name (`model =
+/// LiteLLMModel(...)`), and every mention of that name, and of what is made from it (`agent =
+/// CodeAgent(model=model)`), is in a call that carries no data (`agent.run("Write a haiku.")`:
+/// see [`carries_data`]; the name itself aside). A demo's constant prompt sends nothing of a
+/// user's. A mention anywhere else (`return model`, `chain = prompt | model`) may take it where
+/// data is: not only constants then.
+fn only_constants_reach(
+    call: &Call,
+    source: &str,
+    locator: &Locator<'_>,
+    facts: &FileFacts,
+    providers: &Providers,
+) -> bool {
+    let Some(first) = facts.bindings.bound_to(&call.range) else {
+        return false;
+    };
+    let mut names: Vec<(String, Range<usize>)> = vec![(first.to_string(), call.range.clone())];
+    let mut next = 0;
+    while let Some((name, value)) = names.get(next).cloned() {
+        next += 1;
+        if names.len() > USE_BUDGET {
+            return false;
+        }
+        let mut uses = 0;
+        for at in mentions_in_code(source, locator, &name) {
+            // The binding itself: `name = <value>`, `name: T = <value>`.
+            if at < value.start
+                && source
+                    .get(at + name.len()..value.start)
+                    .is_some_and(|between| between.contains('=') && !between.contains('\n'))
+            {
+                continue;
+            }
+            // The innermost call it is the object of, or an argument of.
+            let use_of = facts
+                .calls
+                .iter()
+                .filter(|c| c.range.start <= at && at < c.range.end)
+                .min_by_key(|c| c.range.len());
+            let Some(user) = use_of else {
+                return false;
+            };
+            uses += 1;
+            if user.callee_range.start == at {
+                // `name.method(...)`: a use, which must carry no data.
+                if carries_data(user, source, locator, facts, providers) {
+                    return false;
+                }
+                continue;
+            }
+            if !user.arguments.iter().any(|a| a.range.contains(&at)) {
+                return false;
+            }
+            // Passed to something: what that makes is followed (`agent = Agent(model=model)`);
+            // a call that makes nothing kept must carry no data of its own.
+            match facts.bindings.bound_to(&user.range) {
+                Some(made) => {
+                    if !names.iter().any(|(n, _)| n == made) {
+                        names.push((made.to_string(), user.range.clone()));
+                    }
+                }
+                None => {
+                    let rest = Call {
+                        arguments: user
+                            .arguments
+                            .iter()
+                            .filter(|a| !a.range.contains(&at))
+                            .cloned()
+                            .collect(),
+                        ..user.clone()
+                    };
+                    if carries_data(&rest, source, locator, facts, providers) {
+                        return false;
+                    }
+                }
+            }
+        }
+        // A module's name that the module does not use is there for others to import.
+        if uses == 0 && facts.enclosing_function(value.start).is_none() {
+            return false;
+        }
+    }
+    true
+}
+
+/// Whether a sending call that is given no data makes something that is (`model =
+/// genAI.getGenerativeModel({ model })`, then `model.startChat({ history: messages })`): a method
+/// of what it makes, or of what that makes, is called with data.
+fn data_reaches_what_it_makes(
+    call: &Call,
+    source: &str,
+    locator: &Locator<'_>,
+    facts: &FileFacts,
+    providers: &Providers,
+) -> bool {
+    let Some(first) = facts.bindings.bound_to(&call.range) else {
+        return false;
+    };
+    let mut names = vec![first];
+    let mut next = 0;
+    while let Some(&name) = names.get(next) {
+        next += 1;
+        if names.len() > USE_BUDGET {
+            return true;
+        }
+        for user in &facts.calls {
+            let on_it = user
+                .callee
+                .as_deref()
+                .and_then(|c| c.strip_prefix(name))
+                .is_some_and(|rest| rest.starts_with('.'));
+            if !on_it {
+                continue;
+            }
+            if carries_data(user, source, locator, facts, providers) {
+                return true;
+            }
+            if let Some(made) = facts.bindings.bound_to(&user.range)
+                && !names.contains(&made)
+            {
+                names.push(made);
+            }
+        }
+    }
+    false
+}
+
+/// Where `name` is mentioned as a whole word in code (not in a string or a comment).
+fn mentions_in_code(source: &str, locator: &Locator<'_>, name: &str) -> Vec<usize> {
+    let is_word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$');
+    source
+        .match_indices(name)
+        .map(|(at, _)| at)
+        .filter(|&at| {
+            let before = source[..at].chars().next_back();
+            let after = source[at + name.len()..].chars().next();
+            !is_word(before) && before != Some('.') && !is_word(after)
+        })
+        .filter(|&at| {
+            locator.descendant(at, at + name.len()).is_some_and(|node| {
+                !matches!(
+                    node.kind(),
+                    "string" | "string_content" | "string_fragment" | "comment" | "template_string"
+                )
+            })
+        })
+        .collect()
+}
+
 /// The most nodes looked at to decide whether data reaches a call.
 const DATA_BUDGET: usize = 256;
 
@@ -676,6 +958,10 @@ fn holds_data(
             | "concatenated_string"
             | "expression_list" => {
                 stack.extend(node.named_children(&mut cursor));
+            }
+            // `"user" as const`, `x satisfies T`, `x!`: the value is the first child.
+            "as_expression" | "satisfies_expression" | "non_null_expression" => {
+                stack.extend(node.named_child(0));
             }
             "pair" => {
                 let key = node.field("key");

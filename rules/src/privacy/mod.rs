@@ -111,11 +111,18 @@ pub struct ProjectPrivacy {
 }
 
 impl ProjectPrivacy {
-    /// Whether a flow is the project's to disclose: in a library (a package others install),
-    /// the model adapters' calls are its users' applications' to disclose, not its own; its own
-    /// telemetry and error reports are still its own.
-    pub fn counts(&self, adapter: bool, recipient: &Recipient, providers: &Providers) -> bool {
-        if self.library.is_none() || !adapter {
+    /// Whether a flow is the project's to disclose. In a library (a package others install),
+    /// the calls to model providers that its users choose — in its model classes
+    /// (`adapter`), or to whichever provider or `base_url` they configure — are its users'
+    /// applications' to disclose, not its own; its own telemetry and error reports are still its
+    /// own.
+    pub fn counts(
+        &self,
+        chosen_by_users: bool,
+        recipient: &Recipient,
+        providers: &Providers,
+    ) -> bool {
+        if self.library.is_none() || !(chosen_by_users || *recipient == Recipient::Chosen) {
             return true;
         }
         match recipient {

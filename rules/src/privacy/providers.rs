@@ -224,8 +224,8 @@ pub struct Providers {
     pub(super) store_roots: HashMap<Family, Roots>,
     /// What each listed name does, by family.
     pub(super) sends: HashMap<Family, HashMap<String, Sends>>,
-    /// The first parts of the routers' names, as bits.
-    pub(super) router_roots: HashMap<Family, Roots>,
+    /// The first parts of the listed names, as bits.
+    pub(super) listed_roots: HashMap<Family, Roots>,
     /// Arguments that configure a call (`[sending] settings`).
     pub(super) settings: rustc_hash::FxHashSet<String>,
     /// Routes of model strings that are local models.
@@ -416,17 +416,15 @@ impl Providers {
         self.roots.clear();
         self.entry_roots.clear();
         self.store_roots.clear();
-        self.router_roots.clear();
+        self.listed_roots.clear();
         for (family, stores) in &self.stores {
             for (prefix, _) in stores {
                 self.store_roots.entry(*family).or_default().insert(prefix);
             }
         }
         for (family, names) in &self.sends {
-            for (name, sends) in names {
-                if matches!(sends, Sends::Router(_)) {
-                    self.router_roots.entry(*family).or_default().insert(name);
-                }
+            for name in names.keys() {
+                self.listed_roots.entry(*family).or_default().insert(name);
             }
         }
         for (family, entries) in &mut self.entries {
@@ -464,9 +462,10 @@ impl Providers {
         self.sends.get(&family)?.get(name)
     }
 
-    /// Whether a name may be a router's (never false when it is).
-    pub(super) fn may_route(&self, family: Family, name: &str) -> bool {
-        self.router_roots
+    /// Whether a name may be one the tables list, or a method of a class they list (never
+    /// false when it is).
+    pub(super) fn may_be_listed(&self, family: Family, name: &str) -> bool {
+        self.listed_roots
             .get(&family)
             .is_some_and(|roots| roots.may_hold(name))
     }
@@ -599,6 +598,50 @@ mod tests {
                 prop_assert!(under(&name, prefix));
                 prop_assert!(roots.may_hold(&name), "{name} under {prefix}");
             }
+        }
+    }
+
+    /// The generated tables (rules/data/sdks/, from the published packages) and the providers'
+    /// prefixes (providers.toml, by hand) agree: a name the tables list that is under a prefix is
+    /// under one of the provider they give it (the longest prefix decides). A prefix moved to
+    /// another provider by hand, or tables generated against other prefixes, fail here.
+    #[test]
+    fn generated_tables_agree_with_the_providers_prefixes() {
+        let providers = &crate::knowledge::Knowledge::builtin().providers;
+        let mut checked = 0;
+        for (family, names) in &providers.sends {
+            for (name, sends) in names {
+                let provider = match sends {
+                    Sends::Model { provider }
+                    | Sends::Client { provider, .. }
+                    | Sends::Function { provider } => *provider,
+                    Sends::Router(_) => continue,
+                };
+                let entry = providers
+                    .entries_under(*family, name)
+                    .into_iter()
+                    .filter(|e| e.argument.is_none())
+                    .max_by_key(|e| e.prefix.len());
+                if let Some(entry) = entry {
+                    assert_eq!(
+                        providers.list[entry.provider].id, providers.list[provider].id,
+                        "{family:?} `{name}` is under `{}`",
+                        entry.prefix
+                    );
+                    assert!(entry.tabled, "{family:?} `{}`", entry.prefix);
+                    checked += 1;
+                }
+            }
+        }
+        assert!(
+            checked > 500,
+            "only {checked} names of the tables under a prefix"
+        );
+        for family in [Family::Python, Family::JavaScript] {
+            assert!(
+                providers.packages.iter().any(|(f, _, _)| *f == family),
+                "{family:?}: no [[package]] the tables were made from"
+            );
         }
     }
 

@@ -207,17 +207,9 @@ fn append_fix(notice: &crate::privacy::Notice, what: &str, block: &str) -> Optio
     })
 }
 
-/// "This call (`OpenAI`)", "This decorator (`@traceable`)".
+/// The call or decorator as written, short: `OpenAI`, `@traceable`.
 fn this(flow: &Flow) -> String {
-    let what = if flow.callee.starts_with('@') {
-        "decorator"
-    } else {
-        "call"
-    };
-    format!(
-        "This {what} ({})",
-        code_span(&crate::rules::excerpt(&flow.callee, 30))
-    )
+    code_span(&crate::rules::excerpt(&flow.callee, 30))
 }
 
 /// The file's path relative to the project's root, `/`-separated.
@@ -245,7 +237,7 @@ fn project_flows(ctx: &Context<'_>, privacy: &ProjectPrivacy) -> Vec<ProjectFlow
         })
         .collect();
     flows.extend(privacy.flows.iter().filter(|f| f.path != here).cloned());
-    flows.retain(|f| privacy.counts(f.adapter, &f.recipient, providers));
+    flows.retain(|f| privacy.counts(f.adapter || f.configured, &f.recipient, providers));
     flows.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
     flows
 }
@@ -285,7 +277,7 @@ fn units<'f>(ctx: &'f Context<'_>, privacy: &ProjectPrivacy) -> Vec<Unit<'f>> {
     for flow in ctx
         .flows
         .iter()
-        .filter(|f| privacy.counts(f.adapter, &f.recipient, providers))
+        .filter(|f| privacy.counts(f.adapter || f.configured, &f.recipient, providers))
     {
         let choice = locator
             .descendant(flow.range.start, flow.range.end)

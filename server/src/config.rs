@@ -75,6 +75,7 @@ pub const TEST_FILE_IGNORES: &[&str] = &["AL100", "AL4"];
 /// not the project's users'.
 pub const MAINTAINER_FILES: &[&str] = &[
     ".github",
+    "scripts",
     "evals",
     "eval",
     "benchmarks",

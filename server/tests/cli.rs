@@ -882,3 +882,64 @@ fn test_files_are_quiet_about_privacy_by_default() {
         ["tests/test_agent.py AL401", "tests/test_agent.py AL203"]
     );
 }
+
+/// A project that is a library (a package others install) leaves its package's calls to model
+/// providers to the applications that use it, and says so once; its own telemetry is still its
+/// own, and so are its examples' calls. A recipient is reported once in the project, at its
+/// first place.
+#[test]
+fn a_library_leaves_its_model_calls_to_its_users() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("src/mylib")).unwrap();
+    std::fs::create_dir_all(root.join("examples")).unwrap();
+    std::fs::write(
+        root.join("pyproject.toml"),
+        "[project]\nname = \"my-lib\"\n\n[build-system]\nrequires = [\"hatchling\"]\nbuild-backend = \"hatchling.build\"\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(root.join("src/my_lib")).unwrap();
+    std::fs::write(
+        root.join("src/my_lib/models.py"),
+        "from openai import OpenAI\nimport posthog\n\nclient = OpenAI()\n\n\ndef complete(messages):\n    posthog.capture(\"completion\", properties={\"n\": len(messages)})\n    return client.chat.completions.create(model=\"gpt-4o\", messages=messages)\n",
+    )
+    .unwrap();
+    let example = "from anthropic import Anthropic\n\nclient = Anthropic()\n\n\ndef ask(q):\n    return client.messages.create(model=\"m\", max_tokens=9, messages=[{\"role\": \"user\", \"content\": q}])\n";
+    std::fs::write(root.join("examples/chat.py"), example).unwrap();
+    std::fs::write(root.join("examples/chat_again.py"), example).unwrap();
+    let output = run(
+        &["check", "--format", "json", "--select", "AL401", "."],
+        root,
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let found: Vec<String> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            format!(
+                "{}:{} {}",
+                d["path"].as_str().unwrap(),
+                d["range"]["start"]["line"],
+                d["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "examples/chat.py:7 `client.messages.create` sends users' data to Anthropic, and the project has no privacy notice",
+            "src/my_lib/models.py:8 `posthog.capture` sends users' data to PostHog, and the project has no privacy notice",
+        ],
+        "{}",
+        stdout(&output)
+    );
+    let related = &json["diagnostics"][0]["related"];
+    assert!(
+        related.to_string().contains("chat_again.py"),
+        "the other place is related: {related}"
+    );
+    let stderr = stderr(&output);
+    assert_eq!(stderr.matches("is a library").count(), 1, "{stderr}");
+    assert!(stderr.contains("`my-lib`"), "{stderr}");
+}

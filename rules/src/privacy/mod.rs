@@ -111,18 +111,41 @@ pub struct ProjectPrivacy {
 }
 
 impl ProjectPrivacy {
+    /// Whether a project-relative path is in the library's package: under a directory named as
+    /// it imports (`pydantic-ai`: `pydantic_ai_slim/pydantic_ai/models/openai.py`).
+    pub fn in_package(&self, path: &str) -> bool {
+        let Some(name) = &self.library else {
+            return false;
+        };
+        let import = name
+            .rsplit('/')
+            .next()
+            .unwrap_or(name)
+            .to_ascii_lowercase()
+            .replace(['-', '.'], "_");
+        let mut parts: Vec<&str> = path.split('/').collect();
+        parts.pop();
+        parts
+            .iter()
+            .any(|dir| dir.to_ascii_lowercase().replace('-', "_") == import)
+    }
+
     /// Whether a flow is the project's to disclose. In a library (a package others install),
-    /// the calls to model providers that its users choose — in its model classes
-    /// (`adapter`), or to whichever provider or `base_url` they configure — are its users'
-    /// applications' to disclose, not its own; its own telemetry and error reports are still its
-    /// own.
+    /// the calls to model providers in its package's code, and those its users choose anywhere
+    /// (in its model classes, `adapter`; to whichever provider or `base_url` they configure), are
+    /// its users' applications' to disclose, not its own; its own telemetry and error reports
+    /// are still its own.
     pub fn counts(
         &self,
+        path: &str,
         chosen_by_users: bool,
         recipient: &Recipient,
         providers: &Providers,
     ) -> bool {
-        if self.library.is_none() || !(chosen_by_users || *recipient == Recipient::Chosen) {
+        if self.library.is_none() {
+            return true;
+        }
+        if !(chosen_by_users || *recipient == Recipient::Chosen || self.in_package(path)) {
             return true;
         }
         match recipient {

@@ -171,7 +171,7 @@ fn library_notes(roots: &[PathBuf], index: &Index, cwd: &Path) -> Vec<String> {
         let left_out = view
             .flows
             .iter()
-            .filter(|f| !view.counts(f.adapter || f.configured, &f.recipient, providers))
+            .filter(|f| !view.counts(&f.path, f.adapter || f.configured, &f.recipient, providers))
             .count();
         if left_out > 0 {
             notes.push(format!(

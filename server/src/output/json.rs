@@ -25,7 +25,17 @@ struct JsonDiagnostic<'a> {
     message: &'a str,
     note: Option<&'a str>,
     help: Option<&'a str>,
+    /// Places that explain the finding: where a value came from, the other places of a flow.
+    related: Vec<JsonRelated<'a>>,
     fix: Option<JsonFix<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonRelated<'a> {
+    path: String,
+    line: u32,
+    column: u32,
+    message: &'a str,
 }
 
 #[derive(Serialize)]
@@ -88,6 +98,19 @@ fn diagnostic<'a>(report: &'a FileReport, i: usize, d: &'a Diagnostic) -> JsonDi
         message: &d.message,
         note: d.note.as_deref(),
         help: d.help.as_deref(),
+        related: d
+            .related
+            .iter()
+            .map(|r| {
+                let (path, line, column) = report.related_place(r, PositionEncoding::Utf32);
+                JsonRelated {
+                    path,
+                    line,
+                    column,
+                    message: &r.message,
+                }
+            })
+            .collect(),
         fix: d.fix.as_ref().map(|fix| JsonFix {
             title: &fix.title,
             applicability: fix.applicability.as_str(),

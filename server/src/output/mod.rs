@@ -42,6 +42,8 @@ pub struct FileReport {
     /// For each diagnostic (same index), what its fix does to other files; empty when nothing,
     /// or when not resolved (the text output does not show it).
     pub other_files: Vec<Vec<OtherFileEdit>>,
+    /// The working directory, which shown paths are relative to.
+    pub cwd: PathBuf,
 }
 
 impl FileReport {
@@ -70,6 +72,23 @@ impl FileReport {
             diagnostics,
             secrets: Vec::new(),
             other_files: Vec::new(),
+            cwd: cwd.to_path_buf(),
+        }
+    }
+
+    /// A related place as shown: its path, and its 1-based line and column (in `encoding`; a
+    /// place in another file is known by its line: column 1).
+    pub fn related_place(
+        &self,
+        related: &agentlint_rules::Related,
+        encoding: PositionEncoding,
+    ) -> (String, u32, u32) {
+        match &related.place {
+            Some(place) => (display_path(&place.path, &self.cwd), place.line + 1, 1),
+            None => {
+                let at = self.one_based(related.range.start, encoding);
+                (self.display_path.clone(), at.line, at.column)
+            }
         }
     }
 

@@ -79,13 +79,16 @@ fn result(report: &FileReport, i: usize, d: &Diagnostic, rule_index: usize) -> V
     let related: Vec<Value> = d
         .related
         .iter()
-        .filter(|r| r.place.is_none())
         .map(|r| {
+            let (path, line, _) = report.related_place(r, PositionEncoding::Utf16);
             json!({
                 "message": { "text": r.message },
                 "physicalLocation": {
-                    "artifactLocation": artifact_location(&report.display_path),
-                    "region": region(report, &r.range),
+                    "artifactLocation": artifact_location(&path),
+                    "region": match r.place {
+                        Some(_) => json!({ "startLine": line }),
+                        None => region(report, &r.range),
+                    },
                 }
             })
         })

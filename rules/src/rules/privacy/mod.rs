@@ -237,7 +237,7 @@ fn project_flows(ctx: &Context<'_>, privacy: &ProjectPrivacy) -> Vec<ProjectFlow
         })
         .collect();
     flows.extend(privacy.flows.iter().filter(|f| f.path != here).cloned());
-    flows.retain(|f| privacy.counts(f.adapter || f.configured, &f.recipient, providers));
+    flows.retain(|f| privacy.counts(&f.path, f.adapter || f.configured, &f.recipient, providers));
     flows.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
     flows
 }
@@ -271,13 +271,14 @@ impl Unit<'_> {
 fn units<'f>(ctx: &'f Context<'_>, privacy: &ProjectPrivacy) -> Vec<Unit<'f>> {
     let providers = &ctx.knowledge.providers;
     let locator = ctx.locator();
+    let here = relative(ctx, privacy);
     // The flows in a choice's branches, by the choice (its start), with their branches.
     let mut choices: Vec<(usize, Vec<(usize, &'f Flow)>)> = Vec::new();
     let mut out: Vec<Unit<'f>> = Vec::new();
     for flow in ctx
         .flows
         .iter()
-        .filter(|f| privacy.counts(f.adapter || f.configured, &f.recipient, providers))
+        .filter(|f| privacy.counts(&here, f.adapter || f.configured, &f.recipient, providers))
     {
         let choice = locator
             .descendant(flow.range.start, flow.range.end)
@@ -325,10 +326,14 @@ fn choice_of(
     node: tree_sitter::Node<'_>,
 ) -> Option<(usize, usize)> {
     let ancestry = locator.ancestry(node, 40);
-    for pair in ancestry.windows(2) {
+    // The branch: a `case`, an `elif` or `else` clause, or the `if`'s own block.
+    let mut branch: Option<tree_sitter::Node<'_>> = None;
+    for (position, pair) in ancestry.windows(2).enumerate() {
         let (child, parent) = (pair[0], pair[1]);
         match parent.kind() {
-            // Python: `elif` and `else` clauses are the `if`'s children.
+            "case_clause" | "switch_case" | "switch_default" | "elif_clause" | "else_clause" => {
+                branch = branch.or(Some(parent));
+            }
             "if_statement"
             | "match_statement"
             | "switch_statement"
@@ -340,26 +345,20 @@ fn choice_of(
                 } else {
                     parent.field("condition")
                 };
-                if condition.is_some_and(|c| c.id() == child.id()) {
+                if branch.is_none() && condition.is_some_and(|c| c.id() == child.id()) {
                     continue;
                 }
+                let branch = branch.unwrap_or(child);
                 // JavaScript: `else if` nests an `if` in the `else`: the outermost is the choice.
                 let mut root = parent;
-                let position = ancestry.iter().position(|n| n.id() == parent.id())?;
-                for pair in ancestry[position..].windows(2) {
-                    if pair[1].kind() == "else_clause" {
-                        continue;
+                for pair in ancestry[position + 1..].windows(2) {
+                    match (pair[0].kind(), pair[1].kind()) {
+                        ("if_statement", "else_clause") => {}
+                        ("else_clause", "if_statement") => root = pair[1],
+                        _ => break,
                     }
-                    if pair[0].kind() == "else_clause" && pair[1].kind() == "if_statement" {
-                        root = pair[1];
-                        continue;
-                    }
-                    if pair[0].kind() == "if_statement" && pair[1].kind() == "else_clause" {
-                        continue;
-                    }
-                    break;
                 }
-                return Some((root.start_byte(), child.start_byte()));
+                return Some((root.start_byte(), branch.start_byte()));
             }
             // A function or class between: its own code, not a branch.
             "class_definition" | "class_declaration" | "class" => return None,
@@ -538,6 +537,16 @@ impl Rule for MissingPrivacyNotice {
                 )
             };
             let related = other_places(ctx, privacy, &unit, &flows);
+            let elsewhere = flows
+                .iter()
+                .filter(|f| recipients.contains(&&f.recipient))
+                .count()
+                .saturating_sub(unit.flows.len());
+            let note = match elsewhere {
+                0 => note,
+                1 => format!("{note} One other place sends there too; one notice covers both."),
+                n => format!("{note} {n} other places send there too; one notice covers them all."),
+            };
             let fix = Fix::new(
                 "Create PRIVACY.md (a draft from the code, with TODOs to complete)",
                 Applicability::Unsafe,

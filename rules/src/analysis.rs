@@ -599,6 +599,7 @@ fn analyse_prior(
         facts,
         tools: &tools,
         knowledge,
+        test_file: settings.test_file,
     };
     for rule in enabled {
         let mut found = Vec::new();

@@ -530,6 +530,8 @@ struct DataFile {
     #[serde(default)]
     placeholder: Vec<crate::secrets::PlaceholderRecord>,
     #[serde(default)]
+    publishable: Vec<crate::secrets::PublishableRecord>,
+    #[serde(default)]
     known_example: Vec<crate::secrets::KnownExampleRecord>,
     #[serde(default)]
     secret_names: Option<crate::secrets::SecretNames>,
@@ -1017,16 +1019,21 @@ impl Knowledge {
                 .or_default()
                 .push(compile(origin, &record.pattern)?);
         }
-        if !file.secret.is_empty() || !file.placeholder.is_empty() || !file.known_example.is_empty()
+        if !file.secret.is_empty()
+            || !file.placeholder.is_empty()
+            || !file.publishable.is_empty()
+            || !file.known_example.is_empty()
         {
             let compile_here = |p: &str| compile(origin, p).map_err(|e| e.message);
+            // A key meant to be published is, as a secret, as good as a placeholder.
+            let mut placeholders = file.placeholder;
+            placeholders.extend(
+                file.publishable
+                    .into_iter()
+                    .map(|p| crate::secrets::PlaceholderRecord { pattern: p.pattern }),
+            );
             self.secrets
-                .add(
-                    file.secret,
-                    file.placeholder,
-                    file.known_example,
-                    &compile_here,
-                )
+                .add(file.secret, placeholders, file.known_example, &compile_here)
                 .map_err(|message| KnowledgeError {
                     origin: origin.to_string(),
                     message,

@@ -52,6 +52,17 @@ pub(crate) struct PlaceholderRecord {
     pub pattern: String,
 }
 
+/// `[[publishable]]`: a key made to be published (in a web page, a mobile app), which is no
+/// secret.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PublishableRecord {
+    pub pattern: String,
+    /// Whose key, and why it is public (for people reading the table).
+    #[allow(dead_code)]
+    pub what: String,
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct KnownExampleRecord {

@@ -63,6 +63,10 @@ pub struct Settings {
     pub select: Vec<Selector>,
     pub ignore: Vec<Selector>,
     pub severity: BTreeMap<String, Severity>,
+    /// The file is a test (the configuration's test files): code it runs or executes that
+    /// nothing shows the model or a tool argument reaching is the test's own (a hint, not a
+    /// warning).
+    pub test_file: bool,
 }
 
 impl Default for Settings {
@@ -71,6 +75,7 @@ impl Default for Settings {
             select: vec![Selector::All],
             ignore: Vec::new(),
             severity: BTreeMap::new(),
+            test_file: false,
         }
     }
 }

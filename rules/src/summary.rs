@@ -79,6 +79,7 @@ pub struct SummaryFlow {
     pub callee: String,
     pub configured: bool,
     pub adapter: bool,
+    pub evident: bool,
 }
 
 /// The URL host written in a call's text.
@@ -204,6 +205,7 @@ impl FileSummary {
                     callee: f.callee,
                     configured: f.configured,
                     adapter: f.adapter,
+                    evident: f.evident,
                 })
                 .collect();
         }

@@ -250,13 +250,26 @@ impl Config {
             .filter(|(patterns, _)| patterns.matches(relative))
             .flat_map(|(_, selectors)| selectors)
             .collect();
-        if ignored.is_empty() {
+        let test_file = is_test_file(relative);
+        if ignored.is_empty() && !test_file {
             return std::borrow::Cow::Borrowed(&self.settings);
         }
         let mut settings = self.settings.clone();
         settings.ignore.extend(ignored.into_iter().cloned());
+        settings.test_file = test_file;
         std::borrow::Cow::Owned(settings)
     }
+}
+
+/// Whether a path relative to a project's root is a test file ([`TEST_FILES`]).
+pub fn is_test_file(relative: &Path) -> bool {
+    static PATTERNS: std::sync::OnceLock<PathPatterns> = std::sync::OnceLock::new();
+    PATTERNS
+        .get_or_init(|| {
+            let patterns: Vec<String> = TEST_FILES.iter().map(|p| p.to_string()).collect();
+            PathPatterns::new(&patterns, "test files").unwrap_or_default()
+        })
+        .matches(relative)
 }
 
 /// Whether a path relative to a project's root is a test file ([`TEST_FILES`]) or maintainers'

@@ -232,6 +232,7 @@ pub fn project_privacy(
             line: f.line,
             callee: f.callee.clone(),
             adapter: f.adapter,
+            evident: f.evident,
         }));
     }
     flows.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));

@@ -861,16 +861,18 @@ fn test_files_are_quiet_about_privacy_by_default() {
             .iter()
             .map(|d| {
                 format!(
-                    "{} {}",
+                    "{} {} {}",
                     d["path"].as_str().unwrap(),
-                    d["code"].as_str().unwrap()
+                    d["code"].as_str().unwrap(),
+                    d["severity"].as_str().unwrap()
                 )
             })
             .collect()
     };
+    // A test's own `eval`, which nothing shows a tool argument or the model reaching: a hint.
     assert_eq!(
         codes(&["check", "--format", "json", "."]),
-        ["tests/test_agent.py AL203"]
+        ["tests/test_agent.py AL203 hint"]
     );
     std::fs::write(
         root.join("agentlint.toml"),
@@ -879,7 +881,10 @@ fn test_files_are_quiet_about_privacy_by_default() {
     .unwrap();
     assert_eq!(
         codes(&["check", "--format", "json", "."]),
-        ["tests/test_agent.py AL401", "tests/test_agent.py AL203"]
+        [
+            "tests/test_agent.py AL401 warning",
+            "tests/test_agent.py AL203 hint"
+        ]
     );
 }
 

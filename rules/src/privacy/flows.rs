@@ -75,7 +75,18 @@ fn redirect(arguments: &str, providers: &Providers) -> Redirect {
         authority.split(':').next().unwrap_or(authority)
     };
     if host.is_empty() || host.contains(['{', '$']) {
-        return Redirect::Configured;
+        // Only part of it written: a known host after the configured part
+        // (`${RESOURCE}.openai.azure.com`), or a path only one service has
+        // (`${ENDPOINT}/openai/deployments/...`), still names the service.
+        let written = host.rsplit(['}', '$']).next().unwrap_or_default();
+        let known = (written.starts_with('.') && written.len() > 1)
+            .then(|| providers.by_host(&format!("x{written}")))
+            .flatten()
+            .or_else(|| providers.by_path(url));
+        return match known {
+            Some(i) => Redirect::To(Recipient::Provider(i)),
+            None => Redirect::Configured,
+        };
     }
     if is_local(host) {
         return Redirect::Local;
@@ -333,16 +344,20 @@ pub(crate) fn flows_reading(
         let pointed = |own: usize| pointed_to(arguments, own, providers);
         let mut range = call.callee_range.clone();
         let mut callee = call.callee.clone().unwrap_or_else(|| resolved.to_string());
+        // Whether the code shows users' data reaching it (not only a model made here).
+        let mut evident = true;
         let (recipient, configured) = match kind {
             Found::Nothing => continue,
             Found::Construct { provider, client } => {
                 let pointed = pointed(provider);
                 classes.entry(class).or_insert(pointed.clone());
-                if (client && used.contains(class))
-                    || consumed.contains(&index)
-                    || only_constants_reach(call, source, locator, facts, providers)
-                {
+                if (client && used.contains(class)) || consumed.contains(&index) {
                     continue;
+                }
+                match reach(call, source, locator, facts, providers) {
+                    Reach::Constants => continue,
+                    Reach::Data => {}
+                    Reach::Unknown => evident = false,
                 }
                 pointed
             }
@@ -383,10 +398,12 @@ pub(crate) fn flows_reading(
                 if !router.constructs && !carries_data(call, source, locator, facts, providers) {
                     continue;
                 }
-                if router.constructs
-                    && only_constants_reach(call, source, locator, facts, providers)
-                {
-                    continue;
+                if router.constructs {
+                    match reach(call, source, locator, facts, providers) {
+                        Reach::Constants => continue,
+                        Reach::Data => {}
+                        Reach::Unknown => evident = false,
+                    }
                 }
                 if let Some(&(inner, provider)) = made.get(&index) {
                     // A model made in the model argument: its recipient, pointed at the model.
@@ -414,6 +431,7 @@ pub(crate) fn flows_reading(
             out.push(Flow {
                 recipient,
                 adapter: in_adapter(facts, range.start),
+                evident,
                 range,
                 callee,
                 configured,
@@ -439,6 +457,7 @@ pub(crate) fn flows_reading(
                 out.push(Flow {
                     recipient: Recipient::Provider(entry.provider),
                     adapter: in_adapter(facts, decorator.range.start),
+                    evident: true,
                     range: decorator.range.clone(),
                     callee: decorator
                         .callee
@@ -733,31 +752,43 @@ fn routed_string(
     }
 }
 
-/// The most names followed from a construction (see [`only_constants_reach`]).
+/// The most names followed from a construction (see [`reach`]).
 const USE_BUDGET: usize = 16;
 
-/// Whether only constants reach what a construction makes: it is bound to a name (`model =
-/// LiteLLMModel(...)`), and every mention of that name, and of what is made from it (`agent =
-/// CodeAgent(model=model)`), is in a call that carries no data (`agent.run("Write a haiku.")`:
-/// see [`carries_data`]; the name itself aside). A demo's constant prompt sends nothing of a
-/// user's. A mention anywhere else (`return model`, `chain = prompt | model`) may take it where
-/// data is: not only constants then.
-fn only_constants_reach(
+/// What reaches what a construction makes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reach {
+    /// Only constants: a demo's constant prompt sends nothing of a user's.
+    Constants,
+    /// Data, in a call of this file.
+    Data,
+    /// Unknown: it goes where this file does not show.
+    Unknown,
+}
+
+/// What reaches what a construction makes: it is bound to a name (`model = LiteLLMModel(...)`),
+/// and every mention of that name, and of what is made from it (`agent =
+/// CodeAgent(model=model)`), is in a call — which carries data or not (`agent.run(task)`,
+/// `agent.run("Write a haiku.")`: see [`carries_data`]; the name itself aside). A mention
+/// anywhere else (`return model`, `chain = prompt | model`) may take it where data is: unknown
+/// then, unless a call shows data reaching it already.
+fn reach(
     call: &Call,
     source: &str,
     locator: &Locator<'_>,
     facts: &FileFacts,
     providers: &Providers,
-) -> bool {
+) -> Reach {
     let Some(first) = facts.bindings.bound_to(&call.range) else {
-        return false;
+        return Reach::Unknown;
     };
+    let mut unknown = false;
     let mut names: Vec<(String, Range<usize>)> = vec![(first.to_string(), call.range.clone())];
     let mut next = 0;
     while let Some((name, value)) = names.get(next).cloned() {
         next += 1;
         if names.len() > USE_BUDGET {
-            return false;
+            return Reach::Unknown;
         }
         let mut uses = 0;
         for at in mentions_in_code(source, locator, &name) {
@@ -776,18 +807,20 @@ fn only_constants_reach(
                 .filter(|c| c.range.start <= at && at < c.range.end)
                 .min_by_key(|c| c.range.len());
             let Some(user) = use_of else {
-                return false;
+                unknown = true;
+                continue;
             };
             uses += 1;
             if user.callee_range.start == at {
                 // `name.method(...)`: a use, which must carry no data.
                 if carries_data(user, source, locator, facts, providers) {
-                    return false;
+                    return Reach::Data;
                 }
                 continue;
             }
             if !user.arguments.iter().any(|a| a.range.contains(&at)) {
-                return false;
+                unknown = true;
+                continue;
             }
             // Passed to something: what that makes is followed (`agent = Agent(model=model)`);
             // a call that makes nothing kept must carry no data of its own.
@@ -808,17 +841,21 @@ fn only_constants_reach(
                         ..user.clone()
                     };
                     if carries_data(&rest, source, locator, facts, providers) {
-                        return false;
+                        return Reach::Data;
                     }
                 }
             }
         }
         // A module's name that the module does not use is there for others to import.
         if uses == 0 && facts.enclosing_function(value.start).is_none() {
-            return false;
+            unknown = true;
         }
     }
-    true
+    if unknown {
+        Reach::Unknown
+    } else {
+        Reach::Constants
+    }
 }
 
 /// Whether a sending call that is given no data makes something that is (`model =

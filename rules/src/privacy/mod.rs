@@ -70,6 +70,10 @@ pub struct Flow {
     /// `class ChatAnthropic`, `class GenericLLMProvider`): in a library, an adapter its users'
     /// applications choose, not a flow of the library's own.
     pub adapter: bool,
+    /// The code shows users' data reaching it (a call given something not constant, a model
+    /// used with such a call), rather than a model made here and used elsewhere: the place a
+    /// recipient is reported at, when it has one.
+    pub evident: bool,
 }
 /// A flow as the project sees it: which file and line.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -82,6 +86,7 @@ pub struct ProjectFlow {
     pub line: u32,
     pub callee: String,
     pub adapter: bool,
+    pub evident: bool,
 }
 
 /// The project's privacy notice.

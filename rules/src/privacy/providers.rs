@@ -30,6 +30,10 @@ pub(crate) struct ProviderRecord {
     /// How its models' own names start (`claude-`), for a model string without a route.
     #[serde(default)]
     models: Vec<String>,
+    /// Paths of URLs only its API has (`/openai/deployments/`): a base URL whose host is
+    /// configured but whose path is one of these sends here.
+    #[serde(default)]
+    paths: Vec<String>,
 }
 
 /// `[[model]]`, `[[client]]` and `[[function]]` in a data file: what sends (the generated
@@ -190,6 +194,7 @@ pub struct Provider {
     pub hosts: Vec<String>,
     pub routes: Vec<String>,
     pub models: Vec<String>,
+    pub paths: Vec<String>,
 }
 
 /// An entry point: a call (or the prefix of calls) that sends to a provider.
@@ -314,6 +319,7 @@ impl Providers {
                         hosts: Vec::new(),
                         routes: Vec::new(),
                         models: Vec::new(),
+                        paths: Vec::new(),
                     });
                     self.list.len() - 1
                 }
@@ -327,6 +333,7 @@ impl Providers {
             provider
                 .models
                 .extend(record.models.iter().map(|m| m.to_ascii_lowercase()));
+            provider.paths.extend(record.paths);
             for (family, prefixes) in [
                 (Family::Python, record.python),
                 (Family::JavaScript, record.javascript),
@@ -541,6 +548,13 @@ impl Providers {
         self.kinds
             .get(&provider.kind)
             .map_or("the data the code passes to it", String::as_str)
+    }
+
+    /// The provider whose API alone has a path in `url` (see `paths`).
+    pub(super) fn by_path(&self, url: &str) -> Option<usize> {
+        self.list
+            .iter()
+            .position(|p| p.paths.iter().any(|path| url.contains(path.as_str())))
     }
 
     /// The provider whose API host is `host` (or a subdomain of it).

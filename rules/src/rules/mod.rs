@@ -76,6 +76,8 @@ pub struct Context<'a> {
     pub references: &'a std::cell::RefCell<PythonReferences>,
     /// The calls of sinks, found when a rule first needs them (see [`Context::sink_calls`]).
     pub sink_calls: &'a std::cell::OnceCell<Vec<(usize, &'a crate::knowledge::Sink)>>,
+    /// The file is a test ([`crate::Settings::test_file`]).
+    pub test_file: bool,
 }
 
 /// How the file can name `module.name`, and the import to add if it cannot yet.

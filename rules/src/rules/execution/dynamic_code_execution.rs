@@ -182,8 +182,13 @@ fn diagnostic(
                 "The value is {arg}{why}: whoever controls it (the model, a tool argument, a \
                  user) can run arbitrary code with this process's permissions."
             ),
-            sink.untainted
-                .unwrap_or(DynamicCodeExecution::META.default_severity),
+            // A test's own code: nothing shows the model or a tool argument reaching it.
+            if ctx.test_file {
+                Severity::Hint
+            } else {
+                sink.untainted
+                    .unwrap_or(DynamicCodeExecution::META.default_severity)
+            },
         ),
         Some(Taint::Parameter { tool, name }) => (
             format!(

@@ -242,7 +242,12 @@ fn diagnostic(
                 "The command is {payload}: if any part of it comes from the model, a tool \
                  argument or a user, {metacharacters} with this process's permissions."
             ),
-            ShellCommandInjection::META.default_severity,
+            // A test's own command: nothing shows the model or a tool argument reaching it.
+            if ctx.test_file {
+                Severity::Hint
+            } else {
+                ShellCommandInjection::META.default_severity
+            },
         ),
         Some(Taint::Parameter { tool, name }) => (
             format!(

@@ -234,6 +234,7 @@ fn project_flows(ctx: &Context<'_>, privacy: &ProjectPrivacy) -> Vec<ProjectFlow
             line: u32::try_from(index.line_of(f.range.start) + 1).unwrap_or(u32::MAX),
             callee: f.callee.clone(),
             adapter: f.adapter,
+            evident: f.evident,
         })
         .collect();
     flows.extend(privacy.flows.iter().filter(|f| f.path != here).cloned());
@@ -369,12 +370,19 @@ fn choice_of(
     None
 }
 
-/// Whether the project sends to `recipient` from a place before `path:line` (earlier files,
-/// then earlier lines): a recipient is reported once per project, at its first place.
-fn reported_before(flows: &[ProjectFlow], recipient: &Recipient, path: &str, line: u32) -> bool {
-    flows
-        .iter()
-        .any(|f| &f.recipient == recipient && (f.path.as_str(), f.line) < (path, line))
+/// Whether `recipient` is reported at another place than `path` at one of `lines`: a recipient
+/// is reported once per project, at its first place where the code shows users' data reaching
+/// it (a route that passes a request's messages, rather than a model made for use elsewhere),
+/// else at its first place (`flows` are in order of path and line).
+fn reported_elsewhere(
+    flows: &[ProjectFlow],
+    recipient: &Recipient,
+    path: &str,
+    lines: &[u32],
+) -> bool {
+    let mut places = flows.iter().filter(|f| &f.recipient == recipient);
+    let place = places.clone().find(|f| f.evident).or_else(|| places.next());
+    place.is_some_and(|f| f.path != path || !lines.contains(&f.line))
 }
 
 /// The project's other places that send to the unit's recipients, as related information.
@@ -494,11 +502,15 @@ impl Rule for MissingPrivacyNotice {
         let mut reported: Vec<Recipient> = Vec::new();
         for unit in units(ctx, privacy) {
             let first = unit.first();
-            let line = u32::try_from(ctx.lines().line_of(first.range.start) + 1).unwrap_or(0);
+            let lines: Vec<u32> = unit
+                .flows
+                .iter()
+                .map(|f| u32::try_from(ctx.lines().line_of(f.range.start) + 1).unwrap_or(0))
+                .collect();
             let recipients = unit.recipients();
             if recipients
                 .iter()
-                .all(|r| reported.contains(r) || reported_before(&flows, r, &here, line))
+                .all(|r| reported.contains(r) || reported_elsewhere(&flows, r, &here, &lines))
             {
                 continue;
             }
@@ -595,8 +607,10 @@ impl Rule for PrivacyNoticeMissingRecipient {
                 continue;
             }
             let line = u32::try_from(ctx.lines().line_of(flow.range.start) + 1).unwrap_or(0);
+            let checkable: Vec<ProjectFlow> =
+                flows.iter().filter(|f| !f.configured).cloned().collect();
             if reported.contains(&flow.recipient)
-                || reported_before(&flows, &flow.recipient, &here, line)
+                || reported_elsewhere(&checkable, &flow.recipient, &here, &[line])
             {
                 continue;
             }

@@ -182,8 +182,13 @@ impl Rule for HardcodedSecret {
                 in_parentheses(text, 0)
             );
             let fix = literal.and_then(|string| environment_fix(ctx, string, &env));
+            let mut diagnostic = Diagnostic::new(&HardcodedSecret::META, range.clone(), message);
+            // In a test, a value known only by its name is most often the test's own.
+            if ctx.test_file {
+                diagnostic.severity = crate::diagnostic::Severity::Hint;
+            }
             out.push(
-                Diagnostic::new(&HardcodedSecret::META, range.clone(), message)
+                diagnostic
                     .with_note(
                         "Anyone who can read this file or its history can use it, and changing \
                          it needs a release.",

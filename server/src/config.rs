@@ -136,6 +136,8 @@ pub struct Config {
     /// Rules left out in the files matching each set of patterns.
     per_file_ignores: Vec<(PathPatterns, Vec<Selector>)>,
     pub knowledge: Arc<Knowledge>,
+    /// The package the project publishes, if it is a library (`crate::privacy::package_name`).
+    package: Option<String>,
 }
 
 /// The built-in tables, one copy for every configuration that does not extend them (a
@@ -157,6 +159,7 @@ impl Config {
             exclude: Exclude::new(&[]).unwrap_or_default(),
             per_file_ignores: default_per_file_ignores(),
             knowledge: builtin_knowledge(),
+            package: crate::privacy::package_name(root),
         }
     }
 
@@ -231,6 +234,7 @@ impl Config {
             exclude,
             per_file_ignores,
             knowledge,
+            package: crate::privacy::package_name(root),
         })
     }
 
@@ -251,12 +255,19 @@ impl Config {
             .flat_map(|(_, selectors)| selectors)
             .collect();
         let test_file = is_test_file(relative);
-        if ignored.is_empty() && !test_file {
+        let library_code = self.package.as_deref().is_some_and(|name| {
+            agentlint_rules::privacy::in_package(
+                name,
+                &relative.to_string_lossy().replace('\\', "/"),
+            )
+        });
+        if ignored.is_empty() && !test_file && !library_code {
             return std::borrow::Cow::Borrowed(&self.settings);
         }
         let mut settings = self.settings.clone();
         settings.ignore.extend(ignored.into_iter().cloned());
         settings.test_file = test_file;
+        settings.library_code = library_code;
         std::borrow::Cow::Owned(settings)
     }
 }

@@ -912,12 +912,27 @@ fn mentions_in_code(source: &str, locator: &Locator<'_>, name: &str) -> Vec<usiz
             !is_word(before) && before != Some('.') && !is_word(after)
         })
         .filter(|&at| {
-            locator.descendant(at, at + name.len()).is_some_and(|node| {
-                !matches!(
-                    node.kind(),
-                    "string" | "string_content" | "string_fragment" | "comment" | "template_string"
-                )
-            })
+            let Some(node) = locator.descendant(at, at + name.len()) else {
+                return false;
+            };
+            // A name in code: not in a string or a comment, not a keyword argument's or a
+            // property's name (`model=model`: the first), not a decorator (`@agent.tool`
+            // registers a tool, it sends nothing).
+            matches!(
+                node.kind(),
+                "identifier"
+                    | "attribute"
+                    | "member_expression"
+                    | "this"
+                    | "shorthand_property_identifier"
+            ) && !locator
+                .ancestry(node, 12)
+                .iter()
+                .any(|n| n.kind() == "decorator")
+                && !locator.parent(node).is_some_and(|parent| {
+                    parent.kind() == "keyword_argument"
+                        && parent.field("name").is_some_and(|k| k.id() == node.id())
+                })
         })
         .collect()
 }
@@ -928,7 +943,9 @@ const DATA_BUDGET: usize = 256;
 /// Whether something not constant in the program reaches a call that sends: an argument other
 /// than its settings (`model`, `temperature`: `[sending] settings`) that is not built of
 /// literals and names bound to them — a parameter, a request's body, `input()`, a file's text, a
-/// chat history. A demo's constant prompt sends nothing of a user's.
+/// chat history. A demo's constant prompt sends nothing of a user's: nor does a parameter of a
+/// function of the file's own that the file only ever calls with constants for it (see
+/// [`only_constants_passed`]).
 fn carries_data(
     call: &Call,
     source: &str,
@@ -937,7 +954,14 @@ fn carries_data(
     providers: &Providers,
 ) -> bool {
     let mut budget = DATA_BUDGET;
-    call.arguments.iter().any(|argument| {
+    let function = facts
+        .enclosing_function(call.range.start)
+        .and_then(|i| facts.functions.get(i));
+    let parameters: Vec<&str> = function
+        .map(|f| f.parameters.iter().map(|p| p.name.as_str()).collect())
+        .unwrap_or_default();
+    let mut through: Vec<String> = Vec::new();
+    let other = call.arguments.iter().any(|argument| {
         if argument
             .keyword
             .as_deref()
@@ -949,10 +973,111 @@ fn carries_data(
             ValueKind::Constant => false,
             ValueKind::Spread => true,
             ValueKind::Dynamic => match locator.node_at(&argument.range) {
-                Some(node) => holds_data(node, source, locator, facts, providers, &mut budget),
+                Some(node) => holds_data(
+                    node,
+                    source,
+                    locator,
+                    facts,
+                    providers,
+                    (&parameters, &mut through),
+                    &mut budget,
+                ),
                 None => true,
             },
         }
+    });
+    if other {
+        return true;
+    }
+    match function {
+        Some(function) if !through.is_empty() => {
+            !only_constants_passed(function, &through, source, locator, facts, providers)
+        }
+        _ => false,
+    }
+}
+
+/// Whether a function of the file's own is only ever called, in the file, with constants for
+/// `parameters`: a plain function (no decorator: a route's handler is called with requests; not
+/// a method), that the file does not hand elsewhere (every mention is a call or its definition),
+/// and that nothing else can call — in JavaScript, one the module does not export; in Python, one
+/// of a script (a file with `if __name__ == "__main__":`), whose functions others do not import.
+fn only_constants_passed(
+    function: &crate::facts::FunctionDef,
+    parameters: &[String],
+    source: &str,
+    locator: &Locator<'_>,
+    facts: &FileFacts,
+    providers: &Providers,
+) -> bool {
+    if !function.decorators.is_empty() || function.class.is_some() || function.name.is_empty() {
+        return false;
+    }
+    let private = match locator.descendant(function.range.start, function.range.end) {
+        Some(node) if node.kind() == "function_definition" => {
+            source.contains("__name__ == \"__main__\"") || source.contains("__name__ == '__main__'")
+        }
+        Some(node) => !locator
+            .ancestry(node, 4)
+            .iter()
+            .any(|n| n.kind() == "export_statement"),
+        None => false,
+    };
+    if !private {
+        return false;
+    }
+    let calls: Vec<&Call> = facts
+        .calls
+        .iter()
+        .filter(|c| c.callee.as_deref() == Some(function.name.as_str()))
+        .collect();
+    if calls.is_empty() {
+        return false;
+    }
+    let handed_on = mentions_in_code(source, locator, &function.name)
+        .into_iter()
+        .any(|at| {
+            at != function.name_range.start && !calls.iter().any(|c| c.callee_range.start == at)
+        });
+    if handed_on {
+        return false;
+    }
+    calls.iter().all(|c| {
+        parameters.iter().all(|name| {
+            let Some(position) = function.parameters.iter().position(|p| &p.name == name) else {
+                return false;
+            };
+            let argument = c
+                .arguments
+                .iter()
+                .find(|a| a.keyword.as_deref() == Some(name.as_str()))
+                .or_else(|| {
+                    c.arguments
+                        .iter()
+                        .filter(|a| a.keyword.is_none())
+                        .nth(position)
+                });
+            match argument {
+                Some(a) if a.value == ValueKind::Constant => true,
+                Some(a) if a.value == ValueKind::Dynamic => {
+                    let mut budget = DATA_BUDGET;
+                    locator.node_at(&a.range).is_some_and(|node| {
+                        !holds_data(
+                            node,
+                            source,
+                            locator,
+                            facts,
+                            providers,
+                            (&[], &mut Vec::new()),
+                            &mut budget,
+                        )
+                    })
+                }
+                // Not given: its default, written in the definition.
+                None => function.parameters[position].default.is_some(),
+                Some(_) => false,
+            }
+        })
     })
 }
 
@@ -965,6 +1090,7 @@ fn holds_data(
     locator: &Locator<'_>,
     facts: &FileFacts,
     providers: &Providers,
+    (parameters, through): (&[&str], &mut Vec<String>),
     budget: &mut usize,
 ) -> bool {
     let mut stack = vec![node];
@@ -1019,6 +1145,14 @@ fn holds_data(
                     continue;
                 }
                 if facts.bindings.is_constant(name) {
+                    continue;
+                }
+                // A parameter of the enclosing function: what its callers pass (see
+                // `only_constants_passed`).
+                if parameters.contains(&name) {
+                    if !through.iter().any(|t| t == name) {
+                        through.push(name.to_string());
+                    }
                     continue;
                 }
                 // Bound once to a container no method changes: what it holds.

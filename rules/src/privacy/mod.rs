@@ -115,24 +115,29 @@ pub struct ProjectPrivacy {
     pub library: Option<String>,
 }
 
+/// Whether a project-relative path is in the package `name` publishes: under a directory named
+/// as it imports (`pydantic-ai`: `pydantic_ai_slim/pydantic_ai/models/openai.py`).
+pub fn in_package(name: &str, path: &str) -> bool {
+    let import = name
+        .rsplit('/')
+        .next()
+        .unwrap_or(name)
+        .to_ascii_lowercase()
+        .replace(['-', '.'], "_");
+    let mut parts: Vec<&str> = path.split('/').collect();
+    parts.pop();
+    parts
+        .iter()
+        .any(|dir| dir.to_ascii_lowercase().replace('-', "_") == import)
+}
+
 impl ProjectPrivacy {
     /// Whether a project-relative path is in the library's package: under a directory named as
     /// it imports (`pydantic-ai`: `pydantic_ai_slim/pydantic_ai/models/openai.py`).
     pub fn in_package(&self, path: &str) -> bool {
-        let Some(name) = &self.library else {
-            return false;
-        };
-        let import = name
-            .rsplit('/')
-            .next()
-            .unwrap_or(name)
-            .to_ascii_lowercase()
-            .replace(['-', '.'], "_");
-        let mut parts: Vec<&str> = path.split('/').collect();
-        parts.pop();
-        parts
-            .iter()
-            .any(|dir| dir.to_ascii_lowercase().replace('-', "_") == import)
+        self.library
+            .as_deref()
+            .is_some_and(|name| in_package(name, path))
     }
 
     /// Whether a flow is the project's to disclose. In a library (a package others install),

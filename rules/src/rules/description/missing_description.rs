@@ -59,7 +59,11 @@ impl Rule for MissingToolDescription {
             if matches!(tool.kind, ToolKind::Class(_)) {
                 continue;
             }
-            if tool.description.is_none() && described_elsewhere(ctx, tool) {
+            if tool.description.is_none()
+                && (described_elsewhere(ctx, tool)
+                    || docstring_out_of_sight(ctx, tool)
+                    || described_after(ctx, tool))
+            {
                 continue;
             }
             let empty = match &tool.description {
@@ -95,6 +99,35 @@ impl Rule for MissingToolDescription {
             );
         }
     }
+}
+
+/// A tool that the function defining it describes after making it (`custom_tool.description =
+/// description`, a tool factory).
+fn described_after(ctx: &Context<'_>, tool: &Tool) -> bool {
+    let Some(function) = tool.function.and_then(|i| ctx.facts.functions.get(i)) else {
+        return false;
+    };
+    ctx.facts.attribute_assignments.iter().any(|a| {
+        matches!(a.attribute.as_str(), "__doc__" | "description")
+            && (a.object == function.name || tool.name.as_deref() == Some(a.object.as_str()))
+            && super::described_by_its_factory(ctx, tool, a)
+    })
+}
+
+/// A Python tool made by a call from a function this file does not define
+/// (`FunctionTool.from_defaults(fn=fn)`, `Tool(self.handler)`): the description may be that
+/// function's docstring, which is out of sight here.
+fn docstring_out_of_sight(ctx: &Context<'_>, tool: &Tool) -> bool {
+    if tool.kind != ToolKind::Call
+        || tool.function.is_some()
+        || ctx.language.family() != crate::syntax::Family::Python
+    {
+        return false;
+    }
+    tool.handler
+        .as_ref()
+        .and_then(|range| ctx.locator().node_at(range))
+        .is_some_and(|node| matches!(node.kind(), "identifier" | "attribute"))
 }
 
 /// A TypeScript/JavaScript tool whose options object may get its description from elsewhere

@@ -189,6 +189,24 @@ fn push_sentence(text: &str, range: Range<usize>, out: &mut Vec<Range<usize>>) {
     out.push(start..start + trimmed.len());
 }
 
+/// Whether `assignment` (`tool.description = ...`, `tool.__doc__ = ...`) describes a tool in the
+/// function that defines it: a factory making the tool, not a later replacement.
+pub(crate) fn described_by_its_factory(
+    ctx: &crate::rules::Context<'_>,
+    tool: &crate::agent::Tool,
+    assignment: &crate::facts::AttributeAssignment,
+) -> bool {
+    let Some(function) = tool.function.and_then(|i| ctx.facts.functions.get(i)) else {
+        return false;
+    };
+    let factory = ctx
+        .facts
+        .enclosing_function(function.range.start.saturating_sub(1));
+    factory.is_some()
+        && factory != tool.function
+        && ctx.facts.enclosing_function(assignment.range.start) == factory
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

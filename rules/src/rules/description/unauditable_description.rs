@@ -110,6 +110,14 @@ impl Rule for UnauditableDescription {
                 if !replaces {
                     continue;
                 }
+                // A factory that describes the tool it makes, from its own values
+                // (`custom_tool.description = description` in the function that defines
+                // `custom_tool`): reviewed where it is made, unless read from outside.
+                if super::described_by_its_factory(ctx, tool, assignment)
+                    && read(&assignment.value).is_none()
+                {
+                    continue;
+                }
                 let mut diagnostic = Diagnostic::new(
                     &Self::META,
                     assignment.range.clone(),

@@ -600,7 +600,6 @@ fn analyse_prior(
         tools: &tools,
         knowledge,
         test_file: settings.test_file,
-        library_code: settings.library_code,
     };
     for rule in enabled {
         let mut found = Vec::new();

@@ -67,10 +67,6 @@ pub struct Settings {
     /// nothing shows the model or a tool argument reaching is the test's own (a hint, not a
     /// warning).
     pub test_file: bool,
-    /// The file is the code of a library the project publishes (a package others install): code
-    /// it runs from its API's arguments, which nothing shows the model or a tool argument
-    /// reaching, is its users' to pass safely (a hint, not a warning).
-    pub library_code: bool,
 }
 
 impl Default for Settings {
@@ -80,7 +76,6 @@ impl Default for Settings {
             ignore: Vec::new(),
             severity: BTreeMap::new(),
             test_file: false,
-            library_code: false,
         }
     }
 }

@@ -136,8 +136,6 @@ pub struct Config {
     /// Rules left out in the files matching each set of patterns.
     per_file_ignores: Vec<(PathPatterns, Vec<Selector>)>,
     pub knowledge: Arc<Knowledge>,
-    /// The package the project publishes, if it is a library (`crate::privacy::package_name`).
-    package: Option<String>,
 }
 
 /// The built-in tables, one copy for every configuration that does not extend them (a
@@ -159,7 +157,6 @@ impl Config {
             exclude: Exclude::new(&[]).unwrap_or_default(),
             per_file_ignores: default_per_file_ignores(),
             knowledge: builtin_knowledge(),
-            package: crate::privacy::package_name(root),
         }
     }
 
@@ -234,7 +231,6 @@ impl Config {
             exclude,
             per_file_ignores,
             knowledge,
-            package: crate::privacy::package_name(root),
         })
     }
 
@@ -255,19 +251,12 @@ impl Config {
             .flat_map(|(_, selectors)| selectors)
             .collect();
         let test_file = is_test_file(relative);
-        let library_code = self.package.as_deref().is_some_and(|name| {
-            agentlint_rules::privacy::in_package(
-                name,
-                &relative.to_string_lossy().replace('\\', "/"),
-            )
-        });
-        if ignored.is_empty() && !test_file && !library_code {
+        if ignored.is_empty() && !test_file {
             return std::borrow::Cow::Borrowed(&self.settings);
         }
         let mut settings = self.settings.clone();
         settings.ignore.extend(ignored.into_iter().cloned());
         settings.test_file = test_file;
-        settings.library_code = library_code;
         std::borrow::Cow::Owned(settings)
     }
 }

@@ -78,8 +78,6 @@ pub struct Context<'a> {
     pub sink_calls: &'a std::cell::OnceCell<Vec<(usize, &'a crate::knowledge::Sink)>>,
     /// The file is a test ([`crate::Settings::test_file`]).
     pub test_file: bool,
-    /// The file is a library's code ([`crate::Settings::library_code`]).
-    pub library_code: bool,
 }
 
 /// How the file can name `module.name`, and the import to add if it cannot yet.

@@ -182,9 +182,8 @@ fn diagnostic(
                 "The value is {arg}{why}: whoever controls it (the model, a tool argument, a \
                  user) can run arbitrary code with this process's permissions."
             ),
-            // A test's own code, or what a library's users pass it: nothing shows the model or
-            // a tool argument reaching it.
-            if ctx.test_file || ctx.library_code {
+            // A test's own code: nothing shows the model or a tool argument reaching it.
+            if ctx.test_file {
                 Severity::Hint
             } else {
                 sink.untainted

@@ -242,9 +242,8 @@ fn diagnostic(
                 "The command is {payload}: if any part of it comes from the model, a tool \
                  argument or a user, {metacharacters} with this process's permissions."
             ),
-            // A test's own command, or what a library's users pass it: nothing shows the model
-            // or a tool argument reaching it.
-            if ctx.test_file || ctx.library_code {
+            // A test's own command: nothing shows the model or a tool argument reaching it.
+            if ctx.test_file {
                 Severity::Hint
             } else {
                 ShellCommandInjection::META.default_severity

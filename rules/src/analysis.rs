@@ -600,6 +600,7 @@ fn analyse_prior(
         tools: &tools,
         knowledge,
         test_file: settings.test_file,
+        maintainer_file: settings.maintainer_file,
     };
     for rule in enabled {
         let mut found = Vec::new();

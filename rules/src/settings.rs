@@ -67,6 +67,10 @@ pub struct Settings {
     /// nothing shows the model or a tool argument reaching is the test's own (a hint, not a
     /// warning).
     pub test_file: bool,
+    /// The file is maintainers' tooling (CI scripts, evaluations, benchmarks): commands and code it
+    /// runs that nothing shows the model or a tool argument reaching are the maintainers' own (a
+    /// hint, not a warning).
+    pub maintainer_file: bool,
 }
 
 impl Default for Settings {
@@ -76,6 +80,7 @@ impl Default for Settings {
             ignore: Vec::new(),
             severity: BTreeMap::new(),
             test_file: false,
+            maintainer_file: false,
         }
     }
 }

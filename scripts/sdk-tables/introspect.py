@@ -44,9 +44,10 @@ How "sends" is decided (the rule each SDK uses is in SDKS below, `rule`):
   `send_message` posts; xai `chat.create` returns a `Chat` whose `sample` calls GetCompletion).
   Methods that administer the account or configure the service (`admin.*`, `organization.*`,
   or whose resource is API keys, webhooks, projects, fine-tuning, agents' or assistants'
-  definitions, environments, skills... : ADMIN_RESOURCES) are left out: what they send is the
-  operator's configuration, not users' data (`beta.agents.create` defines an agent;
-  `beta.agents.sessions.events.create` sends a user's message, and stays).
+  definitions, environments, skills, sessions... : ADMIN_RESOURCES) are left out: what they send
+  is the operator's configuration, not users' data (`beta.agents.create` defines an agent,
+  `beta.sessions.create` opens a session; `beta.sessions.events.send` sends a user's message, and
+  stays).
   Operations that by their name only identify a resource (delete, cancel, retrieve, get, list,
   pause, resume, ...) never count, even where an API makes them a POST with a body. Generic HTTP
   methods of a client (`client.post(path, ...)`) are not part of its API.
@@ -301,7 +302,7 @@ ADMIN_RESOURCES = {
     "deployments", "environments", "evals", "external_keys", "external_storage", "federation",
     "fine_tuning", "graders", "groups", "invites", "issuers", "jobs", "members",
     "permissions", "plugin_marketplaces", "plugins", "projects", "rate_limits", "rbac_groups",
-    "roles", "rules", "service_accounts", "skills", "spend_alerts", "spend_limits",
+    "roles", "rules", "service_accounts", "sessions", "skills", "spend_alerts", "spend_limits",
     "telemetry_destinations", "templates", "tunnels", "user_profiles", "users", "vaults",
     "versions", "webhooks", "workspaces", "action_urls", "installation_settings",
     "increase_requests", "automations", "voice_consents", "client_secrets",

@@ -251,12 +251,14 @@ impl Config {
             .flat_map(|(_, selectors)| selectors)
             .collect();
         let test_file = is_test_file(relative);
-        if ignored.is_empty() && !test_file {
+        let maintainer_file = !test_file && is_quiet_about_privacy(relative);
+        if ignored.is_empty() && !test_file && !maintainer_file {
             return std::borrow::Cow::Borrowed(&self.settings);
         }
         let mut settings = self.settings.clone();
         settings.ignore.extend(ignored.into_iter().cloned());
         settings.test_file = test_file;
+        settings.maintainer_file = maintainer_file;
         std::borrow::Cow::Owned(settings)
     }
 }

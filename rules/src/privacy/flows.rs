@@ -1126,6 +1126,23 @@ fn holds_data(
             "as_expression" | "satisfies_expression" | "non_null_expression" => {
                 stack.extend(node.named_child(0));
             }
+            // An object of a class of this file, made of constants (`Deps(winning_number=18)`).
+            "call" | "new_expression"
+                if node
+                    .field("function")
+                    .or_else(|| node.field("constructor"))
+                    .is_some_and(|callee| {
+                        callee.kind() == "identifier"
+                            && facts
+                                .classes
+                                .iter()
+                                .any(|c| c.name == node_text(callee, source))
+                    }) =>
+            {
+                stack.extend(node.field("arguments"));
+            }
+            "argument_list" | "arguments" => stack.extend(node.named_children(&mut cursor)),
+            "keyword_argument" => stack.extend(node.field("value")),
             "pair" => {
                 let key = node.field("key");
                 if key.is_some_and(|k| {

@@ -78,6 +78,8 @@ pub struct Context<'a> {
     pub sink_calls: &'a std::cell::OnceCell<Vec<(usize, &'a crate::knowledge::Sink)>>,
     /// The file is a test ([`crate::Settings::test_file`]).
     pub test_file: bool,
+    /// The file is maintainers' tooling ([`crate::Settings::maintainer_file`]).
+    pub maintainer_file: bool,
 }
 
 /// How the file can name `module.name`, and the import to add if it cannot yet.

@@ -182,8 +182,9 @@ fn diagnostic(
                 "The value is {arg}{why}: whoever controls it (the model, a tool argument, a \
                  user) can run arbitrary code with this process's permissions."
             ),
-            // A test's own code: nothing shows the model or a tool argument reaching it.
-            if ctx.test_file {
+            // A test's or a maintainer script's own code: nothing shows the model or a tool
+            // argument reaching it.
+            if ctx.test_file || ctx.maintainer_file {
                 Severity::Hint
             } else {
                 sink.untainted

@@ -242,8 +242,9 @@ fn diagnostic(
                 "The command is {payload}: if any part of it comes from the model, a tool \
                  argument or a user, {metacharacters} with this process's permissions."
             ),
-            // A test's own command: nothing shows the model or a tool argument reaching it.
-            if ctx.test_file {
+            // A test's or a maintainer script's own command: nothing shows the model or a tool
+            // argument reaching it.
+            if ctx.test_file || ctx.maintainer_file {
                 Severity::Hint
             } else {
                 ShellCommandInjection::META.default_severity

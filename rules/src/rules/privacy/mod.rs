@@ -372,16 +372,21 @@ fn choice_of(
 
 /// Whether `recipient` is reported at another place than `path` at one of `lines`: a recipient
 /// is reported once per project, at its first place where the code shows users' data reaching
-/// it (a route that passes a request's messages, rather than a model made for use elsewhere),
-/// else at its first place (`flows` are in order of path and line).
+/// it (a route that passes a request's messages, rather than a model made for use elsewhere) and
+/// names it in the code (not a `base_url` from the configuration), else at its first place where
+/// the code shows data reaching it, else at its first place (`flows` are in order of path and
+/// line).
 fn reported_elsewhere(
     flows: &[ProjectFlow],
     recipient: &Recipient,
     path: &str,
     lines: &[u32],
 ) -> bool {
-    let mut places = flows.iter().filter(|f| &f.recipient == recipient);
-    let place = places.clone().find(|f| f.evident).or_else(|| places.next());
+    let places = || flows.iter().filter(|f| &f.recipient == recipient);
+    let place = places()
+        .find(|f| f.evident && !f.configured)
+        .or_else(|| places().find(|f| f.evident))
+        .or_else(|| places().next());
     place.is_some_and(|f| f.path != path || !lines.contains(&f.line))
 }
 

@@ -475,3 +475,42 @@ fn what_sends_and_what_does_not() {
         );
     }
 }
+
+/// Telemetry: tracing switched on in code, a client pointed at a tracing proxy, and analytics
+/// events sent over HTTP name their recipients.
+#[test]
+fn telemetry_is_a_recipient() {
+    let python: &[(&str, &[&str])] = &[
+        (
+            "import os\nos.environ[\"LANGCHAIN_TRACING_V2\"] = \"true\"\n",
+            &["LangSmith"],
+        ),
+        (
+            "import os\nos.environ.setdefault(\"LANGSMITH_TRACING\", \"true\")\n",
+            &["LangSmith"],
+        ),
+        (
+            "import os\nos.environ[\"LANGSMITH_TRACING\"] = \"false\"\n",
+            &[],
+        ),
+        ("# LANGSMITH_TRACING = \"true\"\n", &[]),
+        (
+            "from openai import OpenAI\nc = OpenAI(base_url=\"https://oai.helicone.ai/v1\")\ndef f(m):\n    return c.chat.completions.create(model=\"m\", messages=m)\n",
+            &["Helicone"],
+        ),
+        (
+            "import requests\ndef track(event, props):\n    requests.post(\"https://app.posthog.com/capture/\", json={\"event\": event, \"properties\": props})\n",
+            &["PostHog"],
+        ),
+    ];
+    for (source, expected) in python {
+        assert_eq!(&recipients(source, Language::Python), expected, "{source}");
+    }
+    assert_eq!(
+        recipients(
+            "process.env.LANGCHAIN_TRACING_V2 = \"true\";\n",
+            Language::TypeScript
+        ),
+        ["LangSmith"]
+    );
+}

@@ -33,6 +33,27 @@ const SKIPPED_DIRS: &[&str] = &[
     "__pycache__",
 ];
 
+/// Directories of a documentation site: a privacy page or a policy link there is the site's
+/// (often the publisher's boilerplate footer), not one the app's users see.
+const DOCS_DIRS: &[&str] = &[
+    "docs",
+    "doc",
+    "documentation",
+    "website",
+    "site",
+    "_templates",
+    "_includes",
+    "_layouts",
+];
+
+/// Whether a project-relative path is in a documentation site ([`DOCS_DIRS`]).
+fn in_docs_site(relative: &Path) -> bool {
+    relative.components().any(|c| {
+        matches!(c, std::path::Component::Normal(name)
+            if DOCS_DIRS.contains(&name.to_string_lossy().to_ascii_lowercase().as_str()))
+    })
+}
+
 /// How many levels below the root the search for a privacy page looks.
 const PAGE_DEPTH: usize = 8;
 
@@ -148,7 +169,12 @@ pub fn find_notice_among(root: &Path, listed: Option<&[PathBuf]>) -> Option<Noti
     };
     let mut pages: Vec<PathBuf> = Vec::new();
     let mut ui: Vec<PathBuf> = Vec::new();
-    for path in listed.iter().map(|path| root.join(path)) {
+    // A documentation site's pages and footers are not the app's UI.
+    for path in listed
+        .iter()
+        .filter(|path| !in_docs_site(path))
+        .map(|path| root.join(path))
+    {
         let extension = path
             .extension()
             .and_then(|e| e.to_str())
@@ -311,6 +337,7 @@ pub fn may_link_to_policy(path: &Path) -> bool {
 pub fn may_be_notice(path: &Path) -> bool {
     let lower = path.to_string_lossy().to_ascii_lowercase();
     lower.contains("privacy")
+        || lower.contains("隐私")
         || lower
             .rsplit('/')
             .next()
@@ -348,5 +375,28 @@ mod tests {
         let notice = find_notice(root).unwrap();
         assert_eq!(notice.path, "PRIVACY.md");
         assert!(notice.appendable);
+    }
+
+    #[test]
+    fn a_documentation_sites_footer_is_no_notice() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("python/docs/src/_templates")).unwrap();
+        std::fs::write(
+            root.join("python/docs/src/_templates/footer.html"),
+            "<p><a href=\"https://example.com/privacy\">Privacy Policy</a></p>\n",
+        )
+        .unwrap();
+        assert!(find_notice(root).is_none());
+        // The same link in the app's own UI is one its users see.
+        std::fs::create_dir_all(root.join("web/components")).unwrap();
+        std::fs::write(
+            root.join("web/components/Footer.tsx"),
+            "export const Footer = () => <a href=\"https://example.com/privacy\">Privacy Policy</a>;\n",
+        )
+        .unwrap();
+        let notice = find_notice(root).unwrap();
+        assert_eq!(notice.path, "web/components/Footer.tsx");
+        assert!(!notice.checkable);
     }
 }

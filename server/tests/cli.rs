@@ -779,6 +779,21 @@ fn the_readme_counts_what_the_tables_hold() {
         number_before(" recipients as data"),
         knowledge.providers.list.len()
     );
+    let packages = |family| {
+        knowledge
+            .providers
+            .packages
+            .iter()
+            .filter(|(f, _, _)| *f == family)
+            .count()
+    };
+    use agentlint_rules::syntax::Family;
+    assert_eq!(number_before(" on PyPI"), packages(Family::Python));
+    assert_eq!(number_before(" on npm"), packages(Family::JavaScript));
+    assert_eq!(
+        number_before(" published packages"),
+        packages(Family::Python) + packages(Family::JavaScript)
+    );
 }
 
 /// The closing lines say what happened: what was checked and found, what the fixes did, what is

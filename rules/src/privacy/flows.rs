@@ -468,6 +468,34 @@ pub(crate) fn flows_reading(
             }
         }
     }
+    // Switches turned on in code (`os.environ["LANGSMITH_TRACING"] = "true"`): every run is
+    // traced there.
+    if let Some(pattern) = &providers.switch_pattern {
+        for found in pattern.captures_iter(source) {
+            let (Some(whole), Some(name)) = (found.get(0), found.name("name")) else {
+                continue;
+            };
+            let Some(provider) = providers.by_switch(name.as_str()) else {
+                continue;
+            };
+            // In code, not in a comment.
+            if locator
+                .descendant(name.start(), name.end())
+                .is_some_and(|n| n.kind() == "comment")
+            {
+                continue;
+            }
+            read.push(whole.range());
+            out.push(Flow {
+                recipient: Recipient::Provider(provider),
+                adapter: false,
+                evident: true,
+                range: name.range(),
+                callee: name.as_str().to_string(),
+                configured: false,
+            });
+        }
+    }
     out.sort_by_key(|f| f.range.start);
     (out, read)
 }
@@ -1082,8 +1110,9 @@ fn only_constants_passed(
 }
 
 /// Whether an expression holds something not constant, settings aside (see [`carries_data`]).
-/// Containers are looked into; a name bound once to a container, never changed through a method
-/// (`history.append(...)`), is looked into too. Anything else is data.
+/// Containers, and objects of the file's own classes (`Deps(winning_number=18)`), are looked
+/// into; a name bound once to one of them, never changed through a method (`history.append(...)`),
+/// is looked into too. Anything else is data.
 fn holds_data(
     node: Node<'_>,
     source: &str,
@@ -1187,7 +1216,13 @@ fn holds_data(
                     .filter(|v| {
                         matches!(
                             v.kind(),
-                            "list" | "tuple" | "dictionary" | "array" | "object"
+                            "list"
+                                | "tuple"
+                                | "dictionary"
+                                | "array"
+                                | "object"
+                                | "call"
+                                | "new_expression"
                         )
                     });
                 match value {

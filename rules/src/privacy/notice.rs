@@ -14,6 +14,10 @@ const NOTICE_NAMES: &[&str] = &[
     "privacy-notice",
     "privacy_notice",
     "data-privacy",
+    "隐私",
+    "隐私政策",
+    "隐私协议",
+    "隐私声明",
 ];
 
 /// Whether a project-relative path is a privacy notice file (`PRIVACY.md`, `docs/privacy.md`,
@@ -57,13 +61,13 @@ pub fn readme_section(text: &str) -> Option<String> {
 }
 
 /// Whether UI code links to a privacy policy: a link whose text says privacy policy (or
-/// notice), or a URL with `privacy` in it.
+/// notice, or 隐私政策), or a URL with `privacy` in it.
 pub fn links_to_policy(text: &str) -> bool {
     static PATTERN: OnceLock<regex::Regex> = OnceLock::new();
     #[allow(clippy::expect_used)]
     let pattern = PATTERN.get_or_init(|| {
         regex::Regex::new(
-            r#"(?is)href\s*=\s*["'{][^>]{0,200}?>\s*privacy(?:[ _-]?policy| notice)|privacy[ _-]?policy[^\n]{0,80}https?://|https?://[^\s"'`]*privacy"#,
+            r#"(?is)href\s*=\s*["'{][^>]{0,200}?>\s*(?:privacy(?:[ _-]?policy| notice)|隐私(?:政策|协议|声明))|privacy[ _-]?policy[^\n]{0,80}https?://|https?://[^\s"'`]*privacy"#,
         )
         .expect("valid pattern")
     });
@@ -195,12 +199,20 @@ mod tests {
             "docs/privacy-policy.md",
             "app/privacy/page.tsx",
             "PRIVACY",
+            "隐私政策.md",
+            "web/app/隐私/page.tsx",
         ] {
             assert!(is_notice_path(path), "{path}");
         }
         for path in ["src/privacy_utils.py", "README.md", "app/page.tsx"] {
             assert!(!is_notice_path(path), "{path}");
         }
+    }
+
+    #[test]
+    fn chinese_links_to_a_policy() {
+        assert!(links_to_policy("<a href=\"/legal\">隐私政策</a>"));
+        assert!(!links_to_policy("<a href=\"/legal\">用户协议</a>"));
     }
 
     #[test]

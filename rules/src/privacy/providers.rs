@@ -34,6 +34,9 @@ pub(crate) struct ProviderRecord {
     /// configured but whose path is one of these sends here.
     #[serde(default)]
     paths: Vec<String>,
+    /// Environment variables that turn sending on (`LANGSMITH_TRACING`).
+    #[serde(default)]
+    switches: Vec<String>,
 }
 
 /// `[[model]]`, `[[client]]` and `[[function]]` in a data file: what sends (the generated
@@ -195,6 +198,7 @@ pub struct Provider {
     pub routes: Vec<String>,
     pub models: Vec<String>,
     pub paths: Vec<String>,
+    pub switches: Vec<String>,
 }
 
 /// An entry point: a call (or the prefix of calls) that sends to a provider.
@@ -235,6 +239,9 @@ pub struct Providers {
     pub(super) settings: rustc_hash::FxHashSet<String>,
     /// Routes of model strings that are local models.
     pub(super) local_routes: Vec<String>,
+    /// Code that sets a provider's switch on (`os.environ["LANGSMITH_TRACING"] = "true"`): the
+    /// switch's name is the group `name`.
+    pub(super) switch_pattern: Option<regex::Regex>,
     /// What the generated tables were made from.
     pub packages: Vec<(Family, String, String)>,
     /// What the generated tables leave out, and why: (family, name, reason).
@@ -320,6 +327,7 @@ impl Providers {
                         routes: Vec::new(),
                         models: Vec::new(),
                         paths: Vec::new(),
+                        switches: Vec::new(),
                     });
                     self.list.len() - 1
                 }
@@ -334,6 +342,7 @@ impl Providers {
                 .models
                 .extend(record.models.iter().map(|m| m.to_ascii_lowercase()));
             provider.paths.extend(record.paths);
+            provider.switches.extend(record.switches);
             for (family, prefixes) in [
                 (Family::Python, record.python),
                 (Family::JavaScript, record.javascript),
@@ -419,6 +428,22 @@ impl Providers {
                 self.unmapped.push((family, name, record.reason.clone()));
             }
         }
+        let switches: Vec<String> = self
+            .list
+            .iter()
+            .flat_map(|p| p.switches.iter().map(|s| regex::escape(s)))
+            .collect();
+        self.switch_pattern = if switches.is_empty() {
+            None
+        } else {
+            Some(
+                regex::Regex::new(&format!(
+                    r#"\b(?P<name>{})\b["'`\]]{{0,2}}\s*(?:=|,|:)\s*["'`]?(?i:true|1)\b"#,
+                    switches.join("|")
+                ))
+                .map_err(|e| format!("switches: {e}"))?,
+            )
+        };
         self.by_prefix.clear();
         self.roots.clear();
         self.entry_roots.clear();
@@ -548,6 +573,13 @@ impl Providers {
         self.kinds
             .get(&provider.kind)
             .map_or("the data the code passes to it", String::as_str)
+    }
+
+    /// The provider a switch (`LANGSMITH_TRACING`) turns on.
+    pub(super) fn by_switch(&self, name: &str) -> Option<usize> {
+        self.list
+            .iter()
+            .position(|p| p.switches.iter().any(|s| s == name))
     }
 
     /// The provider whose API alone has a path in `url` (see `paths`).

@@ -528,6 +528,17 @@ fn analyse_prior(
         None => (Vec::new(), None),
     };
     let wants_privacy = enabled.iter().any(|r| r.meta().code.starts_with("AL40"));
+    // An example or demo that serves nobody (a script run from a terminal) sends only what
+    // whoever runs it gives it: no flow of its users' data.
+    let no_flows = Vec::new();
+    let flows_seen = if settings.example_file
+        && !flows.is_empty()
+        && !crate::privacy::serves(file.path, file.source, facts, &knowledge.providers)
+    {
+        &no_flows
+    } else {
+        &flows
+    };
     let stores = if wants_stores {
         guarded(&mut analysis.failures, "privacy", || {
             crate::privacy::storage(
@@ -543,7 +554,7 @@ fn analyse_prior(
     } else {
         Vec::new()
     };
-    let privacy = if (flows.is_empty() && stores.is_empty()) || !wants_privacy {
+    let privacy = if (flows_seen.is_empty() && stores.is_empty()) || !wants_privacy {
         None
     } else {
         file.workspace.and_then(|w| w.privacy(file.path))
@@ -588,7 +599,7 @@ fn analyse_prior(
         flow_places: &flow_places,
         lines: &lines,
         locator: &locator,
-        flows: &flows,
+        flows: flows_seen,
         stores: &stores,
         privacy: privacy.as_deref(),
         secrets: &secrets,

@@ -71,6 +71,9 @@ pub struct Settings {
     /// runs that nothing shows the model or a tool argument reaching are the maintainers' own (a
     /// hint, not a warning).
     pub maintainer_file: bool,
+    /// The file is an example or a demo (the configuration's example files): one that serves
+    /// nobody (no web route, chat UI or bot) has no flow of its users' data (AL401–AL402).
+    pub example_file: bool,
 }
 
 impl Default for Settings {
@@ -81,6 +84,7 @@ impl Default for Settings {
             severity: BTreeMap::new(),
             test_file: false,
             maintainer_file: false,
+            example_file: false,
         }
     }
 }

@@ -69,6 +69,8 @@ pub struct FileSummary {
     pub functions: Vec<FunctionSummary>,
     /// Where the file sends data to third parties (AL401–AL403), for the project's view.
     pub flows: Vec<SummaryFlow>,
+    /// The file serves other people (a web route, a chat UI, a bot: [`crate::privacy::serves`]).
+    pub serves: bool,
 }
 
 /// A flow of a file: its recipient, 1-based line and callee.
@@ -167,6 +169,7 @@ impl FileSummary {
             language,
             functions,
             flows: Vec::new(),
+            serves: false,
         }
     }
 
@@ -196,6 +199,7 @@ impl FileSummary {
         let mut summary = FileSummary::new(path, source, facts, language, &capabilities);
         let flows = crate::privacy::flows(source, &locator, facts, language.family(), knowledge);
         if !flows.is_empty() {
+            summary.serves = crate::privacy::serves(path, source, facts, &knowledge.providers);
             let index = LineIndex::new(source);
             summary.flows = flows
                 .into_iter()

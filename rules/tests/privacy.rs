@@ -211,7 +211,7 @@ impl OpenAiNotice {
                     checkable: true,
                 }),
                 flows: Vec::new(),
-                library: None,
+                libraries: Vec::new(),
             },
         ))
     }
@@ -513,4 +513,63 @@ fn telemetry_is_a_recipient() {
         ),
         ["LangSmith"]
     );
+}
+
+/// What serves other people (a web route, a chat UI, a bot), and what an example run from a
+/// terminal is.
+#[test]
+fn what_serves_other_people() {
+    let serves = |path: &str, source: &str, language: Language| {
+        let tree = parse(source, language);
+        let facts = FileFacts::extract(source, &tree, language);
+        agentlint_rules::privacy::serves(
+            std::path::Path::new(path),
+            source,
+            &facts,
+            &Knowledge::builtin().providers,
+        )
+    };
+    let py = Language::Python;
+    let ts = Language::TypeScript;
+    assert!(serves(
+        "examples/api.py",
+        "from fastapi import FastAPI\n",
+        py
+    ));
+    assert!(serves("examples/ui.py", "import gradio as gr\n", py));
+    assert!(serves(
+        "examples/bot.py",
+        "from slack_bolt import App\n",
+        py
+    ));
+    assert!(serves(
+        "examples/web/app/api/chat/route.ts",
+        "export async function POST() {}\n",
+        ts
+    ));
+    assert!(serves(
+        "examples/web/app/actions.ts",
+        "'use server';\nexport async function a() {}\n",
+        ts
+    ));
+    assert!(serves(
+        "examples/server.ts",
+        "import express from 'express';\n",
+        ts
+    ));
+    assert!(!serves(
+        "examples/ask.py",
+        "from openai import OpenAI\nprint(input())\n",
+        py
+    ));
+    assert!(!serves(
+        "examples/fastapi_notes.py",
+        "import fastapiextra\n",
+        py
+    ));
+    assert!(!serves(
+        "examples/cli.ts",
+        "import { Command } from 'commander';\n",
+        ts
+    ));
 }

@@ -86,6 +86,22 @@ pub const MAINTAINER_FILES: &[&str] = &[
     "eval_*.py",
 ];
 
+/// Examples, demos and cookbooks: code a reader runs, on their own data, unless it serves other
+/// people (a web route, a chat UI, a bot), which an application built from it would.
+pub const EXAMPLE_FILES: &[&str] = &[
+    "examples",
+    "example",
+    "demos",
+    "demo",
+    "samples",
+    "sample",
+    "cookbook",
+    "cookbooks",
+    "tutorials",
+    "*_example.py",
+    "example_*.py",
+];
+
 /// What maintainers' tooling does not report by default: the privacy rules (AL4xx).
 pub const MAINTAINER_FILE_IGNORES: &[&str] = &["AL4"];
 
@@ -252,13 +268,15 @@ impl Config {
             .collect();
         let test_file = is_test_file(relative);
         let maintainer_file = !test_file && is_quiet_about_privacy(relative);
-        if ignored.is_empty() && !test_file && !maintainer_file {
+        let example_file = is_example(relative);
+        if ignored.is_empty() && !test_file && !maintainer_file && !example_file {
             return std::borrow::Cow::Borrowed(&self.settings);
         }
         let mut settings = self.settings.clone();
         settings.ignore.extend(ignored.into_iter().cloned());
         settings.test_file = test_file;
         settings.maintainer_file = maintainer_file;
+        settings.example_file = example_file;
         std::borrow::Cow::Owned(settings)
     }
 }
@@ -286,6 +304,17 @@ pub fn is_quiet_about_privacy(relative: &Path) -> bool {
                 .map(|p| p.to_string())
                 .collect();
             PathPatterns::new(&patterns, "test files").unwrap_or_default()
+        })
+        .matches(relative)
+}
+
+/// Whether a path relative to a project's root is an example or a demo ([`EXAMPLE_FILES`]).
+pub fn is_example(relative: &Path) -> bool {
+    static PATTERNS: std::sync::OnceLock<PathPatterns> = std::sync::OnceLock::new();
+    PATTERNS
+        .get_or_init(|| {
+            let patterns: Vec<String> = EXAMPLE_FILES.iter().map(|p| p.to_string()).collect();
+            PathPatterns::new(&patterns, "example files").unwrap_or_default()
         })
         .matches(relative)
 }

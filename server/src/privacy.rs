@@ -1,12 +1,13 @@
 //! The privacy view of a project for AL401–AL403: finding its notice on disk, and gathering the
 //! flows of its files from an index of summaries.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use agentlint_rules::FileSummary;
 use agentlint_rules::privacy::{
-    Notice, ProjectFlow, ProjectPrivacy, is_notice_path, readme_section,
+    Library, Notice, ProjectFlow, ProjectPrivacy, is_notice_path, readme_section,
 };
 
 use crate::files;
@@ -250,6 +251,14 @@ pub fn project_privacy(
         {
             continue;
         }
+        // An example that serves nobody is run by its reader, on the reader's own data.
+        if !summary.serves
+            && absolute
+                .strip_prefix(root)
+                .is_ok_and(crate::config::is_example)
+        {
+            continue;
+        }
         let path = relative(root, &absolute);
         flows.extend(summary.flows.iter().map(|f| ProjectFlow {
             recipient: f.recipient.clone(),
@@ -262,12 +271,62 @@ pub fn project_privacy(
         }));
     }
     flows.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+    let libraries = libraries(root, flows.iter().map(|f| f.path.as_str()));
     ProjectPrivacy {
         root: root.to_path_buf(),
         notice,
         flows,
-        library: package_name(root),
+        libraries,
     }
+}
+
+/// The packages published from the directories between `root` and the files at `paths`
+/// (relative to it): the root's own, and in a monorepo those of its packages
+/// (`python/packages/autogen-ext/pyproject.toml`).
+fn libraries<'a>(root: &Path, paths: impl Iterator<Item = &'a str>) -> Vec<Library> {
+    let mut seen: HashMap<String, Option<String>> = HashMap::new();
+    for path in paths {
+        let mut dir = path;
+        while let Some((parent, _)) = dir.rsplit_once('/') {
+            dir = parent;
+            if seen.contains_key(dir) {
+                break;
+            }
+            // The root's own is looked at once, below.
+            seen.insert(dir.to_string(), package_name(&root.join(dir)));
+        }
+    }
+    seen.insert(String::new(), package_name(root));
+    let mut libraries: Vec<Library> = seen
+        .into_iter()
+        .filter_map(|(dir, name)| Some(Library { dir, name: name? }))
+        // A package of examples (`pydantic-ai-examples`) is applications to run, published
+        // for convenience: its calls are its users' own, like any app's.
+        .filter(|l| !is_examples(&l.name))
+        .collect();
+    libraries.sort_by(|a, b| a.dir.cmp(&b.dir));
+    libraries
+}
+
+/// Whether a package's name says it holds examples or demos rather than a library.
+fn is_examples(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|word| {
+            matches!(
+                word,
+                "example"
+                    | "examples"
+                    | "demo"
+                    | "demos"
+                    | "sample"
+                    | "samples"
+                    | "cookbook"
+                    | "tutorial"
+                    | "tutorials"
+            )
+        })
 }
 
 /// The name of the package a project publishes, if it is one that others install: a

@@ -924,9 +924,28 @@ fn a_library_leaves_its_model_calls_to_its_users() {
         "from openai import OpenAI\nimport posthog\n\nclient = OpenAI()\n\n\ndef complete(messages):\n    posthog.capture(\"completion\", properties={\"n\": len(messages)})\n    return client.chat.completions.create(model=\"gpt-4o\", messages=messages)\n",
     )
     .unwrap();
-    let example = "from anthropic import Anthropic\n\nclient = Anthropic()\n\n\ndef ask(q):\n    return client.messages.create(model=\"m\", max_tokens=9, messages=[{\"role\": \"user\", \"content\": q}])\n";
+    // Examples that serve people (a web route) send their users' data; one run from a
+    // terminal sends what whoever runs it types.
+    let example = "from fastapi import FastAPI\nfrom anthropic import Anthropic\n\napp = FastAPI()\nclient = Anthropic()\n\n\n@app.post(\"/ask\")\ndef ask(q: str):\n    return client.messages.create(model=\"m\", max_tokens=9, messages=[{\"role\": \"user\", \"content\": q}])\n";
     std::fs::write(root.join("examples/chat.py"), example).unwrap();
     std::fs::write(root.join("examples/chat_again.py"), example).unwrap();
+    std::fs::write(
+        root.join("examples/ask.py"),
+        "from openai import OpenAI\n\nclient = OpenAI()\nprint(client.chat.completions.create(model=\"m\", messages=[{\"role\": \"user\", \"content\": input()}]))\n",
+    )
+    .unwrap();
+    // A package of the monorepo is a library too; LLM tracing in a library is its users' choice.
+    std::fs::create_dir_all(root.join("packages/ext/src/my_ext")).unwrap();
+    std::fs::write(
+        root.join("packages/ext/pyproject.toml"),
+        "[project]\nname = \"my-ext\"\n\n[build-system]\nrequires = [\"hatchling\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("packages/ext/src/my_ext/adapter.py"),
+        "from langsmith import Client\nfrom mistralai import Mistral\n\n\ndef chat(text, runs):\n    Client().create_run(name=\"chat\", inputs={\"text\": text}, run_type=\"llm\")\n    return Mistral().chat.complete(model=\"m\", messages=[{\"role\": \"user\", \"content\": text}])\n",
+    )
+    .unwrap();
     let output = run(
         &["check", "--format", "json", "--select", "AL401", "."],
         root,
@@ -948,7 +967,7 @@ fn a_library_leaves_its_model_calls_to_its_users() {
     assert_eq!(
         found,
         [
-            "examples/chat.py:7 `client.messages.create` sends users' data to Anthropic, and the project has no privacy notice",
+            "examples/chat.py:10 `client.messages.create` sends users' data to Anthropic, and the project has no privacy notice",
             "src/my_lib/models.py:8 `posthog.capture` sends users' data to PostHog, and the project has no privacy notice",
         ],
         "{}",
@@ -960,6 +979,10 @@ fn a_library_leaves_its_model_calls_to_its_users() {
         "the other place is related: {related}"
     );
     let stderr = stderr(&output);
-    assert_eq!(stderr.matches("is a library").count(), 1, "{stderr}");
+    assert_eq!(stderr.matches("is a library").count(), 2, "{stderr}");
     assert!(stderr.contains("`my-lib`"), "{stderr}");
+    assert!(
+        stderr.contains("packages/ext is a library (`my-ext`)"),
+        "{stderr}"
+    );
 }

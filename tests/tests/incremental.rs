@@ -297,7 +297,7 @@ impl Summaries for Project {
                 checkable: true,
             }),
             flows: Vec::new(),
-            library: None,
+            libraries: Vec::new(),
         }))
     }
 }

@@ -110,9 +110,75 @@ pub struct ProjectPrivacy {
     pub root: PathBuf,
     pub notice: Option<Notice>,
     pub flows: Vec<ProjectFlow>,
-    /// The package's name when the project is a library whose own classes wrap models
+    /// The packages others install that the project publishes (a monorepo may publish
+    /// several): their code's calls to models are their users' to disclose
     /// ([`ProjectPrivacy::counts`]).
-    pub library: Option<String>,
+    pub libraries: Vec<Library>,
+}
+
+/// A package the project publishes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Library {
+    /// Where its manifest is, relative to the project's root, `/`-separated (`""` at the root).
+    pub dir: String,
+    /// Its name (`pydantic-ai`, `@scope/name`).
+    pub name: String,
+}
+
+impl Library {
+    /// Whether a project-relative path is this package's: below its manifest's directory and
+    /// in a directory named as the package imports.
+    pub fn holds(&self, path: &str) -> bool {
+        let rest = if self.dir.is_empty() {
+            Some(path)
+        } else {
+            path.strip_prefix(self.dir.as_str())
+                .and_then(|r| r.strip_prefix('/'))
+        };
+        rest.is_some_and(|rest| in_package(&self.name, rest))
+    }
+
+    /// Whether a project-relative path is below this package's manifest.
+    fn covers(&self, path: &str) -> bool {
+        self.dir.is_empty()
+            || path
+                .strip_prefix(self.dir.as_str())
+                .is_some_and(|r| r.starts_with('/'))
+    }
+}
+
+/// Whether a file serves other people: it imports a web framework, chat UI or bot library
+/// (`[sending] serving-modules`), is a web route by its framework's convention
+/// (`serving-files`: `app/api/chat/route.ts`), or holds Next.js server actions (`"use server"`).
+/// An example or demo that does sends its users' data; one that does not (a script run from a
+/// terminal) sends only what whoever runs it gives it.
+pub fn serves(
+    path: &std::path::Path,
+    source: &str,
+    facts: &crate::facts::FileFacts,
+    providers: &Providers,
+) -> bool {
+    let text = path.to_string_lossy().replace('\\', "/");
+    let file = text.rsplit('/').next().unwrap_or(&text);
+    if providers.serving_files.iter().any(|f| {
+        if f.contains('/') {
+            text.contains(&format!("{f}/"))
+        } else {
+            file == f
+        }
+    }) {
+        return true;
+    }
+    if facts.bindings.imports().any(|q| {
+        providers.serving_modules.iter().any(|m| {
+            q == m
+                || q.strip_prefix(m.as_str())
+                    .is_some_and(|rest| rest.starts_with(['.', '/']))
+        })
+    }) {
+        return true;
+    }
+    source.contains("\"use server\"") || source.contains("'use server'")
 }
 
 /// Whether a project-relative path is in the package `name` publishes: under a directory named
@@ -135,16 +201,24 @@ impl ProjectPrivacy {
     /// Whether a project-relative path is in the library's package: under a directory named as
     /// it imports (`pydantic-ai`: `pydantic_ai_slim/pydantic_ai/models/openai.py`).
     pub fn in_package(&self, path: &str) -> bool {
-        self.library
-            .as_deref()
-            .is_some_and(|name| in_package(name, path))
+        self.libraries.iter().any(|l| l.holds(path))
+    }
+
+    /// The package whose manifest is nearest above a project-relative path, if the project
+    /// publishes one there.
+    pub fn library_of(&self, path: &str) -> Option<&Library> {
+        self.libraries
+            .iter()
+            .filter(|l| l.covers(path))
+            .max_by_key(|l| l.dir.len())
     }
 
     /// Whether a flow is the project's to disclose. In a library (a package others install),
     /// the calls to model providers in its package's code, and those its users choose anywhere
     /// (in its model classes, `adapter`; to whichever provider or `base_url` they configure), are
-    /// its users' applications' to disclose, not its own; its own telemetry and error reports
-    /// are still its own.
+    /// its users' applications' to disclose, not its own, and so are the LLM tracing services its
+    /// code can send to (each application's own account); its product analytics and error
+    /// reports are still its own.
     pub fn counts(
         &self,
         path: &str,
@@ -152,17 +226,19 @@ impl ProjectPrivacy {
         recipient: &Recipient,
         providers: &Providers,
     ) -> bool {
-        if self.library.is_none() {
+        let Some(library) = self.library_of(path) else {
             return true;
-        }
-        if !(chosen_by_users || *recipient == Recipient::Chosen || self.in_package(path)) {
+        };
+        if !(chosen_by_users || *recipient == Recipient::Chosen || library.holds(path)) {
             return true;
         }
         match recipient {
             Recipient::Provider(i) => providers
                 .list
                 .get(*i)
-                .is_some_and(|p| !matches!(p.kind.as_str(), "llm" | "embeddings" | "vector-store")),
+                // LLM tracing is an application's choice too (its own account and key);
+                // product analytics and error reports are the library's own telemetry.
+                .is_some_and(|p| matches!(p.kind.as_str(), "analytics" | "error-tracking")),
             _ => false,
         }
     }

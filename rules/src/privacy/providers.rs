@@ -111,6 +111,14 @@ pub(crate) struct SendingRecord {
     /// Routes of model strings that are local models (`ollama/llama3`).
     #[serde(default)]
     local_routes: Vec<String>,
+    /// Modules whose import means the file serves other people (a web framework, a chat UI,
+    /// a bot): `fastapi`, `gradio`, `next/server`. A prefix matches its submodules.
+    #[serde(default)]
+    serving_modules: Vec<String>,
+    /// File names that are web routes by a framework's convention (`route.ts`, `+server.ts`),
+    /// and directories whose files are (`pages/api`).
+    #[serde(default)]
+    serving_files: Vec<String>,
 }
 
 /// The privacy tables of one data file.
@@ -239,6 +247,9 @@ pub struct Providers {
     pub(super) settings: rustc_hash::FxHashSet<String>,
     /// Routes of model strings that are local models.
     pub(super) local_routes: Vec<String>,
+    /// `[sending] serving-modules` and `serving-files`.
+    pub(super) serving_modules: Vec<String>,
+    pub(super) serving_files: Vec<String>,
     /// Code that sets a provider's switch on (`os.environ["LANGSMITH_TRACING"] = "true"`): the
     /// switch's name is the group `name`.
     pub(super) switch_pattern: Option<regex::Regex>,
@@ -313,6 +324,8 @@ impl Providers {
         if let Some(sending) = tables.sending {
             self.settings.extend(sending.settings);
             self.local_routes.extend(sending.local_routes);
+            self.serving_modules.extend(sending.serving_modules);
+            self.serving_files.extend(sending.serving_files);
         }
         for record in tables.providers {
             let index = match self.list.iter().position(|p| p.id == record.id) {

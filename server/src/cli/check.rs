@@ -156,8 +156,8 @@ fn collect_jobs(
     Ok((jobs, walked, pages))
 }
 
-/// What is said once about each directory checked that is a library: its model classes' calls
-/// are its users' applications' to disclose, and are left out of AL401–AL402.
+/// What is said once about each package a directory checked publishes: its model classes'
+/// calls are its users' applications' to disclose, and are left out of AL401–AL402.
 fn library_notes(roots: &[PathBuf], index: &Index, cwd: &Path) -> Vec<String> {
     let providers = &agentlint_rules::Knowledge::builtin().providers;
     let mut notes = Vec::new();
@@ -165,21 +165,31 @@ fn library_notes(roots: &[PathBuf], index: &Index, cwd: &Path) -> Vec<String> {
         let Some(view) = index.privacy(root) else {
             continue;
         };
-        let Some(name) = &view.library else {
-            continue;
-        };
-        let left_out = view
-            .flows
-            .iter()
-            .filter(|f| !view.counts(&f.path, f.adapter || f.configured, &f.recipient, providers))
-            .count();
-        if left_out > 0 {
-            notes.push(format!(
-                "{} is a library (`{name}`): the {left_out} calls to model providers in its \
-                 model classes are left to the applications that use it to disclose (AL401, \
-                 AL402); its own telemetry is checked",
-                display_path(root, cwd)
-            ));
+        for library in &view.libraries {
+            let left_out = view
+                .flows
+                .iter()
+                .filter(|f| view.library_of(&f.path) == Some(library))
+                .filter(|f| {
+                    !view.counts(&f.path, f.adapter || f.configured, &f.recipient, providers)
+                })
+                .count();
+            if left_out > 0 {
+                let name = &library.name;
+                notes.push(format!(
+                    "{} is a library (`{name}`): the {left_out} calls to model providers in its \
+                     model classes are left to the applications that use it to disclose (AL401, \
+                     AL402); its own telemetry is checked",
+                    display_path(
+                        &if library.dir.is_empty() {
+                            root.clone()
+                        } else {
+                            root.join(&library.dir)
+                        },
+                        cwd
+                    )
+                ));
+            }
         }
     }
     notes

@@ -125,6 +125,7 @@ impl Rule for ShellCommandInjection {
                     constant_word(*node, ctx.source, ctx.facts, locator).is_none()
                         && !ctx.facts.is_constant_node(*node, ctx.source, family)
                         && !is_named_constant(ctx, *node)
+                        && !is_class_constant(ctx, *node)
                 })
                 .collect();
             if dynamic.is_empty() {
@@ -138,6 +139,55 @@ impl Rule for ShellCommandInjection {
             ));
         }
     }
+}
+
+/// `self.command` where the class sets `command = "/bin/bash"` in its body and no method assigns
+/// it: a constant of the class.
+fn is_class_constant(ctx: &Context<'_>, node: Node<'_>) -> bool {
+    if node.kind() != "attribute" && node.kind() != "member_expression" {
+        return false;
+    }
+    let (Some(object), Some(attribute)) = (
+        node.field("object"),
+        node.field("attribute").or_else(|| node.field("property")),
+    ) else {
+        return false;
+    };
+    let object = node_text(object, ctx.source);
+    if !matches!(object, "self" | "cls" | "this") {
+        return false;
+    }
+    let name = node_text(attribute, ctx.source);
+    let Some(class) = ctx
+        .facts
+        .classes
+        .iter()
+        .filter(|c| c.range.contains(&node.start_byte()))
+        .min_by_key(|c| c.range.len())
+    else {
+        return false;
+    };
+    let Some(value) = class
+        .attributes
+        .iter()
+        .find(|a| a.name == name)
+        .map(|a| a.value.clone())
+    else {
+        return false;
+    };
+    let assigned = ctx.facts.attribute_assignments.iter().any(|a| {
+        a.attribute == name
+            && matches!(a.object.as_str(), "self" | "cls" | "this")
+            && class.range.contains(&a.range.start)
+    });
+    !assigned
+        && ctx
+            .locator()
+            .descendant(value.start, value.end)
+            .is_some_and(|v| {
+                ctx.facts
+                    .is_constant_node(v, ctx.source, ctx.language.family())
+            })
 }
 
 /// A name written as a constant (`READ_SCRIPT`, imported or built at module level): a script

@@ -224,6 +224,35 @@ proptest! {
     }
 }
 
+/// A rotation never takes a repeated item apart (vendor/README.md, change 3). After an edit
+/// in the second argument of a long call, rebalancing the argument list could take the item
+/// `, ax.y_1` apart into a node `R(',', R(x.y_1, …))`, which no production builds; the next
+/// edit before an argument reused it, broke it down and parsed the list with an error that a
+/// fresh parse has not.
+#[test]
+fn a_rebalanced_argument_list_reparses_as_fresh_after_two_edits() {
+    let items: Vec<String> = (0..50)
+        .map(|i| {
+            if i == 1 {
+                format!("x.y_{i}")
+            } else {
+                format!("f({i})")
+            }
+        })
+        .collect();
+    let mut text = format!("import a\n\nx = f({})\ny = 1\n", items.join(", "));
+    let mut document = Document::new(&text, Language::Python);
+    let second = text.find(", x.y_1").expect("the second argument") + 2;
+    replace(&mut document, &mut text, second..second, "a");
+    let fourth = text.find(", f(3)").expect("the fourth argument") + 1;
+    let tree = replace(&mut document, &mut text, fourth..fourth + 1, "a");
+    assert!(text.contains("f(2),af(3)"), "{text}");
+    let fresh = parse(&text, Language::Python);
+    assert!(!fresh.root_node().has_error());
+    assert!(!tree.root_node().has_error(), "{text}");
+    assert_eq!(structure(tree), structure(&fresh));
+}
+
 /// The items of the long lists below: calls, strings, pairs, nested lists, spread out over
 /// lines or not, so that the repeated items are nodes of several kinds.
 const ITEMS: &[&str] = &[

@@ -315,38 +315,38 @@ void ts_subtree_compress(
       grandchild.data.is_inline ||
       grandchild.ptr->child_count < 2 ||
       grandchild.ptr->ref_count > 1 ||
-      grandchild.ptr->symbol != symbol ||
-      // agentlint: a node whose production differs from `child`'s (`R: R R`), a repeated
-      // item such as `R: ',' item` with an alias or field, is not taken apart: its last
-      // child would leave it, and the production's aliases and fields would fall on the
-      // wrong children. A fresh tree leans left and its depths stop the rotations above the
-      // items; with runs of items reused whole (a reused deep right child overstates the
-      // left edge's depth), rotations can reach them. See vendor/README.md.
-      grandchild.ptr->production_id != child.ptr->production_id
+      grandchild.ptr->symbol != symbol
+    ) break;
+
+    // agentlint: the rotation moves `grandchild`'s last child to the front of `child`, so
+    // that child must be able to start a repetition: a node (a token's recorded state is the
+    // one it was lexed in, which may come before reductions) whose recorded state, the
+    // state before it, has a goto on the repetition. That holds for the halves of a pair
+    // (`R: R R`, or two items of a repetition of one symbol) and not for the last part of a
+    // repeated item (`R: ',' item`, whose `item` comes after the comma): taking an item apart
+    // built a node `R(item, R)` that no production builds, whose breakdown on a later
+    // reparse put the parse in the error state. (Production ids do not tell items from
+    // pairs: an item without alias or field has the pair's, 0.) A fresh tree leans left and
+    // its depths stop the rotations above the items; with runs of items reused whole (a
+    // reused deep right child overstates the left edge's depth), rotations can reach them.
+    // See vendor/README.md.
+    Subtree moved = ts_subtree_children(grandchild)[grandchild.ptr->child_count - 1];
+    TSStateId moved_state = ts_subtree_parse_state(moved);
+    if (
+      ts_subtree_child_count(moved) == 0 ||
+      moved_state == TS_TREE_STATE_NONE ||
+      ts_language_next_state(language, moved_state, symbol) == 0
     ) break;
 
     ts_subtree_children(tree)[0] = ts_subtree_from_mut(grandchild);
-    ts_subtree_children(child)[0] = ts_subtree_children(grandchild)[grandchild.ptr->child_count - 1];
+    ts_subtree_children(child)[0] = moved;
     ts_subtree_children(grandchild)[grandchild.ptr->child_count - 1] = ts_subtree_from_mut(child);
-    // agentlint: `child` now starts where its new first child starts, not where it was
-    // reduced, so the parse state recorded for it (the state before its old start, which a
-    // reparse compares before shifting it whole: `ts_parser__breakdown_lookahead`) is now
-    // that child's (the state before a node, as a reduction records it; a token's is the
-    // one it was lexed in, which may come before reductions: none then), provided a
-    // repetition can start in it. When a rotation took an item without alias or field apart
-    // (`R: ',' item`), the child is the item's `item`, in the state after the comma, where
-    // no repetition starts: shifting the node from there put the parse in the error state.
+    // agentlint: `child` now starts where `moved` starts, not where it was reduced, so the
+    // parse state recorded for it (the state before its start, which a reparse compares
+    // before shifting it whole: `ts_parser__breakdown_lookahead`) is now `moved`'s.
     // `tree` and `grandchild` start where they did. A node without a state (fragile) keeps
     // none. See vendor/README.md.
-    if (child.ptr->parse_state != TS_TREE_STATE_NONE) {
-      Subtree first = ts_subtree_children(child)[0];
-      TSStateId state = ts_subtree_parse_state(first);
-      child.ptr->parse_state =
-        ts_subtree_child_count(first) > 0 && state != TS_TREE_STATE_NONE &&
-        ts_language_next_state(language, state, symbol) != 0
-          ? state
-          : TS_TREE_STATE_NONE;
-    }
+    if (child.ptr->parse_state != TS_TREE_STATE_NONE) child.ptr->parse_state = moved_state;
     array_push(stack, tree);
     tree = grandchild;
   }

@@ -54,6 +54,24 @@ fn main() {
             .collect();
     }
     let knowledge = Knowledge::builtin();
+    // `--flows-only`: the privacy flows of the whole module, 300 times (to profile them).
+    if args.iter().any(|a| a == "--flows-only") {
+        let tree = agentlint_rules::syntax::parse(&text, language);
+        let facts = agentlint_rules::facts::FileFacts::extract(&text, &tree, language);
+        let locator = agentlint_rules::syntax::Locator::new(&tree);
+        let started = Instant::now();
+        for _ in 0..300 {
+            std::hint::black_box(agentlint_rules::privacy::flows(
+                &text,
+                &locator,
+                &facts,
+                language.family(),
+                knowledge,
+            ));
+        }
+        println!("privacy flows: {:?} each", started.elapsed() / 300);
+        return;
+    }
     if args.iter().any(|a| a == "--stages") {
         stages(&text, length, language, knowledge);
         return;

@@ -331,12 +331,29 @@ impl FileFacts {
 
     /// Index in `functions` of the innermost function containing `offset`.
     pub fn enclosing_function(&self, offset: usize) -> Option<usize> {
-        self.functions
-            .iter()
-            .enumerate()
-            .filter(|(_, f)| f.range.contains(&offset))
-            .min_by_key(|(_, f)| f.range.len())
-            .map(|(i, _)| i)
+        // The functions are in the order they start (an outer function before those it
+        // holds): the innermost holding `offset` is the last to start at or before it that
+        // holds it, or one starting with it that is shorter.
+        debug_assert!(
+            self.functions.is_sorted_by_key(|f| f.range.start),
+            "functions in the order they start"
+        );
+        let end = self.functions.partition_point(|f| f.range.start <= offset);
+        let mut best: Option<usize> = None;
+        for i in (0..end).rev() {
+            let f = &self.functions[i];
+            if let Some(b) = best {
+                if f.range.start != self.functions[b].range.start {
+                    break;
+                }
+                if f.range.contains(&offset) && f.range.len() < self.functions[b].range.len() {
+                    best = Some(i);
+                }
+            } else if f.range.contains(&offset) {
+                best = Some(i);
+            }
+        }
+        best
     }
 }
 

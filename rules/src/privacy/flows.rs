@@ -1128,14 +1128,23 @@ fn holds_data(
             Some(b) => b,
             None => return true,
         };
-        let mut cursor = node.walk();
         match node.kind() {
             "integer" | "float" | "number" | "true" | "false" | "none" | "null" | "undefined"
             | "comment" => {}
             "string" | "template_string" => {
-                if node
-                    .named_children(&mut cursor)
-                    .any(|c| matches!(c.kind(), "interpolation" | "template_substitution"))
+                // Only an f-string (Python: a prefix with `f` or `t`) or a template literal
+                // (`${…}`) can interpolate: the others are not walked.
+                let text = source.get(node.byte_range()).unwrap_or_default();
+                let prefix = text.split(['"', '\'', '`']).next().unwrap_or_default();
+                let may_interpolate = if node.kind() == "template_string" {
+                    text.contains("${")
+                } else {
+                    prefix.contains(['f', 'F', 't', 'T'])
+                };
+                if may_interpolate
+                    && node
+                        .named_children(&mut node.walk())
+                        .any(|c| matches!(c.kind(), "interpolation" | "template_substitution"))
                 {
                     return true;
                 }
@@ -1149,7 +1158,7 @@ fn holds_data(
             | "parenthesized_expression"
             | "concatenated_string"
             | "expression_list" => {
-                stack.extend(node.named_children(&mut cursor));
+                stack.extend(node.named_children(&mut node.walk()));
             }
             // `"user" as const`, `x satisfies T`, `x!`: the value is the first child.
             "as_expression" | "satisfies_expression" | "non_null_expression" => {
@@ -1170,7 +1179,7 @@ fn holds_data(
             {
                 stack.extend(node.field("arguments"));
             }
-            "argument_list" | "arguments" => stack.extend(node.named_children(&mut cursor)),
+            "argument_list" | "arguments" => stack.extend(node.named_children(&mut node.walk())),
             "keyword_argument" => stack.extend(node.field("value")),
             "pair" => {
                 let key = node.field("key");

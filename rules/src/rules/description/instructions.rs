@@ -39,6 +39,12 @@ declare_rule! {
     /// No automatic fix: deleting text from a description changes what the tool is for. If a
     /// phrase is legitimate, suppress the finding with a reason.
     ///
+    /// ## Known problems
+    /// On 17 public agent repositories it was measured on, 2 of its 4 findings were right (a
+    /// rug-pull demo's exfiltration order, in two copies of one scanner's demo server); the
+    /// other two were the same demo's `<IMPORTANT>` block that only says the arguments must
+    /// be numbers. The tag is reported by itself: it is how poisoned descriptions hide orders.
+    ///
     /// ## References
     /// - Invariant Labs, "MCP Security Notification: Tool Poisoning Attacks" (2025).
     /// - OWASP Top 10 for LLM Applications: LLM01 Prompt Injection

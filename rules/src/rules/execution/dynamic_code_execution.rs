@@ -66,6 +66,15 @@ declare_rule! {
     /// relied on evaluating expressions (or on Python tags in YAML) will raise instead. Review it. A suppression (`# agentlint: ignore[AL203] reason`) is offered for
     /// every finding.
     ///
+    /// ## Known problems
+    /// On 17 public agent repositories it was measured on, 3 of its 8 warnings were right
+    /// (code from a serialized payload, a profile fetched from a URL, a tool that runs the
+    /// model's Python in the server). The others were library APIs whose purpose is to load
+    /// code their callers pass (`Tool.from_code`, a component's `_from_config`), an agent
+    /// that runs the model's code by design, and a calculator tool in a test: code execution
+    /// that a caller chooses is reported, since what the caller passes may be data its users
+    /// load.
+    ///
     /// ## References
     /// - CWE-95: Improper Neutralization of Directives in Dynamically Evaluated Code ('Eval Injection')
     /// - OWASP Top 10 for LLM Applications: LLM05 Improper Output Handling, LLM01 Prompt Injection

@@ -74,6 +74,14 @@ declare_rule! {
     /// variables are no longer expanded, which is the point but can change behaviour. A
     /// suppression (`# agentlint: ignore[AL201] reason`) is offered for every finding.
     ///
+    /// ## Known problems
+    /// On 17 public agent repositories it was measured on, its five warnings were all in an
+    /// agent whose purpose is to run the model's commands (open-interpreter: a terminal tool
+    /// and its helpers, `osascript` keystrokes): what the rule says is so, and the maintainers
+    /// chose it; such a project suppresses the rule where it means it. A command built only
+    /// from values the program makes (a temporary file's path) is still reported when it is
+    /// not a constant.
+    ///
     /// ## References
     /// - CWE-78: Improper Neutralization of Special Elements used in an OS Command ('OS Command Injection')
     /// - OWASP Top 10 for LLM Applications: LLM05 Improper Output Handling, LLM06 Excessive Agency

@@ -12,13 +12,33 @@ declare_rule! {
     /// ## What it does
     /// Finds code that sends users' data to a third party — an LLM provider (OpenAI, Azure
     /// OpenAI, Anthropic, Google, Mistral, Cohere, Groq, Together, DeepSeek, xAI, Replicate,
-    /// Hugging Face, Bedrock, DashScope, Zhipu, Moonshot, Qianfan, Ark, Coze, or any
-    /// OpenAI-compatible service a `base_url` points to), a hosted vector store, a tracing
-    /// service (LangSmith, Langfuse) or an analytics or error-tracking SDK — in a project that
-    /// has no privacy notice. It is reported at each file's first call that sends to each
-    /// recipient, where the author works. Which SDK entry points send where is data
-    /// (`rules/data/providers.toml`); a client pointed at `localhost` or a private address is a
-    /// local model, not a third party.
+    /// Hugging Face, Bedrock, DashScope, Zhipu, Moonshot, Qianfan, Ark, OpenRouter, Vercel AI
+    /// Gateway, or any OpenAI-compatible service a `base_url` points to), a hosted vector store,
+    /// an LLM tracing service (LangSmith, Langfuse, Helicone, W&B Weave, Arize, Datadog) or an
+    /// analytics or error-tracking SDK — in a project that has no privacy notice.
+    ///
+    /// A call counts when it transmits (a chat, completion, embedding or transcription method; a
+    /// model or agent that is then used; raw HTTP to a provider's host; tracing switched on in
+    /// code, `LANGSMITH_TRACING`) and something not constant reaches it (a parameter, a
+    /// request's body, `input()`, a file read, a chat history). A demo whose prompt is a
+    /// constant, administration (creating an agent, a session, a webhook) and the SDK's types
+    /// (`ChatCompletion(...)`) send nothing of a user's. Which entry points send where is data:
+    /// `rules/data/providers.toml` (recipients, hosts, model strings such as `"openai:gpt-4o"`
+    /// and LiteLLM routes, tracing switches) and `rules/data/sdks/*.toml`, generated from the
+    /// published packages by `scripts/sdk-tables/generate.sh`. A client pointed at `localhost`
+    /// or a private address is a local model, not a third party.
+    ///
+    /// Each recipient is reported once per project, at the first place where the code shows
+    /// users' data reaching it, with its other places as related information; the branches of
+    /// an `if`/`match`/`switch` that picks a provider from the configuration are one finding.
+    /// Not reported: test files and maintainers' tooling (the default `per-file-ignores`);
+    /// examples and demos that serve nobody (no web route, chat UI or bot: `[sending]
+    /// serving-modules` and `serving-files`), whose reader runs them on their own data; and in
+    /// a package others install (a `pyproject.toml` with a `[build-system]`, a `package.json`
+    /// with an entry point and not private; each package of a monorepo), the calls in its
+    /// package's code and its model classes, and the LLM tracing it can send to: the
+    /// application that uses it owes that notice. A library's own analytics and error reports
+    /// are reported.
     ///
     /// A notice is a `PRIVACY.md` / `PRIVACY.txt` (`privacy-policy.md`, …) at the project's
     /// root or in `docs/`, a README section whose heading says privacy or data handling, a
@@ -49,6 +69,17 @@ declare_rule! {
     /// recipient, what it receives, where in the code — with TODO markers for what only the
     /// author knows (purpose, retention, contact). The fix is **unsafe**: the draft must be
     /// completed and checked before users read it.
+    ///
+    /// ## Known problems
+    /// Read by hand on 17 public agent repositories it was not written from (Python and
+    /// TypeScript: chat apps, LangChain and MCP projects, SDKs, cookbooks), 20 of its 24
+    /// warnings were right. The wrong ones: a client made by a helper whose callers only
+    /// administer (an Anthropic client polling sessions); a terminal app whose user sends
+    /// their own screen with their own key; a starter template's agents; product telemetry
+    /// disclosed on a page named `telemetry`, which is not read as a notice. Not found yet:
+    /// tools that send a user's text to a service that is not a model provider (weather, blob
+    /// storage, scraping APIs), tracing switched on in `.env` rather than in code, and the
+    /// flows of an application whose code is also the package it publishes.
     ///
     /// ## References
     /// - GDPR Articles 13 and 14 (information to be provided to the data subject)
@@ -87,6 +118,11 @@ declare_rule! {
     /// to append a section for the missing recipient, with TODO markers. The fix is **unsafe**:
     /// the section must be completed and checked. A README section or a UI page is left to the
     /// author.
+    ///
+    /// ## Known problems
+    /// On the 17 public agent repositories it was measured on, no notice missed a recipient the
+    /// code sends to, so it reported nothing there; its fixtures are its measure. A notice is
+    /// read as text: one that names a provider only to say it is not used still names it.
     ///
     /// ## References
     /// - GDPR Article 13(1)(e): the recipients of the personal data
@@ -129,6 +165,12 @@ declare_rule! {
     /// ## Fix safety
     /// When the notice is a file of its own, agentlint offers to append a "What this agent
     /// stores" section with TODO markers. The fix is **unsafe**: the section must be completed.
+    ///
+    /// ## Known problems
+    /// On the 17 public agent repositories it was measured on it reported nothing (the
+    /// projects that store conversations had no notice, which AL401 reports). Storage the
+    /// tables do not list and that no function name tells (a generic `save(obj)` to a document
+    /// store) is not found.
     ///
     /// ## References
     /// - GDPR Article 13(2)(a): the period for which the personal data will be stored

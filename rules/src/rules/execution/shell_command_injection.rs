@@ -26,9 +26,13 @@ declare_rule! {
     ///
     /// Graded by where the command comes from: an **error** when it contains an argument of
     /// the tool the call is in (which the model fills in) or the model's reply, followed through
-    /// a few assignments; a **warning** when it is not a constant otherwise. A constant command
-    /// (a literal, a name bound only to one, or a name written as a constant, `PROBE_SCRIPT`, which
-    /// is a script the program ships) is not reported.
+    /// a few assignments; a **warning** when it is not a constant otherwise, in a file that
+    /// declares tools, sends users' data to a model provider or reads a model's reply; a
+    /// **hint** in a file that does none of these (a command-line program's own commands, which
+    /// general linters report; a tool elsewhere that reaches them through a helper is reported
+    /// at the tool, AL202 and AL103), and in tests and maintainers' scripts. A constant command
+    /// (a literal, a name bound only to one, or a name written as a constant, `PROBE_SCRIPT`,
+    /// which is a script the program ships) is not reported.
     ///
     /// ## Why is this bad?
     /// A shell reads its command line as a program: `;`, `&&`, `|`, `$(...)`, backticks and
@@ -75,12 +79,14 @@ declare_rule! {
     /// suppression (`# agentlint: ignore[AL201] reason`) is offered for every finding.
     ///
     /// ## Known problems
-    /// On 17 public agent repositories it was measured on, its five warnings were all in an
-    /// agent whose purpose is to run the model's commands (open-interpreter: a terminal tool
-    /// and its helpers, `osascript` keystrokes): what the rule says is so, and the maintainers
-    /// chose it; such a project suppresses the rule where it means it. A command built only
-    /// from values the program makes (a temporary file's path) is still reported when it is
-    /// not a constant.
+    /// On 17 public agent repositories it was measured on, its warnings were all in files with
+    /// no tool and no model call (a terminal agent's helpers and `osascript` keystrokes, a
+    /// temporary file's path, the user's own last command), and none was right: those are
+    /// hints now, and it reports no error or warning there. A helper in another file that runs
+    /// its parameter through a shell is a hint even when a tool passes it the model's input:
+    /// the tool gets AL202 and AL103, and the helper's own line waits for cross-file taint. A
+    /// command built from a tool argument through more than three assignments, or through
+    /// another function, is a warning rather than an error.
     ///
     /// ## References
     /// - CWE-78: Improper Neutralization of Special Elements used in an OS Command ('OS Command Injection')
@@ -300,9 +306,9 @@ fn diagnostic(
                 "The command is {payload}: if any part of it comes from the model, a tool \
                  argument or a user, {metacharacters} with this process's permissions."
             ),
-            // A test's or a maintainer script's own command: nothing shows the model or a tool
-            // argument reaching it.
-            if ctx.test_file || ctx.maintainer_file {
+            // A test's or a maintainer script's own command, or one in a file that has nothing
+            // to do with a model: nothing shows the model or a tool argument reaching it.
+            if ctx.test_file || ctx.maintainer_file || far_from_the_model(ctx) {
                 Severity::Hint
             } else {
                 ShellCommandInjection::META.default_severity
@@ -348,6 +354,22 @@ fn diagnostic(
     ));
     diagnostic.severity = severity;
     diagnostic
+}
+
+/// Whether nothing in the file brings a model near its commands: it declares no tool, sends
+/// nothing of its users' to a model provider, and reads no model reply. Its shell commands are
+/// a command-line program's own (a path it made, a choice from its menu, the user's own last
+/// command), which general linters report; a tool elsewhere that reaches them through a helper
+/// is reported there (AL202, AL103). On the public agent repositories measured, each of the
+/// warnings in such files was of that kind.
+fn far_from_the_model(ctx: &Context<'_>) -> bool {
+    ctx.tools.is_empty()
+        && ctx.flows.is_empty()
+        && !ctx
+            .knowledge
+            .model_outputs
+            .get(&ctx.language.family())
+            .is_some_and(|outputs| outputs.iter().any(|p| p.find(ctx.source).is_some()))
 }
 
 /// The argument-list rewrite, where there is one.

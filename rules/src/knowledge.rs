@@ -522,6 +522,10 @@ struct DataFile {
     #[serde(default)]
     model_output: Vec<ModelOutputRecord>,
     #[serde(default)]
+    warned_execution: Vec<ModelOutputRecord>,
+    #[serde(default)]
+    opt_in_execution: Vec<ModelOutputRecord>,
+    #[serde(default)]
     shell: Vec<ShellRecord>,
     #[serde(default)]
     sandbox: Vec<SandboxRecord>,
@@ -790,6 +794,10 @@ pub struct Knowledge {
     pub logging: HashMap<Family, Logging>,
     /// AL203: expressions that read a model's reply.
     pub model_outputs: HashMap<Family, Vec<crate::pattern::Pattern>>,
+    /// AL203: what a warning says when a function warns its caller that it runs code.
+    pub execution_warnings: HashMap<Family, Vec<crate::pattern::Pattern>>,
+    /// AL203: the flags a caller sets to accept running code (`unsafe_mode`).
+    pub execution_opt_ins: HashMap<Family, Vec<crate::pattern::Pattern>>,
     /// AL201: shells and their command flags.
     pub shells: Vec<Shell>,
     /// AL202: recognised sandboxes.
@@ -1015,6 +1023,18 @@ impl Knowledge {
         }
         for record in file.model_output {
             self.model_outputs
+                .entry(record.language.into())
+                .or_default()
+                .push(compile(origin, &record.pattern)?);
+        }
+        for record in file.warned_execution {
+            self.execution_warnings
+                .entry(record.language.into())
+                .or_default()
+                .push(compile(origin, &record.pattern)?);
+        }
+        for record in file.opt_in_execution {
+            self.execution_opt_ins
                 .entry(record.language.into())
                 .or_default()
                 .push(compile(origin, &record.pattern)?);

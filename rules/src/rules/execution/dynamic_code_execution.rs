@@ -5,7 +5,7 @@ use crate::facts::{Argument, Call, ValueKind};
 use crate::fix::{Applicability, Edit, Fix};
 use crate::knowledge::{ArgumentSpec, Effect, Sink};
 use crate::rules::{Context, Rule, RuleMeta, code_span, declare_rule, excerpt};
-use crate::syntax::Family;
+use crate::syntax::{Family, Fields, node_text};
 
 declare_rule! {
     /// ## What it does
@@ -28,7 +28,10 @@ declare_rule! {
     /// Graded by where the code comes from: an **error** when it is an argument of the tool the
     /// call is in (which the model fills in) or the model's reply (`response.choices[0].message.
     /// content`, followed through a few assignments in the function; the ways code reads a reply
-    /// are data, `[[model_output]]` in `rules/data/sinks.toml`); a **warning** otherwise.
+    /// are data, `[[model_output]]` in `rules/data/sinks.toml`); a **warning** otherwise; a
+    /// **hint** when the function warns its callers, before the code runs, that it runs code (a
+    /// `warnings.warn(...)` or a raised error that says so, `[[warned_execution]]`), and in tests
+    /// and maintainers' scripts. `compile(..., ast.PyCF_ONLY_AST)` parses and is not reported.
     ///
     /// ## Why is this bad?
     /// In an agent, the text that reaches `eval` very often comes from the model or from a tool
@@ -67,13 +70,17 @@ declare_rule! {
     /// every finding.
     ///
     /// ## Known problems
-    /// On 17 public agent repositories it was measured on, 3 of its 8 warnings were right
-    /// (code from a serialized payload, a profile fetched from a URL, a tool that runs the
-    /// model's Python in the server). The others were library APIs whose purpose is to load
-    /// code their callers pass (`Tool.from_code`, a component's `_from_config`), an agent
-    /// that runs the model's code by design, and a calculator tool in a test: code execution
-    /// that a caller chooses is reported, since what the caller passes may be data its users
-    /// load.
+    /// On 17 public agent repositories it was measured on, 3 of its 6 errors and warnings were
+    /// right (code from a serialized payload, a profile fetched from a URL, a tool that runs
+    /// the model's Python in the server). On 7 more, read after these rules were written, 5 of
+    /// 17 were (a browser toolkit that runs the model's action code); three of the wrong ones,
+    /// an interpreter's `unsafe_mode` branch, are hints now. The wrong ones: `eval` of a reply the code has already reduced to
+    /// numbers (where `ast.literal_eval` would still be the better call), a library API whose
+    /// purpose is to load the code its caller passes (`Tool.from_code`, a helper that runs the
+    /// code generated from a developer's schema), an agent that runs the code the model wrote by
+    /// design, and a calculator tool in a test (an error: the test's tool passes its argument to
+    /// `eval`). A library's `eval` of what its callers pass stays a warning: what they pass may
+    /// be data their users load.
     ///
     /// ## References
     /// - CWE-95: Improper Neutralization of Directives in Dynamically Evaluated Code ('Eval Injection')
@@ -126,9 +133,83 @@ impl Rule for DynamicCodeExecution {
             let taint = locator
                 .node_at(&payload.range)
                 .and_then(|node| taint(ctx, locator, call, node));
-            out.push(diagnostic(ctx, call, sink, payload, taint));
+            let warned = taint.is_none()
+                && (warns_its_caller(ctx, locator, call) || opted_in(ctx, locator, call));
+            out.push(diagnostic(ctx, call, sink, payload, taint, warned));
         }
     }
+}
+
+/// Whether the function `call` is in warns its callers, before the call, that it runs code: a
+/// string that says so (`execution_warnings`, data) passed to a call named `warn` or `warning`
+/// (`warnings.warn`, `logger.warning`, `console.warn`) or to the error it raises or throws
+/// (`raise ValueError("... arbitrary code ...")` unless the caller opts in).
+fn warns_its_caller(ctx: &Context<'_>, locator: &crate::syntax::Locator<'_>, call: &Call) -> bool {
+    let Some(patterns) = ctx.knowledge.execution_warnings.get(&ctx.language.family()) else {
+        return false;
+    };
+    let Some(function) = locator
+        .node_at(&call.range)
+        .and_then(|node| locator.enclosing_function(node))
+    else {
+        return false;
+    };
+    ctx.facts
+        .calls
+        .iter()
+        .filter(|c| function.start_byte() <= c.range.start && c.range.end <= call.range.start)
+        .filter(|c| {
+            let warns = c.callee.as_deref().is_some_and(|callee| {
+                matches!(callee.rsplit('.').next(), Some("warn" | "warning"))
+            });
+            warns
+                || locator
+                    .node_at(&c.range)
+                    .and_then(|node| locator.parent(node))
+                    .is_some_and(|parent| {
+                        matches!(parent.kind(), "raise_statement" | "throw_statement")
+                            || (parent.kind() == "new_expression"
+                                && locator
+                                    .parent(parent)
+                                    .is_some_and(|p| p.kind() == "throw_statement"))
+                    })
+        })
+        .any(|c| {
+            c.arguments.iter().any(|a| {
+                ctx.source
+                    .get(a.range.clone())
+                    .is_some_and(|text| patterns.iter().any(|p| p.find(text).is_some()))
+            })
+        })
+}
+
+/// Whether the call runs only in the branch an opt-in flag opens (`if self.unsafe_mode:`,
+/// `execution_opt_ins`, data): its caller chose to run code.
+fn opted_in(ctx: &Context<'_>, locator: &crate::syntax::Locator<'_>, call: &Call) -> bool {
+    let Some(patterns) = ctx.knowledge.execution_opt_ins.get(&ctx.language.family()) else {
+        return false;
+    };
+    let Some(mut node) = locator.node_at(&call.range) else {
+        return false;
+    };
+    while let Some(parent) = locator.parent(node) {
+        if crate::syntax::is_function(parent) {
+            return false;
+        }
+        if parent.kind() == "if_statement"
+            && parent.field("consequence").is_some_and(|branch| {
+                branch.start_byte() <= node.start_byte() && node.end_byte() <= branch.end_byte()
+            })
+            && parent.field("condition").is_some_and(|condition| {
+                let text = node_text(condition, ctx.source).trim();
+                patterns.iter().any(|p| p.find(text).is_some())
+            })
+        {
+            return true;
+        }
+        node = parent;
+    }
+    false
 }
 
 /// Whether the expression at `range` is a call of a sink that builds code (`compile`) from a
@@ -173,6 +254,7 @@ fn diagnostic(
     sink: &Sink,
     payload: &Argument,
     taint: Option<Taint>,
+    warned: bool,
 ) -> Diagnostic {
     let callee = code_span(&excerpt(&ctx.source[call.callee_range.clone()], 40));
     let arg = code_span(&excerpt(&ctx.source[payload.range.clone()], 40));
@@ -187,13 +269,21 @@ fn diagnostic(
     let (message, note, severity) = match &taint {
         None => (
             format!("{callee} runs a value that is not a constant as {runs}"),
-            format!(
-                "The value is {arg}{why}: whoever controls it (the model, a tool argument, a \
-                 user) can run arbitrary code with this process's permissions."
-            ),
-            // A test's or a maintainer script's own code: nothing shows the model or a tool
-            // argument reaching it.
-            if ctx.test_file || ctx.maintainer_file {
+            if warned {
+                format!(
+                    "The value is {arg}{why}: whoever controls it can run arbitrary code with \
+                     this process's permissions. Its function warns its callers first, or runs \
+                     it only when they opt in: make sure no caller passes what the model wrote."
+                )
+            } else {
+                format!(
+                    "The value is {arg}{why}: whoever controls it (the model, a tool argument, a \
+                     user) can run arbitrary code with this process's permissions."
+                )
+            },
+            // A test's or a maintainer script's own code, or code its function warns its
+            // callers it runs: nothing shows the model or a tool argument reaching it.
+            if ctx.test_file || ctx.maintainer_file || warned {
                 Severity::Hint
             } else {
                 sink.untainted

@@ -211,6 +211,7 @@ impl OpenAiNotice {
                     checkable: true,
                 }),
                 flows: Vec::new(),
+                telemetry: None,
                 libraries: Vec::new(),
             },
         ))

@@ -80,6 +80,7 @@ pub const MAINTAINER_FILES: &[&str] = &[
     "eval",
     "benchmarks",
     "benchmark",
+    "profiling",
     "*benchmark*.py",
     "*benchmark*.ts",
     "*_eval.py",

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use agentlint_rules::FileSummary;
 use agentlint_rules::privacy::{
-    Library, Notice, ProjectFlow, ProjectPrivacy, is_notice_path, readme_section,
+    Library, Notice, ProjectFlow, ProjectPrivacy, is_notice_path, is_telemetry_path, readme_section,
 };
 
 use crate::files;
@@ -103,6 +103,65 @@ fn relative(root: &Path, path: &Path) -> String {
         .unwrap_or(path)
         .to_string_lossy()
         .replace('\\', "/")
+}
+
+/// What a project discloses: its privacy notice, and a page about its telemetry.
+#[derive(Clone, Debug, Default)]
+pub struct Notices {
+    pub privacy: Option<Notice>,
+    pub telemetry: Option<Notice>,
+}
+
+/// [`find_notice_among`] and [`find_telemetry_page`].
+pub fn find_notices(root: &Path, listed: Option<&[PathBuf]>) -> Notices {
+    Notices {
+        privacy: find_notice_among(root, listed),
+        telemetry: find_telemetry_page(root),
+    }
+}
+
+/// How many levels below `docs/` the search for a telemetry page looks.
+const TELEMETRY_DEPTH: usize = 3;
+
+/// A page about the project's telemetry ([`is_telemetry_path`]): at the root, or in `docs/`
+/// or `doc/` and a few levels below (a documentation site's `docs/telemetry/telemetry.mdx`).
+/// Unlike a privacy notice, a documentation site's page counts: that is where a tool's users
+/// read what it collects.
+pub fn find_telemetry_page(root: &Path) -> Option<Notice> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(root)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| is_page_file(p) && is_telemetry_path(&relative(root, p)))
+        .collect();
+    found.sort();
+    if found.is_empty() {
+        for docs in [root.join("docs"), root.join("doc")] {
+            found.extend(
+                ignore::WalkBuilder::new(&docs)
+                    .hidden(true)
+                    .require_git(false)
+                    .follow_links(false)
+                    .max_depth(Some(TELEMETRY_DEPTH))
+                    .filter_entry(|e| page_search_enters(e.file_name()))
+                    .build()
+                    .flatten()
+                    .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
+                    .map(|e| e.into_path())
+                    .filter(|p| is_page_file(p) && is_telemetry_path(&relative(root, p))),
+            );
+        }
+        found.sort();
+    }
+    found.into_iter().find_map(|path| {
+        read_small(&path).map(|text| Notice {
+            path: relative(root, &path),
+            text,
+            appendable: false,
+            checkable: true,
+        })
+    })
 }
 
 /// The project's privacy notice: a notice file at the root or in `docs/` (`PRIVACY.md`,
@@ -235,7 +294,7 @@ pub fn page_files(root: &Path) -> Vec<PathBuf> {
 /// leave out) are not where the project's users' data goes, and are left out.
 pub fn project_privacy(
     root: &Path,
-    notice: Option<Notice>,
+    notices: Notices,
     summaries: impl Iterator<Item = (PathBuf, Arc<FileSummary>)>,
 ) -> ProjectPrivacy {
     let mut flows = Vec::new();
@@ -274,7 +333,8 @@ pub fn project_privacy(
     let libraries = libraries(root, flows.iter().map(|f| f.path.as_str()));
     ProjectPrivacy {
         root: root.to_path_buf(),
-        notice,
+        notice: notices.privacy,
+        telemetry: notices.telemetry,
         flows,
         libraries,
     }
@@ -284,7 +344,7 @@ pub fn project_privacy(
 /// (relative to it): the root's own, and in a monorepo those of its packages
 /// (`python/packages/autogen-ext/pyproject.toml`).
 fn libraries<'a>(root: &Path, paths: impl Iterator<Item = &'a str>) -> Vec<Library> {
-    let mut seen: HashMap<String, Option<String>> = HashMap::new();
+    let mut seen: HashMap<String, Option<(String, Vec<String>)>> = HashMap::new();
     for path in paths {
         let mut dir = path;
         while let Some((parent, _)) = dir.rsplit_once('/') {
@@ -293,13 +353,20 @@ fn libraries<'a>(root: &Path, paths: impl Iterator<Item = &'a str>) -> Vec<Libra
                 break;
             }
             // The root's own is looked at once, below.
-            seen.insert(dir.to_string(), package_name(&root.join(dir)));
+            seen.insert(dir.to_string(), package(&root.join(dir)));
         }
     }
-    seen.insert(String::new(), package_name(root));
+    seen.insert(String::new(), package(root));
     let mut libraries: Vec<Library> = seen
         .into_iter()
-        .filter_map(|(dir, name)| Some(Library { dir, name: name? }))
+        .filter_map(|(dir, found)| {
+            let (name, packages) = found?;
+            Some(Library {
+                dir,
+                name,
+                packages,
+            })
+        })
         // A package of examples (`pydantic-ai-examples`) is applications to run, published
         // for convenience: its calls are its users' own, like any app's.
         .filter(|l| !is_examples(&l.name))
@@ -329,27 +396,26 @@ fn is_examples(name: &str) -> bool {
         })
 }
 
-/// The name of the package a project publishes, if it is one that others install: a
-/// `pyproject.toml` with a `[build-system]` and a name (`[project]` or `[tool.poetry]`), or a
-/// `package.json` with a name, an entry point (`main`, `module`, `exports`) and no
-/// `"private": true`.
-pub fn package_name(root: &Path) -> Option<String> {
+/// The name of the package a project publishes, if it is one that others install, and the
+/// directories its manifest says it ships: a `pyproject.toml` with a `[build-system]` and a name
+/// (`[project]` or `[tool.poetry]`), or a `package.json` with a name, an entry point (`main`,
+/// `module`, `exports`) and no `"private": true` (whose code is in `src/` and `lib/`).
+pub fn package(root: &Path) -> Option<(String, Vec<String>)> {
     if let Some(text) = read_small(&root.join("pyproject.toml"))
         && let Ok(value) = text.parse::<toml::Table>()
         && value.contains_key("build-system")
     {
+        let tool = value.get("tool");
         let name = value
             .get("project")
             .and_then(|p| p.get("name"))
             .or_else(|| {
-                value
-                    .get("tool")
-                    .and_then(|t| t.get("poetry"))
+                tool.and_then(|t| t.get("poetry"))
                     .and_then(|p| p.get("name"))
             })
             .and_then(|n| n.as_str());
         if let Some(name) = name {
-            return Some(name.to_string());
+            return Some((name.to_string(), shipped_packages(tool)));
         }
     }
     let text = read_small(&root.join("package.json"))?;
@@ -361,7 +427,57 @@ pub fn package_name(root: &Path) -> Option<String> {
     if private || !entry {
         return None;
     }
-    value.get("name")?.as_str().map(str::to_string)
+    // A JavaScript package's code is its sources, whatever it is named as.
+    Some((
+        value.get("name")?.as_str()?.to_string(),
+        vec!["lib".to_string(), "src".to_string()],
+    ))
+}
+
+/// The top-level directories a `pyproject.toml`'s build tool is told to ship: Poetry's
+/// `packages = [{ include = "x" }]`, setuptools' `packages = ["x", "x.sub"]` and
+/// `packages.find.include = ["x*"]`, Hatch's wheel `packages = ["src/x"]` and
+/// `include = ["x"]`.
+fn shipped_packages(tool: Option<&toml::Value>) -> Vec<String> {
+    let Some(tool) = tool else {
+        return Vec::new();
+    };
+    let wheel = tool
+        .get("hatch")
+        .and_then(|h| h.get("build"))
+        .and_then(|b| b.get("targets"))
+        .and_then(|t| t.get("wheel"));
+    let setuptools = tool.get("setuptools");
+    let listed = [
+        tool.get("poetry").and_then(|p| p.get("packages")),
+        setuptools.and_then(|p| p.get("packages")),
+        setuptools
+            .and_then(|p| p.get("packages"))
+            .and_then(|p| p.get("find"))
+            .and_then(|f| f.get("include")),
+        wheel.and_then(|w| w.get("packages")),
+        wheel.and_then(|w| w.get("include")),
+    ];
+    let mut packages: Vec<String> = listed
+        .into_iter()
+        .flatten()
+        .filter_map(toml::Value::as_array)
+        .flatten()
+        .filter_map(|entry| {
+            entry
+                .as_str()
+                .or_else(|| entry.get("include").and_then(toml::Value::as_str))
+        })
+        // `src/x` ships `x`; `x.sub` and `x*` are in `x`.
+        .map(|entry| entry.trim_end_matches(['/', '*', '.']))
+        .filter_map(|entry| entry.rsplit('/').next())
+        .filter_map(|entry| entry.split('.').next())
+        .filter(|entry| !entry.is_empty() && !entry.contains('*'))
+        .map(str::to_string)
+        .collect();
+    packages.sort();
+    packages.dedup();
+    packages
 }
 
 /// The project `path` belongs to: the innermost of `roots` (the directories checked, the
@@ -396,6 +512,7 @@ pub fn may_link_to_policy(path: &Path) -> bool {
 pub fn may_be_notice(path: &Path) -> bool {
     let lower = path.to_string_lossy().to_ascii_lowercase();
     lower.contains("privacy")
+        || lower.contains("telemetry")
         || lower.contains("隐私")
         || lower
             .rsplit('/')

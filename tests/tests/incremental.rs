@@ -297,6 +297,7 @@ impl Summaries for Project {
                 checkable: true,
             }),
             flows: Vec::new(),
+            telemetry: None,
             libraries: Vec::new(),
         }))
     }

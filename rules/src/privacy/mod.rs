@@ -16,8 +16,8 @@ use std::path::PathBuf;
 pub use flows::flows;
 pub(crate) use flows::flows_reading;
 pub use notice::{
-    draft_notice, is_notice_path, links_to_policy, mentions_storage, names, names_recipient,
-    readme_section, recipient_section,
+    draft_notice, is_notice_path, is_telemetry_path, links_to_policy, mentions_storage, names,
+    names_recipient, readme_section, recipient_section,
 };
 pub(crate) use providers::{
     PackageRecord, PrivacyTables, ProviderRecord, RouterRecord, SendingRecord, SendsRecord,
@@ -109,6 +109,10 @@ pub struct Notice {
 pub struct ProjectPrivacy {
     pub root: PathBuf,
     pub notice: Option<Notice>,
+    /// A page that discloses the project's telemetry (`TELEMETRY.md`,
+    /// `docs/telemetry/telemetry.mdx`): the telemetry services it names are disclosed
+    /// ([`ProjectPrivacy::counts`]), whatever the privacy notice says.
+    pub telemetry: Option<Notice>,
     pub flows: Vec<ProjectFlow>,
     /// The packages others install that the project publishes (a monorepo may publish
     /// several): their code's calls to models are their users' to disclose
@@ -123,6 +127,10 @@ pub struct Library {
     pub dir: String,
     /// Its name (`pydantic-ai`, `@scope/name`).
     pub name: String,
+    /// The directories its manifest says it ships, when the name does not say (Poetry's
+    /// `packages = [{ include = "interpreter" }]` in `open-interpreter`; a JavaScript package's
+    /// `src` and `lib`).
+    pub packages: Vec<String>,
 }
 
 impl Library {
@@ -135,7 +143,9 @@ impl Library {
             path.strip_prefix(self.dir.as_str())
                 .and_then(|r| r.strip_prefix('/'))
         };
-        rest.is_some_and(|rest| in_package(&self.name, rest))
+        rest.is_some_and(|rest| {
+            in_package(&self.name, rest) || self.packages.iter().any(|p| in_package(p, rest))
+        })
     }
 
     /// Whether a project-relative path is below this package's manifest.
@@ -213,12 +223,8 @@ impl ProjectPrivacy {
             .max_by_key(|l| l.dir.len())
     }
 
-    /// Whether a flow is the project's to disclose. In a library (a package others install),
-    /// the calls to model providers in its package's code, and those its users choose anywhere
-    /// (in its model classes, `adapter`; to whichever provider or `base_url` they configure), are
-    /// its users' applications' to disclose, not its own, and so are the LLM tracing services its
-    /// code can send to (each application's own account); its product analytics and error
-    /// reports are still its own.
+    /// Whether a flow is the project's to disclose: neither telemetry its telemetry page
+    /// discloses, nor a library's call that its users disclose ([`ProjectPrivacy::left_to_users`]).
     pub fn counts(
         &self,
         path: &str,
@@ -226,20 +232,49 @@ impl ProjectPrivacy {
         recipient: &Recipient,
         providers: &Providers,
     ) -> bool {
+        !self.telemetry_disclosed(recipient, providers)
+            && !self.left_to_users(path, chosen_by_users, recipient, providers)
+    }
+
+    /// Whether the recipient is a telemetry service (analytics, error tracking, LLM tracing)
+    /// that the project's telemetry page names: disclosed where its users look for it.
+    fn telemetry_disclosed(&self, recipient: &Recipient, providers: &Providers) -> bool {
+        let (Recipient::Provider(i), Some(page)) = (recipient, &self.telemetry) else {
+            return false;
+        };
+        providers.list.get(*i).is_some_and(|p| {
+            matches!(p.kind.as_str(), "analytics" | "error-tracking" | "tracing")
+                && names(&page.text, p)
+        })
+    }
+
+    /// Whether a flow is a library's users' to disclose. In a library (a package others
+    /// install), the calls to model providers in its package's code, and those its users choose
+    /// anywhere (in its model classes, `adapter`; to whichever provider or `base_url` they
+    /// configure), are its users' applications' to disclose, not its own, and so are the LLM
+    /// tracing services its code can send to (each application's own account); its product
+    /// analytics and error reports are still its own.
+    pub fn left_to_users(
+        &self,
+        path: &str,
+        chosen_by_users: bool,
+        recipient: &Recipient,
+        providers: &Providers,
+    ) -> bool {
         let Some(library) = self.library_of(path) else {
-            return true;
+            return false;
         };
         if !(chosen_by_users || *recipient == Recipient::Chosen || library.holds(path)) {
-            return true;
+            return false;
         }
         match recipient {
-            Recipient::Provider(i) => providers
+            Recipient::Provider(i) => !providers
                 .list
                 .get(*i)
                 // LLM tracing is an application's choice too (its own account and key);
                 // product analytics and error reports are the library's own telemetry.
                 .is_some_and(|p| matches!(p.kind.as_str(), "analytics" | "error-tracking")),
-            _ => false,
+            _ => true,
         }
     }
 }

@@ -34,6 +34,19 @@ pub fn is_notice_path(path: &str) -> bool {
             && parts.last().is_some_and(|dir| NOTICE_NAMES.contains(dir)))
 }
 
+/// Whether a project-relative path is a page about the project's telemetry (`TELEMETRY.md`,
+/// `docs/telemetry.md`, `docs/telemetry/telemetry.mdx`, `docs/telemetry/index.md`).
+pub fn is_telemetry_path(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let mut parts: Vec<&str> = lower.split('/').collect();
+    let Some(file) = parts.pop() else {
+        return false;
+    };
+    let stem = file.split('.').next().unwrap_or(file);
+    stem == "telemetry"
+        || (matches!(stem, "index" | "readme" | "page") && parts.last() == Some(&"telemetry"))
+}
+
 /// A README's privacy section: from a heading that says privacy (or data handling) to the next
 /// heading of the same or a higher level.
 pub fn readme_section(text: &str) -> Option<String> {

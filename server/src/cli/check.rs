@@ -171,7 +171,7 @@ fn library_notes(roots: &[PathBuf], index: &Index, cwd: &Path) -> Vec<String> {
                 .iter()
                 .filter(|f| view.library_of(&f.path) == Some(library))
                 .filter(|f| {
-                    !view.counts(&f.path, f.adapter || f.configured, &f.recipient, providers)
+                    view.left_to_users(&f.path, f.adapter || f.configured, &f.recipient, providers)
                 })
                 .count();
             if left_out > 0 {

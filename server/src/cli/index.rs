@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use agentlint_rules::facts::FileFacts;
-use agentlint_rules::privacy::{Notice, ProjectPrivacy};
+use agentlint_rules::privacy::ProjectPrivacy;
 use agentlint_rules::summary::normalize;
 use agentlint_rules::{FileSummary, Language, Summaries};
 use rayon::prelude::*;
@@ -28,7 +28,7 @@ pub struct Index {
     kept: std::sync::Mutex<HashMap<PathBuf, Parsed>>,
     /// Project roots' notices, looked for while the files were parsed (see
     /// [`Index::build_with_notices`]); any other root's is looked for when a file asks.
-    notices: HashMap<PathBuf, Option<Notice>>,
+    notices: HashMap<PathBuf, crate::privacy::Notices>,
 }
 
 /// An analysis of a given file made while the index is built (see [`Index::build`]): given the
@@ -97,7 +97,7 @@ impl Summaries for Index {
         let view = cache.entry(root.clone()).or_insert_with(|| {
             let notice = match self.notices.get(&root) {
                 Some(notice) => notice.clone(),
-                None => crate::privacy::find_notice(&root),
+                None => crate::privacy::find_notices(&root, None),
             };
             Arc::new(crate::privacy::project_privacy(
                 &root,
@@ -232,7 +232,7 @@ impl Index {
                     .map(|root| {
                         let key = crate::privacy::root_key(root);
                         let listed = pages.get(&key).map(Vec::as_slice);
-                        let notice = crate::privacy::find_notice_among(&key, listed);
+                        let notice = crate::privacy::find_notices(&key, listed);
                         (key, notice)
                     })
                     .collect::<HashMap<_, _>>()

@@ -81,7 +81,7 @@ pub struct Index {
     summaries: DashMap<PathBuf, Arc<FileSummary>>,
     /// Each project root's privacy notice, read from disk once (forgotten when a file that may
     /// be a notice changes).
-    notices: DashMap<PathBuf, Option<agentlint_rules::privacy::Notice>>,
+    notices: DashMap<PathBuf, crate::privacy::Notices>,
     /// The workspace folders: each is a project root.
     roots: RwLock<Vec<PathBuf>>,
     /// Counts the changes to the summaries and notices: a privacy view made at an older count
@@ -120,7 +120,7 @@ impl Summaries for Index {
         let notice = self
             .notices
             .entry(root.clone())
-            .or_insert_with(|| crate::privacy::find_notice(&root))
+            .or_insert_with(|| crate::privacy::find_notices(&root, None))
             .clone();
         let summaries = self
             .summaries

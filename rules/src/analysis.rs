@@ -509,8 +509,9 @@ fn analyse_prior(
                 file.source,
                 locate(),
                 facts,
-                file.language.family(),
+                file.language,
                 knowledge,
+                Some(&tools),
             )
         })) {
             Ok(found) => Some(found),

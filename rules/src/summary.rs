@@ -197,7 +197,7 @@ impl FileSummary {
         let locator = Locator::new(tree);
         let capabilities = Capabilities::compute(source, &locator, language, facts, knowledge);
         let mut summary = FileSummary::new(path, source, facts, language, &capabilities);
-        let flows = crate::privacy::flows(source, &locator, facts, language.family(), knowledge);
+        let flows = crate::privacy::flows(source, &locator, facts, language, knowledge);
         if !flows.is_empty() {
             summary.serves = crate::privacy::serves(path, source, facts, &knowledge.providers);
             let index = LineIndex::new(source);

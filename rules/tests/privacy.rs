@@ -12,23 +12,17 @@ fn recipients(source: &str, language: Language) -> Vec<String> {
     let facts = FileFacts::extract(source, &tree, language);
     let providers = &Knowledge::builtin().providers;
     let locator = agentlint_rules::syntax::Locator::new(&tree);
-    flows(
-        source,
-        &locator,
-        &facts,
-        language.family(),
-        Knowledge::builtin(),
-    )
-    .iter()
-    .map(|f| {
-        let name = f.recipient.name(providers);
-        if f.configured {
-            format!("{name}?")
-        } else {
-            name
-        }
-    })
-    .collect()
+    flows(source, &locator, &facts, language, Knowledge::builtin())
+        .iter()
+        .map(|f| {
+            let name = f.recipient.name(providers);
+            if f.configured {
+                format!("{name}?")
+            } else {
+                name
+            }
+        })
+        .collect()
 }
 
 fn stores(source: &str, language: Language) -> Vec<String> {

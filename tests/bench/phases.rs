@@ -62,11 +62,7 @@ fn main() {
         let started = Instant::now();
         for _ in 0..300 {
             std::hint::black_box(agentlint_rules::privacy::flows(
-                &text,
-                &locator,
-                &facts,
-                language.family(),
-                knowledge,
+                &text, &locator, &facts, language, knowledge,
             ));
         }
         println!("privacy flows: {:?} each", started.elapsed() / 300);
@@ -297,11 +293,7 @@ fn stages(text: &str, length: usize, language: Language, knowledge: &Knowledge) 
         let started = Instant::now();
         let locator = agentlint_rules::syntax::Locator::new(&tree);
         std::hint::black_box(agentlint_rules::privacy::flows(
-            &source,
-            &locator,
-            &facts,
-            language.family(),
-            knowledge,
+            &source, &locator, &facts, language, knowledge,
         ));
         times[3] += started.elapsed();
         let started = Instant::now();

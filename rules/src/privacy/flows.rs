@@ -12,7 +12,7 @@ use super::providers::{Entry, Providers, Router, Sends};
 use super::{Flow, Recipient};
 use crate::facts::{Call, FileFacts, ValueKind};
 use crate::knowledge::{Effect, Knowledge};
-use crate::syntax::{Family, Fields, Locator, node_range, node_text};
+use crate::syntax::{Family, Fields, Language, Locator, node_range, node_text};
 
 /// Where a client is pointed at another service.
 fn base_url_pattern() -> &'static regex::Regex {
@@ -97,15 +97,16 @@ fn redirect(arguments: &str, providers: &Providers) -> Redirect {
     }
 }
 
-/// The places a file sends data to third parties, in source order.
+/// The places a file sends data to third parties, in source order. The file's tools are found
+/// when a request needs them (see [`flows_reading`]).
 pub fn flows(
     source: &str,
     locator: &Locator<'_>,
     facts: &FileFacts,
-    family: Family,
+    language: Language,
     knowledge: &Knowledge,
 ) -> Vec<Flow> {
-    flows_reading(source, locator, facts, family, knowledge).0
+    flows_reading(source, locator, facts, language, knowledge, None).0
 }
 
 /// What a call of the tables' is.
@@ -123,6 +124,8 @@ enum Found<'p> {
     /// An HTTP request (`requests.post`, `fetch`) to a provider's API host, when users' data
     /// reaches it.
     Http { provider: usize },
+    /// A request from a tool's code to another service, with an argument of the tool in it.
+    ToolRequest,
     /// A method of a listed class that is none of its sending ones: nothing.
     Nothing,
 }
@@ -141,7 +144,11 @@ enum Found<'p> {
 ///   the flow;
 /// - the construction of a client none of whose methods the file calls (it is handed to
 ///   something else that sends);
-/// - any call under an entry point the tables do not cover.
+/// - any call under an entry point the tables do not cover;
+/// - a request from a tool's code to a service that is neither a provider nor local
+///   (`httpx.post("https://api.deepl.com/...", data={"text": text})`) with an argument of the
+///   tool in it: what the model passes a tool is what the user said. `tools` are the file's
+///   (found here, once, when a request needs them, if not given).
 ///
 /// Types, errors and the other classes of an SDK send nothing; nor do a client's methods that
 /// list, fetch or delete.
@@ -149,10 +156,24 @@ pub(crate) fn flows_reading(
     source: &str,
     locator: &Locator<'_>,
     facts: &FileFacts,
-    family: Family,
+    language: Language,
     knowledge: &Knowledge,
+    tools: Option<&[crate::agent::Tool]>,
 ) -> (Vec<Flow>, Vec<Range<usize>>) {
+    let family = language.family();
     let providers = &knowledge.providers;
+    let found_tools = std::cell::OnceCell::new();
+    let tools = || -> &[crate::agent::Tool] {
+        tools.unwrap_or_else(|| {
+            found_tools.get_or_init(|| {
+                crate::agent::tools::found(source, locator, language, facts, knowledge, None)
+                    .into_iter()
+                    .map(|f| f.tool)
+                    .collect::<Vec<_>>()
+            })
+        })
+    };
+    let mut hosts: HashMap<usize, String> = HashMap::default();
     let mut read = Vec::new();
     let (Some(_), Some(roots)) = (
         providers.entries.get(&family),
@@ -216,11 +237,19 @@ pub(crate) fn flows_reading(
             &[]
         };
         if entries.is_empty() {
-            if let Some(provider) =
-                http_request(call, resolved, source, locator, facts, family, knowledge)
-            {
-                read.push(call.range.clone());
-                found.push((index, Found::Http { provider }));
+            match http_request(call, resolved, source, locator, facts, family, knowledge) {
+                Some(Request::Provider(provider)) => {
+                    read.push(call.range.clone());
+                    found.push((index, Found::Http { provider }));
+                }
+                Some(Request::Host(host))
+                    if tool_passes_data(call, source, locator, providers, tools()) =>
+                {
+                    read.push(call.range.clone());
+                    hosts.insert(index, host);
+                    found.push((index, Found::ToolRequest));
+                }
+                _ => {}
             }
             continue;
         }
@@ -381,6 +410,10 @@ pub(crate) fn flows_reading(
                 }
                 (Some(Recipient::Provider(provider)), false)
             }
+            Found::ToolRequest => match hosts.get(&index) {
+                Some(host) => (Some(Recipient::Host(host.clone())), false),
+                None => continue,
+            },
             Found::Send { provider } => {
                 if !carries_data(call, source, locator, facts, providers)
                     && !data_reaches_what_it_makes(call, source, locator, facts, providers)
@@ -516,6 +549,14 @@ fn pointed_to(arguments: &str, own: usize, providers: &Providers) -> (Option<Rec
 /// (`requests.post`, `httpx.AsyncClient#post`, `fetch` with a `POST`: the sinks' `network-send`)
 /// whose URL names a provider's host — written in it, or in the string a name in it is bound to
 /// (`API_URL`, `f"{BASE}/chat/completions"`, `os.getenv("BASE", "https://api.openai.com/v1")`).
+/// Where an HTTP request goes, when its URL names the host.
+enum Request {
+    /// A provider's API host.
+    Provider(usize),
+    /// Another service (not local).
+    Host(String),
+}
+
 fn http_request(
     call: &Call,
     resolved: &str,
@@ -524,11 +565,15 @@ fn http_request(
     facts: &FileFacts,
     family: Family,
     knowledge: &Knowledge,
-) -> Option<usize> {
-    let sends = knowledge.sinks_for(family, resolved).any(|sink| {
-        sink.effect == Effect::NetworkSend || sink.otherwise == Some(Effect::NetworkSend)
-    });
-    if !sends {
+) -> Option<Request> {
+    // A request that reads (`GET`) sends what its URL and query say: to a service other than a
+    // provider, with a tool's argument in them, that is the user's words too.
+    let network =
+        |effect: Option<Effect>| matches!(effect, Some(Effect::NetworkSend | Effect::NetworkRead));
+    let requests = knowledge
+        .sinks_for(family, resolved)
+        .any(|sink| network(Some(sink.effect)) || network(sink.otherwise));
+    if !requests {
         return None;
     }
     let url = call
@@ -546,10 +591,79 @@ fn http_request(
     if is_local(&host) {
         return None;
     }
-    let provider = knowledge.providers.by_host(&host)?;
-    crate::agent::capabilities::call_effects(call, source, locator, facts, family, knowledge)
-        .contains(&Effect::NetworkSend)
-        .then_some(provider)
+    let effects =
+        crate::agent::capabilities::call_effects(call, source, locator, facts, family, knowledge);
+    match knowledge.providers.by_host(&host) {
+        Some(provider) => effects
+            .contains(&Effect::NetworkSend)
+            .then_some(Request::Provider(provider)),
+        None => (effects.contains(&Effect::NetworkSend) || effects.contains(&Effect::NetworkRead))
+            .then(|| Request::Host(host.to_ascii_lowercase())),
+    }
+}
+
+/// Arguments of a request that say how it is made, not what it sends.
+const REQUEST_SETTINGS: &[&str] = &[
+    "headers",
+    "timeout",
+    "auth",
+    "cookies",
+    "verify",
+    "proxies",
+    "proxy",
+    "cert",
+    "method",
+    "allow_redirects",
+    "follow_redirects",
+    "stream",
+    "signal",
+];
+
+/// Whether the request is made in a tool's code with an argument of the tool in it: the
+/// argument itself, or a name the tool's function binds to an expression that holds one
+/// (`payload = {"q": query}`, then `json=payload`).
+fn tool_passes_data(
+    call: &Call,
+    source: &str,
+    locator: &Locator<'_>,
+    providers: &Providers,
+    tools: &[crate::agent::Tool],
+) -> bool {
+    let Some(tool) = tools.iter().find(|t| {
+        t.handler
+            .as_ref()
+            .is_some_and(|h| h.start <= call.range.start && call.range.end <= h.end)
+    }) else {
+        return false;
+    };
+    let parameters: Vec<&str> = tool.parameters.iter().map(|p| p.name.as_str()).collect();
+    if parameters.is_empty() {
+        return false;
+    }
+    let mentions = |node: Node<'_>, names: &[&str]| {
+        crate::syntax::preorder(node).take(512).any(|n| {
+            matches!(n.kind(), "identifier" | "shorthand_property_identifier")
+                && names.contains(&node_text(n, source))
+        })
+    };
+    // The names the tool's function binds to something that holds an argument.
+    let mut holding: Vec<&str> = Vec::new();
+    if let Some(function) = tool.handler.as_ref().and_then(|h| locator.node_at(h)) {
+        for (target, value) in crate::syntax::assignments(function, 8192) {
+            if target.kind() == "identifier" && mentions(value, &parameters) {
+                holding.push(node_text(target, source));
+            }
+        }
+    }
+    call.arguments
+        .iter()
+        .filter(|a| {
+            !a.keyword
+                .as_deref()
+                .is_some_and(|k| providers.is_setting(k) || REQUEST_SETTINGS.contains(&k))
+        })
+        .filter_map(|a| locator.node_at(&a.range))
+        .any(|node| mentions(node, &parameters) || mentions(node, &holding))
 }
 
 /// The first identifier in an expression's text (not inside a string's literal part).

@@ -22,7 +22,11 @@ declare_rule! {
     /// code, `LANGSMITH_TRACING`) and something not constant reaches it (a parameter, a
     /// request's body, `input()`, a file read, a chat history). A demo whose prompt is a
     /// constant, administration (creating an agent, a session, a webhook) and the SDK's types
-    /// (`ChatCompletion(...)`) send nothing of a user's. Which entry points send where is data:
+    /// (`ChatCompletion(...)`) send nothing of a user's. A tool's request to any other service
+    /// (not local) counts when an argument of the tool is in it (its URL, query, body or data,
+    /// directly or through a name the tool binds to it): what the model passes a tool is what
+    /// the user said, so a search API, a translation service or a weather API that receives it
+    /// is a recipient, named by its host. Which entry points send where is data:
     /// `rules/data/providers.toml` (recipients, hosts, model strings such as `"openai:gpt-4o"`
     /// and LiteLLM routes, tracing switches) and `rules/data/sdks/*.toml`, generated from the
     /// published packages by `scripts/sdk-tables/generate.sh`. A client pointed at `localhost`
@@ -76,14 +80,15 @@ declare_rule! {
     ///
     /// ## Known problems
     /// Read by hand on 17 public agent repositories it was not written from (Python and
-    /// TypeScript: chat apps, LangChain and MCP projects, SDKs, cookbooks), 20 of its 22
-    /// warnings were right. On 7 more, read after these rules were written, 2 of 7 were (a
+    /// TypeScript: chat apps, LangChain and MCP projects, SDKs, cookbooks), 21 of its 22
+    /// warnings were right (one of them a weather tool sending the user's city's coordinates to
+    /// a weather API). On 7 more, read after these rules were written, 2 of 7 were (a
     /// demo's chat route, a hosted app's screenshot upload; one undecided, a plugin's
     /// pseudonymous usage telemetry); the four wrong ones, library code and a profiling
     /// script, are quiet now (a manifest's shipped directories, `profiling/` as maintainers'
-    /// tooling). Still wrong: a client made by a helper whose callers only administer, a
-    /// starter template's agents. Not found: tools that send a user's text to a service that is
-    /// not a model provider (web search, e-mail, blob storage), tracing switched on in `.env`
+    /// tooling). Still wrong: a starter template's agents, whose only input is what its
+    /// operator types. Not found: a tool's request to a host the code does not write (a
+    /// configured base URL) or made in a helper the tool calls, tracing switched on in `.env`
     /// rather than in code, server routes that forward a request to a provider URL built from
     /// the configuration, and the flows of an application whose code is also the package it
     /// publishes (a deployable server installed with `pip`), which count as a library's.

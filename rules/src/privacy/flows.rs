@@ -411,7 +411,7 @@ pub(crate) fn flows_reading(
                 (Some(Recipient::Provider(provider)), false)
             }
             Found::ToolRequest => match hosts.get(&index) {
-                Some(host) => (Some(Recipient::Host(host.clone())), false),
+                Some(host) => (Some(Recipient::Service(host.clone())), false),
                 None => continue,
             },
             Found::Send { provider } => {

@@ -34,6 +34,9 @@ pub enum Recipient {
     Provider(usize),
     /// An OpenAI-compatible service at a host no provider claims.
     Host(String),
+    /// Another service a tool sends what the model passes it to (a search, translation or
+    /// weather API), by its host.
+    Service(String),
     /// Whichever provider the configuration names (a router given a computed model string).
     Chosen,
     /// A provider a model string names that the tables do not know (`foo/some-model`).
@@ -48,7 +51,7 @@ impl Recipient {
                 .list
                 .get(*i)
                 .map_or_else(|| "a third party".to_string(), |p| p.name.clone()),
-            Recipient::Host(host) => format!("the service at {host}"),
+            Recipient::Host(host) | Recipient::Service(host) => format!("the service at {host}"),
             Recipient::Chosen => "the model provider the configuration names".to_string(),
             Recipient::Unnamed(route) => format!("the provider `{route}`"),
         }

@@ -114,7 +114,7 @@ pub fn names_recipient(notice: &str, recipient: &Recipient, providers: &Provider
         // Whichever the configuration names: no notice can be checked against it.
         Recipient::Chosen => true,
         Recipient::Unnamed(route) => notice.to_lowercase().contains(route.as_str()),
-        Recipient::Host(host) => {
+        Recipient::Host(host) | Recipient::Service(host) => {
             let lower = notice.to_lowercase();
             let parts: Vec<&str> = host.split('.').collect();
             let domain = if parts.len() >= 2 {
@@ -177,6 +177,10 @@ pub fn draft_notice(flows: &[ProjectFlow], providers: &Providers) -> String {
                 .get(*i)
                 .map_or("the data the code passes to it", |p| providers.sends(p)),
             Recipient::Host(_) => "prompts and conversation history (an OpenAI-compatible service)",
+            Recipient::Service(_) => {
+                "what the model passes the tool that calls it (the user's words, or anything \
+                 from the conversation the model chooses)"
+            }
             Recipient::Chosen | Recipient::Unnamed(_) => {
                 "prompts and conversation history (a model provider)"
             }

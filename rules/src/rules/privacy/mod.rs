@@ -536,6 +536,11 @@ fn sends_in_full(ctx: &Context<'_>, recipient: &Recipient) -> String {
             .get(*i)
             .map_or("the data the code passes to it", |p| providers.sends(p))
             .to_string(),
+        Recipient::Service(_) => {
+            "what the model passes the tool that calls it: the user's words, or anything from the \
+             conversation the model chooses"
+                .to_string()
+        }
         Recipient::Host(_) | Recipient::Chosen | Recipient::Unnamed(_) => {
             "prompts and conversation history".to_string()
         }

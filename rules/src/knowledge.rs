@@ -1086,6 +1086,7 @@ impl Knowledge {
             current.last.extend(names.last);
             current.key_after.extend(names.key_after);
             current.not_with.extend(names.not_with);
+            current.published_beside.extend(names.published_beside);
             if names.min_length > 0 {
                 current.min_length = names.min_length;
             }

@@ -76,6 +76,9 @@ pub struct SecretNames {
     pub last: Vec<String>,
     pub key_after: Vec<String>,
     pub not_with: Vec<String>,
+    /// Keys that, all beside a name in one object, say its value is made to be published
+    /// (Algolia DocSearch's `appId` and `indexName` beside its search-only `apiKey`).
+    pub published_beside: Vec<Vec<String>>,
     pub min_length: usize,
     pub min_entropy: f64,
 }

@@ -21,7 +21,9 @@ declare_rule! {
     /// Not reported: environment lookups, empty strings and placeholders (`<your-token>`,
     /// `changeme`, `xxxx`, `...`), environment variable names (`"OPENAI_API_KEY"`), URLs and
     /// paths, text with spaces, names that only mention a secret (`max_tokens`, `token_count`,
-    /// `secret_name`, `password_hash`), and keys of known formats (AL301 reports those).
+    /// `secret_name`, `password_hash`), identifiers that pages publish (a chat widget's
+    /// `websiteToken`; Algolia DocSearch's search-only `apiKey` beside `appId` and `indexName`,
+    /// `published-beside`), and keys of known formats (AL301 reports those).
     ///
     /// Entries of agent configuration files are read the same way: `NAME=value` lines of `.env`
     /// files and templates, `"NAME": "value"` entries of MCP client configurations (the `env`
@@ -59,6 +61,32 @@ declare_rule! {
         summary: "A secret-looking string is bound to a name that says it is a secret",
         severity: Warning,
     }
+}
+
+/// Whether a pair's object also has every key of one of `published_beside`'s sets: its value
+/// is made to be published (Algolia DocSearch's `{ appId, apiKey, indexName }`).
+fn published(
+    node: Node<'_>,
+    locator: &crate::syntax::Locator<'_>,
+    source: &str,
+    names: &crate::secrets::SecretNames,
+) -> bool {
+    if node.kind() != "pair" || names.published_beside.is_empty() {
+        return false;
+    }
+    let Some(object) = locator.parent(node) else {
+        return false;
+    };
+    let keys: Vec<&str> = object
+        .named_children(&mut object.walk())
+        .filter(|c| c.kind() == "pair")
+        .filter_map(|pair| pair.field("key"))
+        .map(|key| node_text(key, source).trim_matches(|c| c == '"' || c == '\''))
+        .collect();
+    names
+        .published_beside
+        .iter()
+        .any(|set| set.iter().all(|wanted| keys.contains(&wanted.as_str())))
 }
 
 /// The name a string literal is bound to, and the literal, for each binding site.
@@ -148,7 +176,7 @@ impl Rule for HardcodedSecret {
                 continue;
             };
             let name_text = node_text(name, ctx.source).trim_matches(|c| c == '"' || c == '\'');
-            if !names.matches(name_text) {
+            if !names.matches(name_text) || published(node, locator, ctx.source, names) {
                 continue;
             }
             // The literal's text, when it is a plain string (no interpolation).

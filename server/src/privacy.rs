@@ -120,6 +120,17 @@ pub fn find_notices(root: &Path, listed: Option<&[PathBuf]>) -> Notices {
     }
 }
 
+/// Whether a file is a document (Markdown, text, HTML), not code: a `telemetry.ts` is the
+/// telemetry itself, not a page about it.
+fn is_document(path: &Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        matches!(
+            e.to_ascii_lowercase().as_str(),
+            "md" | "mdx" | "txt" | "rst" | "html" | "htm"
+        )
+    })
+}
+
 /// How many levels below `docs/` the search for a telemetry page looks.
 const TELEMETRY_DEPTH: usize = 3;
 
@@ -133,7 +144,7 @@ pub fn find_telemetry_page(root: &Path) -> Option<Notice> {
         .flatten()
         .flatten()
         .map(|e| e.path())
-        .filter(|p| is_page_file(p) && is_telemetry_path(&relative(root, p)))
+        .filter(|p| is_document(p) && is_telemetry_path(&relative(root, p)))
         .collect();
     found.sort();
     if found.is_empty() {
@@ -149,7 +160,7 @@ pub fn find_telemetry_page(root: &Path) -> Option<Notice> {
                     .flatten()
                     .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
                     .map(|e| e.into_path())
-                    .filter(|p| is_page_file(p) && is_telemetry_path(&relative(root, p))),
+                    .filter(|p| is_document(p) && is_telemetry_path(&relative(root, p))),
             );
         }
         found.sort();
@@ -551,6 +562,31 @@ mod tests {
         let notice = find_notice(root).unwrap();
         assert_eq!(notice.path, "PRIVACY.md");
         assert!(notice.appendable);
+    }
+
+    #[test]
+    fn a_telemetry_page_is_a_document_at_the_root_or_in_the_documentation() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        // The telemetry's own code is not a page about it.
+        std::fs::write(
+            root.join("telemetry.ts"),
+            "import posthog from \"posthog-js\";\n",
+        )
+        .unwrap();
+        std::fs::create_dir_all(root.join("src")).unwrap();
+        std::fs::write(root.join("src/TELEMETRY.md"), "PostHog\n").unwrap();
+        assert!(find_telemetry_page(root).is_none());
+        std::fs::create_dir_all(root.join("docs/usage/telemetry")).unwrap();
+        std::fs::write(
+            root.join("docs/usage/telemetry/index.mdx"),
+            "We use PostHog.\n",
+        )
+        .unwrap();
+        let page = find_telemetry_page(root).unwrap();
+        assert_eq!(page.path, "docs/usage/telemetry/index.mdx");
+        std::fs::write(root.join("TELEMETRY.md"), "We use Sentry.\n").unwrap();
+        assert_eq!(find_telemetry_page(root).unwrap().path, "TELEMETRY.md");
     }
 
     #[test]

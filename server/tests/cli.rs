@@ -994,45 +994,40 @@ fn a_library_leaves_its_model_calls_to_its_users() {
 fn shipped_directories_are_the_library_and_a_telemetry_page_discloses_telemetry() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    std::fs::create_dir_all(root.join("thing/core")).unwrap();
-    std::fs::write(
-        root.join("pyproject.toml"),
+    let write = |path: &str, text: &str| {
+        let path = root.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write(
+        "pyproject.toml",
         "[tool.poetry]\nname = \"open-thing\"\npackages = [\n    {include = \"thing\"},\n]\n\n[build-system]\nrequires = [\"poetry-core\"]\nbuild-backend = \"poetry.core.masonry.api\"\n",
-    )
-    .unwrap();
-    std::fs::write(
-        root.join("thing/core/loop.py"),
+    );
+    write(
+        "thing/core/loop.py",
         "from anthropic import Anthropic\n\nclient = Anthropic()\n\n\ndef step(messages):\n    return client.messages.create(model=\"m\", max_tokens=9, messages=messages)\n",
-    )
-    .unwrap();
-    std::fs::write(
-        root.join("thing/core/telemetry.py"),
+    );
+    write(
+        "thing/core/telemetry.py",
         "import requests\nimport sentry_sdk\n\n\ndef send(event, properties):\n    requests.post(\"https://app.posthog.com/capture\", json={\"event\": event, \"properties\": properties})\n\n\ndef crash(error):\n    sentry_sdk.capture_exception(error)\n",
-    )
-    .unwrap();
+    );
     // A JavaScript package's sources, and a Hatch wheel's `include`, are the library's too.
-    std::fs::create_dir_all(root.join("sdk-js/src")).unwrap();
-    std::fs::write(
-        root.join("sdk-js/package.json"),
+    write(
+        "sdk-js/package.json",
         "{\"name\": \"@thing/ai-provider\", \"main\": \"dist/index.js\"}\n",
-    )
-    .unwrap();
-    std::fs::write(
-        root.join("sdk-js/src/provider.ts"),
+    );
+    write(
+        "sdk-js/src/provider.ts",
         "import OpenAI from \"openai\";\n\nexport async function complete(messages: any[]) {\n  return new OpenAI().chat.completions.create({ model: \"m\", messages });\n}\n",
-    )
-    .unwrap();
-    std::fs::create_dir_all(root.join("py-ext/extpkg")).unwrap();
-    std::fs::write(
-        root.join("py-ext/pyproject.toml"),
+    );
+    write(
+        "py-ext/pyproject.toml",
         "[project]\nname = \"thing-ext\"\n\n[tool.hatch.build.targets.wheel]\ninclude = [\"extpkg\"]\n\n[build-system]\nrequires = [\"hatchling\"]\n",
-    )
-    .unwrap();
-    std::fs::write(
-        root.join("py-ext/extpkg/rerank.py"),
+    );
+    write(
+        "py-ext/extpkg/rerank.py",
         "import cohere\n\n\ndef rerank(query, documents):\n    return cohere.ClientV2().rerank(model=\"m\", query=query, documents=documents)\n",
-    )
-    .unwrap();
+    );
     let found = |root: &Path| -> Vec<String> {
         let output = run(
             &["check", "--format", "json", "--select", "AL401", "."],
@@ -1062,12 +1057,10 @@ fn shipped_directories_are_the_library_and_a_telemetry_page_discloses_telemetry(
         ]
     );
     // A telemetry page in the documentation names PostHog, not Sentry.
-    std::fs::create_dir_all(root.join("docs/telemetry")).unwrap();
-    std::fs::write(
-        root.join("docs/telemetry/telemetry.mdx"),
+    write(
+        "docs/telemetry/telemetry.mdx",
         "# Telemetry\n\nOpen Thing sends anonymous usage events to PostHog. Set `DISABLE_TELEMETRY=1` to opt out.\n",
-    )
-    .unwrap();
+    );
     assert_eq!(
         found(root),
         [

@@ -20,31 +20,32 @@ const NOTICE_NAMES: &[&str] = &[
     "隐私声明",
 ];
 
+/// A project-relative path's file stem and the directory it is in, in lower case
+/// (`docs/telemetry/Index.md`: `index`, `telemetry`).
+fn stem_and_directory(path: &str) -> (String, Option<String>) {
+    let lower = path.to_ascii_lowercase();
+    let mut parts = lower.rsplit('/');
+    let file = parts.next().unwrap_or_default();
+    let stem = file.split('.').next().unwrap_or(file).to_string();
+    (stem, parts.next().map(str::to_string))
+}
+
 /// Whether a project-relative path is a privacy notice file (`PRIVACY.md`, `docs/privacy.md`,
 /// `app/privacy/page.tsx`, `pages/privacy-policy.html`).
 pub fn is_notice_path(path: &str) -> bool {
-    let lower = path.to_ascii_lowercase();
-    let mut parts: Vec<&str> = lower.split('/').collect();
-    let Some(file) = parts.pop() else {
-        return false;
-    };
-    let stem = file.split('.').next().unwrap_or(file);
-    NOTICE_NAMES.contains(&stem)
-        || (matches!(stem, "page" | "index" | "route")
-            && parts.last().is_some_and(|dir| NOTICE_NAMES.contains(dir)))
+    let (stem, directory) = stem_and_directory(path);
+    NOTICE_NAMES.contains(&stem.as_str())
+        || (matches!(stem.as_str(), "page" | "index" | "route")
+            && directory.is_some_and(|dir| NOTICE_NAMES.contains(&dir.as_str())))
 }
 
 /// Whether a project-relative path is a page about the project's telemetry (`TELEMETRY.md`,
 /// `docs/telemetry.md`, `docs/telemetry/telemetry.mdx`, `docs/telemetry/index.md`).
 pub fn is_telemetry_path(path: &str) -> bool {
-    let lower = path.to_ascii_lowercase();
-    let mut parts: Vec<&str> = lower.split('/').collect();
-    let Some(file) = parts.pop() else {
-        return false;
-    };
-    let stem = file.split('.').next().unwrap_or(file);
+    let (stem, directory) = stem_and_directory(path);
     stem == "telemetry"
-        || (matches!(stem, "index" | "readme" | "page") && parts.last() == Some(&"telemetry"))
+        || (matches!(stem.as_str(), "index" | "readme" | "page")
+            && directory.as_deref() == Some("telemetry"))
 }
 
 /// A README's privacy section: from a heading that says privacy (or data handling) to the next
@@ -223,6 +224,25 @@ mod tests {
         }
         for path in ["src/privacy_utils.py", "README.md", "app/page.tsx"] {
             assert!(!is_notice_path(path), "{path}");
+        }
+    }
+
+    #[test]
+    fn telemetry_paths() {
+        for path in [
+            "TELEMETRY.md",
+            "docs/telemetry.md",
+            "docs/telemetry/telemetry.mdx",
+            "docs/Telemetry/index.md",
+        ] {
+            assert!(is_telemetry_path(path), "{path}");
+        }
+        for path in [
+            "src/telemetry.py.bak/x.md",
+            "docs/telemetry-setup.md",
+            "docs/index.md",
+        ] {
+            assert!(!is_telemetry_path(path), "{path}");
         }
     }
 

@@ -30,6 +30,23 @@ fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
+/// Each finding of a JSON report, as `path:line message`.
+fn located(json: &serde_json::Value) -> Vec<String> {
+    json["diagnostics"]
+        .as_array()
+        .expect("a JSON report's diagnostics")
+        .iter()
+        .map(|d| {
+            format!(
+                "{}:{} {}",
+                d["path"].as_str().unwrap_or_default(),
+                d["range"]["start"]["line"],
+                d["message"].as_str().unwrap_or_default()
+            )
+        })
+        .collect()
+}
+
 #[test]
 fn json_output_golden() {
     let output = run(&["check", "--format", "json", "project"], &fixtures());
@@ -951,19 +968,7 @@ fn a_library_leaves_its_model_calls_to_its_users() {
         root,
     );
     let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
-    let found: Vec<String> = json["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            format!(
-                "{}:{} {}",
-                d["path"].as_str().unwrap(),
-                d["range"]["start"]["line"],
-                d["message"].as_str().unwrap()
-            )
-        })
-        .collect();
+    let found = located(&json);
     assert_eq!(
         found,
         [
@@ -1033,20 +1038,7 @@ fn shipped_directories_are_the_library_and_a_telemetry_page_discloses_telemetry(
             &["check", "--format", "json", "--select", "AL401", "."],
             root,
         );
-        let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
-        json["diagnostics"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|d| {
-                format!(
-                    "{}:{} {}",
-                    d["path"].as_str().unwrap(),
-                    d["range"]["start"]["line"],
-                    d["message"].as_str().unwrap()
-                )
-            })
-            .collect()
+        located(&serde_json::from_str(&stdout(&output)).unwrap())
     };
     // The model calls in `thing/` are the library's users' to disclose; its telemetry is its own.
     assert_eq!(

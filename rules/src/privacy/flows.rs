@@ -14,13 +14,15 @@ use crate::facts::{Call, FileFacts, ValueKind};
 use crate::knowledge::{Effect, Knowledge};
 use crate::syntax::{Family, Fields, Language, Locator, node_range, node_text};
 
-/// Where a client is pointed at another service.
+/// Where a client is pointed at another service: a literal, or the literal a configured value
+/// falls back to (`baseURL || "https://api.groq.com/openai/v1"`, `os.getenv("BASE_URL",
+/// "https://api.deepseek.com")`), which is where the data goes unless the operator says otherwise.
 fn base_url_pattern() -> &'static regex::Regex {
     static PATTERN: OnceLock<regex::Regex> = OnceLock::new();
     PATTERN.get_or_init(|| {
         #[allow(clippy::expect_used)]
         regex::Regex::new(
-            r#"\b(?:base_url|baseURL|baseUrl|api_base|openai_api_base|base_path|endpoint_url)\s*[=:]\s*(?:["'`](?P<url>[^"'`]*)["'`])?"#,
+            r#"\b(?:base_url|baseURL|baseUrl|api_base|openai_api_base|base_path|endpoint_url)\s*[=:]\s*(?:[\w.]+(?:\[[^\]\n]*\])?\s*(?:\|\||\?\?|\bor\b)\s*|(?:os\.getenv|os\.environ\.get|getenv)\(\s*["'][^"'\n]*["']\s*,\s*)?(?:["'`](?P<url>[^"'`]*)["'`])?"#,
         )
         .expect("valid pattern")
     })
@@ -319,10 +321,23 @@ pub(crate) fn flows_reading(
         ) else {
             continue;
         };
-        if let Some(&(inner, provider)) = constructions.iter().find(|&&(i, _)| {
-            let inner = &facts.calls[i].range;
-            model.start <= inner.start && inner.end <= model.end
-        }) {
+        // The model made in the argument, or by the provider a name there is bound to
+        // (`const morph = createOpenAI({ baseURL })`, then `model: morph("morph-v3")`).
+        let within = |range: &Range<usize>| {
+            constructions.iter().copied().find(|&(i, _)| {
+                let inner = &facts.calls[i].range;
+                range.start <= inner.start && inner.end <= range.end
+            })
+        };
+        let bound = || {
+            let text = source.get(model.clone())?.trim_start();
+            let name = text.split('(').next()?.trim_end();
+            (text.len() > name.len() && is_identifier(name))
+                .then(|| facts.bindings.single_value(name))
+                .flatten()
+                .and_then(|value| within(&value))
+        };
+        if let Some((inner, provider)) = within(&model).or_else(bound) {
             made.insert(index, (inner, provider));
         }
     }
@@ -1357,6 +1372,15 @@ fn holds_data(
         }
     }
     false
+}
+
+/// Whether `text` is a plain name (`morph`, `$client`), not an expression.
+fn is_identifier(text: &str) -> bool {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_alphabetic() || c == '_' || c == '$')
+        && chars.all(|c| c.is_alphanumeric() || c == '_' || c == '$')
 }
 
 #[cfg(test)]

@@ -544,8 +544,60 @@ pub(crate) fn flows_reading(
             });
         }
     }
+    // A provider whose key the file asks its user for (`st.text_input("OpenAI API key",
+    // type="password")`): its user sends their own data with their own account, by choice.
+    let own = own_keys(source, facts, providers);
+    if !own.is_empty() {
+        read.extend(own.iter().map(|(_, range)| range.clone()));
+        // What the configuration chooses is the provider whose key the user gave.
+        out.retain(|f| match f.recipient {
+            Recipient::Provider(p) => !own.iter().any(|(o, _)| *o == p),
+            Recipient::Chosen => false,
+            _ => true,
+        });
+    }
     out.sort_by_key(|f| f.range.start);
     (out, read)
+}
+
+/// The providers whose API key the file's user types into a field of its UI
+/// (`[sending] key-inputs`, labelled with the provider's name and "key" or "token"), with the
+/// places of those fields.
+fn own_keys(source: &str, facts: &FileFacts, providers: &Providers) -> Vec<(usize, Range<usize>)> {
+    static KEY: OnceLock<regex::Regex> = OnceLock::new();
+    #[allow(clippy::expect_used)]
+    let key = KEY.get_or_init(|| {
+        regex::Regex::new(r"(?i)\b(?:api[ _-]?)?(?:key|token)s?\b").expect("valid pattern")
+    });
+    let mut own = Vec::new();
+    if providers.key_inputs.is_empty() {
+        return own;
+    }
+    for call in &facts.calls {
+        let Some(resolved) = call.resolved.as_deref() else {
+            continue;
+        };
+        if !providers.key_inputs.iter().any(|k| k == resolved) {
+            continue;
+        }
+        let label = call
+            .arguments
+            .iter()
+            .find(|a| a.keyword.as_deref() == Some("label"))
+            .or_else(|| call.arguments.first().filter(|a| a.keyword.is_none()))
+            .filter(|a| matches!(a.value, ValueKind::Constant))
+            .and_then(|a| source.get(a.range.clone()))
+            .unwrap_or_default();
+        if !key.is_match(label) {
+            continue;
+        }
+        for (index, provider) in providers.list.iter().enumerate() {
+            if super::notice::names(label, provider) {
+                own.push((index, call.range.clone()));
+            }
+        }
+    }
+    own
 }
 
 /// Where a construction given `arguments` points: its provider, another service its

@@ -119,6 +119,10 @@ pub(crate) struct SendingRecord {
     /// and directories whose files are (`pages/api`).
     #[serde(default)]
     serving_files: Vec<String>,
+    /// UI fields that ask the app's user for a text (`streamlit.text_input`): one labelled with a
+    /// provider's name and "API key" asks for the user's own key to that provider.
+    #[serde(default)]
+    key_inputs: Vec<String>,
 }
 
 /// The privacy tables of one data file.
@@ -250,6 +254,8 @@ pub struct Providers {
     /// `[sending] serving-modules` and `serving-files`.
     pub(super) serving_modules: Vec<String>,
     pub(super) serving_files: Vec<String>,
+    /// `[sending] key-inputs`.
+    pub(super) key_inputs: Vec<String>,
     /// Code that sets a provider's switch on (`os.environ["LANGSMITH_TRACING"] = "true"`): the
     /// switch's name is the group `name`.
     pub(super) switch_pattern: Option<regex::Regex>,
@@ -326,6 +332,7 @@ impl Providers {
             self.local_routes.extend(sending.local_routes);
             self.serving_modules.extend(sending.serving_modules);
             self.serving_files.extend(sending.serving_files);
+            self.key_inputs.extend(sending.key_inputs);
         }
         for record in tables.providers {
             let index = match self.list.iter().position(|p| p.id == record.id) {

@@ -153,6 +153,8 @@ pub struct Config {
     /// Rules left out in the files matching each set of patterns.
     per_file_ignores: Vec<(PathPatterns, Vec<Selector>)>,
     pub knowledge: Arc<Knowledge>,
+    /// The root holds only examples ([`is_collection`]): every file is one.
+    collection: bool,
 }
 
 /// The built-in tables, one copy for every configuration that does not extend them (a
@@ -174,6 +176,7 @@ impl Config {
             exclude: Exclude::new(&[]).unwrap_or_default(),
             per_file_ignores: default_per_file_ignores(),
             knowledge: builtin_knowledge(),
+            collection: is_collection(root),
         }
     }
 
@@ -248,6 +251,7 @@ impl Config {
             exclude,
             per_file_ignores,
             knowledge,
+            collection: is_collection(root),
         })
     }
 
@@ -269,7 +273,7 @@ impl Config {
             .collect();
         let test_file = is_test_file(relative);
         let maintainer_file = !test_file && is_quiet_about_privacy(relative);
-        let example_file = is_example(relative);
+        let example_file = self.collection || is_example(relative);
         if ignored.is_empty() && !test_file && !maintainer_file && !example_file {
             return std::borrow::Cow::Borrowed(&self.settings);
         }
@@ -318,6 +322,78 @@ pub fn is_example(relative: &Path) -> bool {
             PathPatterns::new(&patterns, "example files").unwrap_or_default()
         })
         .matches(relative)
+}
+
+/// Files at a project's root that make it a project of its own (a manifest), rather than a
+/// directory that holds projects.
+const MANIFESTS: &[&str] = &[
+    "pyproject.toml",
+    "setup.py",
+    "setup.cfg",
+    "requirements.txt",
+    "Pipfile",
+    "package.json",
+    "Cargo.toml",
+    "go.mod",
+];
+
+/// How many projects below a root make it a collection, and how deep they are looked for.
+const COLLECTION_PROJECTS: usize = 3;
+const COLLECTION_DEPTH: usize = 4;
+
+/// Whether a root is a collection of examples (a cookbook, a tutorials repository): it has no
+/// manifest and no code of its own, and at least three directories below it are projects with
+/// their own manifest (`rag_tutorials/rag_agent_cohere/requirements.txt`). Each of its projects
+/// is an example that its reader runs, on their own data unless it serves other people.
+pub fn is_collection(root: &Path) -> bool {
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return false;
+    };
+    let mut directories = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        if kind.is_dir() {
+            if !name.starts_with('.') && name != "node_modules" {
+                directories.push((entry.path(), 1));
+            }
+        } else if MANIFESTS.contains(&name.as_ref())
+            || agentlint_rules::Language::from_path(&entry.path()).is_some()
+        {
+            return false;
+        }
+    }
+    let mut projects = 0;
+    while let Some((directory, depth)) = directories.pop() {
+        let Ok(entries) = std::fs::read_dir(&directory) else {
+            continue;
+        };
+        let mut below = Vec::new();
+        let mut project = false;
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if entry.file_type().is_ok_and(|k| k.is_dir()) {
+                if depth < COLLECTION_DEPTH && !name.starts_with('.') && name != "node_modules" {
+                    below.push((entry.path(), depth + 1));
+                }
+            } else if MANIFESTS.contains(&name.as_ref()) {
+                project = true;
+            }
+        }
+        if project {
+            projects += 1;
+            if projects >= COLLECTION_PROJECTS {
+                return true;
+            }
+        } else {
+            directories.extend(below);
+        }
+    }
+    false
 }
 
 /// Test files leave out [`TEST_FILE_IGNORES`], maintainers' tooling
@@ -708,5 +784,34 @@ mod tests {
         write(dir.path(), "agentlint.toml", "[sandbox]\ncommand = []\n");
         let err = Config::discover(dir.path()).unwrap_err();
         assert!(format!("{err:#}").contains("sandbox.command"), "{err:#}");
+    }
+
+    #[test]
+    fn a_root_of_projects_with_no_code_of_its_own_is_a_collection_of_examples() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "README.md", "# Awesome agents\n");
+        write(root, "rag/chat_pdf/requirements.txt", "openai\n");
+        write(root, "rag/chat_pdf/app.py", "import streamlit\n");
+        write(
+            root,
+            "agents/team/travel/pyproject.toml",
+            "[project]\nname = \"t\"\n",
+        );
+        assert!(!is_collection(root), "two projects are not a collection");
+        write(root, "starter/bot/package.json", "{}\n");
+        assert!(is_collection(root));
+        let config = Config::discover(root).unwrap();
+        assert!(
+            config
+                .settings_for(&root.join("rag/chat_pdf/app.py"))
+                .example_file
+        );
+        // A project of its own (a manifest, or code at its root) is not one.
+        write(root, "main.py", "print(1)\n");
+        assert!(!is_collection(root));
+        std::fs::remove_file(root.join("main.py")).unwrap();
+        write(root, "pyproject.toml", "[project]\nname = \"x\"\n");
+        assert!(!is_collection(root));
     }
 }

@@ -110,13 +110,25 @@ fn relative(root: &Path, path: &Path) -> String {
 pub struct Notices {
     pub privacy: Option<Notice>,
     pub telemetry: Option<Notice>,
+    /// The project is a collection of examples ([`crate::config::is_collection`]).
+    pub collection: bool,
 }
 
-/// [`find_notice_among`] and [`find_telemetry_page`].
+/// [`find_notice_among`] and [`find_telemetry_page`], and whether the root is a collection.
 pub fn find_notices(root: &Path, listed: Option<&[PathBuf]>) -> Notices {
+    let walked;
+    let listed = match listed {
+        Some(listed) => listed,
+        None => {
+            walked = page_files(root);
+            &walked
+        }
+    };
+    let listed = Some(listed);
     Notices {
         privacy: find_notice_among(root, listed),
-        telemetry: find_telemetry_page(root),
+        telemetry: find_telemetry_page(root, listed),
+        collection: crate::config::is_collection(root),
     }
 }
 
@@ -131,14 +143,12 @@ fn is_document(path: &Path) -> bool {
     })
 }
 
-/// How many levels below `docs/` the search for a telemetry page looks.
-const TELEMETRY_DEPTH: usize = 3;
-
-/// A page about the project's telemetry ([`is_telemetry_path`]): at the root, or in `docs/`
-/// or `doc/` and a few levels below (a documentation site's `docs/telemetry/telemetry.mdx`).
+/// A page about the project's telemetry ([`is_telemetry_path`]): at the root, or anywhere in a
+/// documentation site (`docs/telemetry/telemetry.mdx`, `aider/website/docs/more/analytics.md`).
 /// Unlike a privacy notice, a documentation site's page counts: that is where a tool's users
-/// read what it collects.
-pub fn find_telemetry_page(root: &Path) -> Option<Notice> {
+/// read what it collects. `listed` are the files below `root` the page search reads
+/// ([`page_files`]), if known already.
+pub fn find_telemetry_page(root: &Path, listed: Option<&[PathBuf]>) -> Option<Notice> {
     let mut found: Vec<PathBuf> = std::fs::read_dir(root)
         .into_iter()
         .flatten()
@@ -146,25 +156,24 @@ pub fn find_telemetry_page(root: &Path) -> Option<Notice> {
         .map(|e| e.path())
         .filter(|p| is_document(p) && is_telemetry_path(&relative(root, p)))
         .collect();
-    found.sort();
     if found.is_empty() {
-        for docs in [root.join("docs"), root.join("doc")] {
-            found.extend(
-                ignore::WalkBuilder::new(&docs)
-                    .hidden(true)
-                    .require_git(false)
-                    .follow_links(false)
-                    .max_depth(Some(TELEMETRY_DEPTH))
-                    .filter_entry(|e| page_search_enters(e.file_name()))
-                    .build()
-                    .flatten()
-                    .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
-                    .map(|e| e.into_path())
-                    .filter(|p| is_document(p) && is_telemetry_path(&relative(root, p))),
-            );
-        }
-        found.sort();
+        let walked;
+        let listed = match listed {
+            Some(listed) => listed,
+            None => {
+                walked = page_files(root);
+                &walked
+            }
+        };
+        found.extend(
+            listed
+                .iter()
+                .filter(|p| in_docs_site(p) && is_telemetry_path(&p.to_string_lossy()))
+                .map(|p| root.join(p))
+                .filter(|p| is_document(p)),
+        );
     }
+    found.sort();
     found.into_iter().find_map(|path| {
         read_small(&path).map(|text| Notice {
             path: relative(root, &path),
@@ -323,9 +332,10 @@ pub fn project_privacy(
         }
         // An example that serves nobody is run by its reader, on the reader's own data.
         if !summary.serves
-            && absolute
-                .strip_prefix(root)
-                .is_ok_and(crate::config::is_example)
+            && (notices.collection
+                || absolute
+                    .strip_prefix(root)
+                    .is_ok_and(crate::config::is_example))
         {
             continue;
         }
@@ -576,17 +586,29 @@ mod tests {
         .unwrap();
         std::fs::create_dir_all(root.join("src")).unwrap();
         std::fs::write(root.join("src/TELEMETRY.md"), "PostHog\n").unwrap();
-        assert!(find_telemetry_page(root).is_none());
+        assert!(find_telemetry_page(root, None).is_none());
+        // A documentation site inside the package (aider's `aider/website/docs/`).
+        std::fs::create_dir_all(root.join("tool/website/docs/more")).unwrap();
+        std::fs::write(
+            root.join("tool/website/docs/more/analytics.md"),
+            "Opt-in analytics go to PostHog.\n",
+        )
+        .unwrap();
+        let page = find_telemetry_page(root, None).unwrap();
+        assert_eq!(page.path, "tool/website/docs/more/analytics.md");
         std::fs::create_dir_all(root.join("docs/usage/telemetry")).unwrap();
         std::fs::write(
             root.join("docs/usage/telemetry/index.mdx"),
             "We use PostHog.\n",
         )
         .unwrap();
-        let page = find_telemetry_page(root).unwrap();
+        let page = find_telemetry_page(root, None).unwrap();
         assert_eq!(page.path, "docs/usage/telemetry/index.mdx");
         std::fs::write(root.join("TELEMETRY.md"), "We use Sentry.\n").unwrap();
-        assert_eq!(find_telemetry_page(root).unwrap().path, "TELEMETRY.md");
+        assert_eq!(
+            find_telemetry_page(root, None).unwrap().path,
+            "TELEMETRY.md"
+        );
     }
 
     #[test]

@@ -16,8 +16,8 @@ use std::path::PathBuf;
 pub use flows::flows;
 pub(crate) use flows::flows_reading;
 pub use notice::{
-    draft_notice, is_notice_path, is_telemetry_path, links_to_policy, mentions_storage, names,
-    names_recipient, readme_section, recipient_section,
+    draft_notice, is_choice, is_notice_path, is_telemetry_path, leaves_choice, links_to_policy,
+    mentions_storage, names, names_recipient, readme_section, recipient_section,
 };
 pub(crate) use providers::{
     PackageRecord, PrivacyTables, ProviderRecord, RouterRecord, SendingRecord, SendsRecord,

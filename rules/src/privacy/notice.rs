@@ -40,12 +40,14 @@ pub fn is_notice_path(path: &str) -> bool {
 }
 
 /// Whether a project-relative path is a page about the project's telemetry (`TELEMETRY.md`,
-/// `docs/telemetry.md`, `docs/telemetry/telemetry.mdx`, `docs/telemetry/index.md`).
+/// `docs/telemetry.md`, `docs/telemetry/telemetry.mdx`, `docs/telemetry/index.md`,
+/// `website/docs/more/analytics.md`).
 pub fn is_telemetry_path(path: &str) -> bool {
     let (stem, directory) = stem_and_directory(path);
-    stem == "telemetry"
+    let about = |name: &str| matches!(name, "telemetry" | "analytics");
+    about(&stem)
         || (matches!(stem.as_str(), "index" | "readme" | "page")
-            && directory.as_deref() == Some("telemetry"))
+            && directory.as_deref().is_some_and(about))
 }
 
 /// A README's privacy section: from a heading that says privacy (or data handling) to the next
@@ -125,6 +127,35 @@ pub fn names_recipient(notice: &str, recipient: &Recipient, providers: &Provider
             };
             lower.contains(host.as_str()) || lower.contains(&domain)
         }
+    }
+}
+
+/// Whether a notice says that data goes to whichever provider its reader chooses ("the LLM
+/// provider you select", "the respective service provider", "your configured provider"): the
+/// model, embedding and vector-store providers an app lets its operator pick between are
+/// disclosed by it, as those choices (not its analytics, tracing or a service its code names).
+pub fn leaves_choice(notice: &str) -> bool {
+    static PATTERN: OnceLock<regex::Regex> = OnceLock::new();
+    #[allow(clippy::expect_used)]
+    let pattern = PATTERN.get_or_init(|| {
+        regex::Regex::new(
+            r"(?i)\b(?:respective|selected|chosen|configured|enabled|connected|preferred)\s+(?:(?:ai|llm|model|api|cloud|third[- ]party|service|inference|embedding)\s+){0,2}(?:providers?|services?|vendors?)\b|\b(?:providers?|services?|vendors?|models?|llms?)\s+(?:that\s+|which\s+)?you\s+(?:choose|select|configure|enable|connect|pick|set\s+up)\b",
+        )
+        .expect("valid pattern")
+    });
+    pattern.is_match(notice)
+}
+
+/// Whether a recipient is one an operator picks between (a model, embedding or vector-store
+/// provider), so that a notice that [leaves the choice](leaves_choice) to them discloses it.
+pub fn is_choice(recipient: &Recipient, providers: &Providers) -> bool {
+    match recipient {
+        Recipient::Provider(i) => providers
+            .list
+            .get(*i)
+            .is_some_and(|p| matches!(p.kind.as_str(), "llm" | "embeddings" | "vector-store")),
+        Recipient::Chosen | Recipient::Unnamed(_) => true,
+        Recipient::Host(_) | Recipient::Service(_) => false,
     }
 }
 
@@ -234,6 +265,7 @@ mod tests {
             "docs/telemetry.md",
             "docs/telemetry/telemetry.mdx",
             "docs/Telemetry/index.md",
+            "aider/website/docs/more/analytics.md",
         ] {
             assert!(is_telemetry_path(path), "{path}");
         }

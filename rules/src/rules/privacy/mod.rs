@@ -30,14 +30,22 @@ declare_rule! {
     /// `rules/data/providers.toml` (recipients, hosts, model strings such as `"openai:gpt-4o"`
     /// and LiteLLM routes, tracing switches) and `rules/data/sdks/*.toml`, generated from the
     /// published packages by `scripts/sdk-tables/generate.sh`. A client pointed at `localhost`
-    /// or a private address is a local model, not a third party.
+    /// or a private address is a local model, not a third party; a base URL that falls back to
+    /// a literal (`baseURL || "https://api.groq.com/openai/v1"`, `os.getenv("BASE_URL",
+    /// "https://api.deepseek.com")`) points where the literal says. A provider whose API key
+    /// the file asks its user for in a UI field (`st.text_input("OpenAI API key",
+    /// type="password")`, `[sending] key-inputs`) receives the user's data on the user's own
+    /// account, by the user's choice, and is not reported there.
     ///
     /// Each recipient is reported once per project, at the first place where the code shows
     /// users' data reaching it, with its other places as related information; the branches of
     /// an `if`/`match`/`switch` that picks a provider from the configuration are one finding.
     /// Not reported: test files and maintainers' tooling (the default `per-file-ignores`);
     /// examples and demos that serve nobody (no web route, chat UI or bot: `[sending]
-    /// serving-modules` and `serving-files`), whose reader runs them on their own data; and in
+    /// serving-modules` and `serving-files`), whose reader runs them on their own data — every
+    /// file of a collection of examples is one (a root with no manifest and no code of its own,
+    /// and at least three projects with their own manifest below it: a cookbook, a tutorials
+    /// repository); and in
     /// a package others install (a `pyproject.toml` with a `[build-system]`, a `package.json`
     /// with an entry point and not private; each package of a monorepo), the calls in its
     /// package's code (the directories named as it imports, those its manifest ships: Poetry,
@@ -45,8 +53,8 @@ declare_rule! {
     /// and its model classes, and the LLM tracing it can send to: the application that uses it
     /// owes that notice. A library's own analytics and error reports are reported, unless the
     /// project's telemetry page (`TELEMETRY.md`, `docs/telemetry.md`,
-    /// `docs/telemetry/telemetry.mdx`) names the service: telemetry disclosed there is
-    /// disclosed where its users look for it.
+    /// `docs/telemetry/telemetry.mdx`, an `analytics.md` anywhere in a documentation site)
+    /// names the service: telemetry disclosed there is disclosed where its users look for it.
     ///
     /// A notice is a `PRIVACY.md` / `PRIVACY.txt` (`privacy-policy.md`, …) at the project's
     /// root or in `docs/`, a README section whose heading says privacy or data handling, a
@@ -80,18 +88,24 @@ declare_rule! {
     ///
     /// ## Known problems
     /// Read by hand on 17 public agent repositories it was not written from (Python and
-    /// TypeScript: chat apps, LangChain and MCP projects, SDKs, cookbooks), 21 of its 22
-    /// warnings were right (one of them a weather tool sending the user's city's coordinates to
-    /// a weather API). On 7 more, read after these rules were written, 2 of 7 were (a
-    /// demo's chat route, a hosted app's screenshot upload; one undecided, a plugin's
-    /// pseudonymous usage telemetry); the four wrong ones, library code and a profiling
-    /// script, are quiet now (a manifest's shipped directories, `profiling/` as maintainers'
-    /// tooling). Still wrong: a starter template's agents, whose only input is what its
-    /// operator types. Not found: a tool's request to a host the code does not write (a
-    /// configured base URL) or made in a helper the tool calls, tracing switched on in `.env`
-    /// rather than in code, server routes that forward a request to a provider URL built from
-    /// the configuration, and the flows of an application whose code is also the package it
-    /// publishes (a deployable server installed with `pip`), which count as a library's.
+    /// TypeScript: chat apps, LangChain and MCP projects, SDKs, cookbooks), all 21 of its
+    /// warnings are right (one of them a weather tool sending the user's city's coordinates to
+    /// a weather API). On 7 more, read after these rules were written, 2 of 2 decided are (one
+    /// undecided, a plugin's pseudonymous usage telemetry). On 9 more read the same way (a
+    /// tutorials collection, a notebook collection, three hosted or self-hosted chat apps, a
+    /// coding CLI and a VS Code agent), 13 of 31 were right before the changes that reading led
+    /// to, 17 of 23 after: apps whose users type their own provider key, collections of
+    /// tutorials run by their readers, OpenAI-compatible clients whose base URL falls back to
+    /// another provider's are now read as such. Still wrong: self-hosted single-user apps whose
+    /// keys are set on a settings page, a local model reached through a helper, a call in a
+    /// function nothing calls, an operator's command-line pipeline and an app made to run on
+    /// its operator's own account. Not found: a tool's request to a host the code does not
+    /// write (a configured base URL) or made in a helper the tool calls (a search tool's
+    /// `this[engine](query)`), tracing switched on in `.env` rather than in code, server routes
+    /// that forward a request to a provider URL built from the configuration, document and
+    /// speech services no table lists (AssemblyAI, LlamaParse), and the flows of an
+    /// application whose code is also the package it publishes (a deployable server installed
+    /// with `pip` or `npm`), which count as a library's.
     ///
     /// ## References
     /// - GDPR Articles 13 and 14 (information to be provided to the data subject)
@@ -133,8 +147,12 @@ declare_rule! {
     ///
     /// ## Known problems
     /// On the 17 public agent repositories it was measured on, no notice missed a recipient the
-    /// code sends to, so it reported nothing there; its fixtures are its measure. A notice is
-    /// read as text: one that names a provider only to say it is not used still names it.
+    /// code sends to, so it reported nothing there. On 9 more, its 6 warnings were all wrong:
+    /// a self-hosted app's notice says its data goes to "the respective service provider" of
+    /// whichever model, embedding model or vector database its operator enables. Such a notice
+    /// now discloses those providers (not its analytics or tracing, nor a service its code
+    /// names). A notice is read as text: one that names a provider only to say it is not used
+    /// still names it.
     ///
     /// ## References
     /// - GDPR Article 13(1)(e): the recipients of the personal data
@@ -667,6 +685,8 @@ impl Rule for PrivacyNoticeMissingRecipient {
             if unit.switch
                 || flow.configured
                 || names_recipient(&notice.text, &flow.recipient, providers)
+                || (crate::privacy::leaves_choice(&notice.text)
+                    && crate::privacy::is_choice(&flow.recipient, providers))
             {
                 continue;
             }

@@ -30,8 +30,10 @@ declare_rule! {
     /// content`, followed through a few assignments in the function; the ways code reads a reply
     /// are data, `[[model_output]]` in `rules/data/sinks.toml`); a **warning** otherwise; a
     /// **hint** when the function warns its callers, before the code runs, that it runs code (a
-    /// `warnings.warn(...)` or a raised error that says so, `[[warned_execution]]`), and in tests
-    /// and maintainers' scripts. `compile(..., ast.PyCF_ONLY_AST)` parses and is not reported.
+    /// `warnings.warn(...)` or a raised error that says so, `[[warned_execution]]`), when the
+    /// value was first filtered to characters that cannot name anything (a calculator's
+    /// `"".join(c for c in expression if c in "0123456789+-*/.() ")`), and in tests and
+    /// maintainers' scripts. `compile(..., ast.PyCF_ONLY_AST)` parses and is not reported.
     ///
     /// ## Why is this bad?
     /// In an agent, the text that reaches `eval` very often comes from the model or from a tool
@@ -70,17 +72,21 @@ declare_rule! {
     /// every finding.
     ///
     /// ## Known problems
-    /// On 17 public agent repositories it was measured on, 3 of its 6 errors and warnings were
+    /// On 17 public agent repositories it was measured on, 3 of its 6 errors and warnings are
     /// right (code from a serialized payload, a profile fetched from a URL, a tool that runs
     /// the model's Python in the server). On 7 more, read after these rules were written, 5 of
-    /// 17 were (a browser toolkit that runs the model's action code); three of the wrong ones,
-    /// an interpreter's `unsafe_mode` branch, are hints now. The wrong ones: `eval` of a reply the code has already reduced to
-    /// numbers (where `ast.literal_eval` would still be the better call), a library API whose
-    /// purpose is to load the code its caller passes (`Tool.from_code`, a helper that runs the
-    /// code generated from a developer's schema), an agent that runs the code the model wrote by
-    /// design, and a calculator tool in a test (an error: the test's tool passes its argument to
-    /// `eval`). A library's `eval` of what its callers pass stays a warning: what they pass may
-    /// be data their users load.
+    /// 14 are (a browser toolkit that runs the model's action code). On 9 more, 15 of 18 were
+    /// (a workflow builder whose users' expressions run in the server, an MCP server whose
+    /// tools `eval` what the model passes); of the wrong ones a calculator that filters the
+    /// expression to digits and operators first is a hint now. The wrong ones: `eval` of a
+    /// reply the code has already reduced to numbers in another function (where
+    /// `ast.literal_eval` would still be the better call), a library API whose purpose is to
+    /// load the code its caller passes (`Tool.from_code`, a helper that runs the code generated
+    /// from a developer's schema), an agent that runs the code the model wrote by design, a
+    /// maintainers' debugging harness, a web component that runs the model's code in the
+    /// browser's sandboxed frame, and a calculator tool in a test (an error: the test's tool
+    /// passes its argument to `eval`). A library's `eval` of what its callers pass stays a
+    /// warning: what they pass may be data their users load.
     ///
     /// ## References
     /// - CWE-95: Improper Neutralization of Directives in Dynamically Evaluated Code ('Eval Injection')
@@ -130,12 +136,23 @@ impl Rule for DynamicCodeExecution {
             if built_from_a_constant(ctx, &payload.range) {
                 continue;
             }
+            // Filtered to characters that cannot name anything, whoever wrote it cannot call
+            // code through it.
+            let inert = filtered_to_inert(ctx, payload);
             let taint = locator
                 .node_at(&payload.range)
+                .filter(|_| inert.is_none())
                 .and_then(|node| taint(ctx, locator, call, node));
-            let warned = taint.is_none()
-                && (warns_its_caller(ctx, locator, call) || opted_in(ctx, locator, call));
-            out.push(diagnostic(ctx, call, sink, payload, taint, warned));
+            let guard = if let Some(allowed) = inert {
+                Guard::Inert(allowed)
+            } else if taint.is_some() {
+                Guard::None
+            } else if warns_its_caller(ctx, locator, call) || opted_in(ctx, locator, call) {
+                Guard::Warned
+            } else {
+                Guard::None
+            };
+            out.push(diagnostic(ctx, call, sink, payload, taint, guard));
         }
     }
 }
@@ -212,6 +229,114 @@ fn opted_in(ctx: &Context<'_>, locator: &crate::syntax::Locator<'_>, call: &Call
     false
 }
 
+/// What stands between the value and the code run, when nothing shows the model or a tool
+/// argument reaching it.
+enum Guard {
+    None,
+    /// The function warns its callers first, or runs it only when they opt in.
+    Warned,
+    /// The value was filtered to characters that cannot name anything (these).
+    Inert(String),
+}
+
+/// The characters a value was filtered to, when they cannot name a variable, a function or an
+/// attribute (no letters, no `_`): a calculator's `"".join(c for c in expression if c in
+/// "0123456789+-*/.() ")` or `re.sub(r"[^0-9+\-*/(). ]", "", expression)` before `eval`.
+/// Python only: the value is a name bound once to that filter.
+fn filtered_to_inert(ctx: &Context<'_>, payload: &Argument) -> Option<String> {
+    static FILTERS: std::sync::OnceLock<[regex::Regex; 2]> = std::sync::OnceLock::new();
+    if ctx.language.family() != Family::Python {
+        return None;
+    }
+    #[allow(clippy::expect_used)]
+    let [joined, substituted] = FILTERS.get_or_init(|| {
+        [
+            regex::Regex::new(
+                r#"^(?:''|"")\.join\(\s*(?P<c>\w+)\s+for\s+(?P<d>\w+)\s+in\s+[\w.]+\s+if\s+(?P<e>\w+)\s+in\s+(?P<allowed>"[^"\\]*"|'[^'\\]*'|\w+)\s*\)$"#,
+            )
+            .expect("valid pattern"),
+            regex::Regex::new(
+                r#"^re\.sub\(\s*r?(?:"\[\^(?P<dq>[^"\]]*)\]\+?"|'\[\^(?P<sq>[^'\]]*)\]\+?')\s*,\s*(?:''|"")\s*,"#,
+            )
+            .expect("valid pattern"),
+        ]
+    });
+    let name = ctx.source.get(payload.range.clone())?.trim();
+    let locator = ctx.locator();
+    let function = locator
+        .node_at(&payload.range)
+        .and_then(|node| locator.enclosing_function(node))?;
+    // Its one assignment in the function, or the module's constant.
+    let assigned = |name: &str| -> Option<&str> {
+        let mut values = crate::syntax::assignments(function, 8192)
+            .filter(|(target, _)| {
+                target.kind() == "identifier" && node_text(*target, ctx.source) == name
+            })
+            .map(|(_, value)| node_text(value, ctx.source));
+        match (values.next(), values.next()) {
+            (Some(value), None) => Some(value),
+            (None, _) => ctx
+                .facts
+                .bindings
+                .single_value(name)
+                .and_then(|range| ctx.source.get(range)),
+            _ => None,
+        }
+    };
+    let value = assigned(name)?.trim();
+    let literal = |text: &str| -> Option<String> {
+        let text = text.trim();
+        let quoted = text.len() >= 2
+            && ((text.starts_with('"') && text.ends_with('"'))
+                || (text.starts_with('\'') && text.ends_with('\'')));
+        quoted.then(|| text[1..text.len() - 1].to_string())
+    };
+    let allowed = if let Some(found) = joined.captures(value) {
+        let (c, d, e) = (found.name("c")?, found.name("d")?, found.name("e")?);
+        if c.as_str() != d.as_str() || d.as_str() != e.as_str() {
+            return None;
+        }
+        let allowed = found.name("allowed")?.as_str();
+        literal(allowed).or_else(|| literal(assigned(allowed)?))?
+    } else {
+        let found = substituted.captures(value)?;
+        let class = found.name("dq").or_else(|| found.name("sq"))?.as_str();
+        character_class(class)?
+    };
+    let inert = !allowed.is_empty()
+        && allowed
+            .chars()
+            .all(|c| c.is_ascii() && !c.is_ascii_alphabetic() && c != '_');
+    inert.then_some(allowed)
+}
+
+/// The characters a regular expression's character class (without its brackets) holds, when
+/// it is made of single characters, `\d`, `\s`, escaped punctuation and digit ranges (`0-9`);
+/// `None` for anything wider (`\w`, `!-~`).
+fn character_class(class: &str) -> Option<String> {
+    let mut out = String::new();
+    let mut chars = class.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next()? {
+                'd' => out.push_str("0123456789"),
+                's' => out.push(' '),
+                escaped if escaped.is_ascii_punctuation() => out.push(escaped),
+                _ => return None,
+            },
+            '-' if !out.is_empty() && chars.peek().is_some() => {
+                let from = out.chars().last()?;
+                let to = chars.next()?;
+                if !(from.is_ascii_digit() && to.is_ascii_digit()) {
+                    return None;
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    Some(out)
+}
+
 /// Whether the expression at `range` is a call of a sink that builds code (`compile`) from a
 /// constant.
 fn built_from_a_constant(ctx: &Context<'_>, range: &std::ops::Range<usize>) -> bool {
@@ -254,7 +379,7 @@ fn diagnostic(
     sink: &Sink,
     payload: &Argument,
     taint: Option<Taint>,
-    warned: bool,
+    guard: Guard,
 ) -> Diagnostic {
     let callee = code_span(&excerpt(&ctx.source[call.callee_range.clone()], 40));
     let arg = code_span(&excerpt(&ctx.source[payload.range.clone()], 40));
@@ -269,7 +394,14 @@ fn diagnostic(
     let (message, note, severity) = match &taint {
         None => (
             format!("{callee} runs a value that is not a constant as {runs}"),
-            if warned {
+            if let Guard::Inert(allowed) = &guard {
+                format!(
+                    "The value is {arg}, filtered first to characters that cannot name a \
+                     function or an attribute ({}): no code can be called through it, but an \
+                     expression such as `9**9**9` still keeps the process computing.",
+                    code_span(&excerpt(allowed, 30))
+                )
+            } else if matches!(guard, Guard::Warned) {
                 format!(
                     "The value is {arg}{why}: whoever controls it can run arbitrary code with \
                      this process's permissions. Its function warns its callers first, or runs \
@@ -283,7 +415,7 @@ fn diagnostic(
             },
             // A test's or a maintainer script's own code, or code its function warns its
             // callers it runs: nothing shows the model or a tool argument reaching it.
-            if ctx.test_file || ctx.maintainer_file || warned {
+            if ctx.test_file || ctx.maintainer_file || !matches!(guard, Guard::None) {
                 Severity::Hint
             } else {
                 sink.untainted

@@ -24,6 +24,7 @@ verdicts = {
 }
 by_set = collections.defaultdict(collections.Counter)
 by_rule = collections.defaultdict(collections.Counter)
+by_set_and_rule = collections.defaultdict(collections.Counter)
 unjudged = []
 for repo in csv.DictReader(open(os.path.join(here, "repositories.tsv")), delimiter="\t"):
     name = repo["repo"]
@@ -42,15 +43,20 @@ for repo in csv.DictReader(open(os.path.join(here, "repositories.tsv")), delimit
         counts[verdict] += 1
         by_set[repo["set"]][verdict] += 1
         by_rule[finding["code"]][verdict] += 1
+        by_set_and_rule[f"{repo['set']} {finding['code']}"][verdict] += 1
         if verdict == "UNJUDGED":
             unjudged.append(f"{name}\t{loc}\t{finding['code']}\t{finding['message']}")
     print(f"{name:20} {dict(counts)}")
-for title, table in (("set", by_set), ("rule", by_rule)):
+all_sets = collections.Counter()
+for counts in by_set.values():
+    all_sets.update(counts)
+by_set["all"] = all_sets
+for title, table in (("set", by_set), ("rule", by_rule), ("set and rule", by_set_and_rule)):
     print(f"\nby {title}:")
     for key, counts in sorted(table.items()):
         judged = counts["RIGHT"] + counts["WRONG"]
         rate = f"{100 * counts['RIGHT'] / judged:.0f}%" if judged else "-"
-        print(f"  {key:10} right {counts['RIGHT']:3}  wrong {counts['WRONG']:3}  "
+        print(f"  {key:14} right {counts['RIGHT']:3}  wrong {counts['WRONG']:3}  "
               f"undecided {counts['UNSURE']:2}  unjudged {counts['UNJUDGED']:2}  ({rate} right)")
 if unjudged:
     print("\nnot judged yet:")

@@ -1360,6 +1360,14 @@ fn holds_data(
             {
                 stack.extend(node.field("arguments"));
             }
+            // An encoding of what it is given (`JSON.stringify({ model })`): its arguments.
+            "call" | "call_expression"
+                if node.field("function").is_some_and(|callee| {
+                    providers.encoders.contains(node_text(callee, source))
+                }) =>
+            {
+                stack.extend(node.field("arguments"));
+            }
             "argument_list" | "arguments" => stack.extend(node.named_children(&mut node.walk())),
             "keyword_argument" => stack.extend(node.field("value")),
             "pair" => {

@@ -123,6 +123,10 @@ pub(crate) struct SendingRecord {
     /// provider's name and "API key" asks for the user's own key to that provider.
     #[serde(default)]
     key_inputs: Vec<String>,
+    /// Calls that only encode what they are given (`JSON.stringify`, `json.dumps`): data reaches
+    /// a request through one only if it is in its arguments.
+    #[serde(default)]
+    encoders: Vec<String>,
 }
 
 /// The privacy tables of one data file.
@@ -256,6 +260,8 @@ pub struct Providers {
     pub(super) serving_files: Vec<String>,
     /// `[sending] key-inputs`.
     pub(super) key_inputs: Vec<String>,
+    /// `[sending] encoders`, as written in code.
+    pub(super) encoders: rustc_hash::FxHashSet<String>,
     /// Code that sets a provider's switch on (`os.environ["LANGSMITH_TRACING"] = "true"`): the
     /// switch's name is the group `name`.
     pub(super) switch_pattern: Option<regex::Regex>,
@@ -333,6 +339,7 @@ impl Providers {
             self.serving_modules.extend(sending.serving_modules);
             self.serving_files.extend(sending.serving_files);
             self.key_inputs.extend(sending.key_inputs);
+            self.encoders.extend(sending.encoders);
         }
         for record in tables.providers {
             let index = match self.list.iter().position(|p| p.id == record.id) {

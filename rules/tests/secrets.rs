@@ -155,6 +155,11 @@ fn near_misses_and_placeholders_are_not_keys() {
         format!("sha256 = \"{digest}\""),
         format!("md5 = \"sk-{hex32}x\""),
         format!("checksum = \"{hex32}\""),
+        // jwt.io's sample token (its subject is `1234567890`), in documentation and tests.
+        format!(
+            "jwt = \"{}.{}.{}\"",
+            "eyJhbGciOiJIUzI1NiJ9", "eyJzdWIiOiIxMjM0NTY3ODkwIn0", "dBjftJeZ4CVPmB92K27uhbUJU1p1r_wW1gFWFOEjXk"
+        ),
     ];
     for line in &lines {
         let source = format!("{line}\n");

@@ -17,7 +17,9 @@ declare_rule! {
     /// Telegram and Discord bots, SendGrid, Twilio, and JSON Web Tokens. The formats are data
     /// (`rules/data/secrets.toml`: a pattern, keywords that gate it, and for keys with a generic
     /// shape the context that names the provider); text that stands for a key (`sk-your-key-here`,
-    /// `<token>`, `xxxx`, `...EXAMPLE`, too few distinct characters) is not reported.
+    /// `<token>`, `xxxx`, `...EXAMPLE`, too few distinct characters) is not reported, nor is a
+    /// JSON Web Token without an access token's claims or with the subject of jwt.io's sample
+    /// (`1234567890`), copied into documentation and tests everywhere.
     ///
     /// No output shows the key: the message names the provider and shows at most the key's public
     /// prefix (`sk-proj-`, `AKIA`) and its last four characters, and every other output (source

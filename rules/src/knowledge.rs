@@ -522,6 +522,8 @@ struct DataFile {
     #[serde(default)]
     model_output: Vec<ModelOutputRecord>,
     #[serde(default)]
+    reply_name: Vec<ModelOutputRecord>,
+    #[serde(default)]
     warned_execution: Vec<ModelOutputRecord>,
     #[serde(default)]
     opt_in_execution: Vec<ModelOutputRecord>,
@@ -794,6 +796,9 @@ pub struct Knowledge {
     pub logging: HashMap<Family, Logging>,
     /// AL203: expressions that read a model's reply.
     pub model_outputs: HashMap<Family, Vec<crate::pattern::Pattern>>,
+    /// AL203: names that say they hold a model's reply (`assistant_reply`): a value followed
+    /// back to one is the model's, but a file that only names one does not read a reply.
+    pub reply_names: HashMap<Family, Vec<crate::pattern::Pattern>>,
     /// AL203: what a warning says when a function warns its caller that it runs code.
     pub execution_warnings: HashMap<Family, Vec<crate::pattern::Pattern>>,
     /// AL203: the flags a caller sets to accept running code (`unsafe_mode`).
@@ -1023,6 +1028,12 @@ impl Knowledge {
         }
         for record in file.model_output {
             self.model_outputs
+                .entry(record.language.into())
+                .or_default()
+                .push(compile(origin, &record.pattern)?);
+        }
+        for record in file.reply_name {
+            self.reply_names
                 .entry(record.language.into())
                 .or_default()
                 .push(compile(origin, &record.pattern)?);

@@ -27,8 +27,9 @@ declare_rule! {
     ///
     /// Graded by where the code comes from: an **error** when it is an argument of the tool the
     /// call is in (which the model fills in) or the model's reply (`response.choices[0].message.
-    /// content`, followed through a few assignments in the function; the ways code reads a reply
-    /// are data, `[[model_output]]` in `rules/data/sinks.toml`); a **warning** otherwise; a
+    /// content`, or a name that says it holds the reply, `assistant_reply`, `llmResponse`;
+    /// followed through a few assignments in the function; the ways code reads a reply are
+    /// data, `[[model_output]]` in `rules/data/sinks.toml`); a **warning** otherwise; a
     /// **hint** when the function warns its callers, before the code runs, that it runs code (a
     /// `warnings.warn(...)` or a raised error that says so, `[[warned_execution]]`), when the
     /// value was first filtered to characters that cannot name anything (a calculator's
@@ -78,7 +79,12 @@ declare_rule! {
     /// 14 are (a browser toolkit that runs the model's action code). On 9 more, 15 of 18 were
     /// (a workflow builder whose users' expressions run in the server, an MCP server whose
     /// tools `eval` what the model passes); of the wrong ones a calculator that filters the
-    /// expression to digits and operators first is a hint now. The wrong ones: `eval` of a
+    /// expression to digits and operators first is a hint now. On 8 more, read before any
+    /// change, 16 of 19 are right (an agent platform that evaluates the model's reply, stored
+    /// settings a signed-in user can write, and data a marketplace server returns; the reply's
+    /// three are errors now, its name says what it holds: `assistant_reply`,
+    /// `[[reply_name]]`); wrong are the `repr` of a dict the program wrote to its own queue and
+    /// a CLI whose documented option runs the Python its user passes. The wrong ones: `eval` of a
     /// reply the code has already reduced to numbers in another function (where
     /// `ast.literal_eval` would still be the better call), a library API whose purpose is to
     /// load the code its caller passes (`Tool.from_code`, a helper that runs the code generated

@@ -65,14 +65,21 @@ fn follow<'t>(
     function: Option<Node<'t>>,
     start: Node<'t>,
 ) -> Option<Taint> {
-    let outputs = ctx.knowledge.model_outputs.get(&ctx.language.family());
+    let family = ctx.language.family();
+    let outputs = ctx
+        .knowledge
+        .model_outputs
+        .get(&family)
+        .into_iter()
+        .chain(ctx.knowledge.reply_names.get(&family))
+        .flatten();
     let mut pending: Vec<Node<'_>> = vec![start];
     let mut seen: Vec<String> = Vec::new();
     for _ in 0..=TAINT_DEPTH {
         let mut names: Vec<String> = Vec::new();
         for expression in pending.drain(..) {
             let text = node_text(expression, ctx.source);
-            if let Some(found) = outputs.and_then(|o| o.iter().find_map(|p| p.find(text))) {
+            if let Some(found) = outputs.clone().find_map(|p| p.find(text)) {
                 return Some(Taint::ModelOutput(
                     found.as_str().trim_start_matches('.').to_string(),
                 ));

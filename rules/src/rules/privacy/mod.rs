@@ -99,7 +99,17 @@ declare_rule! {
     /// another provider's are now read as such. Still wrong: self-hosted single-user apps whose
     /// keys are set on a settings page, a local model reached through a helper, a call in a
     /// function nothing calls, an operator's command-line pipeline and an app made to run on
-    /// its operator's own account. Not found: a tool's request to a host the code does not
+    /// its operator's own account. On 8 more, read with this build before any change (a
+    /// self-hosted search engine, a documentation assistant, two vendor demos, a quickstarts
+    /// collection, an agent platform, a CLI, a RAG framework), 5 of 13 are right: wrong are
+    /// self-hosted apps whose operator types the keys into a setup screen or an API of the
+    /// app (not a UI field of the file that sends), demos their README says to run on
+    /// `localhost` with the reader's key, analytics the operator switches on, and a library's
+    /// example with a chat UI. A request whose body only encodes constants
+    /// (`JSON.stringify({ model })`, `[sending] encoders`) sends nothing of a user's. Not
+    /// found: a provider's class that extends an OpenAI-compatible client with its own base
+    /// URL, a client's method passed as a value (`self._call(self.client.chat.completions.
+    /// create, …)`), voice sent from the browser over WebRTC, and a tool's request to a host the code does not
     /// write (a configured base URL) or made in a helper the tool calls (a search tool's
     /// `this[engine](query)`), tracing switched on in `.env` rather than in code, server routes
     /// that forward a request to a provider URL built from the configuration, document and

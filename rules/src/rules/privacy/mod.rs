@@ -14,8 +14,10 @@ declare_rule! {
     /// OpenAI, Anthropic, Google, Mistral, Cohere, Groq, Together, DeepSeek, xAI, Replicate,
     /// Hugging Face, Bedrock, DashScope, Zhipu, Moonshot, Qianfan, Ark, OpenRouter, Vercel AI
     /// Gateway, or any OpenAI-compatible service a `base_url` points to), a hosted vector store,
-    /// an LLM tracing service (LangSmith, Langfuse, Helicone, W&B Weave, Arize, Datadog) or an
-    /// analytics or error-tracking SDK — in a project that has no privacy notice.
+    /// a speech, document-parsing or memory service (AssemblyAI, Deepgram, ElevenLabs,
+    /// LlamaParse, Zep, the Mem0 platform), an LLM tracing service (LangSmith, Langfuse,
+    /// Helicone, W&B Weave, Arize, Datadog) or an analytics or error-tracking SDK — in a project
+    /// that has no privacy notice.
     ///
     /// A call counts when it transmits (a chat, completion, embedding or transcription method; a
     /// model or agent that is then used; raw HTTP to a provider's host; tracing switched on in

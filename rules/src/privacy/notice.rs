@@ -132,8 +132,9 @@ pub fn names_recipient(notice: &str, recipient: &Recipient, providers: &Provider
 
 /// Whether a notice says that data goes to whichever provider its reader chooses ("the LLM
 /// provider you select", "the respective service provider", "your configured provider"): the
-/// model, embedding, vector-store, speech, document and memory providers an app lets its operator pick between are
-/// disclosed by it, as those choices (not its analytics, tracing or a service its code names).
+/// model, embedding, vector-store, speech, document, memory and search providers an app lets
+/// its operator pick between are disclosed by it, as those choices (not its analytics, tracing
+/// or a service its code names).
 pub fn leaves_choice(notice: &str) -> bool {
     static PATTERN: OnceLock<regex::Regex> = OnceLock::new();
     #[allow(clippy::expect_used)]
@@ -147,13 +148,19 @@ pub fn leaves_choice(notice: &str) -> bool {
 }
 
 /// Whether a recipient is one an operator picks between (a model, embedding, vector-store,
-/// speech, document-parsing or memory provider), so that a notice that [leaves the choice](leaves_choice) to them discloses it.
+/// speech, document-parsing, memory or search provider), so that a notice that [leaves the choice](leaves_choice) to them discloses it.
 pub fn is_choice(recipient: &Recipient, providers: &Providers) -> bool {
     match recipient {
         Recipient::Provider(i) => providers.list.get(*i).is_some_and(|p| {
             matches!(
                 p.kind.as_str(),
-                "llm" | "embeddings" | "vector-store" | "speech" | "documents" | "memory"
+                "llm"
+                    | "embeddings"
+                    | "vector-store"
+                    | "speech"
+                    | "documents"
+                    | "memory"
+                    | "search"
             )
         }),
         Recipient::Chosen | Recipient::Unnamed(_) => true,

@@ -15,7 +15,8 @@ declare_rule! {
     /// Hugging Face, Bedrock, DashScope, Zhipu, Moonshot, Qianfan, Ark, OpenRouter, Vercel AI
     /// Gateway, or any OpenAI-compatible service a `base_url` points to), a hosted vector store,
     /// a speech, document-parsing or memory service (AssemblyAI, Deepgram, ElevenLabs,
-    /// LlamaParse, Zep, the Mem0 platform), an LLM tracing service (LangSmith, Langfuse,
+    /// LlamaParse, Zep, the Mem0 platform), a web search API given the users' questions
+    /// (Tavily, Exa, SerpApi), an LLM tracing service (LangSmith, Langfuse,
     /// Helicone, W&B Weave, Arize, Datadog) or an analytics or error-tracking SDK — in a project
     /// that has no privacy notice.
     ///
@@ -108,16 +109,16 @@ declare_rule! {
     /// app (not a UI field of the file that sends), demos their README says to run on
     /// `localhost` with the reader's key, analytics the operator switches on, and a library's
     /// example with a chat UI. A request whose body only encodes constants
-    /// (`JSON.stringify({ model })`, `[sending] encoders`) sends nothing of a user's. Not
+    /// (`JSON.stringify({ model })`, `[sending] encoders`) sends nothing of a user's; speech,
+    /// document, memory and search services the readers found sent to are recipients now. Not
     /// found: a provider's class that extends an OpenAI-compatible client with its own base
     /// URL, a client's method passed as a value (`self._call(self.client.chat.completions.
-    /// create, …)`), voice sent from the browser over WebRTC, and a tool's request to a host the code does not
-    /// write (a configured base URL) or made in a helper the tool calls (a search tool's
-    /// `this[engine](query)`), tracing switched on in `.env` rather than in code, server routes
-    /// that forward a request to a provider URL built from the configuration, document and
-    /// speech services no table lists (AssemblyAI, LlamaParse), and the flows of an
-    /// application whose code is also the package it publishes (a deployable server installed
-    /// with `pip` or `npm`), which count as a library's.
+    /// create, …)`), voice sent from the browser over WebRTC, a tool's request to a host the
+    /// code does not write (a configured base URL) or made in a helper the tool calls (a search
+    /// tool's `this[engine](query)`), tracing switched on in `.env` rather than in code, server
+    /// routes that forward a request to a provider URL built from the configuration, and the
+    /// flows of an application whose code is also the package it publishes (a deployable
+    /// server installed with `pip` or `npm`), which count as a library's.
     ///
     /// ## References
     /// - GDPR Articles 13 and 14 (information to be provided to the data subject)

@@ -337,14 +337,31 @@ const MANIFESTS: &[&str] = &[
     "go.mod",
 ];
 
-/// How many projects below a root make it a collection, and how deep they are looked for.
-const COLLECTION_PROJECTS: usize = 3;
+/// How many projects below a root make it a collection (an application's monorepo has a few:
+/// a server, a web app, a command line, its docs), and how deep they are looked for.
+const COLLECTION_PROJECTS: usize = 5;
 const COLLECTION_DEPTH: usize = 4;
 
+/// Files at a root that deploy it as one application (`docker-compose.yml` starting its
+/// server, web app and workers together).
+const DEPLOYMENTS: &[&str] = &[
+    "docker-compose.yml",
+    "docker-compose.yaml",
+    "compose.yml",
+    "compose.yaml",
+    "Dockerfile",
+    "Procfile",
+    "vercel.json",
+    "fly.toml",
+    "render.yaml",
+    "app.yaml",
+];
+
 /// Whether a root is a collection of examples (a cookbook, a tutorials repository): it has no
-/// manifest and no code of its own, and at least three directories below it are projects with
-/// their own manifest (`rag_tutorials/rag_agent_cohere/requirements.txt`). Each of its projects
-/// is an example that its reader runs, on their own data unless it serves other people.
+/// manifest, no code and no deployment of its own, and at least five directories below it
+/// are projects with their own manifest (`rag_tutorials/rag_agent_cohere/requirements.txt`).
+/// Each of its projects is an example that its reader runs, on their own data unless it
+/// serves other people.
 pub fn is_collection(root: &Path) -> bool {
     let Ok(entries) = std::fs::read_dir(root) else {
         return false;
@@ -361,6 +378,7 @@ pub fn is_collection(root: &Path) -> bool {
                 directories.push((entry.path(), 1));
             }
         } else if MANIFESTS.contains(&name.as_ref())
+            || DEPLOYMENTS.contains(&name.as_ref())
             || agentlint_rules::Language::from_path(&entry.path()).is_some()
         {
             return false;
@@ -798,8 +816,11 @@ mod tests {
             "agents/team/travel/pyproject.toml",
             "[project]\nname = \"t\"\n",
         );
-        assert!(!is_collection(root), "two projects are not a collection");
         write(root, "starter/bot/package.json", "{}\n");
+        write(root, "starter/web/package.json", "{}\n");
+        // An application's monorepo: a server, a web app, a command line, a worker.
+        assert!(!is_collection(root), "four projects are not a collection");
+        write(root, "voice/call/requirements.txt", "openai\n");
         assert!(is_collection(root));
         let config = Config::discover(root).unwrap();
         assert!(
@@ -807,6 +828,10 @@ mod tests {
                 .settings_for(&root.join("rag/chat_pdf/app.py"))
                 .example_file
         );
+        // Deployed as one application from its root.
+        write(root, "docker-compose.yml", "services: {}\n");
+        assert!(!is_collection(root));
+        std::fs::remove_file(root.join("docker-compose.yml")).unwrap();
         // A project of its own (a manifest, or code at its root) is not one.
         write(root, "main.py", "print(1)\n");
         assert!(!is_collection(root));

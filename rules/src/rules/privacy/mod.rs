@@ -46,9 +46,9 @@ declare_rule! {
     /// Not reported: test files and maintainers' tooling (the default `per-file-ignores`);
     /// examples and demos that serve nobody (no web route, chat UI or bot: `[sending]
     /// serving-modules` and `serving-files`), whose reader runs them on their own data — every
-    /// file of a collection of examples is one (a root with no manifest and no code of its own,
-    /// and at least three projects with their own manifest below it: a cookbook, a tutorials
-    /// repository); and in
+    /// file of a collection of examples is one (a root with no manifest, code or deployment of
+    /// its own, and at least five projects with their own manifest below it: a cookbook, a
+    /// tutorials repository); and in
     /// a package others install (a `pyproject.toml` with a `[build-system]`, a `package.json`
     /// with an entry point and not private; each package of a monorepo), the calls in its
     /// package's code (the directories named as it imports, those its manifest ships: Poetry,

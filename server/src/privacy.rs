@@ -578,37 +578,29 @@ mod tests {
     fn a_telemetry_page_is_a_document_at_the_root_or_in_the_documentation() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
+        let write = |path: &str, text: &str| {
+            let path = root.join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        let found = || find_telemetry_page(root, None).map(|page| page.path);
         // The telemetry's own code is not a page about it.
-        std::fs::write(
-            root.join("telemetry.ts"),
-            "import posthog from \"posthog-js\";\n",
-        )
-        .unwrap();
-        std::fs::create_dir_all(root.join("src")).unwrap();
-        std::fs::write(root.join("src/TELEMETRY.md"), "PostHog\n").unwrap();
-        assert!(find_telemetry_page(root, None).is_none());
+        write("telemetry.ts", "import posthog from \"posthog-js\";\n");
+        write("src/TELEMETRY.md", "PostHog\n");
+        assert_eq!(found(), None);
         // A documentation site inside the package (aider's `aider/website/docs/`).
-        std::fs::create_dir_all(root.join("tool/website/docs/more")).unwrap();
-        std::fs::write(
-            root.join("tool/website/docs/more/analytics.md"),
+        write(
+            "tool/website/docs/more/analytics.md",
             "Opt-in analytics go to PostHog.\n",
-        )
-        .unwrap();
-        let page = find_telemetry_page(root, None).unwrap();
-        assert_eq!(page.path, "tool/website/docs/more/analytics.md");
-        std::fs::create_dir_all(root.join("docs/usage/telemetry")).unwrap();
-        std::fs::write(
-            root.join("docs/usage/telemetry/index.mdx"),
-            "We use PostHog.\n",
-        )
-        .unwrap();
-        let page = find_telemetry_page(root, None).unwrap();
-        assert_eq!(page.path, "docs/usage/telemetry/index.mdx");
-        std::fs::write(root.join("TELEMETRY.md"), "We use Sentry.\n").unwrap();
-        assert_eq!(
-            find_telemetry_page(root, None).unwrap().path,
-            "TELEMETRY.md"
         );
+        assert_eq!(
+            found().as_deref(),
+            Some("tool/website/docs/more/analytics.md")
+        );
+        write("docs/usage/telemetry/index.mdx", "We use PostHog.\n");
+        assert_eq!(found().as_deref(), Some("docs/usage/telemetry/index.mdx"));
+        write("TELEMETRY.md", "We use Sentry.\n");
+        assert_eq!(found().as_deref(), Some("TELEMETRY.md"));
     }
 
     #[test]

@@ -65,6 +65,12 @@ pub const TEST_FILES: &[&str] = &[
     "*.spec.js",
     "*.spec.jsx",
     "*.spec.mjs",
+    // Storybook stories and Jest's module mocks render or stand in for code with made-up data.
+    "__mocks__",
+    "*.stories.ts",
+    "*.stories.tsx",
+    "*.stories.js",
+    "*.stories.jsx",
 ];
 
 /// What test files do not report by default: tools without descriptions (AL100) and the privacy
@@ -99,6 +105,19 @@ pub const EXAMPLE_FILES: &[&str] = &[
     "cookbook",
     "cookbooks",
     "tutorials",
+    // Courses: a lesson's code is run by the learner, on the learner's key.
+    "course",
+    "courses",
+    "lessons",
+    "workshop",
+    "workshops",
+    "module-[0-9]*",
+    "lesson-[0-9]*",
+    "lesson[0-9]*",
+    "chapter-[0-9]*",
+    "chapter[0-9]*",
+    "week-[0-9]*",
+    "lab-[0-9]*",
     "*_example.py",
     "example_*.py",
 ];
@@ -703,6 +722,8 @@ mod tests {
             "/p/conftest.py",
             "/p/tests/fixtures/agent.py",
             "/p/src/cassettes/x.py",
+            "/p/web/components/Chat.stories.tsx",
+            "/p/web/__mocks__/openai.ts",
         ] {
             assert!(!enabled(&defaults, test, "AL401"), "{test}");
             assert!(!enabled(&defaults, test, "AL100"), "{test}");
@@ -711,7 +732,12 @@ mod tests {
             assert!(enabled(&defaults, test, "AL301"), "{test}");
             assert!(enabled(&defaults, test, "AL110"), "{test}");
         }
-        for code in ["/p/agent.py", "/p/src/testing_utils.py", "/p/contest.py"] {
+        for code in [
+            "/p/agent.py",
+            "/p/src/testing_utils.py",
+            "/p/contest.py",
+            "/p/web/stories.tsx",
+        ] {
             assert!(enabled(&defaults, code, "AL401"), "{code}");
         }
         // `per-file-ignores` replaces the defaults; `extend-per-file-ignores` adds to them.
@@ -802,6 +828,30 @@ mod tests {
         write(dir.path(), "agentlint.toml", "[sandbox]\ncommand = []\n");
         let err = Config::discover(dir.path()).unwrap_err();
         assert!(format!("{err:#}").contains("sandbox.command"), "{err:#}");
+    }
+
+    #[test]
+    fn examples_demos_and_lessons_are_examples() {
+        for example in [
+            "examples/chat.py",
+            "docs/demo/app.ts",
+            "cookbook/rag.ipynb",
+            "module-1/studio/agent.py",
+            "course/week2/agent.py",
+            "lesson3/bot.py",
+            "chapter-04/tools.py",
+            "search_example.py",
+        ] {
+            assert!(is_example(Path::new(example)), "{example}");
+        }
+        for code in [
+            "src/agent.py",
+            "app/modules/chat.py",
+            "src/module-loader.ts",
+            "src/exampleless.py",
+        ] {
+            assert!(!is_example(Path::new(code)), "{code}");
+        }
     }
 
     #[test]

@@ -419,8 +419,9 @@ fn is_examples(name: &str) -> bool {
 
 /// The name of the package a project publishes, if it is one that others install, and the
 /// directories its manifest says it ships: a `pyproject.toml` with a `[build-system]` and a name
-/// (`[project]` or `[tool.poetry]`), or a `package.json` with a name, an entry point (`main`,
-/// `module`, `exports`) and no `"private": true` (whose code is in `src/` and `lib/`).
+/// (`[project]` or `[tool.poetry]`), a `setup.py` or `setup.cfg` that names one, or a
+/// `package.json` with a name, an entry point (`main`, `module`, `exports`) and no
+/// `"private": true` (whose code is in `src/` and `lib/`).
 pub fn package(root: &Path) -> Option<(String, Vec<String>)> {
     if let Some(text) = read_small(&root.join("pyproject.toml"))
         && let Ok(value) = text.parse::<toml::Table>()
@@ -439,6 +440,9 @@ pub fn package(root: &Path) -> Option<(String, Vec<String>)> {
             return Some((name.to_string(), shipped_packages(tool)));
         }
     }
+    if let Some(found) = setuptools_package(root) {
+        return Some(found);
+    }
     let text = read_small(&root.join("package.json"))?;
     let value: serde_json::Value = serde_json::from_str(&text).ok()?;
     let private = value.get("private").and_then(serde_json::Value::as_bool) == Some(true);
@@ -453,6 +457,53 @@ pub fn package(root: &Path) -> Option<(String, Vec<String>)> {
         value.get("name")?.as_str()?.to_string(),
         vec!["lib".to_string(), "src".to_string()],
     ))
+}
+
+/// The package a `setup.py` (`setup(name="knowledge-storm", packages=find_packages())`) or a
+/// `setup.cfg` (`[metadata] name = ...`) publishes, and the top-level directories its literal
+/// `packages=[...]` lists (none for `find_packages()`: the name says where its code is).
+fn setuptools_package(root: &Path) -> Option<(String, Vec<String>)> {
+    static PATTERNS: std::sync::OnceLock<Option<[regex::Regex; 4]>> = std::sync::OnceLock::new();
+    let [call, name, packages, config_name] = PATTERNS
+        .get_or_init(|| {
+            let compile = |p: &str| regex::Regex::new(p).ok();
+            Some([
+                compile(r"(?m)^\s*(?:setuptools\.)?setup\s*\(")?,
+                compile(r#"[(,\s]name\s*=\s*["']([A-Za-z0-9][A-Za-z0-9._-]*)["']"#)?,
+                compile(r"[(,\s]packages\s*=\s*\[([^\]]*)\]")?,
+                compile(r"(?m)^name\s*=\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*$")?,
+            ])
+        })
+        .as_ref()?;
+    if let Some(text) = read_small(&root.join("setup.py"))
+        && let Some(start) = call.find(&text)
+    {
+        let arguments = &text[start.end() - 1..];
+        let found = name.captures(arguments)?;
+        let listed = packages
+            .captures(arguments)
+            .and_then(|c| c.get(1))
+            .map(|list| {
+                let mut dirs: Vec<String> = list
+                    .as_str()
+                    .split(',')
+                    .map(|entry| entry.trim().trim_matches(['"', '\'']))
+                    .filter_map(|entry| entry.split('.').next())
+                    .filter(|entry| !entry.is_empty())
+                    .map(str::to_string)
+                    .collect();
+                dirs.sort();
+                dirs.dedup();
+                dirs
+            })
+            .unwrap_or_default();
+        return Some((found.get(1)?.as_str().to_string(), listed));
+    }
+    let text = read_small(&root.join("setup.cfg"))?;
+    let metadata = text.split("[metadata]").nth(1)?;
+    let section = metadata.split("\n[").next()?;
+    let found = config_name.captures(section)?;
+    Some((found.get(1)?.as_str().to_string(), Vec::new()))
 }
 
 /// The top-level directories a `pyproject.toml`'s build tool is told to ship: Poetry's

@@ -906,6 +906,48 @@ fn test_files_are_quiet_about_privacy_by_default() {
         codes(&["check", "--format", "json", "."]),
         ["tests/test_agent.py AL203 hint"]
     );
+    // A tool the test defines is the test's own too, and so is a password in a test's URL (a
+    // redactor's input) or a token in a Storybook story's mock data; a key of a known format is
+    // reported as anywhere.
+    let password = ["s3cret", "-pw"].concat();
+    std::fs::write(
+        root.join("tests/test_tools.py"),
+        format!(
+            "from pydantic_ai import Agent\n\nURL = \"postgresql://alice:{password}@pg.internal/db\"\n\n\ndef test_tool():\n    agent = Agent(\"test\")\n\n    @agent.tool_plain\n    def calculator(expression: str) -> str:\n        return str(eval(expression))\n"
+        ),
+    )
+    .unwrap();
+    std::fs::create_dir_all(root.join("web")).unwrap();
+    let token = ["rt_9f8e", "7d6c5b4a"].concat();
+    std::fs::write(
+        root.join("web/Session.stories.tsx"),
+        format!("export const Default = {{ args: {{ refreshToken: \"{token}\" }} }};\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("web/session.tsx"),
+        format!("export const session = {{ refreshToken: \"{token}\" }};\n"),
+    )
+    .unwrap();
+    let mut found = codes(&["check", "--format", "json", "."]);
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            "tests/test_agent.py AL203 hint",
+            "tests/test_tools.py AL203 hint",
+            "tests/test_tools.py AL304 hint",
+            "web/Session.stories.tsx AL302 hint",
+            "web/session.tsx AL302 warning",
+        ]
+    );
+    for file in [
+        "tests/test_tools.py",
+        "web/Session.stories.tsx",
+        "web/session.tsx",
+    ] {
+        std::fs::remove_file(root.join(file)).unwrap();
+    }
     std::fs::write(
         root.join("agentlint.toml"),
         "[per-file-ignores]\n\"scripts\" = [\"AL203\"]\n",
@@ -990,6 +1032,56 @@ fn a_library_leaves_its_model_calls_to_its_users() {
         stderr.contains("packages/ext is a library (`my-ext`)"),
         "{stderr}"
     );
+}
+
+/// A package published with setuptools' `setup.py` (or `setup.cfg`) is a library as one with a
+/// `pyproject.toml` is; a `setup.py` that names no package does not make one.
+#[test]
+fn a_setup_py_package_is_a_library() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("knowledge_engine")).unwrap();
+    std::fs::write(
+        root.join("knowledge_engine/lm.py"),
+        "from anthropic import Anthropic\n\n\nclass ClaudeModel:\n    def __call__(self, prompt):\n        return Anthropic().messages.create(model=\"m\", max_tokens=9, messages=[{\"role\": \"user\", \"content\": prompt}])\n",
+    )
+    .unwrap();
+    let check = || {
+        let output = run(
+            &["check", "--format", "json", "--select", "AL401", "."],
+            root,
+        );
+        let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+        (located(&json).len(), stderr(&output))
+    };
+    std::fs::write(
+        root.join("setup.py"),
+        "import setuptools\n\nsetuptools.setup()\n",
+    )
+    .unwrap();
+    assert_eq!(
+        check().0,
+        1,
+        "a setup.py without a name publishes nothing known"
+    );
+    std::fs::write(
+        root.join("setup.py"),
+        "from setuptools import setup, find_packages\n\nsetup(\n    name=\"knowledge-engine\",\n    version=\"1.0\",\n    packages=find_packages(),\n)\n",
+    )
+    .unwrap();
+    let (found, stderr) = check();
+    assert_eq!(found, 0, "{stderr}");
+    assert!(
+        stderr.contains("is a library (`knowledge-engine`)"),
+        "{stderr}"
+    );
+    std::fs::remove_file(root.join("setup.py")).unwrap();
+    std::fs::write(
+        root.join("setup.cfg"),
+        "[metadata]\nname = knowledge-engine\nversion = 1.0\n\n[options]\npackages = find:\n",
+    )
+    .unwrap();
+    assert_eq!(check().0, 0);
 }
 
 /// A package whose manifest names the directories it ships (Poetry's `packages`: the

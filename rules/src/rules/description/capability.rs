@@ -59,7 +59,9 @@ declare_rule! {
     /// Finds tools whose code writes or deletes files, or writes to a database, when the
     /// description says nothing that implies it ("save", "write", "delete", "update" and their
     /// kin disclose it). The effect is found through the tool's own calls and the functions and
-    /// methods of the same file it reaches.
+    /// methods of the same file it reaches. Making a directory (`os.makedirs`, `Path.mkdir`,
+    /// `fs.mkdir`) writes no data and is not such an effect: a search tool that first makes its
+    /// own working folders is still a search tool.
     ///
     /// ## Why is this bad?
     /// A tool the model believes only looks at things can destroy or change the user's data, and

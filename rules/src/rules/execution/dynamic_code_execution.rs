@@ -6,6 +6,7 @@ use crate::fix::{Applicability, Edit, Fix};
 use crate::knowledge::{ArgumentSpec, Effect, Sink};
 use crate::rules::{Context, Rule, RuleMeta, code_span, declare_rule, excerpt};
 use crate::syntax::{Family, Fields, node_text};
+use tree_sitter::Node;
 
 declare_rule! {
     /// ## What it does
@@ -289,7 +290,6 @@ fn filtered_to_inert(ctx: &Context<'_>, payload: &Argument) -> Option<String> {
             _ => None,
         }
     };
-    let value = assigned(name)?.trim();
     let literal = |text: &str| -> Option<String> {
         let text = text.trim();
         let quoted = text.len() >= 2
@@ -297,6 +297,39 @@ fn filtered_to_inert(ctx: &Context<'_>, payload: &Argument) -> Option<String> {
                 || (text.starts_with('\'') && text.ends_with('\'')));
         quoted.then(|| text[1..text.len() - 1].to_string())
     };
+    // A set of characters: a string, `set("...")`, `frozenset("...")`, or a name bound to one.
+    let characters = |text: &str| -> Option<String> {
+        let set = |text: &str| {
+            let text = text.trim();
+            let inner = text
+                .strip_prefix("frozenset(")
+                .or_else(|| text.strip_prefix("set("))
+                .and_then(|rest| rest.strip_suffix(')'))
+                .unwrap_or(text);
+            literal(inner)
+        };
+        set(text).or_else(|| set(assigned(text.trim())?))
+    };
+    let inert = |allowed: String| {
+        let inert = !allowed.is_empty()
+            && allowed
+                .chars()
+                .all(|c| c.is_ascii() && !c.is_ascii_alphabetic() && c != '_');
+        inert.then_some(allowed)
+    };
+    if let Some(allowed) = rejected_unless(ctx, locator, &payload.range, function, name)
+        .and_then(|(allowed, class)| {
+            if class {
+                character_class(&allowed)
+            } else {
+                characters(&allowed)
+            }
+        })
+        .and_then(inert)
+    {
+        return Some(allowed);
+    }
+    let value = assigned(name)?.trim();
     let allowed = if let Some(found) = joined.captures(value) {
         let (c, d, e) = (found.name("c")?, found.name("d")?, found.name("e")?);
         if c.as_str() != d.as_str() || d.as_str() != e.as_str() {
@@ -309,11 +342,82 @@ fn filtered_to_inert(ctx: &Context<'_>, payload: &Argument) -> Option<String> {
         let class = found.name("dq").or_else(|| found.name("sq"))?.as_str();
         character_class(class)?
     };
-    let inert = !allowed.is_empty()
-        && allowed
-            .chars()
-            .all(|c| c.is_ascii() && !c.is_ascii_alphabetic() && c != '_');
-    inert.then_some(allowed)
+    inert(allowed)
+}
+
+/// What a check before the call, in a block the call is in, allows `name` to hold when it
+/// returns or raises otherwise: `if not set(expression) <= ALLOWED: return ...`,
+/// `if any(c not in ALLOWED for c in expression): raise ...`,
+/// `if not re.fullmatch(r"[0-9+*/() .-]+", expression): return ...`. The text of the allowed
+/// characters (a string, a set or a name bound to one) and whether it is a regular
+/// expression's character class.
+fn rejected_unless(
+    ctx: &Context<'_>,
+    locator: &crate::syntax::Locator<'_>,
+    range: &std::ops::Range<usize>,
+    function: Node<'_>,
+    name: &str,
+) -> Option<(String, bool)> {
+    static CHECKS: std::sync::OnceLock<[regex::Regex; 5]> = std::sync::OnceLock::new();
+    #[allow(clippy::expect_used)]
+    let checks = CHECKS.get_or_init(|| {
+        [
+            // `not set(x) <= A`, `not set(x).issubset(A)`, `set(x) - A`, `set(x).difference(A)`
+            r"^(?:not\s+set\(\s*(?P<n>\w+)\s*\)\s*(?:<=\s*|\.issubset\()|set\(\s*(?P<n2>\w+)\s*\)\s*(?:-\s*|\.difference\())(?P<allowed>.+?)\)?$",
+            // `any(c not in A for c in x)`
+            r"^any\(\s*(?P<c>\w+)\s+not\s+in\s+(?P<allowed>.+?)\s+for\s+(?P<d>\w+)\s+in\s+(?P<n>\w+)\s*\)$",
+            // `not all(c in A for c in x)`
+            r"^not\s+all\(\s*(?P<c>\w+)\s+in\s+(?P<allowed>.+?)\s+for\s+(?P<d>\w+)\s+in\s+(?P<n>\w+)\s*\)$",
+            // `not re.fullmatch(r"[...]+", x)`
+            r#"^not\s+re\.fullmatch\(\s*r?(?:"\[(?P<dq>[^"\]]*)\][+*]"|'\[(?P<sq>[^'\]]*)\][+*]')\s*,\s*(?P<n>\w+)\s*\)$"#,
+            // `not re.match(r"^[...]+$", x)`
+            r#"^not\s+re\.(?:match|search)\(\s*r?(?:"\^\[(?P<dq>[^"\]]*)\][+*]\$"|'\^\[(?P<sq>[^'\]]*)\][+*]\$')\s*,\s*(?P<n>\w+)\s*\)$"#,
+        ]
+        .map(|pattern| regex::Regex::new(pattern).expect("valid pattern"))
+    });
+    let mut node = locator.node_at(range)?;
+    while let Some(parent) = locator.parent(node) {
+        if parent.kind() == "block" {
+            let checked = parent
+                .named_children(&mut parent.walk())
+                .filter(|s| s.kind() == "if_statement" && s.end_byte() <= range.start)
+                .filter(|s| {
+                    s.field("consequence")
+                        .and_then(|block| block.named_child(0))
+                        .is_some_and(|first| {
+                            matches!(first.kind(), "return_statement" | "raise_statement")
+                        })
+                })
+                .filter_map(|s| s.field("condition"))
+                .find_map(|condition| {
+                    let text = node_text(condition, ctx.source).trim();
+                    checks.iter().find_map(|check| {
+                        let found = check.captures(text)?;
+                        let checked = found.name("n").or_else(|| found.name("n2"))?.as_str();
+                        if checked != name {
+                            return None;
+                        }
+                        if let (Some(c), Some(d)) = (found.name("c"), found.name("d"))
+                            && c.as_str() != d.as_str()
+                        {
+                            return None;
+                        }
+                        if let Some(class) = found.name("dq").or_else(|| found.name("sq")) {
+                            return Some((class.as_str().to_string(), true));
+                        }
+                        Some((found.name("allowed")?.as_str().to_string(), false))
+                    })
+                });
+            if checked.is_some() {
+                return checked;
+            }
+        }
+        if parent.id() == function.id() {
+            return None;
+        }
+        node = parent;
+    }
+    None
 }
 
 /// The characters a regular expression's character class (without its brackets) holds, when
@@ -440,9 +544,22 @@ fn diagnostic(
                 } else {
                     format!(" ({arg})")
                 };
-                format!("The model fills in `{name}`{written}{why}: {steer}.")
+                if ctx.test_file {
+                    format!(
+                        "The model fills in `{name}`{written}{why}. {tool} is a test's own tool: \
+                         it ships with nothing, and the test chooses what the model is asked; \
+                         never copy it into the project as it is."
+                    )
+                } else {
+                    format!("The model fills in `{name}`{written}{why}: {steer}.")
+                }
             },
-            Severity::Error,
+            // A tool a test defines is the test's fixture (a calculator that evals `2+2`).
+            if ctx.test_file {
+                Severity::Hint
+            } else {
+                Severity::Error
+            },
         ),
         Some(Taint::ModelOutput(read)) => (
             format!("{callee} runs the model's reply as {runs}"),

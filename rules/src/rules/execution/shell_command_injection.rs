@@ -319,12 +319,25 @@ fn diagnostic(
                 "{callee} runs a command line with {}, an argument of {tool}, {through}",
                 code_span(&excerpt(name, 30))
             ),
-            format!(
-                "The command is {payload}, and the model fills in `{name}`: {metacharacters} \
-                 the model (or whoever steers it with a prompt injection) chooses, with this \
-                 process's permissions."
-            ),
-            Severity::Error,
+            if ctx.test_file {
+                format!(
+                    "The command is {payload}, and the model fills in `{name}`. {tool} is a \
+                     test's own tool: it ships with nothing, and the test chooses what the model \
+                     is asked; never copy it into the project as it is."
+                )
+            } else {
+                format!(
+                    "The command is {payload}, and the model fills in `{name}`: \
+                     {metacharacters} the model (or whoever steers it with a prompt injection) \
+                     chooses, with this process's permissions."
+                )
+            },
+            // A tool a test defines is the test's fixture.
+            if ctx.test_file {
+                Severity::Hint
+            } else {
+                Severity::Error
+            },
         ),
         Some(Taint::ModelOutput(read)) => (
             format!("{callee} runs the model's reply as a command line {through}"),

@@ -121,7 +121,8 @@ declare_rule! {
     /// Finds URLs with a password in them (`postgresql://user:password@host/db`,
     /// `redis://:password@host`, `https://user:token@host`). Placeholders (`<password>`,
     /// `${DB_PASSWORD}`, `changeme`, `xxxx`) are not reported. The message shows the URL with
-    /// the password redacted.
+    /// the password redacted. In test files (see `per-file-ignores`) the finding is a hint: a
+    /// test's URLs are most often its own fixtures (a redactor's or a parser's input).
     ///
     /// ## Why is this bad?
     /// Connection strings are copied into logs, error messages, tracebacks and, in agents,
@@ -267,8 +268,15 @@ impl Rule for CredentialsInUrl {
             let literal = whole_literal(locator, &found.matched, ctx.source);
             let env = variable_for(ctx, literal, format.env.clone());
             let fix = literal.and_then(|string| environment_fix(ctx, string, &env));
+            let mut diagnostic =
+                Diagnostic::new(&CredentialsInUrl::META, found.range.clone(), message);
+            // In a test, a password known only by its place in a URL is most often the test's
+            // own (`postgresql://alice:secret1@pg.internal/db`, to test a redactor or a parser).
+            if ctx.test_file {
+                diagnostic.severity = crate::diagnostic::Severity::Hint;
+            }
             out.push(
-                Diagnostic::new(&CredentialsInUrl::META, found.range.clone(), message)
+                diagnostic
                     .with_note(
                         "URLs are copied into logs, error messages and the model's context, and \
                          the password goes with them.",

@@ -42,7 +42,9 @@ declare_rule! {
     ///
     /// Each recipient is reported once per project, at the first place where the code shows
     /// users' data reaching it, with its other places as related information; the branches of
-    /// an `if`/`match`/`switch` that picks a provider from the configuration are one finding.
+    /// an `if`/`match`/`switch` that picks a provider from the configuration are one finding,
+    /// and so are the entries of a table of functions by provider (`{ anthropic: () => ...,
+    /// openai: () => ... }[providerId]`, a dict of lambdas).
     /// Not reported: test files and maintainers' tooling (the default `per-file-ignores`);
     /// examples and demos that serve nobody (no web route, chat UI or bot: `[sending]
     /// serving-modules` and `serving-files`), whose reader runs them on their own data — every
@@ -330,7 +332,8 @@ fn project_flows(ctx: &Context<'_>, privacy: &ProjectPrivacy) -> Vec<ProjectFlow
 
 /// What one finding is about: a flow, or the flows in the branches of one `if`, `match` or
 /// `switch` that picks among providers (`if provider == "openai": ... elif provider ==
-/// "anthropic": ...`), which the configuration chooses one of.
+/// "anthropic": ...`), or in the functions of one table of them by key, which the
+/// configuration chooses one of.
 struct Unit<'f> {
     flows: Vec<&'f Flow>,
     switch: bool,
@@ -405,8 +408,9 @@ fn units<'f>(ctx: &'f Context<'_>, privacy: &ProjectPrivacy) -> Vec<Unit<'f>> {
     out
 }
 
-/// The choice (`if`/`elif` chain, `match`, `switch`, conditional expression) whose branch holds
-/// `node`, nearest first: the choice's start and the branch's.
+/// The choice (`if`/`elif` chain, `match`, `switch`, conditional expression, a table of
+/// functions by key) whose branch holds `node`, nearest first: the choice's start and the
+/// branch's.
 fn choice_of(
     locator: &crate::syntax::Locator<'_>,
     node: tree_sitter::Node<'_>,
@@ -446,9 +450,32 @@ fn choice_of(
                 }
                 return Some((root.start_byte(), branch.start_byte()));
             }
-            // A function or class between: its own code, not a branch.
+            // A function or class between: its own code, not a branch; unless the function is
+            // an entry of a dispatch table (`{ anthropic: () => createAnthropic(...)(model),
+            // openai: () => ... }[provider]`, a dict of lambdas), which picks one by its key.
             "class_definition" | "class_declaration" | "class" => return None,
-            _ if crate::syntax::is_function(parent) => return None,
+            // A Python lambda is no boundary, but an entry of a table of them is a branch.
+            "lambda" => {
+                let entry = ancestry.get(position + 2).filter(|n| n.kind() == "pair");
+                let table = ancestry
+                    .get(position + 3)
+                    .filter(|n| n.kind() == "dictionary");
+                if let (None, Some(entry), Some(table)) = (branch, entry, table) {
+                    return Some((table.start_byte(), entry.start_byte()));
+                }
+            }
+            _ if crate::syntax::is_function(parent) => {
+                let entry = ancestry.get(position + 2).filter(|n| n.kind() == "pair");
+                let table = ancestry
+                    .get(position + 3)
+                    .filter(|n| matches!(n.kind(), "object" | "dictionary"));
+                return match (branch, entry, table) {
+                    (None, Some(entry), Some(table)) => {
+                        Some((table.start_byte(), entry.start_byte()))
+                    }
+                    _ => None,
+                };
+            }
             _ => {}
         }
     }

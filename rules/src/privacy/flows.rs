@@ -1020,6 +1020,41 @@ fn reach(
                 continue;
             };
             uses += 1;
+            if user.callee_range == (at..at + name.len()) {
+                // `name(...)`: calling what was made (an AI SDK provider makes a model,
+                // `anthropic("claude-…")`): what that makes is followed as a construction is; one
+                // returned or passed on is made for use elsewhere.
+                if carries_data(user, source, locator, facts, providers) {
+                    return Reach::Data;
+                }
+                match facts.bindings.bound_to(&user.range) {
+                    Some(made) => {
+                        if !names.iter().any(|(n, _)| n == made) {
+                            names.push((made.to_string(), user.range.clone()));
+                        }
+                    }
+                    // An argument of a call (`generateText({ model: anthropic("…"), prompt })`):
+                    // that call carries the data, if any.
+                    None => match facts
+                        .calls
+                        .iter()
+                        .filter(|c| {
+                            c.arguments.iter().any(|a| {
+                                a.range.start <= user.range.start && user.range.end <= a.range.end
+                            })
+                        })
+                        .min_by_key(|c| c.range.len())
+                    {
+                        Some(outer) => {
+                            if carries_data(outer, source, locator, facts, providers) {
+                                return Reach::Data;
+                            }
+                        }
+                        None => unknown = true,
+                    },
+                }
+                continue;
+            }
             if user.callee_range.start == at {
                 // `name.method(...)`: a use, which must carry no data.
                 if carries_data(user, source, locator, facts, providers) {

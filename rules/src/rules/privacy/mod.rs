@@ -104,8 +104,10 @@ declare_rule! {
     /// - analytics the operator switches on, an opt-in disclosed in the docs, and a call in a
     ///   function nothing calls.
     ///
-    /// Not found: a model made by a function of another module (`streamText({ model:
-    /// getAnthropicModel(key) })`), a provider's class that extends an OpenAI-compatible client
+    /// A model made and returned by a factory of the project's own (`return
+    /// anthropic("claude-…")`) is made for use elsewhere: its construction is the flow.
+    ///
+    /// Not found: a provider's class that extends an OpenAI-compatible client
     /// with its own base URL, a client's method passed as a value (`self._call(self.client.chat.
     /// completions.create, …)`), voice sent from the browser over WebRTC, a tool's request to a
     /// host the code does not write or made in a helper the tool calls, tracing switched on in

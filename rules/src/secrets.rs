@@ -1026,6 +1026,22 @@ fn jwt_has_claims(token: &str) -> bool {
     .any(|claim| json.contains(claim))
 }
 
+/// How long a JSON Web Token is valid by its own claims, in seconds: `exp` minus `nbf` (or
+/// `iat`). A signed link's token lives minutes (GitHub's `private-user-images` links: five).
+pub fn jwt_lifetime(token: &str) -> Option<i64> {
+    let json = base64url_decode(token.split('.').nth(1)?)?;
+    let json = String::from_utf8_lossy(&json);
+    let claim = |name: &str| -> Option<i64> {
+        let at = json.find(&format!("\"{name}\""))? + name.len() + 2;
+        let rest = json[at..].trim_start().strip_prefix(':')?.trim_start();
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        digits.parse().ok()
+    };
+    let expires = claim("exp")?;
+    let starts = claim("nbf").or_else(|| claim("iat"))?;
+    (expires >= starts).then_some(expires - starts)
+}
+
 /// Decodes unpadded base64url (or standard base64); `None` for other text.
 fn base64url_decode(text: &str) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(text.len() * 3 / 4);

@@ -282,3 +282,53 @@ fn keys_in_comments_and_fstrings_are_found_but_not_rewritten() {
     assert_eq!(found.len(), 2, "{found:#?}");
     assert!(found.iter().all(|d| d.fix.is_none()));
 }
+
+/// Base64url without padding, for tokens built at test time.
+fn base64url(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+        for i in 0..=chunk.len() {
+            out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+        }
+    }
+    out
+}
+
+/// A token its own claims let live minutes (a signed link's) is a hint; one that lives a month
+/// is an error. The tokens are built here, never committed.
+#[test]
+fn a_short_lived_token_is_a_hint() {
+    let token = |claims: &str| {
+        format!(
+            "{}.{}.{}",
+            base64url(br#"{"typ":"JWT","alg":"HS256"}"#),
+            base64url(claims.as_bytes()),
+            base64url(b"not a signature, only thirty-two bytes")
+        )
+    };
+    let signed_link =
+        token(r#"{"iss":"example.test","exp":1736295535,"nbf":1736295235,"path":"/a.png"}"#);
+    let session = token(r#"{"sub":"user-7","iat":1736295235,"exp":1738887235}"#);
+    let found = |token: &str| {
+        analyse(
+            "links.ts",
+            &format!("export const image = \"https://img.example.test/a.png?jwt={token}\";\n"),
+        )
+        .into_iter()
+        .filter(|d| d.rule.code == "AL301")
+        .map(|d| (format!("{:?}", d.severity), d.note.unwrap_or_default()))
+        .collect::<Vec<_>>()
+    };
+    let short = found(&signed_link);
+    assert_eq!(short.len(), 1, "{short:?}");
+    assert_eq!(short[0].0, "Hint");
+    assert!(short[0].1.contains("valid for 5 minutes"), "{}", short[0].1);
+    let long = found(&session);
+    assert_eq!(long.len(), 1, "{long:?}");
+    assert_eq!(long[0].0, "Error");
+}

@@ -19,7 +19,9 @@ declare_rule! {
     /// shape the context that names the provider); text that stands for a key (`sk-your-key-here`,
     /// `<token>`, `xxxx`, `...EXAMPLE`, too few distinct characters) is not reported, nor is a
     /// JSON Web Token without an access token's claims or with the subject of jwt.io's sample
-    /// (`1234567890`), copied into documentation and tests everywhere.
+    /// (`1234567890`), copied into documentation and tests everywhere. A JSON Web Token whose
+    /// own claims let it live a day at most (`exp` minus `nbf` or `iat`: a signed image link's
+    /// five minutes) is a hint: it expired soon after it was made.
     ///
     /// No output shows the key: the message names the provider and shows at most the key's public
     /// prefix (`sk-proj-`, `AKIA`) and its last four characters, and every other output (source
@@ -195,13 +197,32 @@ impl Rule for HardcodedProviderKey {
                 in_parentheses(key, span.public)
             );
             let fix = literal.and_then(|string| environment_fix(ctx, string, &env));
-            out.push(
-                Diagnostic::new(&HardcodedProviderKey::META, found.range.clone(), message)
-                    .with_note(
-                        "Anyone who can read this file or its history (a public repository, a \
+            // A token that its own claims let live a day at most (a signed link's, a session's)
+            // has expired unless it was written here the moment it was made.
+            let lifetime = (format.id == "jwt")
+                .then(|| crate::secrets::jwt_lifetime(key))
+                .flatten()
+                .filter(|seconds| *seconds <= SHORT_LIVED);
+            let note = match lifetime {
+                Some(seconds) => format!(
+                    "By its own claims it is valid for {} (from `nbf` or `iat` to `exp`): a \
+                     signed link's or a session's token, expired soon after it was made. Check \
+                     that it is, and that what signed it is not in the source too.",
+                    duration(seconds)
+                ),
+                None => "Anyone who can read this file or its history (a public repository, a \
                          fork, a shared notebook, a published package) can use it and bill or \
-                         impersonate you; deleting the line does not delete it from history.",
-                    )
+                         impersonate you; deleting the line does not delete it from history."
+                    .to_string(),
+            };
+            let mut diagnostic =
+                Diagnostic::new(&HardcodedProviderKey::META, found.range.clone(), message);
+            if lifetime.is_some() {
+                diagnostic.severity = crate::diagnostic::Severity::Hint;
+            }
+            out.push(
+                diagnostic
+                    .with_note(note)
                     .with_help(format!(
                         "Revoke it at the provider, then read a new one from the environment \
                          (`{env}`)."
@@ -289,6 +310,20 @@ impl Rule for CredentialsInUrl {
             );
         }
     }
+}
+
+/// The longest life, in seconds, of a token that is short-lived: a day.
+const SHORT_LIVED: i64 = 24 * 60 * 60;
+
+/// "5 minutes", "2 hours", "1 day".
+fn duration(seconds: i64) -> String {
+    let (count, unit) = match seconds {
+        s if s < 120 => (s, "second"),
+        s if s < 2 * 3600 => (s / 60, "minute"),
+        s if s < 2 * 86400 => (s / 3600, "hour"),
+        s => (s / 86400, "day"),
+    };
+    format!("{count} {unit}{}", if count == 1 { "" } else { "s" })
 }
 
 /// A format whose variable name is generic: the name the code gives the value is better.

@@ -23,7 +23,9 @@ declare_rule! {
     /// paths, text with spaces, names that only mention a secret (`max_tokens`, `token_count`,
     /// `secret_name`, `password_hash`), identifiers that pages publish (a chat widget's
     /// `websiteToken`; Algolia DocSearch's search-only `apiKey` beside `appId` and `indexName`,
-    /// `published-beside`), and keys of known formats (AL301 reports those).
+    /// `published-beside`), and keys of known formats (AL301 reports those). A value given
+    /// beside a local address (`{"url": "bolt://localhost:7687", "password": "..."}`) is a
+    /// hint: a development default of a service on this machine.
     ///
     /// Entries of agent configuration files are read the same way: `NAME=value` lines of `.env`
     /// files and templates, `"NAME": "value"` entries of MCP client configurations (the `env`
@@ -87,6 +89,45 @@ fn published(
         .published_beside
         .iter()
         .any(|set| set.iter().all(|wanted| keys.contains(&wanted.as_str())))
+}
+
+/// Whether a dictionary entry, object property or keyword argument has a sibling whose value is
+/// a string naming a local address (`"bolt://localhost:7687"`, `host="127.0.0.1"`).
+fn beside_a_local_address(
+    node: Node<'_>,
+    locator: &crate::syntax::Locator<'_>,
+    source: &str,
+) -> bool {
+    if !matches!(node.kind(), "pair" | "keyword_argument") {
+        return false;
+    }
+    let Some(parent) = locator.parent(node) else {
+        return false;
+    };
+    parent
+        .named_children(&mut parent.walk())
+        .filter(|sibling| sibling.id() != node.id())
+        .filter_map(|sibling| sibling.field("value"))
+        .filter(|value| matches!(value.kind(), "string" | "template_string"))
+        .any(|value| is_local_address(node_text(value, source).trim_matches(['"', '\'', '`'])))
+}
+
+/// Whether a URL or host names this machine: `localhost`, `127.x.x.x`, `0.0.0.0`, `[::1]` (as
+/// AL304's `ignore` in `rules/data/secrets.toml` reads a URL's host).
+fn is_local_address(text: &str) -> bool {
+    let rest = text.split_once("://").map_or(text, |(_, rest)| rest);
+    let rest = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
+    let host = if rest.starts_with('[') {
+        rest.split_inclusive(']').next().unwrap_or(rest)
+    } else {
+        rest.split([':', '/', '?']).next().unwrap_or(rest)
+    };
+    host.eq_ignore_ascii_case("localhost")
+        || host == "0.0.0.0"
+        || host == "[::1]"
+        || host.strip_prefix("127.").is_some_and(|r| {
+            r.split('.').count() == 3 && r.split('.').all(|p| p.parse::<u8>().is_ok())
+        })
 }
 
 /// The name a string literal is bound to, and the literal, for each binding site.
@@ -211,10 +252,21 @@ impl Rule for HardcodedSecret {
             );
             let fix = literal.and_then(|string| environment_fix(ctx, string, &env));
             let mut diagnostic = Diagnostic::new(&HardcodedSecret::META, range.clone(), message);
-            // In a test, a value known only by its name is most often the test's own.
-            if ctx.test_file {
+            // In a test, a value known only by its name is most often the test's own; beside a
+            // local address (`{"url": "bolt://localhost:7687", "password": "..."}`), a local
+            // service's development default.
+            let local = beside_a_local_address(node, locator, ctx.source);
+            if ctx.test_file || local {
                 diagnostic.severity = crate::diagnostic::Severity::Hint;
             }
+            let diagnostic = if local {
+                diagnostic.with_note(
+                    "It is given beside a local address (`localhost`): a development default of \
+                     a service on this machine, unless the same value is used anywhere else.",
+                )
+            } else {
+                diagnostic
+            };
             out.push(
                 diagnostic
                     .with_note(

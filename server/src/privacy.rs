@@ -508,8 +508,8 @@ fn setuptools_package(root: &Path) -> Option<(String, Vec<String>)> {
 
 /// The top-level directories a `pyproject.toml`'s build tool is told to ship: Poetry's
 /// `packages = [{ include = "x" }]`, setuptools' `packages = ["x", "x.sub"]` and
-/// `packages.find.include = ["x*"]`, Hatch's wheel `packages = ["src/x"]` and
-/// `include = ["x"]`.
+/// `packages.find.include = ["x*"]`, Hatch's wheel `packages = ["src/x"]`, `include = ["x"]`
+/// and `only-include = ["x"]`.
 fn shipped_packages(tool: Option<&toml::Value>) -> Vec<String> {
     let Some(tool) = tool else {
         return Vec::new();
@@ -529,6 +529,7 @@ fn shipped_packages(tool: Option<&toml::Value>) -> Vec<String> {
             .and_then(|f| f.get("include")),
         wheel.and_then(|w| w.get("packages")),
         wheel.and_then(|w| w.get("include")),
+        wheel.and_then(|w| w.get("only-include")),
     ];
     let mut packages: Vec<String> = listed
         .into_iter()

@@ -1108,7 +1108,8 @@ fn shipped_directories_are_the_library_and_a_telemetry_page_discloses_telemetry(
         "thing/core/telemetry.py",
         "import requests\nimport sentry_sdk\n\n\ndef send(event, properties):\n    requests.post(\"https://app.posthog.com/capture\", json={\"event\": event, \"properties\": properties})\n\n\ndef crash(error):\n    sentry_sdk.capture_exception(error)\n",
     );
-    // A JavaScript package's sources, and a Hatch wheel's `include`, are the library's too.
+    // A JavaScript package's sources, and a Hatch wheel's `include` and `only-include`, are the
+    // library's too.
     write(
         "sdk-js/package.json",
         "{\"name\": \"@thing/ai-provider\", \"main\": \"dist/index.js\"}\n",
@@ -1120,6 +1121,15 @@ fn shipped_directories_are_the_library_and_a_telemetry_page_discloses_telemetry(
     write(
         "py-ext/pyproject.toml",
         "[project]\nname = \"thing-ext\"\n\n[tool.hatch.build.targets.wheel]\ninclude = [\"extpkg\"]\n\n[build-system]\nrequires = [\"hatchling\"]\n",
+    );
+    // Hatch's `only-include` (shell_gpt ships `sgpt`): a command line published as a package.
+    write(
+        "py-cli/pyproject.toml",
+        "[project]\nname = \"thing_cli\"\n\n[tool.hatch.build.targets.wheel]\nonly-include = [\"tcli\"]\n\n[build-system]\nrequires = [\"hatchling\"]\n",
+    );
+    write(
+        "py-cli/tcli/ask.py",
+        "from openai import OpenAI\n\n\ndef ask(prompt):\n    return OpenAI().chat.completions.create(model=\"m\", messages=[{\"role\": \"user\", \"content\": prompt}])\n",
     );
     write(
         "py-ext/extpkg/rerank.py",

@@ -451,30 +451,33 @@ fn choice_of(
             "class_definition" | "class_declaration" | "class" => return None,
             // A Python lambda is no boundary, but an entry of a table of them is a branch.
             "lambda" => {
-                let entry = ancestry.get(position + 2).filter(|n| n.kind() == "pair");
-                let table = ancestry
-                    .get(position + 3)
-                    .filter(|n| n.kind() == "dictionary");
-                if let (None, Some(entry), Some(table)) = (branch, entry, table) {
-                    return Some((table.start_byte(), entry.start_byte()));
+                if let Some(found) = table_entry(&ancestry, position, branch) {
+                    return Some(found);
                 }
             }
             _ if crate::syntax::is_function(parent) => {
-                let entry = ancestry.get(position + 2).filter(|n| n.kind() == "pair");
-                let table = ancestry
-                    .get(position + 3)
-                    .filter(|n| matches!(n.kind(), "object" | "dictionary"));
-                return match (branch, entry, table) {
-                    (None, Some(entry), Some(table)) => {
-                        Some((table.start_byte(), entry.start_byte()))
-                    }
-                    _ => None,
-                };
+                return table_entry(&ancestry, position, branch);
             }
             _ => {}
         }
     }
     None
+}
+
+/// When the function at `ancestry[position + 1]` is an entry of a table (`{ key: () => ... }`,
+/// `{"key": lambda: ...}`) and nothing nearer is a branch: the table's start and the entry's.
+fn table_entry(
+    ancestry: &[tree_sitter::Node<'_>],
+    position: usize,
+    branch: Option<tree_sitter::Node<'_>>,
+) -> Option<(usize, usize)> {
+    let entry = ancestry.get(position + 2).filter(|n| n.kind() == "pair")?;
+    let table = ancestry
+        .get(position + 3)
+        .filter(|n| matches!(n.kind(), "object" | "dictionary"))?;
+    branch
+        .is_none()
+        .then(|| (table.start_byte(), entry.start_byte()))
 }
 
 /// Whether `recipient` is reported at another place than `path` at one of `lines`: a recipient

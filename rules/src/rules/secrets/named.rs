@@ -24,8 +24,9 @@ declare_rule! {
     /// `secret_name`, `password_hash`), identifiers that pages publish (a chat widget's
     /// `websiteToken`; Algolia DocSearch's search-only `apiKey` beside `appId` and `indexName`,
     /// `published-beside`), and keys of known formats (AL301 reports those). A value given
-    /// beside a local address (`{"url": "bolt://localhost:7687", "password": "..."}`) is a
-    /// hint: a development default of a service on this machine.
+    /// beside the address of this machine or of a reserved example domain (`{"url":
+    /// "bolt://localhost:7687", "password": "..."}`; the hosts AL304 ignores) is a hint: a local
+    /// service's development default, or documentation.
     ///
     /// Entries of agent configuration files are read the same way: `NAME=value` lines of `.env`
     /// files and templates, `"NAME": "value"` entries of MCP client configurations (the `env`
@@ -92,15 +93,26 @@ fn published(
 }
 
 /// Whether a dictionary entry, object property or keyword argument has a sibling whose value is
-/// a string naming a local address (`"bolt://localhost:7687"`, `host="127.0.0.1"`).
+/// a string naming a host that AL304 does not take for anyone else's (`"bolt://localhost:7687"`,
+/// `host="127.0.0.1"`): the `ignore` of the `url-password` format in `rules/data/secrets.toml`
+/// (this machine, reserved example domains), read as the host of a URL.
 fn beside_a_local_address(
     node: Node<'_>,
     locator: &crate::syntax::Locator<'_>,
     source: &str,
+    secrets: &crate::secrets::Secrets,
 ) -> bool {
     if !matches!(node.kind(), "pair" | "keyword_argument") {
         return false;
     }
+    let Some(local) = secrets
+        .formats
+        .iter()
+        .find(|f| f.id == "url-password")
+        .and_then(|f| f.ignore.as_ref())
+    else {
+        return false;
+    };
     let Some(parent) = locator.parent(node) else {
         return false;
     };
@@ -109,24 +121,11 @@ fn beside_a_local_address(
         .filter(|sibling| sibling.id() != node.id())
         .filter_map(|sibling| sibling.field("value"))
         .filter(|value| matches!(value.kind(), "string" | "template_string"))
-        .any(|value| is_local_address(node_text(value, source).trim_matches(['"', '\'', '`'])))
-}
-
-/// Whether a URL or host names this machine: `localhost`, `127.x.x.x`, `0.0.0.0`, `[::1]` (as
-/// AL304's `ignore` in `rules/data/secrets.toml` reads a URL's host).
-fn is_local_address(text: &str) -> bool {
-    let rest = text.split_once("://").map_or(text, |(_, rest)| rest);
-    let rest = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
-    let host = if rest.starts_with('[') {
-        rest.split_inclusive(']').next().unwrap_or(rest)
-    } else {
-        rest.split([':', '/', '?']).next().unwrap_or(rest)
-    };
-    host.eq_ignore_ascii_case("localhost")
-        || host == "0.0.0.0"
-        || host == "[::1]"
-        || host.strip_prefix("127.").is_some_and(|r| {
-            r.split('.').count() == 3 && r.split('.').all(|p| p.parse::<u8>().is_ok())
+        .any(|value| {
+            let text = node_text(value, source).trim_matches(['"', '\'', '`']);
+            let host = text.split_once("://").map_or(text, |(_, rest)| rest);
+            let host = host.rsplit_once('@').map_or(host, |(_, host)| host);
+            local.regex().is_match(&format!("@{host}"))
         })
 }
 
@@ -255,14 +254,15 @@ impl Rule for HardcodedSecret {
             // In a test, a value known only by its name is most often the test's own; beside a
             // local address (`{"url": "bolt://localhost:7687", "password": "..."}`), a local
             // service's development default.
-            let local = beside_a_local_address(node, locator, ctx.source);
+            let local = beside_a_local_address(node, locator, ctx.source, &ctx.knowledge.secrets);
             if ctx.test_file || local {
                 diagnostic.severity = crate::diagnostic::Severity::Hint;
             }
             let diagnostic = if local {
                 diagnostic.with_note(
-                    "It is given beside a local address (`localhost`): a development default of \
-                     a service on this machine, unless the same value is used anywhere else.",
+                    "It is given beside the address of this machine or of an example domain: a \
+                     local service's development default or documentation, unless the same value \
+                     is used anywhere else.",
                 )
             } else {
                 diagnostic

@@ -529,16 +529,34 @@ fn analyse_prior(
         None => (Vec::new(), None),
     };
     let wants_privacy = enabled.iter().any(|r| r.meta().code.starts_with("AL40"));
-    // An example or demo that serves nobody (a script run from a terminal) sends only what
-    // whoever runs it gives it: no flow of its users' data.
-    let no_flows = Vec::new();
-    let flows_seen = if settings.example_file
-        && !flows.is_empty()
-        && !crate::privacy::serves(file.path, file.source, facts, &knowledge.providers)
-    {
-        &no_flows
+    // A file run by the person who gives it its data (an example or demo that serves nobody,
+    // a command line that asks its user for text) sends what whoever runs it gives it: only
+    // the flows that still carry it to others count ([`crate::privacy::still_others`]).
+    let run_by = if settings.example_file {
+        Some(crate::privacy::RunBy::Reader)
+    } else if crate::privacy::asks_at_a_terminal(facts, &knowledge.providers) {
+        Some(crate::privacy::RunBy::Operator)
     } else {
-        &flows
+        None
+    };
+    let kept;
+    let flows_seen = match run_by {
+        Some(run_by)
+            if !flows.is_empty()
+                && !crate::privacy::serves(file.path, file.source, facts, &knowledge.providers) =>
+        {
+            kept = flows
+                .iter()
+                .filter(|f| {
+                    let authors =
+                        crate::privacy::authors_receive(&f.recipient, &knowledge.providers);
+                    crate::privacy::still_others(&f.recipient, authors, run_by)
+                })
+                .cloned()
+                .collect::<Vec<_>>();
+            &kept
+        }
+        _ => &flows,
     };
     let stores = if wants_stores {
         guarded(&mut analysis.failures, "privacy", || {

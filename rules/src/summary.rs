@@ -71,6 +71,9 @@ pub struct FileSummary {
     pub flows: Vec<SummaryFlow>,
     /// The file serves other people (a web route, a chat UI, a bot: [`crate::privacy::serves`]).
     pub serves: bool,
+    /// The file asks the person who runs it for text at a terminal
+    /// ([`crate::privacy::asks_at_a_terminal`]).
+    pub terminal: bool,
 }
 
 /// A flow of a file: its recipient, 1-based line and callee.
@@ -82,6 +85,9 @@ pub struct SummaryFlow {
     pub configured: bool,
     pub adapter: bool,
     pub evident: bool,
+    /// The recipient is one the program's authors receive from wherever it runs
+    /// ([`crate::privacy::authors_receive`]).
+    pub authors: bool,
 }
 
 /// The URL host written in a call's text.
@@ -170,6 +176,7 @@ impl FileSummary {
             functions,
             flows: Vec::new(),
             serves: false,
+            terminal: false,
         }
     }
 
@@ -200,10 +207,12 @@ impl FileSummary {
         let flows = crate::privacy::flows(source, &locator, facts, language, knowledge);
         if !flows.is_empty() {
             summary.serves = crate::privacy::serves(path, source, facts, &knowledge.providers);
+            summary.terminal = crate::privacy::asks_at_a_terminal(facts, &knowledge.providers);
             let index = LineIndex::new(source);
             summary.flows = flows
                 .into_iter()
                 .map(|f| SummaryFlow {
+                    authors: crate::privacy::authors_receive(&f.recipient, &knowledge.providers),
                     recipient: f.recipient,
                     line: u32::try_from(index.line_of(f.range.start) + 1).unwrap_or(u32::MAX),
                     callee: f.callee,

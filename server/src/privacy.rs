@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use agentlint_rules::FileSummary;
 use agentlint_rules::privacy::{
-    Library, Notice, ProjectFlow, ProjectPrivacy, is_notice_path, is_telemetry_path, readme_section,
+    Library, Notice, ProjectFlow, ProjectPrivacy, RunBy, is_notice_path, is_telemetry_path,
+    readme_section, still_others,
 };
 
 use crate::files;
@@ -330,17 +331,26 @@ pub fn project_privacy(
         {
             continue;
         }
-        // An example that serves nobody is run by its reader, on the reader's own data.
-        if !summary.serves
-            && (notices.collection
-                || absolute
-                    .strip_prefix(root)
-                    .is_ok_and(crate::config::is_example))
-        {
-            continue;
-        }
+        // An example that serves nobody is run by its reader, and a command line that asks
+        // for text by whoever types it: only what still goes to others counts
+        // (`agentlint_rules::privacy::still_others`).
+        let example = notices.collection
+            || absolute
+                .strip_prefix(root)
+                .is_ok_and(crate::config::is_example);
+        let run_by = if example {
+            Some(RunBy::Reader)
+        } else if summary.terminal {
+            Some(RunBy::Operator)
+        } else {
+            None
+        };
         let path = relative(root, &absolute);
-        flows.extend(summary.flows.iter().map(|f| ProjectFlow {
+        let kept = summary.flows.iter().filter(|f| match run_by {
+            Some(run_by) if !summary.serves => still_others(&f.recipient, f.authors, run_by),
+            _ => true,
+        });
+        flows.extend(kept.map(|f| ProjectFlow {
             recipient: f.recipient.clone(),
             configured: f.configured,
             path: path.clone(),

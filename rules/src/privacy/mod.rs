@@ -194,6 +194,49 @@ pub fn serves(
     source.contains("\"use server\"") || source.contains("'use server'")
 }
 
+/// Whether a file asks the person who runs it for text at a terminal (`input()`, prompt_toolkit,
+/// Node's `readline`: `[sending] terminal-inputs`): what it sends is what that person types,
+/// theirs to send, unless the file also serves others ([`serves`]).
+pub fn asks_at_a_terminal(facts: &crate::facts::FileFacts, providers: &Providers) -> bool {
+    facts.calls.iter().any(|call| {
+        call.resolved.as_deref().is_some_and(|resolved| {
+            providers.terminal_inputs.iter().any(|m| {
+                resolved == m
+                    || resolved
+                        .strip_prefix(m.as_str())
+                        .is_some_and(|rest| rest.starts_with(['.', '/']))
+            })
+        })
+    })
+}
+
+/// Who runs a file that serves nobody, and gives it the data it sends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RunBy {
+    /// An example or demo: its reader, who reads its code.
+    Reader,
+    /// A command line that asks for text at a terminal: its operator.
+    Operator,
+}
+
+/// Whether a flow of a file run by the person who gives it its data still carries that data to
+/// others: to the analytics and error reports the program's authors receive from every machine
+/// it runs on (`authors`: [`authors_receive`]); and, from a command line (whose operator need
+/// not read its code, unlike an example's reader), to a service a tool of it calls at a host
+/// its authors chose ([`Recipient::Service`]) rather than an account of the operator's own.
+pub fn still_others(recipient: &Recipient, authors: bool, run_by: RunBy) -> bool {
+    authors || (run_by == RunBy::Operator && matches!(recipient, Recipient::Service(_)))
+}
+
+/// Whether a recipient is one a program's authors receive from wherever it runs (product
+/// analytics, error reports), rather than a service its operator calls with their own account.
+pub fn authors_receive(recipient: &Recipient, providers: &Providers) -> bool {
+    matches!(recipient, Recipient::Provider(i) if providers
+        .list
+        .get(*i)
+        .is_some_and(|p| matches!(p.kind.as_str(), "analytics" | "error-tracking")))
+}
+
 /// Whether a project-relative path is in the package `name` publishes: under a directory named
 /// as it imports (`pydantic-ai`: `pydantic_ai_slim/pydantic_ai/models/openai.py`).
 pub fn in_package(name: &str, path: &str) -> bool {

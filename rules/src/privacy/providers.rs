@@ -123,6 +123,10 @@ pub(crate) struct SendingRecord {
     /// provider's name and "API key" asks for the user's own key to that provider.
     #[serde(default)]
     key_inputs: Vec<String>,
+    /// Calls that ask the person running the program for text at a terminal (`builtins.input`,
+    /// `prompt_toolkit`); a module matches the calls below it.
+    #[serde(default)]
+    terminal_inputs: Vec<String>,
     /// Calls that only encode what they are given (`JSON.stringify`, `json.dumps`): data reaches
     /// a request through one only if it is in its arguments.
     #[serde(default)]
@@ -260,6 +264,8 @@ pub struct Providers {
     pub(super) serving_files: Vec<String>,
     /// `[sending] key-inputs`.
     pub(super) key_inputs: Vec<String>,
+    /// `[sending] terminal-inputs`.
+    pub(super) terminal_inputs: Vec<String>,
     /// `[sending] encoders`, as written in code.
     pub(super) encoders: rustc_hash::FxHashSet<String>,
     /// Code that sets a provider's switch on (`os.environ["LANGSMITH_TRACING"] = "true"`): the
@@ -339,6 +345,7 @@ impl Providers {
             self.serving_modules.extend(sending.serving_modules);
             self.serving_files.extend(sending.serving_files);
             self.key_inputs.extend(sending.key_inputs);
+            self.terminal_inputs.extend(sending.terminal_inputs);
             self.encoders.extend(sending.encoders);
         }
         for record in tables.providers {

@@ -6,7 +6,8 @@
 //! cargo run --release -p agentlint-e2e --bin bench-keystroke -- --lines 5000
 //! ```
 //!
-//! Opens a generated agent module of `--lines` lines (Python, or TypeScript with `--typescript`),
+//! Opens a generated agent module of `--lines` lines (Python, or TypeScript with `--typescript`;
+//! with `--dense`, a Python MCP server with findings in every tool),
 //! types `--keys` characters one at a time in the middle of it, and for each records the time from
 //! sending `didChange` to receiving the `publishDiagnostics` for that version. Then a burst: 50
 //! changes sent without waiting, timed until the last version's diagnostics arrive.
@@ -24,7 +25,7 @@
 
 use std::time::{Duration, Instant};
 
-use agentlint_e2e::bench::{python_module, typescript_module};
+use agentlint_e2e::bench::{python_dense_module, python_module, typescript_module};
 use agentlint_e2e::{LspClient, agentlint_bin};
 use serde_json::json;
 
@@ -34,6 +35,7 @@ struct Options {
     typescript: bool,
     code: bool,
     autoclose: bool,
+    dense: bool,
     ruff: Option<std::path::PathBuf>,
 }
 
@@ -44,6 +46,7 @@ fn parse_args() -> Options {
         typescript: false,
         code: false,
         autoclose: false,
+        dense: false,
         ruff: None,
     };
     let mut args = std::env::args().skip(1);
@@ -54,10 +57,11 @@ fn parse_args() -> Options {
             "--typescript" => options.typescript = true,
             "--code" => options.code = true,
             "--autoclose" => options.autoclose = true,
+            "--dense" => options.dense = true,
             "--ruff" => options.ruff = args.next().map(Into::into),
             other => {
                 eprintln!(
-                    "unknown argument {other}; use --lines N, --keys N, --typescript, --code, --autoclose, --ruff PATH"
+                    "unknown argument {other}; use --lines N, --keys N, --typescript, --code, --autoclose, --dense, --ruff PATH"
                 );
                 std::process::exit(2);
             }
@@ -87,6 +91,8 @@ fn main() {
     let options = parse_args();
     let (text, language, name) = if options.typescript {
         (typescript_module(options.lines), "typescript", "bench.ts")
+    } else if options.dense {
+        (python_dense_module(options.lines), "python", "bench.py")
     } else {
         (python_module(options.lines), "python", "bench.py")
     };
@@ -224,6 +230,7 @@ fn measure(
     let typed: String = typing.text.chars().cycle().take(keys).collect();
     let mut version = 1;
     let mut samples = Vec::with_capacity(keys);
+    let mut bytes = 0usize;
     // The closers the editor inserted that are still ahead of the cursor.
     let mut closers: Vec<char> = Vec::new();
     for c in typed.chars() {
@@ -250,8 +257,9 @@ fn measure(
         version += 1;
         let sent = Instant::now();
         client.change(&uri, version, (target, column), (target, column), &inserted);
-        let _ = client.diagnostics(&uri, Some(version));
+        let diagnostics = client.diagnostics(&uri, Some(version));
         samples.push(sent.elapsed());
+        bytes += serde_json::to_vec(&diagnostics).map_or(0, |b| b.len());
         if std::env::var_os("AGENTLINT_BENCH_TRACE").is_some()
             && sent.elapsed() > Duration::from_millis(15)
         {
@@ -271,6 +279,10 @@ fn measure(
         ms(percentile(&samples, 90.0)),
         ms(percentile(&samples, 99.0)),
         ms(samples.last().copied().unwrap_or_default())
+    );
+    println!(
+        "  diagnostics sent per keystroke: {} KB (their JSON)",
+        bytes / samples.len().max(1) / 1024
     );
 
     // Burst: 50 keystrokes without waiting; stale versions must be dropped, not queued.

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use agentlint_e2e::bench::{python_module, typescript_module};
+use agentlint_e2e::bench::{python_dense_module, python_module, typescript_module};
 use agentlint_rules::syntax::{Document, TextChange};
 use agentlint_rules::{
     AnalysisCache, Knowledge, Language, LineIndex, Position, PositionEncoding, Settings,
@@ -32,6 +32,8 @@ fn main() {
         .unwrap_or(LINES);
     let text = if typescript {
         typescript_module(length)
+    } else if std::env::args().any(|a| a == "--dense") {
+        python_dense_module(length)
     } else {
         python_module(length)
     };

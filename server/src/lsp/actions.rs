@@ -1,11 +1,12 @@
-//! Code actions: quick fixes and suppressions read back from `Diagnostic.data`, and "fix all safe
-//! problems" combined from the last published analysis. Nothing here re-analyses.
+//! Code actions: the quick fixes and suppressions of the diagnostics the client asks about, and
+//! "fix all safe problems", computed from the last published analysis when asked (a published
+//! diagnostic carries no fix). Nothing here re-analyses.
 
-use agentlint_rules::{Applicability, FileChange, compatible_fixes};
+use agentlint_rules::{Applicability, ConfigKind, FileChange, Fix, compatible_fixes, suppress};
 use tower_lsp_server::ls_types::*;
 
 use super::FIX_ALL_KIND;
-use super::convert::{DiagnosticData, LspFix, SOURCE, Text, is_safe};
+use super::convert::{SOURCE, Text};
 use super::documents::DocEntry;
 use super::documents::Published;
 use agentlint_rules::Position as TextPosition;
@@ -134,12 +135,12 @@ fn quick_fix(
     uri: &Uri,
     version: i32,
     diagnostic: &Diagnostic,
-    fix: LspFix,
+    fix: &Fix,
+    text: &Text<'_>,
     preferred: bool,
     files: &Files<'_>,
 ) -> Option<CodeActionOrCommand> {
-    let changes: Vec<FileChange> = fix.files.iter().map(|c| c.change()).collect();
-    let edit = versioned_edit(uri, version, fix.edits, &changes, files);
+    let edit = versioned_edit(uri, version, text.edits(fix), &fix.files, files);
     // A fix made only of other files' changes that this client cannot make (or that are made
     // already) would do nothing: it is not offered.
     let empty = match &edit.document_changes {
@@ -150,13 +151,42 @@ fn quick_fix(
         return None;
     }
     Some(CodeActionOrCommand::CodeAction(CodeAction {
-        title: fix.title,
+        title: fix.title.clone(),
         kind: Some(CodeActionKind::QUICKFIX),
         diagnostics: Some(vec![diagnostic.clone()]),
         edit: Some(edit),
         is_preferred: Some(preferred),
         ..CodeAction::default()
     }))
+}
+
+/// The suppression comment for a finding of the published version (`None` where the file has no
+/// comments: JSON, where `ignore` in the configuration does it).
+fn suppression(
+    entry: &DocEntry,
+    published: &Published,
+    d: &agentlint_rules::Diagnostic,
+) -> Option<Fix> {
+    match entry.config {
+        None => {
+            let (document, version) = entry.snapshot()?;
+            if version != published.version {
+                return None;
+            }
+            let tree = entry.parsed(&document, version);
+            suppress::suppression_fix(
+                &published.source,
+                &tree,
+                document.language(),
+                &published.index,
+                d,
+            )
+        }
+        Some(ConfigKind::Env | ConfigKind::EnvTemplate) => {
+            suppress::suppression_fix_in_lines(&published.index, d)
+        }
+        Some(_) => None,
+    }
 }
 
 pub fn code_actions(
@@ -167,29 +197,42 @@ pub fn code_actions(
     let uri = &params.text_document.uri;
     let current = entry.latest();
     let mut actions = Vec::new();
-    if wanted(params, CodeActionKind::QUICKFIX.as_str()) {
+    // Fixes computed for another version would land in the wrong place.
+    let published = entry.published_current().filter(|p| p.version == current);
+    if let Some(published) = published.as_deref()
+        && wanted(params, CodeActionKind::QUICKFIX.as_str())
+    {
+        let text = Text {
+            source: &published.source,
+            index: &published.index,
+            encoding: published.encoding,
+        };
         let mut suppressions = Vec::new();
         for diagnostic in &params.context.diagnostics {
             if diagnostic.source.as_deref() != Some(SOURCE) {
                 continue;
             }
-            let Some(data) = diagnostic
-                .data
-                .clone()
-                .and_then(|d| serde_json::from_value::<DiagnosticData>(d).ok())
+            let Some(NumberOrString::String(code)) = &diagnostic.code else {
+                continue;
+            };
+            // The published finding the client shows: same rule, same place.
+            let Some(finding) = published
+                .diagnostics
+                .iter()
+                .find(|d| d.rule.code == code && text.range(&d.range) == diagnostic.range)
             else {
                 continue;
             };
-            // Edits computed for another version would land in the wrong place.
-            if data.version != current {
-                continue;
+            if let Some(fix) = &finding.fix {
+                let preferred = fix.applicability == Applicability::Safe;
+                actions.extend(quick_fix(
+                    uri, current, diagnostic, fix, &text, preferred, files,
+                ));
             }
-            if let Some(fix) = data.fix {
-                let preferred = is_safe(&fix);
-                actions.extend(quick_fix(uri, current, diagnostic, fix, preferred, files));
-            }
-            if let Some(suppress) = data.suppress {
-                suppressions.extend(quick_fix(uri, current, diagnostic, suppress, false, files));
+            if let Some(suppress) = suppression(entry, published, finding) {
+                suppressions.extend(quick_fix(
+                    uri, current, diagnostic, &suppress, &text, false, files,
+                ));
             }
         }
         // Fixes first, suppressions after them.

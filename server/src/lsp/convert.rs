@@ -2,17 +2,11 @@
 
 use std::ops::Range;
 
-use agentlint_rules::syntax::Language;
-use agentlint_rules::{
-    Applicability, ConfigKind, Diagnostic, FileChange, Fix, LineIndex, LineKind, Place,
-    PositionEncoding, Severity, suppress,
-};
-use serde::{Deserialize, Serialize};
+use agentlint_rules::{Diagnostic, Fix, LineIndex, Place, PositionEncoding, Severity};
 use tower_lsp_server::ls_types::{
     self as lsp, CodeDescription, DiagnosticRelatedInformation, DiagnosticSeverity, Location,
     NumberOrString, PositionEncodingKind, TextEdit, Uri,
 };
-use tree_sitter::Tree;
 
 /// `source` of every diagnostic agentlint publishes.
 pub const SOURCE: &str = "agentlint";
@@ -66,83 +60,12 @@ fn severity(severity: Severity) -> DiagnosticSeverity {
     }
 }
 
-/// A fix in LSP terms, as stored in `Diagnostic.data`.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-pub struct LspFix {
-    pub title: String,
-    pub applicability: String,
-    pub edits: Vec<TextEdit>,
-    /// Lines other files of the project must have (`.gitignore`, `.env.example`), resolved
-    /// against the disk when the action is requested.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub files: Vec<LspFileChange>,
-}
-
-/// A [`FileChange`] as stored in `Diagnostic.data`.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-pub struct LspFileChange {
-    pub file: String,
-    pub line: String,
-    /// `variable`, `ignore`, `create` or `append`.
-    pub kind: String,
-}
-
-impl LspFileChange {
-    fn of(change: &FileChange) -> Self {
-        Self {
-            file: change.file.clone(),
-            line: change.line.clone(),
-            kind: match change.kind {
-                LineKind::Variable => "variable",
-                LineKind::Ignore => "ignore",
-                LineKind::Create => "create",
-                LineKind::Append => "append",
-            }
-            .to_string(),
-        }
-    }
-
-    pub fn change(&self) -> FileChange {
-        FileChange {
-            file: self.file.clone(),
-            line: self.line.clone(),
-            kind: match self.kind.as_str() {
-                "ignore" => LineKind::Ignore,
-                "create" => LineKind::Create,
-                "append" => LineKind::Append,
-                _ => LineKind::Variable,
-            },
-        }
-    }
-}
-
-/// What `Diagnostic.data` carries: the fixes, ready to apply to the version they were computed
-/// for. Code actions read them back instead of re-analysing.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-pub struct DiagnosticData {
-    pub version: i32,
-    pub fix: Option<LspFix>,
-    pub suppress: Option<LspFix>,
-}
-
-fn lsp_fix(text: &Text<'_>, fix: &Fix) -> LspFix {
-    LspFix {
-        title: fix.title.clone(),
-        applicability: fix.applicability.as_str().to_string(),
-        edits: text.edits(fix),
-        files: fix.files.iter().map(LspFileChange::of).collect(),
-    }
-}
-
-/// Everything needed to turn one file's findings into LSP diagnostics.
+/// Everything needed to turn one file's findings into LSP diagnostics. Their fixes are not part
+/// of them: a code action computes the fixes of the diagnostics it is asked about
+/// ([`super::actions`]), so that publishing costs only what is shown.
 pub struct Conversion<'a> {
     pub uri: &'a Uri,
     pub text: Text<'a>,
-    pub tree: &'a Tree,
-    pub language: Language,
-    /// Set for a configuration file (no syntax tree).
-    pub config: Option<ConfigKind>,
-    pub version: i32,
     /// Whether the client shows related information: if not, a finding's why and how are part
     /// of its message.
     pub related_information: bool,
@@ -150,25 +73,6 @@ pub struct Conversion<'a> {
 
 impl Conversion<'_> {
     pub fn diagnostic(&self, d: &Diagnostic) -> lsp::Diagnostic {
-        let suppress = match self.config {
-            None => suppress::suppression_fix(
-                self.text.source,
-                self.tree,
-                self.language,
-                self.text.index,
-                d,
-            ),
-            Some(ConfigKind::Env | ConfigKind::EnvTemplate) => {
-                suppress::suppression_fix_in_lines(self.text.index, d)
-            }
-            // JSON has no comments: `ignore` in the configuration, or per-file settings.
-            Some(_) => None,
-        };
-        let data = DiagnosticData {
-            version: self.version,
-            fix: d.fix.as_ref().map(|f| lsp_fix(&self.text, f)),
-            suppress: suppress.as_ref().map(|f| lsp_fix(&self.text, f)),
-        };
         lsp::Diagnostic {
             range: self.text.range(&d.range),
             severity: Some(severity(d.severity)),
@@ -182,7 +86,7 @@ impl Conversion<'_> {
             },
             related_information: self.related(d),
             tags: None,
-            data: serde_json::to_value(data).ok(),
+            data: None,
         }
     }
 }
@@ -230,9 +134,4 @@ fn place_location(place: &Place, encoding: PositionEncoding) -> Option<Location>
             lsp::Position::new(place.line, columns.end),
         ),
     ))
-}
-
-/// Whether a stored fix is safe to apply without review.
-pub fn is_safe(fix: &LspFix) -> bool {
-    fix.applicability == Applicability::Safe.as_str()
 }

@@ -551,10 +551,6 @@ fn analyse_entry(state: &State, entry: &DocEntry, encoding: PositionEncoding) ->
             index: &index,
             encoding,
         },
-        tree: &tree,
-        language: document.language(),
-        config: entry.config,
-        version,
         related_information: state.supports_related.load(Ordering::Relaxed),
     };
     let lsp_diagnostics = analysis

@@ -64,7 +64,7 @@ declare_rule! {
 }
 
 /// How a parameter's value is used in the tool's code.
-#[derive(Default)]
+#[derive(Clone, Default)]
 struct Uses {
     /// Uses that compute with the value.
     real: usize,
@@ -160,14 +160,7 @@ impl Rule for CovertToolParameter {
                 continue;
             }
             let locals: Vec<&str> = candidates.iter().map(|(_, l)| l.as_str()).collect();
-            let all_uses = uses(
-                handler.body,
-                &locals,
-                ctx.source,
-                &senders,
-                &loggers,
-                ctx.language.family(),
-            );
+            let all_uses = uses_kept(ctx, handler.body, &locals, &senders, &loggers);
             for (i, (parameter, _)) in candidates.iter().enumerate() {
                 let Some(declared) = tool.parameters.iter().find(|p| &p.name == parameter) else {
                     continue;
@@ -551,6 +544,48 @@ fn result_dropped(locator: &Locator<'_>, call: &Range<usize>) -> bool {
         }
     }
     false
+}
+
+/// [`uses`], remembered across analyses by what it depends on: the body's text, the locals,
+/// and where in the body the senders and loggers are. Positions are kept relative to the body,
+/// so a tool that moves (an edit above it) is not walked again: while one tool is edited, the
+/// others of the file are not (a description that asks for `query` makes every tool with a
+/// `query` parameter walk its body).
+fn uses_kept(
+    ctx: &Context<'_>,
+    body: Node<'_>,
+    locals: &[&str],
+    senders: &[Range<usize>],
+    loggers: &[Range<usize>],
+) -> Vec<Uses> {
+    use std::fmt::Write as _;
+    let start = body.start_byte();
+    let relative = |r: &Range<usize>| r.start.saturating_sub(start)..r.end.saturating_sub(start);
+    let mut key = format!("{:?}\u{0}{}\u{0}", ctx.language.family(), locals.join(","));
+    for (kind, ranges) in [("s", senders), ("l", loggers)] {
+        for r in ranges.iter().map(relative) {
+            let _ = write!(key, "{kind}{}:{};", r.start, r.end);
+        }
+    }
+    key.push('\u{0}');
+    key.push_str(node_text(body, ctx.source));
+    let kept = crate::memo::by_text(ctx.knowledge, "covert-uses", &key, || {
+        let family = ctx.language.family();
+        let mut found = uses(body, locals, ctx.source, senders, loggers, family);
+        for u in &mut found {
+            u.sent_at = u.sent_at.as_ref().map(relative);
+            u.logged_at = u.logged_at.as_ref().map(relative);
+        }
+        found
+    });
+    let absolute = |r: &Range<usize>| r.start + start..r.end + start;
+    kept.iter()
+        .map(|u| Uses {
+            sent_at: u.sent_at.as_ref().map(absolute),
+            logged_at: u.logged_at.as_ref().map(absolute),
+            ..u.clone()
+        })
+        .collect()
 }
 
 /// How each of `locals` is used in `body`, in one walk that keeps the path from `body` down

@@ -265,6 +265,20 @@ fn filtered_to_inert(ctx: &Context<'_>, payload: &Argument) -> Option<String> {
     let function = locator
         .node_at(&payload.range)
         .and_then(|node| locator.enclosing_function(node))?;
+    // Every filter and check below is written with one of these calls, in the function or in
+    // the module's constant the value is: without one, nothing to walk (most `eval`s).
+    const MARKERS: [&str; 7] = ["join(", "sub(", "set(", "any(", "all(", "match(", "search("];
+    let marked = |text: &str| MARKERS.iter().any(|m| text.contains(m));
+    if !marked(node_text(function, ctx.source))
+        && !ctx
+            .facts
+            .bindings
+            .single_value(name)
+            .and_then(|range| ctx.source.get(range))
+            .is_some_and(marked)
+    {
+        return None;
+    }
     // Its one assignment in the function, or the module's constant.
     let assigned = |name: &str| -> Option<&str> {
         let mut values = crate::syntax::assignments(function, 8192)

@@ -12,6 +12,9 @@
 //! sending `didChange` to receiving the `publishDiagnostics` for that version. Then a burst: 50
 //! changes sent without waiting, timed until the last version's diagnostics arrive.
 //!
+//! With `--pull`, the client pulls diagnostics (`textDocument/diagnostic` after each change, with
+//! the last report's id) instead of waiting for them to be pushed.
+//!
 //! With `--ruff PATH` (Python), the same client, file and keystrokes run against `ruff server`
 //! (PyPI `ruff`) in the same run, and the ratio of the medians is printed.
 //!
@@ -27,7 +30,7 @@ use std::time::{Duration, Instant};
 
 use agentlint_e2e::bench::{python_dense_module, python_module, typescript_module};
 use agentlint_e2e::{LspClient, agentlint_bin};
-use serde_json::json;
+use serde_json::{Value, json};
 
 struct Options {
     lines: usize,
@@ -36,6 +39,7 @@ struct Options {
     code: bool,
     autoclose: bool,
     dense: bool,
+    pull: bool,
     ruff: Option<std::path::PathBuf>,
 }
 
@@ -47,6 +51,7 @@ fn parse_args() -> Options {
         code: false,
         autoclose: false,
         dense: false,
+        pull: false,
         ruff: None,
     };
     let mut args = std::env::args().skip(1);
@@ -58,10 +63,11 @@ fn parse_args() -> Options {
             "--code" => options.code = true,
             "--autoclose" => options.autoclose = true,
             "--dense" => options.dense = true,
+            "--pull" => options.pull = true,
             "--ruff" => options.ruff = args.next().map(Into::into),
             other => {
                 eprintln!(
-                    "unknown argument {other}; use --lines N, --keys N, --typescript, --code, --autoclose, --dense, --ruff PATH"
+                    "unknown argument {other}; use --lines N, --keys N, --typescript, --code, --autoclose, --dense, --pull, --ruff PATH"
                 );
                 std::process::exit(2);
             }
@@ -100,6 +106,14 @@ fn main() {
     let bin = agentlint_bin();
     let mut typing = Typing::new(options.typescript, options.code);
     typing.autoclose = options.autoclose;
+    typing.pull = options.pull;
+    // A client that pulls diagnostics (`--pull`) asks for them after each change, with the id of
+    // the last report: an unchanged report is a few bytes.
+    let capabilities = if options.pull {
+        json!({ "general": { "positionEncodings": ["utf-16"] }, "textDocument": { "diagnostic": {} } })
+    } else {
+        json!({ "general": { "positionEncodings": ["utf-16"] } })
+    };
     println!(
         "keystroke benchmark\n  file:   {name}, {line_count} lines, {} KB\n  keys:   {} ({})",
         text.len() / 1024,
@@ -112,12 +126,7 @@ fn main() {
     );
     let agentlint = measure(
         &format!("agentlint ({})", bin.display()),
-        LspClient::start(
-            json!({ "general": { "positionEncodings": ["utf-16"] } }),
-            None,
-            json!({}),
-        )
-        .0,
+        LspClient::start(capabilities.clone(), None, json!({})).0,
         &text,
         language,
         name,
@@ -138,7 +147,7 @@ fn main() {
         let (client, _) = LspClient::start_command(
             ruff,
             &["server"],
-            json!({ "general": { "positionEncodings": ["utf-16"] } }),
+            capabilities,
             None,
             json!({ "settings": { "lint": { "select": ["S"] } } }),
         );
@@ -168,6 +177,8 @@ struct Typing {
     text: &'static str,
     /// Brackets closed as they open (see the module's documentation).
     autoclose: bool,
+    /// Diagnostics pulled (`textDocument/diagnostic`) rather than waited for.
+    pull: bool,
 }
 
 impl Typing {
@@ -177,21 +188,25 @@ impl Typing {
                 line_start: "hits",
                 text: "  # keep the best matches first, then the rest in order",
                 autoclose: false,
+                pull: false,
             },
             (false, true) => Typing {
                 line_start: "hits",
                 text: "\n    total = len(hits) + limit",
                 autoclose: false,
+                pull: false,
             },
             (true, false) => Typing {
                 line_start: "const hits",
                 text: " // keep the best matches first, then the rest in order",
                 autoclose: false,
+                pull: false,
             },
             (true, true) => Typing {
                 line_start: "const hits",
                 text: "\n    const total = hits.length + limit;",
                 autoclose: false,
+                pull: false,
             },
         }
     }
@@ -210,14 +225,33 @@ fn measure(
     println!("{label}");
     let line_count = text.lines().count();
     let uri = format!("file:///tmp/agentlint-bench/{name}");
+    // The diagnostics of `version` once they are there, and the bytes of their JSON: pushed, or
+    // pulled with the last report's id.
+    let mut last_id = Value::Null;
+    let mut receive = |client: &mut LspClient, version: i64| -> (usize, usize) {
+        if typing.pull {
+            let mut params = json!({ "textDocument": { "uri": uri } });
+            if !last_id.is_null() {
+                params["previousResultId"] = last_id.clone();
+            }
+            let report = client.request("textDocument/diagnostic", params)["result"].clone();
+            last_id = report["resultId"].clone();
+            let count = report["items"].as_array().map_or(0, Vec::len);
+            (count, serde_json::to_vec(&report).map_or(0, |b| b.len()))
+        } else {
+            let diagnostics = client.diagnostics(&uri, Some(version));
+            let bytes = serde_json::to_vec(&diagnostics).map_or(0, |b| b.len());
+            (diagnostics.len(), bytes)
+        }
+    };
     let opened = Instant::now();
     client.open(&uri, language, 1, text);
-    let initial = client.diagnostics(&uri, Some(1));
+    let (initial, _) = receive(&mut client, 1);
     let open = opened.elapsed();
     println!(
         "  open:   {} to first diagnostics ({} findings)",
         ms(open),
-        initial.len()
+        initial
     );
 
     // Type in the middle of the file, at the end of a line inside a function body; the text
@@ -257,9 +291,9 @@ fn measure(
         version += 1;
         let sent = Instant::now();
         client.change(&uri, version, (target, column), (target, column), &inserted);
-        let diagnostics = client.diagnostics(&uri, Some(version));
+        let (_, received) = receive(&mut client, version);
         samples.push(sent.elapsed());
-        bytes += serde_json::to_vec(&diagnostics).map_or(0, |b| b.len());
+        bytes += received;
         if std::env::var_os("AGENTLINT_BENCH_TRACE").is_some()
             && sent.elapsed() > Duration::from_millis(15)
         {
@@ -299,7 +333,7 @@ fn measure(
         );
         column += 1;
     }
-    let _ = client.diagnostics(&uri, Some(version));
+    let _ = receive(&mut client, version);
     let burst_time = burst.elapsed();
     let published_stale = client
         .seen

@@ -156,11 +156,14 @@ def make_client() -> AgentlintClient:
 
 def vscode_capabilities() -> types.ClientCapabilities:
     """VS Code's recorded capabilities (no `general.positionEncodings`, so UTF-16), with
-    versioned diagnostics switched on because the tests wait for specific versions."""
+    versioned diagnostics switched on because the tests wait for specific versions, and without
+    pull diagnostics: these tests read what the server pushes (a client that can pull gets
+    nothing pushed; `tests/tests/lsp_stdio.rs` drives the pull model)."""
     capabilities = client_capabilities("visual-studio-code")
     assert capabilities.text_document is not None
     assert capabilities.text_document.publish_diagnostics is not None
     capabilities.text_document.publish_diagnostics.version_support = True
+    capabilities.text_document.diagnostic = None
     return capabilities
 
 

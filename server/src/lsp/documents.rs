@@ -9,6 +9,24 @@ use agentlint_rules::syntax::{ApplyReport, Document, TextChange, Tree};
 use agentlint_rules::{AnalysisCache, Diagnostic, LineIndex, PositionEncoding};
 use tower_lsp_server::ls_types::Uri;
 
+/// What a client that pulls diagnostics (`textDocument/diagnostic`) is answered for a version.
+pub struct Report {
+    pub version: i32,
+    /// Keyed by the diagnostics' content ([`result_id`]): a version whose diagnostics are the
+    /// last version's gets the same id, and the client is told they are unchanged.
+    pub result_id: String,
+    pub items: Vec<tower_lsp_server::ls_types::Diagnostic>,
+}
+
+/// The id of a report of `items`: a hash of their JSON (the same diagnostics, the same id).
+pub fn result_id(items: &[tower_lsp_server::ls_types::Diagnostic]) -> String {
+    use std::hash::Hasher;
+    let mut hasher = std::hash::DefaultHasher::new();
+    hasher.write(&serde_json::to_vec(items).unwrap_or_default());
+    hasher.write_usize(items.len());
+    format!("{:016x}", hasher.finish())
+}
+
 /// What was published for one version: the analysis behind the LSP diagnostics (which are a
 /// function of it, the version's text and the encoding), kept so that "fix all" can combine
 /// fixes without re-analysing.
@@ -76,6 +94,10 @@ pub struct DocEntry {
     /// run is needed only for such requests.
     tickets: std::sync::atomic::AtomicU64,
     published: Mutex<Option<Arc<Published>>>,
+    /// The last report for a pulling client, and a signal when a new one is recorded (a pull
+    /// waits for the current version's).
+    report: Mutex<Option<Arc<Report>>>,
+    pub reported: tokio::sync::Notify,
     /// Facts of the statements of the last analysed version, reused for unchanged ones.
     facts_cache: Mutex<AnalysisCache>,
     /// An analysis of this document is running.
@@ -107,6 +129,8 @@ impl DocEntry {
             publish_lock: tokio::sync::Mutex::new(()),
             tickets: std::sync::atomic::AtomicU64::new(0),
             published: Mutex::new(None),
+            report: Mutex::new(None),
+            reported: tokio::sync::Notify::new(),
             facts_cache: Mutex::new(AnalysisCache::default()),
             running: AtomicBool::new(false),
             pending: AtomicBool::new(false),
@@ -241,6 +265,20 @@ impl DocEntry {
         {
             drop(std::mem::take(&mut *lock(&published.tools)));
         }
+    }
+
+    /// Records the report of a version for pulling clients, waking the pulls that wait for it;
+    /// the report it replaces.
+    pub fn set_report(&self, report: Report) -> Option<Arc<Report>> {
+        let previous = lock(&self.report).replace(Arc::new(report));
+        self.reported.notify_waiters();
+        previous
+    }
+
+    /// The last report, if it is for the current version.
+    pub fn report_current(&self) -> Option<Arc<Report>> {
+        let report = lock(&self.report).clone()?;
+        (report.version == self.latest()).then_some(report)
     }
 
     /// What was last published, if it is for the current version.

@@ -30,7 +30,7 @@ use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
 use self::convert::{Conversion, Text, encoding_kind};
-use self::documents::{DocEntry, Published};
+use self::documents::{DocEntry, Published, Report};
 use self::workspace::{EditorSettings, Workspace};
 
 /// The code action kind of "fix all safe problems".
@@ -84,6 +84,11 @@ struct State {
     /// The client shows a diagnostic's related information (where a finding's why and how go;
     /// without it, they are part of the message).
     supports_related: std::sync::atomic::AtomicBool,
+    /// The client pulls diagnostics (`textDocument/diagnostic`): none are pushed.
+    pull: std::sync::atomic::AtomicBool,
+    /// The client accepts `workspace/diagnostic/refresh` (pull again: another file changed
+    /// what a document's analysis finds).
+    supports_refresh: std::sync::atomic::AtomicBool,
     /// Diagnostics go to the editor through this, not the tower-lsp client: see
     /// [`transport::Notifier`].
     notifier: transport::Notifier,
@@ -126,6 +131,8 @@ impl Backend {
                 supports_watch_registration: false.into(),
                 supports_create: false.into(),
                 supports_related: false.into(),
+                pull: false.into(),
+                supports_refresh: false.into(),
                 notifier,
             }),
         }
@@ -365,10 +372,29 @@ async fn publish(
     // its text and tools is a tenth of a millisecond on a large file).
     let version = published.version;
     let previous = entry.replace_published(published);
-    // This runs on the analysis's blocking thread (see `schedule_entry`).
-    state.publish(&entry.uri, diagnostics, Some(version), true);
-    drop(guard);
-    drop(previous);
+    if state.pull.load(Ordering::Relaxed) {
+        // The pull that waits for this version is answered; a client that shows this version
+        // already (a re-analysis after another file changed) is asked to pull again.
+        let report = Report {
+            version,
+            result_id: documents::result_id(&diagnostics),
+            items: diagnostics,
+        };
+        let result_id = report.result_id.clone();
+        let replaced = entry.set_report(report);
+        drop(guard);
+        drop(previous);
+        let shown_changed =
+            replaced.is_some_and(|r| r.version == version && r.result_id != result_id);
+        if shown_changed && state.supports_refresh.load(Ordering::Relaxed) {
+            let _ = client.workspace_diagnostic_refresh().await;
+        }
+    } else {
+        // This runs on the analysis's blocking thread (see `schedule_entry`).
+        state.publish(&entry.uri, diagnostics, Some(version), true);
+        drop(guard);
+        drop(previous);
+    }
     tokio::spawn(update_summary(client, state, entry, version, encoding));
 }
 
@@ -656,6 +682,24 @@ impl LanguageServer for Backend {
         self.state
             .supports_related
             .store(related, Ordering::Relaxed);
+        // A client that can pull diagnostics pulls them: then nothing is pushed, and a keystroke
+        // that changes none of them costs an `unchanged` report.
+        let pull = params
+            .capabilities
+            .text_document
+            .as_ref()
+            .is_some_and(|t| t.diagnostic.is_some());
+        self.state.pull.store(pull, Ordering::Relaxed);
+        let refresh = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.diagnostics.as_ref())
+            .and_then(|d| d.refresh_support)
+            .unwrap_or(false);
+        self.state
+            .supports_refresh
+            .store(refresh, Ordering::Relaxed);
         if let Some(options) = &params.initialization_options {
             let accepted = EditorSettings::from_json(options)
                 .and_then(|settings| self.state.workspace.set_editor_settings(settings));
@@ -692,6 +736,15 @@ impl LanguageServer for Backend {
                         work_done_progress_options: WorkDoneProgressOptions::default(),
                     },
                 )),
+                diagnostic_provider: pull.then(|| {
+                    DiagnosticServerCapabilities::Options(DiagnosticOptions {
+                        identifier: Some("agentlint".to_string()),
+                        // A document's findings depend on the files its tools call.
+                        inter_file_dependencies: true,
+                        workspace_diagnostics: false,
+                        work_done_progress_options: WorkDoneProgressOptions::default(),
+                    })
+                }),
                 workspace: Some(WorkspaceServerCapabilities {
                     workspace_folders: Some(WorkspaceFoldersServerCapabilities {
                         supported: Some(true),
@@ -853,10 +906,12 @@ impl LanguageServer for Backend {
         self.state.ignored.remove(&uri);
         if let Some((_, entry)) = self.state.documents.remove(&uri) {
             entry.close();
-            {
+            // A pulling client forgets a closed document's diagnostics itself.
+            if !self.state.pull.load(Ordering::Relaxed) {
                 let _guard = entry.publish_lock.lock().await;
                 self.state.publish(&uri, Vec::new(), None, false);
             }
+            entry.reported.notify_waiters();
             // The index held the editor's text; closed without saving, the file on disk is what
             // other files now call.
             if let Some(path) = uri.to_file_path().map(|p| p.into_owned()) {
@@ -1005,4 +1060,69 @@ impl LanguageServer for Backend {
         .unwrap_or_default();
         Ok((!actions.is_empty()).then_some(actions))
     }
+
+    async fn diagnostic(
+        &self,
+        params: DocumentDiagnosticParams,
+    ) -> RpcResult<DocumentDiagnosticReportResult> {
+        let full = |result_id: Option<String>, items: Vec<Diagnostic>| {
+            DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Full(
+                RelatedFullDocumentDiagnosticReport {
+                    related_documents: None,
+                    full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                        result_id,
+                        items,
+                    },
+                },
+            ))
+        };
+        let entry = self
+            .state
+            .documents
+            .get(&params.text_document.uri)
+            .map(|e| e.value().clone());
+        // A document agentlint does not analyse (another language, too large) has none.
+        let Some(entry) = entry else {
+            return Ok(full(None, Vec::new()));
+        };
+        // The answer is the current version's report: wait for its analysis (a pull sent with
+        // the change that made the version arrives before the analysis ends).
+        let deadline = tokio::time::Instant::now() + PULL_WAIT;
+        loop {
+            let reported = entry.reported.notified();
+            tokio::pin!(reported);
+            reported.as_mut().enable();
+            if let Some(report) = entry.report_current() {
+                if params.previous_result_id.as_deref() == Some(report.result_id.as_str()) {
+                    return Ok(DocumentDiagnosticReportResult::Report(
+                        DocumentDiagnosticReport::Unchanged(
+                            RelatedUnchangedDocumentDiagnosticReport {
+                                related_documents: None,
+                                unchanged_document_diagnostic_report:
+                                    UnchangedDocumentDiagnosticReport {
+                                        result_id: report.result_id.clone(),
+                                    },
+                            },
+                        ),
+                    ));
+                }
+                return Ok(full(Some(report.result_id.clone()), report.items.clone()));
+            }
+            if entry.is_closed() {
+                return Ok(full(None, Vec::new()));
+            }
+            if tokio::time::timeout_at(deadline, reported).await.is_err() {
+                // The client asks again (LSP's ServerCancelled with `retriggerRequest`).
+                return Err(tower_lsp_server::jsonrpc::Error {
+                    code: tower_lsp_server::jsonrpc::ErrorCode::ServerError(-32802),
+                    message: "agentlint: the analysis of this version is not done yet".into(),
+                    data: Some(serde_json::json!({ "retriggerRequest": true })),
+                });
+            }
+        }
+    }
 }
+
+/// How long a pull waits for the current version's analysis before the client is told to ask
+/// again.
+const PULL_WAIT: Duration = Duration::from_secs(10);

@@ -427,9 +427,12 @@ fn is_examples(name: &str) -> bool {
         })
 }
 
+/// Descriptions that `poetry init` and `uv init` write into a new `pyproject.toml`.
+const TEMPLATE_DESCRIPTIONS: &[&str] = &["", "Add your description here"];
+
 /// The name of the package a project publishes, if it is one that others install, and the
 /// directories its manifest says it ships: a `pyproject.toml` with a `[build-system]` and a name
-/// (`[project]` or `[tool.poetry]`), a `setup.py` or `setup.cfg` that names one, or a
+/// (`[project]` or `[tool.poetry]`) whose description is not its tool's template, a `setup.py` or `setup.cfg` that names one, or a
 /// `package.json` with a name, an entry point (`main`, `module`, `exports`) and no
 /// `"private": true` (whose code is in `src/` and `lib/`).
 pub fn package(root: &Path) -> Option<(String, Vec<String>)> {
@@ -446,7 +449,19 @@ pub fn package(root: &Path) -> Option<(String, Vec<String>)> {
                     .and_then(|p| p.get("name"))
             })
             .and_then(|n| n.as_str());
-        if let Some(name) = name {
+        let description = value
+            .get("project")
+            .and_then(|p| p.get("description"))
+            .or_else(|| {
+                tool.and_then(|t| t.get("poetry"))
+                    .and_then(|p| p.get("description"))
+            })
+            .and_then(|d| d.as_str());
+        // The description its tool's `init` wrote and nobody changed: an application's
+        // manifest, never written for others to install (a deployed app packaged with Poetry
+        // or uv, its server in `app/`).
+        let template = description.is_some_and(|d| TEMPLATE_DESCRIPTIONS.contains(&d.trim()));
+        if let Some(name) = name.filter(|_| !template) {
             return Some((name.to_string(), shipped_packages(tool)));
         }
     }

@@ -1036,6 +1036,57 @@ fn a_library_leaves_its_model_calls_to_its_users() {
 
 /// A package published with setuptools' `setup.py` (or `setup.cfg`) is a library as one with a
 /// `pyproject.toml` is; a `setup.py` that names no package does not make one.
+/// A `pyproject.toml` whose description is the one `poetry init` or `uv init` wrote is an
+/// application's (opengpts' backend, packaged with Poetry to run its server from `app/`): its
+/// calls are its own flows. A description of its own makes it a library.
+#[test]
+fn a_template_pyproject_is_an_application() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("app")).unwrap();
+    std::fs::write(
+        root.join("app/chat.py"),
+        "from fastapi import FastAPI
+from openai import OpenAI
+
+app = FastAPI()
+
+
+@app.post(\"/chat\")
+def chat(message: str):
+    return OpenAI().chat.completions.create(model=\"m\", messages=[{\"role\": \"user\", \"content\": message}])
+",
+    )
+    .unwrap();
+    let pyproject = |description: &str| {
+        format!(
+            "[tool.poetry]\nname = \"chat-server\"\nversion = \"0.1.0\"\ndescription = \"{description}\"\npackages = [{{include = \"app\"}}]\n\n[build-system]\nrequires = [\"poetry-core\"]\nbuild-backend = \"poetry.core.masonry.api\"\n"
+        )
+    };
+    let found = || {
+        let output = run(
+            &["check", "--format", "json", "--select", "AL401", "."],
+            root,
+        );
+        let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+        located(&json).len()
+    };
+    for template in ["", "Add your description here"] {
+        std::fs::write(root.join("pyproject.toml"), pyproject(template)).unwrap();
+        assert_eq!(found(), 1, "description {template:?}");
+    }
+    std::fs::write(
+        root.join("pyproject.toml"),
+        pyproject("A chat server others embed"),
+    )
+    .unwrap();
+    assert_eq!(
+        found(),
+        0,
+        "a package with a description of its own is a library"
+    );
+}
+
 #[test]
 fn a_setup_py_package_is_a_library() {
     let dir = tempfile::tempdir().unwrap();

@@ -10,7 +10,7 @@ use crate::cache::AnalysisCache;
 use crate::diagnostic::Diagnostic;
 use crate::facts::FileFacts;
 use crate::knowledge::Knowledge;
-use crate::rules::{self, Context, Rule};
+use crate::rules::{self, Context, Input, Rule};
 use crate::settings::Settings;
 use crate::summary::{Imports, Summaries};
 use crate::suppress;
@@ -160,6 +160,8 @@ fn analyse_prior(
     if enabled.is_empty() {
         return analysis;
     }
+    // Whether an enabled rule reads `input`: what no enabled rule reads is not computed.
+    let needs = |input: Input| enabled.iter().any(|r| r.meta().needs.contains(&input));
     let owned;
     // How the text changed since the version the facts cache holds, when known.
     let mut change = None;
@@ -357,7 +359,7 @@ fn analyse_prior(
     });
     // Where the literals AL305 looks for are, found again only in the lines that changed;
     // forgotten when not looked for (they would be stale).
-    let wants_flow = enabled.iter().any(|r| r.meta().code == "AL305");
+    let wants_flow = needs(Input::SecretFlows);
     let flow = &knowledge.secrets.flow;
     let flow_places = match text_cache.as_mut() {
         Some(TextCache {
@@ -403,7 +405,7 @@ fn analyse_prior(
     }
     // Whether the text mentions conversations (AL403's stores), searched only across the change
     // when the last version's answer is known; forgotten when not looked for (it would be stale).
-    let wants_stores = enabled.iter().any(|r| r.meta().code == "AL403");
+    let wants_stores = needs(Input::ConversationStores);
     let conversations = match text_cache.as_mut() {
         Some(TextCache {
             text,
@@ -480,7 +482,10 @@ fn analyse_prior(
     // for the next version only when found without a panic.
     let flows_key = knowledge.identity().map(|k| (k, file.language));
     let generation = model_cache.as_ref().map(|(facts, _)| facts.generation());
-    let last_flows = text_cache.as_mut().and_then(|c| c.flows.take());
+    let last_flows = text_cache
+        .as_mut()
+        .and_then(|c| c.flows.take())
+        .filter(|_| needs(Input::Flows));
     let moved_flows = catch_unwind(AssertUnwindSafe(|| {
         let mut last = last_flows?;
         let (facts_cache, _) = model_cache.as_ref()?;
@@ -504,6 +509,7 @@ fn analyse_prior(
     .flatten();
     let found_flows = match moved_flows {
         Some(moved) => Some(moved),
+        None if !needs(Input::Flows) => None,
         None => match catch_unwind(AssertUnwindSafe(|| {
             crate::privacy::flows_reading(
                 file.source,
@@ -528,7 +534,7 @@ fn analyse_prior(
         Some((flows, read)) => (flows, Some(read)),
         None => (Vec::new(), None),
     };
-    let wants_privacy = enabled.iter().any(|r| r.meta().code.starts_with("AL40"));
+    let wants_privacy = needs(Input::Privacy);
     // A file run by the person who gives it its data (an example or demo that serves nobody,
     // a command line that asks its user for text) sends what whoever runs it gives it: only
     // the flows that still carry it to others count ([`crate::privacy::still_others`]).
@@ -582,9 +588,7 @@ fn analyse_prior(
     // The calls of sinks (AL201, AL203): the last version's kept for the unchanged statements'
     // calls (they resolve as they did), the changed statements' looked up.
     let sink_calls = std::cell::OnceCell::new();
-    let wants_sinks = enabled
-        .iter()
-        .any(|r| matches!(r.meta().code, "AL201" | "AL203"));
+    let wants_sinks = needs(Input::SinkCalls);
     let last_sink_calls = text_cache.as_mut().and_then(|c| c.sink_calls.take());
     if wants_sinks {
         let previous = last_sink_calls.as_ref().and_then(|last| {
@@ -772,6 +776,7 @@ mod tests {
         summary: "test rule that panics",
         default_severity: Severity::Error,
         raw_doc: "",
+        needs: &[],
     };
     impl Rule for Panics {
         fn meta(&self) -> &'static RuleMeta {

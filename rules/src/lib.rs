@@ -34,7 +34,7 @@ pub use fix::{
     Applicability, Applied, Edit, FileChange, Fix, LineKind, apply_fixes, compatible_fixes,
 };
 pub use knowledge::Knowledge;
-pub use rules::{Rule, RuleMeta};
+pub use rules::{Input, Rule, RuleMeta};
 pub use settings::{Selector, Settings};
 pub use summary::{FileSummary, Place, Summaries};
 pub use syntax::{Document, Language, LineIndex, Position, PositionEncoding};

@@ -28,6 +28,26 @@ pub struct RuleMeta {
     pub default_severity: Severity,
     /// The rule's doc comment, as written (each line keeps the space after `///`).
     pub raw_doc: &'static str,
+    /// What the rule reads beyond the file's syntax, facts and tools: the analysis computes an
+    /// input only when an enabled rule needs it, and names no rule to decide it.
+    pub needs: &'static [Input],
+}
+
+/// An input of the rules that costs something to compute, computed only for the rules that
+/// declare it ([`RuleMeta::needs`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Input {
+    /// The calls of the knowledge's sinks (`[[sink]]`), kept across versions for the unchanged
+    /// statements.
+    SinkCalls,
+    /// Where the file sends data to third parties ([`crate::privacy::Flow`]).
+    Flows,
+    /// The project's privacy view: its notice, and the flows of all its files.
+    Privacy,
+    /// Where the file stores conversations ([`crate::privacy::Store`]).
+    ConversationStores,
+    /// Where the literals a secret may flow to are (a model call, a log).
+    SecretFlows,
 }
 
 impl RuleMeta {
@@ -175,7 +195,8 @@ macro_rules! declare_rule {
             code: $code:literal,
             name: $rule_name:literal,
             summary: $summary:literal,
-            severity: $severity:ident $(,)?
+            severity: $severity:ident
+            $(, needs: [$($input:ident),* $(,)?])? $(,)?
         }
     ) => {
         $(#[doc = $doc])*
@@ -188,6 +209,7 @@ macro_rules! declare_rule {
                 summary: $summary,
                 default_severity: $crate::diagnostic::Severity::$severity,
                 raw_doc: concat!($($doc, "\n"),*),
+                needs: &[$($($crate::rules::Input::$input),*)?],
             };
         }
     };

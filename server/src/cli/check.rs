@@ -280,7 +280,7 @@ fn check(args: &CheckArgs) -> Result<ExitCode> {
                 || report
                     .diagnostics
                     .iter()
-                    .any(|d| d.rule.code.starts_with("AL40"));
+                    .any(|d| d.rule.needs.contains(&agentlint_rules::Input::Privacy));
             if affected {
                 let again = analyse_job(job, &no_fix, &cwd, &index);
                 if let Outcome::Report { report: fresh, .. } = again {

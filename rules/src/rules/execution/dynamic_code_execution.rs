@@ -98,6 +98,7 @@ declare_rule! {
         name: "dynamic-code-execution",
         summary: "A value that is not a constant is run as code (eval, exec, new Function, vm) or unpickled",
         severity: Warning,
+        needs: [SinkCalls],
     }
 }
 

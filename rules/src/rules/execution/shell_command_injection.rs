@@ -98,6 +98,7 @@ declare_rule! {
         name: "shell-command-injection",
         summary: "A command line that is not a constant is run by a shell (shell=True, os.system, exec)",
         severity: Warning,
+        needs: [SinkCalls, Flows],
     }
 }
 

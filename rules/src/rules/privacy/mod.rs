@@ -132,6 +132,7 @@ declare_rule! {
         name: "missing-privacy-notice",
         summary: "The code sends users' data to a third party and the project has no privacy notice",
         severity: Warning,
+        needs: [Flows, Privacy],
     }
 }
 
@@ -178,6 +179,7 @@ declare_rule! {
         name: "privacy-notice-missing-recipient",
         summary: "The privacy notice does not name a third party the code sends users' data to",
         severity: Warning,
+        needs: [Flows, Privacy],
     }
 }
 
@@ -227,6 +229,7 @@ declare_rule! {
         name: "undisclosed-conversation-storage",
         summary: "Conversations are stored and the privacy notice says nothing about storage",
         severity: Info,
+        needs: [Flows, Privacy, ConversationStores],
     }
 }
 

@@ -51,6 +51,7 @@ declare_rule! {
         name: "secret-sent-to-model-or-log",
         summary: "A secret from the environment is printed, logged or put into the model's input",
         severity: Warning,
+        needs: [SecretFlows],
     }
 }
 

@@ -43,6 +43,8 @@ const KINDS: &[&str] = &[
     "catch_clause",
     "call_expression",
     "new_expression",
+    "jsx_self_closing_element",
+    "jsx_opening_element",
 ];
 
 /// JavaScript and TypeScript's reserved words: never a name code can bind or mention. Error
@@ -167,6 +169,7 @@ pub(super) fn extract(source: &str, root: Node<'_>, language: Language, out: &mu
             }
             "call_expression" => call(node, node.field("function"), false, source, out),
             "new_expression" => call(node, node.field("constructor"), true, source, out),
+            "jsx_self_closing_element" | "jsx_opening_element" => jsx_element(node, source, out),
             _ => {}
         }
     }
@@ -587,6 +590,43 @@ fn call(node: Node<'_>, callee: Option<Node<'_>>, is_new: bool, source: &str, ou
         range: node_range(node),
         callee_range,
         path: callee_path(callee, source),
+        arguments,
+    });
+}
+
+/// A JSX element of a component (`<Analytics />`, `<PlausibleProvider domain="...">`): rendering
+/// it calls the component with its attributes, so it is recorded as a call of its name, each
+/// attribute a keyword argument. Elements of the page's own tags (`<div>`) call nothing.
+fn jsx_element(node: Node<'_>, source: &str, out: &mut Builder) {
+    let Some(name) = node.field("name") else {
+        return;
+    };
+    let text = node_text(name, source);
+    if text.starts_with(|c: char| c.is_ascii_lowercase()) && !text.contains('.') {
+        return;
+    }
+    let mut arguments = Vec::new();
+    let mut cursor = node.walk();
+    for attribute in node.named_children(&mut cursor) {
+        if attribute.kind() != "jsx_attribute" {
+            continue;
+        }
+        let mut inner = attribute.walk();
+        let mut parts = attribute.named_children(&mut inner);
+        let key = parts.next().map(|k| node_text(k, source).to_string());
+        if let Some(value) = parts.next() {
+            arguments.push(PendingArgument {
+                keyword: key,
+                range: node_range(value),
+                spread: false,
+                constness: constness(value, source, &JAVASCRIPT_CONSTANTS),
+            });
+        }
+    }
+    out.calls.push(PendingCall {
+        range: node_range(node),
+        callee_range: node_range(name),
+        path: callee_path(name, source),
         arguments,
     });
 }

@@ -387,7 +387,11 @@ async fn publish(
         let shown_changed =
             replaced.is_some_and(|r| r.version == version && r.result_id != result_id);
         if shown_changed && state.supports_refresh.load(Ordering::Relaxed) {
-            let _ = client.workspace_diagnostic_refresh().await;
+            // Its own task: the analysis's thread does not wait for the client's answer.
+            let client = client.clone();
+            tokio::spawn(async move {
+                let _ = client.workspace_diagnostic_refresh().await;
+            });
         }
     } else {
         // This runs on the analysis's blocking thread (see `schedule_entry`).

@@ -1036,6 +1036,33 @@ fn a_library_leaves_its_model_calls_to_its_users() {
 
 /// A package published with setuptools' `setup.py` (or `setup.cfg`) is a library as one with a
 /// `pyproject.toml` is; a `setup.py` that names no package does not make one.
+/// An example that serves nobody is run by its reader on their own data: its model calls are
+/// not reported, its product analytics (which reach its authors from every reader) are.
+#[test]
+fn an_examples_analytics_are_still_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("examples")).unwrap();
+    std::fs::write(
+        root.join("examples/ask.py"),
+        "import sys\n\nimport posthog\nfrom openai import OpenAI\n\nquestion = sys.argv[1]\nreply = OpenAI().chat.completions.create(model=\"m\", messages=[{\"role\": \"user\", \"content\": question}])\nposthog.capture(\"reader\", \"asked\", {\"question\": question})\n",
+    )
+    .unwrap();
+    let output = run(
+        &["check", "--format", "json", "--select", "AL401", "."],
+        root,
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let messages: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| d["message"].as_str())
+        .collect();
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(messages[0].contains("PostHog"), "{messages:?}");
+}
+
 /// A `pyproject.toml` whose description is the one `poetry init` or `uv init` wrote is an
 /// application's (opengpts' backend, packaged with Poetry to run its server from `app/`): its
 /// calls are its own flows. A description of its own makes it a library.

@@ -36,11 +36,13 @@ pub struct DecodedText {
 
 impl DecodedText {
     fn push_verbatim(&mut self, source: &str, range: Range<usize>) {
-        if range.is_empty() {
+        // A range that is empty, or not on character boundaries (a node error recovery built),
+        // holds no text.
+        let Some(text) = source.get(range.clone()).filter(|t| !t.is_empty()) else {
             return;
-        }
+        };
         let start = self.text.len();
-        self.text.push_str(&source[range.clone()]);
+        self.text.push_str(text);
         self.pieces.push(Piece {
             text: start..self.text.len(),
             source: range,
@@ -239,7 +241,16 @@ fn javascript_string(node: Node<'_>, source: &str, out: &mut DecodedText) {
     // Content is everything between the delimiters; escape sequences and substitutions are
     // children. Walk the gaps between children as verbatim text.
     let start = node.start_byte() + 1;
-    let end = node.end_byte().saturating_sub(1).max(start);
+    // A string the parser recovered from has no closing delimiter: its content runs to its end
+    // (which may be a character of several bytes).
+    let closed =
+        node_text(node, source).len() > 1 && node_text(node, source).ends_with(['"', '\'', '`']);
+    let end = if closed {
+        node.end_byte() - 1
+    } else {
+        node.end_byte()
+    }
+    .max(start);
     let mut at = start;
     let mut cursor = node.walk();
     for child in node.named_children(&mut cursor) {

@@ -48,7 +48,8 @@ declare_rule! {
     /// openai: () => ... }[providerId]`, a dict of lambdas).
     /// Not reported: test files and maintainers' tooling (the default `per-file-ignores`);
     /// examples and demos that serve nobody (no web route, chat UI or bot: `[sending]
-    /// serving-modules` and `serving-files`), whose reader runs them on their own data — every
+    /// serving-modules` and `serving-files`), whose reader runs them on their own data (their
+    /// product analytics and error reports, which go to their authors, still are) — every
     /// file of a collection of examples is one (a root with no manifest, code or deployment of
     /// its own, and at least five projects with their own manifest below it: a cookbook, a
     /// tutorials repository); a command line that asks whoever runs it for text (`input()`,

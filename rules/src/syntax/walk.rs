@@ -158,10 +158,16 @@ impl KindSet {
     }
 
     /// The nodes of these kinds under (and including) `node`, in the order [`preorder`] visits
-    /// them: found by walking the subtrees directly, without a cursor (vendored tree-sitter,
-    /// `Node::descendants_of_kinds`), a tenth of the instructions of visiting every node.
+    /// them. The set is a table indexed by kind id, so each node costs one lookup.
     pub fn under<'t>(&self, node: tree_sitter::Node<'t>) -> Vec<tree_sitter::Node<'t>> {
-        node.descendants_of_kinds(&self.member)
+        preorder(node)
+            .filter(|node| {
+                self.member
+                    .get(usize::from(node.kind_id()))
+                    .copied()
+                    .unwrap_or(false)
+            })
+            .collect()
     }
 }
 
@@ -189,9 +195,7 @@ pub struct Locator<'t> {
 impl<'t> Locator<'t> {
     pub fn new(tree: &'t Tree) -> Self {
         let root = tree.root_node();
-        // Without a cursor, whose climbs through the hidden repetition nodes above each
-        // statement cost ~600 instructions a statement, every keystroke.
-        let items = root.child_list();
+        let items = root.children(&mut root.walk()).collect();
         Self { root, items }
     }
 

@@ -1523,12 +1523,6 @@ impl Clone for Tree {
     }
 }
 
-/// agentlint: appends a node found by a walk to the `Vec<ffi::TSNode>` behind `payload`.
-unsafe extern "C" fn push_node(payload: *mut c_void, node: ffi::TSNode) {
-    let found = unsafe { &mut *payload.cast::<Vec<ffi::TSNode>>() };
-    found.push(node);
-}
-
 impl<'tree> Node<'tree> {
     fn new(node: ffi::TSNode) -> Option<Self> {
         (!node.id.is_null()).then_some(Node(node, PhantomData))
@@ -1953,56 +1947,6 @@ impl<'tree> Node<'tree> {
     #[must_use]
     pub fn first_named_child_for_byte(&self, byte: usize) -> Option<Self> {
         Self::new(unsafe { ffi::ts_node_first_named_child_for_byte(self.0, byte as u32) })
-    }
-
-    /// agentlint: every node under (and including) this one whose kind id is `true` in `kinds`,
-    /// in the order a [`TreeCursor`]'s pre-order walk reaches them, found without a cursor
-    /// (vendor/README.md, change 7).
-    #[must_use]
-    pub fn descendants_of_kinds(&self, kinds: &[bool]) -> Vec<Self> {
-        extern "C" {
-            fn ts_node_visit_descendants_of_kinds(
-                node: ffi::TSNode,
-                kinds: *const bool,
-                kind_count: u32,
-                visit: unsafe extern "C" fn(*mut c_void, ffi::TSNode),
-                payload: *mut c_void,
-            );
-        }
-        let mut found: Vec<ffi::TSNode> = Vec::new();
-        let count = u32::try_from(kinds.len()).unwrap_or(u32::MAX);
-        unsafe {
-            ts_node_visit_descendants_of_kinds(
-                self.0,
-                kinds.as_ptr(),
-                count,
-                push_node,
-                core::ptr::addr_of_mut!(found).cast::<c_void>(),
-            );
-        }
-        found.into_iter().filter_map(Self::new).collect()
-    }
-
-    /// agentlint: this node's children, in order, as [`Node::children`] gives them, found
-    /// without a cursor (vendor/README.md, change 7).
-    #[must_use]
-    pub fn child_list(&self) -> Vec<Self> {
-        extern "C" {
-            fn ts_node_visit_children(
-                node: ffi::TSNode,
-                visit: unsafe extern "C" fn(*mut c_void, ffi::TSNode),
-                payload: *mut c_void,
-            );
-        }
-        let mut found: Vec<ffi::TSNode> = Vec::with_capacity(self.child_count());
-        unsafe {
-            ts_node_visit_children(
-                self.0,
-                push_node,
-                core::ptr::addr_of_mut!(found).cast::<c_void>(),
-            );
-        }
-        found.into_iter().filter_map(Self::new).collect()
     }
 
     /// Get the node's number of descendants, including one for the node itself.

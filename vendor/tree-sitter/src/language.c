@@ -1,7 +1,5 @@
 #include "./language.h"
 #include "./wasm_store.h"
-#include "./alloc.h"
-#include "./atomic.h"
 #include "tree_sitter/api.h"
 #include <string.h>
 
@@ -65,67 +63,6 @@ const char *ts_language_name(const TSLanguage *self) {
 
 uint32_t ts_language_field_count(const TSLanguage *self) {
   return self->field_count;
-}
-
-// agentlint: see `ts_language__dense_small_table` in language.h.
-TSDenseSmallTable *volatile ts_dense_small_tables[TS_DENSE_SMALL_TABLE_SLOTS];
-
-// The largest direct table built, in values (a grammar with more small states and symbols than
-// this is searched as before): 8 MB.
-#define TS_DENSE_SMALL_TABLE_MAX_VALUES (4u * 1024u * 1024u)
-
-const uint16_t *ts_language__build_dense_small_table(const TSLanguage *self, unsigned slot) {
-  if (!self || ts_language_is_wasm(self) || self->state_count <= self->large_state_count) {
-    return NULL;
-  }
-  size_t count = (size_t)(self->state_count - self->large_state_count) * self->symbol_count;
-  // Too large: a table without values is published, so that the next lookups find it at once
-  // and search.
-  bool searched = count > TS_DENSE_SMALL_TABLE_MAX_VALUES;
-  if (searched) count = 0;
-  TSDenseSmallTable *table = ts_calloc(1, sizeof(TSDenseSmallTable) + count * sizeof(uint16_t));
-  table->language = self;
-  table->searched = searched;
-  for (uint32_t state = self->large_state_count; state < self->state_count && !searched; state++) {
-    uint16_t *row = &table->values[(size_t)(state - self->large_state_count) * self->symbol_count];
-    uint32_t index = self->small_parse_table_map[state - self->large_state_count];
-    const uint16_t *data = &self->small_parse_table[index];
-    uint16_t group_count = *(data++);
-    for (unsigned i = 0; i < group_count; i++) {
-      uint16_t section_value = *(data++);
-      uint16_t symbol_count = *(data++);
-      for (unsigned j = 0; j < symbol_count; j++) {
-        uint16_t symbol = *(data++);
-        // The first group naming a symbol gives its value, as the search returns it.
-        if (symbol < self->symbol_count && row[symbol] == 0) row[symbol] = section_value;
-      }
-    }
-  }
-  // Publish in the first free slot from `slot` on, unless another thread published this
-  // language's table first.
-  for (unsigned i = slot; i < TS_DENSE_SMALL_TABLE_SLOTS; i++) {
-    TSDenseSmallTable *expected = NULL;
-#if defined(_WIN32) && !defined(__TINYC__)
-    expected = InterlockedCompareExchangePointer(
-      (PVOID volatile *)&ts_dense_small_tables[i], table, NULL
-    );
-    bool published = expected == NULL;
-#elif defined(__ATOMIC_ACQ_REL) && !defined(__TINYC__)
-    bool published = __atomic_compare_exchange_n(
-      &ts_dense_small_tables[i], &expected, table, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE
-    );
-#else
-    bool published = !ts_dense_small_tables[i];
-    if (published) ts_dense_small_tables[i] = table; else expected = ts_dense_small_tables[i];
-#endif
-    if (published) return searched ? NULL : table->values;
-    if (expected->language == self) {
-      ts_free(table);
-      return expected->searched ? NULL : expected->values;
-    }
-  }
-  ts_free(table);
-  return NULL;
 }
 
 void ts_language_table_entry(

@@ -63,41 +63,6 @@ static inline bool ts_language_has_reduce_action(
   return entry.action_count > 0 && entry.actions[0].type == TSParseActionTypeReduce;
 }
 
-// agentlint: the 'small' states' table values, expanded once per language into a direct table
-// (a row of `symbol_count` values per small state): a lookup in a small state searched its
-// symbol groups one symbol at a time, ~75 instructions, a tenth of a parse. Built on first use
-// by whichever thread needs it, published in one of a few process-wide slots, never freed
-// (languages are static); a language that finds no free slot, or whose table would be too
-// large, is searched as before. A slot is keyed by the language's address, which must not be
-// reused by another language while the process runs: so WebAssembly languages (deleted with
-// their store) never get one; a native grammar unloaded and another loaded at its address would
-// (agentlint links its grammars statically). On MSVC the slots are read with a plain volatile
-// read (acquire on x86 and x64; on ARM64 the table's address orders the loads that depend on
-// it). See vendor/README.md.
-typedef struct {
-  const TSLanguage *language;
-  // No direct table for this language (it would be too large): its small states are searched.
-  bool searched;
-  uint16_t values[];
-} TSDenseSmallTable;
-
-#define TS_DENSE_SMALL_TABLE_SLOTS 8
-extern TSDenseSmallTable *volatile ts_dense_small_tables[TS_DENSE_SMALL_TABLE_SLOTS];
-const uint16_t *ts_language__build_dense_small_table(const TSLanguage *self, unsigned slot);
-
-static inline const uint16_t *ts_language__dense_small_table(const TSLanguage *self) {
-  for (unsigned i = 0; i < TS_DENSE_SMALL_TABLE_SLOTS; i++) {
-#if defined(__ATOMIC_ACQUIRE) && !defined(__TINYC__)
-    TSDenseSmallTable *table = __atomic_load_n(&ts_dense_small_tables[i], __ATOMIC_ACQUIRE);
-#else
-    TSDenseSmallTable *table = ts_dense_small_tables[i];
-#endif
-    if (!table) return ts_language__build_dense_small_table(self, i);
-    if (table->language == self) return table->searched ? NULL : table->values;
-  }
-  return NULL;
-}
-
 // Lookup the table value for a given symbol and state.
 //
 // For non-terminal symbols, the table value represents a successor state.
@@ -111,13 +76,6 @@ static inline uint16_t ts_language_lookup(
   TSSymbol symbol
 ) {
   if (state >= self->large_state_count) {
-    // A symbol the grammar does not have (an alias's id, through `ts_language_next_state`)
-    // has no value in the search; its place in a row would be another state's.
-    const uint16_t *dense =
-      symbol < self->symbol_count ? ts_language__dense_small_table(self) : NULL;
-    if (dense) {
-      return dense[(size_t)(state - self->large_state_count) * self->symbol_count + symbol];
-    }
     uint32_t index = self->small_parse_table_map[state - self->large_state_count];
     const uint16_t *data = &self->small_parse_table[index];
     uint16_t group_count = *(data++);

@@ -249,13 +249,12 @@ static void ts_lexer__do_advance(Lexer *self, bool skip) {
   }
 }
 
-// agentlint: the general step, out of line so that the common one below needs no stack frame.
-#if defined(_MSC_VER)
-#define TS_LEXER_NOINLINE __declspec(noinline)
-#else
-#define TS_LEXER_NOINLINE __attribute__((noinline))
-#endif
-static TS_LEXER_NOINLINE void ts_lexer__advance_logged(Lexer *self, bool skip) {
+// Advance to the next character in the source code, retrieving a new
+// chunk of source code if needed.
+static void ts_lexer__advance(TSLexer *_self, bool skip) {
+  Lexer *self = (Lexer *)_self;
+  if (!self->chunk) return;
+
   if (skip) {
     LOG("skip", self->data.lookahead)
   } else {
@@ -263,48 +262,6 @@ static TS_LEXER_NOINLINE void ts_lexer__advance_logged(Lexer *self, bool skip) {
   }
 
   ts_lexer__do_advance(self, skip);
-}
-
-// Advance to the next character in the source code, retrieving a new
-// chunk of source code if needed.
-static void ts_lexer__advance(TSLexer *_self, bool skip) {
-  Lexer *self = (Lexer *)_self;
-  if (!self->chunk) return;
-
-  // agentlint: the common step, from a one-byte character other than a line break to an ASCII
-  // character of the same chunk and included range, without a logger: what
-  // `ts_lexer__do_advance` would do, without the general path's calls (its stack frames, the
-  // decoder chosen per character and called through a pointer, the ranges' loop), for a fifth
-  // of its instructions. Lexing is half of a parse and this function a third of lexing. See
-  // vendor/README.md.
-  if (
-    self->lookahead_size == 1 &&
-    self->data.lookahead != '\n' &&
-    !self->logger.log &&
-    self->input.encoding == TSInputEncodingUTF8 &&
-    self->current_included_range_index < self->included_range_count
-  ) {
-    uint32_t next = self->current_position.bytes + 1;
-    const TSRange *range = &self->included_ranges[self->current_included_range_index];
-    uint32_t in_chunk = next - self->chunk_start;
-    if (
-      next < range->end_byte &&
-      range->end_byte != range->start_byte &&
-      in_chunk < self->chunk_size
-    ) {
-      uint8_t byte = ((const uint8_t *)self->chunk)[in_chunk];
-      if (byte < 0x80) {
-        ts_lexer__increment_column_data(self);
-        self->current_position.extent.column++;
-        self->current_position.bytes = next;
-        if (skip) self->token_start_position = self->current_position;
-        self->data.lookahead = byte;
-        return;
-      }
-    }
-  }
-
-  ts_lexer__advance_logged(self, skip);
 }
 
 // Mark that a token match has completed. This can be called multiple

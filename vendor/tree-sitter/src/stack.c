@@ -532,41 +532,7 @@ forceinline StackAction pop_count_callback(void *payload, const StackIterator *i
 }
 
 StackSliceArray ts_stack_pop_count(Stack *self, StackVersion version, uint32_t count) {
-  // agentlint: a reduction pops its children from a stack that does not branch below the
-  // head, almost always: then the path is the chain of first links, and the slice is taken
-  // from it directly, as `stack__iter` would take it (the same subtrees retained in the same
-  // order, the same capacity, the same slice and version), without its iterators and callback
-  // (~280 instructions a reduction). A stack that branches, or ends, before `count` subtrees
-  // takes the general path. See vendor/README.md.
-  StackNode *head = array_get(&self->heads, version)->node;
-  StackNode *node = head;
-  uint32_t found = 0;
-  uint32_t links = 0;
-  while (found < count) {
-    if (node->link_count != 1) {
-      return stack__iter(self, version, pop_count_callback, &count, (int)count);
-    }
-    StackLink link = node->links[0];
-    if (!link.subtree.ptr || !ts_subtree_extra(link.subtree)) found++;
-    links++;
-    node = link.node;
-  }
-  array_clear(&self->slices);
-  array_clear(&self->iterators);
-  SubtreeArray subtrees = array_new();
-  array_reserve(&subtrees, (uint32_t)ts_subtree_alloc_size(count) / sizeof(Subtree));
-  StackNode *step = head;
-  for (uint32_t i = 0; i < links; i++) {
-    StackLink link = step->links[0];
-    if (link.subtree.ptr) {
-      array_push(&subtrees, link.subtree);
-      ts_subtree_retain(link.subtree);
-    }
-    step = link.node;
-  }
-  ts_subtree_array_reverse(&subtrees);
-  ts_stack__add_slice(self, version, node, &subtrees);
-  return self->slices;
+  return stack__iter(self, version, pop_count_callback, &count, (int)count);
 }
 
 

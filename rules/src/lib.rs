@@ -28,7 +28,7 @@ pub use analysis::{
 };
 pub use cache::AnalysisCache;
 pub use config_files::{ConfigFile, ConfigKind, analyse_config};
-pub use diagnostic::{Diagnostic, Related, Severity};
+pub use diagnostic::{Diagnostic, Place, Related, Severity};
 pub use facts::FactsCache;
 pub use fix::{
     Applicability, Applied, Edit, FileChange, Fix, LineKind, apply_fixes, compatible_fixes,
@@ -36,5 +36,5 @@ pub use fix::{
 pub use knowledge::Knowledge;
 pub use rules::{Input, Rule, RuleMeta};
 pub use settings::{Selector, Settings};
-pub use summary::{FileSummary, Place, Summaries};
+pub use summary::{FileSummary, Summaries};
 pub use syntax::{Document, Language, LineIndex, Position, PositionEncoding};

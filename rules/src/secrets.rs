@@ -243,14 +243,14 @@ impl SecretFlow {
 
     /// Every place each of the literals AL305 needs occurs in `text`, given those of a
     /// `previous` text (searched again only in the lines that changed; see
-    /// `crate::cache::occurrences_since`), with the texts' common ends if known.
+    /// `crate::syntax::change::occurrences_since`), with the texts' common ends if known.
     pub(crate) fn places_since(
         &self,
         text: &str,
         previous: Option<(&str, &[Vec<usize>])>,
         ends: Option<(usize, usize)>,
     ) -> Vec<Vec<usize>> {
-        crate::cache::occurrences_since(&self.literals(), text, previous, ends)
+        crate::syntax::change::occurrences_since(&self.literals(), text, previous, ends)
     }
 
     /// The matches of each of `reads` in `text`, in order: what iterating each expression's
@@ -640,7 +640,7 @@ impl Secrets {
         if self.names.last.iter().any(|w| w.contains(['\n', '\r'])) {
             return self.name_hits(text);
         }
-        let lines = crate::cache::changed_lines_at(old, text, ends);
+        let lines = crate::syntax::change::changed_lines_at(old, text, ends);
         let (before, after) = lines.around(old_hits, |h| h.start);
         let mut hits: Vec<std::ops::Range<usize>> = before.to_vec();
         let start = lines.new.start;
@@ -692,7 +692,8 @@ impl Secrets {
         let Some(prefilter) = &self.prefilter else {
             return (Vec::new(), Scan::default());
         };
-        let lines = previous.map(|(old, _)| crate::cache::changed_lines_at(old, text, ends));
+        let lines =
+            previous.map(|(old, _)| crate::syntax::change::changed_lines_at(old, text, ends));
         // Keyword hits (overlapping), found again in the changed lines only: no keyword spans
         // lines.
         let keywords: Vec<(Range<usize>, usize)> = match (previous, &lines) {
@@ -773,7 +774,7 @@ impl Secrets {
         text: &str,
         keywords: Vec<(Range<usize>, usize)>,
         previous: Option<(&str, &Scan)>,
-        lines: Option<crate::cache::ChangedLines>,
+        lines: Option<crate::syntax::change::ChangedLines>,
     ) -> (Vec<Found>, Scan) {
         let mut present = vec![false; self.formats.len()];
         for (_, pattern) in &keywords {

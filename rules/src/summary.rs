@@ -9,25 +9,10 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 use crate::agent::capabilities::{Capabilities, EffectMap, Evidence, Hop};
+use crate::diagnostic::Place;
 use crate::facts::FileFacts;
 use crate::knowledge::Knowledge;
 use crate::syntax::{Family, Language, LineIndex, Locator, PositionEncoding};
-
-/// Where a call is in another file: enough to point at it (related information, messages)
-/// without that file's text.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Place {
-    pub path: PathBuf,
-    /// Zero-based line of the call's start.
-    pub line: u32,
-    /// Columns on that line in UTF-8 bytes, UTF-16 code units and characters (the call, cut at
-    /// the end of the line).
-    pub utf8: Range<u32>,
-    pub utf16: Range<u32>,
-    pub utf32: Range<u32>,
-    /// The host of a URL written in the call (`stats.example`), if any.
-    pub host: Option<String>,
-}
 
 impl Place {
     /// The columns in a position encoding.
@@ -90,18 +75,6 @@ pub struct SummaryFlow {
     pub authors: bool,
 }
 
-/// The URL host written in a call's text.
-pub(crate) fn url_host(text: &str) -> Option<String> {
-    use std::sync::OnceLock;
-    static PATTERN: OnceLock<regex::Regex> = OnceLock::new();
-    #[allow(clippy::expect_used)]
-    // The host, after any `user:password@` (which is no host, and may be a secret).
-    let pattern = PATTERN.get_or_init(|| {
-        regex::Regex::new(r#"https?://(?:[^@/\s"'`]*@)?([A-Za-z0-9.\-]+)"#).expect("valid pattern")
-    });
-    pattern.captures(text).map(|c| c[1].to_string())
-}
-
 /// Gives every hop of a chain made in `source` its place in `path`.
 fn placed(chain: &Evidence, path: &Path, source: &str, index: &LineIndex) -> Evidence {
     chain
@@ -130,7 +103,9 @@ fn placed(chain: &Evidence, path: &Path, source: &str, index: &LineIndex) -> Evi
                     utf8: columns(PositionEncoding::Utf8),
                     utf16: columns(PositionEncoding::Utf16),
                     utf32: columns(PositionEncoding::Utf32),
-                    host: source.get(hop.range.clone()).and_then(url_host),
+                    host: source
+                        .get(hop.range.clone())
+                        .and_then(crate::syntax::url_host),
                 })),
             }
         })
@@ -522,26 +497,6 @@ mod tests {
         let summary =
             FileSummary::of_source(Path::new(path), source, language, Knowledge::builtin());
         (PathBuf::from(path), Arc::new(summary))
-    }
-
-    #[test]
-    fn a_url_host_is_never_its_user_or_password() {
-        assert_eq!(
-            url_host("httpx.post(\"https://api.example/v1\")").as_deref(),
-            Some("api.example")
-        );
-        assert_eq!(
-            url_host("post(\"https://user:Zq7vN2wR@stats.example/x\")").as_deref(),
-            Some("stats.example")
-        );
-        assert_eq!(
-            url_host("f\"https://tok3n@h.example\"").as_deref(),
-            Some("h.example")
-        );
-        assert_eq!(
-            url_host("get(\"https://h.example/a@b\")").as_deref(),
-            Some("h.example")
-        );
     }
 
     #[test]

@@ -357,8 +357,8 @@ mod tests {
             cut in 0usize..12,
             insert in "(agentlint:|agent|lint|:|x){0,3}",
         ) {
-            let new = crate::cache::edited(&old, &insert, at, cut);
-            let ends = crate::cache::common_ends(old.as_bytes(), new.as_bytes());
+            let new = crate::syntax::change::edited(&old, &insert, at, cut);
+            let ends = crate::syntax::change::common_ends(old.as_bytes(), new.as_bytes());
             let previous = Some((old.contains(MARKER), ends));
             proptest::prop_assert_eq!(marked_since(&new, previous), new.contains(MARKER));
         }

@@ -1,5 +1,5 @@
-//! Checks of the crate's own source (rust-analyzer's `tidy` tests are the model): the analysis
-//! engine names no rule. A rule declares what it reads (`needs` in `declare_rule!`), and the
+//! Checks of the crate's own source (rust-analyzer's `tidy` tests are the model): the modules
+//! import one way, down the layers, and the analysis engine names no rule. A rule declares what it reads (`needs` in `declare_rule!`), and the
 //! engine computes an input when an enabled rule needs it; a check of a rule's code outside the
 //! rules would have to be kept in step with them by hand.
 
@@ -90,5 +90,130 @@ fn the_check_finds_what_it_looks_for() {
     assert_eq!(
         non_test_code("fn a() {}\n#[cfg(test)]\nmod t {}\n"),
         "fn a() {}\n"
+    );
+}
+
+/// The crate's layers, lowest first: a module may use the modules of its own layer and of the
+/// layers below. Text and syntax; what a file says (facts); what rules report and fix; the
+/// tables of knowledge; the agent model (tools and what their code does); where users' data
+/// goes; summaries across files; the rules; and the engine that runs them between versions.
+const LAYERS: &[&[&str]] = &[
+    &["syntax", "pattern", "python_stdlib"],
+    &["facts"],
+    &["fix"],
+    &["secrets"],
+    &["diagnostic"],
+    &["knowledge"],
+    &["memo"],
+    &["agent"],
+    &["privacy"],
+    &["summary"],
+    &["rules"],
+    &["settings", "suppress"],
+    &["cache"],
+    &["analysis"],
+    &["config_files"],
+];
+
+/// The uses that still point up a layer, each to be removed by moving what it uses down (or the
+/// using code up). The list is exact: a new one fails the test, and so does one removed without
+/// its line here.
+const UPWARD: &[&str] = &[
+    "agent -> analysis",
+    "agent -> cache",
+    "agent -> summary",
+    "knowledge -> privacy",
+];
+
+type Uses = std::collections::BTreeMap<String, std::collections::BTreeSet<String>>;
+
+/// The top-level modules each module's code (tests and comments left out) names through
+/// `crate::`, from its files (paths relative to `src/`, and texts).
+fn module_uses(files: &[(PathBuf, String)]) -> Uses {
+    let mut uses = Uses::default();
+    for (relative, text) in files {
+        let Some(first) = relative.components().next() else {
+            continue;
+        };
+        let first = first.as_os_str().to_string_lossy();
+        let module = first.trim_end_matches(".rs").to_string();
+        if module == "lib" {
+            continue;
+        }
+        for line in non_test_code(text).lines() {
+            let code = line.split("//").next().unwrap_or("");
+            let mut rest = code;
+            while let Some(at) = rest.find("crate::") {
+                let name: String = rest[at + 7..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                if !name.is_empty() && name != module {
+                    uses.entry(module.clone()).or_default().insert(name);
+                }
+                rest = &rest[at + 7..];
+            }
+        }
+        uses.entry(module).or_default();
+    }
+    uses
+}
+
+#[test]
+fn modules_import_down_the_layers() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut paths = Vec::new();
+    sources(&root, &mut paths);
+    assert!(
+        paths.len() > 20,
+        "the sources were not found under {root:?}"
+    );
+    let files: Vec<(PathBuf, String)> = paths
+        .iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(p).unwrap();
+            (p.strip_prefix(&root).unwrap().to_path_buf(), text)
+        })
+        .collect();
+    let uses = module_uses(&files);
+    let layer = |module: &str| LAYERS.iter().position(|l| l.contains(&module));
+    let unplaced: Vec<&String> = uses.keys().filter(|m| layer(m).is_none()).collect();
+    assert!(
+        unplaced.is_empty(),
+        "modules in no layer (add them to LAYERS): {unplaced:?}"
+    );
+    let mut upward = Vec::new();
+    for (module, used) in &uses {
+        for other in used {
+            if let (Some(from), Some(to)) = (layer(module), layer(other))
+                && to > from
+            {
+                upward.push(format!("{module} -> {other}"));
+            }
+        }
+    }
+    let allowed: Vec<String> = UPWARD.iter().map(ToString::to_string).collect();
+    let new: Vec<&String> = upward.iter().filter(|u| !allowed.contains(u)).collect();
+    let gone: Vec<&String> = allowed.iter().filter(|u| !upward.contains(u)).collect();
+    assert!(
+        new.is_empty(),
+        "these modules now use a higher layer; move what they use down, or the code up: {new:?}"
+    );
+    assert!(
+        gone.is_empty(),
+        "these uses no longer point up: remove them from UPWARD: {gone:?}"
+    );
+}
+
+#[test]
+fn module_uses_are_read_from_code_only() {
+    let files = [(
+        PathBuf::from("agent/tools.rs"),
+        "use crate::facts::Call; // crate::cache\n/// see crate::privacy\nfn f() { crate::agent::g(); }\n#[cfg(test)]\nmod t { use crate::analysis; }\n".to_string(),
+    )];
+    let uses = module_uses(&files);
+    assert_eq!(
+        uses["agent"].iter().map(String::as_str).collect::<Vec<_>>(),
+        ["facts"]
     );
 }

@@ -9,9 +9,9 @@ use std::sync::Arc;
 
 use tree_sitter::Node;
 
+use crate::diagnostic::Place;
 use crate::facts::{Argument, Binding, Call, FileFacts};
 use crate::knowledge::{ArgumentSpec, Condition, Effect, Knowledge, Sink};
-use crate::summary::Place;
 use crate::syntax::{Family, Language, Locator, node_text, preorder};
 
 /// One step of the evidence for an effect.
@@ -345,7 +345,7 @@ impl<'t> Scratch<'_, 't> {
 /// literal among the arguments (a key, a URL with a password) is not that file's to mask.
 fn label(call: &Call, source: &str) -> String {
     call.callee.clone().unwrap_or_else(|| {
-        crate::rules::excerpt(
+        crate::syntax::excerpt(
             &without_arguments(source.get(call.callee_range.clone()).unwrap_or_default()),
             40,
         )
@@ -836,7 +836,7 @@ impl Capabilities {
     /// of other files are kept (those are added again: see [`Capabilities::add_imports`]).
     pub(crate) fn moved(
         mut self,
-        change: &crate::cache::TextMove,
+        change: &crate::syntax::change::TextMove,
         calls: usize,
         functions: usize,
     ) -> Option<Capabilities> {

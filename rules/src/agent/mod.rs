@@ -70,7 +70,7 @@ pub(crate) fn model_cached(
     knowledge: &crate::knowledge::Knowledge,
     cache: &mut crate::cache::ModelCache,
     locator: &crate::syntax::Locator<'_>,
-    change: Option<crate::cache::TextMove>,
+    change: Option<crate::syntax::change::TextMove>,
 ) -> Model {
     let key = knowledge
         .identity()
@@ -161,7 +161,7 @@ pub(crate) fn model_cached(
 
 /// A moved tool's effects and processes, moved by `change` (a call in another file keeps its
 /// place). False when a place does not survive the change (the caller computes them again).
-fn move_effects(tool: &mut Tool, change: &crate::cache::TextMove) -> bool {
+fn move_effects(tool: &mut Tool, change: &crate::syntax::change::TextMove) -> bool {
     let mut hops = tool.effects.values_mut().flatten().chain(
         tool.processes
             .iter_mut()
@@ -184,7 +184,7 @@ struct KeptCapabilities<'a> {
     imports: &'a mut crate::summary::ImportMemo,
     /// With whether the changed statements bind every name as before (see
     /// `FactsCache::moved_only`).
-    change: Option<(crate::cache::TextMove, bool)>,
+    change: Option<(crate::syntax::change::TextMove, bool)>,
 }
 
 /// The tools with what their code does; and whether the capabilities (and with them the calls'

@@ -534,7 +534,7 @@ impl FactsCache {
     pub(crate) fn moved_only(
         &self,
         splice: &Splice,
-        change: &crate::cache::TextMove,
+        change: &crate::syntax::change::TextMove,
     ) -> Option<bool> {
         let (Some(old), Some(new)) = (&self.replaced, &self.last) else {
             return None;

@@ -649,11 +649,11 @@ fn http_request(
         .find(|a| a.keyword.as_deref() == Some("url"))
         .or_else(|| call.arguments.iter().find(|a| a.keyword.is_none()))?;
     let text = source.get(url.range.clone())?;
-    let host = crate::summary::url_host(text).or_else(|| {
+    let host = crate::syntax::url_host(text).or_else(|| {
         // The first name in it, bound once: `API_URL`, `f"{BASE}/chat"`, `BASE + "/chat"`.
         let name = first_name(text)?;
         let value = facts.bindings.single_value(name)?;
-        crate::summary::url_host(source.get(value)?)
+        crate::syntax::url_host(source.get(value)?)
     })?;
     if is_local(&host) {
         return None;

@@ -109,7 +109,7 @@ pub(crate) fn into_places(
     let Some((old, old_places)) = previous else {
         return search(0, text.len()).collect();
     };
-    let lines = crate::cache::changed_lines_at(old, text, ends);
+    let lines = crate::syntax::change::changed_lines_at(old, text, ends);
     let (before, after) = lines.around(old_places, |p| p.start);
     let mut places = before.to_vec();
     places.extend(search(lines.new.start, lines.new.end));
@@ -283,9 +283,9 @@ mod tests {
             at in 0usize..400,
             cut in 0usize..40,
         ) {
-            let new = crate::cache::edited(&old, &insert, at, cut);
+            let new = crate::syntax::change::edited(&old, &insert, at, cut);
             let last = conversation_match(&old, None);
-            let ends = crate::cache::common_ends(old.as_bytes(), new.as_bytes());
+            let ends = crate::syntax::change::common_ends(old.as_bytes(), new.as_bytes());
             let found = conversation_match(&new, Some((last, old.len(), ends)));
             prop_assert_eq!(found.is_some(), conversation_words().is_match(&new));
             if let Some(r) = found {
@@ -314,7 +314,7 @@ mod tests {
             let mut text = old.concat();
             let mut places = into_places(&text, None, None);
             for (at, cut, insert) in edits {
-                let next = crate::cache::edited(&text, insert, at, cut);
+                let next = crate::syntax::change::edited(&text, insert, at, cut);
                 let since = into_places(&next, Some((&text, &places)), None);
                 prop_assert_eq!(&since, &into_places(&next, None, None), "{:?} -> {:?}", text, next);
                 text = next;

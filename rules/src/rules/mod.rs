@@ -11,56 +11,12 @@ use std::path::Path;
 use tree_sitter::Tree;
 
 use crate::agent::Tool;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
 use crate::facts::FileFacts;
 use crate::knowledge::Knowledge;
 use crate::syntax::Language;
 
-/// Static facts about a rule.
-#[derive(Debug, PartialEq, Eq)]
-pub struct RuleMeta {
-    /// Stable code: `AL203`.
-    pub code: &'static str,
-    /// Stable kebab-case name: `dynamic-code-execution`.
-    pub name: &'static str,
-    /// One line for listings.
-    pub summary: &'static str,
-    pub default_severity: Severity,
-    /// The rule's doc comment, as written (each line keeps the space after `///`).
-    pub raw_doc: &'static str,
-    /// What the rule reads beyond the file's syntax, facts and tools: the analysis computes an
-    /// input only when an enabled rule needs it, and names no rule to decide it.
-    pub needs: &'static [Input],
-}
-
-/// An input of the rules that costs something to compute, computed only for the rules that
-/// declare it ([`RuleMeta::needs`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Input {
-    /// The calls of the knowledge's sinks (`[[sink]]`), kept across versions for the unchanged
-    /// statements.
-    SinkCalls,
-    /// Where the file sends data to third parties ([`crate::privacy::Flow`]).
-    Flows,
-    /// The project's privacy view: its notice, and the flows of all its files.
-    Privacy,
-    /// Where the file stores conversations ([`crate::privacy::Store`]).
-    ConversationStores,
-    /// Where the literals a secret may flow to are (a model call, a log).
-    SecretFlows,
-}
-
-impl RuleMeta {
-    /// The documentation as Markdown.
-    pub fn documentation(&self) -> String {
-        let mut doc = String::with_capacity(self.raw_doc.len());
-        for line in self.raw_doc.lines() {
-            doc.push_str(line.strip_prefix(' ').unwrap_or(line));
-            doc.push('\n');
-        }
-        doc
-    }
-}
+pub use crate::diagnostic::{Input, RuleMeta};
 
 /// Everything a rule may look at for one file.
 pub struct Context<'a> {
@@ -177,15 +133,7 @@ pub(crate) fn code_span(text: &str) -> String {
     }
 }
 
-/// `text` on one line, cut to `max` characters.
-pub(crate) fn excerpt(text: &str, max: usize) -> String {
-    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() <= max {
-        flat
-    } else {
-        format!("{}…", flat.chars().take(max).collect::<String>())
-    }
-}
+pub(crate) use crate::syntax::excerpt;
 
 /// Declares a rule struct whose doc comment becomes its documentation.
 macro_rules! declare_rule {

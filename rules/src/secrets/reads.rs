@@ -99,13 +99,13 @@ impl ReadFinder {
         let occurrences: Vec<Vec<usize>> = self
             .searched
             .iter()
-            .map(|literal| crate::cache::occurrences(literal, text.as_bytes()))
+            .map(|literal| crate::syntax::change::occurrences(literal, text.as_bytes()))
             .collect();
         self.find_at(patterns, text, &occurrences)
     }
 
     /// [`ReadFinder::find`], given every place each searched literal occurs in `text`
-    /// (overlapping ones too: `crate::cache::occurrences`).
+    /// (overlapping ones too: `crate::syntax::change::occurrences`).
     pub(crate) fn find_at(
         &self,
         patterns: &[crate::pattern::Pattern],

@@ -3,6 +3,7 @@
 //! Invariant: parsing never fails. Tree-sitter always returns a tree (with `ERROR` nodes where the
 //! text does not parse); rules analyse whatever parsed.
 
+pub(crate) mod change;
 mod document;
 mod input;
 mod position;
@@ -288,8 +289,50 @@ pub fn node_text<'s>(node: tree_sitter::Node<'_>, source: &'s str) -> &'s str {
     source.get(node.start_byte()..node.end_byte()).unwrap_or("")
 }
 
+/// `text` on one line, cut to `max` characters.
+pub(crate) fn excerpt(text: &str, max: usize) -> String {
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= max {
+        flat
+    } else {
+        format!("{}…", flat.chars().take(max).collect::<String>())
+    }
+}
+
+/// The URL host written in a call's text.
+pub(crate) fn url_host(text: &str) -> Option<String> {
+    use std::sync::OnceLock;
+    static PATTERN: OnceLock<regex::Regex> = OnceLock::new();
+    #[allow(clippy::expect_used)]
+    // The host, after any `user:password@` (which is no host, and may be a secret).
+    let pattern = PATTERN.get_or_init(|| {
+        regex::Regex::new(r#"https?://(?:[^@/\s"'`]*@)?([A-Za-z0-9.\-]+)"#).expect("valid pattern")
+    });
+    pattern.captures(text).map(|c| c[1].to_string())
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_url_host_is_never_its_user_or_password() {
+        assert_eq!(
+            url_host("httpx.post(\"https://api.example/v1\")").as_deref(),
+            Some("api.example")
+        );
+        assert_eq!(
+            url_host("post(\"https://user:Zq7vN2wR@stats.example/x\")").as_deref(),
+            Some("stats.example")
+        );
+        assert_eq!(
+            url_host("f\"https://tok3n@h.example\"").as_deref(),
+            Some("h.example")
+        );
+        assert_eq!(
+            url_host("get(\"https://h.example/a@b\")").as_deref(),
+            Some("h.example")
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -295,8 +295,8 @@ mod tests {
             at in 0usize..200,
             cut in 0usize..8,
         ) {
-            let new = crate::cache::edited(&old, &insert, at, cut);
-            let (prefix, suffix) = crate::cache::common_ends(old.as_bytes(), new.as_bytes());
+            let new = crate::syntax::change::edited(&old, &insert, at, cut);
+            let (prefix, suffix) = crate::syntax::change::common_ends(old.as_bytes(), new.as_bytes());
             let patched = LineIndex::new(&old).patched(&new, prefix, suffix);
             let fresh = LineIndex::new(&new);
             prop_assert_eq!(&patched.line_starts, &fresh.line_starts);

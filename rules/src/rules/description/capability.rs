@@ -270,7 +270,7 @@ fn host(ctx: &Context<'_>, evidence: &Evidence) -> Option<String> {
     let first = evidence.first()?;
     match &first.place {
         Some(place) => place.host.clone(),
-        None => crate::summary::url_host(ctx.source.get(first.range.clone())?),
+        None => crate::syntax::url_host(ctx.source.get(first.range.clone())?),
     }
 }
 

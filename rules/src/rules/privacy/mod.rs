@@ -559,7 +559,7 @@ fn other_places(
             out.push(crate::diagnostic::Related {
                 range: 0..0,
                 message: format!("also sends to {}", recipient.name(providers)),
-                place: Some(std::sync::Arc::new(crate::summary::Place {
+                place: Some(std::sync::Arc::new(crate::diagnostic::Place {
                     path: privacy.root.join(&flow.path),
                     line: flow.line.saturating_sub(1),
                     utf8: 0..0,

@@ -516,7 +516,7 @@ mod tests {
     /// [`may_alias_environment`] with the places found in the whole text.
     fn may_alias(text: &str) -> bool {
         let places = crate::secrets::ALIAS_WORDS
-            .map(|w| crate::cache::occurrences(w.as_bytes(), text.as_bytes()));
+            .map(|w| crate::syntax::change::occurrences(w.as_bytes(), text.as_bytes()));
         may_alias_environment(text, &places)
     }
 

@@ -3,7 +3,7 @@
 //! other modules it calls. A tool in one file that calls a helper in another gets the helper's
 //! effects, followed through further imports, from these summaries.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
@@ -75,13 +75,28 @@ pub struct SummaryFlow {
     pub authors: bool,
 }
 
-/// Gives every hop of a chain made in `source` its place in `path`.
-fn placed(chain: &Evidence, path: &Path, source: &str, index: &LineIndex) -> Evidence {
+/// Gives every hop of a chain made in `source` its place in `path`. `made` keeps the places
+/// made for the file, by call: a call reached by many functions' chains is placed once, and its
+/// place shared (a summary's chains hold the same calls many times over).
+fn placed(
+    chain: &Evidence,
+    path: &Path,
+    source: &str,
+    index: &LineIndex,
+    made: &mut HashMap<Range<usize>, Arc<Place>>,
+) -> Evidence {
     chain
         .iter()
         .map(|hop| {
             if hop.place.is_some() {
                 return hop.clone();
+            }
+            if let Some(place) = made.get(&hop.range) {
+                return Hop {
+                    range: hop.range.clone(),
+                    callee: hop.callee.clone(),
+                    place: Some(place.clone()),
+                };
             }
             let line = index.line_of(hop.range.start);
             let line_range = index.line_range(source, line).unwrap_or(0..0);
@@ -94,19 +109,21 @@ fn placed(chain: &Evidence, path: &Path, source: &str, index: &LineIndex) -> Evi
                 let start = column(before, e);
                 start..start.saturating_add(column(inside, e))
             };
+            let place = Arc::new(Place {
+                path: path.to_path_buf(),
+                line: u32::try_from(line).unwrap_or(u32::MAX),
+                utf8: columns(PositionEncoding::Utf8),
+                utf16: columns(PositionEncoding::Utf16),
+                utf32: columns(PositionEncoding::Utf32),
+                host: source
+                    .get(hop.range.clone())
+                    .and_then(crate::syntax::url_host),
+            });
+            made.insert(hop.range.clone(), place.clone());
             Hop {
                 range: hop.range.clone(),
                 callee: hop.callee.clone(),
-                place: Some(Arc::new(Place {
-                    path: path.to_path_buf(),
-                    line: u32::try_from(line).unwrap_or(u32::MAX),
-                    utf8: columns(PositionEncoding::Utf8),
-                    utf16: columns(PositionEncoding::Utf16),
-                    utf32: columns(PositionEncoding::Utf32),
-                    host: source
-                        .get(hop.range.clone())
-                        .and_then(crate::syntax::url_host),
-                })),
+                place: Some(place),
             }
         })
         .collect()
@@ -124,27 +141,30 @@ impl FileSummary {
         let index = LineIndex::new(source);
         let path = normalize(path);
         let mut imports = capabilities.imports(facts, source, language.family());
-        let functions = facts
-            .functions
-            .iter()
-            .enumerate()
-            .map(|(i, f)| FunctionSummary {
+        let mut made = HashMap::new();
+        let mut functions = Vec::with_capacity(facts.functions.len());
+        for (i, f) in facts.functions.iter().enumerate() {
+            let effects = capabilities
+                .of_function(i)
+                .iter()
+                .map(|(effect, chain)| {
+                    (*effect, placed(chain, &path, source, &index, &mut made))
+                })
+                .collect();
+            let imports = std::mem::take(&mut imports[i])
+                .into_iter()
+                .map(|(name, chain)| (name, placed(&chain, &path, source, &index, &mut made)))
+                .collect();
+            functions.push(FunctionSummary {
                 name: f.name.clone(),
                 class: f
                     .class
                     .and_then(|c| facts.classes.get(c))
                     .map(|c| c.name.clone()),
-                effects: capabilities
-                    .of_function(i)
-                    .iter()
-                    .map(|(effect, chain)| (*effect, placed(chain, &path, source, &index)))
-                    .collect(),
-                imports: std::mem::take(&mut imports[i])
-                    .into_iter()
-                    .map(|(name, chain)| (name, placed(&chain, &path, source, &index)))
-                    .collect(),
-            })
-            .collect();
+                effects,
+                imports,
+            });
+        }
         FileSummary {
             path,
             language,

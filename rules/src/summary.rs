@@ -147,9 +147,7 @@ impl FileSummary {
             let effects = capabilities
                 .of_function(i)
                 .iter()
-                .map(|(effect, chain)| {
-                    (*effect, placed(chain, &path, source, &index, &mut made))
-                })
+                .map(|(effect, chain)| (*effect, placed(chain, &path, source, &index, &mut made)))
                 .collect();
             let imports = std::mem::take(&mut imports[i])
                 .into_iter()

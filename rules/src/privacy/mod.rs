@@ -7,7 +7,7 @@
 
 mod flows;
 mod notice;
-mod providers;
+pub(crate) use crate::knowledge::providers;
 mod storage;
 
 use std::ops::Range;
@@ -18,10 +18,6 @@ pub(crate) use flows::flows_reading;
 pub use notice::{
     draft_notice, is_choice, is_notice_path, is_telemetry_path, leaves_choice, links_to_policy,
     mentions_storage, names, names_recipient, readme_section, recipient_section,
-};
-pub(crate) use providers::{
-    PackageRecord, PrivacyTables, ProviderRecord, RouterRecord, SendingRecord, SendsRecord,
-    StorageRecord, UnmappedRecord,
 };
 pub use providers::{Provider, Providers};
 pub use storage::{Store, storage};

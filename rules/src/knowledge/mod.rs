@@ -1,6 +1,8 @@
 //! Knowledge as data: the tables in `rules/data/*.toml`, embedded at build time and extensible by
 //! users with files of the same format (config key `extend`).
 
+pub(crate) mod providers;
+
 use rustc_hash::FxHashMap as HashMap;
 use std::sync::OnceLock;
 
@@ -9,34 +11,37 @@ use serde::Deserialize;
 use crate::syntax::Family;
 
 const BUILTIN_TABLES: &[(&str, &str)] = &[
-    ("rules/data/sinks.toml", include_str!("../data/sinks.toml")),
+    (
+        "rules/data/sinks.toml",
+        include_str!("../../data/sinks.toml"),
+    ),
     (
         "rules/data/frameworks.toml",
-        include_str!("../data/frameworks.toml"),
+        include_str!("../../data/frameworks.toml"),
     ),
     (
         "rules/data/descriptions.toml",
-        include_str!("../data/descriptions.toml"),
+        include_str!("../../data/descriptions.toml"),
     ),
     (
         "rules/data/sandboxes.toml",
-        include_str!("../data/sandboxes.toml"),
+        include_str!("../../data/sandboxes.toml"),
     ),
     (
         "rules/data/secrets.toml",
-        include_str!("../data/secrets.toml"),
+        include_str!("../../data/secrets.toml"),
     ),
     (
         "rules/data/providers.toml",
-        include_str!("../data/providers.toml"),
+        include_str!("../../data/providers.toml"),
     ),
     (
         "rules/data/sdks/python.toml",
-        include_str!("../data/sdks/python.toml"),
+        include_str!("../../data/sdks/python.toml"),
     ),
     (
         "rules/data/sdks/javascript.toml",
-        include_str!("../data/sdks/javascript.toml"),
+        include_str!("../../data/sdks/javascript.toml"),
     ),
 ];
 
@@ -544,25 +549,25 @@ struct DataFile {
     #[serde(default)]
     secret_flow: Option<crate::secrets::SecretFlowRecord>,
     #[serde(default)]
-    provider: Vec<crate::privacy::ProviderRecord>,
+    provider: Vec<providers::ProviderRecord>,
     #[serde(default)]
     kinds: Option<std::collections::HashMap<String, String>>,
     #[serde(default)]
-    storage: Vec<crate::privacy::StorageRecord>,
+    storage: Vec<providers::StorageRecord>,
     #[serde(default)]
-    model: Vec<crate::privacy::SendsRecord>,
+    model: Vec<providers::SendsRecord>,
     #[serde(default)]
-    client: Vec<crate::privacy::SendsRecord>,
+    client: Vec<providers::SendsRecord>,
     #[serde(default)]
-    function: Vec<crate::privacy::SendsRecord>,
+    function: Vec<providers::SendsRecord>,
     #[serde(default)]
-    router: Vec<crate::privacy::RouterRecord>,
+    router: Vec<providers::RouterRecord>,
     #[serde(default)]
-    package: Vec<crate::privacy::PackageRecord>,
+    package: Vec<providers::PackageRecord>,
     #[serde(default)]
-    unmapped: Vec<crate::privacy::UnmappedRecord>,
+    unmapped: Vec<providers::UnmappedRecord>,
     #[serde(default)]
-    sending: Option<crate::privacy::SendingRecord>,
+    sending: Option<providers::SendingRecord>,
 }
 
 /// A shell program and the flag after which it takes a command line (`sh -c`).
@@ -810,7 +815,7 @@ pub struct Knowledge {
     /// AL301–AL304: secret formats and placeholders.
     pub secrets: crate::secrets::Secrets,
     /// AL401–AL403: third parties that receive users' data, and their SDK entry points.
-    pub providers: crate::privacy::Providers,
+    pub providers: providers::Providers,
     /// AL202: the project's own sandbox prefix (config `sandbox.command`), offered as a fix.
     pub sandbox_command: Option<Vec<String>>,
     /// Sink indexes by family, then by resolved call name.
@@ -1070,7 +1075,7 @@ impl Knowledge {
                     message,
                 })?;
         }
-        let privacy = crate::privacy::PrivacyTables {
+        let privacy = providers::PrivacyTables {
             providers: file.provider,
             kinds: file.kinds.map(|k| k.into_iter().collect()),
             storage: file.storage,

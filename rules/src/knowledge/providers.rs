@@ -223,14 +223,14 @@ pub struct Provider {
 
 /// An entry point: a call (or the prefix of calls) that sends to a provider.
 #[derive(Clone, Debug)]
-pub(super) struct Entry {
-    pub(super) provider: usize,
-    pub(super) prefix: String,
+pub(crate) struct Entry {
+    pub(crate) provider: usize,
+    pub(crate) prefix: String,
     /// The first argument (a string) must match.
-    pub(super) argument: Option<crate::pattern::Pattern>,
+    pub(crate) argument: Option<crate::pattern::Pattern>,
     /// Some table lists a name under the prefix: only what the tables list sends (a type or an
     /// error class of the SDK does not). Without one, every call under it counts.
-    pub(super) tabled: bool,
+    pub(crate) tabled: bool,
 }
 
 /// The providers and their entry points.
@@ -239,7 +239,7 @@ pub struct Providers {
     pub list: Vec<Provider>,
     /// What each kind of recipient receives (`[kinds]`).
     pub kinds: HashMap<String, String>,
-    pub(super) entries: HashMap<Family, Vec<Entry>>,
+    pub(crate) entries: HashMap<Family, Vec<Entry>>,
     /// Indices in `entries` by family and prefix, so a call finds its entries by the prefixes of
     /// its name instead of comparing it with every entry.
     by_prefix: HashMap<Family, rustc_hash::FxHashMap<String, Vec<usize>>>,
@@ -247,30 +247,30 @@ pub struct Providers {
     /// part is not one is under no entry (most calls of a file), told by one lookup.
     roots: HashMap<Family, rustc_hash::FxHashSet<String>>,
     /// Entry points that store conversations: (prefix, what).
-    pub(super) stores: HashMap<Family, Vec<(String, String)>>,
+    pub(crate) stores: HashMap<Family, Vec<(String, String)>>,
     /// The first parts of the entries' prefixes and of the stores', as bits (see [`Roots`]).
-    pub(super) entry_roots: HashMap<Family, Roots>,
-    pub(super) store_roots: HashMap<Family, Roots>,
+    pub(crate) entry_roots: HashMap<Family, Roots>,
+    pub(crate) store_roots: HashMap<Family, Roots>,
     /// What each listed name does, by family.
-    pub(super) sends: HashMap<Family, HashMap<String, Sends>>,
+    pub(crate) sends: HashMap<Family, HashMap<String, Sends>>,
     /// The first parts of the listed names, as bits.
-    pub(super) listed_roots: HashMap<Family, Roots>,
+    pub(crate) listed_roots: HashMap<Family, Roots>,
     /// Arguments that configure a call (`[sending] settings`).
-    pub(super) settings: rustc_hash::FxHashSet<String>,
+    pub(crate) settings: rustc_hash::FxHashSet<String>,
     /// Routes of model strings that are local models.
-    pub(super) local_routes: Vec<String>,
+    pub(crate) local_routes: Vec<String>,
     /// `[sending] serving-modules` and `serving-files`.
-    pub(super) serving_modules: Vec<String>,
-    pub(super) serving_files: Vec<String>,
+    pub(crate) serving_modules: Vec<String>,
+    pub(crate) serving_files: Vec<String>,
     /// `[sending] key-inputs`.
-    pub(super) key_inputs: Vec<String>,
+    pub(crate) key_inputs: Vec<String>,
     /// `[sending] terminal-inputs`.
-    pub(super) terminal_inputs: Vec<String>,
+    pub(crate) terminal_inputs: Vec<String>,
     /// `[sending] encoders`, as written in code.
-    pub(super) encoders: rustc_hash::FxHashSet<String>,
+    pub(crate) encoders: rustc_hash::FxHashSet<String>,
     /// Code that sets a provider's switch on (`os.environ["LANGSMITH_TRACING"] = "true"`): the
     /// switch's name is the group `name`.
-    pub(super) switch_pattern: Option<regex::Regex>,
+    pub(crate) switch_pattern: Option<regex::Regex>,
     /// What the generated tables were made from.
     pub packages: Vec<(Family, String, String)>,
     /// What the generated tables leave out, and why: (family, name, reason).
@@ -281,7 +281,7 @@ pub struct Providers {
 /// name whose first part has no bit is under none of the names (most of a file's calls: `len`,
 /// `json.loads`), told without hashing the name. A set bit only says "look it up".
 #[derive(Clone, Debug, Default)]
-pub(super) struct Roots {
+pub(crate) struct Roots {
     bits: Vec<u64>,
 }
 
@@ -306,7 +306,7 @@ impl Roots {
     }
 
     /// Whether a name under one of the names may be `name` (never false when it is).
-    pub(super) fn may_hold(&self, name: &str) -> bool {
+    pub(crate) fn may_hold(&self, name: &str) -> bool {
         let bit = Self::bit(name);
         self.bits
             .get(bit / 64)
@@ -524,13 +524,13 @@ impl Providers {
     }
 
     /// What a listed name does when called.
-    pub(super) fn listed(&self, family: Family, name: &str) -> Option<&Sends> {
+    pub(crate) fn listed(&self, family: Family, name: &str) -> Option<&Sends> {
         self.sends.get(&family)?.get(name)
     }
 
     /// Whether a name may be one the tables list, or a method of a class they list (never
     /// false when it is).
-    pub(super) fn may_be_listed(&self, family: Family, name: &str) -> bool {
+    pub(crate) fn may_be_listed(&self, family: Family, name: &str) -> bool {
         self.listed_roots
             .get(&family)
             .is_some_and(|roots| roots.may_hold(name))
@@ -538,14 +538,14 @@ impl Providers {
 
     /// Whether an argument (a keyword or an object's property) configures a call rather than
     /// carrying data.
-    pub(super) fn is_setting(&self, name: &str) -> bool {
+    pub(crate) fn is_setting(&self, name: &str) -> bool {
         self.settings.contains(name)
     }
 
     /// The recipient a model string names (`openai/gpt-4o`, `anthropic:claude-…`, `gpt-4o`):
     /// `Ok(None)` for a local model, `Err(route)` for a route no provider claims (empty for a
     /// bare model name no provider's models start with).
-    pub(super) fn by_model_string(&self, model: &str) -> Result<Option<usize>, String> {
+    pub(crate) fn by_model_string(&self, model: &str) -> Result<Option<usize>, String> {
         let lower = model.trim().to_ascii_lowercase();
         if let Some((route, _)) = lower.split_once([':', '/']) {
             if self.local_routes.iter().any(|r| *r == route) {
@@ -576,7 +576,7 @@ impl Providers {
     }
 
     /// The entries a resolved name is under (see [`under`]), in the order they were declared.
-    pub(super) fn entries_under<'a>(&'a self, family: Family, resolved: &str) -> Vec<&'a Entry> {
+    pub(crate) fn entries_under<'a>(&'a self, family: Family, resolved: &str) -> Vec<&'a Entry> {
         let (Some(entries), Some(by_prefix), Some(roots)) = (
             self.entries.get(&family),
             self.by_prefix.get(&family),
@@ -610,21 +610,21 @@ impl Providers {
     }
 
     /// The provider a switch (`LANGSMITH_TRACING`) turns on.
-    pub(super) fn by_switch(&self, name: &str) -> Option<usize> {
+    pub(crate) fn by_switch(&self, name: &str) -> Option<usize> {
         self.list
             .iter()
             .position(|p| p.switches.iter().any(|s| s == name))
     }
 
     /// The provider whose API alone has a path in `url` (see `paths`).
-    pub(super) fn by_path(&self, url: &str) -> Option<usize> {
+    pub(crate) fn by_path(&self, url: &str) -> Option<usize> {
         self.list
             .iter()
             .position(|p| p.paths.iter().any(|path| url.contains(path.as_str())))
     }
 
     /// The provider whose API host is `host` (or a subdomain of it).
-    pub(super) fn by_host(&self, host: &str) -> Option<usize> {
+    pub(crate) fn by_host(&self, host: &str) -> Option<usize> {
         let host = host.to_ascii_lowercase();
         self.list.iter().position(|p| {
             p.hosts
@@ -649,7 +649,7 @@ fn first_part(name: &str) -> &str {
 }
 
 /// Whether a resolved name is `prefix` or is under it.
-pub(super) fn under(resolved: &str, prefix: &str) -> bool {
+pub(crate) fn under(resolved: &str, prefix: &str) -> bool {
     resolved == prefix
         || resolved
             .strip_prefix(prefix)

@@ -955,3 +955,26 @@ proptest! {
         }
     }
 }
+
+/// Found by `cached_analysis_of_agent_modules_matches_fresh`: a tool's parameter list broken by
+/// a keystroke (`def search(qu|ery` → a default parameter and an error) in a module whose model
+/// call's result is assigned to the MCP server's name.
+#[test]
+fn a_broken_parameter_list_leaves_no_stale_privacy_flow() {
+    let before = include_str!("data/stale_flow_before.py");
+    let after = include_str!("data/stale_flow_after.py");
+    let project = Project { notice: None };
+    let mut cache = AnalysisCache::default();
+    let tree = parse(before, Language::Python);
+    let _ = fresh_and_cached_in(before, &tree, Language::Python, &mut cache, Some(&project));
+    let tree = parse(after, Language::Python);
+    let (fresh, cached) =
+        fresh_and_cached_in(after, &tree, Language::Python, &mut cache, Some(&project));
+    let found = |a: &agentlint_rules::Analysis| {
+        a.diagnostics
+            .iter()
+            .map(|d| (d.rule.code, d.range.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(found(&cached), found(&fresh));
+}

@@ -84,12 +84,14 @@ impl Bindings {
         }
     }
 
-    /// The name bound once, and only, to the value at `value` (`model = Model(...)`, `x = await
-    /// f()` for the call `f()`).
-    pub fn bound_to(&self, value: &Range<usize>) -> Option<&str> {
-        self.map
+    /// The names bound, each by its only binding, to the value at `value` (or to a value ending
+    /// where it ends: `x = await f()`), in name order. A chained assignment (`a = b = f()`) binds
+    /// several; the order of the map's entries never decides which.
+    pub fn bound_names(&self, value: &Range<usize>) -> Vec<&str> {
+        let mut names: Vec<&str> = self
+            .map
             .iter()
-            .find_map(|(name, bindings)| match bindings.as_slice() {
+            .filter_map(|(name, bindings)| match bindings.as_slice() {
                 [Binding::Value(range) | Binding::Instance { value: range, .. }]
                     if range.start <= value.start && range.end == value.end =>
                 {
@@ -97,6 +99,9 @@ impl Bindings {
                 }
                 _ => None,
             })
+            .collect();
+        names.sort_unstable();
+        names
     }
 
     /// The class or factory that made `name`, when every binding of it agrees.

@@ -988,11 +988,15 @@ fn reach(
     facts: &FileFacts,
     providers: &Providers,
 ) -> Reach {
-    let Some(first) = facts.bindings.bound_to(&call.range) else {
+    let first = facts.bindings.bound_names(&call.range);
+    if first.is_empty() {
         return Reach::Unknown;
-    };
+    }
     let mut unknown = false;
-    let mut names: Vec<(String, Range<usize>)> = vec![(first.to_string(), call.range.clone())];
+    let mut names: Vec<(String, Range<usize>)> = first
+        .into_iter()
+        .map(|name| (name.to_string(), call.range.clone()))
+        .collect();
     let mut next = 0;
     while let Some((name, value)) = names.get(next).cloned() {
         next += 1;
@@ -1027,15 +1031,18 @@ fn reach(
                 if carries_data(user, source, locator, facts, providers) {
                     return Reach::Data;
                 }
-                match facts.bindings.bound_to(&user.range) {
-                    Some(made) => {
-                        if !names.iter().any(|(n, _)| n == made) {
-                            names.push((made.to_string(), user.range.clone()));
+                let made = facts.bindings.bound_names(&user.range);
+                match made.is_empty() {
+                    false => {
+                        for made in made {
+                            if !names.iter().any(|(n, _)| n == made) {
+                                names.push((made.to_string(), user.range.clone()));
+                            }
                         }
                     }
                     // An argument of a call (`generateText({ model: anthropic("…"), prompt })`):
                     // that call carries the data, if any.
-                    None => match facts
+                    true => match facts
                         .calls
                         .iter()
                         .filter(|c| {
@@ -1068,13 +1075,16 @@ fn reach(
             }
             // Passed to something: what that makes is followed (`agent = Agent(model=model)`);
             // a call that makes nothing kept must carry no data of its own.
-            match facts.bindings.bound_to(&user.range) {
-                Some(made) => {
-                    if !names.iter().any(|(n, _)| n == made) {
-                        names.push((made.to_string(), user.range.clone()));
+            let made = facts.bindings.bound_names(&user.range);
+            match made.is_empty() {
+                false => {
+                    for made in made {
+                        if !names.iter().any(|(n, _)| n == made) {
+                            names.push((made.to_string(), user.range.clone()));
+                        }
                     }
                 }
-                None => {
+                true => {
                     let rest = Call {
                         arguments: user
                             .arguments
@@ -1112,10 +1122,10 @@ fn data_reaches_what_it_makes(
     facts: &FileFacts,
     providers: &Providers,
 ) -> bool {
-    let Some(first) = facts.bindings.bound_to(&call.range) else {
+    let mut names = facts.bindings.bound_names(&call.range);
+    if names.is_empty() {
         return false;
-    };
-    let mut names = vec![first];
+    }
     let mut next = 0;
     while let Some(&name) = names.get(next) {
         next += 1;
@@ -1134,10 +1144,10 @@ fn data_reaches_what_it_makes(
             if carries_data(user, source, locator, facts, providers) {
                 return true;
             }
-            if let Some(made) = facts.bindings.bound_to(&user.range)
-                && !names.contains(&made)
-            {
-                names.push(made);
+            for made in facts.bindings.bound_names(&user.range) {
+                if !names.contains(&made) {
+                    names.push(made);
+                }
             }
         }
     }

@@ -493,7 +493,10 @@ fn analyse_prior(
         if Some(last.key) != flows_key || Some(last.generation + 1) != generation {
             return None;
         }
-        facts_cache.moved_only(splice, &change)?;
+        // Names bound differently (`Some(false)`) change what a flow's value reaches.
+        if !facts_cache.moved_only(splice, &change)? {
+            return None;
+        }
         if !last.read.iter().all(|r| change.keeps(r)) {
             return None;
         }

@@ -975,6 +975,22 @@ enum Reach {
     Unknown,
 }
 
+/// Adds to `names` each name bound to the value at `value` (every name of a chained
+/// assignment) that is not there yet, with that value; whether any name is bound to it.
+fn follow(
+    names: &mut Vec<(String, Range<usize>)>,
+    facts: &FileFacts,
+    value: &Range<usize>,
+) -> bool {
+    let made = facts.bindings.bound_names(value);
+    for name in &made {
+        if !names.iter().any(|(n, _)| n == name) {
+            names.push((name.to_string(), value.clone()));
+        }
+    }
+    !made.is_empty()
+}
+
 /// What reaches what a construction makes: it is bound to a name (`model = LiteLLMModel(...)`),
 /// and every mention of that name, and of what is made from it (`agent =
 /// CodeAgent(model=model)`), is in a call — which carries data or not (`agent.run(task)`,
@@ -1031,18 +1047,10 @@ fn reach(
                 if carries_data(user, source, locator, facts, providers) {
                     return Reach::Data;
                 }
-                let made = facts.bindings.bound_names(&user.range);
-                match made.is_empty() {
-                    false => {
-                        for made in made {
-                            if !names.iter().any(|(n, _)| n == made) {
-                                names.push((made.to_string(), user.range.clone()));
-                            }
-                        }
-                    }
+                if !follow(&mut names, facts, &user.range) {
                     // An argument of a call (`generateText({ model: anthropic("…"), prompt })`):
                     // that call carries the data, if any.
-                    true => match facts
+                    match facts
                         .calls
                         .iter()
                         .filter(|c| {
@@ -1058,7 +1066,7 @@ fn reach(
                             }
                         }
                         None => unknown = true,
-                    },
+                    }
                 }
                 continue;
             }
@@ -1075,28 +1083,18 @@ fn reach(
             }
             // Passed to something: what that makes is followed (`agent = Agent(model=model)`);
             // a call that makes nothing kept must carry no data of its own.
-            let made = facts.bindings.bound_names(&user.range);
-            match made.is_empty() {
-                false => {
-                    for made in made {
-                        if !names.iter().any(|(n, _)| n == made) {
-                            names.push((made.to_string(), user.range.clone()));
-                        }
-                    }
-                }
-                true => {
-                    let rest = Call {
-                        arguments: user
-                            .arguments
-                            .iter()
-                            .filter(|a| !a.range.contains(&at))
-                            .cloned()
-                            .collect(),
-                        ..user.clone()
-                    };
-                    if carries_data(&rest, source, locator, facts, providers) {
-                        return Reach::Data;
-                    }
+            if !follow(&mut names, facts, &user.range) {
+                let rest = Call {
+                    arguments: user
+                        .arguments
+                        .iter()
+                        .filter(|a| !a.range.contains(&at))
+                        .cloned()
+                        .collect(),
+                    ..user.clone()
+                };
+                if carries_data(&rest, source, locator, facts, providers) {
+                    return Reach::Data;
                 }
             }
         }

@@ -16,7 +16,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use crate::analysis::{Analysis, Failure};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::{Applicability, Edit, FileChange, Fix};
 use crate::knowledge::Knowledge;
 use crate::rules::RuleMeta;
@@ -24,7 +24,7 @@ use crate::rules::secrets::{
     CredentialsInUrl, HardcodedProviderKey, HardcodedSecret, PrivateKeyMaterial,
 };
 use crate::secrets::redact::{in_parentheses, shown};
-use crate::secrets::{Found, SecretRule, SecretSpan};
+use crate::secrets::{Found, SecretRule, SecretSpan, Secrets};
 use crate::settings::Settings;
 use crate::suppress;
 use crate::syntax::{Language, LineIndex};
@@ -126,6 +126,9 @@ struct Secret {
     env: Option<String>,
     /// For an entry `NAME=value` whose value is exactly the secret: the value's range.
     value: Option<Range<usize>>,
+    /// A value known by its name only, given beside the address of this machine or of an
+    /// example domain (a notebook's `{"url": "bolt://localhost:7687", "password": "..."}`).
+    local: bool,
 }
 
 /// Analyses a configuration file with the secret rules the settings enable.
@@ -199,6 +202,7 @@ pub fn analyse_config(
                 env: Some(entry_name(file.source, f).unwrap_or_else(|| format.env.clone())),
                 value: entry_value(file.source, &f.range),
                 span,
+                local: false,
             },
             SecretRule::PrivateKey => {
                 // The header, the key's public prefix (also when the key is on one line).
@@ -210,6 +214,7 @@ pub fn analyse_config(
                     env: None,
                     value: None,
                     span,
+                    local: false,
                 }
             }
             SecretRule::UrlPassword => {
@@ -232,6 +237,7 @@ pub fn analyse_config(
                     env: Some(format.env.clone()),
                     value: None,
                     span,
+                    local: false,
                 }
             }
         });
@@ -260,6 +266,8 @@ pub fn analyse_config(
                 env: Some(crate::rules::secrets::environment_name(name)),
                 value: entry.whole.then(|| entry.value.clone()),
                 span: SecretSpan::new(entry.value.clone(), 0),
+                local: file.kind == ConfigKind::Notebook
+                    && beside_a_local_address(file.source, &entry.value, secrets),
             });
         }
     }
@@ -270,6 +278,14 @@ pub fn analyse_config(
             continue;
         }
         let mut diagnostic = explain(&file, &secret);
+        if secret.local {
+            diagnostic.severity = Severity::Hint;
+            diagnostic = diagnostic.with_note(
+                "It is given beside the address of this machine or of an example domain: a local \
+                 service's development default or documentation, unless the same value is used \
+                 anywhere else.",
+            );
+        }
         diagnostic.severity = settings.severity_of(diagnostic.rule, diagnostic.severity);
         analysis.diagnostics.push(diagnostic);
     }
@@ -429,6 +445,64 @@ fn notebook_binding() -> &'static Regex {
         &CELL,
         r#"(?:\\"|')?([A-Za-z_][A-Za-z0-9_]*)(?:\\"|')?[ \t]*[:=][ \t]*(?:\\"([^"\\\n]*)\\"|'([^'\\\n]*)')"#,
     )
+}
+
+/// Whether a notebook's value sits in a dictionary or call whose other string values include the
+/// address of this machine or of an example domain (the local-address pattern of the
+/// `url-password` format): the lines around it, up to the braces or parentheses that open and
+/// close it, as written in the cell (the notebook's JSON escapes the quotes).
+fn beside_a_local_address(source: &str, value: &Range<usize>, secrets: &Secrets) -> bool {
+    const REACH: usize = 8;
+    let Some(local) = secrets
+        .formats
+        .iter()
+        .find(|f| f.id == "url-password")
+        .and_then(|f| f.ignore.as_ref())
+    else {
+        return false;
+    };
+    let line_start = source[..value.start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = source[value.end..]
+        .find('\n')
+        .map_or(source.len(), |i| value.end + i);
+    let mut lines: Vec<&str> = Vec::new();
+    // Up to the line that opens the object, and down to the one that closes it.
+    let above = source[..line_start].lines().rev().take(REACH);
+    for line in above {
+        lines.push(line);
+        if line.contains(['{', '(']) {
+            break;
+        }
+    }
+    let below = source
+        .get(line_end..)
+        .unwrap_or_default()
+        .lines()
+        .skip(1)
+        .take(REACH);
+    for line in below {
+        lines.push(line);
+        if line.contains(['}', ')']) {
+            break;
+        }
+    }
+    lines.iter().any(|line| {
+        notebook_string()
+            .captures_iter(line)
+            .filter_map(|c| c.get(1).or_else(|| c.get(2)))
+            .any(|text| {
+                let text = text.as_str();
+                let host = text.split_once("://").map_or(text, |(_, rest)| rest);
+                let host = host.rsplit_once('@').map_or(host, |(_, host)| host);
+                local.regex().is_match(&format!("@{host}"))
+            })
+    })
+}
+
+/// A string in a notebook cell's code: `\"...\"` (escaped by the notebook's JSON) or `'...'`.
+fn notebook_string() -> &'static Regex {
+    static CELL: OnceLock<Regex> = OnceLock::new();
+    regex(&CELL, r#"\\"([^"\\\n]*)\\"|'([^'\\\n]*)'"#)
 }
 
 /// The base64 data of a notebook's image outputs (`"image/png": "iVBOR…"`, or a list of such

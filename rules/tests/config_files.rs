@@ -223,6 +223,53 @@ fn notebooks_report_keys_in_cells_and_outputs() {
 }
 
 #[test]
+fn a_notebook_password_beside_a_local_address_is_a_hint() {
+    // A memory demo's graph store on this machine: its development default (as in code); the
+    // same password beside a remote host is a secret.
+    let local = random(11);
+    let remote = random(12);
+    let source = format!(
+        r#"{{
+ "cells": [
+  {{
+   "cell_type": "code",
+   "metadata": {{}},
+   "outputs": [],
+   "source": [
+    "config = {{\n",
+    "    \"graph_store\": {{\n",
+    "        \"provider\": \"memgraph\",\n",
+    "        \"config\": {{\n",
+    "            \"url\": \"bolt://localhost:7687\",\n",
+    "            \"username\": \"memgraph\",\n",
+    "            \"password\": \"{local}\",\n",
+    "        }},\n",
+    "    }},\n",
+    "}}\n",
+    "remote = {{\n",
+    "    \"url\": \"bolt://graph.acme-analytics.io:7687\",\n",
+    "    \"password\": \"{remote}\",\n",
+    "}}"
+   ]
+  }}
+ ],
+ "metadata": {{}},
+ "nbformat": 4,
+ "nbformat_minor": 5
+}}
+"#
+    );
+    let found = analyse("memgraph.ipynb", &source, true);
+    let severities: Vec<String> = found
+        .iter()
+        .map(|d| format!("{} {:?}", d.code(), d.severity))
+        .collect();
+    assert_eq!(severities, ["AL302 Hint", "AL302 Warning"]);
+    assert_not_echoed(&found, &[&local, &remote]);
+    insta::assert_snapshot!(render("memgraph.ipynb", &source, &found));
+}
+
+#[test]
 fn notebook_image_data_is_skipped_and_findings_after_it_keep_their_place() {
     let key = fake("aws-access-key", 4);
     // Base64 image data (skipped: it holds no readable key) before a key printed to a cell's

@@ -79,6 +79,10 @@ pub struct SecretNames {
     /// Keys that, all beside a name in one object, say its value is made to be published
     /// (Algolia DocSearch's `appId` and `indexName` beside its search-only `apiKey`).
     pub published_beside: Vec<Vec<String>>,
+    /// Words that, all in a name, say its value is made to be published: an analytics
+    /// service's project token (`MIXPANEL_PROJECT_TOKEN`, `amplitudeApiKey`), which every page
+    /// or app that sends events carries.
+    pub published_names: Vec<Vec<String>>,
     pub min_length: usize,
     pub min_entropy: f64,
 }
@@ -90,7 +94,12 @@ impl SecretNames {
         let Some(last) = words.last() else {
             return false;
         };
-        if words.iter().any(|w| self.not_with.contains(w)) {
+        if words.iter().any(|w| self.not_with.contains(w))
+            || self
+                .published_names
+                .iter()
+                .any(|set| set.iter().all(|w| words.contains(w)))
+        {
             return false;
         }
         if self.last.iter().any(|w| w == last) {

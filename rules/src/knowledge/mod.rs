@@ -1103,6 +1103,7 @@ impl Knowledge {
             current.key_after.extend(names.key_after);
             current.not_with.extend(names.not_with);
             current.published_beside.extend(names.published_beside);
+            current.published_names.extend(names.published_names);
             if names.min_length > 0 {
                 current.min_length = names.min_length;
             }

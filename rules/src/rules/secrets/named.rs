@@ -23,10 +23,12 @@ declare_rule! {
     /// paths, text with spaces, names that only mention a secret (`max_tokens`, `token_count`,
     /// `secret_name`, `password_hash`), identifiers that pages publish (a chat widget's
     /// `websiteToken`; Algolia DocSearch's search-only `apiKey` beside `appId` and `indexName`,
-    /// `published-beside`), and keys of known formats (AL301 reports those). A value given
-    /// beside the address of this machine or of a reserved example domain (`{"url":
-    /// "bolt://localhost:7687", "password": "..."}`; the hosts AL304 ignores) is a hint: a local
-    /// service's development default, or documentation.
+    /// `published-beside`), analytics projects' public identifiers (`MIXPANEL_PROJECT_TOKEN`,
+    /// `amplitudeApiKey`, `posthog_project_api_key`: `published-names`; the same services'
+    /// secrets are still reported), and keys of known formats (AL301 reports those). A value
+    /// given beside the address of this machine or of a reserved example domain (`{"url":
+    /// "bolt://localhost:7687", "password": "..."}`; the hosts AL304 ignores), in code or in a
+    /// notebook's cell, is a hint: a local service's development default, or documentation.
     ///
     /// Entries of agent configuration files are read the same way: `NAME=value` lines of `.env`
     /// files and templates, `"NAME": "value"` entries of MCP client configurations (the `env`

@@ -111,6 +111,11 @@ pub(crate) struct SendingRecord {
     /// Routes of model strings that are local models (`ollama/llama3`).
     #[serde(default)]
     local_routes: Vec<String>,
+    /// Keys local model servers are given because the client needs one (`"not-needed"`,
+    /// `"EMPTY"`, `"ollama"`): a client pointed at a configured address with one of these is a
+    /// local model.
+    #[serde(default)]
+    local_keys: Vec<String>,
     /// Modules whose import means the file serves other people (a web framework, a chat UI,
     /// a bot): `fastapi`, `gradio`, `next/server`. A prefix matches its submodules.
     #[serde(default)]
@@ -259,6 +264,8 @@ pub struct Providers {
     pub(crate) settings: rustc_hash::FxHashSet<String>,
     /// Routes of model strings that are local models.
     pub(crate) local_routes: Vec<String>,
+    /// `[sending] local-keys`, in lower case.
+    pub(crate) local_keys: Vec<String>,
     /// `[sending] serving-modules` and `serving-files`.
     pub(crate) serving_modules: Vec<String>,
     pub(crate) serving_files: Vec<String>,
@@ -342,6 +349,8 @@ impl Providers {
         if let Some(sending) = tables.sending {
             self.settings.extend(sending.settings);
             self.local_routes.extend(sending.local_routes);
+            self.local_keys
+                .extend(sending.local_keys.iter().map(|k| k.to_ascii_lowercase()));
             self.serving_modules.extend(sending.serving_modules);
             self.serving_files.extend(sending.serving_files);
             self.key_inputs.extend(sending.key_inputs);

@@ -28,6 +28,18 @@ fn base_url_pattern() -> &'static regex::Regex {
     })
 }
 
+/// A key written as a literal (`api_key="not-needed"`, `apiKey: "ollama"`).
+fn api_key_pattern() -> &'static regex::Regex {
+    static PATTERN: OnceLock<regex::Regex> = OnceLock::new();
+    PATTERN.get_or_init(|| {
+        #[allow(clippy::expect_used)]
+        regex::Regex::new(
+            r#"\b(?:api_key|apiKey|openai_api_key|openAIApiKey)\s*[=:]\s*["'`]([^"'`\n]*)["'`]"#,
+        )
+        .expect("valid pattern")
+    })
+}
+
 /// What a `base_url` argument says about the recipient.
 enum Redirect {
     /// None given: the provider's own service.
@@ -65,7 +77,19 @@ fn redirect(arguments: &str, providers: &Providers) -> Redirect {
         return Redirect::None;
     };
     let Some(url) = captures.name("url") else {
-        return Redirect::Configured;
+        // A configured address with a key no provider would take: a local model server.
+        let local = api_key_pattern()
+            .captures(arguments)
+            .and_then(|c| c.get(1))
+            .is_some_and(|key| {
+                let key = key.as_str().to_ascii_lowercase();
+                providers.local_keys.contains(&key)
+            });
+        return if local {
+            Redirect::Local
+        } else {
+            Redirect::Configured
+        };
     };
     let url = url.as_str();
     let rest = url.split_once("://").map_or(url, |(_, rest)| rest);

@@ -360,6 +360,9 @@ pub fn assignments<'t>(
             "variable_declarator" | "named_expression" => (n.field("name"), n.field("value")),
             // `with tempfile.TemporaryDirectory() as tmp`
             "as_pattern" => (n.field("alias"), n.named_child(0)),
+            // A loop's variable holds the elements of what it iterates: `for path in paths`,
+            // `for (const path of paths)`.
+            "for_statement" | "for_in_statement" => (n.field("left"), n.field("right")),
             _ => return None,
         };
         Some((target?, value?))

@@ -91,6 +91,9 @@ pub const MAINTAINER_FILES: &[&str] = &[
     "*benchmark*.ts",
     "*_eval.py",
     "eval_*.py",
+    // Evaluation harnesses in a folder of their own (`auto_eval/`, `agent_evals/`).
+    "*_eval",
+    "*_evals",
 ];
 
 /// Examples, demos and cookbooks: code a reader runs, on their own data, unless it serves other
@@ -702,6 +705,26 @@ mod tests {
         assert!(config.is_excluded(Path::new("/p/web/node_modules/x/index.js")));
         assert!(!config.is_excluded(Path::new("/p/tests/test_a.py")));
         assert!(!config.is_excluded(Path::new("/p/src/fixtures.py")));
+    }
+
+    #[test]
+    fn maintainers_tooling_is_quiet_about_privacy_and_the_app_is_not() {
+        for quiet in [
+            "auto_eval/evaluator.py",
+            "agent_evals/run.py",
+            "evals/grader.py",
+            "scripts/release.py",
+            "bench/run_benchmark.py",
+        ] {
+            assert!(is_quiet_about_privacy(Path::new(quiet)), "{quiet}");
+        }
+        for app in [
+            "app/evaluator.py",
+            "src/retrieval_evaluation.py",
+            "server/main.py",
+        ] {
+            assert!(!is_quiet_about_privacy(Path::new(app)), "{app}");
+        }
     }
 
     #[test]

@@ -74,8 +74,8 @@ declare_rule! {
     /// every finding.
     ///
     /// ## Known problems
-    /// Its errors and warnings on 69 public agent repositories were read by hand
-    /// (`tests/precision`): 45 of 62 are right (model-written code run in the server, stored
+    /// Its errors and warnings on 76 public agent repositories were read by hand
+    /// (`tests/precision`): 48 of 65 are right (model-written code run in the server, stored
     /// settings a user can write, a reply `eval`ed to parse it). Wrong are: `eval` of a reply
     /// another function has already reduced to numbers (eight in one file; `ast.literal_eval`
     /// would still be the better call), the `repr` of a dict the program wrote to its own

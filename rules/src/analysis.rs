@@ -152,10 +152,15 @@ fn analyse_prior(
                 .to_string(),
         });
     }
+    // Minified or bundled code is a library's build: only what its text holds (a key) is the
+    // project's concern, not what its code does.
+    let bundled = file.language.family() == crate::syntax::Family::JavaScript
+        && crate::syntax::bundled(file.path, file.source);
     let enabled: Vec<&dyn Rule> = rules
         .iter()
         .copied()
         .filter(|r| settings.is_enabled(r.meta()))
+        .filter(|r| !bundled || r.meta().subject == crate::diagnostic::Subject::Text)
         .collect();
     if enabled.is_empty() {
         return analysis;
@@ -780,6 +785,7 @@ mod tests {
         default_severity: Severity::Error,
         raw_doc: "",
         needs: &[],
+        subject: crate::diagnostic::Subject::Code,
     };
     impl Rule for Panics {
         fn meta(&self) -> &'static RuleMeta {

@@ -37,6 +37,19 @@ pub struct RuleMeta {
     /// What the rule reads beyond the file's syntax, facts and tools: the analysis computes an
     /// input only when an enabled rule needs it, and names no rule to decide it.
     pub needs: &'static [Input],
+    /// What its findings are about: the code's behaviour, or its text (a key committed in it).
+    /// In minified or bundled code ([`crate::syntax::bundled`]), a vendored library's, only the
+    /// text is the project's concern.
+    pub subject: Subject,
+}
+
+/// What a rule's findings are about ([`RuleMeta::subject`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Subject {
+    /// What the code does: its tools, calls, flows.
+    Code,
+    /// What the text holds, whoever wrote the code around it: keys and secrets.
+    Text,
 }
 
 /// An input of the rules that costs something to compute, computed only for the rules that

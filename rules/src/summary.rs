@@ -197,7 +197,14 @@ impl FileSummary {
         let locator = Locator::new(tree);
         let capabilities = Capabilities::compute(source, &locator, language, facts, knowledge);
         let mut summary = FileSummary::new(path, source, facts, language, &capabilities);
-        let flows = crate::privacy::flows(source, &locator, facts, language, knowledge);
+        // A library's minified build sends what the library does: not the project's flows.
+        let bundled = language.family() == crate::syntax::Family::JavaScript
+            && crate::syntax::bundled(path, source);
+        let flows = if bundled {
+            Vec::new()
+        } else {
+            crate::privacy::flows(source, &locator, facts, language, knowledge)
+        };
         if !flows.is_empty() {
             summary.serves = crate::privacy::serves(path, source, facts, &knowledge.providers);
             summary.terminal = crate::privacy::asks_at_a_terminal(facts, &knowledge.providers);

@@ -332,3 +332,43 @@ fn a_short_lived_token_is_a_hint() {
     assert_eq!(long.len(), 1, "{long:?}");
     assert_eq!(long[0].0, "Error");
 }
+
+/// A library's minified build copied into a project (a webpack bundle, reformatted): what its
+/// code does is the library's (its `new Function` is not reported), what its text holds is the
+/// project's (a key in it is). The same code with written names is the project's own.
+#[test]
+fn minified_code_reports_keys_only() {
+    let key = Knowledge::builtin().secrets.fake("openai", 31).unwrap();
+    let module = |short: bool| {
+        let mut out = format!("// Original source: dist/lib-min.js\nconst k = \"{key}\";\n");
+        for i in 0..400 {
+            let (f, e, n, o) = if short {
+                ("r".to_string(), "e", "n", "o")
+            } else {
+                (format!("requireModule{i}"), "moduleId", "cache", "module")
+            };
+            let f = if short { format!("{f}{i}") } else { f };
+            writeln!(
+                out,
+                "function {f}({e}) {{\n  if ({n}[{e}]) return {n}[{e}].exports;\n  var {o} = ({n}[{e}] = {{ i: {e}, l: !1, exports: {{}} }});\n  return {o}.exports;\n}}"
+            )
+            .unwrap();
+        }
+        out.push_str("export function run(text) {\n  return new Function(text)();\n}\n");
+        out
+    };
+    let codes = |source: &str| {
+        let analysis = analyse_text(
+            Path::new("src/vendor/lib.js"),
+            source,
+            Language::JavaScript,
+            &Settings::default(),
+            Knowledge::builtin(),
+        );
+        let mut codes: Vec<&str> = analysis.diagnostics.iter().map(|d| d.rule.code).collect();
+        codes.dedup();
+        codes
+    };
+    assert_eq!(codes(&module(true)), ["AL301"]);
+    assert_eq!(codes(&module(false)), ["AL301", "AL203"]);
+}

@@ -16,7 +16,7 @@ use crate::facts::FileFacts;
 use crate::knowledge::Knowledge;
 use crate::syntax::Language;
 
-pub use crate::diagnostic::{Input, RuleMeta};
+pub use crate::diagnostic::{Input, RuleMeta, Subject};
 
 /// Everything a rule may look at for one file.
 pub struct Context<'a> {
@@ -144,7 +144,8 @@ macro_rules! declare_rule {
             name: $rule_name:literal,
             summary: $summary:literal,
             severity: $severity:ident
-            $(, needs: [$($input:ident),* $(,)?])? $(,)?
+            $(, needs: [$($input:ident),* $(,)?])?
+            $(, subject: $subject:ident)? $(,)?
         }
     ) => {
         $(#[doc = $doc])*
@@ -158,11 +159,22 @@ macro_rules! declare_rule {
                 default_severity: $crate::diagnostic::Severity::$severity,
                 raw_doc: concat!($($doc, "\n"),*),
                 needs: &[$($($crate::rules::Input::$input),*)?],
+                subject: $crate::rules::declared_subject(&[$($crate::diagnostic::Subject::$subject)?]),
             };
         }
     };
 }
 pub(crate) use declare_rule;
+
+/// A rule's subject as declared (`subject: Text`), [`Subject::Code`] when it does not say.
+pub(crate) const fn declared_subject(
+    declared: &[crate::diagnostic::Subject],
+) -> crate::diagnostic::Subject {
+    match declared {
+        [subject, ..] => *subject,
+        [] => crate::diagnostic::Subject::Code,
+    }
+}
 
 /// Every implemented rule, in code order.
 pub fn all() -> &'static [&'static dyn Rule] {

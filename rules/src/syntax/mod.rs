@@ -3,6 +3,7 @@
 //! Invariant: parsing never fails. Tree-sitter always returns a tree (with `ERROR` nodes where the
 //! text does not parse); rules analyse whatever parsed.
 
+mod bundled;
 pub(crate) mod change;
 mod document;
 mod input;
@@ -12,6 +13,7 @@ mod walk;
 use std::cell::RefCell;
 use std::path::Path;
 
+pub use bundled::bundled;
 pub use document::{ApplyReport, Document, EditError, TextChange};
 pub use input::{MAX_FILE_BYTES, SkipReason, check_input, check_owned};
 pub use position::{

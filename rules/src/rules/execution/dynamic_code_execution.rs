@@ -75,16 +75,16 @@ declare_rule! {
     ///
     /// ## Known problems
     /// Its errors and warnings on 76 public agent repositories were read by hand
-    /// (`tests/precision`): 48 of 65 are right (model-written code run in the server, stored
+    /// (`tests/precision`): 48 of 64 are right (model-written code run in the server, stored
     /// settings a user can write, a reply `eval`ed to parse it). Wrong are: `eval` of a reply
     /// another function has already reduced to numbers (eight in one file; `ast.literal_eval`
     /// would still be the better call), the `repr` of a dict the program wrote to its own
     /// queue, library APIs whose purpose is to load the code their caller passes
     /// (`Tool.from_code`), an agent that runs the code the model wrote by design, a CLI whose
     /// documented option runs its user's Python, a maintainers' debugging harness, a web
-    /// component that runs the model's code in the browser's sandboxed frame, and a webpack
-    /// bundle of a library copied into a project's sources (its `setImmediate` polyfill's
-    /// `new Function`). A library's
+    /// component that runs the model's code in the browser's sandboxed frame. Minified or
+    /// bundled JavaScript (a webpack bundle of a library copied into a project's sources, whose
+    /// `setImmediate` polyfill has a `new Function`) is searched for keys only. A library's
     /// `eval` of what its callers pass stays a warning: what they pass may be data their users
     /// load. A check that returns unless the value holds only digits and operators is followed
     /// in the same function only.

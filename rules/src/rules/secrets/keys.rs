@@ -76,6 +76,7 @@ declare_rule! {
         name: "hardcoded-provider-key",
         summary: "An API key or token of a known provider is written in the source",
         severity: Error,
+        subject: Text,
     }
 }
 
@@ -115,6 +116,7 @@ declare_rule! {
         name: "private-key-material",
         summary: "A private key (PEM) is written in the source",
         severity: Error,
+        subject: Text,
     }
 }
 
@@ -153,6 +155,7 @@ declare_rule! {
         name: "credentials-in-url",
         summary: "A URL has a password in it",
         severity: Error,
+        subject: Text,
     }
 }
 

@@ -65,6 +65,7 @@ declare_rule! {
         name: "hardcoded-secret",
         summary: "A secret-looking string is bound to a name that says it is a secret",
         severity: Warning,
+        subject: Text,
     }
 }
 

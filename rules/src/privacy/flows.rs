@@ -269,7 +269,8 @@ pub(crate) fn flows_reading(
                     found.push((index, Found::Http { provider }));
                 }
                 Some(Request::Host(host))
-                    if tool_passes_data(call, source, locator, providers, tools()) =>
+                    if tool_passes_data(call, source, locator, providers, tools())
+                        || route_passes_data(call, source, locator, facts, providers) =>
                 {
                     read.push(call.range.clone());
                     hosts.insert(index, host);
@@ -673,12 +674,21 @@ fn http_request(
         .find(|a| a.keyword.as_deref() == Some("url"))
         .or_else(|| call.arguments.iter().find(|a| a.keyword.is_none()))?;
     let text = source.get(url.range.clone())?;
-    let host = crate::syntax::url_host(text).or_else(|| {
-        // The first name in it, bound once: `API_URL`, `f"{BASE}/chat"`, `BASE + "/chat"`.
-        let name = first_name(text)?;
-        let value = facts.bindings.single_value(name)?;
-        crate::syntax::url_host(source.get(value)?)
-    })?;
+    let (host, url) = match crate::syntax::url_host(text) {
+        Some(host) => (host, text),
+        None => {
+            // The first name in it, bound once: `API_URL`, `f"{BASE}/chat"`, `BASE + "/chat"`.
+            let name = first_name(text)?;
+            let value = source.get(facts.bindings.single_value(name)?)?;
+            (crate::syntax::url_host(value)?, value)
+        }
+    };
+    // Signing in (an OAuth code exchanged for a token, the signed-in user's profile) sends the
+    // identity provider its own credentials, not what a user wrote.
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    if sign_in_endpoint().is_match(path) {
+        return None;
+    }
     if is_local(&host) {
         return None;
     }
@@ -691,6 +701,18 @@ fn http_request(
         None => (effects.contains(&Effect::NetworkSend) || effects.contains(&Effect::NetworkRead))
             .then(|| Request::Host(host.to_ascii_lowercase())),
     }
+}
+
+/// An identity provider's sign-in endpoints, in a URL's path: OAuth's authorisation and token
+/// exchange, OpenID Connect's user info (`/oauth/v2/accessToken`, `/login/oauth/access_token`,
+/// `/token`, `/v2/userinfo`).
+fn sign_in_endpoint() -> &'static regex::Regex {
+    static PATTERN: OnceLock<regex::Regex> = OnceLock::new();
+    PATTERN.get_or_init(|| {
+        #[allow(clippy::expect_used)]
+        regex::Regex::new(r"(?i)/oauth2?\b|/login/oauth|/token\b|/userinfo\b|/openid")
+            .expect("valid pattern")
+    })
 }
 
 /// Arguments of a request that say how it is made, not what it sends.
@@ -755,6 +777,153 @@ fn tool_passes_data(
         })
         .filter_map(|a| locator.node_at(&a.range))
         .any(|node| mentions(node, &parameters) || mentions(node, &holding))
+}
+
+/// Whether the request is made in a web route's handler with what the route was sent in it:
+/// the handler's request (a parameter named `req` or `request`, Flask's and Quart's `request`),
+/// a name the handler binds to an expression that reads it (`const { query } = req.body`,
+/// `data = request.get_json()`), or a parameter of a function a route decorator registers
+/// (`@app.get("/search")`, whose parameters are the request's). What a visitor typed, sent to
+/// another service.
+fn route_passes_data(
+    call: &Call,
+    source: &str,
+    locator: &Locator<'_>,
+    facts: &FileFacts,
+    providers: &Providers,
+) -> bool {
+    let Some(node) = locator.node_at(&call.range) else {
+        return false;
+    };
+    let functions = locator.functions_around(node);
+    if functions.is_empty() {
+        return false;
+    }
+    let mut names: Vec<&str> = Vec::new();
+    if facts
+        .bindings
+        .imported()
+        .any(|(name, q)| name == "request" && matches!(q, "flask.request" | "quart.request"))
+    {
+        names.push("request");
+    }
+    for function in &functions {
+        let registered = route_decorated(*function, source);
+        for parameter in parameter_names(*function, source) {
+            if registered || matches!(parameter, "req" | "request") {
+                names.push(parameter);
+            }
+        }
+    }
+    if names.is_empty() {
+        return false;
+    }
+    let mentions = |node: Node<'_>, names: &[&str]| {
+        crate::syntax::preorder(node).take(512).any(|n| {
+            matches!(n.kind(), "identifier" | "shorthand_property_identifier")
+                && names.contains(&node_text(n, source))
+        })
+    };
+    // Names bound to what holds the request's data, two assignments deep.
+    let Some(outer) = functions.first() else {
+        return false;
+    };
+    for _ in 0..2 {
+        for (target, value) in crate::syntax::assignments(*outer, 8192) {
+            if mentions(value, &names) {
+                for bound in crate::syntax::preorder(target).take(64).filter(|n| {
+                    matches!(
+                        n.kind(),
+                        "identifier" | "shorthand_property_identifier_pattern"
+                    )
+                }) {
+                    let bound = node_text(bound, source);
+                    if !names.contains(&bound) {
+                        names.push(bound);
+                    }
+                }
+            }
+        }
+    }
+    call.arguments
+        .iter()
+        .filter(|a| {
+            !a.keyword
+                .as_deref()
+                .is_some_and(|k| providers.is_setting(k) || REQUEST_SETTINGS.contains(&k))
+        })
+        .filter_map(|a| locator.node_at(&a.range))
+        .any(|node| {
+            if node.kind() != "object" {
+                return mentions(node, &names);
+            }
+            // `fetch(url, { method, headers, body })`: only what is not a setting is sent.
+            node.named_children(&mut node.walk()).any(|pair| {
+                let setting = pair.field("key").is_some_and(|key| {
+                    let key = node_text(key, source).trim_matches(['"', '\'']);
+                    REQUEST_SETTINGS.contains(&key)
+                });
+                !setting && mentions(pair, &names)
+            })
+        })
+}
+
+/// Whether a Python function is registered as a web route by its decorator
+/// (`@app.get("/search")`, `@router.post(...)`, `@app.route(...)`).
+fn route_decorated(function: Node<'_>, source: &str) -> bool {
+    let Some(parent) = function
+        .parent()
+        .filter(|p| p.kind() == "decorated_definition")
+    else {
+        return false;
+    };
+    parent
+        .named_children(&mut parent.walk())
+        .filter(|d| d.kind() == "decorator")
+        .any(|d| {
+            let text = node_text(d, source);
+            let callee = text.split('(').next().unwrap_or_default();
+            matches!(
+                callee.rsplit('.').next(),
+                Some(
+                    "get"
+                        | "post"
+                        | "put"
+                        | "patch"
+                        | "delete"
+                        | "route"
+                        | "api_route"
+                        | "websocket"
+                )
+            ) && callee.contains('.')
+        })
+}
+
+/// The names of a function's parameters (`req`, `query` in `def f(req, query: str = "")`,
+/// `(req, res) =>`, `async ({ query }) =>`).
+fn parameter_names<'s>(function: Node<'_>, source: &'s str) -> Vec<&'s str> {
+    let Some(parameters) = function
+        .field("parameters")
+        .or_else(|| function.field("parameter"))
+    else {
+        return Vec::new();
+    };
+    if parameters.kind() == "identifier" {
+        return vec![node_text(parameters, source)];
+    }
+    parameters
+        .named_children(&mut parameters.walk())
+        .filter_map(|p| {
+            let name = match p.kind() {
+                "identifier" => Some(p),
+                _ => p
+                    .field("name")
+                    .or_else(|| p.field("pattern"))
+                    .or_else(|| p.named_child(0)),
+            }?;
+            (name.kind() == "identifier").then(|| node_text(name, source))
+        })
+        .collect()
 }
 
 /// The first identifier in an expression's text (not inside a string's literal part).

@@ -287,6 +287,25 @@ impl<'t> Locator<'t> {
         innermost
     }
 
+    /// The functions containing `node`, outermost first (a route handler, then the callbacks
+    /// in it).
+    pub fn functions_around(&self, node: tree_sitter::Node<'t>) -> Vec<tree_sitter::Node<'t>> {
+        let mut functions = Vec::new();
+        let Some(mut current) = self.statement_of(node) else {
+            return functions;
+        };
+        while current != node {
+            if is_function(current) {
+                functions.push(current);
+            }
+            let Some(child) = current.child_with_descendant(node) else {
+                break;
+            };
+            current = child;
+        }
+        functions
+    }
+
     /// The top-level statement containing `node` (itself, if it is one).
     fn statement_of(&self, node: tree_sitter::Node<'t>) -> Option<tree_sitter::Node<'t>> {
         let i = self

@@ -294,11 +294,66 @@ pub fn analyse_config(
         let index = LineIndex::new(file.source);
         suppress::filter_lines(&mut analysis.diagnostics, &suppressions, &index);
     }
+    if file.kind == ConfigKind::Notebook {
+        notebook_code(&file, settings, knowledge, &mut analysis);
+    }
     analysis.diagnostics.sort_by(|a, b| {
         (a.range.start, a.range.end, a.rule.code).cmp(&(b.range.start, b.range.end, b.rule.code))
     });
     crate::analysis::keep_secrets_out(&mut analysis, file.source, spans);
     analysis
+}
+
+/// A notebook's code cells, analysed as the Python file they make by the rules about what code
+/// does (the keys in the whole notebook, outputs included, are the scan's above), as a file
+/// its reader runs on their own data; the findings placed back in the notebook, without fixes
+/// (an edit would have to be written into the notebook's JSON strings).
+fn notebook_code(
+    file: &ConfigFile<'_>,
+    settings: &Settings,
+    knowledge: &Knowledge,
+    analysis: &mut Analysis,
+) {
+    let Ok(Some(cells)) = catch_unwind(|| crate::notebook::code_cells(file.source)) else {
+        return;
+    };
+    let tree = crate::syntax::parse(&cells.text, Language::Python);
+    let mut settings = settings.clone();
+    settings.example_file = true;
+    let code_rules: Vec<&dyn crate::rules::Rule> = crate::rules::all()
+        .iter()
+        .copied()
+        .filter(|r| r.meta().subject == crate::diagnostic::Subject::Code)
+        .collect();
+    let found = crate::analysis::analyse_with_rules(
+        &code_rules,
+        crate::analysis::SourceFile {
+            path: file.path,
+            source: &cells.text,
+            tree: &tree,
+            language: Language::Python,
+            workspace: None,
+        },
+        &settings,
+        knowledge,
+        None,
+    );
+    analysis.failures.extend(
+        found
+            .failures
+            .into_iter()
+            .filter(|f| f.stage != crate::analysis::PARSE_STAGE),
+    );
+    for mut diagnostic in found.diagnostics {
+        diagnostic.range = cells.place(&diagnostic.range);
+        diagnostic.fix = None;
+        for related in &mut diagnostic.related {
+            if related.place.is_none() {
+                related.range = cells.place(&related.range);
+            }
+        }
+        analysis.diagnostics.push(diagnostic);
+    }
 }
 
 /// The file's name as a `.gitignore` pattern: `.env`; `**/.cursor/mcp.json` for a client's

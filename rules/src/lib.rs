@@ -12,6 +12,7 @@ pub mod facts;
 pub mod fix;
 pub mod knowledge;
 mod memo;
+mod notebook;
 pub mod pattern;
 pub mod privacy;
 mod python_stdlib;

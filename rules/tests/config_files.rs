@@ -39,8 +39,13 @@ fn analyse(path: &str, source: &str, committed: bool) -> Vec<Diagnostic> {
         Knowledge::builtin(),
     );
     assert!(analysis.failures.is_empty(), "{:?}", analysis.failures);
-    // Whatever is reported is masked wherever the file's text is shown.
-    for d in &analysis.diagnostics {
+    // Every key reported is masked wherever the file's text is shown (a notebook's code
+    // findings are about what its code does).
+    for d in analysis
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule.subject == agentlint_rules::rules::Subject::Text)
+    {
         assert!(
             analysis
                 .secrets
@@ -267,6 +272,66 @@ fn a_notebook_password_beside_a_local_address_is_a_hint() {
     assert_eq!(severities, ["AL302 Hint", "AL302 Warning"]);
     assert_not_echoed(&found, &[&local, &remote]);
     insta::assert_snapshot!(render("memgraph.ipynb", &source, &found));
+}
+
+/// A notebook's code cells are analysed as the Python they make: a tool that `eval`s its
+/// argument and a cell that `exec`s the model's reply are found where their text is in the
+/// notebook's JSON (escapes and all); markdown, a `%%bash` cell and a `!pip` line are not code.
+#[test]
+fn notebook_code_cells_are_analysed_and_placed() {
+    let source = r#"{
+ "cells": [
+  {
+   "cell_type": "markdown",
+   "metadata": {},
+   "source": ["Run `eval(user_input)` and see.\n"]
+  },
+  {
+   "cell_type": "code",
+   "execution_count": 1,
+   "metadata": {},
+   "outputs": [],
+   "source": [
+    "!pip install langchain openai\n",
+    "from langchain_core.tools import tool\n",
+    "\n",
+    "@tool\n",
+    "def calculate(expression: str) -> str:\n",
+    "    \"\"\"Evaluate an arithmetic expression like \u201c2 + 2\u201d.\"\"\"\n",
+    "    return str(eval(expression))\n"
+   ]
+  },
+  {
+   "cell_type": "code",
+   "execution_count": 2,
+   "metadata": {},
+   "outputs": [{"output_type": "stream", "name": "stdout", "text": ["exec(code)\n"]}],
+   "source": "%%bash\necho 'exec(code)'\n"
+  },
+  {
+   "cell_type": "code",
+   "execution_count": 3,
+   "metadata": {},
+   "outputs": [],
+   "source": [
+    "code = input(\"Code: \")\n",
+    "exec(code)"
+   ]
+  }
+ ],
+ "metadata": {"kernelspec": {"name": "python3"}},
+ "nbformat": 4,
+ "nbformat_minor": 5
+}
+"#;
+    let found = analyse("agent.ipynb", source, true);
+    let places: Vec<(&str, &str)> = found
+        .iter()
+        .map(|d| (d.code(), &source[d.range.clone()]))
+        .collect();
+    assert_eq!(places, [("AL203", "eval"), ("AL203", "exec")]);
+    assert!(found.iter().all(|d| d.fix.is_none()));
+    insta::assert_snapshot!(render("agent.ipynb", source, &found));
 }
 
 #[test]

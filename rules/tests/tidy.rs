@@ -112,6 +112,7 @@ const LAYERS: &[&[&str]] = &[
     &["settings", "suppress"],
     &["cache"],
     &["analysis"],
+    &["notebook"],
     &["config_files"],
 ];
 

@@ -75,8 +75,8 @@ declare_rule! {
     ///
     /// ## Known problems
     /// Its errors and warnings on 84 public agent repositories were read by hand
-    /// (`tests/precision`): 48 of 64 are right (model-written code run in the server, stored
-    /// settings a user can write, a reply `eval`ed to parse it). Wrong are: `eval` of a reply
+    /// (`tests/precision`): 58 of 74 are right (model-written code run in the server or a
+    /// notebook, stored settings a user can write, a reply `eval`ed to parse it). Wrong are: `eval` of a reply
     /// another function has already reduced to numbers (eight in one file; `ast.literal_eval`
     /// would still be the better call), the `repr` of a dict the program wrote to its own
     /// queue, library APIs whose purpose is to load the code their caller passes

@@ -932,7 +932,7 @@ fn first_name(text: &str) -> Option<&str> {
     #[allow(clippy::expect_used)]
     let pattern = PATTERN.get_or_init(|| {
         regex::Regex::new(
-            r#"^(?:[fFrRbBuU]{0,2}["'`]\{?|`\$\{|\(\s*)?\s*([A-Za-z_$][A-Za-z0-9_$]*)"#,
+            r#"^(?:`\$\{|[fFrRbBuU]{0,2}["'`]\{?|\(\s*)?\s*([A-Za-z_$][A-Za-z0-9_$]*)"#,
         )
         .expect("valid pattern")
     });
@@ -1682,6 +1682,19 @@ fn is_identifier(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_first_name_of_a_url_expression() {
+        for (text, name) in [
+            ("`${baseUrl}/v1/chat/completions`", "baseUrl"),
+            ("f\"{BASE}/v1/chat\"", "BASE"),
+            ("BASE + \"/chat\"", "BASE"),
+            ("(API_URL)", "API_URL"),
+            ("`${$base}/x`", "$base"),
+        ] {
+            assert_eq!(first_name(text), Some(name), "{text}");
+        }
+    }
 
     #[test]
     fn local_hosts() {

@@ -685,8 +685,9 @@ fn http_request(
     };
     // Signing in (an OAuth code exchanged for a token, the signed-in user's profile) sends the
     // identity provider its own credentials, not what a user wrote.
-    let path = url.split(['?', '#']).next().unwrap_or(url);
-    if sign_in_endpoint().is_match(path) {
+    // The path as written at the call (`${BASE}/oauth/token`) or in the URL it names.
+    let path = |url: &'_ str| url.split(['?', '#']).next().unwrap_or(url).to_string();
+    if sign_in_endpoint().is_match(&path(text)) || sign_in_endpoint().is_match(&path(url)) {
         return None;
     }
     if is_local(&host) {
@@ -703,14 +704,14 @@ fn http_request(
     }
 }
 
-/// An identity provider's sign-in endpoints, in a URL's path: OAuth's authorisation and token
-/// exchange, OpenID Connect's user info (`/oauth/v2/accessToken`, `/login/oauth/access_token`,
-/// `/token`, `/v2/userinfo`).
+/// Sign-in and account endpoints, in a URL's path: OAuth's authorisation and token exchange,
+/// OpenID Connect's user info, an API's `/auth/` routes (`/oauth/v2/accessToken`,
+/// `/login/oauth/access_token`, `/token`, `/v2/userinfo`, `/api/v1/auth/...`).
 fn sign_in_endpoint() -> &'static regex::Regex {
     static PATTERN: OnceLock<regex::Regex> = OnceLock::new();
     PATTERN.get_or_init(|| {
         #[allow(clippy::expect_used)]
-        regex::Regex::new(r"(?i)/oauth2?\b|/login/oauth|/token\b|/userinfo\b|/openid")
+        regex::Regex::new(r"(?i)/oauth2?\b|/login/oauth|/token\b|/userinfo\b|/openid|/auth/")
             .expect("valid pattern")
     })
 }

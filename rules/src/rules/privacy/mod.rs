@@ -34,8 +34,8 @@ declare_rule! {
     /// what the route was sent in it (its request, `req.body`, Flask's `request.form`, a
     /// FastAPI route's parameters, and names bound from them): a visitor's search sent to the
     /// engine it scrapes, their position to a weather API. Signing in (an OAuth code exchange,
-    /// the user's profile from an OpenID provider: `/oauth`, `/token`, `/userinfo` in the
-    /// path) and a route's data in a request's headers only are not flows. Which entry points
+    /// the user's profile from an OpenID provider, account administration: `/oauth`,
+    /// `/token`, `/userinfo`, `/auth/` in the path) and a route's data in a request's headers only are not flows. Which entry points
     /// send where is data:
     /// `rules/data/providers.toml` (recipients, hosts, model strings such as `"openai:gpt-4o"`
     /// and LiteLLM routes, tracing switches) and `rules/data/sdks/*.toml`, generated from the
@@ -106,7 +106,7 @@ declare_rule! {
     ///
     /// ## Known problems
     /// Its warnings on 84 public agent repositories were read by hand (`tests/precision`): 74
-    /// of 110 decided are right. On the 17 it was fitted to, 23 of 23 are; on the eight sets
+    /// of 109 decided are right. On the 17 it was fitted to, 23 of 23 are; on the eight sets
     /// read before any change made from them, 13 of 31, 5 of 13, 7 of 8, 3 of 11, 4 of 18, 4
     /// of 5, 1 of 5 and 1 of 1 were.
     /// What readers call wrong is mostly whose data it is, which the code does not say:

@@ -508,14 +508,6 @@ fn notebook_binding() -> &'static Regex {
 /// close it, as written in the cell (the notebook's JSON escapes the quotes).
 fn beside_a_local_address(source: &str, value: &Range<usize>, secrets: &Secrets) -> bool {
     const REACH: usize = 8;
-    let Some(local) = secrets
-        .formats
-        .iter()
-        .find(|f| f.id == "url-password")
-        .and_then(|f| f.ignore.as_ref())
-    else {
-        return false;
-    };
     let line_start = source[..value.start].rfind('\n').map_or(0, |i| i + 1);
     let line_end = source[value.end..]
         .find('\n')
@@ -545,12 +537,7 @@ fn beside_a_local_address(source: &str, value: &Range<usize>, secrets: &Secrets)
         notebook_string()
             .captures_iter(line)
             .filter_map(|c| c.get(1).or_else(|| c.get(2)))
-            .any(|text| {
-                let text = text.as_str();
-                let host = text.split_once("://").map_or(text, |(_, rest)| rest);
-                let host = host.rsplit_once('@').map_or(host, |(_, host)| host);
-                local.regex().is_match(&format!("@{host}"))
-            })
+            .any(|text| secrets.names_a_local_address(text.as_str()))
     })
 }
 

@@ -666,6 +666,23 @@ impl Secrets {
         hits
     }
 
+    /// Whether a string value is the address of this machine or of a reserved example domain
+    /// (`bolt://localhost:7687`, `db.example.com`: the hosts the `url-password` format
+    /// ignores), after any scheme and `user:password@`.
+    pub(crate) fn names_a_local_address(&self, value: &str) -> bool {
+        let Some(local) = self
+            .formats
+            .iter()
+            .find(|f| f.id == "url-password")
+            .and_then(|f| f.ignore.as_ref())
+        else {
+            return false;
+        };
+        let host = value.split_once("://").map_or(value, |(_, rest)| rest);
+        let host = host.rsplit_once('@').map_or(host, |(_, host)| host);
+        local.regex().is_match(&format!("@{host}"))
+    }
+
     /// Whether a key's text stands for a key rather than being one.
     pub fn is_placeholder(&self, key: &str) -> bool {
         if self.placeholders.iter().any(|p| p.is_match(key)) {

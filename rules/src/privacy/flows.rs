@@ -750,34 +750,56 @@ fn tool_passes_data(
     }) else {
         return false;
     };
-    let parameters: Vec<&str> = tool.parameters.iter().map(|p| p.name.as_str()).collect();
-    if parameters.is_empty() {
+    let mut names: Vec<&str> = tool.parameters.iter().map(|p| p.name.as_str()).collect();
+    if names.is_empty() {
         return false;
     }
-    let mentions = |node: Node<'_>, names: &[&str]| {
-        crate::syntax::preorder(node).take(512).any(|n| {
-            matches!(n.kind(), "identifier" | "shorthand_property_identifier")
-                && names.contains(&node_text(n, source))
-        })
-    };
     // The names the tool's function binds to something that holds an argument.
-    let mut holding: Vec<&str> = Vec::new();
     if let Some(function) = tool.handler.as_ref().and_then(|h| locator.node_at(h)) {
+        let arguments = names.len();
         for (target, value) in crate::syntax::assignments(function, 8192) {
-            if target.kind() == "identifier" && mentions(value, &parameters) {
-                holding.push(node_text(target, source));
+            if target.kind() == "identifier" && mentions(value, source, &names[..arguments]) {
+                names.push(node_text(target, source));
             }
         }
     }
+    sends_any(call, source, locator, providers, &names)
+}
+
+/// Whether an expression names one of `names`.
+fn mentions(node: Node<'_>, source: &str, names: &[&str]) -> bool {
+    crate::syntax::preorder(node).take(512).any(|n| {
+        matches!(n.kind(), "identifier" | "shorthand_property_identifier")
+            && names.contains(&node_text(n, source))
+    })
+}
+
+/// Whether a request sends one of `names`: in an argument that is not a setting (`timeout=`,
+/// `headers=`), or in a JavaScript options object's properties that are not
+/// (`fetch(url, { method, headers, body })`).
+fn sends_any(
+    call: &Call,
+    source: &str,
+    locator: &Locator<'_>,
+    providers: &Providers,
+    names: &[&str],
+) -> bool {
+    let setting = |key: &str| providers.is_setting(key) || REQUEST_SETTINGS.contains(&key);
     call.arguments
         .iter()
-        .filter(|a| {
-            !a.keyword
-                .as_deref()
-                .is_some_and(|k| providers.is_setting(k) || REQUEST_SETTINGS.contains(&k))
-        })
+        .filter(|a| !a.keyword.as_deref().is_some_and(setting))
         .filter_map(|a| locator.node_at(&a.range))
-        .any(|node| mentions(node, &parameters) || mentions(node, &holding))
+        .any(|node| {
+            if node.kind() != "object" {
+                return mentions(node, source, names);
+            }
+            node.named_children(&mut node.walk()).any(|pair| {
+                let is_setting = pair
+                    .field("key")
+                    .is_some_and(|key| setting(node_text(key, source).trim_matches(['"', '\''])));
+                !is_setting && mentions(pair, source, names)
+            })
+        })
 }
 
 /// Whether the request is made in a web route's handler with what the route was sent in it:
@@ -819,19 +841,13 @@ fn route_passes_data(
     if names.is_empty() {
         return false;
     }
-    let mentions = |node: Node<'_>, names: &[&str]| {
-        crate::syntax::preorder(node).take(512).any(|n| {
-            matches!(n.kind(), "identifier" | "shorthand_property_identifier")
-                && names.contains(&node_text(n, source))
-        })
-    };
     // Names bound to what holds the request's data, two assignments deep.
     let Some(outer) = functions.first() else {
         return false;
     };
     for _ in 0..2 {
         for (target, value) in crate::syntax::assignments(*outer, 8192) {
-            if mentions(value, &names) {
+            if mentions(value, source, &names) {
                 for bound in crate::syntax::preorder(target).take(64).filter(|n| {
                     matches!(
                         n.kind(),
@@ -846,27 +862,7 @@ fn route_passes_data(
             }
         }
     }
-    call.arguments
-        .iter()
-        .filter(|a| {
-            !a.keyword
-                .as_deref()
-                .is_some_and(|k| providers.is_setting(k) || REQUEST_SETTINGS.contains(&k))
-        })
-        .filter_map(|a| locator.node_at(&a.range))
-        .any(|node| {
-            if node.kind() != "object" {
-                return mentions(node, &names);
-            }
-            // `fetch(url, { method, headers, body })`: only what is not a setting is sent.
-            node.named_children(&mut node.walk()).any(|pair| {
-                let setting = pair.field("key").is_some_and(|key| {
-                    let key = node_text(key, source).trim_matches(['"', '\'']);
-                    REQUEST_SETTINGS.contains(&key)
-                });
-                !setting && mentions(pair, &names)
-            })
-        })
+    sends_any(call, source, locator, providers, &names)
 }
 
 /// Whether a Python function is registered as a web route by its decorator

@@ -108,14 +108,6 @@ fn beside_a_local_address(
     if !matches!(node.kind(), "pair" | "keyword_argument") {
         return false;
     }
-    let Some(local) = secrets
-        .formats
-        .iter()
-        .find(|f| f.id == "url-password")
-        .and_then(|f| f.ignore.as_ref())
-    else {
-        return false;
-    };
     let Some(parent) = locator.parent(node) else {
         return false;
     };
@@ -125,10 +117,7 @@ fn beside_a_local_address(
         .filter_map(|sibling| sibling.field("value"))
         .filter(|value| matches!(value.kind(), "string" | "template_string"))
         .any(|value| {
-            let text = node_text(value, source).trim_matches(['"', '\'', '`']);
-            let host = text.split_once("://").map_or(text, |(_, rest)| rest);
-            let host = host.rsplit_once('@').map_or(host, |(_, host)| host);
-            local.regex().is_match(&format!("@{host}"))
+            secrets.names_a_local_address(node_text(value, source).trim_matches(['"', '\'', '`']))
         })
 }
 
